@@ -1,0 +1,160 @@
+// Training and model configuration: one commented block of defaults (nanoGPT style), presets, and
+// validate() that returns problems instead of throwing, so the CLI, the quick input and the panel
+// can all show them.
+
+/** The objectives of paper-spec §2. 'bsr' is the paper's method, in the code's form. */
+export type Objective = 'bt' | 'bsr' | 'margin' | 'hinge' | 'norm' | 'dr' | 'center';
+
+export const OBJECTIVES: readonly Objective[] = ['bt', 'bsr', 'margin', 'hinge', 'norm', 'dr', 'center'];
+
+/** One-line descriptions, for the CLI help and the quick input. */
+export const OBJECTIVE_LABELS: Readonly<Record<Objective, string>> = {
+  bt: 'Bradley-Terry: mean -log σ(r_w - r_l)',
+  bsr: 'BT + BSR: mean BT + λ·b·mean(r)² over the 2b rewards of the micro-batch (Hong et al. 2025)',
+  margin: 'BT with a constant margin m: mean -log σ(r_w - r_l - m)',
+  hinge: 'Hinge: mean max(0, m - (r_w - r_l))',
+  norm: 'BT-Norm: mean -log σ((r_w - r_l) / (sqrt(r_w² + r_l²) + ε))',
+  dr: 'BT-DR (Eurus): mean[-log σ(Δr) - log σ(r_w) - log σ(-r_l)]',
+  center: 'BT + TRL centering: mean BT + c·mean((r_w + r_l)²)',
+};
+
+export type PresetName = 'tiny' | 'small' | 'base' | 'reference';
+
+/** The transformer's shape. A pre-LN decoder; h is the final-LayerNorm state at the last real token. */
+export interface ModelConfig {
+  /** Compacted vocabulary size, including the special ids below. Set from the training data. */
+  readonly vocabSize: number;
+  /** Hidden size H. */
+  readonly dModel: number;
+  readonly nLayers: number;
+  readonly nHeads: number;
+  /** MLP hidden size, usually 4·dModel. */
+  readonly dFF: number;
+  /** Max tokens per sequence (prompt + separator + response). */
+  readonly maxLen: number;
+}
+
+/** Size presets. 'tiny' trains in minutes on a 2-core CPU; 'reference' is the benchmark workload of shared/reference. */
+export const PRESETS: Readonly<Record<PresetName, Omit<ModelConfig, 'vocabSize'> & { readonly maxVocab: number }>> = {
+  tiny: { dModel: 64, nLayers: 2, nHeads: 2, dFF: 256, maxLen: 128, maxVocab: 8192 },
+  small: { dModel: 128, nLayers: 4, nHeads: 4, dFF: 512, maxLen: 256, maxVocab: 16384 },
+  base: { dModel: 256, nLayers: 6, nHeads: 8, dFF: 1024, maxLen: 512, maxVocab: 32768 },
+  reference: { dModel: 256, nLayers: 2, nHeads: 4, dFF: 1024, maxLen: 128, maxVocab: 8192 },
+};
+
+export type BackendName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+
+export interface TrainConfig {
+  /** Which loss (paper-spec §2). */
+  readonly objective: Objective;
+  /** BSR weight λ; the penalty is λ·b·mean(r)², so dL/dr_j = λ·mean(r). Paper default 1e-3. */
+  readonly lambda: number;
+  /** Constant margin m for 'margin' and 'hinge'. The paper gives none; 1.0 for hinge is our default. */
+  readonly margin: number;
+  /** TRL centering coefficient c for 'center'. TRL recommends 0.01. */
+  readonly centerCoef: number;
+  /** ε in BT-Norm's denominator, so two zero rewards do not give NaN. */
+  readonly normEps: number;
+  readonly preset: PresetName;
+  /** Pairs per micro-batch b (2b sequences). BSR acts on this batch. */
+  readonly batchSize: number;
+  /** Train for this many epochs over the training pairs, unless `steps` is set. */
+  readonly epochs: number;
+  /** If > 0, train exactly this many optimizer steps (overrides epochs). */
+  readonly steps: number;
+  /** Peak learning rate for Adam. */
+  readonly lr: number;
+  /** Fraction of steps spent in linear warmup (paper: 5%), then linear decay to 0. */
+  readonly warmupFrac: number;
+  /** Adam β1, β2, ε. */
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly adamEps: number;
+  /** Clip the global gradient norm to this value (0 = off). */
+  readonly gradClip: number;
+  /** Seed for initialisation, shuffling and held-out splits. Same seed + data + backend = same run. */
+  readonly seed: number;
+  /** Log metrics (the only GPU→CPU read of the loop) every N steps. */
+  readonly logEvery: number;
+  /** Evaluate on the eval sets every N steps (0 = only at the end). */
+  readonly evalEvery: number;
+  /** Save a checkpoint every N steps (0 = only at the end). Checkpoints are where resume restarts. */
+  readonly checkpointEvery: number;
+  /** Fraction of the training file held out as an in-domain eval set when no eval file is given (0 = none). */
+  readonly holdoutFrac: number;
+  /** Compute backend; 'auto' picks the best that actually works (see the doctor). */
+  readonly backend: BackendName;
+}
+
+export const DEFAULTS: TrainConfig = {
+  objective: 'bt',
+  lambda: 1e-3,
+  margin: 1.0,
+  centerCoef: 0.01,
+  normEps: 1e-8,
+  preset: 'tiny',
+  batchSize: 16,
+  epochs: 1,
+  steps: 0,
+  lr: 1e-3,
+  warmupFrac: 0.05,
+  beta1: 0.9,
+  beta2: 0.999,
+  adamEps: 1e-8,
+  gradClip: 1.0,
+  seed: 1,
+  logEvery: 10,
+  evalEvery: 0,
+  checkpointEvery: 0,
+  holdoutFrac: 0,
+  backend: 'auto',
+};
+
+/** Returns one message per problem ("batchSize must be an integer ≥ 1, got 0"); empty when valid. */
+export function validateTrainConfig(cfg: TrainConfig): string[] {
+  const problems: string[] = [];
+  const intAtLeast = (name: keyof TrainConfig, min: number) => {
+    const v = cfg[name] as number;
+    if (!Number.isInteger(v) || v < min) problems.push(`${name} must be an integer ≥ ${min}, got ${v}`);
+  };
+  const positive = (name: keyof TrainConfig) => {
+    const v = cfg[name] as number;
+    if (!(Number.isFinite(v) && v > 0)) problems.push(`${name} must be a positive number, got ${v}`);
+  };
+  const nonNegative = (name: keyof TrainConfig) => {
+    const v = cfg[name] as number;
+    if (!(Number.isFinite(v) && v >= 0)) problems.push(`${name} must be a number ≥ 0, got ${v}`);
+  };
+  if (!OBJECTIVES.includes(cfg.objective)) problems.push(`objective must be one of ${OBJECTIVES.join(', ')}, got ${cfg.objective}`);
+  if (!(cfg.preset in PRESETS)) problems.push(`preset must be one of ${Object.keys(PRESETS).join(', ')}, got ${cfg.preset}`);
+  intAtLeast('batchSize', 1);
+  intAtLeast('epochs', 1);
+  intAtLeast('steps', 0);
+  intAtLeast('seed', 0);
+  intAtLeast('logEvery', 1);
+  intAtLeast('evalEvery', 0);
+  intAtLeast('checkpointEvery', 0);
+  positive('lr');
+  nonNegative('lambda');
+  nonNegative('margin');
+  nonNegative('centerCoef');
+  positive('normEps');
+  nonNegative('gradClip');
+  if (!(cfg.warmupFrac >= 0 && cfg.warmupFrac < 1)) problems.push(`warmupFrac must be in [0, 1), got ${cfg.warmupFrac}`);
+  if (!(cfg.holdoutFrac >= 0 && cfg.holdoutFrac < 1)) problems.push(`holdoutFrac must be in [0, 1), got ${cfg.holdoutFrac}`);
+  for (const b of ['beta1', 'beta2'] as const) if (!(cfg[b] >= 0 && cfg[b] < 1)) problems.push(`${b} must be in [0, 1), got ${cfg[b]}`);
+  return problems;
+}
+
+/**
+ * Learning rate at a step: linear warmup over warmupFrac·totalSteps, then linear decay to 0 (Tulu 3 / paper App. A).
+ * @example lrAt(0, 100, { lr: 1e-3, warmupFrac: 0.1 }) // 1e-4: the first warmup step
+ */
+export function lrAt(step: number, totalSteps: number, cfg: Pick<TrainConfig, 'lr' | 'warmupFrac'>): number {
+  const warmup = Math.max(1, Math.round(cfg.warmupFrac * totalSteps));
+  // 1) Linear warmup: step 0 gets lr/warmup, so the very first update is already non-zero.
+  if (step < warmup) return (cfg.lr * (step + 1)) / warmup;
+  // 2) Linear decay from lr at the end of warmup to 0 at totalSteps.
+  const rest = Math.max(1, totalSteps - warmup);
+  return cfg.lr * Math.max(0, 1 - (step - warmup) / rest);
+}

@@ -1,0 +1,127 @@
+// The data model shared by every runtime (CLI, worker, extension host, webview).
+// Pure types: no vscode, no tfjs, no DOM. Every record remembers where it came from (file + line)
+// so that errors, Problems entries and "reveal row" clicks can point at the exact place.
+
+/** Where a record (or a bad row) sits in its source file. Lines are 1-based. */
+export interface SourceRef {
+  /** Path as given by the user (not normalised), so messages echo what they typed. */
+  readonly file: string;
+  /** 1-based line of the record: the JSONL line, the CSV line, or the line where a JSON array element starts. Parquet: row index + 1. */
+  readonly line: number;
+  /** 0-based index of the record among the file's records (rows), for formats without meaningful lines. */
+  readonly row: number;
+}
+
+/** One chat message, as in TRL's conversational format. */
+export interface ChatMessage {
+  readonly role: string;
+  readonly content: string;
+}
+
+/** The preference file formats Reward Lens can detect. */
+export type DatasetFormat =
+  | 'trl-pairwise' // prompt?, chosen, rejected as strings or message lists; optional margin
+  | 'hh-rlhf' // chosen/rejected full transcripts with \n\nHuman: / \n\nAssistant:
+  | 'ultrafeedback' // prompt, chosen[], rejected[], score_chosen, score_rejected (also Argilla's hyphenated fields)
+  | 'skywork' // chosen[], rejected[], source
+  | 'rewardbench' // prompt, chosen, rejected, subset, id, chosen_model, rejected_model
+  | 'rm-bench' // prompt, chosen[3], rejected[3], domain/subset -> 3x3 style pairs
+  | 'multi-wide' // instruction, response_k_text, all_scores
+  | 'multi-long' // one row per response: prompt, generator/model, output, score
+  | 'llmbar' // input, output_1, output_2, label
+  | 'custom'; // explicit field mapping from the user
+
+/** A single preference pair: the unit of training and of accuracy. */
+export interface PreferencePair {
+  /** Stable id: the dataset's own id when it has one, else `${basename}:${line}` (plus `#k` when one row yields several pairs). */
+  readonly id: string;
+  /** The prompt as plain text (message lists are rendered with renderMessages()). May be '' when the data has no prompt. */
+  readonly prompt: string;
+  readonly chosen: string;
+  readonly rejected: string;
+  /** Grouping keys found in the data: subset, source, domain, chosen_model, rejected_model, generator, style (RM-Bench hard/normal/easy), split… */
+  readonly groups: Readonly<Record<string, string>>;
+  /** Optional per-pair margin from the data (TRL `margin`, or score_chosen - score_rejected). */
+  readonly margin?: number;
+  readonly source: SourceRef;
+}
+
+/** One response with a gold score, for ranking metrics (Kendall's tau) and for building pairs. */
+export interface ScoredResponse {
+  readonly text: string;
+  /** Gold score (higher is better). NaN when unknown. */
+  readonly gold: number;
+  /** The model that generated the response, when known (response-OOD splits need it). */
+  readonly model?: string;
+  readonly source: SourceRef;
+}
+
+/** A prompt with several scored responses (AlpacaEval-style long rows, or wide rows with all_scores). */
+export interface MultiResponseGroup {
+  /** Stable id of the prompt: the dataset's prompt id when present, else a hash of the normalised prompt. */
+  readonly id: string;
+  readonly prompt: string;
+  readonly responses: readonly ScoredResponse[];
+  readonly groups: Readonly<Record<string, string>>;
+  readonly source: SourceRef;
+}
+
+/** A row that was not used, and why. Nothing is dropped without one of these. */
+export interface SkippedRow {
+  readonly file: string;
+  readonly line: number;
+  /** The field at fault, when one is ('chosen', 'rejected', 'prompt', …). Absent for whole-row problems such as malformed JSON. */
+  readonly field?: string;
+  readonly reason: SkipReason;
+  /** Human-readable detail, e.g. the JSON parse error or the offending type. */
+  readonly detail: string;
+}
+
+export type SkipReason =
+  | 'malformed' // not parseable (JSON syntax, CSV quoting)
+  | 'missing-field'
+  | 'empty-field'
+  | 'not-a-string' // content is not text (number, object, …)
+  | 'identical' // chosen == rejected
+  | 'too-long' // over maxChars
+  | 'bad-label' // e.g. LLMBar label not 1/2, or non-numeric score
+  | 'unrecognised'; // row does not match the detected schema
+
+/** How many texts were truncated while loading (over-long texts are cut to maxChars when policy is 'truncate'). */
+export interface TruncationReport {
+  readonly prompt: number;
+  readonly chosen: number;
+  readonly rejected: number;
+  readonly response: number;
+}
+
+/** Overrides for schema detection (CLI --prompt-key/--chosen-key/--rejected-key; setting rewardLens.data.fieldMapping). */
+export interface FieldMapping {
+  readonly prompt?: string;
+  readonly chosen?: string;
+  readonly rejected?: string;
+}
+
+export interface LoadOptions {
+  readonly mapping?: FieldMapping;
+  /** Texts longer than this many characters are skipped ('skip') or cut ('truncate'). Default 100_000, 'skip'. */
+  readonly maxChars?: number;
+  readonly overLong?: 'skip' | 'truncate';
+  /** Stop after this many records (for previews and tests). */
+  readonly limit?: number;
+}
+
+/** The result of loading one file. */
+export interface LoadedDataset {
+  readonly file: string;
+  readonly format: DatasetFormat;
+  /** Records read from the file (lines, array elements, CSV rows, parquet rows), including skipped ones. */
+  readonly rows: number;
+  readonly pairs: readonly PreferencePair[];
+  /** Multi-response prompts (empty for pairwise formats). */
+  readonly multi: readonly MultiResponseGroup[];
+  readonly skipped: readonly SkippedRow[];
+  readonly truncated: TruncationReport;
+  /** Group key -> value -> number of pairs (or prompts for multi-response data). */
+  readonly groups: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}

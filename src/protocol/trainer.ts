@@ -1,0 +1,119 @@
+// Host ↔ training worker messages. The same worker serves the extension (worker_threads) and could serve
+// any other host; the CLI calls the same functions in-process. Declared once, here.
+import { notification, request } from './rpc';
+import type { BackendName, TrainConfig } from '../core/config';
+import type { FieldMapping } from '../core/types';
+import type { EvalReport, StepMetrics } from '../core/report';
+
+export interface TrainRunParams {
+  readonly runId: string;
+  /** Directory the run writes to (created if missing). Resuming reads its latest checkpoint. */
+  readonly runDir: string;
+  readonly config: TrainConfig;
+  readonly trainFiles: readonly string[];
+  /** Named eval sets; empty means "hold out config.holdoutFrac of the training data". */
+  readonly evalFiles: readonly string[];
+  readonly mapping?: FieldMapping;
+  readonly resume: boolean;
+  /** Int32Array(1) over this buffer; the loop stops at the next step boundary when [0] becomes 1. */
+  readonly cancel?: SharedArrayBuffer;
+}
+
+export interface RunSummary {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly status: 'completed' | 'cancelled' | 'failed';
+  readonly steps: number;
+  readonly totalSteps: number;
+  readonly backend: string;
+  readonly elapsedMs: number;
+  /** Set when status is 'failed' (e.g. the NaN guard's diagnosis). */
+  readonly error?: string;
+  readonly finalEval?: EvalReport;
+  /** Directory of the model usable for scoring (final model, or the last checkpoint when cancelled). */
+  readonly modelDir?: string;
+}
+
+/** One scored pair for inline scoring. */
+export interface ScoredRow {
+  readonly line: number;
+  readonly id: string;
+  readonly rChosen: number;
+  readonly rRejected: number;
+  readonly hNormChosen: number;
+  readonly hNormRejected: number;
+  readonly cosChosen: number;
+  readonly cosRejected: number;
+  /** Percentile of ‖h‖ within the model's training distribution (0..100), for the hover. */
+  readonly hPctChosen: number;
+  readonly hPctRejected: number;
+}
+
+/** Scores for multi-response rows (model ranking vs gold). */
+export interface ScoredGroup {
+  readonly line: number;
+  readonly id: string;
+  readonly rewards: readonly number[];
+  readonly gold: readonly number[];
+  readonly tau: number;
+}
+
+export interface ScoreParams {
+  readonly modelDir: string;
+  /** The document's text (it may be unsaved) and its path for messages; the worker parses it with src/core. */
+  readonly file: string;
+  readonly text: string;
+  /** Only rows whose line lies in [fromLine, toLine] (1-based, inclusive) are scored: lazy, visible range first. */
+  readonly fromLine?: number;
+  readonly toLine?: number;
+  readonly mapping?: FieldMapping;
+}
+
+export interface ScoreResult {
+  readonly modelDir: string;
+  readonly wpNorm: number;
+  readonly rows: readonly ScoredRow[];
+  readonly groups: readonly ScoredGroup[];
+  readonly skipped: readonly { readonly line: number; readonly field?: string; readonly reason: string; readonly detail: string }[];
+  readonly elapsedMs: number;
+}
+
+export interface EvalParams {
+  readonly modelDir: string;
+  readonly files: readonly string[];
+  readonly mapping?: FieldMapping;
+}
+
+export interface BackendProbe {
+  readonly name: Exclude<BackendName, 'auto'>;
+  readonly available: boolean;
+  /** Why it is (not) usable: "binding loaded but no CUDA device was created (libcudart.so.11.0 not found)". */
+  readonly reason: string;
+  /** Copy-paste fix, when there is one. */
+  readonly fix?: string;
+  /** Adapter / device name, SIMD / threads, … */
+  readonly details?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface DoctorReport {
+  readonly chosen: Exclude<BackendName, 'auto'>;
+  readonly why: string;
+  readonly probes: readonly BackendProbe[];
+}
+
+/** Host → worker. Trains until done, cancelled or failed; resolves with the summary. Progress arrives as TrainProgress. */
+export const TrainRun = request<TrainRunParams, RunSummary>('train/run');
+/** Worker → host, at most every ~500 ms and on every log step. Cumulative values, so a lost message loses nothing. */
+export const TrainProgress = notification<{ readonly runId: string; readonly totalSteps: number; readonly metrics: StepMetrics; readonly backend: string }>('train/progress');
+/** Worker → host, after each evaluation during training. */
+export const TrainEval = notification<{ readonly runId: string; readonly report: EvalReport }>('train/eval');
+/** Host → worker. Cooperative cancel (the SharedArrayBuffer flag is the fast path; this is the fallback). */
+export const CancelTrain = notification<{ readonly runId: string }>('train/cancel');
+/** Host → worker. Scores the pairs of a document with a saved model. */
+export const ScoreDocument = request<ScoreParams, ScoreResult>('score/document');
+/** Host → worker. Full evaluation of files with a saved model. */
+export const EvalFiles = request<EvalParams, EvalReport>('eval/files');
+/** Host → worker. Probes every backend and says which one 'auto' picks and why. */
+export const RunDoctor = request<Record<string, never>, DoctorReport>('doctor/run');
+/** Worker → host. A log line for the output channel. */
+export const WorkerLog = notification<{ readonly level: 'info' | 'warn' | 'error'; readonly message: string }>('worker/log');
