@@ -29,6 +29,8 @@ export type DatasetFormat =
   | 'multi-wide' // instruction, response_k_text, all_scores
   | 'multi-long' // one row per response: prompt, generator/model, output, score
   | 'llmbar' // input, output_1, output_2, label
+  | 'responses' // single labelled responses, no pair structure (e.g. XSTest completions): rows counted, no pairs
+  | 'prompts' // prompts only (e.g. XSTest prompts): rows counted, no pairs
   | 'custom'; // explicit field mapping from the user
 
 /** A single preference pair: the unit of training and of accuracy. */
@@ -122,6 +124,8 @@ export interface LoadedDataset {
   readonly multi: readonly MultiResponseGroup[];
   readonly skipped: readonly SkippedRow[];
   readonly truncated: TruncationReport;
+  /** Facts a user should know that are not errors ("no pairs: this file holds single responses; see derived_pairs.jsonl"). */
+  readonly notes: readonly string[];
   /** Group key -> value -> number of pairs (or prompts for multi-response data). */
   readonly groups: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
