@@ -29,6 +29,8 @@ export interface BoxStats extends Summary {
   readonly whiskerHi: number;
   /** Points outside the whiskers (capped at 200, the most extreme kept). */
   readonly outliers: readonly number[];
+  /** Optional: 1-based line in the eval set's file of each outlier (aligned with outliers), so the panel can reveal it. */
+  readonly outlierLines?: readonly number[];
   readonly variance: number;
   /** E[(z-μ)³]/σ³ (population skewness). */
   readonly skew: number;

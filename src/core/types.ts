@@ -55,6 +55,8 @@ export interface ScoredResponse {
   readonly gold: number;
   /** The model that generated the response, when known (response-OOD splits need it). */
   readonly model?: string;
+  /** Per-response flags from the data, e.g. AlpacaEval's `is_adversarial` ('true' for NullModel), so it can be excluded or probed. */
+  readonly groups?: Readonly<Record<string, string>>;
   readonly source: SourceRef;
 }
 

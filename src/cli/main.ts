@@ -1,0 +1,49 @@
+// reward-lens: the command-line face of the same engine the extension uses.
+import { UsageError } from './errors';
+import { inspectCli } from './inspect';
+import { trainCli } from './train';
+import { evalCli } from './eval';
+import { compareCli } from './compare';
+import { doctorCli } from './doctor';
+import { demoCli } from './demo';
+import { runExperimentCli, runSplitCli } from './experiment';
+
+const USAGE = `reward-lens — reward-model diagnostics (BT vs BSR, Hong et al. ICML 2025)
+
+usage:
+  reward-lens inspect FILE… [--json] [--prompt-key K --chosen-key K --rejected-key K]
+  reward-lens train FILE… [--objective bt|bsr|margin|hinge|norm|dr|center] [--lambda 1e-3] [--preset tiny|small|base|reference]
+                    [--epochs N | --steps N] [--batch-size 16] [--lr 1e-3] [--seed 1] [--eval FILE]… [--holdout 0.1]
+                    [--eval-every N] [--checkpoint-every N] [--out DIR] [--resume] [--backend auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--json]
+  reward-lens eval --model DIR FILE… [--json]
+  reward-lens compare RUN_DIR RUN_DIR [--json]
+  reward-lens doctor [--json]
+  reward-lens split --data FILE… --out DIR [options]            (over-optimization scenario splits)
+  reward-lens experiment scenarios --data FILE… --out DIR [--objectives bt,bsr] [--seeds 3] [options]
+  reward-lens demo [--out runs/demo]                            (BT vs BSR on the bundled HH-RLHF sample)
+`;
+
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  inspect: inspectCli, train: trainCli, eval: evalCli, compare: compareCli, doctor: doctorCli, demo: demoCli,
+  split: runSplitCli,
+  experiment: (argv) => (argv[0] === 'scenarios' ? runExperimentCli(argv.slice(1)) : Promise.reject(new UsageError(`unknown experiment "${argv[0] ?? ''}"; try: reward-lens experiment scenarios …`))),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { process.stdout.write(USAGE); return cmd ? 0 : 2; }
+  const run = commands[cmd];
+  if (!run) throw new UsageError(`unknown command "${cmd}"; run reward-lens --help`);
+  return run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    // User mistakes (bad arguments, unreadable files, bad configs) get one line; bugs get the stack.
+    const e = err as Error & { code?: string };
+    const userError = err instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS') || e.code === 'ENOENT' || e.code === 'EACCES' || /^(invalid|cannot|no training pairs|unknown)/.test(e.message ?? '');
+    process.stderr.write(`reward-lens: ${userError ? e.message : e.stack ?? e.message}\n`);
+    process.exit(userError ? 2 : 1);
+  },
+);

@@ -1,0 +1,78 @@
+// `reward-lens train FILE… --objective bt|bsr|… [options]`: trains in-process with the same loop the worker runs.
+import { parseArgs } from 'node:util';
+import fs from 'node:fs';
+import path from 'node:path';
+import { runTraining } from '../train/runTraining';
+import { DEFAULTS, OBJECTIVES, PRESETS, type BackendName, type Objective, type PresetName, type TrainConfig } from '../core/config';
+import { newRunId } from '../node/runDir';
+import { fail, numberOpt } from './errors';
+import { Progress } from './progress';
+import { formatEval } from './formatReport';
+import { mappingFrom, mappingOptions } from './mapping';
+import type { RunSummary } from '../protocol/trainer';
+
+export const trainOptions = {
+  objective: { type: 'string' }, lambda: { type: 'string' }, margin: { type: 'string' }, 'center-coef': { type: 'string' },
+  preset: { type: 'string' }, epochs: { type: 'string' }, steps: { type: 'string' }, 'batch-size': { type: 'string' },
+  lr: { type: 'string' }, seed: { type: 'string' }, eval: { type: 'string', multiple: true }, out: { type: 'string' },
+  backend: { type: 'string' }, json: { type: 'boolean' }, holdout: { type: 'string' }, 'eval-every': { type: 'string' },
+  'log-every': { type: 'string' }, 'checkpoint-every': { type: 'string' }, resume: { type: 'boolean' }, quiet: { type: 'boolean' },
+  ...mappingOptions,
+} as const;
+
+const isInt = (v: number) => Number.isInteger(v) && v >= 0;
+
+export function configFrom(v: Record<string, unknown>): TrainConfig {
+  const s = (k: string) => v[k] as string | undefined;
+  const objective = (s('objective') ?? DEFAULTS.objective) as Objective;
+  if (!OBJECTIVES.includes(objective)) fail(`--objective must be one of ${OBJECTIVES.join('|')}, got "${objective}"`);
+  const preset = (s('preset') ?? DEFAULTS.preset) as PresetName;
+  if (!(preset in PRESETS)) fail(`--preset must be one of ${Object.keys(PRESETS).join('|')}, got "${preset}"`);
+  const backend = (s('backend') ?? DEFAULTS.backend) as BackendName;
+  if (!['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'].includes(backend)) fail(`--backend must be auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu, got "${backend}"`);
+  return {
+    ...DEFAULTS, objective, preset, backend,
+    lambda: numberOpt('lambda', s('lambda'), DEFAULTS.lambda),
+    margin: numberOpt('margin', s('margin'), DEFAULTS.margin),
+    centerCoef: numberOpt('center-coef', s('center-coef'), DEFAULTS.centerCoef),
+    epochs: numberOpt('epochs', s('epochs'), DEFAULTS.epochs, isInt),
+    steps: numberOpt('steps', s('steps'), DEFAULTS.steps, isInt),
+    batchSize: numberOpt('batch-size', s('batch-size'), DEFAULTS.batchSize, (x) => Number.isInteger(x) && x >= 1),
+    lr: numberOpt('lr', s('lr'), DEFAULTS.lr, (x) => x > 0),
+    seed: numberOpt('seed', s('seed'), DEFAULTS.seed, isInt),
+    holdoutFrac: numberOpt('holdout', s('holdout'), DEFAULTS.holdoutFrac, (x) => x >= 0 && x < 1),
+    evalEvery: numberOpt('eval-every', s('eval-every'), DEFAULTS.evalEvery, isInt),
+    logEvery: numberOpt('log-every', s('log-every'), DEFAULTS.logEvery, (x) => Number.isInteger(x) && x >= 1),
+    checkpointEvery: numberOpt('checkpoint-every', s('checkpoint-every'), DEFAULTS.checkpointEvery, isInt),
+  };
+}
+
+/** Runs one training with a terminal progress bar; shared by `train`, `demo` and the experiment runner's CLI. */
+export async function trainWithProgress(trainFiles: string[], evalFiles: string[], config: TrainConfig, out: string | undefined, opts: { resume?: boolean; quiet?: boolean; mapping?: ReturnType<typeof mappingFrom>; label?: string } = {}): Promise<RunSummary> {
+  for (const f of [...trainFiles, ...evalFiles]) if (!fs.existsSync(f)) fail(`cannot read ${f}: no such file`);
+  const runId = out ? path.basename(path.resolve(out)) : newRunId(config.objective, config.seed);
+  const runDir = out ?? path.join('runs', runId);
+  const bar = new Progress(opts.label ?? `train ${config.objective}`, opts.quiet);
+  const t0 = performance.now();
+  return runTraining(
+    { runId, runDir, config, trainFiles, evalFiles, resume: Boolean(opts.resume), ...(opts.mapping ? { mapping: opts.mapping } : {}) },
+    {
+      onLog: (m) => { if (!opts.quiet) process.stderr.write(`${m}\n`); },
+      onProgress: (m, total) => bar.update(m.step, total, `loss ${m.loss.toFixed(4)} acc ${(m.accuracy * 100).toFixed(0)}% m ${m.batchMean.toFixed(3)} ${m.pairsPerSec.toFixed(1)} pairs/s ${((performance.now() - t0) / 1000).toFixed(0)}s`),
+    },
+  );
+}
+
+export async function trainCli(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: trainOptions });
+  if (positionals.length === 0) fail('train needs at least one training file: reward-lens train data.jsonl --objective bsr');
+  const config = configFrom(values);
+  const summary = await trainWithProgress(positionals, values.eval ?? [], config, values.out, { resume: values.resume, quiet: values.quiet || values.json, mapping: mappingFrom(values) });
+  if (values.json) console.log(JSON.stringify(summary, null, 2));
+  else {
+    console.log(`${summary.status}: ${summary.steps}/${summary.totalSteps} steps on ${summary.backend} in ${(summary.elapsedMs / 1000).toFixed(1)} s → ${summary.runDir}`);
+    if (summary.error) console.log(`error: ${summary.error}`);
+    if (summary.finalEval) console.log(formatEval(summary.finalEval));
+  }
+  return summary.status === 'failed' ? 1 : 0;
+}

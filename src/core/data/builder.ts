@@ -1,0 +1,165 @@
+// DatasetBuilder: the one place where records become a LoadedDataset. The file readers (src/node) and the
+// editor-text reader (loadText.ts) only split their input into records with line numbers and hand them here,
+// so detection, conversion, skipping and tallies are identical for both.
+
+import type { DatasetFormat, LoadedDataset, LoadOptions, PreferencePair, SkippedRow, SkipReason } from '../types';
+import { detectFormat } from './detect';
+import { pickGroups, ROW_GROUP_KEYS, tally } from './groups';
+import { MultiCollector } from './multi';
+import { baseName } from './normalize';
+import { customRow, hhRow, llmbarRow, rewardbenchRow, skyworkRow, trlRow, ultrafeedbackRow, type EmitPair } from './pairwise';
+import { rmBenchRow } from './rmbench';
+import type { RowContext, TruncationCounts } from './rowContext';
+import { typeName } from './messages';
+
+/** Records examined before the schema is fixed. Later rows that do not fit are skipped with a reason. */
+export const DETECT_SAMPLE = 32;
+export const DEFAULT_MAX_CHARS = 100_000;
+
+type Row = Record<string, unknown>;
+type Converter = (ctx: RowContext, row: Row, emit: EmitPair) => void;
+
+export class DatasetBuilder {
+  private rows = 0;
+  private readonly pairs: PreferencePair[] = [];
+  private readonly skipped: SkippedRow[] = [];
+  private readonly notes: string[] = [];
+  private readonly truncated: TruncationCounts = { prompt: 0, chosen: 0, rejected: 0, response: 0 };
+  private readonly groups: Record<string, Record<string, number>> = {};
+  private readonly multi = new MultiCollector();
+  private pending: { row: Row; line: number; index: number }[] = [];
+  private format: DatasetFormat | undefined;
+  private convert: Converter | undefined;
+  private readonly base: string;
+  private readonly maxChars: number;
+  private readonly overLong: 'skip' | 'truncate';
+  private readonly emit: EmitPair = (p) => {
+    this.pairs.push(p);
+    tally(this.groups, p.groups);
+  };
+
+  constructor(readonly file: string, private readonly opts: LoadOptions = {}) {
+    this.base = baseName(file);
+    this.maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
+    this.overLong = opts.overLong ?? 'skip';
+    if (opts.mapping) this.setFormat('custom');
+  }
+
+  /** True once `limit` records were taken; readers should stop reading. */
+  get full(): boolean {
+    return this.opts.limit !== undefined && this.rows >= this.opts.limit;
+  }
+
+  /** A record that could not be parsed (bad JSON, bad CSV quoting). It counts as a row. */
+  addMalformed(line: number, detail: string, field?: string): void {
+    if (this.full) return;
+    this.rows++;
+    this.skipped.push({ file: this.file, line, ...(field !== undefined ? { field } : {}), reason: 'malformed', detail });
+  }
+
+  /** A JSON text (a JSONL line or an array element) that starts at `line`. */
+  addJsonText(text: string, line: number): void {
+    if (this.full) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      this.addMalformed(line, `invalid JSON: ${(e as Error).message}`);
+      return;
+    }
+    this.addRecord(value, line);
+  }
+
+  /** A parsed record. Records before the schema is known are buffered (at most DETECT_SAMPLE of them). */
+  addRecord(value: unknown, line: number): void {
+    if (this.full) return;
+    const index = this.rows++;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      this.skipped.push({ file: this.file, line, reason: 'unrecognised', detail: `expected a JSON object, got ${typeName(value)}` });
+      return;
+    }
+    if (this.convert === undefined) {
+      this.pending.push({ row: value as Row, line, index });
+      if (this.pending.length >= DETECT_SAMPLE) this.decide();
+      return;
+    }
+    this.process(value as Row, line, index);
+  }
+
+  note(text: string): void {
+    this.notes.push(text);
+  }
+
+  finish(): LoadedDataset {
+    if (this.convert === undefined) this.decide();
+    if (this.full) this.notes.push(`stopped after ${this.opts.limit} records (limit)`);
+    const format = this.format ?? 'trl-pairwise';
+    const multi = this.multi.groups;
+    if (format === 'multi-long' || format === 'multi-wide') this.multiNotes();
+    if (format === 'responses') this.notes.push(`no pairs: this file holds ${this.rows} single labelled responses without a chosen/rejected structure; use a paired file built from them (for XSTest: derived_pairs.jsonl)`);
+    if (format === 'prompts') this.notes.push(`no pairs: this file holds ${this.rows} prompts without responses`);
+    const skipped = [...this.skipped].sort((a, b) => a.line - b.line);
+    return { file: this.file, format, rows: this.rows, pairs: this.pairs, multi, skipped, truncated: { ...this.truncated }, notes: this.notes, groups: this.groups };
+  }
+
+  private multiNotes(): void {
+    const g = this.multi.groups;
+    for (const grp of g) tally(this.groups, grp.groups);
+    // Responses are tallied by generator so response-OOD splits can be planned from the inspect view.
+    for (const grp of g) for (const r of grp.responses) if (r.model !== undefined) tally(this.groups, { generator: r.model });
+    this.notes.push(`${g.length} prompts with ${this.multi.responseCount} scored responses; build pairs from gold-score differences with pairsFromMulti()`);
+    if (this.multi.unscored > 0) this.notes.push(`${this.multi.unscored} responses have no gold score (NaN): usable for ranking by the model, never paired`);
+  }
+
+  private setFormat(format: DatasetFormat): void {
+    this.format = format;
+    this.convert = this.converterFor(format);
+  }
+
+  private decide(): void {
+    const sample = this.pending.map((p) => p.row);
+    const detected = this.opts.mapping ? 'custom' : detectFormat(sample);
+    if (detected === undefined) {
+      const keys = [...new Set(sample.flatMap((r) => Object.keys(r)))].slice(0, 12);
+      this.notes.push(
+        sample.length === 0
+          ? 'no records found'
+          : `schema not recognised from the first ${sample.length} records (keys: ${keys.join(', ')}); read as TRL pairwise (prompt?, chosen, rejected) — set a field mapping to choose the keys`,
+      );
+    }
+    this.setFormat(detected ?? 'trl-pairwise');
+    const pending = this.pending;
+    this.pending = [];
+    for (const p of pending) this.process(p.row, p.line, p.index);
+  }
+
+  private converterFor(format: DatasetFormat): Converter {
+    switch (format) {
+      case 'trl-pairwise': return trlRow;
+      case 'hh-rlhf': return hhRow;
+      case 'ultrafeedback': return ultrafeedbackRow;
+      case 'skywork': return skyworkRow;
+      case 'rewardbench': return rewardbenchRow;
+      case 'rm-bench': return rmBenchRow;
+      case 'llmbar': return llmbarRow;
+      case 'custom': return customRow(this.opts.mapping ?? {});
+      case 'multi-long': return (ctx, row) => this.multi.addLong(ctx, row);
+      case 'multi-wide': return (ctx, row) => this.multi.addWide(ctx, row);
+      case 'responses':
+      case 'prompts': return (_ctx, row) => tally(this.groups, pickGroups(row, ROW_GROUP_KEYS));
+    }
+  }
+
+  private process(row: Row, line: number, index: number): void {
+    const ctx: RowContext = {
+      source: { file: this.file, line, row: index },
+      base: this.base,
+      maxChars: this.maxChars,
+      overLong: this.overLong,
+      truncated: this.truncated,
+      skip: (field: string | undefined, reason: SkipReason, detail: string) =>
+        this.skipped.push({ file: this.file, line, ...(field !== undefined ? { field } : {}), reason, detail }),
+    };
+    this.convert!(ctx, row, this.emit);
+  }
+}

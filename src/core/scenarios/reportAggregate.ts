@@ -1,0 +1,191 @@
+// Aggregates the runs of a scenario experiment (objective × seed, each a list of EvalReports) into the
+// numbers of the paper's Table 5, Figures 2–4 and Table 1. Pure: the Node writer reads the files and
+// renders; tests feed hand-made reports.
+import type { BoxStats, EvalReport, EvalSetReport } from '../report';
+import { num, seedStat, type SeedStat } from './seedStats';
+import { EVAL_SCENARIOS } from './splitTypes';
+
+export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface RunRecord {
+  readonly objective: string;
+  readonly seed: number;
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly backend?: string;
+  readonly elapsedMs?: number;
+  readonly steps?: number;
+  readonly error?: string;
+  /** Every evaluation of the run, in file order (a resumed run may repeat a step; the last one wins). */
+  readonly evals: readonly EvalReport[];
+}
+
+export interface Column {
+  readonly set: string;
+  readonly metric: 'accuracy' | 'kendall';
+}
+
+export interface Checkpoint {
+  readonly step: number;
+  /** Set name -> the set's headline metric (accuracy or τ) over seeds. */
+  readonly metric: Readonly<Record<string, SeedStat>>;
+  /** Figure 2: mean and std of ‖h_w − h_l‖ over the pairs of `hDiffSet`, each over seeds. */
+  readonly hDiffMean: SeedStat;
+  readonly hDiffStd: SeedStat;
+  readonly wpNorm: SeedStat;
+}
+
+export interface OverOptimization {
+  readonly objective: string;
+  readonly set: string;
+  readonly flagged: boolean;
+  readonly firstStep: number;
+  readonly peakStep: number;
+  readonly lastStep: number;
+  readonly accFirst: number;
+  readonly accPeak: number;
+  readonly accLast: number;
+  readonly tauFirst: number;
+  readonly tauPeak: number;
+  readonly tauLast: number;
+}
+
+export type BoxKey = 'median' | 'q1' | 'q3' | 'iqr' | 'whiskerLo' | 'whiskerHi' | 'variance' | 'std' | 'skew';
+export const BOX_KEYS: readonly BoxKey[] = ['median', 'q1', 'q3', 'iqr', 'whiskerLo', 'whiskerHi', 'variance', 'std', 'skew'];
+
+export interface ScenarioAggregate {
+  readonly objectives: readonly string[];
+  readonly seeds: readonly number[];
+  readonly columns: readonly Column[];
+  /** objective -> set -> final-checkpoint metric over seeds (Table 5). */
+  readonly table: Readonly<Record<string, Readonly<Record<string, SeedStat>>>>;
+  readonly checkpoints: Readonly<Record<string, readonly Checkpoint[]>>;
+  readonly hDiffSet: string;
+  readonly overOptimization: readonly OverOptimization[];
+  /** Sets with ‖h‖ statistics, train sample first (Figure 3 rows). */
+  readonly normSets: readonly string[];
+  /** objective -> set -> box statistic -> over seeds (final checkpoint). */
+  readonly hNorm: Readonly<Record<string, Readonly<Record<string, Readonly<Record<BoxKey, SeedStat>>>>>>;
+  /** objective -> max − min of the splits' median ‖h‖, over seeds. */
+  readonly crossSplitShift: Readonly<Record<string, SeedStat>>;
+  readonly wpNorm: Readonly<Record<string, SeedStat>>;
+  /** objective -> set -> erank and erank − erank(train sample), over seeds (Table 1). */
+  readonly erank: Readonly<Record<string, Readonly<Record<string, { readonly erank: SeedStat; readonly gap: SeedStat }>>>>;
+  readonly runs: readonly Omit<RunRecord, 'evals'>[];
+}
+
+/** Minimum rise in ID accuracy and the τ tolerance used by the over-optimization flag. */
+export const ACC_EPS = 0.005;
+export const TAU_EPS = 0.005;
+
+/** The headline number of a set: τ-b mean for multi-response sets, accuracy for pair sets. */
+export function setMetric(s: EvalSetReport): number {
+  return s.kendall ? num(s.kendall.mean) : num(s.accuracy?.value);
+}
+
+/** Evaluations sorted by step, one per step (the last written wins: a resumed run re-evaluates). */
+export function evalsByStep(evals: readonly EvalReport[]): EvalReport[] {
+  const byStep = new Map<number, EvalReport>();
+  for (const e of evals) byStep.set(e.step, e);
+  return [...byStep.values()].sort((a, b) => a.step - b.step);
+}
+
+export function aggregateScenarios(objectives: readonly string[], seeds: readonly number[], runs: readonly RunRecord[]): ScenarioAggregate {
+  const run = (o: string, s: number) => runs.find((r) => r.objective === o && r.seed === s);
+  const finals = new Map<RunRecord, EvalReport | undefined>(runs.map((r) => [r, evalsByStep(r.evals).at(-1)]));
+  const finalSet = (o: string, s: number, name: string) => {
+    const r = run(o, s);
+    return r ? finals.get(r)?.sets.find((x) => x.name === name) : undefined;
+  };
+  const overSeeds = (o: string, f: (seed: number) => number) => seedStat(seeds.map(f));
+
+  const present = new Set<string>();
+  for (const e of finals.values()) for (const s of e?.sets ?? []) present.add(s.name);
+  const columns: Column[] = EVAL_SCENARIOS.filter((n) => present.has(n)).map((set) => {
+    const any = [...finals.values()].map((e) => e?.sets.find((x) => x.name === set)).find((x) => x !== undefined);
+    return { set, metric: any?.kendall ? 'kendall' : 'accuracy' };
+  });
+  const normSets = ['train', ...EVAL_SCENARIOS].filter((n) => present.has(n));
+  const hDiffSet = present.has('train') ? 'train' : 'in-domain';
+
+  const table: Record<string, Record<string, SeedStat>> = {};
+  const hNorm: Record<string, Record<string, Record<BoxKey, SeedStat>>> = {};
+  const erank: Record<string, Record<string, { erank: SeedStat; gap: SeedStat }>> = {};
+  const crossSplitShift: Record<string, SeedStat> = {};
+  const wpNorm: Record<string, SeedStat> = {};
+  const checkpoints: Record<string, Checkpoint[]> = {};
+  for (const o of objectives) {
+    table[o] = Object.fromEntries(columns.map((c) => [c.set, overSeeds(o, (s) => { const x = finalSet(o, s, c.set); return x ? setMetric(x) : NaN; })]));
+    hNorm[o] = Object.fromEntries(normSets.map((set) => [set, boxOverSeeds((s) => finalSet(o, s, set)?.hNorm, seeds)]));
+    erank[o] = Object.fromEntries(normSets.map((set) => [set, {
+      erank: overSeeds(o, (s) => num(finalSet(o, s, set)?.erank)),
+      gap: overSeeds(o, (s) => { const r = run(o, s); return num(r ? finals.get(r)?.erankGap?.[set] : undefined); }),
+    }]));
+    crossSplitShift[o] = overSeeds(o, (s) => {
+      const medians = normSets.map((set) => num(finalSet(o, s, set)?.hNorm?.median)).filter(Number.isFinite);
+      return medians.length ? Math.max(...medians) - Math.min(...medians) : NaN;
+    });
+    wpNorm[o] = overSeeds(o, (s) => num(finalSet(o, s, normSets[0] ?? '')?.decomposition?.wpNorm));
+    checkpoints[o] = checkpointCurve(seeds.map((s) => run(o, s)), [hDiffSet, ...columns.map((c) => c.set)], hDiffSet);
+  }
+  const overOptimization = objectives.flatMap((o) => flagOverOptimization(o, checkpoints[o] ?? [], columns));
+  return {
+    objectives, seeds, columns, table, checkpoints, hDiffSet, overOptimization, normSets, hNorm, crossSplitShift, wpNorm, erank,
+    runs: runs.map(({ evals: _evals, ...rest }) => rest),
+  };
+}
+
+function boxOverSeeds(get: (seed: number) => BoxStats | undefined, seeds: readonly number[]): Record<BoxKey, SeedStat> {
+  const boxes = seeds.map(get);
+  return Object.fromEntries(BOX_KEYS.map((k) => [k, seedStat(boxes.map((b) => num(b?.[k])))])) as Record<BoxKey, SeedStat>;
+}
+
+/** Per step (union over seeds): each set's metric, Figure 2's ‖h_w − h_l‖ on `hDiffSet`, and ‖W_p‖. */
+function checkpointCurve(runsBySeed: readonly (RunRecord | undefined)[], sets: readonly string[], hDiffSet: string): Checkpoint[] {
+  const perSeed = runsBySeed.map((r) => new Map(evalsByStep(r?.evals ?? []).map((e) => [e.step, e])));
+  const steps = [...new Set(perSeed.flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
+  return steps.map((step) => {
+    const at = (f: (e: EvalReport) => number) => seedStat(perSeed.map((m) => { const e = m.get(step); return e ? f(e) : NaN; }));
+    const setOf = (e: EvalReport, name: string) => e.sets.find((s) => s.name === name);
+    const metric: Record<string, SeedStat> = {};
+    for (const name of sets) metric[name] = at((e) => { const s = setOf(e, name); return s ? setMetric(s) : NaN; });
+    return {
+      step,
+      metric,
+      hDiffMean: at((e) => num(setOf(e, hDiffSet)?.hDiffNorm?.mean)),
+      hDiffStd: at((e) => num(setOf(e, hDiffSet)?.hDiffNorm?.std)),
+      wpNorm: at((e) => num(e.sets[0]?.decomposition?.wpNorm)),
+    };
+  });
+}
+
+/**
+ * The paper's over-optimization definition (paper-spec §3.1, §7.9) on the seed-mean curves, per OOD set, over the
+ * checkpoints after step 0 (step 0 is the untrained model, where everything starts at chance). Flagged when
+ * (a) τ peaked before the last checkpoint and has since fallen by ≥ TAU_EPS while ID accuracy rose by ≥ ACC_EPS, or
+ * (b) from the first to the last checkpoint ID accuracy rose by ≥ ACC_EPS while τ rose by less than TAU_EPS (flat).
+ */
+export function flagOverOptimization(objective: string, curve: readonly Checkpoint[], columns: readonly Column[]): OverOptimization[] {
+  const cps = curve.filter((c) => c.step > 0 && Number.isFinite(c.metric['in-domain']?.mean ?? NaN));
+  if (cps.length < 2) return [];
+  const acc = (c: Checkpoint) => c.metric['in-domain']?.mean ?? NaN;
+  const out: OverOptimization[] = [];
+  for (const col of columns) {
+    if (col.set === 'in-domain') continue;
+    const usable = cps.filter((c) => Number.isFinite(c.metric[col.set]?.mean ?? NaN));
+    if (usable.length < 2) continue;
+    const tau = (c: Checkpoint) => c.metric[col.set]?.mean ?? NaN;
+    const first = usable[0] as Checkpoint;
+    const last = usable[usable.length - 1] as Checkpoint;
+    const peak = usable.reduce((best, c) => (tau(c) > tau(best) ? c : best), first);
+    const fellAfterPeak = peak !== last && acc(last) - acc(peak) >= ACC_EPS && tau(last) - tau(peak) <= -TAU_EPS;
+    const flat = acc(last) - acc(first) >= ACC_EPS && tau(last) - tau(first) < TAU_EPS;
+    out.push({
+      objective, set: col.set, flagged: fellAfterPeak || flat,
+      firstStep: first.step, peakStep: peak.step, lastStep: last.step,
+      accFirst: acc(first), accPeak: acc(peak), accLast: acc(last),
+      tauFirst: tau(first), tauPeak: tau(peak), tauLast: tau(last),
+    });
+  }
+  return out;
+}

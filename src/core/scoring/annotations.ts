@@ -1,0 +1,152 @@
+// ScoreResult (from the worker) → per-line view models for CodeLens, end-of-line decorations, hovers and
+// Problems. Pure: the host adapters only convert these models to vscode objects. Numbers only: dataset
+// text never appears here (it is untrusted), and ids are escaped before they reach Markdown.
+import type { ScoreResult, ScoredGroup, ScoredRow } from '../../protocol/trainer';
+
+export type LineStatus = 'correct' | 'wrong' | 'mixed' | 'group' | 'invalid';
+
+export interface ProblemModel {
+  readonly line: number;
+  readonly severity: 'warning' | 'information';
+  readonly message: string;
+  /** The field at fault, so the host can underline it rather than the whole line. */
+  readonly field?: string;
+  /** Stable code for the Problems panel ("misranked", "missing-field", …). */
+  readonly code: string;
+}
+
+export interface LineAnnotation {
+  /** 1-based line. */
+  readonly line: number;
+  readonly status: LineStatus;
+  /** CodeLens title, e.g. "✓ r(chosen) 1.23 · r(rejected) -0.40 · margin +1.63". */
+  readonly title: string;
+  /** Short end-of-line text, e.g. "✓ 1.23 / -0.40  Δ +1.63". */
+  readonly inlineText: string;
+  /** Hover body (Markdown, trusted = false). */
+  readonly hoverMarkdown: string;
+  readonly problems: readonly ProblemModel[];
+}
+
+export interface AnnotateOptions {
+  /** Report mis-ranked pairs in the Problems panel (rewardLens.scoring.reportMisranked). */
+  readonly reportMisranked: boolean;
+  /** Digits after the decimal point. */
+  readonly digits?: number;
+}
+
+const sign = (x: number, d: number) => (x >= 0 ? '+' : '') + x.toFixed(d);
+const mark = (ok: boolean) => (ok ? '✓' : '✗');
+
+/** Escapes Markdown control characters in untrusted text (ids come from the dataset). */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Turns a worker ScoreResult into one annotation per line (pairs, multi-response groups, skipped rows).
+ * A line holding several pairs (RM-Bench's 3×3) gets one aggregate annotation.
+ * @example annotateScores(result, { reportMisranked: true })[0].title // "✓ r(chosen) 1.23 · r(rejected) -0.40 · margin +1.63"
+ */
+export function annotateScores(result: ScoreResult, opts: AnnotateOptions): LineAnnotation[] {
+  const d = opts.digits ?? 2;
+  const byLine = new Map<number, ScoredRow[]>();
+  for (const r of result.rows) byLine.set(r.line, [...(byLine.get(r.line) ?? []), r]);
+  const out: LineAnnotation[] = [];
+  for (const [line, rows] of byLine) out.push(rows.length === 1 ? pairAnnotation(rows[0]!, result.wpNorm, d, opts) : multiPairAnnotation(line, rows, d, opts));
+  for (const g of result.groups) out.push(groupAnnotation(g, d));
+  for (const s of result.skipped) {
+    const what = s.field ? `${s.reason} '${s.field}'` : s.reason;
+    out.push({
+      line: s.line,
+      status: 'invalid',
+      title: `⚠ row skipped: ${what}`,
+      inlineText: `⚠ skipped: ${what}`,
+      hoverMarkdown: `**Reward Lens** · row skipped (${escapeMarkdown(what)})\n\n${escapeMarkdown(s.detail)}`,
+      problems: [{ line: s.line, severity: 'warning', code: s.reason, field: s.field, message: `Row skipped (${what}): ${s.detail}` }],
+    });
+  }
+  return out.sort((a, b) => a.line - b.line);
+}
+
+function pairAnnotation(r: ScoredRow, wpNorm: number, d: number, opts: AnnotateOptions): LineAnnotation {
+  const margin = r.rChosen - r.rRejected;
+  const ok = margin > 0;
+  const pct = (p: number) => (Number.isFinite(p) ? ` (p${Math.round(p)})` : '');
+  const hover = [
+    `**Reward Lens** · pair ${escapeMarkdown(r.id)} ${mark(ok)} ${ok ? 'model agrees with the label' : 'model prefers the rejected response'}`,
+    '',
+    '| | chosen | rejected |',
+    '|---|---:|---:|',
+    `| reward r | ${r.rChosen.toFixed(3)} | ${r.rRejected.toFixed(3)} |`,
+    `| ‖h‖ (percentile in training) | ${r.hNormChosen.toFixed(3)}${pct(r.hPctChosen)} | ${r.hNormRejected.toFixed(3)}${pct(r.hPctRejected)} |`,
+    `| cos ψ (h vs W_p) | ${r.cosChosen.toFixed(3)} | ${r.cosRejected.toFixed(3)} |`,
+    '',
+    `margin r_w − r_l = **${sign(margin, 3)}**`,
+    '',
+    `Decomposition r = ‖W_p‖·‖h‖·cos ψ with ‖W_p‖ = ${wpNorm.toFixed(3)}: ` +
+      `chosen ${wpNorm.toFixed(3)}·${r.hNormChosen.toFixed(3)}·${r.cosChosen.toFixed(3)}, ` +
+      `rejected ${wpNorm.toFixed(3)}·${r.hNormRejected.toFixed(3)}·${r.cosRejected.toFixed(3)}`,
+  ].join('\n');
+  return {
+    line: r.line,
+    status: ok ? 'correct' : 'wrong',
+    title: `${mark(ok)} r(chosen) ${r.rChosen.toFixed(d)} · r(rejected) ${r.rRejected.toFixed(d)} · margin ${sign(margin, d)}`,
+    inlineText: `${mark(ok)} ${r.rChosen.toFixed(d)} / ${r.rRejected.toFixed(d)}  Δ ${sign(margin, d)}`,
+    hoverMarkdown: hover,
+    problems: !ok && opts.reportMisranked ? [misranked(r.line, margin, d)] : [],
+  };
+}
+
+function multiPairAnnotation(line: number, rows: readonly ScoredRow[], d: number, opts: AnnotateOptions): LineAnnotation {
+  const margins = rows.map((r) => r.rChosen - r.rRejected);
+  const right = margins.filter((m) => m > 0).length;
+  const mean = margins.reduce((a, b) => a + b, 0) / margins.length;
+  const status: LineStatus = right === rows.length ? 'correct' : right === 0 ? 'wrong' : 'mixed';
+  const table = rows.map((r, i) => `| ${escapeMarkdown(r.id)} | ${r.rChosen.toFixed(3)} | ${r.rRejected.toFixed(3)} | ${sign(margins[i]!, 3)} ${mark(margins[i]! > 0)} |`);
+  return {
+    line,
+    status,
+    title: `${right}/${rows.length} pairs ✓ · mean margin ${sign(mean, d)}`,
+    inlineText: `${right}/${rows.length} ✓  Δ̄ ${sign(mean, d)}`,
+    hoverMarkdown: ['**Reward Lens** · ' + `${rows.length} pairs on this row`, '', '| pair | r(chosen) | r(rejected) | margin |', '|---|---:|---:|---:|', ...table].join('\n'),
+    problems: right < rows.length && opts.reportMisranked ? [misranked(line, mean, d, rows.length - right, rows.length)] : [],
+  };
+}
+
+function groupAnnotation(g: ScoredGroup, d: number): LineAnnotation {
+  const order = (xs: readonly number[]) => xs.map((_, i) => i).sort((a, b) => (xs[b] ?? 0) - (xs[a] ?? 0)).map((i) => i + 1);
+  const tau = Number.isFinite(g.tau) ? g.tau.toFixed(d) : 'n/a (ties)';
+  return {
+    line: g.line,
+    status: 'group',
+    title: `ranking vs gold: τ = ${tau} · model order ${order(g.rewards).join(' > ')} · gold ${order(g.gold).join(' > ')}`,
+    inlineText: `τ ${tau}`,
+    hoverMarkdown: [
+      `**Reward Lens** · prompt ${escapeMarkdown(g.id)}: Kendall τ-b (gold vs model) = **${tau}**`,
+      '',
+      '| response | reward | gold |',
+      '|---:|---:|---:|',
+      ...g.rewards.map((r, i) => `| ${i + 1} | ${r.toFixed(3)} | ${(g.gold[i] ?? NaN).toFixed(2)} |`),
+    ].join('\n'),
+    problems: [],
+  };
+}
+
+function misranked(line: number, margin: number, d: number, wrong = 1, total = 1): ProblemModel {
+  const what = total > 1 ? `${wrong} of ${total} pairs on this row are mis-ranked` : 'the model scores the rejected response above the chosen one';
+  return { line, severity: 'information', code: 'misranked', message: `Mis-ranked: ${what} (margin ${sign(margin, d)})` };
+}
+
+/**
+ * Where a field's key sits in a JSON line, for underlining just that field. Falls back to the whole line.
+ * @example fieldColumns('{"prompt":"p","chosen":1}', 'chosen') // { start: 13, end: 21 }
+ */
+export function fieldColumns(lineText: string, field: string | undefined): { start: number; end: number } {
+  if (field) {
+    const at = lineText.indexOf(JSON.stringify(field));
+    if (at >= 0) return { start: at, end: at + field.length + 2 };
+  }
+  const lead = lineText.length - lineText.trimStart().length;
+  return { start: lead, end: Math.max(lead, lineText.trimEnd().length) };
+}

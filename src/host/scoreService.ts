@@ -1,0 +1,177 @@
+// Scores open preference documents with the active model, lazily: the visible lines first (ScoreDocument
+// with fromLine/toLine), then the rest of the file in chunks, one request in flight per document. Results
+// are cached per uri + version; an edit restarts scoring after a debounce. Providers (codeLens, decorations,
+// hover, problems) read the LineStore and listen to onDidChange.
+import * as vscode from 'vscode';
+import { annotateScores } from '../core/scoring/annotations';
+import { planChunks, type LineRange } from '../core/scoring/chunks';
+import { LineStore } from '../core/scoring/lineStore';
+import { looksLikePreferenceData, SNIFF_CHARS } from '../core/scoring/sniff';
+import { errorMessage } from './log';
+import { mappingKeys } from './settings';
+import type { Services } from './services';
+
+/** The documents Reward Lens providers attach to; content sniffing narrows JSON/CSV further. */
+export const PREFERENCE_SELECTOR: vscode.DocumentSelector = [
+  { language: 'jsonl' }, { language: 'json' }, { language: 'csv' }, { pattern: '**/*.{jsonl,csv}' },
+];
+const CHUNK_LINES = 2000;
+const VISIBLE_MARGIN = 50;
+
+interface DocState {
+  store: LineStore;
+  /** Bumped on every (re)start, so a stale chunk loop stops. */
+  generation: number;
+  running: boolean;
+  /** Text of this version, read once (getText() on a 100k-line file is not free). */
+  text?: string;
+  /** Score every line regardless of rewardLens.scoring.maxLines (Score Current File). */
+  full: boolean;
+  error?: string;
+}
+
+export class ScoreService implements vscode.Disposable {
+  private readonly docs = new Map<string, DocState>();
+  private readonly sniffCache = new Map<string, { version: number; yes: boolean }>();
+  private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
+  private readonly debounce = new Map<string, NodeJS.Timeout>();
+  private readonly subs: vscode.Disposable[] = [];
+  /** Fires when annotations of a document changed (or were cleared). */
+  readonly onDidChange = this.changeEmitter.event;
+
+  constructor(private readonly svc: Services) {
+    this.subs.push(
+      vscode.window.onDidChangeVisibleTextEditors(() => this.kickVisible()),
+      vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.kick(e.textEditor.document)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e.document)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
+      svc.onActiveModelChanged(() => this.resetAll()),
+      svc.onSettingsChanged(() => this.resetAll()),
+    );
+    this.kickVisible();
+  }
+
+  /** Cheap, cached: does this document hold preference data? */
+  isPreferenceDocument(doc: vscode.TextDocument): boolean {
+    const key = doc.uri.toString();
+    const hit = this.sniffCache.get(key);
+    if (hit && hit.version === doc.version) return hit.yes;
+    const head = doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, 200), 0)).slice(0, SNIFF_CHARS);
+    const yes = looksLikePreferenceData(doc.fileName, head, mappingKeys(this.svc.settings.data.fieldMapping));
+    this.sniffCache.set(key, { version: doc.version, yes });
+    return yes;
+  }
+
+  /** Current annotations of a document, if they belong to its current version. */
+  storeFor(doc: vscode.TextDocument): LineStore | undefined {
+    const st = this.docs.get(doc.uri.toString());
+    return st && st.store.version === doc.version ? st.store : undefined;
+  }
+
+  lastError(doc: vscode.TextDocument): string | undefined {
+    return this.docs.get(doc.uri.toString())?.error;
+  }
+
+  /** Starts (or continues) scoring a document: visible ranges first. No-op without an active model. */
+  kick(doc: vscode.TextDocument, full = false): void {
+    if (!this.svc.activeModel || !this.isPreferenceDocument(doc)) return;
+    const key = doc.uri.toString();
+    let st = this.docs.get(key);
+    if (!st || st.store.version !== doc.version) {
+      st = { store: new LineStore(doc.version), generation: (st?.generation ?? 0) + 1, running: false, full: st?.full ?? false };
+      this.docs.set(key, st);
+    }
+    if (full) st.full = true;
+    if (!st.running) void this.loop(doc, st);
+  }
+
+  /** Scores the whole document and resolves when done (Score Current File). */
+  async scoreAll(doc: vscode.TextDocument): Promise<LineStore | undefined> {
+    this.kick(doc, true);
+    const key = doc.uri.toString();
+    for (;;) {
+      const st = this.docs.get(key);
+      if (!st) return undefined;
+      if (!st.running) {
+        if (st.error) throw new Error(st.error);
+        return st.store;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  private async loop(doc: vscode.TextDocument, st: DocState): Promise<void> {
+    const gen = st.generation;
+    st.running = true;
+    st.error = undefined;
+    try {
+      for (;;) {
+        const model = this.svc.activeModel;
+        if (!model || st.generation !== gen || doc.isClosed || doc.version !== st.store.version) return;
+        const next = planChunks(this.visibleRanges(doc), st.store.done, {
+          lineCount: doc.lineCount, chunkLines: CHUNK_LINES, maxLines: st.full ? 0 : this.svc.settings.scoring.maxLines, margin: VISIBLE_MARGIN,
+        })[0];
+        if (!next) return;
+        st.text ??= doc.getText();
+        const res = await this.svc.training.score({
+          modelDir: model.modelDir, file: doc.uri.fsPath, text: st.text, fromLine: next.from, toLine: next.to,
+          ...(mappingKeys(this.svc.settings.data.fieldMapping).length ? { mapping: this.svc.settings.data.fieldMapping } : {}),
+        });
+        if (st.generation !== gen || doc.version !== st.store.version) return;
+        st.store.add(next, annotateScores(res, { reportMisranked: this.svc.settings.scoring.reportMisranked }));
+        this.svc.log.debug(`scored ${doc.uri.fsPath} lines ${next.from}-${next.to}: ${res.rows.length} pairs, ${res.groups.length} groups, ${res.skipped.length} skipped in ${res.elapsedMs} ms (worker)`);
+        this.changeEmitter.fire(doc.uri);
+      }
+    } catch (e) {
+      st.error = errorMessage(e);
+      this.svc.log.error(`scoring ${doc.uri.fsPath} failed: ${st.error}`);
+    } finally {
+      if (st.generation === gen) st.running = false;
+    }
+  }
+
+  private visibleRanges(doc: vscode.TextDocument): LineRange[] {
+    return vscode.window.visibleTextEditors
+      .filter((e) => e.document === doc)
+      .flatMap((e) => e.visibleRanges.map((r) => ({ from: r.start.line + 1, to: r.end.line + 1 })));
+  }
+
+  private kickVisible(): void {
+    for (const e of vscode.window.visibleTextEditors) this.kick(e.document);
+  }
+
+  private onEdit(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    if (!this.docs.has(key)) return;
+    clearTimeout(this.debounce.get(key));
+    this.debounce.set(key, setTimeout(() => {
+      this.debounce.delete(key);
+      this.kick(doc);
+    }, this.svc.settings.scoring.debounceMs));
+  }
+
+  private forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    const st = this.docs.get(key);
+    if (st) st.generation++;
+    this.docs.delete(key);
+    this.sniffCache.delete(key);
+    this.changeEmitter.fire(uri);
+  }
+
+  private resetAll(): void {
+    for (const [key, st] of this.docs) {
+      st.generation++;
+      this.docs.delete(key);
+      this.changeEmitter.fire(vscode.Uri.parse(key));
+    }
+    this.sniffCache.clear();
+    this.kickVisible();
+  }
+
+  dispose(): void {
+    for (const t of this.debounce.values()) clearTimeout(t);
+    for (const s of this.subs) s.dispose();
+    this.changeEmitter.dispose();
+  }
+}

@@ -1,0 +1,72 @@
+// Typed view of the rewardLens.* settings. Pure (no runtime vscode import) so the manifest test can check
+// that every contributed setting is read here and nothing else is: readSettings() asks a getter for each key.
+import type { BackendName, PresetName } from '../core/config';
+import type { FieldMapping } from '../core/types';
+
+export type ScoringDisplay = 'codeLens' | 'decoration' | 'both' | 'off';
+
+export interface Settings {
+  readonly scoring: {
+    /** How scores show up in the editor. */
+    readonly display: ScoringDisplay;
+    /** Delay before re-scoring after an edit. */
+    readonly debounceMs: number;
+    /** Files longer than this are scored only around the visible lines (0 = always the whole file). */
+    readonly maxLines: number;
+    /** Put mis-ranked pairs in the Problems panel (invalid rows are always reported). */
+    readonly reportMisranked: boolean;
+    /** Cap on Problems entries per file. */
+    readonly maxProblems: number;
+  };
+  readonly training: {
+    /** Where runs are stored, relative to the first workspace folder. */
+    readonly runsDirectory: string;
+    /** Default backend offered by Train Reward Model…. */
+    readonly backend: BackendName;
+    /** Default model preset offered by Train Reward Model…. */
+    readonly preset: PresetName;
+    /** Fraction held out when "held-out split" is chosen as the eval set. */
+    readonly holdoutFrac: number;
+    /** Fixed number of optimizer steps (0 = train for the chosen epochs). */
+    readonly steps: number;
+  };
+  readonly data: {
+    readonly fieldMapping: FieldMapping;
+  };
+}
+
+/** What readSettings needs: vscode.WorkspaceConfiguration fits. */
+export interface ConfigGetter {
+  get<T>(key: string, defaultValue: T): T;
+}
+
+const oneOf = <T extends string>(v: string, allowed: readonly T[], fallback: T): T => ((allowed as readonly string[]).includes(v) ? (v as T) : fallback);
+const num = (v: unknown, fallback: number, min: number, max: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback);
+
+/** Reads every rewardLens.* setting (keys relative to the "rewardLens" section), clamping bad values to defaults. */
+export function readSettings(cfg: ConfigGetter): Settings {
+  const mapping = cfg.get<Record<string, unknown>>('data.fieldMapping', {});
+  const str = (k: string) => (typeof mapping?.[k] === 'string' && mapping[k] ? (mapping[k] as string) : undefined);
+  return {
+    scoring: {
+      display: oneOf(cfg.get('scoring.display', 'codeLens'), ['codeLens', 'decoration', 'both', 'off'], 'codeLens'),
+      debounceMs: num(cfg.get('scoring.debounceMs', 400), 400, 0, 10_000),
+      maxLines: num(cfg.get('scoring.maxLines', 20_000), 20_000, 0, 10_000_000),
+      reportMisranked: cfg.get('scoring.reportMisranked', true) !== false,
+      maxProblems: num(cfg.get('scoring.maxProblems', 1000), 1000, 0, 100_000),
+    },
+    training: {
+      runsDirectory: cfg.get('training.runsDirectory', '.reward-lens/runs') || '.reward-lens/runs',
+      backend: oneOf(cfg.get('training.backend', 'auto'), ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'], 'auto'),
+      preset: oneOf(cfg.get('training.preset', 'tiny'), ['tiny', 'small', 'base', 'reference'], 'tiny'),
+      holdoutFrac: num(cfg.get('training.holdoutFrac', 0.1), 0.1, 0, 0.9),
+      steps: Math.round(num(cfg.get('training.steps', 0), 0, 0, 10_000_000)),
+    },
+    data: {
+      fieldMapping: { prompt: str('prompt'), chosen: str('chosen'), rejected: str('rejected') },
+    },
+  };
+}
+
+/** The keys of a mapping that is actually set, for content sniffing. */
+export const mappingKeys = (m: FieldMapping): string[] => [m.prompt, m.chosen, m.rejected].filter((k): k is string => !!k);

@@ -1,0 +1,184 @@
+// "Train Reward Model…": a short multi-step quick input with remembered defaults (workspaceState), then the
+// run itself (trainRun.ts). Steps: dataset(s) → eval sets → objective (+λ for BSR) → preset → epochs/batch
+// → backend. Escape at any step cancels without side effects. Offers to resume unfinished runs first.
+import * as vscode from 'vscode';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {
+  DEFAULTS, OBJECTIVES, OBJECTIVE_LABELS, PRESETS, validateTrainConfig,
+  type BackendName, type Objective, type PresetName, type TrainConfig,
+} from '../core/config';
+import { looksLikePreferenceData, SNIFF_CHARS } from '../core/scoring/sniff';
+import { newRunId } from '../node/runDir';
+import { listRuns, type RunInfo, type RunRequest } from '../node/runs';
+import { mappingKeys } from './settings';
+import type { Services } from './services';
+
+interface TrainDefaults {
+  readonly trainFiles: readonly string[];
+  readonly holdout: boolean;
+  readonly evalFiles: readonly string[];
+  readonly objective: Objective;
+  readonly lambda: number;
+  readonly preset: PresetName;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly backend: BackendName;
+}
+const DEFAULTS_KEY = 'rewardLens.trainDefaults';
+const STEPS = 6;
+const DATA_GLOB = '**/*.{jsonl,json,csv,parquet}';
+const DATA_EXCLUDE = '{**/node_modules/**,**/.reward-lens/**,**/.git/**,**/.vscode/**,**/dist/**}';
+
+const OBJECTIVE_NAMES: Readonly<Record<Objective, string>> = {
+  bt: 'Bradley-Terry (BT)', bsr: 'BT + BSR (the paper’s method)', margin: 'BT with margin', hinge: 'Hinge',
+  norm: 'BT-Norm', dr: 'BT-DR (Eurus)', center: 'BT + TRL centering',
+};
+const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
+
+/** Asks for everything a run needs; undefined when the user cancels. Returns a new or a resumed request. */
+export async function askTrainRequest(svc: Services): Promise<RunRequest | undefined> {
+  const root = svc.runsRoot;
+  if (!root) {
+    void vscode.window.showErrorMessage('Reward Lens: open a folder first; runs are stored in <workspace>/.reward-lens/runs.');
+    return undefined;
+  }
+  const resumable = listRuns(root).filter((r) => r.resumable && !svc.training.liveRun(r.runId));
+  if (resumable.length) {
+    const choice = await vscode.window.showQuickPick(
+      [{ label: '$(add) New run…', run: undefined as RunInfo | undefined },
+        ...resumable.map((r) => ({ label: `$(debug-continue) Resume ${r.label}`, description: `${r.status} at step ${r.step}`, detail: r.error, run: r }))],
+      { title: 'Train Reward Model: new run or resume?', ignoreFocusOut: true },
+    );
+    if (!choice) return undefined;
+    if (choice.run) return resumeRequest(choice.run);
+  }
+  const d = { ...fallbackDefaults(svc), ...svc.context.workspaceState.get<Partial<TrainDefaults>>(DEFAULTS_KEY) };
+  const title = (k: number, what: string) => `Train Reward Model (${k}/${STEPS}): ${what}`;
+
+  const files = await candidateFiles(svc);
+  if (!files.length) {
+    void vscode.window.showErrorMessage('Reward Lens: no preference files (.jsonl, .json, .csv, .parquet) found in the workspace. Open one and try again.');
+    return undefined;
+  }
+  const current = vscode.window.activeTextEditor?.document.uri.fsPath;
+  const wanted = new Set(d.trainFiles.filter((f) => files.includes(f)));
+  if (!wanted.size) wanted.add(current && files.includes(current) ? current : files[0]!);
+  const trainPick = await vscode.window.showQuickPick(
+    files.map((f) => ({ label: `$(file) ${path.basename(f)}`, description: relative(f) + (f === current ? ' · current editor' : ''), picked: wanted.has(f), file: f })),
+    { title: title(1, 'training data'), canPickMany: true, ignoreFocusOut: true, placeHolder: 'Preference files to train on' },
+  );
+  if (!trainPick?.length) return undefined;
+  const trainFiles = trainPick.map((p) => p.file);
+
+  const holdoutPct = Math.round(svc.settings.training.holdoutFrac * 100);
+  const evalPick = await vscode.window.showQuickPick(
+    [{ label: `$(split-horizontal) Held-out split: ${holdoutPct}% of the training data`, picked: d.holdout, file: '' },
+      ...files.filter((f) => !trainFiles.includes(f)).map((f) => ({ label: `$(file) ${path.basename(f)}`, description: relative(f), picked: d.evalFiles.includes(f), file: f }))],
+    { title: title(2, 'eval sets (optional)'), canPickMany: true, ignoreFocusOut: true, placeHolder: 'Pick none to skip evaluation' },
+  );
+  if (!evalPick) return undefined;
+  const holdout = evalPick.some((p) => p.file === '');
+  const evalFiles = evalPick.filter((p) => p.file !== '').map((p) => p.file);
+
+  const objective = await pickOne(title(3, 'objective'), OBJECTIVES, d.objective, (o) => ({ label: OBJECTIVE_NAMES[o], detail: OBJECTIVE_LABELS[o] }));
+  if (!objective) return undefined;
+  let lambda = d.lambda;
+  if (objective === 'bsr') {
+    const text = await vscode.window.showInputBox({
+      title: title(3, 'BSR weight λ'), value: String(d.lambda), ignoreFocusOut: true,
+      prompt: 'Penalty λ·b·mean(r)² over the micro-batch rewards. The paper uses 1e-3.',
+      validateInput: (v) => (Number.isFinite(Number(v)) && Number(v) > 0 ? undefined : 'λ must be a positive number, e.g. 0.001'),
+    });
+    if (text === undefined) return undefined;
+    lambda = Number(text);
+  }
+  const preset = await pickOne(title(4, 'model size'), Object.keys(PRESETS) as PresetName[], d.preset, (p) => {
+    const s = PRESETS[p];
+    return { label: p, description: `${s.nLayers} layers · d=${s.dModel} · ${s.maxLen} tokens` };
+  });
+  if (!preset) return undefined;
+  const sizes = await vscode.window.showInputBox({
+    title: title(5, 'epochs, batch size'), value: `${d.epochs}, ${d.batchSize}`, ignoreFocusOut: true,
+    prompt: 'Two integers: epochs over the training pairs, pairs per micro-batch (BSR acts on this batch)',
+    validateInput: (v) => (parseSizes(v) ? undefined : 'Expected two integers ≥ 1, e.g. "1, 16"'),
+  });
+  const parsed = sizes === undefined ? undefined : parseSizes(sizes);
+  if (!parsed) return undefined;
+  const backend = await pickOne(title(6, 'compute backend'), BACKENDS, d.backend, (b) => ({ label: b, description: b === 'auto' ? 'the best backend that actually works (see Show Compute Doctor)' : '' }));
+  if (!backend) return undefined;
+
+  await svc.context.workspaceState.update(DEFAULTS_KEY, { trainFiles, holdout, evalFiles, objective, lambda, preset, epochs: parsed[0], batchSize: parsed[1], backend } satisfies TrainDefaults);
+  const config: TrainConfig = {
+    ...DEFAULTS, objective, lambda, preset, epochs: parsed[0], batchSize: parsed[1], backend,
+    holdoutFrac: holdout ? svc.settings.training.holdoutFrac : 0, steps: svc.settings.training.steps,
+  };
+  const problems = validateTrainConfig(config);
+  if (problems.length) {
+    void vscode.window.showErrorMessage(`Reward Lens: invalid training config: ${problems.join('; ')}`);
+    return undefined;
+  }
+  const runId = newRunId(objective, config.seed);
+  const m = svc.settings.data.fieldMapping;
+  return { runId, runDir: path.join(root, runId), config, trainFiles, evalFiles, resume: false, ...(mappingKeys(m).length ? { mapping: m } : {}) };
+}
+
+function resumeRequest(run: RunInfo): RunRequest | undefined {
+  if (!run.trainFiles.length) {
+    void vscode.window.showErrorMessage(`Reward Lens: cannot resume ${run.runId}: its config names no training files.`);
+    return undefined;
+  }
+  return { runId: run.runId, runDir: run.runDir, config: run.config, trainFiles: run.trainFiles, evalFiles: run.evalFiles, resume: true };
+}
+
+async function pickOne<T extends string>(title: string, values: readonly T[], last: T, item: (v: T) => { label: string; description?: string; detail?: string }): Promise<T | undefined> {
+  // The remembered value goes first, so Enter accepts it.
+  const ordered = [last, ...values.filter((v) => v !== last)].filter((v) => values.includes(v));
+  const pick = await vscode.window.showQuickPick(
+    ordered.map((v) => ({ ...item(v), value: v, ...(v === last ? { description: `${item(v).description ?? ''} (last used)`.trim() } : {}) })),
+    { title, ignoreFocusOut: true, matchOnDetail: true },
+  );
+  return pick?.value;
+}
+
+function parseSizes(v: string): [number, number] | undefined {
+  const m = /^\s*(\d+)\s*[, x×]\s*(\d+)\s*$/.exec(v);
+  if (!m) return undefined;
+  const [e, b] = [Number(m[1]), Number(m[2])];
+  return e >= 1 && b >= 1 ? [e, b] : undefined;
+}
+
+function fallbackDefaults(svc: Services): TrainDefaults {
+  return { trainFiles: [], holdout: true, evalFiles: [], objective: DEFAULTS.objective, lambda: DEFAULTS.lambda, preset: svc.settings.training.preset, epochs: DEFAULTS.epochs, batchSize: DEFAULTS.batchSize, backend: svc.settings.training.backend };
+}
+
+const relative = (f: string) => vscode.workspace.asRelativePath(f);
+
+/** Workspace files that look like preference data (JSON files are sniffed so package.json is not offered). */
+async function candidateFiles(svc: Services): Promise<string[]> {
+  const uris = await vscode.workspace.findFiles(DATA_GLOB, DATA_EXCLUDE, 500);
+  const current = vscode.window.activeTextEditor?.document;
+  const keys = mappingKeys(svc.settings.data.fieldMapping);
+  const out: string[] = [];
+  if (current?.uri.scheme === 'file' && looksLikePreferenceData(current.fileName, current.getText().slice(0, SNIFF_CHARS), keys)) out.push(current.uri.fsPath);
+  for (const u of uris.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
+    if (out.includes(u.fsPath)) continue;
+    if (u.fsPath.endsWith('.parquet') || (await sniffFile(u.fsPath, keys))) out.push(u.fsPath);
+  }
+  return out;
+}
+
+async function sniffFile(file: string, keys: readonly string[]): Promise<boolean> {
+  try {
+    const fh = await fs.open(file, 'r');
+    try {
+      const buf = Buffer.alloc(SNIFF_CHARS);
+      const { bytesRead } = await fh.read(buf, 0, SNIFF_CHARS, 0);
+      return looksLikePreferenceData(file, buf.subarray(0, bytesRead).toString('utf8'), keys);
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,178 @@
+// Reading run directories back (for the panel, the model picker, resume and export). The worker writes
+// them (layout in runDir.ts); the host adds request.json, the exact TrainRun request, so any run can be
+// resumed with the same data after a reload. Readers tolerate missing or partial files: a run that is
+// still going, or was interrupted by a window reload, has no summary.json yet.
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULTS, type TrainConfig } from '../core/config';
+import type { EvalReport, StepMetrics } from '../core/report';
+import type { RunSnapshot } from '../protocol/panel';
+import type { RunSummary, TrainRunParams } from '../protocol/trainer';
+import { readJsonLines, writeJsonAtomic } from './atomic';
+import { runPaths } from './runDir';
+
+/** The host's record of how a run was started (TrainRunParams without the cancel buffer). */
+export type RunRequest = Omit<TrainRunParams, 'cancel'>;
+
+export const requestPath = (runDir: string) => path.join(runDir, 'request.json');
+
+export function writeRunRequest(req: RunRequest): void {
+  writeJsonAtomic(requestPath(req.runDir), req);
+}
+
+export interface RunInfo {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly label: string;
+  readonly status: RunSnapshot['status'];
+  readonly config: TrainConfig;
+  readonly trainFiles: readonly string[];
+  readonly evalFiles: readonly string[];
+  readonly backend: string;
+  readonly step: number;
+  readonly totalSteps: number;
+  /** The model to score with: summary.modelDir, else <run>/model when it exists. */
+  readonly modelDir?: string;
+  /** A checkpoint exists and the run did not complete. */
+  readonly resumable: boolean;
+  readonly summary?: RunSummary;
+  readonly error?: string;
+}
+
+function readJson(file: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const obj = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+
+/** Pulls the TrainConfig and data files out of config.json, whichever of the two shapes the writer used. */
+function configOf(cfgFile: Record<string, unknown> | undefined, req: Record<string, unknown> | undefined) {
+  const nested = obj(cfgFile?.config) ?? obj(req?.config);
+  const flat = cfgFile && 'objective' in cfgFile ? cfgFile : undefined;
+  const config = { ...DEFAULTS, ...(flat ?? {}), ...(nested ?? {}) } as TrainConfig;
+  const data = obj(cfgFile?.data);
+  const trainFiles = strings(req?.trainFiles).length ? strings(req?.trainFiles) : strings(cfgFile?.trainFiles ?? data?.trainFiles ?? data?.train);
+  const evalFiles = strings(req?.evalFiles).length ? strings(req?.evalFiles) : strings(cfgFile?.evalFiles ?? data?.evalFiles ?? data?.eval);
+  return { config, trainFiles, evalFiles, backend: typeof cfgFile?.backend === 'string' ? cfgFile.backend : undefined };
+}
+
+/** A readable label: "BSR λ=0.001 · tiny · pairs.jsonl · 2026-11-28 04:12". */
+export function runLabel(runId: string, config: TrainConfig, trainFiles: readonly string[]): string {
+  const obj = config.objective === 'bsr' ? `BSR λ=${config.lambda}` : config.objective.toUpperCase();
+  const file = trainFiles[0] ? path.basename(trainFiles[0]) + (trainFiles.length > 1 ? ` +${trainFiles.length - 1}` : '') : '?';
+  const when = /^(\d{4}-\d\d-\d\d)T(\d\d)-(\d\d)/.exec(runId);
+  return `${obj} · ${config.preset} · ${file} · ${when ? `${when[1]} ${when[2]}:${when[3]}` : runId}`;
+}
+
+/** Reads one run directory; undefined when it does not look like a run. */
+export function readRunInfo(runDir: string): RunInfo | undefined {
+  const p = runPaths(runDir);
+  const cfgFile = readJson(p.config);
+  const req = readJson(requestPath(runDir));
+  const summary = readJson(p.summary) as RunSummary | undefined;
+  if (!cfgFile && !req && !summary) return undefined;
+  const { config, trainFiles, evalFiles, backend } = configOf(cfgFile, req);
+  const runId = path.basename(runDir);
+  const lastMetric = lastJsonLine<StepMetrics>(p.metrics);
+  const hasCheckpoint = fs.existsSync(p.checkpoint);
+  const modelDir = summary?.modelDir ?? (fs.existsSync(p.model) ? p.model : undefined);
+  const status: RunSnapshot['status'] = summary ? summary.status : 'cancelled';
+  return {
+    runId,
+    runDir,
+    label: runLabel(runId, config, trainFiles),
+    status,
+    config,
+    trainFiles,
+    evalFiles,
+    backend: summary?.backend ?? backend ?? config.backend,
+    step: summary?.steps ?? lastMetric?.step ?? 0,
+    totalSteps: summary?.totalSteps ?? 0,
+    modelDir,
+    resumable: status !== 'completed' && (hasCheckpoint || !!req),
+    summary,
+    error: summary ? summary.error : 'interrupted: no summary.json (the window was reloaded or the worker stopped); resume to continue',
+  };
+}
+
+/** Every run under the runs root, newest first. */
+export function listRuns(runsRoot: string): RunInfo[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(runsRoot, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  } catch {
+    return [];
+  }
+  return names
+    .sort()
+    .reverse()
+    .map((n) => readRunInfo(path.join(runsRoot, n)))
+    .filter((r): r is RunInfo => r !== undefined);
+}
+
+/** Keeps at most `max` points, evenly spaced, always including the last one. */
+export function thin<T>(xs: readonly T[], max: number): T[] {
+  if (xs.length <= max) return [...xs];
+  const out: T[] = [];
+  const stride = (xs.length - 1) / (max - 1);
+  for (let i = 0; i < max; i++) out.push(xs[Math.round(i * stride)]!);
+  return out;
+}
+
+/** The panel's view of a run, from disk. `live` overrides what a running training knows better than its files. */
+export function readRunSnapshot(
+  runDir: string,
+  live?: { readonly step: number; readonly totalSteps: number; readonly backend: string; readonly metrics: readonly StepMetrics[] },
+): RunSnapshot | undefined {
+  const info = readRunInfo(runDir);
+  if (!info) return undefined;
+  const p = runPaths(runDir);
+  const fileMetrics = readJsonLines<StepMetrics>(p.metrics);
+  const metrics = live && live.metrics.length > fileMetrics.length ? live.metrics : fileMetrics;
+  return {
+    runId: info.runId,
+    label: info.label,
+    status: live ? 'running' : info.status,
+    config: info.config,
+    backend: live?.backend ?? info.backend,
+    step: live?.step ?? info.step,
+    totalSteps: live?.totalSteps ?? info.totalSteps,
+    metrics: thin(metrics, 2000),
+    evals: readJsonLines<EvalReport>(p.evals).sort((a, b) => a.step - b.step),
+    trainFiles: info.trainFiles,
+    ...(live ? {} : info.error ? { error: info.error } : {}),
+  };
+}
+
+function lastJsonLine<T>(file: string): T | undefined {
+  const all = readJsonLines<T>(file);
+  return all[all.length - 1];
+}
+
+/** Writes one self-contained JSON file with everything about a run except the model weights (atomically). */
+export function exportRun(runDir: string, target: string): { readonly bytes: number } {
+  const info = readRunInfo(runDir);
+  if (!info) throw new Error(`${runDir} is not a Reward Lens run (no config.json, request.json or summary.json)`);
+  const p = runPaths(runDir);
+  const bundle = {
+    format: 'reward-lens-run',
+    version: 1,
+    runId: info.runId,
+    label: info.label,
+    status: info.status,
+    config: info.config,
+    trainFiles: info.trainFiles,
+    evalFiles: info.evalFiles,
+    summary: info.summary ?? null,
+    metrics: readJsonLines<StepMetrics>(p.metrics),
+    evals: readJsonLines<EvalReport>(p.evals),
+  };
+  writeJsonAtomic(target, bundle);
+  return { bytes: fs.statSync(target).size };
+}

@@ -1,0 +1,49 @@
+// Custom kernels, registered per backend before the first op runs there. Each one replaces a missing or slow stock
+// kernel; each is tested against the stock kernel (or a reference) in test/unit/backends/.
+import type { KernelConfig } from '@tensorflow/tfjs';
+import { tf } from '../tf';
+import { wasmBatchMatMulConfig } from './wasmBatchMatMul';
+import { cpuSegmentSumConfig, wasmSegmentSumConfig } from './segmentSum';
+
+const BY_BACKEND: Readonly<Record<string, readonly KernelConfig[]>> = {
+  wasm: [wasmSegmentSumConfig, wasmBatchMatMulConfig],
+  cpu: [cpuSegmentSumConfig],
+};
+
+/** What registerCustomKernels(name) installs, for the doctor and the docs. */
+export function customKernelNames(backendName: string): string[] {
+  return (BY_BACKEND[backendName] ?? []).map((k) => k.kernelName);
+}
+
+/**
+ * Installs the custom kernels for a backend (replacing any stock kernel of the same name). Idempotent.
+ * Stock kernels are kept so tests can compare against them: see stockKernel().
+ */
+export function registerCustomKernels(backendName: string): string[] {
+  const installed: string[] = [];
+  for (const cfg of BY_BACKEND[backendName] ?? []) {
+    const current = tf.getKernel(cfg.kernelName, backendName);
+    if (current?.kernelFunc === cfg.kernelFunc) continue;
+    if (current) {
+      if (!stock.has(key(cfg))) stock.set(key(cfg), current);
+      tf.unregisterKernel(cfg.kernelName, backendName);
+    }
+    tf.registerKernel(cfg);
+    installed.push(cfg.kernelName);
+  }
+  return installed;
+}
+
+/** Puts the stock kernels back (tests compare custom against stock in one process). */
+export function unregisterCustomKernels(backendName: string): void {
+  for (const cfg of BY_BACKEND[backendName] ?? []) {
+    const current = tf.getKernel(cfg.kernelName, backendName);
+    if (current?.kernelFunc !== cfg.kernelFunc) continue;
+    tf.unregisterKernel(cfg.kernelName, backendName);
+    const original = stock.get(key(cfg));
+    if (original) tf.registerKernel(original);
+  }
+}
+
+const stock = new Map<string, KernelConfig>();
+const key = (cfg: KernelConfig) => `${cfg.backendName}/${cfg.kernelName}`;

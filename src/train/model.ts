@@ -1,0 +1,293 @@
+// The reward model: a small pre-LN causal transformer with a bias-free scalar head (paper-spec §1).
+//
+//   x   = tok_emb[ids] + pos_emb[0..T)
+//   x  += attn(LN1(x))            for each block   (multi-head causal self-attention, no biases)
+//   x  += mlp(LN2(x))                              (fc → exact GELU → proj, no biases)
+//   h   = LN_f(x)[lastIdx]        the final-LayerNorm state at the last real token (EOS)
+//   r   = W_pᵀ h                  no bias; W_p ~ N(0, 1/H) as the paper's code (std 1/√H)
+//
+// Invariants:
+// - Right padding never changes h: with a causal mask, position lastIdx only sees positions ≤ lastIdx.
+// - Every tensor is created inside a call; the model owns only its variables (disposeModel frees them).
+// - Linear weights are stored [in, out] (x @ W), like GPT-2's Conv1D. docs/model-format.md has the PyTorch mapping.
+// - Attention tensors stay 4-D ([N, heads, T, dHead]) because the WebGPU backend cannot pad 5-D tensors.
+import type { ModelConfig } from '../core/config';
+import { deriveSeed } from '../core/random';
+import { PAD } from '../core/tokenize';
+import { tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D, type Tensor3D, type Variable } from './tf';
+
+/** LayerNorm ε, PyTorch's default, so a PyTorch port gives the same numbers. */
+export const LN_EPS = 1e-5;
+/** Std of every weight matrix and embedding at init (GPT-2). */
+export const INIT_STD = 0.02;
+/** Additive attention mask value for future positions. Large but finite so fp32 softmax never sees inf − inf. */
+const MASK_VALUE = -1e9;
+
+export interface RewardModel {
+  readonly config: ModelConfig;
+  /** Every parameter by its file name (see parameterSpecs), in the canonical order. */
+  readonly params: ReadonlyMap<string, Variable>;
+}
+
+export interface ParameterSpec {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly init: { readonly kind: 'normal'; readonly std: number } | { readonly kind: 'ones' } | { readonly kind: 'zeros' };
+}
+
+export interface Batch {
+  /** [N, T] int32 token ids, right-padded with PAD. */
+  readonly ids: Tensor2D;
+  /** [N] int32: index of each row's last real token (its EOS). */
+  readonly lastIdx: Tensor1D;
+}
+
+// A type alias, not an interface, so it is a tf.TensorContainer and can be returned from tf.tidy.
+export type ForwardResult = {
+  /** [N] rewards r = W_pᵀh. */
+  readonly rewards: Tensor1D;
+  /** [N, H] final-LayerNorm hidden states at lastIdx. */
+  readonly hidden: Tensor2D;
+};
+
+/** Checks a ModelConfig; returns one message per problem (empty when valid). */
+export function validateModelConfig(cfg: ModelConfig): string[] {
+  const problems: string[] = [];
+  for (const k of ['vocabSize', 'dModel', 'nLayers', 'nHeads', 'dFF', 'maxLen'] as const) {
+    const v = cfg[k];
+    if (!Number.isInteger(v) || v < 1) problems.push(`${k} must be an integer ≥ 1, got ${v}`);
+  }
+  if (cfg.vocabSize < 5) problems.push(`vocabSize must be ≥ 5 (4 special ids + at least one token), got ${cfg.vocabSize}`);
+  if (Number.isInteger(cfg.dModel) && Number.isInteger(cfg.nHeads) && cfg.dModel % cfg.nHeads !== 0) {
+    problems.push(`dModel (${cfg.dModel}) must be divisible by nHeads (${cfg.nHeads})`);
+  }
+  return problems;
+}
+
+/** Names, shapes and initialisers of every parameter, in the canonical order (also the file order). */
+export function parameterSpecs(cfg: ModelConfig): ParameterSpec[] {
+  const D = cfg.dModel;
+  const normal = (std: number) => ({ kind: 'normal', std }) as const;
+  const specs: ParameterSpec[] = [
+    { name: 'tok_emb.weight', shape: [cfg.vocabSize, D], init: normal(INIT_STD) },
+    { name: 'pos_emb.weight', shape: [cfg.maxLen, D], init: normal(INIT_STD) },
+  ];
+  for (let l = 0; l < cfg.nLayers; l++) {
+    const b = `blocks.${l}`;
+    specs.push(
+      { name: `${b}.ln1.weight`, shape: [D], init: { kind: 'ones' } },
+      { name: `${b}.ln1.bias`, shape: [D], init: { kind: 'zeros' } },
+      { name: `${b}.attn.q.weight`, shape: [D, D], init: normal(INIT_STD) },
+      { name: `${b}.attn.k.weight`, shape: [D, D], init: normal(INIT_STD) },
+      { name: `${b}.attn.v.weight`, shape: [D, D], init: normal(INIT_STD) },
+      { name: `${b}.attn.o.weight`, shape: [D, D], init: normal(INIT_STD) },
+      { name: `${b}.ln2.weight`, shape: [D], init: { kind: 'ones' } },
+      { name: `${b}.ln2.bias`, shape: [D], init: { kind: 'zeros' } },
+      { name: `${b}.mlp.fc.weight`, shape: [D, cfg.dFF], init: normal(INIT_STD) },
+      { name: `${b}.mlp.proj.weight`, shape: [cfg.dFF, D], init: normal(INIT_STD) },
+    );
+  }
+  specs.push(
+    { name: 'ln_f.weight', shape: [D], init: { kind: 'ones' } },
+    { name: 'ln_f.bias', shape: [D], init: { kind: 'zeros' } },
+    // Paper §2.1 / code modules/utils.py:183: W_p ~ N(0, 1/H), so ‖W_p‖ ≈ 1 at init.
+    { name: 'score.weight', shape: [D, 1], init: normal(1 / Math.sqrt(D)) },
+  );
+  return specs;
+}
+
+/**
+ * A freshly initialised model. Same config + seed → the same weights on every backend (the random numbers are drawn
+ * in JS by tf.randomNormal's seeded generator; each parameter gets its own seed derived from its name).
+ */
+export function createModel(cfg: ModelConfig, seed: number): RewardModel {
+  const problems = validateModelConfig(cfg);
+  if (problems.length) throw new Error(`invalid model config: ${problems.join('; ')}`);
+  const params = new Map<string, Variable>();
+  const modelId = ++modelCounter;
+  for (const spec of parameterSpecs(cfg)) {
+    const init = spec.init;
+    const shape = [...spec.shape];
+    const value = tf.tidy(() => {
+      if (init.kind === 'ones') return tf.ones(shape);
+      if (init.kind === 'zeros') return tf.zeros(shape);
+      // A seed of 0 would make tfjs pick Math.random(): map it to 1.
+      return tf.randomNormal(shape, 0, init.std, 'float32', deriveSeed(seed, 'init', spec.name) || 1);
+    });
+    params.set(spec.name, tf.variable(value, true, variableName(modelId, spec.name)));
+    value.dispose();
+  }
+  return { config: cfg, params };
+}
+
+// tfjs variable names must be unique per engine, and Adam labels its moments with them. A non-numeric, per-model
+// prefix keeps them unique across models and keeps object-key order = insertion order (numeric keys would sort).
+let modelCounter = 0;
+const variableName = (modelId: number, param: string) => `rm${modelId}/${param}`;
+
+/** The parameter name ('blocks.0.attn.q.weight') of a tfjs variable name ('rm3/blocks.0.attn.q.weight'), if ours. */
+export function parameterNameOf(variableName: string): string | undefined {
+  return /^rm\d+\/(.+)$/.exec(variableName)?.[1];
+}
+
+/** Wraps existing tensors as a model (used by loadModel). Takes ownership: the tensors become variables. */
+export function modelFromTensors(cfg: ModelConfig, tensors: ReadonlyMap<string, Tensor>): RewardModel {
+  const params = new Map<string, Variable>();
+  const modelId = ++modelCounter;
+  for (const spec of parameterSpecs(cfg)) {
+    const t = tensors.get(spec.name);
+    if (!t) throw new Error(`missing parameter ${spec.name}`);
+    if (t.shape.join(',') !== spec.shape.join(',')) throw new Error(`parameter ${spec.name} has shape [${t.shape}], expected [${spec.shape}]`);
+    params.set(spec.name, tf.variable(t, true, variableName(modelId, spec.name)));
+  }
+  return { config: cfg, params };
+}
+
+/** Trainable variables in the canonical order. Pass this as minimize()'s varList so optimizer state lines up. */
+export function trainableVariables(model: RewardModel): Variable[] {
+  return [...model.params.values()];
+}
+
+export function disposeModel(model: RewardModel): void {
+  for (const v of model.params.values()) v.dispose();
+}
+
+/** ‖W_p‖₂ as a scalar tensor that stays on the backend (no sync); the caller disposes it. */
+export function wpNormTensor(model: RewardModel): Scalar {
+  return tf.tidy(() => tf.norm(param(model, 'score.weight')) as Scalar);
+}
+
+/** ‖W_p‖₂ as a number. Sync point: a GPU→CPU read, so call it on log/eval steps only. */
+export function wpNorm(model: RewardModel): number {
+  const t = wpNormTensor(model);
+  const v = t.dataSync()[0]!;
+  t.dispose();
+  return v;
+}
+
+function param(model: RewardModel, name: string): Variable {
+  const v = model.params.get(name);
+  if (!v) throw new Error(`model has no parameter ${name}`);
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Forward pass
+
+/**
+ * Embedding lookup, isolated so a backend-specific version can replace it. The stock gradient of tf.gather
+ * (UnsortedSegmentSum) is missing on wasm and takes minutes per step on cpu at vocab 8192, so the gradient here is
+ * a scatter-add (tf.scatterND sums duplicate indices), which every backend has.
+ */
+export function embed(table: Variable | Tensor, ids: Tensor2D): Tensor3D {
+  const [N, T] = ids.shape;
+  const D = table.shape[1]!;
+  const flatIds = tf.reshape(ids, [N * T]);
+  const lookup = tf.customGrad((tbl, save) => {
+    (save as tf.GradSaveFunc)([flatIds]);
+    return {
+      value: tf.gather(tbl as Tensor, flatIds),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => [tf.scatterND(tf.reshape(saved[0]!, [N * T, 1]), dy, (tbl as Tensor).shape)],
+    };
+  });
+  return tf.reshape(lookup(table), [N, T, D]);
+}
+
+function layerNorm(x: Tensor, gain: Tensor, bias: Tensor): Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, LN_EPS))), gain), bias);
+}
+
+/** Exact GELU, 0.5·x·(1 + erf(x/√2)), as PyTorch's default nn.GELU. */
+function gelu(x: Tensor): Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+}
+
+/** [T, T] additive mask: 0 where key ≤ query, MASK_VALUE above the diagonal. Built in JS: one upload, no kernels. */
+function causalMask(T: number): Tensor2D {
+  const m = new Float32Array(T * T);
+  for (let q = 0; q < T; q++) for (let k = q + 1; k < T; k++) m[q * T + k] = MASK_VALUE;
+  return tf.tensor2d(m, [T, T]);
+}
+
+/** Multi-head causal self-attention on x2d [N·T, D]; returns [N·T, D]. */
+function attention(model: RewardModel, l: number, x2d: Tensor, N: number, T: number, mask: Tensor2D): Tensor {
+  const { dModel: D, nHeads: H } = model.config;
+  const dh = D / H;
+  const heads = (w: string) => tf.transpose(tf.reshape(tf.matMul(x2d, param(model, `blocks.${l}.attn.${w}.weight`)), [N, T, H, dh]), [0, 2, 1, 3]);
+  const q = heads('q');
+  const k = heads('k');
+  const v = heads('v');
+  const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh)), mask); // [N, H, T, T]
+  const y = tf.matMul(tf.softmax(scores, -1), v); // [N, H, T, dh]
+  const merged = tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [N * T, D]);
+  return tf.matMul(merged, param(model, `blocks.${l}.attn.o.weight`));
+}
+
+/** Rows of x [N, T, D] at lastIdx, as a batched one-hot matmul: differentiable on every backend, no gather. */
+function pickLast(x: Tensor3D, lastIdx: Tensor1D): Tensor2D {
+  const [N, T, D] = x.shape;
+  const sel = tf.reshape(tf.cast(tf.oneHot(lastIdx, T), 'float32'), [N, 1, T]);
+  return tf.reshape(tf.matMul(sel, x), [N, D]);
+}
+
+/** Rewards and hidden states for a batch. Safe inside optimizer.minimize and tf.tidy; frees its intermediates. */
+export function forward(model: RewardModel, batch: Batch): ForwardResult {
+  const cfg = model.config;
+  const [N, T] = batch.ids.shape;
+  if (batch.ids.dtype !== 'int32' || batch.lastIdx.dtype !== 'int32') throw new Error('forward: ids and lastIdx must be int32');
+  if (T > cfg.maxLen) throw new Error(`forward: sequence length ${T} exceeds the model's maxLen ${cfg.maxLen}`);
+  if (batch.lastIdx.shape[0] !== N) throw new Error(`forward: lastIdx has ${batch.lastIdx.shape[0]} rows, ids has ${N}`);
+  const D = cfg.dModel;
+  return tf.tidy(() => {
+    const pos = tf.slice(param(model, 'pos_emb.weight'), [0, 0], [T, D]);
+    let x: Tensor = tf.add(embed(param(model, 'tok_emb.weight'), batch.ids), pos); // [N, T, D]
+    const mask = causalMask(T);
+    for (let l = 0; l < cfg.nLayers; l++) {
+      const b = `blocks.${l}`;
+      const a = layerNorm(x, param(model, `${b}.ln1.weight`), param(model, `${b}.ln1.bias`));
+      x = tf.add(x, tf.reshape(attention(model, l, tf.reshape(a, [N * T, D]), N, T, mask), [N, T, D]));
+      const m = tf.reshape(layerNorm(x, param(model, `${b}.ln2.weight`), param(model, `${b}.ln2.bias`)), [N * T, D]);
+      const ff = tf.matMul(gelu(tf.matMul(m, param(model, `${b}.mlp.fc.weight`))), param(model, `${b}.mlp.proj.weight`));
+      x = tf.add(x, tf.reshape(ff, [N, T, D]));
+    }
+    const hidden = pickLast(layerNorm(x, param(model, 'ln_f.weight'), param(model, 'ln_f.bias')) as Tensor3D, batch.lastIdx);
+    const rewards = tf.reshape(tf.matMul(hidden, param(model, 'score.weight')), [N]) as Tensor1D;
+    return { rewards, hidden };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Batching
+
+/** Padded length for a batch: the longest sequence rounded up to a multiple of 8, capped at maxLen. */
+export function paddedLength(lengths: Iterable<number>, maxLen = Infinity): number {
+  let longest = 0;
+  for (const n of lengths) longest = Math.max(longest, n);
+  return Math.min(Math.ceil(longest / 8) * 8, maxLen);
+}
+
+/** Pure half of makeBatch: right-pads sequences with PAD into one row-major Int32Array [N·T]. */
+export function padSequences(seqs: readonly Int32Array[], T: number): { ids: Int32Array; lastIdx: Int32Array } {
+  const ids = new Int32Array(seqs.length * T).fill(PAD);
+  const lastIdx = new Int32Array(seqs.length);
+  seqs.forEach((s, i) => {
+    if (s.length === 0) throw new Error(`makeBatch: sequence ${i} is empty`);
+    if (s.length > T) throw new Error(`makeBatch: sequence ${i} has ${s.length} tokens, more than the padded length ${T}`);
+    ids.set(s, i * T);
+    lastIdx[i] = s.length - 1;
+  });
+  return { ids, lastIdx };
+}
+
+/**
+ * Tensors for forward(). Pads to `padTo` when given, else to paddedLength(…, maxLen): padding to the batch's own
+ * length (a multiple of 8, which keeps the set of compiled shapes small) is much cheaper than always padding to maxLen.
+ * The caller disposes the returned tensors.
+ */
+export function makeBatch(seqs: readonly Int32Array[], padTo?: number, maxLen?: number): Batch {
+  if (seqs.length === 0) throw new Error('makeBatch: no sequences');
+  const T = padTo ?? paddedLength(seqs.map((s) => s.length), maxLen);
+  const { ids, lastIdx } = padSequences(seqs, T);
+  return { ids: tf.tensor2d(ids, [seqs.length, T], 'int32'), lastIdx: tf.tensor1d(lastIdx, 'int32') };
+}

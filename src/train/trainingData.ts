@@ -1,0 +1,96 @@
+// Turns the user's files into what the loop needs: training pairs, named eval sets (pairs and/or multi-response
+// prompts), and a held-out in-domain split when no eval file is given. Everything here is deterministic for a seed.
+import path from 'node:path';
+import { loadDatasetFile } from '../node/loadDataset';
+import { normalizePrompt, pairsFromMulti } from '../core/data';
+import { deriveSeed, mulberry32 } from '../core/random';
+import type { FieldMapping, LoadedDataset, MultiResponseGroup, PreferencePair, SkippedRow } from '../core/types';
+
+export interface EvalSetData {
+  readonly name: string;
+  readonly file: string;
+  readonly pairs: readonly PreferencePair[];
+  readonly multi: readonly MultiResponseGroup[];
+}
+
+export interface TrainingData {
+  readonly train: readonly PreferencePair[];
+  /** evalSets[0] is always a sample of the training pairs ("train"): Figure 3's D_train and the erank reference. */
+  readonly evalSets: readonly EvalSetData[];
+  readonly skipped: readonly SkippedRow[];
+  readonly notes: readonly string[];
+}
+
+const TRAIN_SAMPLE = 256;
+
+/** Multi-response files become training pairs through their gold scores (responses with a clear gold gap). */
+function pairsOf(ds: LoadedDataset): readonly PreferencePair[] {
+  return ds.pairs.length > 0 ? ds.pairs : pairsFromMulti(ds.multi, { minGap: 0.1 });
+}
+
+/** Splits pairs by normalised prompt so no prompt is in both parts (a per-pair split would leak prompts). */
+export function holdOutByPrompt(pairs: readonly PreferencePair[], frac: number, seed: number) {
+  const rnd = mulberry32(deriveSeed(seed, 'holdout'));
+  const byPrompt = new Map<string, boolean>();
+  const train: PreferencePair[] = [];
+  const held: PreferencePair[] = [];
+  for (const p of pairs) {
+    const key = normalizePrompt(p.prompt);
+    let isHeld = byPrompt.get(key);
+    if (isHeld === undefined) byPrompt.set(key, (isHeld = rnd() < frac));
+    (isHeld ? held : train).push(p);
+  }
+  return { train, held };
+}
+
+function samplePairs(pairs: readonly PreferencePair[], k: number, seed: number): PreferencePair[] {
+  if (pairs.length <= k) return [...pairs];
+  const rnd = mulberry32(deriveSeed(seed, 'train-sample'));
+  const idx = pairs.map((_, i) => i);
+  for (let i = idx.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+  }
+  return idx.slice(0, k).sort((a, b) => a - b).map((i) => pairs[i]!);
+}
+
+export async function loadTrainingData(
+  trainFiles: readonly string[],
+  evalFiles: readonly string[],
+  opts: { readonly holdoutFrac: number; readonly seed: number; readonly mapping?: FieldMapping; readonly log?: (msg: string) => void },
+): Promise<TrainingData> {
+  const skipped: SkippedRow[] = [];
+  const notes: string[] = [];
+  let train: PreferencePair[] = [];
+  for (const f of trainFiles) {
+    const ds = await loadDatasetFile(f, { mapping: opts.mapping });
+    skipped.push(...ds.skipped);
+    notes.push(...ds.notes.map((n) => `${f}: ${n}`));
+    const pairs = pairsOf(ds);
+    opts.log?.(`train ${f}: ${ds.format}, ${ds.rows} rows → ${pairs.length} pairs, ${ds.skipped.length} skipped`);
+    train = train.concat(pairs);
+  }
+  if (train.length === 0) throw new Error(`no training pairs in ${trainFiles.join(', ')} (see skipped rows above)`);
+  const evalSets: EvalSetData[] = [];
+  if (evalFiles.length === 0 && opts.holdoutFrac > 0) {
+    const split = holdOutByPrompt(train, opts.holdoutFrac, opts.seed);
+    train = split.train;
+    evalSets.push({ name: 'held-out', file: trainFiles[0]!, pairs: split.held, multi: [] });
+    opts.log?.(`held out ${split.held.length} pairs (${(opts.holdoutFrac * 100).toFixed(0)}% of prompts) as the in-domain eval set`);
+  }
+  for (const f of evalFiles) {
+    const ds = await loadDatasetFile(f, { mapping: opts.mapping });
+    skipped.push(...ds.skipped);
+    notes.push(...ds.notes.map((n) => `${f}: ${n}`));
+    evalSets.push({ name: uniqueName(evalSets, path.basename(f).replace(/\.(jsonl|json|csv|parquet)$/i, '')), file: f, pairs: ds.pairs, multi: ds.multi });
+    opts.log?.(`eval ${f}: ${ds.format}, ${ds.pairs.length} pairs, ${ds.multi.length} multi-response prompts, ${ds.skipped.length} skipped`);
+  }
+  const trainSample: EvalSetData = { name: 'train', file: trainFiles[0]!, pairs: samplePairs(train, TRAIN_SAMPLE, opts.seed), multi: [] };
+  return { train, evalSets: [trainSample, ...evalSets], skipped, notes };
+}
+
+function uniqueName(sets: readonly EvalSetData[], name: string): string {
+  let n = name;
+  for (let i = 2; sets.some((s) => s.name === n) || n === 'train'; i++) n = `${name}-${i}`;
+  return n;
+}

@@ -1,0 +1,63 @@
+// The training worker: THE ONLY FILE that talks to the host transport. Runs as a worker_threads Worker
+// (parentPort) or as a forked child process (process.send), the fallback for backends that cannot live in a thread.
+// It wires the protocol in src/protocol/trainer.ts to the same functions the CLI calls.
+import { parentPort } from 'node:worker_threads';
+import { Endpoint, type Wire } from '../protocol/rpc';
+import { CancelTrain, EvalFiles, RunDoctor, ScoreDocument, TrainEval, TrainProgress, TrainRun, WorkerLog } from '../protocol/trainer';
+import { runTraining } from './runTraining';
+import { scoreDocument, getModel } from './score';
+import { evaluateFiles } from './evaluateFiles';
+import { initBackend, probeBackends } from './backends';
+
+const post = parentPort
+  ? (msg: Wire, transfer?: readonly unknown[]) => parentPort!.postMessage(msg, transfer as never)
+  : (msg: Wire) => process.send?.(msg);
+const endpoint = new Endpoint(post);
+if (parentPort) parentPort.on('message', (m: Wire) => endpoint.handle(m));
+else process.on('message', (m: Wire) => endpoint.handle(m));
+
+const cancelled = new Set<string>();
+let backendReady: Promise<unknown> | undefined;
+const log = (level: 'info' | 'warn' | 'error', message: string) => endpoint.sendNotification(WorkerLog, { level, message });
+
+/** Progress goes out on log steps, but at most every 250 ms (the last step always goes out). */
+function throttle(ms: number) {
+  let last = 0;
+  return (force: boolean) => {
+    const now = performance.now();
+    if (!force && now - last < ms) return false;
+    last = now;
+    return true;
+  };
+}
+
+endpoint.onRequest(TrainRun, async (params) => {
+  const due = throttle(250);
+  backendReady = Promise.resolve(); // runTraining initialises the backend it was asked for.
+  try {
+    return await runTraining(params, {
+      onProgress: (metrics, totalSteps, backend) => {
+        if (due(metrics.step === totalSteps)) endpoint.sendNotification(TrainProgress, { runId: params.runId, totalSteps, metrics, backend });
+      },
+      onEval: (report) => endpoint.sendNotification(TrainEval, { runId: params.runId, report }),
+      onLog: (message) => log('info', message),
+      shouldCancel: () => cancelled.has(params.runId),
+    });
+  } finally {
+    cancelled.delete(params.runId);
+  }
+});
+endpoint.onNotification(CancelTrain, ({ runId }) => cancelled.add(runId));
+endpoint.onRequest(ScoreDocument, async (params) => {
+  backendReady ??= initBackend('auto').then((b) => log('info', `scoring backend: ${b.name} (${b.why})`));
+  await backendReady;
+  await getModel(params.modelDir);
+  return scoreDocument(params);
+});
+endpoint.onRequest(EvalFiles, async (params) => {
+  backendReady ??= initBackend('auto');
+  await backendReady;
+  return evaluateFiles(params.modelDir, params.files, params.mapping);
+});
+endpoint.onRequest(RunDoctor, () => probeBackends());
+process.on('unhandledRejection', (e) => log('error', `unhandled: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
