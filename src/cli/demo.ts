@@ -15,7 +15,7 @@ export async function demoCli(argv: string[]): Promise<number> {
   const train = path.join(sampleDir(), 'hh-helpful-base-2000.jsonl');
   const shifted = path.join(sampleDir(), 'hh-harmless-base-400.jsonl');
   const base: TrainConfig = {
-    ...DEFAULTS, preset: 'tiny', holdoutFrac: 0.1, batchSize: 16, lr: 1e-3, logEvery: 5, evalEvery: 40,
+    ...DEFAULTS, preset: 'tiny', holdoutFrac: 0.1, batchSize: 16, lr: 1e-3, logEvery: 5, evalEvery: 62,
     epochs: numberOpt('epochs', values.epochs, 1, Number.isInteger), steps: numberOpt('steps', values.steps, 0, Number.isInteger),
     backend: (values.backend ?? 'auto') as TrainConfig['backend'],
   };

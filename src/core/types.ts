@@ -128,6 +128,9 @@ export interface LoadedDataset {
   readonly truncated: TruncationReport;
   /** Facts a user should know that are not errors ("no pairs: this file holds single responses; see derived_pairs.jsonl"). */
   readonly notes: readonly string[];
-  /** Group key -> value -> number of pairs (or prompts for multi-response data). */
+  /**
+   * Group key -> value -> number of pairs. For multi-response data: number of prompts, except `generator`, which
+   * counts responses. For responses-only and prompts-only files: number of rows (e.g. XSTest `type`, `final_label`).
+   */
   readonly groups: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }

@@ -4,7 +4,7 @@
 // hover, problems) read the LineStore and listen to onDidChange.
 import * as vscode from 'vscode';
 import { annotateScores } from '../core/scoring/annotations';
-import { planChunks, type LineRange } from '../core/scoring/chunks';
+import { planChunks, windowJsonl, type LineRange } from '../core/scoring/chunks';
 import { LineStore } from '../core/scoring/lineStore';
 import { looksLikePreferenceData, SNIFF_CHARS } from '../core/scoring/sniff';
 import { errorMessage } from './log';
@@ -15,7 +15,9 @@ import type { Services } from './services';
 export const PREFERENCE_SELECTOR: vscode.DocumentSelector = [
   { language: 'jsonl' }, { language: 'json' }, { language: 'csv' }, { pattern: '**/*.{jsonl,csv}' },
 ];
-const CHUNK_LINES = 2000;
+const CHUNK_LINES = 500;
+/** Above this many lines, JSONL chunks are sent windowed (see windowJsonl) so the worker parses only the chunk. */
+const WINDOW_ABOVE_LINES = 2000;
 const VISIBLE_MARGIN = 50;
 
 interface DocState {
@@ -25,6 +27,8 @@ interface DocState {
   running: boolean;
   /** Text of this version, read once (getText() on a 100k-line file is not free). */
   text?: string;
+  /** Its lines, when chunks are windowed. */
+  lines?: string[];
   /** Score every line regardless of rewardLens.scoring.maxLines (Score Current File). */
   full: boolean;
   error?: string;
@@ -112,9 +116,8 @@ export class ScoreService implements vscode.Disposable {
           lineCount: doc.lineCount, chunkLines: CHUNK_LINES, maxLines: st.full ? 0 : this.svc.settings.scoring.maxLines, margin: VISIBLE_MARGIN,
         })[0];
         if (!next) return;
-        st.text ??= doc.getText();
         const res = await this.svc.training.score({
-          modelDir: model.modelDir, file: doc.uri.fsPath, text: st.text, fromLine: next.from, toLine: next.to,
+          modelDir: model.modelDir, file: doc.uri.fsPath, text: this.textFor(doc, st, next), fromLine: next.from, toLine: next.to,
           ...(mappingKeys(this.svc.settings.data.fieldMapping).length ? { mapping: this.svc.settings.data.fieldMapping } : {}),
         });
         if (st.generation !== gen || doc.version !== st.store.version) return;
@@ -128,6 +131,17 @@ export class ScoreService implements vscode.Disposable {
     } finally {
       if (st.generation === gen) st.running = false;
     }
+  }
+
+  /** The text sent for one chunk: the whole document, or for big one-record-per-line JSONL only the chunk. */
+  private textFor(doc: vscode.TextDocument, st: DocState, r: LineRange): string {
+    st.text ??= doc.getText();
+    const jsonl = doc.languageId === 'jsonl' || doc.fileName.toLowerCase().endsWith('.jsonl');
+    // One-row-per-response data groups rows by prompt across the file: it must be parsed whole.
+    const perResponse = /"output"\s*:/.test(st.text.slice(0, 4096)) && !/"chosen"\s*:/.test(st.text.slice(0, 4096));
+    if (!jsonl || perResponse || doc.lineCount <= WINDOW_ABOVE_LINES) return st.text;
+    st.lines ??= st.text.split(/\r?\n/);
+    return windowJsonl(st.lines, r.from, r.to);
   }
 
   private visibleRanges(doc: vscode.TextDocument): LineRange[] {

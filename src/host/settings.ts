@@ -51,8 +51,8 @@ export function readSettings(cfg: ConfigGetter): Settings {
     scoring: {
       display: oneOf(cfg.get('scoring.display', 'codeLens'), ['codeLens', 'decoration', 'both', 'off'], 'codeLens'),
       debounceMs: num(cfg.get('scoring.debounceMs', 400), 400, 0, 10_000),
-      maxLines: num(cfg.get('scoring.maxLines', 20_000), 20_000, 0, 10_000_000),
-      reportMisranked: cfg.get('scoring.reportMisranked', true) !== false,
+      maxLines: num(cfg.get('scoring.maxLines', 5000), 5000, 0, 10_000_000),
+      reportMisranked: cfg.get<boolean>('scoring.reportMisranked', true) !== false,
       maxProblems: num(cfg.get('scoring.maxProblems', 1000), 1000, 0, 100_000),
     },
     training: {

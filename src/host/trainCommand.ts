@@ -172,9 +172,9 @@ async function sniffFile(file: string, keys: readonly string[]): Promise<boolean
   try {
     const fh = await fs.open(file, 'r');
     try {
-      const buf = Buffer.alloc(SNIFF_CHARS);
+      const buf = new Uint8Array(SNIFF_CHARS);
       const { bytesRead } = await fh.read(buf, 0, SNIFF_CHARS, 0);
-      return looksLikePreferenceData(file, buf.subarray(0, bytesRead).toString('utf8'), keys);
+      return looksLikePreferenceData(file, new TextDecoder().decode(buf.subarray(0, bytesRead)), keys);
     } finally {
       await fh.close();
     }

@@ -130,7 +130,7 @@ export function parameterNameOf(variableName: string): string | undefined {
   return /^rm\d+\/(.+)$/.exec(variableName)?.[1];
 }
 
-/** Wraps existing tensors as a model (used by loadModel). Takes ownership: the tensors become variables. */
+/** A model whose variables hold copies of `tensors` (used by loadModel). The caller still owns (and disposes) `tensors`. */
 export function modelFromTensors(cfg: ModelConfig, tensors: ReadonlyMap<string, Tensor>): RewardModel {
   const params = new Map<string, Variable>();
   const modelId = ++modelCounter;

@@ -19,6 +19,7 @@ import {
 import type { EvalSetReport } from '../../src/core/report';
 import type { RunSnapshot } from '../../src/protocol/panel';
 import { boxWhiskerPlugin, errorBarPlugin } from './plugins';
+import { fmt } from './series';
 import type { Theme } from './theme';
 
 Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
@@ -56,15 +57,35 @@ export function mount<T extends ChartType>(canvas: HTMLCanvasElement, config: Ch
 
 type LinearAxis = Partial<ScaleOptionsByType<'linear'>>;
 
-/** A themed axis with a title. */
+const themed = (theme: Theme) => ({ grid: { color: theme.grid }, border: { color: theme.grid } });
+
+/** A themed numeric axis with a title; ticks use the same short number format as the tables. */
 export function axis(theme: Theme, title: string, extra: Record<string, unknown> = {}): LinearAxis {
   return {
     title: { display: title.length > 0, text: title, color: theme.muted },
-    grid: { color: theme.grid },
-    border: { color: theme.grid },
-    ticks: { color: theme.muted },
+    ...themed(theme),
+    ticks: { color: theme.muted, callback: (v: number | string) => (typeof v === 'number' ? fmt(v, 4) : v) },
     ...extra,
-  } as LinearAxis;
+  } as unknown as LinearAxis;
+}
+
+/** Long labels (run labels, group names are data of any length) are cut for the canvas; tables keep them whole. */
+export function short(text: string, max = 40): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** A themed category axis (labels are data: chart.js draws them as canvas text, never HTML). */
+export function categoryAxis(theme: Theme) {
+  return {
+    type: 'category' as const,
+    ...themed(theme),
+    ticks: {
+      color: theme.muted,
+      callback(this: { getLabelForValue(v: number): string }, value: number | string) {
+        return short(this.getLabelForValue(Number(value)));
+      },
+    },
+  };
 }
 
 /** Options every chart shares: no animation (pushes are frequent), theme colours and font, legend at the top. */

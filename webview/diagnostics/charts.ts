@@ -3,7 +3,7 @@
 // Figure 3); chosen vs rejected is then told apart by line style. Labels on canvas are drawn as text, never HTML.
 import type { ActiveElement, Chart, ChartEvent, TooltipItem } from 'chart.js';
 import type { Proportion } from '../../src/core/report';
-import { axis, baseOptions, boxWhiskerPlugin, errorBarPlugin, mount, type Reveal, type RunView, type SetView } from './chartBase';
+import { axis, baseOptions, categoryAxis, short, boxWhiskerPlugin, errorBarPlugin, mount, type Reveal, type RunView, type SetView } from './chartBase';
 import { outlierAt, setBoxSeries, setIntervals, type Interval } from './plugins';
 import {
   erankGapRows,
@@ -40,7 +40,7 @@ const lineAxes = (theme: Theme, xTitle: string, yTitle: string) => ({
 /** Training curve of one logged metric (loss, accuracy, batch mean m, regulariser), one line per run. */
 export function trainingCurveChart(canvas: HTMLCanvasElement, runs: readonly RunView[], key: CurveKey, yTitle: string, theme: Theme): Chart<'line'> {
   const datasets = runs.map((v) => ({
-    label: v.label,
+    label: short(v.label),
     data: metricSeries(v.run.metrics, key),
     borderColor: v.color,
     backgroundColor: v.color,
@@ -91,7 +91,7 @@ export function rewardHistogramChart(canvas: HTMLCanvasElement, sets: readonly S
     return sides.map((s) => {
       owners.push(set.file);
       return {
-        label: compare ? `${view.label} · ${s.side}` : s.side,
+        label: compare ? `${short(view.label)} · ${s.side}` : s.side,
         data: histogramOutline(s.hist),
         stepped: 'before' as const,
         borderColor: s.color,
@@ -129,7 +129,7 @@ export function hNormBoxChart(canvas: HTMLCanvasElement, runs: readonly RunView[
   const hi = values.length ? Math.max(...values) : 1;
   const pad = (hi - lo || Math.abs(hi) || 1) * 0.05;
   const datasets = runs.map((v, i) => ({
-    label: v.label,
+    label: short(v.label),
     data: series[i]!.rows.map((r) => (r ? ([r.box.q1, r.box.q3] as [number, number]) : null)),
     backgroundColor: withAlpha(v.color, 0.25),
     borderColor: v.color,
@@ -147,6 +147,8 @@ export function hNormBoxChart(canvas: HTMLCanvasElement, runs: readonly RunView[
         if (file) reveal(file, 1);
       }
     : undefined;
+  const wrap = canvas.parentElement;
+  if (wrap) wrap.style.height = `${Math.max(200, labels.length * (16 + 18 * runs.length) + 90)}px`;
   const base = baseOptions(theme);
   return mount<'bar'>(canvas, {
     type: 'bar',
@@ -155,7 +157,7 @@ export function hNormBoxChart(canvas: HTMLCanvasElement, runs: readonly RunView[
     options: {
       ...base,
       indexAxis: 'y',
-      scales: { x: { type: 'linear', min: lo - pad, max: hi + pad, ...axis(theme, '‖h(x, y)‖₂') }, y: { type: 'category', ...axis(theme, '') } },
+      scales: { x: { type: 'linear', beginAtZero: false, suggestedMin: lo - pad, suggestedMax: hi + pad, ...axis(theme, '‖h(x, y)‖₂') }, y: categoryAxis(theme) },
       plugins: {
         ...base.plugins,
         tooltip: {
@@ -181,7 +183,7 @@ export function hDiffBandChart(canvas: HTMLCanvasElement, runs: readonly RunView
       // The band: the upper bound fills down to the next dataset (the lower bound). Unlabelled: kept out of the legend.
       { ...common, label: '', data: band.map((p) => ({ x: p.step, y: p.hi })), fill: '+1' as const },
       { ...common, label: '', data: band.map((p) => ({ x: p.step, y: p.lo })), fill: false as const },
-      { label: `${v.label} mean ± std`, data: band.map((p) => ({ x: p.step, y: p.mean })), borderColor: v.color, backgroundColor: withAlpha(v.color, 0.2), borderWidth: 2, pointRadius: 3, fill: false as const },
+      { label: `${short(v.label)} mean ± std`, data: band.map((p) => ({ x: p.step, y: p.mean })), borderColor: v.color, backgroundColor: withAlpha(v.color, 0.2), borderWidth: 2, pointRadius: 3, fill: false as const },
     ];
   });
   const base = baseOptions(theme);
@@ -213,7 +215,7 @@ function proportionBars(
 ): Chart<'bar'> {
   setIntervals(canvas, perRun.map((r) => r.values.map((p): Interval | undefined => (p ? { lo: p.lo * 100, hi: p.hi * 100 } : undefined))));
   const datasets = perRun.map((r) => ({
-    label: r.view.label,
+    label: short(r.view.label),
     data: r.values.map((p) => (p ? p.value * 100 : null)),
     backgroundColor: withAlpha(r.view.color, 0.55),
     borderColor: r.view.color,
@@ -221,7 +223,7 @@ function proportionBars(
   }));
   const onClick = revealOnClick(reveal, (di) => perRun[di]?.file);
   const valueAxis = { type: 'linear' as const, min: 0, max: 100, ...axis(theme, valueTitle) };
-  const catAxis = { type: 'category' as const, ...axis(theme, '') };
+  const catAxis = categoryAxis(theme);
   const base = baseOptions(theme);
   return mount<'bar'>(canvas, {
     type: 'bar',
@@ -275,7 +277,7 @@ export function lengthBaselineChart(canvas: HTMLCanvasElement, sets: readonly Se
 /** Mean reward per response-length bin on one eval set, one line per run. */
 export function lengthRewardChart(canvas: HTMLCanvasElement, sets: readonly SetView[], theme: Theme): Chart<'line'> {
   const datasets = sets.map(({ view, set }) => ({
-    label: view.label,
+    label: short(view.label),
     data: lengthBinSeries(set),
     borderColor: view.color,
     backgroundColor: view.color,
@@ -295,7 +297,7 @@ export function kendallHistogramChart(canvas: HTMLCanvasElement, sets: readonly 
   const edges = hists[0]?.edges ?? tauHistogram([]).edges;
   const labels = edges.slice(0, -1).map((e, i) => `${fmt(e, 1)}…${fmt(edges[i + 1]!, 1)}`);
   const datasets = sets.map(({ view }, i) => ({
-    label: view.label,
+    label: short(view.label),
     data: hists[i]!.counts,
     backgroundColor: withAlpha(view.color, 0.6),
     borderColor: view.color,
@@ -309,7 +311,7 @@ export function kendallHistogramChart(canvas: HTMLCanvasElement, sets: readonly 
     data: { labels, datasets },
     options: {
       ...baseOptions(theme),
-      scales: { x: { type: 'category', ...axis(theme, 'Kendall τ-b per prompt') }, y: { type: 'linear', beginAtZero: true, ...axis(theme, 'prompts') } },
+      scales: { x: { ...categoryAxis(theme), title: { display: true, text: 'Kendall τ-b per prompt', color: theme.muted } }, y: { type: 'linear', beginAtZero: true, ...axis(theme, 'prompts') } },
       ...(onClick ? { onClick } : {}),
     },
   });
@@ -322,7 +324,7 @@ export function erankGapChart(canvas: HTMLCanvasElement, runs: readonly RunView[
   for (const rows of perRun) for (const r of rows) if (!labels.includes(r.name)) labels.push(r.name);
   const files = runs.map((v) => new Map((v.run.evals[v.run.evals.length - 1]?.sets ?? []).map((s) => [s.name, s.file])));
   const datasets = runs.map((v, i) => ({
-    label: v.label,
+    label: short(v.label),
     data: labels.map((l) => perRun[i]!.find((r) => r.name === l)?.gap ?? null),
     backgroundColor: withAlpha(v.color, 0.6),
     borderColor: v.color,
@@ -334,7 +336,7 @@ export function erankGapChart(canvas: HTMLCanvasElement, runs: readonly RunView[
     data: { labels, datasets },
     options: {
       ...baseOptions(theme),
-      scales: { x: { type: 'category', ...axis(theme, '') }, y: { type: 'linear', ...axis(theme, 'erank(eval) − erank(train)') } },
+      scales: { x: categoryAxis(theme), y: { type: 'linear', ...axis(theme, 'erank(eval) − erank(train)') } },
       ...(onClick ? { onClick } : {}),
     },
   });

@@ -25,6 +25,8 @@ export interface MultiSplitOptions {
   readonly heldOutModelCount?: number;
   /** Responses of these models are dropped everywhere (e.g. AlpacaEval's adversarial NullModel). */
   readonly excludeModels?: readonly string[];
+  /** Drop responses flagged `is_adversarial` (AlpacaEval's NullModel prompt injection). Default true. */
+  readonly excludeAdversarial?: boolean;
   readonly seed: number;
   /** Pairs drawn per prompt from its train responses (and again from its in-domain responses). Paper: 1. */
   readonly pairsPerPrompt: number;
@@ -162,6 +164,7 @@ function cleanPrompts(input: readonly MultiResponseGroup[], opts: MultiSplitOpti
     for (const r of g.responses) {
       const model = r.model ?? MODELESS;
       if (excluded.has(model)) { countDrop(dropped, 'response of an excluded model'); continue; }
+      if ((opts.excludeAdversarial ?? true) && r.groups?.['is_adversarial'] === 'true') { countDrop(dropped, 'response flagged is_adversarial'); continue; }
       if (!Number.isFinite(r.gold)) { countDrop(dropped, 'response without a finite gold score'); continue; }
       const t = normalizePromptText(r.text);
       if (texts.has(t)) { countDrop(dropped, 'response repeated within its prompt'); continue; }

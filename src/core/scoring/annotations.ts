@@ -140,7 +140,7 @@ function misranked(line: number, margin: number, d: number, wrong = 1, total = 1
 
 /**
  * Where a field's key sits in a JSON line, for underlining just that field. Falls back to the whole line.
- * @example fieldColumns('{"prompt":"p","chosen":1}', 'chosen') // { start: 13, end: 21 }
+ * @example fieldColumns('{"prompt":"p","chosen":1}', 'chosen') // { start: 14, end: 22 }
  */
 export function fieldColumns(lineText: string, field: string | undefined): { start: number; end: number } {
   if (field) {

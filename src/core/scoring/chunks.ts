@@ -72,3 +72,15 @@ function split(r: LineRange, size: number): LineRange[] {
   for (let from = r.from; from <= r.to; from += size) out.push({ from, to: Math.min(r.to, from + size - 1) });
   return out;
 }
+
+/**
+ * JSON Lines text that keeps only lines [from, to] and blanks the rest, so line numbers stay right while the
+ * worker parses a chunk instead of the whole file (JSONL readers skip blank lines). Not for formats whose
+ * records span lines or group rows across the file (JSON arrays, CSV, one-row-per-response data).
+ * @example windowJsonl(['a', 'b', 'c', 'd'], 2, 3) // '\nb\nc'
+ */
+export function windowJsonl(lines: readonly string[], from: number, to: number): string {
+  const lo = Math.max(1, from);
+  const hi = Math.min(lines.length, to);
+  return '\n'.repeat(lo - 1) + lines.slice(lo - 1, hi).join('\n');
+}

@@ -41,9 +41,16 @@ export function erank(h: HiddenRows, opts: ErankOptions = {}): number {
   return erankFromEigenvalues(symmetricEigenvalues(gram, m));
 }
 
-/** erank from the eigenvalues λ of HᵀH (or HHᵀ): σ = √max(λ, 0), since rounding can make tiny λ negative. */
+/**
+ * erank from the eigenvalues λ of HᵀH (or HHᵀ), σ = √λ. Eigenvalues at or below m·ε·λ_max are
+ * rounding noise of the Gram route (an exact zero comes back as ±ε·λ_max, i.e. σ ≈ 1e-8·σ_max, which
+ * would add ~1e-7 to the entropy), so they count as exact zeros: numpy.linalg.matrix_rank's tolerance.
+ */
 export function erankFromEigenvalues(lambdas: ArrayLike<number>): number {
-  const sigmas = Array.from(lambdas, (l) => Math.sqrt(Math.max(l, 0)));
+  let max = 0;
+  for (let k = 0; k < lambdas.length; k++) max = Math.max(max, lambdas[k]!);
+  const floor = max * lambdas.length * Number.EPSILON;
+  const sigmas = Array.from(lambdas, (l) => (l > floor ? Math.sqrt(l) : 0));
   return erankFromSingularValues(sigmas);
 }
 
@@ -101,7 +108,7 @@ function smallerGram(x: Float64Array, n: number, dim: number): { gram: Float64Ar
  * machine (mulberry32 + a partial Fisher-Yates shuffle). k ≥ n returns every row. Use one k for the
  * training sample and every eval set: erank depends on N (paper-spec §7.11).
  *
- * @example sampleRows(10, 3, 1) // three fixed indices, e.g. [2, 5, 7]
+ * @example sampleRows(10, 3, 1) // [0, 1, 6], on every run and machine
  */
 export function sampleRows(n: number, k: number, seed: number): number[] {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`sampleRows: n must be an integer ≥ 0, got ${n}`);

@@ -41,7 +41,11 @@ export function unregisterCustomKernels(backendName: string): void {
     if (current?.kernelFunc !== cfg.kernelFunc) continue;
     tf.unregisterKernel(cfg.kernelName, backendName);
     const original = stock.get(key(cfg));
-    if (original) tf.registerKernel(original);
+    if (!original) continue;
+    tf.registerKernel(original);
+    // A stock kernel replaced before its backend started never ran its setup (it binds its wasm function there).
+    const instance = tf.findBackend(backendName);
+    if (instance && original.setupFunc) original.setupFunc(instance);
   }
 }
 

@@ -52,7 +52,7 @@ function statusText(run: RunSnapshot | undefined): string {
 
 export function createToolbar(h: ToolbarHandlers): Toolbar {
   const primary = custom('vscode-single-select', { id: 'rl-primary', 'aria-label': 'Run' }) as SelectLike;
-  const compare = custom('vscode-checkbox', { id: 'rl-compare', label: 'Compare' }) as HTMLElement & { checked: boolean };
+  const compare = custom('vscode-checkbox', { id: 'rl-compare', label: 'Compare' }) as HTMLElement & { checked: boolean; disabled: boolean };
   const secondary = custom('vscode-single-select', { id: 'rl-secondary', 'aria-label': 'Compare with run' }) as SelectLike;
   const evalSet = custom('vscode-single-select', { id: 'rl-evalset', 'aria-label': 'Eval set' }) as SelectLike;
   const cancel = custom('vscode-button', { id: 'rl-cancel', secondary: true, hidden: true }, 'Cancel training');
@@ -85,7 +85,7 @@ export function createToolbar(h: ToolbarHandlers): Toolbar {
       const others = runs.filter((r) => r.value !== state.primary?.runId);
       setOptions(secondary, others, state.secondary?.runId ?? ui.secondaryRunId ?? others[0]?.value);
       compare.checked = ui.compare;
-      (compare as HTMLElement & { disabled: boolean }).disabled = others.length === 0;
+      compare.disabled = others.length === 0;
       secondaryField.hidden = !ui.compare;
       setOptions(evalSet, evalSets.map((s) => ({ value: s, label: s })), chosenSet);
       cancelRunId = state.primary?.status === 'running' ? state.primary.runId : undefined;

@@ -1,0 +1,154 @@
+// `npm run bench`: the reference workload (shared/reference: 2-layer d=256 transformer RM, vocab 8192, T=128,
+// B pairs, BT+BSR, Adam) with the project's own model/loss/step code on every available backend, and the PyTorch
+// twin (scripts/bench_torch.py) in the same run, before and after, so the ratio is taken under the same load.
+//
+//   node dist/bench.js [--steps 3] [--batch 16] [--backends wasm,cpu] [--torch-threads 2] [--no-torch]
+//                      [--profile] [--small] [--json]
+// Each backend runs in its own child process (clean heap, its own peak RSS). Benchmarks are never timed tests.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BackendName } from '../core/config';
+import { AUTO_ORDER, initBackend, probeBackends, type ConcreteBackend } from '../train/backends';
+import { makeWorkload, scoreOnce, stepOnce } from '../train/backends/workload';
+import { formatProfile, profileStep } from '../train/backends/profile';
+
+interface Args { steps: number; batch: number; backends: ConcreteBackend[] | null; torchThreads: number; torch: boolean; profile: boolean; small: boolean; json: boolean; child: ConcreteBackend | null }
+
+export interface BenchRow {
+  readonly backend: string;
+  readonly trainPairsPerS: number;
+  readonly scorePairsPerS: number;
+  readonly trainMsPerStep: number;
+  readonly peakRssMb: number;
+  readonly steps: number;
+  readonly note?: string;
+  readonly loss?: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { steps: 3, batch: 16, backends: null, torchThreads: 2, torch: true, profile: false, small: false, json: false, child: null };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i]!, v = argv[i + 1];
+    const num = (name: string) => { const n = Number(v); if (!Number.isInteger(n) || n < 1) throw new Error(`${name} needs an integer ≥ 1, got ${v}`); i++; return n; };
+    const backend = (s: string): ConcreteBackend => { if (!(AUTO_ORDER as readonly string[]).includes(s)) throw new Error(`unknown backend ${s}; one of ${AUTO_ORDER.join(', ')}`); return s as ConcreteBackend; };
+    switch (k) {
+      case '--steps': a.steps = num(k); break;
+      case '--batch': a.batch = num(k); break;
+      case '--torch-threads': a.torchThreads = num(k); break;
+      case '--backends': a.backends = (v ?? '').split(',').filter(Boolean).map(backend); i++; break;
+      case '--child': a.child = backend(v ?? ''); i++; break;
+      case '--no-torch': a.torch = false; break;
+      case '--profile': a.profile = true; break;
+      case '--small': a.small = true; break;
+      case '--json': a.json = true; break;
+      default: throw new Error(`unknown argument ${k}`);
+    }
+  }
+  return a;
+}
+
+/** Child mode: one backend, one JSON line on stdout. */
+async function runChild(a: Args): Promise<void> {
+  const choice = await initBackend(a.child as BackendName);
+  const w = makeWorkload(a.batch, a.small);
+  // Warm-up step: compiles shaders / packs weights / grows the wasm heap once.
+  let m = stepOnce(w);
+  await m.data();
+  m.dispose();
+  if (a.profile) process.stderr.write(`${choice.name}:\n${formatProfile(await profileStep(() => stepOnce(w)))}\n`);
+  const t0 = performance.now();
+  for (let i = 0; i < a.steps; i++) { m.dispose(); m = stepOnce(w); }
+  const metrics = await m.data(); // Sync point: the only read, after the timed steps.
+  const trainMs = (performance.now() - t0) / a.steps;
+  m.dispose();
+  let r = scoreOnce(w);
+  await r.data();
+  const s0 = performance.now();
+  for (let i = 0; i < a.steps; i++) { r.dispose(); r = scoreOnce(w); }
+  await r.data();
+  const scoreMs = (performance.now() - s0) / a.steps;
+  r.dispose();
+  w.dispose();
+  const row: BenchRow = {
+    backend: choice.name, trainMsPerStep: round(trainMs), trainPairsPerS: round((a.batch / trainMs) * 1000),
+    scorePairsPerS: round((a.batch / scoreMs) * 1000), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    steps: a.steps, loss: metrics[0], note: choice.why.split(';')[0],
+  };
+  process.stdout.write(`${JSON.stringify(row)}\n`);
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+function python(): string | null {
+  for (const py of ['/usr/bin/python3', 'python3']) {
+    if (spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return py;
+  }
+  return null;
+}
+
+function torchRow(a: Args, py: string): BenchRow & { blas?: string } {
+  const script = path.join(__dirname, '..', 'scripts', 'bench_torch.py');
+  if (!fs.existsSync(script)) throw new Error(`missing ${script}`);
+  const device = process.env['BENCH_TORCH_DEVICE'] ?? 'cpu';
+  const r = spawnSync(py, [script, '--device', device, '--steps', String(a.steps), '--batch', String(a.batch), '--threads', String(a.torchThreads), ...(a.small ? ['--small'] : [])], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench_torch.py failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  return { backend: `${j.backend} ×${j.threads}`, trainPairsPerS: j.train_pairs_per_s, scorePairsPerS: j.score_pairs_per_s, trainMsPerStep: j.train_ms_per_step, peakRssMb: j.peak_rss_mb, steps: a.steps, blas: j.blas, loss: j.loss };
+}
+
+function childRow(a: Args, backend: ConcreteBackend): BenchRow {
+  const args = [...process.execArgv, process.argv[1]!, '--child', backend, '--steps', String(a.steps), '--batch', String(a.batch), ...(a.small ? ['--small'] : []), ...(a.profile ? ['--profile'] : [])];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (a.profile) process.stderr.write(r.stderr.split('\n').filter((l) => !/XDG_RUNTIME_DIR|^=+$|Hi, looks like|^$/.test(l)).join('\n') + '\n');
+  if (r.status !== 0 || !line) return { backend, trainPairsPerS: NaN, scorePairsPerS: NaN, trainMsPerStep: NaN, peakRssMb: NaN, steps: 0, note: `failed: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}` };
+  return JSON.parse(line) as BenchRow;
+}
+
+function table(rows: readonly BenchRow[], torch: BenchRow | null): string {
+  const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(x < 10 ? 2 : 1) : '—');
+  const ratio = (x: number, t: number | undefined) => (t && Number.isFinite(x) ? `${(x / t).toFixed(3)}×` : '—');
+  const head = ['backend', 'train pairs/s', 'score pairs/s', 'train ×torch', 'score ×torch', 'peak RSS MB', 'steps', 'note'];
+  const body = rows.map((r) => [r.backend, fmt(r.trainPairsPerS), fmt(r.scorePairsPerS), ratio(r.trainPairsPerS, torch?.trainPairsPerS), ratio(r.scorePairsPerS, torch?.scorePairsPerS), fmt(r.peakRssMb), String(r.steps), r.note ?? '']);
+  return [head, head.map(() => '---'), ...body].map((c) => `| ${c.join(' | ')} |`).join('\n');
+}
+
+async function main(): Promise<void> {
+  const a = parseArgs(process.argv.slice(2));
+  if (a.child) return runChild(a);
+  const machine = `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, load ${os.loadavg().map((x) => x.toFixed(1)).join('/')}`;
+  let backends = a.backends;
+  if (!backends) {
+    const doc = await probeBackends();
+    backends = doc.probes.filter((p) => p.available && p.details?.['software'] !== true).map((p) => p.name);
+    for (const p of doc.probes.filter((q) => !backends!.includes(q.name))) console.error(`skipping ${p.name}: ${p.reason}${p.details?.['software'] ? ' (pass --backends webgpu to run it anyway)' : ''}`);
+  }
+  const py = a.torch ? python() : null;
+  if (a.torch && !py) console.error("PyTorch not found (python3 -c 'import torch' failed): no ratios. Debian: apt-get install -y python3-torch libopenblas0-openmp");
+  const torchRuns: (BenchRow & { blas?: string })[] = [];
+  if (py) torchRuns.push(torchRow(a, py));
+  const rows: BenchRow[] = [];
+  for (const b of backends) {
+    console.error(`running ${b} (${a.steps} steps + 1 warm-up)…`);
+    rows.push(childRow(a, b));
+  }
+  // PyTorch again after the backends: the ratio uses the mean of both runs, so load drift shows and averages out.
+  if (py) torchRuns.push(torchRow(a, py));
+  const torch: BenchRow | null = torchRuns.length ? {
+    backend: `${torchRuns[0]!.backend} (mean of ${torchRuns.length})`,
+    trainPairsPerS: round(torchRuns.reduce((s, r) => s + r.trainPairsPerS, 0) / torchRuns.length),
+    scorePairsPerS: round(torchRuns.reduce((s, r) => s + r.scorePairsPerS, 0) / torchRuns.length),
+    trainMsPerStep: round(torchRuns.reduce((s, r) => s + r.trainMsPerStep, 0) / torchRuns.length),
+    peakRssMb: Math.max(...torchRuns.map((r) => r.peakRssMb)), steps: a.steps,
+    note: `${torchRuns.map((r) => `${r.trainPairsPerS}/${r.scorePairsPerS}`).join(' then ')} · ${torchRuns[0]!.blas ?? ''}`,
+  } : null;
+  const all = torch ? [...rows, torch] : rows;
+  const end = `load at end ${os.loadavg().map((x) => x.toFixed(1)).join('/')}`;
+  if (a.json) { console.log(JSON.stringify({ machine, end, batch: a.batch, small: a.small, rows: all }, null, 1)); return; }
+  console.log(`Reference workload${a.small ? ' (SMALL: correctness only)' : ''}: B=${a.batch} pairs, ${machine}; ${end}`);
+  console.log(table(all, torch));
+}
+
+main().catch((e) => { console.error(e instanceof Error ? e.message : String(e)); process.exit(1); });

@@ -1,0 +1,117 @@
+// report.md for a scenario experiment: the Table-5-style table (mean ± std and per seed), the
+// over-optimization check, per-checkpoint numbers, ‖h‖ per split (Figure 3), ‖W_p‖, the erank gap
+// (Table 1), run times, and the exact command and configuration to rerun it.
+import { ACC_EPS, TAU_EPS, type ScenarioAggregate } from './reportAggregate';
+import { label, metricLabel, type Figure } from './reportFigures';
+import { formatSeedStat, type SeedStat } from './seedStats';
+
+export interface ReportContext {
+  readonly title: string;
+  /** The command that reruns the experiment exactly (same --out resumes; a new --out rebuilds). */
+  readonly command: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Human summary of the splits (sizes, held-out groups and models, refusals, drops). */
+  readonly splitsSummary: string;
+  readonly generatedAt: string;
+  /** Figures and whether a PNG exists next to each SVG. */
+  readonly figures: readonly (Figure & { readonly png: boolean })[];
+  readonly notes?: readonly string[];
+}
+
+const f4 = (s: SeedStat | undefined) => (s ? formatSeedStat(s, 4) : '—');
+const f2 = (s: SeedStat | undefined) => (s ? formatSeedStat(s, 2) : '—');
+const v4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : '—');
+const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+const header = (cells: readonly string[]) => [row(cells), row(cells.map(() => '---'))];
+
+export function renderScenarioReport(a: ScenarioAggregate, ctx: ReportContext): string {
+  const out: string[] = [`# ${ctx.title}`, '', `Generated ${ctx.generatedAt}. Seeds: ${a.seeds.join(', ')}. Objectives: ${a.objectives.join(', ')}.`, ''];
+  out.push('## Rerun', '', '```sh', ctx.command, '```', '');
+  out.push('## Splits', '', '```', ctx.splitsSummary, '```', '');
+  out.push(...scenarioTable(a), ...overOptimizationSection(a), ...checkpointSection(a), ...normSection(a), ...erankSection(a), ...runsSection(a));
+  if (ctx.figures.length) {
+    out.push('## Figures', '');
+    for (const fig of ctx.figures) out.push(`![${fig.caption}](figures/${fig.name}.${fig.png ? 'png' : 'svg'})`, '', `*${fig.caption}* ([svg](figures/${fig.name}.svg))`, '');
+  }
+  if (ctx.notes?.length) out.push('## Notes', '', ...ctx.notes.map((n) => `- ${n}`), '');
+  out.push('## Configuration', '', '```json', JSON.stringify(ctx.config, null, 2), '```', '');
+  return out.join('\n');
+}
+
+function scenarioTable(a: ScenarioAggregate): string[] {
+  const cols = a.columns.map((c) => `${label(c.set)} (${metricLabel(c.metric)} ↑)`);
+  const out = ['## Scenario table (paper Table 5)', '', 'Final checkpoint, mean ± sample std over seeds.', ''];
+  out.push(...header(['Objective', ...cols]));
+  for (const o of a.objectives) out.push(row([o, ...a.columns.map((c) => f4(a.table[o]?.[c.set]))]));
+  out.push('', 'Per seed:', '', ...header(['Objective', 'Seed', ...cols]));
+  for (const o of a.objectives) {
+    a.seeds.forEach((s, i) => out.push(row([o, String(s), ...a.columns.map((c) => v4(a.table[o]?.[c.set]?.values[i] ?? NaN))])));
+  }
+  const bt = a.table['bt'];
+  const bsr = a.table['bsr'];
+  if (bt && bsr) {
+    out.push('', 'BSR − BT (difference of the seed means):', '', ...header(a.columns.map((c) => label(c.set))));
+    out.push(row(a.columns.map((c) => { const d = (bsr[c.set]?.mean ?? NaN) - (bt[c.set]?.mean ?? NaN); return Number.isFinite(d) ? (d >= 0 ? '+' : '') + d.toFixed(4) : '—'; })));
+    const wins = a.columns.filter((c) => (bsr[c.set]?.mean ?? NaN) > (bt[c.set]?.mean ?? NaN)).length;
+    out.push('', `BSR is higher in ${wins} of ${a.columns.length} columns (the paper: 15 of 16 cells over four models).`);
+  }
+  out.push('');
+  return out;
+}
+
+function overOptimizationSection(a: ScenarioAggregate): string[] {
+  const out = ['## Over-optimization check (ID accuracy vs OOD metric per checkpoint)', ''];
+  out.push(`Flagged when, on the seed-mean curves after step 0, the OOD metric peaked earlier and fell by ≥ ${TAU_EPS} while In-Domain accuracy rose by ≥ ${ACC_EPS} since the peak, or when In-Domain accuracy rose by ≥ ${ACC_EPS} from the first to the last checkpoint while the OOD metric rose by < ${TAU_EPS} (paper-spec §3.1).`, '');
+  if (a.overOptimization.length === 0) return [...out, 'Not enough checkpoints (need two after step 0, with an In-Domain set) to judge.', ''];
+  out.push(...header(['Objective', 'OOD set', 'Flag', 'ID acc first → peak-τ step → last', 'OOD first → peak → last', 'steps first / peak / last']));
+  for (const f of a.overOptimization) {
+    out.push(row([f.objective, label(f.set), f.flagged ? '**over-optimizing**' : 'no', `${v4(f.accFirst)} → ${v4(f.accPeak)} → ${v4(f.accLast)}`, `${v4(f.tauFirst)} → ${v4(f.tauPeak)} → ${v4(f.tauLast)}`, `${f.firstStep} / ${f.peakStep} / ${f.lastStep}`]));
+  }
+  return [...out, ''];
+}
+
+function checkpointSection(a: ScenarioAggregate): string[] {
+  const out = ['## Per checkpoint', '', `Mean ± std over seeds. ‖h_w − h_l‖ is over the pairs of the ${label(a.hDiffSet)} set (Figure 2): its within-set mean and std.`, ''];
+  out.push(...header(['Objective', 'Step', ...a.columns.map((c) => `${label(c.set)} ${metricLabel(c.metric)}`), 'mean ‖h_w − h_l‖', 'std ‖h_w − h_l‖', '‖W_p‖']));
+  for (const o of a.objectives) {
+    for (const cp of a.checkpoints[o] ?? []) {
+      out.push(row([o, String(cp.step), ...a.columns.map((c) => f4(cp.metric[c.set])), f2(cp.hDiffMean), f2(cp.hDiffStd), f4(cp.wpNorm)]));
+    }
+  }
+  return [...out, ''];
+}
+
+function normSection(a: ScenarioAggregate): string[] {
+  const out = ['## ‖h‖ per split (paper Figure 3)', '', 'Final checkpoint; each statistic is the mean ± std over seeds. Var is the population variance of ‖h‖ within the split, the paper\'s hypothesis variable.', ''];
+  out.push(...header(['Objective', 'Split', 'median', 'IQR', 'whiskers (lo, hi)', 'Var(‖h‖)', 'skew']));
+  for (const o of a.objectives) {
+    for (const set of a.normSets) {
+      const b = a.hNorm[o]?.[set];
+      if (!b) continue;
+      out.push(row([o, label(set), f2(b.median), f2(b.iqr), `${v4(b.whiskerLo.mean)}, ${v4(b.whiskerHi.mean)}`, f4(b.variance), f2(b.skew)]));
+    }
+  }
+  out.push('', 'Cross-split median shift (max − min of the splits\' median ‖h‖; under BSR the paper shows it near 0) and ‖W_p‖ at the end:', '');
+  out.push(...header(['Objective', 'cross-split median shift', '‖W_p‖']));
+  for (const o of a.objectives) out.push(row([o, f4(a.crossSplitShift[o]), f4(a.wpNorm[o])]));
+  return [...out, ''];
+}
+
+function erankSection(a: ScenarioAggregate): string[] {
+  const evalSets = a.normSets.filter((s) => s !== 'train');
+  const out = ['## Effective rank (paper Table 1)', '', 'erank of the hidden states of each set (same number of rows per set) and the gap erank(set) − erank(train sample); mean ± std over seeds. The paper: BT +10.42, BSR +0.14 (8B models, RM-Bench vs train).', ''];
+  out.push(...header(['Objective', 'erank train', ...evalSets.map((s) => `erank ${label(s)}`), ...evalSets.map((s) => `gap ${label(s)}`)]));
+  for (const o of a.objectives) {
+    const e = a.erank[o] ?? {};
+    out.push(row([o, f2(e['train']?.erank), ...evalSets.map((s) => f2(e[s]?.erank)), ...evalSets.map((s) => f2(e[s]?.gap))]));
+  }
+  return [...out, ''];
+}
+
+function runsSection(a: ScenarioAggregate): string[] {
+  const out = ['## Runs', '', ...header(['Run', 'Status', 'Backend', 'Steps', 'Time (s)'])];
+  for (const r of a.runs) {
+    out.push(row([r.runId, r.status + (r.error ? ` (${r.error.slice(0, 120)})` : ''), r.backend ?? '—', r.steps === undefined ? '—' : String(r.steps), r.elapsedMs === undefined ? '—' : (r.elapsedMs / 1000).toFixed(1)]));
+  }
+  return [...out, ''];
+}

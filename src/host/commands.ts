@@ -1,0 +1,52 @@
+// The command table: one entry per contributed command, each a one-line dispatch to a named function.
+// Typed Record<CommandId, …>: tsc fails if a contributed id has no handler or a handler has no id.
+import * as vscode from 'vscode';
+import { COMMAND_IDS, type CommandId } from './commandIds';
+import { showDoctor } from './doctor';
+import { errorMessage } from './log';
+import { cancelTraining, compareRuns, exportRunCommand, openDiagnostics, selectModel } from './runCommands';
+import { scoreFile } from './scoreFile';
+import { askTrainRequest } from './trainCommand';
+import { runTraining } from './trainRun';
+import type { DiagnosticsPanels } from './diagnosticsPanel';
+import type { ScoreService } from './scoreService';
+import type { Services } from './services';
+
+export interface CommandContext {
+  readonly svc: Services;
+  readonly scores: ScoreService;
+  readonly panels: DiagnosticsPanels;
+}
+
+type Handler = (ctx: CommandContext, ...args: unknown[]) => unknown;
+
+const TABLE: Record<CommandId, Handler> = {
+  'rewardLens.trainModel': async ({ svc }) => {
+    const req = await askTrainRequest(svc);
+    if (req) await runTraining(svc, req);
+  },
+  'rewardLens.scoreFile': ({ svc, scores }, uri) => scoreFile(svc, scores, uri),
+  'rewardLens.openDiagnostics': ({ svc, panels }, runId) => openDiagnostics(svc, panels, runId),
+  'rewardLens.compareRuns': ({ svc, panels }) => compareRuns(svc, panels),
+  'rewardLens.selectModel': ({ svc }) => selectModel(svc),
+  'rewardLens.cancelTraining': ({ svc }) => cancelTraining(svc),
+  'rewardLens.showDoctor': ({ svc }) => showDoctor(svc),
+  'rewardLens.exportRun': ({ svc }, runId) => exportRunCommand(svc, typeof runId === 'string' ? runId : undefined),
+};
+
+/** Registers every command; a handler that throws shows the error instead of failing silently. */
+export function registerCommands(ctx: CommandContext): vscode.Disposable {
+  return vscode.Disposable.from(
+    ...COMMAND_IDS.map((id) =>
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await TABLE[id](ctx, ...args);
+        } catch (e) {
+          ctx.svc.log.error(`${id} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+          void vscode.window.showErrorMessage(`Reward Lens: ${errorMessage(e)}`);
+          return undefined;
+        }
+      }),
+    ),
+  );
+}

@@ -1,0 +1,60 @@
+// Two status bar items: the compute backend (and why, from the worker's DoctorReport; click for the
+// doctor) and the active model (click to change it). While training, the model item shows progress.
+import * as vscode from 'vscode';
+import type { DoctorReport } from '../protocol/trainer';
+import type { Services } from './services';
+
+export function registerStatusBar(svc: Services): vscode.Disposable {
+  const backend = vscode.window.createStatusBarItem('rewardLens.backend', vscode.StatusBarAlignment.Right, 100);
+  backend.name = 'Reward Lens: Compute Backend';
+  backend.command = 'rewardLens.showDoctor';
+  const model = vscode.window.createStatusBarItem('rewardLens.model', vscode.StatusBarAlignment.Right, 99);
+  model.name = 'Reward Lens: Active Model';
+  let report: DoctorReport | undefined;
+
+  const renderBackend = () => {
+    if (report) {
+      backend.text = `$(chip) ${report.chosen}`;
+      const md = new vscode.MarkdownString(`**Reward Lens backend: ${report.chosen}**\n\n${report.why.replace(/[<>]/g, '')}\n\nClick for the Compute Doctor.`);
+      backend.tooltip = md;
+    } else {
+      backend.text = `$(chip) ${svc.settings.training.backend}`;
+      backend.tooltip = 'Reward Lens compute backend: not probed yet (the worker starts on first use). Click to run the Compute Doctor.';
+    }
+    backend.show();
+  };
+  const renderModel = () => {
+    const live = svc.training.running[0];
+    if (live) {
+      const m = live.metrics[live.metrics.length - 1];
+      model.text = `$(sync~spin) step ${live.step}/${live.totalSteps}${m ? ` · loss ${m.loss.toFixed(3)}` : ''}`;
+      model.tooltip = `Reward Lens: training ${live.runId} on ${live.backend}. Click to cancel.`;
+      model.command = 'rewardLens.cancelTraining';
+    } else {
+      const active = svc.activeModel;
+      model.text = active ? `$(beaker) ${active.label.split(' · ').slice(0, 2).join(' · ')}` : '$(beaker) no reward model';
+      model.tooltip = active ? `Reward Lens active model: ${active.label}\n${active.modelDir}\nClick to change.` : 'Reward Lens: no active model. Click to select one, or run Train Reward Model….';
+      model.command = 'rewardLens.selectModel';
+    }
+    model.show();
+  };
+  renderBackend();
+  renderModel();
+  let last = 0;
+  return vscode.Disposable.from(
+    backend,
+    model,
+    svc.training.onDoctor((r) => { report = r; renderBackend(); }),
+    svc.training.onProgress(() => {
+      // Status text changes at most every 250 ms; progress can be faster.
+      if (Date.now() - last > 250) { last = Date.now(); renderModel(); }
+    }),
+    svc.training.onRunsChanged(() => {
+      renderModel();
+      // After the first run (not during it: probing competes with the loop), ask the doctor once, so the backend item says what is really in use.
+      if (!report && svc.training.running.length === 0) void svc.training.doctor().catch(() => undefined);
+    }),
+    svc.onActiveModelChanged(renderModel),
+    svc.onSettingsChanged(renderBackend),
+  );
+}

@@ -1,0 +1,152 @@
+// The scenario experiment runner: builds the splits once (DIR/splits/), then trains every objective × seed on
+// them with the injected trainer (the CLI passes src/train's runTraining; tests pass a fake), recording each
+// finished run in DIR/experiment.json, and finally writes the report. Rerunning the same command resumes:
+// finished runs are skipped and an unfinished one continues from its last checkpoint.
+//
+// Invariant: src/node never imports src/train (the extension host imports src/node); the trainer comes in as `train`.
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULTS, type Objective, type TrainConfig } from '../core/config';
+import type { EvalReport, StepMetrics } from '../core/report';
+import type { RunSummary, TrainRunParams } from '../protocol/trainer';
+import { openExperiment, writeExperimentState, ExperimentError, type ExperimentState, type RunState } from './experimentState';
+import { buildSplitsFromFiles, readManifest, splitFiles, writeSplits, type DataInput, type LoadFn, type SplitSpec } from './experimentSplits';
+import { describeSplits, type SplitManifest } from '../core/scenarios/splitRows';
+import { writeExperimentReport, type ReportFiles } from './experimentReport';
+
+export interface TrainHooksLike {
+  onProgress?(metrics: StepMetrics, totalSteps: number, backend: string): void;
+  onEval?(report: EvalReport): void;
+  onLog?(message: string): void;
+  shouldCancel?(): boolean;
+}
+
+export type TrainFn = (params: TrainRunParams, hooks?: TrainHooksLike) => Promise<RunSummary>;
+
+export interface ExperimentSpec {
+  readonly outDir: string;
+  readonly data: readonly DataInput[];
+  readonly split: SplitSpec;
+  readonly objectives: readonly Objective[];
+  readonly seeds: readonly number[];
+  /** Training settings shared by every run (objective and seed are set per run). */
+  readonly train: Partial<Omit<TrainConfig, 'objective' | 'seed' | 'evalEvery' | 'checkpointEvery'>>;
+  /** Evaluations per run after step 0 (evalEvery = totalSteps / checkpoints); checkpoints are saved as often. */
+  readonly checkpoints: number;
+  /** The command line, recorded for the report's rerun section. */
+  readonly command: string;
+}
+
+export interface ExperimentDeps {
+  readonly train: TrainFn;
+  readonly load: LoadFn;
+  readonly log: (message: string) => void;
+  /** Int32Array(1) flag shared with the trainer: set [0] = 1 to stop at the next step boundary. */
+  readonly cancel?: SharedArrayBuffer;
+  /** Converts an SVG file to PNG; returns false when no converter is available. Default: none. */
+  readonly svgToPng?: (svgFile: string, pngFile: string) => boolean;
+}
+
+export interface ExperimentResult {
+  readonly status: 'completed' | 'cancelled' | 'failed';
+  readonly completed: readonly string[];
+  readonly skipped: readonly string[];
+  readonly failed: readonly { readonly runId: string; readonly error: string }[];
+  readonly manifest: SplitManifest;
+  readonly report: ReportFiles;
+}
+
+/** Steps a run will take, as the trainer computes them (floor(pairs / batch) per epoch, or `steps`). */
+export function plannedSteps(trainPairs: number, cfg: Pick<TrainConfig, 'batchSize' | 'epochs' | 'steps'>): number {
+  if (cfg.steps > 0) return cfg.steps;
+  const batch = Math.max(1, Math.min(cfg.batchSize, trainPairs));
+  return cfg.epochs * Math.max(1, Math.floor(trainPairs / batch));
+}
+
+export async function runExperiment(spec: ExperimentSpec, deps: ExperimentDeps): Promise<ExperimentResult> {
+  if (spec.objectives.length === 0 || spec.seeds.length === 0) throw new ExperimentError('give at least one objective (--objectives) and one seed (--seeds)');
+  if (!(Number.isInteger(spec.checkpoints) && spec.checkpoints >= 1)) throw new ExperimentError(`checkpoints must be an integer ≥ 1, got ${spec.checkpoints}`);
+  fs.mkdirSync(spec.outDir, { recursive: true });
+  const fingerprint = { data: spec.data, split: spec.split, train: spec.train, checkpoints: spec.checkpoints };
+  const state = openExperiment(spec.outDir, fingerprint, spec.command, spec.objectives, spec.seeds);
+  const manifest = await ensureSplits(spec, deps);
+  deps.log(`splits (${path.join(spec.outDir, 'splits')}):\n${describeSplits(manifest)}`);
+  const { trainFile, evalFiles } = splitFiles(spec.outDir, manifest);
+  const trainPairs = manifest.files['train']?.pairs ?? 0;
+  const base: TrainConfig = { ...DEFAULTS, ...spec.train };
+  const every = Math.max(1, Math.floor(plannedSteps(trainPairs, base) / spec.checkpoints));
+
+  const completed: string[] = [];
+  const skipped: string[] = [];
+  const failed: { runId: string; error: string }[] = [];
+  let cancelled = false;
+  outer: for (const objective of spec.objectives) {
+    for (const seed of spec.seeds) {
+      const run = state.runs[`${objective}-s${seed}`] as RunState;
+      if (run.status === 'completed') { skipped.push(run.runId); deps.log(`${run.runId}: finished earlier, skipped`); continue; }
+      const config: TrainConfig = { ...base, objective, seed, evalEvery: every, checkpointEvery: every };
+      const summary = await trainOne(spec, deps, state, run, config, trainFile, evalFiles);
+      if (summary.status === 'completed') completed.push(run.runId);
+      else if (summary.status === 'failed') failed.push({ runId: run.runId, error: summary.error ?? 'unknown error' });
+      else { cancelled = true; break outer; }
+    }
+  }
+  const report = writeExperimentReport(spec.outDir, deps.svgToPng);
+  deps.log(`report: ${report.markdown}`);
+  const status = cancelled ? 'cancelled' : failed.length ? 'failed' : 'completed';
+  return { status, completed, skipped, failed, manifest, report };
+}
+
+/** Reuses DIR/splits when its manifest was made from the same inputs and options; builds and writes it otherwise. */
+async function ensureSplits(spec: ExperimentSpec, deps: ExperimentDeps): Promise<SplitManifest> {
+  const options = splitOptionsRecord(spec);
+  const prior = readManifest(spec.outDir);
+  if (prior && JSON.stringify(prior.options) === JSON.stringify(options)) {
+    const missing = Object.values(prior.files).filter((f) => !fs.existsSync(path.join(spec.outDir, 'splits', f.file)));
+    if (missing.length === 0) { deps.log('splits: reusing the ones built earlier'); return prior; }
+  }
+  const { splits, inputs } = await buildSplitsFromFiles(spec.data, spec.split, deps.load, deps.log);
+  return writeSplits(spec.outDir, splits, inputs, options);
+}
+
+export function splitOptionsRecord(spec: Pick<ExperimentSpec, 'data' | 'split'>): Record<string, unknown> {
+  return { data: spec.data, ...spec.split };
+}
+
+async function trainOne(spec: ExperimentSpec, deps: ExperimentDeps, state: ExperimentState, run: RunState, config: TrainConfig, trainFile: string, evalFiles: string[]): Promise<RunSummary> {
+  const runDir = path.join(spec.outDir, run.runDir);
+  const resume = run.attempts > 0 || fs.existsSync(runDir);
+  run.status = 'running';
+  run.attempts += 1;
+  run.startedAt = new Date().toISOString();
+  writeExperimentState(spec.outDir, state);
+  deps.log(`${run.runId}: ${resume ? 'resuming' : 'starting'} (objective ${config.objective}, seed ${config.seed}, eval/checkpoint every ${config.evalEvery} steps)`);
+  const params: TrainRunParams = { runId: run.runId, runDir, config, trainFiles: [trainFile], evalFiles, resume, ...(deps.cancel ? { cancel: deps.cancel } : {}) };
+  let lastLogged = 0;
+  let summary: RunSummary;
+  try {
+    summary = await deps.train(params, {
+      onLog: (m) => deps.log(`${run.runId}: ${m}`),
+      onEval: (r) => deps.log(`${run.runId}: eval @${r.step}: ${r.sets.map((s) => `${s.name} ${s.kendall ? `τ ${fmt(s.kendall.mean)}` : `acc ${fmt(s.accuracy.value)}`}`).join(', ')}`),
+      onProgress: (m, total) => {
+        if (m.elapsedMs - lastLogged < 10_000 && m.step !== total) return;
+        lastLogged = m.elapsedMs;
+        deps.log(`${run.runId}: step ${m.step}/${total} loss ${fmt(m.loss)} acc ${fmt(m.accuracy)}`);
+      },
+    });
+  } catch (e) {
+    summary = { runId: run.runId, runDir, status: 'failed', steps: 0, totalSteps: 0, backend: '', elapsedMs: 0, error: (e as Error).message };
+  }
+  run.status = summary.status;
+  run.backend = summary.backend;
+  run.steps = summary.steps;
+  run.totalSteps = summary.totalSteps;
+  run.elapsedMs = summary.elapsedMs;
+  run.finishedAt = new Date().toISOString();
+  if (summary.error) run.error = summary.error; else delete run.error;
+  writeExperimentState(spec.outDir, state);
+  deps.log(`${run.runId}: ${summary.status} at step ${summary.steps}/${summary.totalSteps} in ${(summary.elapsedMs / 1000).toFixed(1)} s on ${summary.backend || '?'}${summary.error ? `: ${summary.error}` : ''}`);
+  return summary;
+}
+
+const fmt = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(4) : 'n/a');

@@ -1,0 +1,82 @@
+// WebGPU through Dawn (the `webgpu` npm package: Vulkan on Linux, Metal on macOS, D3D12 on Windows).
+// On Linux Dawn needs a Vulkan loader (libvulkan.so.1) and an ICD (a GPU driver, or SwiftShader in software).
+// A software adapter works for correctness tests but is far slower than wasm, so 'auto' never trains on it.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BackendProbe } from '../../protocol/trainer';
+import { errorText, loadAddon, packageDir } from './load';
+import { activateAndCheck } from './smoke';
+
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const SOFTWARE = /swiftshader|llvmpipe|lavapipe|software|basic render|warp/i;
+
+interface AdapterLike {
+  readonly info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+  readonly isFallbackAdapter?: boolean;
+}
+interface GpuLike { requestAdapter(opts?: object): Promise<AdapterLike | null> }
+interface DawnAddon { create(flags: string[]): GpuLike; globals: Record<string, unknown> }
+
+/** What is known about the adapter once Dawn has been asked for one. */
+export interface WebGpuAdapterReport {
+  readonly name: string;
+  readonly software: boolean;
+}
+
+let dawn: { gpu: GpuLike; adapter: AdapterLike | null } | null = null;
+
+function dawnPath(): string | null {
+  const dir = packageDir('webgpu');
+  if (!dir) return null;
+  const arch = process.platform === 'darwin' ? 'universal' : process.arch;
+  const file = path.join(dir, 'dist', `${process.platform}-${arch}`, 'dawn.node');
+  return fs.existsSync(file) ? file : null;
+}
+
+function describe(adapter: AdapterLike): WebGpuAdapterReport {
+  const i = adapter.info ?? {};
+  const name = [i.vendor, i.architecture, i.device, i.description].filter(Boolean).join(' / ') || 'unknown adapter';
+  return { name, software: Boolean(adapter.isFallbackAdapter) || SOFTWARE.test(name) };
+}
+
+function noAdapterFix(): string {
+  if (process.platform !== 'linux') return 'update the GPU driver';
+  const loader = fs.existsSync('/usr/lib/x86_64-linux-gnu/libvulkan.so.1') || fs.existsSync('/lib/x86_64-linux-gnu/libvulkan.so.1');
+  if (!loader) return 'apt-get install libvulkan1 (the Vulkan loader), plus a GPU driver with a Vulkan ICD';
+  if (fs.existsSync(SWIFTSHADER_ICD) && !process.env['VK_ICD_FILENAMES']) {
+    return `no hardware Vulkan driver found; for a software adapter (tests only) run with VK_ICD_FILENAMES=${SWIFTSHADER_ICD}`;
+  }
+  return 'install a GPU driver with a Vulkan ICD (NVIDIA: the driver ships nvidia_icd.json; point VK_DRIVER_FILES at it if it is not under /usr/share/vulkan/icd.d)';
+}
+
+/** Probes Dawn for an adapter; with activate, also starts tfjs's webgpu backend on it and runs the smoke test. */
+export async function probeWebGpu(activate: boolean): Promise<BackendProbe> {
+  const file = dawnPath();
+  if (!file) return { name: 'webgpu', available: false, reason: `the webgpu package (Dawn) is not installed for ${process.platform}-${process.arch}`, fix: 'npm install --no-save webgpu@0.6.2' };
+  try {
+    if (!dawn) {
+      const addon = loadAddon<DawnAddon>(file);
+      Object.assign(globalThis, addon.globals);
+      const gpu = addon.create(process.env['DAWN'] ? process.env['DAWN'].split(' ') : []);
+      dawn = { gpu, adapter: await gpu.requestAdapter({ powerPreference: 'high-performance' }) };
+      // tfjs's webgpu backend asks navigator.gpu for its adapter. Node ≥ 21 has a read-only navigator.
+      const nav = (globalThis as { navigator?: object }).navigator ?? {};
+      Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+      if (!(globalThis as { navigator?: object }).navigator) Object.defineProperty(globalThis, 'navigator', { value: nav, configurable: true });
+    }
+  } catch (e) {
+    return { name: 'webgpu', available: false, reason: `Dawn failed to load: ${errorText(e)}`, fix: noAdapterFix() };
+  }
+  if (!dawn.adapter) return { name: 'webgpu', available: false, reason: 'Dawn found no usable WebGPU adapter', fix: noAdapterFix() };
+  const adapter = describe(dawn.adapter);
+  const details = { adapter: adapter.name, software: adapter.software };
+  if (!activate) return { name: 'webgpu', available: true, details, reason: `adapter ${adapter.name}${adapter.software ? ' (software)' : ''}` };
+  try {
+    await import('@tensorflow/tfjs-backend-webgpu');
+  } catch (e) {
+    return { name: 'webgpu', available: false, details, reason: `@tensorflow/tfjs-backend-webgpu failed to load: ${errorText(e)}` };
+  }
+  const check = await activateAndCheck('webgpu');
+  if (!check.ok) return { name: 'webgpu', available: false, details, reason: check.reason };
+  return { name: 'webgpu', available: true, details, reason: `adapter ${adapter.name}${adapter.software ? ' (software: slow, for tests)' : ''}` };
+}

@@ -1,0 +1,164 @@
+// Extension-host integration tests (the @vscode/test-electron "extensionTestsPath" contract: export run()),
+// hosted by code-server and started by test/e2e/exthost.test.mjs. Runs inside the real Node extension host with
+// the real `vscode` API. A tiny runner instead of mocha: each test is named, timed and reported; any failure rejects.
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const vscode = require('vscode');
+
+const EXT_ID = 'reward-lens.reward-lens';
+const RESULT_FILE = process.env.REWARD_LENS_HOST_RESULT;
+const timings = {};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function until(what, fn, timeoutMs = 30000) {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+const ws = () => vscode.workspace.workspaceFolders[0].uri.fsPath;
+const lensTitles = async (uri) => ((await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 1000)) || []).map((l) => l.command && l.command.title);
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+let api;
+
+test('opening a .jsonl activates the extension (onLanguage:jsonl), quickly, without tfjs', async () => {
+  const ext = vscode.extensions.getExtension(EXT_ID);
+  assert.ok(ext, 'extension not found');
+  const doc = await vscode.workspace.openTextDocument(path.join(ws(), 'pairs.jsonl'));
+  await vscode.window.showTextDocument(doc);
+  await until('activation', () => ext.isActive);
+  api = ext.exports;
+  timings.activationMs = api.activationMs;
+  assert.ok(api.activationMs < 1000, `activation took ${api.activationMs} ms`);
+  const loaded = Object.keys(require.cache).filter((k) => /@tensorflow|[\\/]src[\\/]train[\\/]/.test(k));
+  assert.deepEqual(loaded, [], 'tfjs must not load in the extension host');
+});
+
+test('every contributed command is registered', async () => {
+  const pkg = vscode.extensions.getExtension(EXT_ID).packageJSON;
+  const all = await vscode.commands.getCommands(true);
+  for (const c of pkg.contributes.commands) assert.ok(all.includes(c.command), c.command);
+  assert.equal(pkg.contributes.commands.length, 8);
+});
+
+test('without an active model the CodeLens offers training; package.json gets none (content sniffing)', async () => {
+  const uri = vscode.Uri.file(path.join(ws(), 'pairs.jsonl'));
+  const titles = await until('lenses', async () => { const t = await lensTitles(uri); return t.length ? t : undefined; });
+  assert.ok(titles.some((t) => t.includes('Train Reward Model')), JSON.stringify(titles));
+  const other = path.join(ws(), 'package.json');
+  fs.writeFileSync(other, JSON.stringify({ name: 'x', version: '1.0.0' }));
+  const doc = await vscode.workspace.openTextDocument(other);
+  assert.equal(doc.languageId, 'json');
+  assert.deepEqual(await lensTitles(doc.uri), []);
+});
+
+test('training in the worker: progress events, run directory, summary; the worker is reused for a second request', async () => {
+  const svc = api.services;
+  const runDir = path.join(svc.runsRoot, 'host-test-run');
+  let progress = 0;
+  const sub = svc.training.onProgress(() => progress++);
+  const t0 = Date.now();
+  const summary = await svc.training.train({
+    runId: 'host-test-run', runDir, resume: false, evalFiles: [],
+    trainFiles: [path.join(ws(), 'pairs.jsonl')],
+    config: { objective: 'bt', lambda: 1e-3, margin: 1, centerCoef: 0.01, normEps: 1e-8, preset: 'tiny', batchSize: 16, epochs: 1, steps: 0, lr: 1e-3, warmupFrac: 0.05, beta1: 0.9, beta2: 0.999, adamEps: 1e-8, gradClip: 1, seed: 1, logEvery: 1, evalEvery: 0, checkpointEvery: 0, holdoutFrac: 0.1, backend: 'auto' },
+  });
+  sub.dispose();
+  timings.trainTinyMs = Date.now() - t0;
+  assert.equal(summary.status, 'completed', summary.error);
+  assert.ok(progress >= 1, 'no progress events');
+  assert.ok(fs.existsSync(path.join(runDir, 'metrics.jsonl')));
+  assert.ok(summary.modelDir && fs.existsSync(summary.modelDir));
+  await svc.setActiveModel({ runId: 'host-test-run', modelDir: summary.modelDir, label: 'host test' });
+  const d = await svc.training.doctor(true);
+  assert.ok(d.probes.length >= 2 && d.chosen, JSON.stringify(d));
+});
+
+test('scoring: lenses, hover and Problems for the fixture; first lenses of a 10k-line file are timed', async () => {
+  const uri = vscode.Uri.file(path.join(ws(), 'pairs.jsonl'));
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc);
+  const titles = await until('score lenses', async () => { const t = (await lensTitles(uri)).filter((x) => x.includes('r(chosen)')); return t.length >= 20 ? t : undefined; });
+  assert.match(titles[0], /^[✓✗] r\(chosen\) -?\d+\.\d\d · r\(rejected\) -?\d+\.\d\d · margin [+-]\d+\.\d\d$/);
+  const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(0, 5));
+  const md = hovers.flatMap((h) => h.contents.map((c) => c.value || String(c))).join('\n');
+  assert.match(md, /‖h‖ \(percentile in training\)/);
+  assert.match(md, /Decomposition r = ‖W_p‖·‖h‖·cos ψ/);
+  const problems = await until('problems', () => { const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'Reward Lens'); return d.length ? d : undefined; });
+  const invalid = problems.find((p) => p.code === 'missing-field');
+  assert.ok(invalid, JSON.stringify(problems.map((p) => p.message)));
+  assert.equal(invalid.range.start.line, 20); // line 21 of the file, 0-based
+  // A 10,000-line file: lenses for the visible lines must not wait for the whole file.
+  const big = path.join(ws(), 'big.jsonl');
+  const lines = fs.readFileSync(uri.fsPath, 'utf8').trim().split('\n');
+  fs.writeFileSync(big, Array.from({ length: 10000 }, (_, i) => lines[i % lines.length]).join('\n') + '\n');
+  const t0 = Date.now();
+  const bigDoc = await vscode.workspace.openTextDocument(big);
+  await vscode.window.showTextDocument(bigDoc);
+  await until('first lenses on 10k lines', () => { const s = api.scores.storeFor(bigDoc); return s && s.all().length > 0; }, 60000);
+  timings.firstLens10kMs = Date.now() - t0;
+  const s = api.scores.storeFor(bigDoc);
+  // Past rewardLens.scoring.maxLines (5000) only the visible neighbourhood is scored, never the whole file.
+  assert.equal(s.done[0].from, 1);
+  assert.ok(s.done[0].to < 1000, JSON.stringify(s.done));
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+});
+
+test('an edit re-scores (debounced) against the new document version', async () => {
+  const uri = vscode.Uri.file(path.join(ws(), 'pairs.jsonl'));
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(doc);
+  const v0 = doc.version;
+  await editor.edit((e) => e.insert(new vscode.Position(0, 0), ' '));
+  assert.equal(api.scores.storeFor(doc), undefined, 'stale scores must not be served for a new version');
+  await until('re-score', () => { const s = api.scores.storeFor(doc); return s && s.version > v0 && s.all().length > 0; });
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+});
+
+test('cancel: the SharedArrayBuffer flag stops a run early with a cancelled summary', async () => {
+  const svc = api.services;
+  const p = svc.training.train({
+    runId: 'host-test-cancel', runDir: path.join(svc.runsRoot, 'host-test-cancel'), resume: false, evalFiles: [],
+    trainFiles: [path.join(ws(), 'pairs.jsonl')],
+    config: { objective: 'bsr', lambda: 1e-3, margin: 1, centerCoef: 0.01, normEps: 1e-8, preset: 'tiny', batchSize: 4, epochs: 1, steps: 400, lr: 1e-3, warmupFrac: 0.05, beta1: 0.9, beta2: 0.999, adamEps: 1e-8, gradClip: 1, seed: 2, logEvery: 1, evalEvery: 0, checkpointEvery: 0, holdoutFrac: 0, backend: 'auto' },
+  });
+  await until('first progress', () => svc.training.running.some((r) => r.step >= 1), 60000);
+  assert.ok(svc.training.cancel('host-test-cancel'));
+  const s = await p;
+  assert.equal(s.status, 'cancelled');
+  assert.ok(s.steps < 400, `ran ${s.steps} steps`);
+});
+
+test('Diagnostics panel: opens, completes the ready handshake, receives state', async () => {
+  const t0 = Date.now();
+  await vscode.commands.executeCommand('rewardLens.openDiagnostics', 'host-test-run');
+  await until('panel ready', () => api.panels.status.ready, 60000);
+  timings.panelReadyMs = Date.now() - t0;
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+  assert.ok(tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Reward Lens Diagnostics'));
+});
+
+exports.run = async function run() {
+  const results = [];
+  let failures = 0;
+  for (const t of tests) {
+    const t0 = Date.now();
+    try {
+      await t.fn();
+      results.push({ name: t.name, ok: true, ms: Date.now() - t0 });
+      console.log(`✔ ${t.name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      failures++;
+      results.push({ name: t.name, ok: false, ms: Date.now() - t0, error: String(e && e.stack || e) });
+      console.log(`✘ ${t.name}: ${e && e.stack || e}`);
+    }
+  }
+  console.log('HOST_TIMINGS_MS ' + JSON.stringify(timings));
+  if (RESULT_FILE) fs.writeFileSync(RESULT_FILE, JSON.stringify({ results, timings }, null, 2));
+  if (failures) throw new Error(`${failures} of ${tests.length} extension-host tests failed`);
+};

@@ -1,0 +1,157 @@
+// The panel's DOM: toolbar, tabs and chart cards, built once; render() redraws charts and tables from the
+// latest PanelState (a complete snapshot) and the UI state. Dataset text reaches the DOM through textContent only.
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import type { Chart } from 'chart.js';
+import type { PanelState } from '../../src/protocol/panel';
+import { applyThemeDefaults, uniqueLabels, type RunView, type SetView } from './chartBase';
+import * as charts from './charts';
+import { createCard, setCardEmpty, type Card } from './components/card';
+import { custom, el, renderTable } from './components/dom';
+import { createToolbar, type ToolbarHandlers } from './components/toolbar';
+import { evalSetNames, findSet, latestEval, pickEvalSet, type CurveKey } from './series';
+import { TABS, type TabId, type UiState } from './state';
+import * as tables from './tables';
+import { readTheme, type Theme } from './theme';
+
+export interface ViewHandlers extends ToolbarHandlers {
+  onTab(tab: TabId): void;
+  onReveal(file: string, line: number): void;
+}
+
+type CardId = CurveKey | 'rewardHist' | 'groupAcc' | 'hNormBox' | 'hDiffBand' | 'erankGap' | 'kendall' | 'lengthReward' | 'lengthBaseline';
+
+const CARD_SPECS: readonly { id: CardId; tab: TabId; title: string; desc: string }[] = [
+  { id: 'loss', tab: 'training', title: 'Loss', desc: 'Training loss per logged step (BT term plus any regulariser).' },
+  { id: 'accuracy', tab: 'training', title: 'Training accuracy', desc: 'Share of micro-batch pairs with r_w > r_l (ties count as wrong).' },
+  { id: 'batchMean', tab: 'training', title: 'Batch reward mean m', desc: 'Mean of the 2b rewards in the micro-batch: the quantity BSR drives to 0.' },
+  { id: 'reg', tab: 'training', title: 'Regulariser term', desc: 'BSR λ·b·m² (or the objective’s own penalty); 0 for plain BT.' },
+  { id: 'wpNorm', tab: 'training', title: 'Projection head ‖W_p‖', desc: 'Norm of the reward head; the paper finds it stays near 1 (Figure 1).' },
+  { id: 'rewardHist', tab: 'rewards', title: 'Chosen vs rejected rewards', desc: 'Reward histograms on the selected eval set at the latest checkpoint.' },
+  { id: 'groupAcc', tab: 'rewards', title: 'Accuracy per group', desc: 'Pairwise accuracy per group value with 95% Wilson intervals. Click a bar to open the file.' },
+  { id: 'hNormBox', tab: 'hidden', title: 'Hidden-state norm ‖h‖ per split', desc: 'Box plots per eval set (Figure 3). A stable range across splits means less over-optimisation.' },
+  { id: 'hDiffBand', tab: 'hidden', title: '‖h_w − h_l‖ over training', desc: 'Mean ± 1 std over pairs of the selected set at each checkpoint (Figure 2).' },
+  { id: 'erankGap', tab: 'hidden', title: 'Effective-rank gap', desc: 'erank(eval) − erank(training sample) per set (Table 1; BT grows, BSR stays near 0).' },
+  { id: 'kendall', tab: 'robustness', title: "Kendall's τ vs gold", desc: 'Per-prompt rank agreement between gold scores and the model on the selected set.' },
+  { id: 'lengthReward', tab: 'robustness', title: 'Reward vs response length', desc: 'Mean reward per length bin on the selected set (verbosity bias).' },
+  { id: 'lengthBaseline', tab: 'robustness', title: 'Length baselines', desc: 'The model’s accuracy next to always picking the longer or the shorter response.' },
+];
+
+const CURVE_TITLES: Readonly<Record<CurveKey, string>> = { loss: 'loss', accuracy: 'accuracy', batchMean: 'm', reg: 'regulariser', wpNorm: '‖W_p‖₂' };
+
+export interface View {
+  render(state: PanelState, ui: UiState): void;
+  /** Re-reads the theme variables and redraws (VS Code switched theme). */
+  retheme(): void;
+  /** Every live chart, by card id (for tests). */
+  charts(): Record<string, Chart>;
+}
+
+export function createView(app: HTMLElement, h: ViewHandlers): View {
+  const toolbar = createToolbar(h);
+  const cards = new Map<CardId, Card>();
+  const tabs = custom('vscode-tabs', { id: 'rl-tabs', 'aria-label': 'Diagnostics sections' }) as HTMLElement & { selectedIndex: number };
+  for (const tab of TABS) {
+    // vscode-tabs assigns its own ids to headers and panels (for aria-controls): ours are data attributes.
+    const panel = custom('vscode-tab-panel', { 'data-panel': tab.id });
+    const grid = el('div', { class: 'rl-grid' });
+    for (const spec of CARD_SPECS.filter((s) => s.tab === tab.id)) {
+      const card = createCard(spec.id, spec.title, spec.desc, `${spec.title} chart. ${spec.desc} The numbers are in the data table that follows.`);
+      cards.set(spec.id, card);
+      grid.append(card.root);
+    }
+    panel.append(grid);
+    tabs.append(custom('vscode-tab-header', { slot: 'header', 'data-tab': tab.id }, tab.title), panel);
+  }
+  tabs.addEventListener('vsc-tabs-select', (e) => {
+    const tab = TABS[(e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex];
+    if (tab) h.onTab(tab.id);
+  });
+  const empty = el('p', { class: 'rl-empty', hidden: true });
+  app.replaceChildren(toolbar.root, toolbar.status, empty, tabs);
+
+  let theme: Theme = readTheme();
+  applyThemeDefaults(theme);
+  let last: { state: PanelState; ui: UiState } | undefined;
+  const live = new Map<CardId, Chart>();
+
+  const table = (id: CardId, model: tables.TableModel) => {
+    const card = cards.get(id)!;
+    const rows = model.rows.map((r) => {
+      const cells: (string | Node)[] = [...r.cells];
+      if (r.reveal) {
+        const { file, line } = r.reveal;
+        const button = custom('vscode-button', { secondary: true, 'aria-label': `Open ${file} at line ${line}` }, 'Open');
+        button.addEventListener('click', () => h.onReveal(file, line));
+        cells.push(button);
+      } else if (model.rows.some((x) => x.reveal)) cells.push('');
+      return cells;
+    });
+    const headers = model.rows.some((x) => x.reveal) ? [...model.headers, 'File'] : model.headers;
+    renderTable(card.table, model.caption, headers, rows);
+  };
+
+  const draw = (id: CardId, emptyMessage: string | undefined, paint: (canvas: HTMLCanvasElement) => Chart) => {
+    const card = cards.get(id)!;
+    setCardEmpty(card, emptyMessage);
+    if (emptyMessage === undefined) live.set(id, paint(card.canvas));
+  };
+
+  function render(state: PanelState, ui: UiState): void {
+    last = { state, ui };
+    const snapshots = [state.primary, ui.compare ? state.secondary : undefined].filter((r) => r !== undefined);
+    const labels = uniqueLabels(snapshots);
+    const runs: RunView[] = snapshots.map((run, i) => ({ run, label: labels[i]!, color: theme.runs[i % 2]! }));
+    const setNames = evalSetNames(snapshots);
+    const setName = pickEvalSet(setNames, ui.evalSet);
+    toolbar.update(state, ui, setNames, setName);
+    tabs.selectedIndex = Math.max(0, TABS.findIndex((t) => t.id === ui.tab));
+
+    const noRun = runs.length === 0;
+    empty.hidden = !noRun;
+    empty.textContent = state.runs.length === 0 ? 'No runs yet. Train a reward model ("Reward Lens: Train Reward Model…") to see its diagnostics here.' : 'Pick a run to see its diagnostics.';
+    tabs.hidden = noRun;
+    if (noRun) return;
+
+    const noMetrics = runs.every((v) => v.run.metrics.length === 0) ? 'No training steps logged yet.' : undefined;
+    for (const key of ['loss', 'accuracy', 'batchMean', 'reg'] as const) {
+      draw(key, noMetrics, (c) => charts.trainingCurveChart(c, runs, key, CURVE_TITLES[key], theme));
+      table(key, tables.curveTable(runs, key, CURVE_TITLES[key]));
+    }
+    draw('wpNorm', noMetrics, (c) => charts.wpNormChart(c, runs, theme));
+    table('wpNorm', tables.curveTable(runs, 'wpNorm', '‖W_p‖₂'));
+
+    const sets: SetView[] = runs.map((view) => ({ view, set: findSet(latestEval(view.run), setName) }));
+    const noEval = setName === undefined ? 'No evaluation yet: eval sets are scored every evalEvery steps and at the end of training.' : undefined;
+    const reveal = h.onReveal;
+    draw('rewardHist', noEval, (c) => charts.rewardHistogramChart(c, sets, theme, reveal));
+    table('rewardHist', tables.rewardTable(sets));
+    const noGroups = noEval ?? (sets.every(({ set }) => Object.keys(set?.byGroup ?? {}).length === 0) ? 'This eval set has no group fields (subset, source, domain, …).' : undefined);
+    draw('groupAcc', noGroups, (c) => charts.groupAccuracyChart(c, sets, theme, reveal));
+    table('groupAcc', tables.groupTable(sets));
+    draw('hNormBox', noEval, (c) => charts.hNormBoxChart(c, runs, theme, reveal));
+    table('hNormBox', tables.boxTable(runs));
+    draw('hDiffBand', noEval, (c) => charts.hDiffBandChart(c, runs, setName, theme));
+    table('hDiffBand', tables.bandTable(runs, setName));
+    draw('erankGap', noEval, (c) => charts.erankGapChart(c, runs, theme, reveal));
+    table('erankGap', tables.erankTable(runs));
+    const noGold = noEval ?? (sets.every(({ set }) => !set?.kendall) ? 'This eval set has no gold scores: Kendall’s τ needs prompts with several gold-scored responses.' : undefined);
+    draw('kendall', noGold, (c) => charts.kendallHistogramChart(c, sets, theme, reveal));
+    table('kendall', tables.kendallTable(sets));
+    draw('lengthReward', noEval, (c) => charts.lengthRewardChart(c, sets, theme));
+    draw('lengthBaseline', noEval, (c) => charts.lengthBaselineChart(c, sets, theme, reveal));
+    table('lengthReward', tables.lengthTable(sets));
+    cards.get('lengthBaseline')!.table.replaceChildren(el('p', {}, 'See the table of “Reward vs response length”.'));
+  }
+
+  return {
+    render,
+    retheme() {
+      theme = readTheme();
+      applyThemeDefaults(theme);
+      if (last) render(last.state, last.ui);
+    },
+    charts: () => Object.fromEntries(live),
+  };
+}
