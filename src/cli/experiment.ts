@@ -32,6 +32,7 @@ const splitOptions = {
   'min-tau-responses': { type: 'string' },
   'max-tau-responses': { type: 'string' },
   'max-eval-pairs': { type: 'string' },
+  'max-tau-prompts': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -58,6 +59,7 @@ export const SPLIT_HELP = `reward-lens split --data FILE… --out DIR [options]
     --held-out-models x,y             models held out (else --held-out-model-count 4, seeded)
     --exclude-models NullModel        drop these models everywhere (is_adversarial responses are dropped unless --keep-adversarial)
     --pairs-per-prompt 4 --min-gold-gap 0 --id-fraction 0.5 --min-tau-responses 3 [--max-tau-responses N] --split-seed 1
+    [--max-eval-pairs N] [--max-tau-prompts N]   seeded caps on in-domain pairs / τ-set prompts (evaluation time)
   Pairwise data with split identities (HH-RLHF), one role per file (accuracy only):
     --role train=helpful-base.jsonl --role prompt-ood=harmless-base.jsonl --role response-ood=helpful-online.jsonl,helpful-rejection-sampled.jsonl
     [--id-fraction 0.2] [--max-eval-pairs N]
@@ -92,6 +94,7 @@ function dataInputs(v: SplitValues): DataInput[] {
 function splitSpecFrom(v: SplitValues): SplitSpec {
   const maxTau = v['max-tau-responses'];
   const maxEval = v['max-eval-pairs'];
+  const maxTauPrompts = v['max-tau-prompts'];
   const heldPrompts = list(v['held-out-prompts']);
   const heldModels = list(v['held-out-models']);
   return {
@@ -109,6 +112,7 @@ function splitSpecFrom(v: SplitValues): SplitSpec {
     minTauResponses: numberOpt('min-tau-responses', v['min-tau-responses'], 3, int(2)),
     ...(maxTau !== undefined ? { maxTauResponses: numberOpt('max-tau-responses', maxTau, 0, int(2)) } : {}),
     ...(maxEval !== undefined ? { maxEvalPairs: numberOpt('max-eval-pairs', maxEval, 0, int(1)) } : {}),
+    ...(maxTauPrompts !== undefined ? { maxTauPrompts: numberOpt('max-tau-prompts', maxTauPrompts, 0, int(1)) } : {}),
   };
 }
 

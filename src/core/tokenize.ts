@@ -10,7 +10,7 @@
 // every prompt is tokenized twice (chosen and rejected) and every epoch re-reads the same texts. An entry is
 // estimated at 2 bytes per character (the key) + 4 bytes per token + 64 bytes of overhead; the oldest entries are
 // evicted first. setTokenCacheLimit(0) turns it off.
-import { encode as cl100kEncode, decode as cl100kDecode } from 'gpt-tokenizer/encoding/cl100k_base';
+import { encode as cl100kEncode, decode as cl100kDecode, vocabularySize as cl100kSize } from 'gpt-tokenizer/encoding/cl100k_base';
 
 /** The BPE the vocabulary was built over; stored in vocab.json and config.json. */
 export const TOKENIZER_NAME = 'cl100k_base';
@@ -109,7 +109,7 @@ export class Vocabulary {
     this.bpeIds = Int32Array.from(bpeIds);
     this.tokenizer = tokenizer;
     this.bpeIds.forEach((id, k) => {
-      if (!Number.isInteger(id) || id < 0) throw new Error(`vocabulary: bpeIds[${k}] is not a non-negative integer (${id})`);
+      if (!Number.isInteger(id) || id < 0 || id >= cl100kSize) throw new Error(`vocabulary: bpeIds[${k}] is not a ${tokenizer} token id (${id})`);
       if (this.toCompact.has(id)) throw new Error(`vocabulary: BPE id ${id} appears twice (bpeIds[${this.toCompact.get(id)! - NUM_SPECIAL}] and bpeIds[${k}])`);
       this.toCompact.set(id, NUM_SPECIAL + k);
     });

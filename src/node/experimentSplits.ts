@@ -15,11 +15,8 @@ export interface DataInput {
   readonly role?: ScenarioName;
 }
 
-export interface SplitSpec extends Omit<MultiSplitOptions, 'seed'> {
-  readonly seed: number;
-  /** Pairwise builder: cap on pairs per eval set. */
-  readonly maxEvalPairs?: number;
-}
+/** The multi-response options; the pairwise builder uses seed, idFraction and maxEvalPairs (a cap per eval set). */
+export type SplitSpec = MultiSplitOptions;
 
 export type LoadFn = (file: string) => Promise<LoadedDataset>;
 

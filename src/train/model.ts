@@ -57,6 +57,7 @@ export function validateModelConfig(cfg: ModelConfig): string[] {
     const v = cfg[k];
     if (!Number.isInteger(v) || v < 1) problems.push(`${k} must be an integer ≥ 1, got ${v}`);
   }
+  if (cfg.maxLen < 4) problems.push(`maxLen must be ≥ 4 (prompt, SEP, response, EOS), got ${cfg.maxLen}`);
   if (cfg.vocabSize < 5) problems.push(`vocabSize must be ≥ 5 (4 special ids + at least one token), got ${cfg.vocabSize}`);
   if (Number.isInteger(cfg.dModel) && Number.isInteger(cfg.nHeads) && cfg.dModel % cfg.nHeads !== 0) {
     problems.push(`dModel (${cfg.dModel}) must be divisible by nHeads (${cfg.nHeads})`);
@@ -94,6 +95,11 @@ export function parameterSpecs(cfg: ModelConfig): ParameterSpec[] {
     { name: 'score.weight', shape: [D, 1], init: normal(1 / Math.sqrt(D)) },
   );
   return specs;
+}
+
+/** Number of trainable scalars for a config (for logs and the bench). */
+export function countParameters(cfg: ModelConfig): number {
+  return parameterSpecs(cfg).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
 }
 
 /**
@@ -215,10 +221,11 @@ function attention(model: RewardModel, l: number, x2d: Tensor, N: number, T: num
   const { dModel: D, nHeads: H } = model.config;
   const dh = D / H;
   const heads = (w: string) => tf.transpose(tf.reshape(tf.matMul(x2d, param(model, `blocks.${l}.attn.${w}.weight`)), [N, T, H, dh]), [0, 2, 1, 3]);
-  const q = heads('q');
+  // The 1/√dh scale is applied to q ([N, H, T, dh]) rather than to the scores ([N, H, T, T]): fewer elements.
+  const q = tf.mul(heads('q'), 1 / Math.sqrt(dh));
   const k = heads('k');
   const v = heads('v');
-  const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh)), mask); // [N, H, T, T]
+  const scores = tf.add(tf.matMul(q, k, false, true), mask); // [N, H, T, T]
   const y = tf.matMul(tf.softmax(scores, -1), v); // [N, H, T, dh]
   const merged = tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [N * T, D]);
   return tf.matMul(merged, param(model, `blocks.${l}.attn.o.weight`));

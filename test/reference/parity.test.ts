@@ -42,7 +42,7 @@ async function runSteps(backend: ConcreteBackend): Promise<{ losses: number[]; g
   return { losses, gradNorms };
 }
 
-function check(backend: string, got: { losses: number[]; gradNorms: number[] }) {
+function check(backend: string, got: { losses: number[]; gradNorms: number[] }): string {
   const want = JSON.parse(fs.readFileSync(EXPECTED_JSON, 'utf8')) as ParityExpected;
   assert.equal(got.losses.length, want.losses.length);
   const bad: string[] = [];
@@ -57,21 +57,25 @@ function check(backend: string, got: { losses: number[]; gradNorms: number[] }) 
   assert.deepEqual(bad, [], `${backend} differs from PyTorch:\n${bad.join('\n')}`);
   // The run must actually train: a frozen model would "match" nothing, but say so plainly.
   assert.ok(got.losses[9]! < got.losses[0]! * 0.5, `${backend}: loss did not fall (${got.losses[0]} → ${got.losses[9]})`);
+  const worst = (a: number[], b: readonly number[]) => Math.max(...a.map((x, i) => Math.abs(x - b[i]!) / Math.abs(b[i]!)));
+  return `${backend}: max relative deviation from PyTorch: loss ${worst(got.losses, want.losses).toExponential(2)}, grad norm ${worst(got.gradNorms, want.gradNorms).toExponential(2)}`;
 }
 
-test('wasm: 10 BT+BSR Adam steps match PyTorch (losses and gradient norms)', async () => {
-  check('wasm', await runSteps('wasm'));
+test('wasm: 10 BT+BSR Adam steps match PyTorch (losses and gradient norms)', async (t) => {
+  t.diagnostic(check('wasm', await runSteps('wasm')));
 });
 
-test('cpu: 10 BT+BSR Adam steps match PyTorch (losses and gradient norms)', async () => {
-  check('cpu', await runSteps('cpu'));
+test('cpu: 10 BT+BSR Adam steps match PyTorch (losses and gradient norms)', async (t) => {
+  t.diagnostic(check('cpu', await runSteps('cpu')));
 });
 
 test('webgpu (SwiftShader): 10 BT+BSR Adam steps match PyTorch', async (t) => {
+  // About 100 s on SwiftShader on a shared 2-core machine: on in CI (CI=true) or on request, skipped otherwise.
+  if (!process.env['CI'] && process.env['REWARD_LENS_WEBGPU'] !== '1') { t.skip('set REWARD_LENS_WEBGPU=1 (or CI=true) to run: ~100 s on SwiftShader'); return; }
   // Dawn reads the ICD list when it starts: point it at Chromium's SwiftShader when no driver is configured.
   if (!process.env['VK_ICD_FILENAMES'] && !process.env['VK_DRIVER_FILES'] && fs.existsSync(SWIFTSHADER_ICD)) process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
   process.env['XDG_RUNTIME_DIR'] ??= '/tmp';
   const probe = await probeBackend('webgpu', false);
   if (!probe.available) { t.skip(`no WebGPU adapter: ${probe.reason}${probe.fix ? ` (${probe.fix})` : ''}`); return; }
-  check('webgpu', await runSteps('webgpu'));
+  t.diagnostic(check('webgpu', await runSteps('webgpu')));
 });

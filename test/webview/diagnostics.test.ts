@@ -29,7 +29,7 @@ async function showTab(page: Page, tab: string): Promise<void> {
   // chart.js resizes hidden canvases through a ResizeObserver once their panel is shown.
   await page.waitForFunction((t) => {
     const panel = document.querySelector(`vscode-tab-panel[data-panel="${t}"]`);
-    const canvases = [...(panel?.querySelectorAll('canvas') ?? [])].filter((c) => !c.closest('[hidden]'));
+    const canvases = Array.from(panel?.querySelectorAll('canvas') ?? []).filter((c) => !c.closest('[hidden]'));
     return canvases.length > 0 && canvases.every((c) => c.width > 0 && c.height > 0);
   }, tab);
 }
@@ -64,7 +64,7 @@ test('renders every chart with data under the real CSP', async () => {
   assert.deepEqual((ready as { params: unknown }).params, {}, 'nothing to restore on a fresh panel');
 
   const expected: Record<string, string[]> = {
-    training: ['loss', 'accuracy', 'batchMean', 'reg', 'wpNorm'],
+    training: ['loss', 'accuracy', 'batchMean', 'wpNorm'],
     rewards: ['rewardHist', 'groupAcc'],
     hidden: ['hNormBox', 'hDiffBand', 'erankGap'],
     robustness: ['lengthReward', 'lengthBaseline'],
@@ -88,6 +88,14 @@ test('renders every chart with data under the real CSP', async () => {
   assert.equal(charts['hDiffBand']!.datasets[2]!.length, run.evals.length, 'one band point per checkpoint');
   assert.deepEqual(charts['rewardHist']!.datasets.map((d) => d.label), ['chosen', 'rejected']);
   assert.deepEqual(charts['wpNorm']!.datasets.map((d) => d.label), ['BT', 'reference ‖W_p‖ = 1']);
+  // Plain BT has no regulariser: the card says so rather than drawing a flat zero line.
+  assert.match((await p.page.textContent('#rl-card-reg .rl-note')) ?? '', /plain Bradley-Terry/);
+  assert.equal(charts['reg'], undefined);
+  // Controls have accessible names (the combobox inside the select's shadow root).
+  const names = await p.page.evaluate(() =>
+    ['#rl-primary', '#rl-evalset'].map((sel) => document.querySelector(sel)!.shadowRoot!.querySelector('[role="combobox"]')!.getAttribute('aria-label')),
+  );
+  assert.deepEqual(names, ['Run', 'Eval set']);
   // Kendall's τ needs gold scores: D_train has none, so its card says so instead of plotting.
   const kendallNote = await p.page.textContent('#rl-card-kendall .rl-note');
   assert.match(kendallNote ?? '', /no gold scores/);
@@ -112,6 +120,7 @@ test('the Kendall τ histogram appears for a set with gold scores', async () => 
   const finite = values.filter(Number.isFinite).length;
   const total = await p.page.evaluate(() => ((window as any).__rewardLens.view.charts()['kendall'].data.datasets[0].data as number[]).reduce((a, b) => a + b, 0));
   assert.equal(total, finite, 'every non-NaN prompt is counted once');
+  await p.page.screenshot({ path: path.join(ARTIFACTS, 'webview-kendall.png'), fullPage: true });
   await assertClean(p);
   await p.page.close();
 });
@@ -129,6 +138,7 @@ test('compare mode draws two clearly labelled series per chart', async () => {
   assert.deepEqual(charts['loss']!.datasets.map((d) => d.label), ['BT', 'BT-BSR']);
   assert.notEqual(charts['loss']!.datasets[0]!.color, charts['loss']!.datasets[1]!.color, 'runs get different colours');
   assert.deepEqual(charts['hNormBox']!.datasets.map((d) => d.label), ['BT', 'BT-BSR']);
+  assert.deepEqual(charts['reg']!.datasets.map((d) => d.label), ['BT', 'BT-BSR'], 'BSR has a regulariser, so the chart is drawn');
   assert.deepEqual(charts['rewardHist']!.datasets.map((d) => d.label), ['BT · chosen', 'BT · rejected', 'BT-BSR · chosen', 'BT-BSR · rejected']);
   assert.deepEqual(charts['hDiffBand']!.datasets.filter((d) => d.label).map((d) => d.label), ['BT mean ± std', 'BT-BSR mean ± std']);
   assert.equal(charts['erankGap']!.datasets.length, 2);
@@ -149,14 +159,14 @@ test('dataset text with markup renders as text: no element injected, no script r
   const p = await openPanel(browser, { state, restoredState: { tab: 'rewards', compare: true, evalSet: `D_~Prompt ${XSS.svg}` } });
   await waitForRender(p.page);
   await showTab(p.page, 'rewards');
-  for (const d of await p.page.$$eval('details.rl-table', (ds) => ds.map((d) => ((d as HTMLDetailsElement).open = true)))) void d;
+  await p.page.$$eval('details.rl-table', (ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
   await p.page.waitForTimeout(200);
   const result = await p.page.evaluate(() => ({
     xss: (window as any).__xss,
     imgs: document.querySelectorAll('img').length,
     svgs: document.querySelectorAll('svg').length,
     scripts: document.querySelectorAll('script').length,
-    onAttrs: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
+    onAttrs: Array.from(document.querySelectorAll('*')).filter((e) => Array.from(e.attributes).some((a) => a.name.startsWith('on'))).length,
     text: document.body.innerText,
     allText: document.body.textContent ?? '',
   }));
@@ -239,6 +249,16 @@ test('UI state is restored from getState and persisted with setState', async () 
   await p.page.waitForFunction(() => (window as any).__savedState?.tab === 'training');
   const saved = (await p.savedState()) as Record<string, unknown>;
   assert.deepEqual(saved, { ...restored, tab: 'training' }, 'UI state only: no run data in setState');
+  await assertClean(p);
+  await p.page.close();
+});
+
+test('Compare restored from state asks the host for the pair when it answered with one run', async () => {
+  const p = await openPanel(browser, { state: buildPanelState(), restoredState: { tab: 'training', compare: true }, onSelect: (q) => stateFor(q.primary, q.secondary) });
+  await waitForRender(p.page);
+  const select = await p.waitForPosted(isNotification('panel/selectRuns'));
+  assert.deepEqual((select as { params: unknown }).params, { primary: 'bt-1', secondary: 'bsr-2' });
+  await p.page.waitForFunction(() => (window as any).__rewardLens.view.charts()['loss'].data.datasets.length === 2);
   await assertClean(p);
   await p.page.close();
 });

@@ -76,7 +76,11 @@ export function main(): void {
   (window as unknown as { __rewardLens: DiagnosticsDebug }).__rewardLens = { view, state: () => state, ui: () => ui };
 
   const ids = restoredRunIds(ui);
-  endpoint.sendRequest(PanelReady, ids.length ? { restoredRunIds: ids } : {}).then(show, (err: unknown) => {
+  endpoint.sendRequest(PanelReady, ids.length ? { restoredRunIds: ids } : {}).then((first) => {
+    show(first);
+    // Compare was on when the panel was last seen, but the host answered with one run: ask for the pair.
+    if (ui.compare && !first.secondary && first.runs.length > 1) selectRuns();
+  }, (err: unknown) => {
     app.textContent = `Could not load diagnostics: ${err instanceof Error ? err.message : String(err)}`;
   });
 }

@@ -115,8 +115,9 @@ export function createView(app: HTMLElement, h: ViewHandlers): View {
     if (noRun) return;
 
     const noMetrics = runs.every((v) => v.run.metrics.length === 0) ? 'No training steps logged yet.' : undefined;
+    const noReg = noMetrics ?? (runs.every((v) => v.run.metrics.every((m) => m.reg === 0)) ? 'The regulariser term is 0 throughout: plain Bradley-Terry has none.' : undefined);
     for (const key of ['loss', 'accuracy', 'batchMean', 'reg'] as const) {
-      draw(key, noMetrics, (c) => charts.trainingCurveChart(c, runs, key, CURVE_TITLES[key], theme));
+      draw(key, key === 'reg' ? noReg : noMetrics, (c) => charts.trainingCurveChart(c, runs, key, CURVE_TITLES[key], theme));
       table(key, tables.curveTable(runs, key, CURVE_TITLES[key]));
     }
     draw('wpNorm', noMetrics, (c) => charts.wpNormChart(c, runs, theme));

@@ -38,6 +38,10 @@ export interface MultiSplitOptions {
   readonly minTauResponses?: number;
   /** Keep at most this many responses per prompt in τ sets (seeded draw), so τ sets are comparable in n. Default all. */
   readonly maxTauResponses?: number;
+  /** Keep at most this many in-domain pairs (seeded draw), to bound evaluation time. Default all. */
+  readonly maxEvalPairs?: number;
+  /** Keep at most this many prompts per τ set (seeded draw), to bound evaluation time. Default all. */
+  readonly maxTauPrompts?: number;
 }
 
 const MODELESS = '(unknown model)';
@@ -116,7 +120,7 @@ export function buildMultiResponseSplits(input: readonly MultiResponseGroup[], o
       refused.push({ scenario: name, reason: emptyReason(name, minTau, opts) });
       continue;
     }
-    sets.push(set);
+    sets.push(capEvalSet(set, opts, dropped));
   }
   const sizes: Partial<Record<ScenarioName, ReturnType<typeof setSize>>> = {};
   for (const s of sets) sizes[s.name] = setSize(s, normalizePromptText);
@@ -196,6 +200,22 @@ function addTauGroup(out: ScenarioGroup[], set: ScenarioName, p: CleanPrompt, po
   out.push({ id: p.id, prompt: p.prompt, promptGroup: p.promptGroup, responses: kept });
 }
 
+/** Seeded subsample of an eval set when the caller bounds evaluation time; the training set is never cut. */
+function capEvalSet(set: ScenarioSet, opts: MultiSplitOptions, dropped: Record<string, number>): ScenarioSet {
+  const rng = seededRng(deriveSeed(opts.seed, `cap:${set.name}`));
+  if (set.name === 'in-domain' && opts.maxEvalPairs && set.pairs.length > opts.maxEvalPairs) {
+    countDrop(dropped, `in-domain: pairs over maxEvalPairs (${opts.maxEvalPairs})`, set.pairs.length - opts.maxEvalPairs);
+    const keep = new Set(shuffled(set.pairs, rng).slice(0, opts.maxEvalPairs));
+    return { ...set, pairs: set.pairs.filter((p) => keep.has(p)) };
+  }
+  if (set.metric === 'kendall' && opts.maxTauPrompts && set.groups.length > opts.maxTauPrompts) {
+    countDrop(dropped, `${set.name}: prompts over maxTauPrompts (${opts.maxTauPrompts})`, set.groups.length - opts.maxTauPrompts);
+    const keep = new Set(shuffled(set.groups, rng).slice(0, opts.maxTauPrompts));
+    return { ...set, groups: set.groups.filter((g) => keep.has(g)) };
+  }
+  return set;
+}
+
 function emptyReason(name: ScenarioName, minTau: number, opts: MultiSplitOptions): string {
   if (name === 'in-domain') return `no seen prompt kept a pair among its in-domain responses (idFraction ${opts.idFraction}, min gold gap ${opts.minGoldGap})`;
   return `no prompt had ≥ ${minTau} responses with distinct gold scores for ${name}: too few responses per prompt for Kendall's τ`;
@@ -210,5 +230,9 @@ function validate(o: MultiSplitOptions): void {
   if (!(o.idFraction > 0 && o.idFraction < 1)) bad.push(`idFraction must be in (0, 1), got ${o.idFraction}`);
   if (o.minTauResponses !== undefined && !(Number.isInteger(o.minTauResponses) && o.minTauResponses >= 2)) bad.push(`minTauResponses must be an integer ≥ 2, got ${o.minTauResponses}`);
   if (o.maxTauResponses !== undefined && !(Number.isInteger(o.maxTauResponses) && o.maxTauResponses >= (o.minTauResponses ?? 3))) bad.push(`maxTauResponses must be an integer ≥ minTauResponses, got ${o.maxTauResponses}`);
+  for (const k of ['maxEvalPairs', 'maxTauPrompts'] as const) {
+    const v = o[k];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) bad.push(`${k} must be an integer ≥ 1, got ${v}`);
+  }
   if (bad.length) throw new ScenarioError(bad.join('; '));
 }

@@ -38,7 +38,7 @@ export async function probeBackend(name: ConcreteBackend, activate: boolean): Pr
 }
 
 /** Why 'auto' must not train on an otherwise working backend, or null when it may. */
-function autoRejects(p: BackendProbe): string | null {
+export function autoRejects(p: BackendProbe): string | null {
   if (!p.available) return p.reason;
   if (p.name === 'webgpu' && p.details?.['software'] === true) return `software adapter (${String(p.details['adapter'])}): correct, but slower than wasm`;
   return null;
@@ -93,10 +93,16 @@ export async function probeBackends(): Promise<DoctorReport> {
   const before = tf.engine().backendName as string | null;
   const probes: BackendProbe[] = [];
   for (const name of AUTO_ORDER) probes.push(await probeBackend(name, true));
-  const chosen = probes.find((p) => autoRejects(p) === null)?.name ?? 'cpu';
+  const chosen = chooseFromProbes(probes);
   const target = before ?? backendTfName(chosen);
   if (tf.engine().backendName !== target) await tf.setBackend(target);
   return { chosen, why: summary(chosen, probes), probes };
+}
+
+/** The first backend in AUTO_ORDER that 'auto' may train on; cpu when none (it always exists). */
+export function chooseFromProbes(probes: readonly BackendProbe[]): ConcreteBackend {
+  const ok = probes.filter((p) => autoRejects(p) === null).map((p) => p.name);
+  return AUTO_ORDER.find((n) => ok.includes(n)) ?? 'cpu';
 }
 
 /** tfjs's registry name for a backend (both libtensorflow packages register 'tensorflow'). */

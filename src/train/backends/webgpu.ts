@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BackendProbe } from '../../protocol/trainer';
+import { registerCustomKernels } from '../kernels';
 import { errorText, loadAddon, packageDir } from './load';
 import { activateAndCheck } from './smoke';
 
@@ -76,7 +77,8 @@ export async function probeWebGpu(activate: boolean): Promise<BackendProbe> {
   } catch (e) {
     return { name: 'webgpu', available: false, details, reason: `@tensorflow/tfjs-backend-webgpu failed to load: ${errorText(e)}` };
   }
+  const kernels = registerCustomKernels('webgpu');
   const check = await activateAndCheck('webgpu');
   if (!check.ok) return { name: 'webgpu', available: false, details, reason: check.reason };
-  return { name: 'webgpu', available: true, details, reason: `adapter ${adapter.name}${adapter.software ? ' (software: slow, for tests)' : ''}` };
+  return { name: 'webgpu', available: true, details: { ...details, customKernels: kernels.join(' ') || 'already registered' }, reason: `adapter ${adapter.name}${adapter.software ? ' (software: slow, for tests)' : ''}` };
 }

@@ -4,10 +4,13 @@ import type { KernelConfig } from '@tensorflow/tfjs';
 import { tf } from '../tf';
 import { wasmBatchMatMulConfig } from './wasmBatchMatMul';
 import { cpuSegmentSumConfig, wasmSegmentSumConfig } from './segmentSum';
+import { webgpuAddNConfig } from './webgpuAddN';
+import { rememberStock, stockKernel } from './stock';
 
 const BY_BACKEND: Readonly<Record<string, readonly KernelConfig[]>> = {
   wasm: [wasmSegmentSumConfig, wasmBatchMatMulConfig],
   cpu: [cpuSegmentSumConfig],
+  webgpu: [webgpuAddNConfig],
 };
 
 /** What registerCustomKernels(name) installs, for the doctor and the docs. */
@@ -25,7 +28,7 @@ export function registerCustomKernels(backendName: string): string[] {
     const current = tf.getKernel(cfg.kernelName, backendName);
     if (current?.kernelFunc === cfg.kernelFunc) continue;
     if (current) {
-      if (!stock.has(key(cfg))) stock.set(key(cfg), current);
+      rememberStock(current);
       tf.unregisterKernel(cfg.kernelName, backendName);
     }
     tf.registerKernel(cfg);
@@ -40,7 +43,7 @@ export function unregisterCustomKernels(backendName: string): void {
     const current = tf.getKernel(cfg.kernelName, backendName);
     if (current?.kernelFunc !== cfg.kernelFunc) continue;
     tf.unregisterKernel(cfg.kernelName, backendName);
-    const original = stock.get(key(cfg));
+    const original = stockKernel(cfg.backendName, cfg.kernelName);
     if (!original) continue;
     tf.registerKernel(original);
     // A stock kernel replaced before its backend started never ran its setup (it binds its wasm function there).
@@ -48,6 +51,3 @@ export function unregisterCustomKernels(backendName: string): void {
     if (instance && original.setupFunc) original.setupFunc(instance);
   }
 }
-
-const stock = new Map<string, KernelConfig>();
-const key = (cfg: KernelConfig) => `${cfg.backendName}/${cfg.kernelName}`;

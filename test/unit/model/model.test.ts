@@ -4,7 +4,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../../../src/train/tf';
 import {
-  createModel, disposeModel, forward, makeBatch, modelFromTensors, paddedLength, parameterSpecs, trainableVariables, wpNorm,
+  countParameters, createModel, disposeModel, forward, makeBatch, modelFromTensors, paddedLength, parameterSpecs, trainableVariables, wpNorm,
   type RewardModel,
 } from '../../../src/train/model';
 import type { ModelConfig } from '../../../src/core/config';
@@ -191,6 +191,9 @@ test('no tensor leaks: forward inside tidy, and disposeModel frees every variabl
   const cfg: ModelConfig = { vocabSize: 12, dModel: 16, nLayers: 2, nHeads: 2, dFF: 32, maxLen: 16 };
   const model = createModel(cfg, 1);
   assert.equal(trainableVariables(model).length, parameterSpecs(cfg).length);
+  // 12·16 + 16·16 embeddings; per block 4·16² + 2·16·32 + 4·16 (LN); final LN 2·16; head 16.
+  assert.equal(countParameters(cfg), 12 * 16 + 16 * 16 + 2 * (4 * 256 + 2 * 16 * 32 + 4 * 16) + 2 * 16 + 16);
+  assert.equal(trainableVariables(model).reduce((n, v) => n + v.size, 0), countParameters(cfg));
   const afterCreate = tf.memory().numTensors;
   assert.equal(afterCreate - before, parameterSpecs(cfg).length);
   const b = makeBatch(seqs([[1, 2, 3], [4, 5, 6, 7]]));

@@ -36,6 +36,7 @@ test('Vocabulary round-trips through JSON and rejects bad files with the field n
   assert.throws(() => Vocabulary.fromJSON({ ...v.toJSON(), bpeIds: [5, 5] }), /appears twice/);
   assert.throws(() => Vocabulary.fromJSON({ ...v.toJSON(), tokenizer: 'o200k_base' }), /not supported/);
   assert.throws(() => Vocabulary.fromJSON({ ...v.toJSON(), format: 'x' }), /"format"/);
+  assert.throws(() => Vocabulary.fromJSON({ ...v.toJSON(), bpeIds: [100264] }), /not a cl100k_base token id/);
   assert.throws(() => Vocabulary.build(['a'], NUM_SPECIAL), /maxVocab/);
 });
 

@@ -139,3 +139,15 @@ test('maxTauResponses caps the responses of τ sets; no pairs at all is an error
   const flat = synthetic().map((g) => ({ ...g, responses: g.responses.map((r) => ({ ...r, gold: 0.5 })) }));
   assert.throws(() => buildMultiResponseSplits(flat, OPTS), /no training pairs/);
 });
+
+test('maxEvalPairs and maxTauPrompts cap the eval sets (seeded) and count what they left out; train is never cut', () => {
+  const full = buildMultiResponseSplits(synthetic(), OPTS);
+  const capped = buildMultiResponseSplits(synthetic(), { ...OPTS, maxEvalPairs: 5, maxTauPrompts: 4 });
+  assert.equal(capped.sizes['in-domain']!.pairs, 5);
+  assert.equal(capped.sizes['prompt-ood']!.prompts, 4);
+  assert.equal(capped.sizes['response-ood']!.prompts, 4);
+  assert.deepEqual(capped.sizes['train'], full.sizes['train']);
+  assert.equal(capped.dropped['in-domain: pairs over maxEvalPairs (5)'], full.sizes['in-domain']!.pairs - 5);
+  assert.equal(capped.dropped['response-ood: prompts over maxTauPrompts (4)'], 18 - 4);
+  assert.throws(() => buildMultiResponseSplits(synthetic(), { ...OPTS, maxTauPrompts: 0 }), /maxTauPrompts must be an integer ≥ 1/);
+});

@@ -1,5 +1,5 @@
 // The panel's controls: run picker, Compare switch with the second run's picker, eval-set picker and Cancel.
-// All @vscode-elements controls (keyboard accessible, themed); option labels are run labels and set names,
+// All @vscode-elements controls (keyboard accessible, themed; the selects' `label` becomes the combobox's aria-label); option labels are run labels and set names,
 // which are data: they go in through textContent only.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
@@ -51,10 +51,10 @@ function statusText(run: RunSnapshot | undefined): string {
 }
 
 export function createToolbar(h: ToolbarHandlers): Toolbar {
-  const primary = custom('vscode-single-select', { id: 'rl-primary', 'aria-label': 'Run' }) as SelectLike;
+  const primary = custom('vscode-single-select', { id: 'rl-primary', 'aria-label': 'Run', label: 'Run' }) as SelectLike;
   const compare = custom('vscode-checkbox', { id: 'rl-compare', label: 'Compare' }) as HTMLElement & { checked: boolean; disabled: boolean };
-  const secondary = custom('vscode-single-select', { id: 'rl-secondary', 'aria-label': 'Compare with run' }) as SelectLike;
-  const evalSet = custom('vscode-single-select', { id: 'rl-evalset', 'aria-label': 'Eval set' }) as SelectLike;
+  const secondary = custom('vscode-single-select', { id: 'rl-secondary', 'aria-label': 'Compare with run', label: 'Compare with run' }) as SelectLike;
+  const evalSet = custom('vscode-single-select', { id: 'rl-evalset', 'aria-label': 'Eval set', label: 'Eval set' }) as SelectLike;
   const cancel = custom('vscode-button', { id: 'rl-cancel', secondary: true, hidden: true }, 'Cancel training');
   const status = el('p', { class: 'rl-status', role: 'status', 'aria-live': 'polite' });
   const secondaryField = labelled('with', secondary);
