@@ -13,7 +13,7 @@
 import { escapeHtml } from './escapeHtml';
 
 export interface PanelHtmlOptions {
-  /** webview.cspSource, e.g. "https://*.vscode-cdn.net". */
+  /** webview.cspSource, e.g. "https://*.vscode-cdn.net" (VS Code) or "'self' https://*.vscode-cdn.net" (code-server). */
   readonly cspSource: string;
   /** A fresh random nonce per render (base64/alphanumeric). */
   readonly nonce: string;
@@ -23,6 +23,20 @@ export interface PanelHtmlOptions {
   readonly styleUri?: string;
   /** The document title (shown to screen readers). */
   readonly title: string;
+}
+
+/**
+ * Validates webview.cspSource: one or more source expressions separated by spaces (VS Code gives one,
+ * code-server gives "'self' https://*.vscode-cdn.net"). Hosts, schemes and 'self' are accepted; anything
+ * that could end a directive (';', ',') or widen the policy ('unsafe-inline', nonces, hashes) is refused.
+ */
+export function normaliseCspSource(cspSource: string): string {
+  const tokens = cspSource.trim().split(/\s+/).filter(Boolean);
+  const ok = (t: string) => t === "'self'" || /^[^\s;,'"]+$/.test(t);
+  if (tokens.length === 0 || !tokens.every(ok)) {
+    throw new Error(`renderPanelHtml: cspSource must be source expressions (hosts, schemes or 'self') separated by spaces, got ${JSON.stringify(cspSource)}`);
+  }
+  return tokens.join(' ');
 }
 
 /** The Content-Security-Policy value the panel is served with. Exported for tests and for the host's own checks. */
@@ -45,10 +59,7 @@ export function renderPanelHtml(opts: PanelHtmlOptions): string {
   if (!/^[A-Za-z0-9+/=_-]{8,}$/.test(opts.nonce)) {
     throw new Error(`renderPanelHtml: nonce must be at least 8 base64/alphanumeric characters, got ${JSON.stringify(opts.nonce)}`);
   }
-  if (!/^[^\s;'",]+$/.test(opts.cspSource)) {
-    throw new Error(`renderPanelHtml: cspSource must be one source expression without spaces, quotes or ';', got ${JSON.stringify(opts.cspSource)}`);
-  }
-  const csp = panelCsp(opts.cspSource, opts.nonce);
+  const csp = panelCsp(normaliseCspSource(opts.cspSource), opts.nonce);
   const style = opts.styleUri ? `\n  <link rel="stylesheet" href="${escapeHtml(opts.styleUri)}">` : '';
   return `<!DOCTYPE html>
 <html lang="en">

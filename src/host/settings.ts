@@ -29,6 +29,10 @@ export interface Settings {
     readonly holdoutFrac: number;
     /** Fixed number of optimizer steps (0 = train for the chosen epochs). */
     readonly steps: number;
+    /** Log metrics every N steps (the loop's only GPU→CPU read). */
+    readonly logEvery: number;
+    /** Evaluate every N steps (0 = at the start and the end only). */
+    readonly evalEvery: number;
   };
   readonly data: {
     readonly fieldMapping: FieldMapping;
@@ -61,6 +65,8 @@ export function readSettings(cfg: ConfigGetter): Settings {
       preset: oneOf(cfg.get('training.preset', 'tiny'), ['tiny', 'small', 'base', 'reference'], 'tiny'),
       holdoutFrac: num(cfg.get('training.holdoutFrac', 0.1), 0.1, 0, 0.9),
       steps: Math.round(num(cfg.get('training.steps', 0), 0, 0, 10_000_000)),
+      logEvery: Math.round(num(cfg.get('training.logEvery', 10), 10, 1, 100_000)),
+      evalEvery: Math.round(num(cfg.get('training.evalEvery', 0), 0, 0, 10_000_000)),
     },
     data: {
       fieldMapping: { prompt: str('prompt'), chosen: str('chosen'), rejected: str('rejected') },

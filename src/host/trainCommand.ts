@@ -112,6 +112,7 @@ export async function askTrainRequest(svc: Services): Promise<RunRequest | undef
   const config: TrainConfig = {
     ...DEFAULTS, objective, lambda, preset, epochs: parsed[0], batchSize: parsed[1], backend,
     holdoutFrac: holdout ? svc.settings.training.holdoutFrac : 0, steps: svc.settings.training.steps,
+    logEvery: svc.settings.training.logEvery, evalEvery: svc.settings.training.evalEvery,
   };
   const problems = validateTrainConfig(config);
   if (problems.length) {

@@ -16,7 +16,7 @@ let page;
 
 before(async () => {
   if (skip) return;
-  wb = await startWorkbench({ name: 'ui', userSettings: { 'rewardLens.scoring.display': 'both' } });
+  wb = await startWorkbench({ name: 'ui', userSettings: { 'rewardLens.scoring.display': 'both', 'rewardLens.training.logEvery': 1, 'rewardLens.training.evalEvery': 2 } });
   page = wb.page;
 });
 
@@ -39,7 +39,7 @@ test('workbench loads; opening a .jsonl activates Reward Lens (CodeLens offers t
   t.workbenchUsable = now() - t0;
   t0 = now();
   await quickOpen(page, 'pairs.jsonl');
-  await page.locator('.monaco-editor .codelens-decoration', { hasText: 'Train Reward Model' }).waitFor({ timeout: 60000 });
+  await page.locator('.monaco-editor .codelens-decoration', { hasText: 'Train Reward Model' }).waitFor({ timeout: 120000 });
   t.openToFirstLensNoModel = now() - t0;
   await page.locator('.statusbar-item', { hasText: 'no reward model' }).waitFor();
   await page.screenshot({ path: `${SHOTS}/01-activated.png` });
@@ -93,15 +93,22 @@ test('Train Reward Model… from the palette runs to completion in the worker', 
   await page.keyboard.press('Enter');
   await quickInputStep(page, '(6/6)');
   await page.keyboard.press('Enter');
-  // The progress notification (step, loss, acc) is screenshotted when seen; completion is what is asserted.
-  if (await page.locator('.notifications-toasts', { hasText: /step \d+\/\d+/ }).waitFor({ timeout: 60000 }).then(() => true, () => false)) {
+  // Progress: the status bar shows "step s/N · loss" while the worker trains (toasts are not reliably
+  // rendered in headless code-server, so the notification itself is checked in the notification center).
+  if (await page.locator('.statusbar-item', { hasText: /step \d+\/\d+/ }).first().waitFor({ timeout: 60000 }).then(() => true, () => false)) {
     t.trainCommandToFirstProgress = now() - t0;
+    await page.screenshot({ path: `${SHOTS}/02-training-progress.png` });
   }
-  await page.screenshot({ path: `${SHOTS}/02-training-progress.png` });
-  await toast(page, 'training finished').waitFor({ timeout: 180000 });
+  // Finished: the new model becomes the active one (status bar), and the completion notification offers next steps.
+  await page.locator('.statusbar-item', { hasText: 'BSR λ=0.001 · tiny' }).waitFor({ timeout: 180000 });
   t.trainCommandToFinished = now() - t0;
-  await page.waitForTimeout(500);
+  await runCommand(page, 'Notifications: Show Notifications');
+  const done = page.locator('.notifications-center .notification-list-item', { hasText: 'training finished' }).first();
+  await done.waitFor({ timeout: 30000 });
+  assert.match(await done.innerText(), /Open Diagnostics[\s\S]*Score File/);
+  await page.waitForTimeout(300);
   await page.screenshot({ path: `${SHOTS}/03-training-finished.png` });
+  await runCommand(page, 'Notifications: Clear All Notifications');
   const runs = fs.readdirSync(`${wb.WS}/.reward-lens/runs`);
   assert.equal(runs.length, 1);
   for (const f of ['config.json', 'metrics.jsonl', 'evals.jsonl', 'summary.json', 'request.json', 'model']) assert.ok(fs.existsSync(`${wb.WS}/.reward-lens/runs/${runs[0]}/${f}`), f);
@@ -114,7 +121,6 @@ test('Train Reward Model… from the palette runs to completion in the worker', 
 });
 
 test('with the new active model every pair shows scores (CodeLens + decoration) and Problems lists bad rows', { skip }, async () => {
-  await page.locator('.notifications-toasts .notification-toast .codicon-notifications-clear, .notifications-toasts .codicon-close').first().click().catch(() => {});
   const scoreLens = page.locator('.monaco-editor .codelens-decoration', { hasText: 'r(chosen)' });
   await scoreLens.first().waitFor({ timeout: 60000 });
   assert.ok((await scoreLens.count()) >= 10, `only ${await scoreLens.count()} score lenses`);

@@ -27,7 +27,10 @@ async function main() {
     config, params: specs.map((p) => ({ name: p.name, shape: [...p.shape] })), ids, lastIdx, pairs,
     lambda: 1e-3, lr: 1e-4, gradClip: 1.0, adamEps: 1e-8, steps: 10,
   };
-  const bytes = Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
+  const floats = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) { floats.set(p, off); off += p.length; }
+  const bytes = new Uint8Array(floats.buffer); // little-endian on every platform we run
   fs.writeFileSync(WEIGHTS_BIN, bytes);
   fs.writeFileSync(FIXTURE_JSON, `${JSON.stringify(fixture)}\n`);
   console.log(`wrote ${WEIGHTS_BIN} (${bytes.length} bytes) and ${FIXTURE_JSON}`);

@@ -62,7 +62,17 @@ test('a nonce or cspSource that could break out of the policy is refused', () =>
   assert.throws(() => renderPanelHtml({ ...opts, nonce: "abc'; script-src *" }), /nonce must be/);
   assert.throws(() => renderPanelHtml({ ...opts, nonce: 'short' }), /nonce must be/);
   assert.throws(() => renderPanelHtml({ ...opts, cspSource: 'https://x; script-src *' }), /cspSource must be/);
+  assert.throws(() => renderPanelHtml({ ...opts, cspSource: "https://x 'unsafe-inline'" }), /cspSource must be/);
+  assert.throws(() => renderPanelHtml({ ...opts, cspSource: "'nonce-abc'" }), /cspSource must be/);
   assert.throws(() => renderPanelHtml({ ...opts, cspSource: '' }), /cspSource must be/);
+});
+
+test("a multi-source cspSource (code-server's \"'self' https://*.vscode-cdn.net\") is used in every directive", () => {
+  const d = directives(cspOf(renderPanelHtml({ ...opts, cspSource: "  'self'   https://*.vscode-cdn.net " })));
+  assert.deepEqual(d['style-src'], ["'self'", 'https://*.vscode-cdn.net']);
+  assert.deepEqual(d['img-src'], ["'self'", 'https://*.vscode-cdn.net', 'data:']);
+  assert.deepEqual(d['font-src'], ["'self'", 'https://*.vscode-cdn.net']);
+  assert.deepEqual(d['script-src'], ["'nonce-r4nd0mN0nceValue=='"], 'scripts stay nonce-only');
 });
 
 test('escapeHtml escapes the five HTML-significant characters and leaves the rest', () => {

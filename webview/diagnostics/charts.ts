@@ -311,7 +311,12 @@ export function kendallHistogramChart(canvas: HTMLCanvasElement, sets: readonly 
     data: { labels, datasets },
     options: {
       ...baseOptions(theme),
-      scales: { x: { ...categoryAxis(theme), title: { display: true, text: 'Kendall τ-b per prompt', color: theme.muted } }, y: { type: 'linear', beginAtZero: true, ...axis(theme, 'prompts') } },
+      scales: { x: {
+          ...categoryAxis(theme),
+          // Ticks show each bin's lower edge, unrotated; the tooltip keeps the full "lo…hi" label.
+          ticks: { color: theme.muted, maxRotation: 0, autoSkip: true, callback: (v: number | string) => fmt(edges[Number(v)] ?? NaN, 1) },
+          title: { display: true, text: 'Kendall τ-b per prompt (bin lower edge)', color: theme.muted },
+        }, y: { type: 'linear', beginAtZero: true, ...axis(theme, 'prompts') } },
       ...(onClick ? { onClick } : {}),
     },
   });

@@ -1,6 +1,6 @@
 // Grouped bars with error bars (Figure 4 style): one group per scenario, one bar per objective,
 // error bar = ±std over seeds. A missing value draws no bar, and the label says "n/a".
-import { esc, legend, linearScale, PALETTE, r2, svgDocument, valueAxis, type Box } from './svgCommon';
+import { esc, legend, linearScale, orZero, PALETTE, r2, svgDocument, valueAxis, type Box } from './svgCommon';
 
 export interface BarSeries {
   readonly name: string;
@@ -19,10 +19,10 @@ export interface GroupedBarsSpec {
 
 /** @example groupedBarsSvg({ title: 'τ', groups: ['P', 'M'], series: [{ name: 'bt', values: [0.6, 0.5] }], yLabel: 'τ' }) */
 export function groupedBarsSvg(spec: GroupedBarsSpec): string {
-  const width = 160 + spec.groups.length * Math.max(90, 26 * spec.series.length + 30);
+  const width = 210 + spec.groups.length * Math.max(140, 26 * spec.series.length + 30);
   const height = 340;
-  const plot: Box = { left: 60, top: 36, width: width - 200, height: height - 96 };
-  const all = spec.series.flatMap((s) => s.values.flatMap((v, i) => [v + (s.errors?.[i] ?? 0), v - (s.errors?.[i] ?? 0)]));
+  const plot: Box = { left: 70, top: 36, width: width - 210, height: height - 96 };
+  const all = spec.series.flatMap((s) => s.values.flatMap((v, i) => [v + orZero(s.errors?.[i]), v - orZero(s.errors?.[i])]));
   const y = linearScale(all, plot.top + plot.height, plot.top, [0]);
   const body = valueAxis(y, plot, 'y', spec.yLabel);
   const groupW = plot.width / Math.max(1, spec.groups.length);

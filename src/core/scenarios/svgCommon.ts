@@ -30,10 +30,12 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   const raw = (hi - lo) / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  const start = Math.floor(lo / step) * step;
+  const first = Math.floor(lo / step);
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 1);
   const ticks: number[] = [];
-  // Up to and including the first tick at or above hi, so the axis always covers the data.
-  for (let v = start; ticks.length < 2 || (ticks[ticks.length - 1] as number) < hi - step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  // Up to and including the first tick at or above hi, so the axis always covers the data. Ticks are computed
+  // from an integer index and rounded, so no 5.6e-17 appears where 0 is meant.
+  for (let k = first; ticks.length < 2 || (ticks[ticks.length - 1] as number) < hi - step * 1e-9; k++) ticks.push(Number((k * step).toFixed(decimals)) || 0);
   return ticks;
 }
 
@@ -56,6 +58,9 @@ export function fmtTick(v: number): string {
 }
 
 export const r2 = (v: number) => Math.round(v * 100) / 100;
+
+/** A band or error half-width that may be unknown (one seed has no std): unknown draws nothing and counts as 0. */
+export const orZero = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : 0);
 
 /** The document wrapper: white background, a title line, and the body. */
 export function svgDocument(width: number, height: number, title: string, body: string[]): string {

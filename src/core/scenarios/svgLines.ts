@@ -1,6 +1,6 @@
 // Lines with a shaded band (Figure 2 style: mean ‖h_w − h_l‖ ± std over checkpoints; also ID accuracy
 // and OOD τ per checkpoint). Points with a NaN y break the line instead of drawing through zero.
-import { esc, legend, linearScale, PALETTE, r2, svgDocument, valueAxis, type Box } from './svgCommon';
+import { esc, legend, linearScale, orZero, PALETTE, r2, svgDocument, valueAxis, type Box } from './svgCommon';
 
 export interface LinePoint {
   readonly x: number;
@@ -24,10 +24,10 @@ export interface LineBandSpec {
 export function lineBandSvg(spec: LineBandSpec): string {
   const width = 640;
   const height = 360;
-  const plot: Box = { left: 64, top: 36, width: width - 210, height: height - 96 };
+  const plot: Box = { left: 70, top: 36, width: width - 215, height: height - 96 };
   const pts = spec.series.flatMap((s) => s.points);
   const x = linearScale(pts.map((p) => p.x), plot.left, plot.left + plot.width);
-  const y = linearScale(pts.flatMap((p) => [p.y + (p.band ?? 0), p.y - (p.band ?? 0)]), plot.top + plot.height, plot.top);
+  const y = linearScale(pts.flatMap((p) => [p.y + orZero(p.band), p.y - orZero(p.band)]), plot.top + plot.height, plot.top);
   const body = [...valueAxis(x, plot, 'x', spec.xLabel), ...valueAxis(y, plot, 'y', spec.yLabel)];
   spec.series.forEach((s, si) => {
     const color = PALETTE[si % PALETTE.length];

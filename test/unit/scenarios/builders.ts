@@ -11,6 +11,9 @@ export interface SyntheticOptions {
   readonly noGroups?: boolean;
 }
 
+/** One word per gold rank, so every response also carries words the training vocabulary knows (held-out model names are unknown to it). */
+const RANK_WORDS = ['awful', 'poor', 'weak', 'fair', 'decent', 'good', 'great', 'superb', 'perfect', 'ideal'];
+
 /** Gold = a deterministic function of (prompt, model) with no ties within a prompt. */
 export function synthetic(opts: SyntheticOptions = {}): MultiResponseGroup[] {
   const groups = opts.groups ?? ['alpha', 'beta', 'gamma', 'delta'];
@@ -22,7 +25,7 @@ export function synthetic(opts: SyntheticOptions = {}): MultiResponseGroup[] {
     for (let i = 0; i < per; i++) {
       const id = `${g}-${i}`;
       const responses: ScoredResponse[] = models.map((m, k) => ({
-        text: `answer of ${m} to ${id}`,
+        text: `${RANK_WORDS[(k * 7 + i * 3) % models.length % RANK_WORDS.length]} answer of ${m} to ${id}`,
         gold: ((k * 7 + i * 3) % models.length) / models.length,
         ...(opts.noModels ? {} : { model: m }),
         source: { file: 'synthetic.jsonl', line: line, row: line++ - 1 },

@@ -17,6 +17,9 @@ test('niceTicks gives round steps covering the range; the scale maps the domain 
   assert.deepEqual(niceTicks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
   assert.deepEqual(niceTicks(174.3, 186.1), [170, 175, 180, 185, 190]); // step 5 (11.8 / 5 = 2.36 -> 5), ends cover the data
   assert.deepEqual(niceTicks(-0.03, 0.61), [-0.2, 0, 0.2, 0.4, 0.6, 0.8]);
+  assert.deepEqual(niceTicks(-0.2, 0.6), [-0.2, 0, 0.2, 0.4, 0.6]); // 0 exactly, not 5.6e-17
+  // Unknown error bars (one seed: std NaN) must not collapse the axis to the default range.
+  assert.deepEqual(linearScale([0.56 + NaN, 0.56, 0.2], 0, 1, [0]).ticks, [0, 0.2, 0.4, 0.6]);
   const s = linearScale([0.1, 0.9], 100, 0);
   assert.equal(s(s.domain[0]), 100);
   assert.equal(s(s.domain[1]), 0);
@@ -40,6 +43,10 @@ test('grouped bars: well-formed, one bar per finite value with its series and va
   // Bars start at y(0): with values in [0, 1] the taller value has the smaller y.
   const ys = bars.map((b) => Number(b.attrs.y));
   assert.ok(ys[1]! < ys[2]!);
+  // With unknown std (one seed) the axis still spans the values: the 0.86 bar is not clipped.
+  const one = parseXml(groupedBarsSvg({ title: 't', groups: ['a'], series: [{ name: 'bt', values: [0.56], errors: [NaN] }], yLabel: 'v' }));
+  assert.ok(one.filter((e) => e.name === 'text').length > 0);
+  assert.ok(!groupedBarsSvg({ title: 't', groups: ['a'], series: [{ name: 'bt', values: [0.56], errors: [NaN] }], yLabel: 'v' }).includes('>-0.6<'));
 });
 
 test('line + band: one path per series, a band polygon where std is known, a gap at NaN', () => {
