@@ -3,7 +3,8 @@
 // twin (scripts/bench_torch.py) in the same run, before and after, so the ratio is taken under the same load.
 //
 //   node dist/bench.js [--steps 3] [--batch 16] [--backends wasm,cpu] [--torch-threads 2] [--no-torch]
-//                      [--profile] [--small] [--json]
+//                      [--profile] [--small] [--json] [--compare-stock]
+// --compare-stock adds a row per wasm/cpu backend with tfjs's stock kernels (before/after for src/train/kernels).
 // Each backend runs in its own child process (clean heap, its own peak RSS). Benchmarks are never timed tests.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,8 +14,9 @@ import type { BackendName } from '../core/config';
 import { AUTO_ORDER, initBackend, probeBackends, type ConcreteBackend } from '../train/backends';
 import { makeWorkload, scoreOnce, stepOnce } from '../train/backends/workload';
 import { formatProfile, profileStep } from '../train/backends/profile';
+import { unregisterCustomKernels } from '../train/kernels';
 
-interface Args { steps: number; batch: number; backends: ConcreteBackend[] | null; torchThreads: number; torch: boolean; profile: boolean; small: boolean; json: boolean; child: ConcreteBackend | null }
+interface Args { stock: boolean; compareStock: boolean; steps: number; batch: number; backends: ConcreteBackend[] | null; torchThreads: number; torch: boolean; profile: boolean; small: boolean; json: boolean; child: ConcreteBackend | null }
 
 export interface BenchRow {
   readonly backend: string;
@@ -28,7 +30,7 @@ export interface BenchRow {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { steps: 3, batch: 16, backends: null, torchThreads: 2, torch: true, profile: false, small: false, json: false, child: null };
+  const a: Args = { stock: false, compareStock: false, steps: 3, batch: 16, backends: null, torchThreads: 2, torch: true, profile: false, small: false, json: false, child: null };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!, v = argv[i + 1];
     const num = (name: string) => { const n = Number(v); if (!Number.isInteger(n) || n < 1) throw new Error(`${name} needs an integer ≥ 1, got ${v}`); i++; return n; };
@@ -40,6 +42,8 @@ function parseArgs(argv: string[]): Args {
       case '--backends': a.backends = (v ?? '').split(',').filter(Boolean).map(backend); i++; break;
       case '--child': a.child = backend(v ?? ''); i++; break;
       case '--no-torch': a.torch = false; break;
+      case '--stock-kernels': a.stock = true; break;
+      case '--compare-stock': a.compareStock = true; break;
       case '--profile': a.profile = true; break;
       case '--small': a.small = true; break;
       case '--json': a.json = true; break;
@@ -52,6 +56,8 @@ function parseArgs(argv: string[]): Args {
 /** Child mode: one backend, one JSON line on stdout. */
 async function runChild(a: Args): Promise<void> {
   const choice = await initBackend(a.child as BackendName);
+  // Before/after evidence for the custom kernels: the same run with tfjs's stock kernels put back.
+  if (a.stock) unregisterCustomKernels(choice.name);
   const w = makeWorkload(a.batch, a.small);
   // Warm-up step: compiles shaders / packs weights / grows the wasm heap once.
   let m = stepOnce(w);
@@ -72,7 +78,7 @@ async function runChild(a: Args): Promise<void> {
   r.dispose();
   w.dispose();
   const row: BenchRow = {
-    backend: choice.name, trainMsPerStep: round(trainMs), trainPairsPerS: round((a.batch / trainMs) * 1000),
+    backend: `${choice.name}${a.stock ? ' (stock kernels)' : ''}`, trainMsPerStep: round(trainMs), trainPairsPerS: round((a.batch / trainMs) * 1000),
     scorePairsPerS: round((a.batch / scoreMs) * 1000), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     steps: a.steps, loss: metrics[0], note: choice.why.split(';')[0],
   };
@@ -98,8 +104,9 @@ function torchRow(a: Args, py: string): BenchRow & { blas?: string } {
   return { backend: `${j.backend} ×${j.threads}`, trainPairsPerS: j.train_pairs_per_s, scorePairsPerS: j.score_pairs_per_s, trainMsPerStep: j.train_ms_per_step, peakRssMb: j.peak_rss_mb, steps: a.steps, blas: j.blas, loss: j.loss };
 }
 
-function childRow(a: Args, backend: ConcreteBackend): BenchRow {
-  const args = [...process.execArgv, process.argv[1]!, '--child', backend, '--steps', String(a.steps), '--batch', String(a.batch), ...(a.small ? ['--small'] : []), ...(a.profile ? ['--profile'] : [])];
+function childRow(a: Args, backend: ConcreteBackend, stock = false): BenchRow {
+  const args = [...process.execArgv, process.argv[1]!, '--child', backend, '--steps', String(a.steps), '--batch', String(a.batch),
+    ...(a.small ? ['--small'] : []), ...(a.profile ? ['--profile'] : []), ...(stock ? ['--stock-kernels'] : [])];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
   if (a.profile) process.stderr.write(r.stderr.split('\n').filter((l) => !/XDG_RUNTIME_DIR|^=+$|Hi, looks like|^$/.test(l)).join('\n') + '\n');
@@ -133,6 +140,7 @@ async function main(): Promise<void> {
   for (const b of backends) {
     console.error(`running ${b} (${a.steps} steps + 1 warm-up)…`);
     rows.push(childRow(a, b));
+    if (a.compareStock && (b === 'wasm' || b === 'cpu')) rows.push(childRow(a, b, true));
   }
   // PyTorch again after the backends: the ratio uses the mean of both runs, so load drift shows and averages out.
   if (py) torchRuns.push(torchRow(a, py));

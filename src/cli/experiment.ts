@@ -49,6 +49,7 @@ const experimentOptions = {
   backend: { type: 'string' },
   checkpoints: { type: 'string' },
   'report-only': { type: 'boolean' },
+  'extra-eval': { type: 'string', multiple: true },
   quiet: { type: 'boolean' },
 } as const;
 
@@ -69,6 +70,7 @@ export const SPLIT_HELP = `reward-lens split --data FILE… --out DIR [options]
 export const EXPERIMENT_HELP = `reward-lens experiment scenarios --data FILE… --out DIR [split options] [options]
     --objectives bt,bsr[,hinge,norm,dr]  --seeds 3 (or a list: 1,2,5)  --preset tiny  --epochs 1 | --steps N
     --batch-size 16 --lr 1e-3 --lambda 1e-3 --backend auto --checkpoints 5 (evaluations per run)
+    --extra-eval FILE…  more eval sets per checkpoint, e.g. RM-Bench files (hard/normal/easy reported; not deduplicated, overlap counted)
     --report-only (rewrite DIR/report.md from finished runs)  --quiet
   Rerunning the same command resumes: finished runs are skipped, an unfinished one continues from its checkpoint.
 
@@ -181,6 +183,7 @@ export async function runExperimentCli(argv: string[]): Promise<number> {
     train,
     checkpoints: numberOpt('checkpoints', values.checkpoints, 5, int(1)),
     command: ['reward-lens', 'experiment', 'scenarios', ...argv].map(shellQuote).join(' '),
+    ...(values['extra-eval']?.length ? { extraEvalFiles: values['extra-eval'].flatMap((f) => list(f)) } : {}),
   };
 
   // Ctrl-C: the trainer stops at the next step boundary and checkpoints; a second Ctrl-C exits at once.

@@ -18,7 +18,8 @@ export const PREFERENCE_SELECTOR: vscode.DocumentSelector = [
 const CHUNK_LINES = 500;
 /** Above this many lines, JSONL chunks are sent windowed (see windowJsonl) so the worker parses only the chunk. */
 const WINDOW_ABOVE_LINES = 2000;
-const VISIBLE_MARGIN = 50;
+// The first request covers exactly the visible lines (fastest first lenses); the neighbours come next, outward.
+const VISIBLE_MARGIN = 0;
 
 interface DocState {
   store: LineStore;

@@ -27,7 +27,9 @@ export function registerStatusBar(svc: Services): vscode.Disposable {
     const live = svc.training.running[0];
     if (live) {
       const m = live.metrics[live.metrics.length - 1];
-      model.text = `$(sync~spin) step ${live.step}/${live.totalSteps}${m ? ` · loss ${m.loss.toFixed(3)}` : ''}`;
+      model.text = live.totalSteps > 0
+        ? `$(sync~spin) step ${live.step}/${live.totalSteps}${m ? ` · loss ${m.loss.toFixed(3)}` : ''}`
+        : '$(sync~spin) starting training…';
       model.tooltip = `Reward Lens: training ${live.runId} on ${live.backend}. Click to cancel.`;
       model.command = 'rewardLens.cancelTraining';
     } else {

@@ -12,6 +12,8 @@ import type { RunSummary, TrainRunParams } from '../protocol/trainer';
 import { openExperiment, writeExperimentState, ExperimentError, type ExperimentState, type RunState } from './experimentState';
 import { buildSplitsFromFiles, readManifest, splitFiles, writeSplits, type DataInput, type LoadFn, type SplitSpec } from './experimentSplits';
 import { describeSplits, type SplitManifest } from '../core/scenarios/splitRows';
+import { normalizePrompt } from '../core/data/normalize';
+import { writeJsonAtomic } from './atomic';
 import { writeExperimentReport, type ReportFiles } from './experimentReport';
 
 export interface TrainHooksLike {
@@ -35,6 +37,8 @@ export interface ExperimentSpec {
   readonly checkpoints: number;
   /** The command line, recorded for the report's rerun section. */
   readonly command: string;
+  /** More eval sets scored at every checkpoint besides the scenarios (e.g. RM-Bench files). Not deduplicated against train: the overlap is counted and reported. */
+  readonly extraEvalFiles?: readonly string[];
 }
 
 export interface ExperimentDeps {
@@ -67,11 +71,13 @@ export async function runExperiment(spec: ExperimentSpec, deps: ExperimentDeps):
   if (spec.objectives.length === 0 || spec.seeds.length === 0) throw new ExperimentError('give at least one objective (--objectives) and one seed (--seeds)');
   if (!(Number.isInteger(spec.checkpoints) && spec.checkpoints >= 1)) throw new ExperimentError(`checkpoints must be an integer ≥ 1, got ${spec.checkpoints}`);
   fs.mkdirSync(spec.outDir, { recursive: true });
-  const fingerprint = { data: spec.data, split: spec.split, train: spec.train, checkpoints: spec.checkpoints };
+  const fingerprint = { data: spec.data, split: spec.split, train: spec.train, checkpoints: spec.checkpoints, ...(spec.extraEvalFiles?.length ? { extraEvalFiles: spec.extraEvalFiles } : {}) };
   const state = openExperiment(spec.outDir, fingerprint, spec.command, spec.objectives, spec.seeds);
   const manifest = await ensureSplits(spec, deps);
   deps.log(`splits (${path.join(spec.outDir, 'splits')}):\n${describeSplits(manifest)}`);
-  const { trainFile, evalFiles } = splitFiles(spec.outDir, manifest);
+  const { trainFile, evalFiles: scenarioFiles } = splitFiles(spec.outDir, manifest);
+  const evalFiles = [...scenarioFiles, ...(spec.extraEvalFiles ?? [])];
+  if (spec.extraEvalFiles?.length) await recordExtraOverlap(spec.outDir, trainFile, spec.extraEvalFiles, deps);
   const trainPairs = manifest.files['train']?.pairs ?? 0;
   const base: TrainConfig = { ...DEFAULTS, ...spec.train };
   const every = Math.max(1, Math.floor(plannedSteps(trainPairs, base) / spec.checkpoints));
@@ -107,6 +113,24 @@ async function ensureSplits(spec: ExperimentSpec, deps: ExperimentDeps): Promise
   }
   const { splits, inputs } = await buildSplitsFromFiles(spec.data, spec.split, deps.load, deps.log);
   return writeSplits(spec.outDir, splits, inputs, options);
+}
+
+/**
+ * Extra eval sets are the user's own benchmarks and are not deduplicated, but a prompt they share with the training
+ * split (RM-Bench chat ⊂ AlpacaEval) makes them partly in-domain. Counts go to DIR/extra-eval-overlap.json for the report.
+ */
+async function recordExtraOverlap(outDir: string, trainFile: string, files: readonly string[], deps: ExperimentDeps): Promise<void> {
+  const train = await deps.load(trainFile);
+  const keys = new Set(train.pairs.map((p) => normalizePrompt(p.prompt)));
+  const overlap: Record<string, { prompts: number; inTrain: number }> = {};
+  for (const f of files) {
+    const ds = await deps.load(f);
+    const prompts = new Set([...ds.pairs.map((p) => p.prompt), ...ds.multi.map((g) => g.prompt)].map(normalizePrompt));
+    const inTrain = [...prompts].filter((k) => keys.has(k)).length;
+    overlap[path.basename(f).replace(/\.(jsonl|json|csv|parquet)$/i, '')] = { prompts: prompts.size, inTrain };
+    if (inTrain) deps.log(`note: ${inTrain} of ${prompts.size} prompts of ${f} are also training prompts`);
+  }
+  writeJsonAtomic(path.join(outDir, 'extra-eval-overlap.json'), overlap);
 }
 
 export function splitOptionsRecord(spec: Pick<ExperimentSpec, 'data' | 'split'>): Record<string, unknown> {

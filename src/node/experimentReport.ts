@@ -71,7 +71,10 @@ export function writeExperimentReport(outDir: string, svgToPng?: (svg: string, p
     'The "train" rows are a fixed sample of the training pairs evaluated at every checkpoint (the trainer\'s reference set for the erank gap).',
     ...(pngNote ? [pngNote] : []),
   ];
+  const overlapFile = path.join(outDir, 'extra-eval-overlap.json');
+  const extraOverlap = fs.existsSync(overlapFile) ? (JSON.parse(fs.readFileSync(overlapFile, 'utf8')) as Record<string, { prompts: number; inTrain: number }>) : undefined;
   const markdown = renderScenarioReport(agg, {
+    ...(extraOverlap ? { extraOverlap } : {}),
     title: 'Over-optimization scenarios: results',
     command: state.command,
     config: { ...state.fingerprint, objectives: state.objectives, seeds: state.seeds },

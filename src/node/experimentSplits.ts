@@ -58,6 +58,8 @@ export async function buildSplitsFromFiles(data: readonly DataInput[], spec: Spl
 export function writeSplits(outDir: string, splits: ScenarioSplits, inputs: SplitManifest['inputs'], options: Record<string, unknown>): SplitManifest {
   const dir = splitsDir(outDir);
   fs.mkdirSync(dir, { recursive: true });
+  // The manifest marks a complete split: remove it first, so a crash mid-rebuild never leaves old manifest + new files.
+  fs.rmSync(manifestFile(outDir), { force: true });
   // A rebuild must not leave a stale set from an earlier build next to the new ones.
   for (const name of SCENARIO_NAMES) if (!splits.sets.some((s) => s.name === name)) fs.rmSync(path.join(dir, `${name}.jsonl`), { force: true });
   const key = splits.heldOut.promptGroupKey ?? 'dataset';

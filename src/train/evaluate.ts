@@ -47,22 +47,17 @@ export async function scoreSequences(model: RewardModel, seqs: readonly Int32Arr
   return { rewards, hNorm, hidden, dim };
 }
 
-/** ‖h_w − h_l‖ per pair: scored pairwise so both hidden states are on the backend at once. */
-async function hiddenDiffNorms(model: RewardModel, chosen: readonly Int32Array[], rejected: readonly Int32Array[], batchSize: number): Promise<Float32Array> {
-  const n = chosen.length;
-  const out = new Float32Array(n);
-  const half = Math.max(1, Math.floor(batchSize / 2));
-  for (let start = 0; start < n; start += half) {
-    const c = chosen.slice(start, start + half);
-    const r = rejected.slice(start, start + half);
-    const batch = makeBatch([...c, ...r]);
-    const d = tf.tidy(() => {
-      const { hidden } = forward(model, batch);
-      const k = c.length;
-      return tf.norm(tf.sub(hidden.slice([0, 0], [k, -1]), hidden.slice([k, 0], [k, -1])), 'euclidean', 1);
-    });
-    out.set(await d.data(), start); // Sync point: one read per eval batch.
-    tf.dispose([batch.ids, batch.lastIdx, d]);
+/** ‖h_w − h_l‖ per pair from interleaved hidden rows (2i = chosen, 2i+1 = rejected): no second forward pass. */
+function hiddenDiffNorms(hidden: Float32Array, dim: number, pairs: number): Float32Array {
+  const out = new Float32Array(pairs);
+  for (let i = 0; i < pairs; i++) {
+    const c = 2 * i * dim, r = (2 * i + 1) * dim;
+    let ss = 0;
+    for (let k = 0; k < dim; k++) {
+      const d = hidden[c + k]! - hidden[r + k]!;
+      ss += d * d;
+    }
+    out[i] = Math.sqrt(ss);
   }
   return out;
 }
@@ -75,7 +70,8 @@ export async function evaluateSet(model: RewardModel, vocab: Vocabulary, set: Ev
   // Interleave chosen/rejected so the first ERANK_ROWS hidden rows mix both sides.
   const seqs: Int32Array[] = [];
   for (let i = 0; i < n; i++) seqs.push(enc.chosen[i]!, enc.rejected[i]!);
-  const s = await scoreSequences(model, seqs, batchSize, ERANK_ROWS);
+  // Keep every hidden row (n·H floats, a few MB at these sizes): ‖h_w − h_l‖ and the erank sample come from one pass.
+  const s = await scoreSequences(model, seqs, batchSize, seqs.length);
   const even = (a: Float32Array) => Float32Array.from({ length: n }, (_, i) => a[2 * i]!);
   const odd = (a: Float32Array) => Float32Array.from({ length: n }, (_, i) => a[2 * i + 1]!);
   const scores: PairScores = {
@@ -85,13 +81,14 @@ export async function evaluateSet(model: RewardModel, vocab: Vocabulary, set: Ev
     rRejected: odd(s.rewards),
     hNormChosen: even(s.hNorm),
     hNormRejected: odd(s.hNorm),
-    hDiffNorm: n > 0 ? await hiddenDiffNorms(model, enc.chosen, enc.rejected, batchSize) : new Float32Array(0),
+    hDiffNorm: hiddenDiffNorms(s.hidden, s.dim, n),
     lenChosen: enc.lenChosen,
     lenRejected: enc.lenRejected,
   };
   let hiddenSample = { rows: s.hidden.subarray(0, Math.min(ERANK_ROWS, seqs.length) * s.dim), n: Math.min(ERANK_ROWS, seqs.length), dim: s.dim };
   let multi: { gold: number[]; model: number[] }[] | undefined;
   let multiNorms: number[] | undefined;
+  let multiLines: number[] | undefined;
   if (set.multi.length > 0) {
     const flat: Int32Array[] = [];
     const owner: number[] = [];
@@ -100,15 +97,26 @@ export async function evaluateSet(model: RewardModel, vocab: Vocabulary, set: Ev
     multi = set.multi.map((g) => ({ gold: g.responses.map((r) => r.gold), model: [] as number[] }));
     owner.forEach((gi, k) => multi![gi]!.model.push(m.rewards[k]!));
     multiNorms = Array.from(m.hNorm);
+    multiLines = set.multi.flatMap((g) => g.responses.map((r) => r.source.line));
     if (n === 0) hiddenSample = { rows: m.hidden.subarray(0, Math.min(ERANK_ROWS, flat.length) * m.dim), n: Math.min(ERANK_ROWS, flat.length), dim: m.dim };
   }
   const report = buildEvalSetReport({ name: set.name, file: set.file, pairs: set.pairs, scores, wpNorm: wp, hiddenSample, multi });
   // For multi-response sets ‖h‖ covers every response (paper-spec §7.4: "for 4-response sets, over all 4").
-  if (multiNorms && multiNorms.length > 0) {
-    const all = [...Array.from(s.hNorm), ...multiNorms];
-    return { ...report, hNorm: boxStats(all) };
-  }
-  return report;
+  const norms = multiNorms && multiNorms.length > 0 ? [...Array.from(s.hNorm), ...multiNorms] : Array.from(s.hNorm);
+  const lines = [...set.pairs.flatMap((p) => [p.source.line, p.source.line]), ...(multiLines ?? [])];
+  const hNorm = multiNorms && multiNorms.length > 0 ? boxStats(norms) : report.hNorm;
+  return { ...report, hNorm: { ...hNorm, outlierLines: outlierLinesOf(hNorm.outliers, norms, lines) } };
+}
+
+/** The dataset line of each box-plot outlier, so a click on it in the panel reveals that row. */
+function outlierLinesOf(outliers: readonly number[], values: readonly number[], lines: readonly number[]): number[] {
+  const used = new Set<number>();
+  return outliers.map((o) => {
+    const i = values.findIndex((v, k) => !used.has(k) && Math.fround(v) === Math.fround(o));
+    if (i < 0) return 0;
+    used.add(i);
+    return lines[i] ?? 0;
+  });
 }
 
 export async function evaluateAll(model: RewardModel, vocab: Vocabulary, sets: readonly EvalSetData[], step: number, batchSize: number): Promise<EvalReport> {

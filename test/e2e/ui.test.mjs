@@ -95,7 +95,7 @@ test('Train Reward Model… from the palette runs to completion in the worker', 
   await page.keyboard.press('Enter');
   // Progress: the status bar shows "step s/N · loss" while the worker trains (toasts are not reliably
   // rendered in headless code-server, so the notification itself is checked in the notification center).
-  if (await page.locator('.statusbar-item', { hasText: /step \d+\/\d+/ }).first().waitFor({ timeout: 60000 }).then(() => true, () => false)) {
+  if (await page.locator('.statusbar-item', { hasText: /step [1-9]\d*\/\d+/ }).first().waitFor({ timeout: 60000 }).then(() => true, () => false)) {
     t.trainCommandToFirstProgress = now() - t0;
     await page.screenshot({ path: `${SHOTS}/02-training-progress.png` });
   }
@@ -166,6 +166,11 @@ test('the Diagnostics panel renders charts with data', { skip }, async () => {
 });
 
 test('HTML and script payloads from the dataset stay inert (panel, editor, hovers)', { skip }, async () => {
+  // Show the panel's per-group view, where the xss.jsonl group names (HTML payloads) are rendered.
+  const panel = await webviewFrame(page, 'Reward Lens Diagnostics');
+  await panel.getByText('Robustness', { exact: true }).first().click().catch(() => {});
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: `${SHOTS}/08-xss-panel-groups.png` });
   const frames = page.frames();
   const report = [];
   for (const f of frames) {

@@ -120,18 +120,33 @@ test('an edit re-scores (debounced) against the new document version', async () 
   await vscode.commands.executeCommand('workbench.action.files.revert');
 });
 
-test('cancel: the SharedArrayBuffer flag stops a run early with a cancelled summary', async () => {
+test('cancel stops a run early (SharedArrayBuffer flag); resume continues it from its checkpoint', async () => {
   const svc = api.services;
-  const p = svc.training.train({
+  const req = {
     runId: 'host-test-cancel', runDir: path.join(svc.runsRoot, 'host-test-cancel'), resume: false, evalFiles: [],
     trainFiles: [path.join(ws(), 'pairs.jsonl')],
-    config: { objective: 'bsr', lambda: 1e-3, margin: 1, centerCoef: 0.01, normEps: 1e-8, preset: 'tiny', batchSize: 4, epochs: 1, steps: 400, lr: 1e-3, warmupFrac: 0.05, beta1: 0.9, beta2: 0.999, adamEps: 1e-8, gradClip: 1, seed: 2, logEvery: 1, evalEvery: 0, checkpointEvery: 0, holdoutFrac: 0, backend: 'auto' },
-  });
+    config: { objective: 'bsr', lambda: 1e-3, margin: 1, centerCoef: 0.01, normEps: 1e-8, preset: 'tiny', batchSize: 4, epochs: 1, steps: 24, lr: 1e-3, warmupFrac: 0.05, beta1: 0.9, beta2: 0.999, adamEps: 1e-8, gradClip: 1, seed: 2, logEvery: 1, evalEvery: 0, checkpointEvery: 0, holdoutFrac: 0, backend: 'auto' },
+  };
+  const p = svc.training.train(req);
   await until('first progress', () => svc.training.running.some((r) => r.step >= 1), 60000);
   assert.ok(svc.training.cancel('host-test-cancel'));
   const s = await p;
   assert.equal(s.status, 'cancelled');
-  assert.ok(s.steps < 400, `ran ${s.steps} steps`);
+  assert.ok(s.steps < 24, `ran ${s.steps} steps`);
+  const resumed = await svc.training.train({ ...req, resume: true });
+  assert.equal(resumed.status, 'completed', resumed.error);
+  assert.equal(resumed.steps, 24);
+  const steps = fs.readFileSync(path.join(req.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
+  assert.equal(steps.filter((x) => x === 1).length, 1, 'resume must not restart from step 1');
+  assert.equal(steps[steps.length - 1], 24);
+});
+
+test('Show Compute Doctor opens a Markdown report naming the backend in use and every probe', async () => {
+  await vscode.commands.executeCommand('rewardLens.showDoctor');
+  const doc = await until('doctor report', () => vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.getText().startsWith('# Reward Lens — Compute Doctor')), 60000);
+  const text = doc.getText();
+  assert.match(text, /Backend in use: \*\*(wasm|cpu|webgpu|tensorflow|tensorflow-gpu)\*\*/);
+  for (const b of ['wasm', 'cpu']) assert.match(text, new RegExp(`\\| ${b} \\|`));
 });
 
 test('Diagnostics panel: opens, completes the ready handshake, receives state', async () => {

@@ -45,7 +45,12 @@ export function buildPairwiseSplits(inputs: readonly RoleDataset[], opts: Pairwi
   const byRole = new Map<ScenarioName, ScenarioPair[]>();
   for (const { role, dataset } of inputs) {
     const list = byRole.get(role) ?? [];
-    for (const p of dataset.pairs) list.push(toScenarioPair(p, dataset.file, role));
+    for (const p of dataset.pairs) {
+      // An empty final turn is legal in an HH transcript, but not in the TRL rows written here: drop it now so the
+      // written files load back with the counts the manifest states.
+      if (p.chosen.trim() === '' || p.rejected.trim() === '') { countDrop(dropped, `${role}: empty chosen or rejected response`); continue; }
+      list.push(toScenarioPair(p, dataset.file, role));
+    }
     byRole.set(role, list);
   }
   const trainAll = byRole.get('train') ?? [];

@@ -29,6 +29,8 @@ export interface Checkpoint {
   readonly step: number;
   /** Set name -> the set's headline metric (accuracy or τ) over seeds. */
   readonly metric: Readonly<Record<string, SeedStat>>;
+  /** Set name -> 1.96 × the standard error of the set's metric (mean over seeds; NaN when unknown). */
+  readonly noise: Readonly<Record<string, number>>;
   /** Figure 2: mean and std of ‖h_w − h_l‖ over the pairs of `hDiffSet`, each over seeds. */
   readonly hDiffMean: SeedStat;
   readonly hDiffStd: SeedStat;
@@ -48,6 +50,9 @@ export interface OverOptimization {
   readonly tauFirst: number;
   readonly tauPeak: number;
   readonly tauLast: number;
+  /** The noise yardsticks used (1.96·SE at the last checkpoint); changes smaller than these are not flagged. */
+  readonly accNoise: number;
+  readonly tauNoise: number;
 }
 
 export type BoxKey = 'median' | 'q1' | 'q3' | 'iqr' | 'whiskerLo' | 'whiskerHi' | 'variance' | 'std' | 'skew';
@@ -72,6 +77,14 @@ export interface ScenarioAggregate {
   /** objective -> set -> erank and erank − erank(train sample), over seeds (Table 1). */
   readonly erank: Readonly<Record<string, Readonly<Record<string, { readonly erank: SeedStat; readonly gap: SeedStat }>>>>;
   readonly runs: readonly Omit<RunRecord, 'evals'>[];
+  /** Eval sets beyond the scenarios (e.g. RM-Bench files): accuracy, and RM-Bench hard/normal/easy/overall when scored so. */
+  readonly extra: Readonly<Record<string, Readonly<Record<string, ExtraSetStats>>>>;
+  readonly extraSets: readonly string[];
+}
+
+export interface ExtraSetStats {
+  readonly accuracy: SeedStat;
+  readonly rmBench?: { readonly hard: SeedStat; readonly normal: SeedStat; readonly easy: SeedStat; readonly overall: SeedStat };
 }
 
 /** Minimum rise in ID accuracy and the τ tolerance used by the over-optimization flag. */
@@ -81,6 +94,24 @@ export const TAU_EPS = 0.005;
 /** The headline number of a set: τ-b mean for multi-response sets, accuracy for pair sets. */
 export function setMetric(s: EvalSetReport): number {
   return s.kendall ? num(s.kendall.mean) : num(s.accuracy?.value);
+}
+
+/**
+ * 1.96 × the standard error of a set's headline metric: √(p(1−p)/n) for accuracy, std(τ per prompt)/√prompts for τ.
+ * NaN when the report does not carry what it needs. It is a yardstick, not a test: successive checkpoints re-score
+ * the same examples, so the noise of a difference is usually smaller.
+ */
+export function setNoise(s: EvalSetReport): number {
+  if (s.kendall) {
+    const v = (s.kendall.values ?? []).map(num).filter(Number.isFinite);
+    if (v.length < 2) return NaN;
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    const sd = Math.sqrt(v.reduce((a, x) => a + (x - m) ** 2, 0) / (v.length - 1));
+    return (1.96 * sd) / Math.sqrt(v.length);
+  }
+  const p = num(s.accuracy?.value);
+  const n = num(s.accuracy?.n);
+  return n > 0 && Number.isFinite(p) ? 1.96 * Math.sqrt((p * (1 - p)) / n) : NaN;
 }
 
 /** Evaluations sorted by step, one per step (the last written wins: a resumed run re-evaluates). */
@@ -129,7 +160,22 @@ export function aggregateScenarios(objectives: readonly string[], seeds: readonl
     checkpoints[o] = checkpointCurve(seeds.map((s) => run(o, s)), [hDiffSet, ...columns.map((c) => c.set)], hDiffSet);
   }
   const overOptimization = objectives.flatMap((o) => flagOverOptimization(o, checkpoints[o] ?? [], columns));
+  const known = new Set(['train', ...EVAL_SCENARIOS]);
+  const extraSets = [...present].filter((n) => !known.has(n));
+  const extra: Record<string, Record<string, ExtraSetStats>> = {};
+  for (const o of objectives) {
+    extra[o] = Object.fromEntries(extraSets.map((set) => {
+      const of = (f: (x: EvalSetReport) => number) => overSeeds(o, (s) => { const x = finalSet(o, s, set); return x ? f(x) : NaN; });
+      const anyRm = seeds.some((s) => finalSet(o, s, set)?.rmBench);
+      const stats: ExtraSetStats = {
+        accuracy: of((x) => num(x.accuracy?.value)),
+        ...(anyRm ? { rmBench: { hard: of((x) => num(x.rmBench?.hard.value)), normal: of((x) => num(x.rmBench?.normal.value)), easy: of((x) => num(x.rmBench?.easy.value)), overall: of((x) => num(x.rmBench?.overall)) } } : {}),
+      };
+      return [set, stats];
+    }));
+  }
   return {
+    extra, extraSets,
     objectives, seeds, columns, table, checkpoints, hDiffSet, overOptimization, normSets, hNorm, crossSplitShift, wpNorm, erank,
     runs: runs.map(({ evals: _evals, ...rest }) => rest),
   };
@@ -148,10 +194,15 @@ function checkpointCurve(runsBySeed: readonly (RunRecord | undefined)[], sets: r
     const at = (f: (e: EvalReport) => number) => seedStat(perSeed.map((m) => { const e = m.get(step); return e ? f(e) : NaN; }));
     const setOf = (e: EvalReport, name: string) => e.sets.find((s) => s.name === name);
     const metric: Record<string, SeedStat> = {};
-    for (const name of sets) metric[name] = at((e) => { const s = setOf(e, name); return s ? setMetric(s) : NaN; });
+    const noise: Record<string, number> = {};
+    for (const name of sets) {
+      metric[name] = at((e) => { const s = setOf(e, name); return s ? setMetric(s) : NaN; });
+      noise[name] = at((e) => { const s = setOf(e, name); return s ? setNoise(s) : NaN; }).mean;
+    }
     return {
       step,
       metric,
+      noise,
       hDiffMean: at((e) => num(setOf(e, hDiffSet)?.hDiffNorm?.mean)),
       hDiffStd: at((e) => num(setOf(e, hDiffSet)?.hDiffNorm?.std)),
       wpNorm: at((e) => num(e.sets[0]?.decomposition?.wpNorm)),
@@ -164,6 +215,8 @@ function checkpointCurve(runsBySeed: readonly (RunRecord | undefined)[], sets: r
  * checkpoints after step 0 (step 0 is the untrained model, where everything starts at chance). Flagged when
  * (a) τ peaked before the last checkpoint and has since fallen by ≥ TAU_EPS while ID accuracy rose by ≥ ACC_EPS, or
  * (b) from the first to the last checkpoint ID accuracy rose by ≥ ACC_EPS while τ rose by less than TAU_EPS (flat).
+ * A rise or fall must also exceed the noise yardstick (1.96·SE at the last checkpoint, see setNoise) when it is known,
+ * so that small eval sets do not flag sampling noise.
  */
 export function flagOverOptimization(objective: string, curve: readonly Checkpoint[], columns: readonly Column[]): OverOptimization[] {
   const cps = curve.filter((c) => c.step > 0 && Number.isFinite(c.metric['in-domain']?.mean ?? NaN));
@@ -178,13 +231,18 @@ export function flagOverOptimization(objective: string, curve: readonly Checkpoi
     const first = usable[0] as Checkpoint;
     const last = usable[usable.length - 1] as Checkpoint;
     const peak = usable.reduce((best, c) => (tau(c) > tau(best) ? c : best), first);
-    const fellAfterPeak = peak !== last && acc(last) - acc(peak) >= ACC_EPS && tau(last) - tau(peak) <= -TAU_EPS;
-    const flat = acc(last) - acc(first) >= ACC_EPS && tau(last) - tau(first) < TAU_EPS;
+    const accNoise = last.noise['in-domain'] ?? NaN;
+    const tauNoise = last.noise[col.set] ?? NaN;
+    const accStep = Math.max(ACC_EPS, Number.isFinite(accNoise) ? accNoise : 0);
+    const tauStep = Math.max(TAU_EPS, Number.isFinite(tauNoise) ? tauNoise : 0);
+    const fellAfterPeak = peak !== last && acc(last) - acc(peak) >= accStep && tau(last) - tau(peak) <= -tauStep;
+    const flat = acc(last) - acc(first) >= accStep && tau(last) - tau(first) < TAU_EPS;
     out.push({
       objective, set: col.set, flagged: fellAfterPeak || flat,
       firstStep: first.step, peakStep: peak.step, lastStep: last.step,
       accFirst: acc(first), accPeak: acc(peak), accLast: acc(last),
       tauFirst: tau(first), tauPeak: tau(peak), tauLast: tau(last),
+      accNoise, tauNoise,
     });
   }
   return out;

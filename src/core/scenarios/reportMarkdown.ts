@@ -16,6 +16,8 @@ export interface ReportContext {
   /** Figures and whether a PNG exists next to each SVG. */
   readonly figures: readonly (Figure & { readonly png: boolean })[];
   readonly notes?: readonly string[];
+  /** Extra eval set -> prompts, and how many of them are also training prompts. */
+  readonly extraOverlap?: Readonly<Record<string, { readonly prompts: number; readonly inTrain: number }>>;
 }
 
 const f4 = (s: SeedStat | undefined) => (s ? formatSeedStat(s, 4) : '—');
@@ -28,7 +30,7 @@ export function renderScenarioReport(a: ScenarioAggregate, ctx: ReportContext): 
   const out: string[] = [`# ${ctx.title}`, '', `Generated ${ctx.generatedAt}. Seeds: ${a.seeds.join(', ')}. Objectives: ${a.objectives.join(', ')}.`, ''];
   out.push('## Rerun', '', '```sh', ctx.command, '```', '');
   out.push('## Splits', '', '```', ctx.splitsSummary, '```', '');
-  out.push(...scenarioTable(a), ...overOptimizationSection(a), ...checkpointSection(a), ...normSection(a), ...erankSection(a), ...runsSection(a));
+  out.push(...scenarioTable(a), ...overOptimizationSection(a), ...checkpointSection(a), ...normSection(a), ...erankSection(a), ...extraSection(a, ctx.extraOverlap), ...runsSection(a));
   if (ctx.figures.length) {
     out.push('## Figures', '');
     for (const fig of ctx.figures) out.push(`![${fig.caption}](figures/${fig.name}.${fig.png ? 'png' : 'svg'})`, '', `*${fig.caption}* ([svg](figures/${fig.name}.svg))`, '');
@@ -61,11 +63,11 @@ function scenarioTable(a: ScenarioAggregate): string[] {
 
 function overOptimizationSection(a: ScenarioAggregate): string[] {
   const out = ['## Over-optimization check (ID accuracy vs OOD metric per checkpoint)', ''];
-  out.push(`Flagged when, on the seed-mean curves after step 0, the OOD metric peaked earlier and fell by ≥ ${TAU_EPS} while In-Domain accuracy rose by ≥ ${ACC_EPS} since the peak, or when In-Domain accuracy rose by ≥ ${ACC_EPS} from the first to the last checkpoint while the OOD metric rose by < ${TAU_EPS} (paper-spec §3.1).`, '');
+  out.push(`Flagged when, on the seed-mean curves after step 0, the OOD metric peaked earlier and fell by ≥ ${TAU_EPS} while In-Domain accuracy rose by ≥ ${ACC_EPS} since the peak, or when In-Domain accuracy rose by ≥ ${ACC_EPS} from the first to the last checkpoint while the OOD metric rose by < ${TAU_EPS} (paper-spec §3.1). Each rise or fall must also exceed its noise yardstick, 1.96 × the standard error of the metric at the last checkpoint (accuracy: √(p(1−p)/n); τ: std of per-prompt τ / √prompts).`, '');
   if (a.overOptimization.length === 0) return [...out, 'Not enough checkpoints (need two after step 0, with an In-Domain set) to judge.', ''];
-  out.push(...header(['Objective', 'OOD set', 'Flag', 'ID acc first → peak-τ step → last', 'OOD first → peak → last', 'steps first / peak / last']));
+  out.push(...header(['Objective', 'OOD set', 'Flag', 'ID acc first → peak-τ step → last', 'OOD first → peak → last', 'steps first / peak / last', 'noise ID / OOD']));
   for (const f of a.overOptimization) {
-    out.push(row([f.objective, label(f.set), f.flagged ? '**over-optimizing**' : 'no', `${v4(f.accFirst)} → ${v4(f.accPeak)} → ${v4(f.accLast)}`, `${v4(f.tauFirst)} → ${v4(f.tauPeak)} → ${v4(f.tauLast)}`, `${f.firstStep} / ${f.peakStep} / ${f.lastStep}`]));
+    out.push(row([f.objective, label(f.set), f.flagged ? '**over-optimizing**' : 'no', `${v4(f.accFirst)} → ${v4(f.accPeak)} → ${v4(f.accLast)}`, `${v4(f.tauFirst)} → ${v4(f.tauPeak)} → ${v4(f.tauLast)}`, `${f.firstStep} / ${f.peakStep} / ${f.lastStep}`, `±${v4(f.accNoise)} / ±${v4(f.tauNoise)}`]));
   }
   return [...out, ''];
 }
@@ -104,6 +106,21 @@ function erankSection(a: ScenarioAggregate): string[] {
   for (const o of a.objectives) {
     const e = a.erank[o] ?? {};
     out.push(row([o, f2(e['train']?.erank), ...evalSets.map((s) => f2(e[s]?.erank)), ...evalSets.map((s) => f2(e[s]?.gap))]));
+  }
+  return [...out, ''];
+}
+
+function extraSection(a: ScenarioAggregate, overlap: ReportContext['extraOverlap']): string[] {
+  if (a.extraSets.length === 0) return [];
+  const out = ['## Extra eval sets', '', 'Final checkpoint, mean ± std over seeds. RM-Bench: Hard = chosen less styled than rejected, Overall = mean(Hard, Normal, Easy) (paper-spec §5.3). "in train" counts prompts these sets share with the training split (not removed).', ''];
+  out.push(...header(['Objective', 'Set', 'accuracy', 'Hard', 'Normal', 'Easy', 'Overall', 'prompts in train']));
+  for (const o of a.objectives) {
+    for (const set of a.extraSets) {
+      const x = a.extra[o]?.[set];
+      if (!x) continue;
+      const ov = overlap?.[set];
+      out.push(row([o, set, f4(x.accuracy), f4(x.rmBench?.hard), f4(x.rmBench?.normal), f4(x.rmBench?.easy), f4(x.rmBench?.overall), ov ? `${ov.inTrain} / ${ov.prompts}` : '—']));
+    }
   }
   return [...out, ''];
 }

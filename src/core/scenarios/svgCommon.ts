@@ -26,7 +26,14 @@ export interface Scale {
 /** Round tick values covering [lo, hi]: steps of 1, 2 or 5 × 10^k, about `count` of them. */
 export function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!(Number.isFinite(lo) && Number.isFinite(hi))) return [0, 1];
-  if (lo === hi) { lo -= 0.5; hi += 0.5; }
+  // A range that is empty or below float resolution (all seeds equal to 1e-15) gets padding, else the step would
+  // be too small to advance k·step and the loop below would never end.
+  const scale = Math.max(Math.abs(lo), Math.abs(hi));
+  if (hi - lo <= scale * 1e-9) {
+    const pad = scale > 0 ? scale * 0.01 : 0.5;
+    lo -= pad;
+    hi += pad;
+  }
   const raw = (hi - lo) / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
@@ -35,7 +42,7 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   const ticks: number[] = [];
   // Up to and including the first tick at or above hi, so the axis always covers the data. Ticks are computed
   // from an integer index and rounded, so no 5.6e-17 appears where 0 is meant.
-  for (let k = first; ticks.length < 2 || (ticks[ticks.length - 1] as number) < hi - step * 1e-9; k++) ticks.push(Number((k * step).toFixed(decimals)) || 0);
+  for (let k = first; ticks.length < 2 || ((ticks[ticks.length - 1] as number) < hi - step * 1e-9 && ticks.length < 50); k++) ticks.push(Number((k * step).toFixed(decimals)) || 0);
   return ticks;
 }
 

@@ -39,7 +39,7 @@ export function lineBandSvg(spec: LineBandSpec): string {
         body.push(`<polygon class="band" data-series="${esc(s.name)}" points="${[...upper, ...lower].join(' ')}" fill="${color}" fill-opacity="0.18" stroke="none"/>`);
       }
       const d = run.map((p, i) => `${i ? 'L' : 'M'}${r2(x(p.x))} ${r2(y(p.y))}`).join('');
-      body.push(`<path class="line" data-series="${esc(s.name)}" d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
+      body.push(`<path class="line" data-series="${esc(s.name)}" d="${d}" fill="none" stroke="${color}" stroke-width="2"${si % 2 ? ' stroke-dasharray="6 3"' : ''}/>`); // dashed every other series, so overlapping curves stay visible
       for (const p of run) body.push(`<circle cx="${r2(x(p.x))}" cy="${r2(y(p.y))}" r="2.5" fill="${color}"><title>${esc(`${s.name} @ ${p.x}: ${p.y.toFixed(4)}`)}</title></circle>`);
     }
   });

@@ -10,6 +10,12 @@ export interface FakeSet {
   readonly hDiffStd?: number;
   readonly wp?: number;
   readonly erank?: number;
+  /** Pairs behind the accuracy (its noise yardstick); default 100000, i.e. negligible noise. */
+  readonly n?: number;
+  /** Per-prompt τ values (their spread is the τ noise yardstick); default none (noise unknown). */
+  readonly tauValues?: readonly number[];
+  /** RM-Bench style accuracies. */
+  readonly rm?: { readonly hard: number; readonly normal: number; readonly easy: number };
 }
 
 export function fakeBox(median: number, halfIqr = 1): BoxStats {
@@ -22,13 +28,14 @@ export function fakeSet(s: FakeSet): EvalSetReport {
     name: s.name,
     file: `${s.name}.jsonl`,
     pairs: 10,
-    accuracy: { value: acc, lo: acc - 0.1, hi: acc + 0.1, n: 10 },
+    accuracy: { value: acc, lo: acc - 0.1, hi: acc + 0.1, n: s.n ?? 100000 },
     hNorm: fakeBox(s.median ?? 10),
     hDiffNorm: { n: 10, mean: s.hDiffMean ?? 1, std: s.hDiffStd ?? 0.5, min: 0, max: 3, skew: 0 },
     decomposition: { wpNorm: s.wp ?? 1, meanHNorm: 10, meanCos: 0, meanAbsReward: 1, meanCosDelta: 0, gradProxy: 0 },
     erank: s.erank ?? 20,
     erankRows: 64,
-    ...(s.tau !== undefined ? { kendall: { mean: s.tau, nanFraction: 0, prompts: 5, values: [] } } : {}),
+    ...(s.rm ? { rmBench: { hard: { value: s.rm.hard }, normal: { value: s.rm.normal }, easy: { value: s.rm.easy }, overall: (s.rm.hard + s.rm.normal + s.rm.easy) / 3, byDomain: {} } } : {}),
+    ...(s.tau !== undefined ? { kendall: { mean: s.tau, nanFraction: 0, prompts: 5, values: s.tauValues ?? [] } } : {}),
   } as unknown as EvalSetReport;
 }
 

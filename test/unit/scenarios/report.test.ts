@@ -80,6 +80,21 @@ test('over-optimization flag: ID accuracy rising while OOD τ falls is flagged; 
   assert.ok(aggregateScenarios(['hinge'], [1], [flat]).overOptimization.every((f) => f.flagged));
 });
 
+test('noise yardstick: accuracy 1.96·√(p(1−p)/n), τ 1.96·sd/√prompts; changes inside the noise are not flagged', async () => {
+  const { setNoise } = await import('../../../src/core/scenarios/reportAggregate');
+  const { fakeSet } = await import('./fakeReports');
+  close(setNoise(fakeSet({ name: 'in-domain', acc: 0.5, n: 100 })), 0.098); // 1.96 · √(0.25 / 100)
+  // τ values 0, 0.5, 1: sd = 0.5 (ddof 1), 3 prompts -> 1.96 · 0.5 / √3 = 0.56580…
+  close(setNoise(fakeSet({ name: 'prompt-ood', tau: 0.5, tauValues: [0, 0.5, 1] })), (1.96 * 0.5) / Math.sqrt(3));
+  // ID accuracy +0.05 on 100 pairs (noise ±0.098) with τ falling: not flagged. The same on 100000 pairs: flagged.
+  const mk = (n: number) => {
+    const sets = (acc: number, tau: number) => [{ name: 'in-domain', acc, n }, { name: 'prompt-ood', tau }];
+    return { objective: 'bt', seed: 1, runId: 'bt-s1', status: 'completed' as const, evals: [fakeReport(10, sets(0.6, 0.5)), fakeReport(20, sets(0.65, 0.4))] };
+  };
+  assert.equal(aggregateScenarios(['bt'], [1], [mk(100)]).overOptimization[0]!.flagged, false);
+  assert.equal(aggregateScenarios(['bt'], [1], [mk(100000)]).overOptimization[0]!.flagged, true);
+});
+
 test('a resumed run that re-evaluated a step keeps the last report of that step', () => {
   const evals = [fakeReport(0, [{ name: 'in-domain', acc: 0.5 }]), fakeReport(10, [{ name: 'in-domain', acc: 0.6 }]), fakeReport(10, [{ name: 'in-domain', acc: 0.7 }])];
   const by = evalsByStep(evals);
@@ -101,4 +116,21 @@ test('markdown report holds the table rows, per-seed rows, BSR − BT deltas and
   assert.match(md, /\| \+0\.0500 \| \+0\.1000 \| \+0\.1000 \| \+0\.1000 \|/);
   assert.match(md, /BSR is higher in 4 of 4 columns/);
   assert.ok(md.includes('reward-lens experiment scenarios --data x.jsonl'));
+});
+
+test('extra eval sets (RM-Bench) are aggregated apart from the scenarios, with hard/normal/easy/overall over seeds', () => {
+  const r = (seed: number, hard: number) => ({
+    objective: 'bsr', seed, runId: `bsr-s${seed}`, status: 'completed' as const,
+    evals: [fakeReport(5, [{ name: 'train', acc: 0.9 }, { name: 'in-domain', acc: 0.8 }, { name: 'chat_filtered', acc: 0.6, rm: { hard: hard, normal: 0.6, easy: 0.9 } }])],
+  });
+  const a = aggregateScenarios(['bsr'], [1, 2], [r(1, 0.3), r(2, 0.5)]);
+  assert.deepEqual(a.extraSets, ['chat_filtered']);
+  assert.deepEqual(a.columns.map((c) => c.set), ['in-domain']); // extra sets are not scenario columns
+  const x = a.extra.bsr!['chat_filtered']!;
+  close(x.rmBench!.hard.mean, 0.4);
+  close(x.rmBench!.hard.std, Math.SQRT2 / 10);
+  close(x.rmBench!.overall.mean, (0.4 + 0.6 + 0.9) / 3);
+  // Overall per seed: (0.3 + 0.6 + 0.9) / 3 = 0.6 and (0.5 + 0.6 + 0.9) / 3 = 0.6667 -> std = 0.1414 / 3 = 0.0471.
+  const md = renderScenarioReport(a, { title: 'T', command: 'c', config: {}, splitsSummary: '', generatedAt: 'now', figures: [], extraOverlap: { chat_filtered: { prompts: 129, inTrain: 90 } } });
+  assert.match(md, /\| bsr \| chat_filtered \| 0\.6000 ± 0\.0000 \| 0\.4000 ± 0\.1414 \| 0\.6000 ± 0\.0000 \| 0\.9000 ± 0\.0000 \| 0\.6333 ± 0\.0471 \| 90 \/ 129 \|/);
 });

@@ -40,7 +40,9 @@ test('pairwise role splits (HH style) dedupe by first human turn and load back w
   const helpful = hhFile('helpful-base-test.jsonl', Array.from({ length: 20 }, (_, i) => `helpful question ${i}`));
   // harmless repeats two helpful prompts (different case/spacing): they must leave the prompt-OOD set.
   const harmless = hhFile('harmless-base-test.jsonl', [...Array.from({ length: 10 }, (_, i) => `harmful question ${i}`), 'HELPFUL  question 3', 'helpful question 4']);
-  const online = hhFile('helpful-online-test.jsonl', Array.from({ length: 8 }, (_, i) => `online question ${i}`));
+  const online0 = hhFile('helpful-online-test.jsonl', Array.from({ length: 8 }, (_, i) => `online question ${i}`));
+  // HH allows an empty final turn; such a pair cannot be written as a TRL row, so the builder drops and counts it.
+  const online = { ...online0, pairs: [...online0.pairs, { ...online0.pairs[0]!, id: 'empty', prompt: 'online question 99', rejected: '' }] };
   assert.equal(helpful.pairs.length, 20);
   const s = buildPairwiseSplits([
     { role: 'train', dataset: helpful },
@@ -54,6 +56,8 @@ test('pairwise role splits (HH style) dedupe by first human turn and load back w
   assert.equal(s.sizes['in-domain']!.pairs, 5);
   assert.equal(s.sizes['prompt-ood']!.pairs, 10);
   assert.equal(s.dropped['prompt-ood: prompt also in a seen-prompt set (train, in-domain or response-ood)'], 2);
+  assert.equal(s.dropped['response-ood: empty chosen or rejected response'], 1);
+  assert.equal(s.sizes['response-ood']!.pairs, 8);
   assert.deepEqual(s.heldOut.heldOutPromptGroups, ['harmless-base-test.jsonl']);
   assert.deepEqual(s.heldOut.heldOutModels, ['helpful-online-test.jsonl']);
   for (const set of s.sets) {

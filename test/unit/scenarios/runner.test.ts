@@ -135,3 +135,16 @@ test('a run that throws is recorded as failed, the others still run, and a rerun
   assert.equal(res2.status, 'completed');
   assert.deepEqual(again.map((c) => c.runId), ['bt-s1']);
 });
+
+test('extra eval files go to the trainer after the scenario sets, and their overlap with the training prompts is recorded', async () => {
+  const { dir, data, out } = setup();
+  const extra = path.join(dir, 'bench.jsonl');
+  // One prompt shared with the data (alpha-0 is a seen, i.e. training, prompt), one new.
+  const seenPrompt = synthetic()[0]!.prompt;
+  fs.writeFileSync(extra, [JSON.stringify({ prompt: seenPrompt, chosen: 'a', rejected: 'b' }), JSON.stringify({ prompt: 'brand new', chosen: 'c', rejected: 'd' })].join('\n') + '\n');
+  const calls: Call[] = [];
+  await runExperiment(spec(out, data, { objectives: ['bt'], seeds: [1], extraEvalFiles: [extra] }), deps(fakeTrainer(calls)));
+  assert.deepEqual(calls[0]!.params.evalFiles.map((f) => path.basename(f)), ['in-domain.jsonl', 'prompt-ood.jsonl', 'response-ood.jsonl', 'mutual-ood.jsonl', 'bench.jsonl']);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, 'extra-eval-overlap.json'), 'utf8')), { bench: { prompts: 2, inTrain: 1 } });
+  assert.match(fs.readFileSync(path.join(out, 'report.md'), 'utf8'), /\| bt \| bench \| 0\.7000 \| — \| — \| — \| — \| 1 \/ 2 \|/);
+});

@@ -78,3 +78,11 @@ test('horizontal boxes: one box per series and category, median recorded, missin
   ]);
   assert.equal(els.filter((e) => e.name === 'circle').length, 3); // one outlier each
 });
+
+test('degenerate ranges terminate with a few ticks: equal values, values equal up to float noise, all zero', () => {
+  for (const [lo, hi] of [[7.99, 7.99], [1.0155, 1.0155 + 1e-15], [0, 0], [-3, -3]] as const) {
+    const t = niceTicks(lo, hi);
+    assert.ok(t.length >= 2 && t.length <= 12, `${lo}..${hi}: ${t.length} ticks`);
+    assert.ok(t[0]! <= lo && t.at(-1)! >= hi, `${lo}..${hi}: ${t}`);
+  }
+});
