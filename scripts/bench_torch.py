@@ -3,8 +3,6 @@
 # Usage: python3 scripts/bench_torch.py --device cpu|cuda --steps N --batch B --threads K   -> one JSON line.
 import argparse, ctypes, json, os, resource, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import torch
-import rm_torch as rm
 
 ap = argparse.ArgumentParser()
 ap.add_argument('--device', default='cpu')
@@ -13,6 +11,11 @@ ap.add_argument('--batch', type=int, default=16)
 ap.add_argument('--threads', type=int, default=2)
 ap.add_argument('--small', action='store_true', help='the shrunken model of workload.ts referenceModelConfig(true)')
 a = ap.parse_args()
+# OpenBLAS (which Debian's torch calls for matmuls) keeps its own thread pool: cap it too, before torch loads it.
+os.environ.setdefault('OPENBLAS_NUM_THREADS', str(a.threads))
+os.environ.setdefault('OMP_NUM_THREADS', str(a.threads))
+import torch  # noqa: E402
+import rm_torch as rm  # noqa: E402
 
 if a.device == 'cpu':
     torch.set_num_threads(a.threads)

@@ -11,7 +11,7 @@ export interface TrainRunParams {
   readonly runDir: string;
   readonly config: TrainConfig;
   readonly trainFiles: readonly string[];
-  /** Named eval sets; empty means "hold out config.holdoutFrac of the training data". */
+  /** Named eval sets. A held-out split of the training prompts (config.holdoutFrac) is added when holdoutFrac > 0. */
   readonly evalFiles: readonly string[];
   readonly mapping?: FieldMapping;
   readonly resume: boolean;

@@ -96,7 +96,7 @@ export async function runTraining(params: TrainRunParams, hooks: TrainHooks = {}
       // 6) Let messages (cancel, score requests) in.
       await new Promise((r) => setImmediate(r));
     }
-    return await finish(params, s, { status, error, step, lastEval, evaluate, state, elapsed, log });
+    return await finish(params, s, { status, error, step, lastEval: () => lastEval, evaluate, state, elapsed, log });
   } finally {
     s.optimizer.dispose();
     disposeModel(s.model);
@@ -202,7 +202,8 @@ interface FinishCtx {
   status: RunSummary['status'];
   error?: string;
   step: number;
-  lastEval?: EvalReport;
+  /** A getter: evaluate() replaces the run's latest report, so a copied value would be stale. */
+  lastEval(): EvalReport | undefined;
   evaluate(at: number): Promise<void>;
   state(step: number): ReturnType<typeof readLoopState>;
   elapsed(): number;
@@ -213,14 +214,14 @@ interface FinishCtx {
 async function finish(params: TrainRunParams, s: Setup, f: FinishCtx): Promise<RunSummary> {
   const paths = runPaths(params.runDir);
   if (f.status !== 'failed') {
-    if (f.status === 'completed' && f.lastEval?.step !== f.step) await f.evaluate(f.step);
+    if (f.status === 'completed' && f.lastEval()?.step !== f.step) await f.evaluate(f.step);
     await saveCheckpoint(paths.checkpoint, s.model, s.vocab, s.optimizer, f.state(f.step));
     await saveModel(s.model, paths.model, s.vocab, { step: String(f.step), objective: params.config.objective });
     await writeTrainNormSample(s, paths.model);
   }
   const summary: RunSummary = {
     runId: params.runId, runDir: params.runDir, status: f.status, steps: f.step, totalSteps: s.totalSteps, backend: s.backend,
-    elapsedMs: f.elapsed(), ...(f.error ? { error: f.error } : {}), ...(f.lastEval ? { finalEval: f.lastEval } : {}),
+    elapsedMs: f.elapsed(), ...(f.error ? { error: f.error } : {}), ...(f.lastEval() ? { finalEval: f.lastEval()! } : {}),
     ...(f.status !== 'failed' ? { modelDir: paths.model } : fs.existsSync(paths.model) ? { modelDir: paths.model } : {}),
   };
   writeJsonAtomic(paths.summary, summary);

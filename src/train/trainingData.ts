@@ -72,7 +72,8 @@ export async function loadTrainingData(
   }
   if (train.length === 0) throw new Error(`no training pairs in ${trainFiles.join(', ')} (see skipped rows above)`);
   const evalSets: EvalSetData[] = [];
-  if (evalFiles.length === 0 && opts.holdoutFrac > 0) {
+  // The held-out split comes in addition to any eval files: it is the in-domain set (same prompt distribution).
+  if (opts.holdoutFrac > 0) {
     const split = holdOutByPrompt(train, opts.holdoutFrac, opts.seed);
     train = split.train;
     evalSets.push({ name: 'held-out', file: trainFiles[0]!, pairs: split.held, multi: [] });

@@ -67,7 +67,12 @@ export async function startWorkbench({ name, userSettings = {}, payload = [], po
   const url = `http://127.0.0.1:${PORT}/?folder=${encodeURIComponent(WS)}&payload=${encodeURIComponent(JSON.stringify(fullPayload))}`;
   return {
     RUN, WS, PORT, page, ctx, url,
-    async close() { await ctx.close().catch(() => {}); await stopServer(); },
+    /** Stops both; the run folder is deleted unless REWARD_LENS_KEEP_E2E=1 (it holds logs for debugging). */
+    async close() {
+      await ctx.close().catch(() => {});
+      await stopServer();
+      if (process.env.REWARD_LENS_KEEP_E2E !== '1') fs.rmSync(RUN, { recursive: true, force: true });
+    },
   };
 }
 

@@ -4,7 +4,11 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../../../src/train/tf';
 import { initBackend } from '../../../src/train/backends';
+import fs from 'node:fs';
+import { initBackend as init, probeBackend } from '../../../src/train/backends';
 import { registerCustomKernels, unregisterCustomKernels } from '../../../src/train/kernels';
+import { wasmBatchMatMulConfig } from '../../../src/train/kernels/wasmBatchMatMul';
+import { ADDN_CHUNK } from '../../../src/train/kernels/webgpuAddN';
 
 const REL_TOL = 1e-4;
 
@@ -19,6 +23,7 @@ function relErr(got: Float32Array | number[], want: Float32Array | number[]): nu
 async function run(backend: string, custom: boolean, f: () => tf.Tensor[]): Promise<Float32Array[]> {
   await tf.setBackend(backend);
   if (custom) registerCustomKernels(backend); else unregisterCustomKernels(backend);
+  if (backend === 'wasm') assert.equal(tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc === wasmBatchMatMulConfig.kernelFunc, custom, 'wrong BatchMatMul kernel in use');
   const outs = tf.tidy(f);
   const vals = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
   tf.dispose(outs);
@@ -105,4 +110,22 @@ test("gather's gradient (the embedding's) on wasm and cpu equals the stock cpu r
   const ref = await run('cpu', false, f);
   assert.ok(relErr((await run('wasm', true, f))[0]!, ref[0]!) < REL_TOL);
   assert.ok(relErr((await run('cpu', true, f))[0]!, ref[0]!) < REL_TOL);
+});
+
+test('webgpu AddN in chunks: 26 inputs (the gradient-norm sum) equal the cpu result', async (t) => {
+  if (!process.env['VK_ICD_FILENAMES'] && !process.env['VK_DRIVER_FILES'] && fs.existsSync('/usr/lib/chromium/vk_swiftshader_icd.json')) process.env['VK_ICD_FILENAMES'] = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  process.env['XDG_RUNTIME_DIR'] ??= '/tmp';
+  const p = await probeBackend('webgpu', false);
+  if (!p.available) { t.skip(`no WebGPU adapter: ${p.reason}`); return; }
+  await init('webgpu');
+  const n = 26;
+  assert.ok(n > ADDN_CHUNK * 2, 'needs more than two levels of chunks');
+  const vals = Array.from({ length: n }, (_, i) => randn([3, 5], 100 + i));
+  const f = () => [tf.addN(vals.map((v) => tf.tensor2d(v, [3, 5])))];
+  const gpu = await run('webgpu', true, f);
+  const ref = await run('cpu', false, f);
+  assert.ok(relErr(gpu[0]!, ref[0]!) < REL_TOL, `webgpu addN vs cpu: ${relErr(gpu[0]!, ref[0]!)}`);
+  const few = () => [tf.addN(vals.slice(0, 4).map((v) => tf.tensor2d(v, [3, 5])))];
+  assert.ok(relErr((await run('webgpu', true, few))[0]!, (await run('webgpu', false, few))[0]!) < REL_TOL, 'vs stock webgpu addN on 4 inputs');
+  await tf.setBackend('wasm');
 });

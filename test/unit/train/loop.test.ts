@@ -30,7 +30,10 @@ test('loss falls and accuracy rises on a separable synthetic set (BSR)', async (
   assert.deepEqual(evals.map((e) => e.step), [0, 40]);
   assert.equal(evals[1]!.sets[0]!.name, 'train');
   assert.ok(evals[1]!.sets[0]!.accuracy.value >= 0.9);
-  assert.equal(JSON.parse(fs.readFileSync(runPaths(runDir).summary, 'utf8')).status, 'completed');
+  const saved = JSON.parse(fs.readFileSync(runPaths(runDir).summary, 'utf8'));
+  assert.equal(saved.status, 'completed');
+  assert.equal(saved.finalEval.step, 40, 'the summary carries the final evaluation, not the step-0 one');
+  assert.equal(summary.finalEval?.step, 40);
 });
 
 test('resume after a cancel continues the same trajectory as an uninterrupted run', async () => {
