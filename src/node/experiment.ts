@@ -86,8 +86,9 @@ export async function runExperiment(spec: ExperimentSpec, deps: ExperimentDeps):
   const skipped: string[] = [];
   const failed: { runId: string; error: string }[] = [];
   let cancelled = false;
-  outer: for (const objective of spec.objectives) {
-    for (const seed of spec.seeds) {
+  // Seed-major: every objective gets seed 1 before any gets seed 2, so an interrupted experiment is still a fair comparison.
+  outer: for (const seed of spec.seeds) {
+    for (const objective of spec.objectives) {
       const run = state.runs[`${objective}-s${seed}`] as RunState;
       if (run.status === 'completed') { skipped.push(run.runId); deps.log(`${run.runId}: finished earlier, skipped`); continue; }
       const config: TrainConfig = { ...base, objective, seed, evalEvery: every, checkpointEvery: every };
