@@ -3,6 +3,7 @@
 // ‖h_w − h_l‖ spreads over training; BSR keeps m ≈ 0 and a stable ‖h‖ range. Numbers are synthetic but
 // internally consistent (Wilson intervals, histogram counts summing to the pair count).
 import { DEFAULTS, type TrainConfig } from '../../src/core/config';
+import { mulberry32 } from '../../src/core/random';
 import type { BoxStats, EvalReport, EvalSetReport, Histogram, KendallReport, Proportion, StepMetrics } from '../../src/core/report';
 import type { PanelState, RunSnapshot } from '../../src/protocol/panel';
 
@@ -15,17 +16,8 @@ export const XSS = {
 
 export const SET_NAMES = ['D_train', 'D_ID', 'D_~Prompt', 'D_~Response', 'D_~Mutual'] as const;
 
-/** Deterministic PRNG (mulberry32) so screenshots and assertions are stable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (the project's mulberry32) so screenshots and assertions are stable. */
+export const rng = (seed: number): (() => number) => mulberry32(seed);
 
 /** Wilson score interval, 95% (z = 1.96). */
 export function wilson(successes: number, n: number): Proportion {

@@ -2,6 +2,7 @@
 // (paper-spec §3.7, §7.11), plus the deterministic row sampling that keeps N equal across sets.
 import { symmetricEigenvalues } from './eigen';
 import type { Numbers } from './numeric';
+import { mulberry32 } from '../random';
 
 /** Rows of a row-major N×d matrix of hidden states (one row per response). */
 export interface HiddenRows {
@@ -135,14 +136,3 @@ export function gatherRows(h: HiddenRows, indices: readonly number[]): HiddenRow
   return { rows: out, n: indices.length, dim: h.dim };
 }
 
-/** mulberry32: a tiny, well-mixed 32-bit PRNG; deterministic across JS engines. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
