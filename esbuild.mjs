@@ -12,7 +12,6 @@ const trainExternals = [
   'webgpu',
   '@tensorflow/tfjs-node',
   '@tensorflow/tfjs-node-gpu',
-  '@tensorflow/tfjs-backend-wasm',
 ];
 
 const node = { platform: 'node', format: 'cjs', target: 'node20', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
@@ -49,4 +48,13 @@ if (watch) {
   const host = results[entries.findIndex((e) => e.outfile === 'dist/extension.js')];
   if (host?.metafile) fs.writeFileSync('dist/extension.meta.json', JSON.stringify(host.metafile));
   fs.chmodSync('dist/cli.js', 0o755);
+  copyWasmBinaries();
+}
+
+/** The wasm backend's JS is bundled; its binaries must sit next to the bundles (dist/wasm/), since a VSIX has no node_modules. */
+function copyWasmBinaries() {
+  const src = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
+  fs.mkdirSync('dist/wasm', { recursive: true });
+  // Node runs the single-threaded builds only; the threaded one needs cross-origin-isolated browser workers.
+  for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) fs.copyFileSync(`${src}/${f}`, `dist/wasm/${f}`);
 }

@@ -3,7 +3,9 @@
 import type { BackendProbe } from '../../protocol/trainer';
 import { tf } from '../tf';
 import { registerCustomKernels } from '../kernels';
-import { errorText, loadPackage, packageDir } from './load';
+import fs from 'node:fs';
+import path from 'node:path';
+import { errorText, packageDir } from './load';
 import { activateAndCheck } from './smoke';
 
 const PKG = '@tensorflow/tfjs-backend-wasm';
@@ -15,12 +17,23 @@ interface WasmPackage {
 
 let loaded: Promise<WasmPackage> | null = null;
 
-async function loadWasmPackage(): Promise<WasmPackage> {
+/**
+ * Where the .wasm binaries are: next to the bundle (dist/wasm/, copied by esbuild.mjs, which is all a VSIX has),
+ * else in the installed package's dist/ (tests under tsx).
+ */
+function wasmDir(): string {
+  const bundled = path.join(__dirname, 'wasm');
+  if (fs.existsSync(path.join(bundled, 'tfjs-backend-wasm-simd.wasm'))) return bundled + path.sep;
   const dir = packageDir(PKG);
-  if (!dir) throw new Error(`${PKG} is not installed`);
-  const pkg = await loadPackage<WasmPackage>(PKG);
-  // The .wasm binaries sit in the package's dist/; tell the loader where (bundles move the JS away from them).
-  pkg.setWasmPaths(`${dir}/dist/`);
+  if (!dir) throw new Error(`the ${PKG} binaries are missing (neither ${bundled} nor node_modules/${PKG})`);
+  return path.join(dir, 'dist') + path.sep;
+}
+
+async function loadWasmPackage(): Promise<WasmPackage> {
+  const where = wasmDir();
+  // Bundled (not external): one tfjs-core in the process, and nothing to resolve from node_modules at run time.
+  const pkg = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as WasmPackage;
+  pkg.setWasmPaths(where);
   return pkg;
 }
 
