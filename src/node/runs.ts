@@ -70,6 +70,24 @@ export function runLabel(runId: string, config: TrainConfig, trainFiles: readonl
   return `${obj} · ${config.preset} · ${file} · ${when ? `${when[1]} ${when[2]}:${when[3]}` : runId}`;
 }
 
+/**
+ * A run made by a scenario experiment lives at <experiments>/<experimentId>/runs/<objective>-s<seed>, next to the
+ * experiment's experiment.json. Its id is "<experimentId>/<objective>-s<seed>": the bare names repeat in every
+ * experiment, and the panel and the model picker need ids unique across the workspace.
+ */
+export function experimentOfRun(runDir: string): { readonly experimentId: string; readonly name: string } | undefined {
+  const runsDir = path.dirname(runDir);
+  const expDir = path.dirname(runsDir);
+  if (path.basename(runsDir) !== 'runs' || !fs.existsSync(path.join(expDir, 'experiment.json'))) return undefined;
+  return { experimentId: path.basename(expDir), name: path.basename(runDir) };
+}
+
+/** "BSR λ=0.001 · seed 2 · tiny · experiment 2026-11-28T05-30-00-scenarios". */
+export function experimentRunLabel(experimentId: string, config: TrainConfig): string {
+  const obj = config.objective === 'bsr' ? `BSR λ=${config.lambda}` : config.objective.toUpperCase();
+  return `${obj} · seed ${config.seed} · ${config.preset} · experiment ${experimentId}`;
+}
+
 /** Reads one run directory; undefined when it does not look like a run. */
 export function readRunInfo(runDir: string): RunInfo | undefined {
   const p = runPaths(runDir);
@@ -78,7 +96,8 @@ export function readRunInfo(runDir: string): RunInfo | undefined {
   const summary = readJson(p.summary) as RunSummary | undefined;
   if (!cfgFile && !req && !summary) return undefined;
   const { config, trainFiles, evalFiles, backend } = configOf(cfgFile, req);
-  const runId = path.basename(runDir);
+  const exp = experimentOfRun(runDir);
+  const runId = exp ? `${exp.experimentId}/${exp.name}` : path.basename(runDir);
   const lastMetric = lastJsonLine<StepMetrics>(p.metrics);
   const hasCheckpoint = fs.existsSync(p.checkpoint);
   const modelDir = summary?.modelDir ?? (fs.existsSync(p.model) ? p.model : undefined);
@@ -86,7 +105,7 @@ export function readRunInfo(runDir: string): RunInfo | undefined {
   return {
     runId,
     runDir,
-    label: runLabel(runId, config, trainFiles),
+    label: exp ? experimentRunLabel(exp.experimentId, config) : runLabel(runId, config, trainFiles),
     status,
     config,
     trainFiles,
@@ -114,6 +133,30 @@ export function listRuns(runsRoot: string): RunInfo[] {
     .reverse()
     .map((n) => readRunInfo(path.join(runsRoot, n)))
     .filter((r): r is RunInfo => r !== undefined);
+}
+
+/** The runs of every scenario experiment under `experimentsRoot` (<id>/runs/*), newest experiment first. */
+export function listExperimentRuns(experimentsRoot: string): RunInfo[] {
+  let ids: string[];
+  try {
+    ids = fs.readdirSync(experimentsRoot, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  } catch {
+    return [];
+  }
+  return ids
+    .sort()
+    .reverse()
+    .flatMap((id) => listRuns(path.join(experimentsRoot, id, 'runs')).reverse()); // bsr-s1 … in name order within one
+}
+
+/** Plain runs and experiment runs together (the panel's list, the model picker, Compare Runs…), newest first. */
+export function listAllRuns(runsRoot: string | undefined, experimentsRoot: string | undefined): RunInfo[] {
+  const plain = runsRoot ? listRuns(runsRoot) : [];
+  const fromExperiments = experimentsRoot ? listExperimentRuns(experimentsRoot) : [];
+  // Both kinds of id start with a timestamp (runs: 2026-11-28T04-12-33-…, experiments: 2026-11-28T05-30-00-…);
+  // an experiment's runs sort by the experiment id and keep their own order (the sort is stable).
+  const group = (r: RunInfo) => experimentOfRun(r.runDir)?.experimentId ?? r.runId;
+  return [...plain, ...fromExperiments].sort((a, b) => (group(a) < group(b) ? 1 : group(a) > group(b) ? -1 : 0));
 }
 
 /** Keeps at most `max` points, evenly spaced, always including the last one. */

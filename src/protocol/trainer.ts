@@ -1,7 +1,9 @@
 // Host ↔ training worker messages. The same worker serves the extension (worker_threads) and could serve
 // any other host; the CLI calls the same functions in-process. Declared once, here.
 import { notification, request } from './rpc';
-import type { BackendName, TrainConfig } from '../core/config';
+import type { BackendName, Objective, TrainConfig } from '../core/config';
+import type { MultiSplitOptions } from '../core/scenarios/multiSplit';
+import type { ScenarioName } from '../core/scenarios/splitTypes';
 import type { FieldMapping } from '../core/types';
 import type { EvalReport, StepMetrics } from '../core/report';
 
@@ -117,3 +119,58 @@ export const EvalFiles = request<EvalParams, EvalReport>('eval/files');
 export const RunDoctor = request<Record<string, never>, DoctorReport>('doctor/run');
 /** Worker → host. A log line for the output channel. */
 export const WorkerLog = notification<{ readonly level: 'info' | 'warn' | 'error'; readonly message: string }>('worker/log');
+
+// ── Over-optimization scenario experiments (paper-spec §4), run by the worker with the CLI's runner ──────────
+// Structurally the same as src/node/experiment.ts's ExperimentSpec (declared here with core types only, since
+// src/protocol may not import src/node); the worker passes it to runExperiment unchanged.
+export interface ExperimentRunSpec {
+  readonly outDir: string;
+  readonly data: readonly { readonly file: string; readonly role?: ScenarioName }[];
+  readonly split: MultiSplitOptions;
+  readonly objectives: readonly Objective[];
+  readonly seeds: readonly number[];
+  readonly train: Partial<Omit<TrainConfig, 'objective' | 'seed' | 'evalEvery' | 'checkpointEvery'>>;
+  readonly checkpoints: number;
+  /** The equivalent `reward-lens experiment scenarios …` command line, recorded in the report's rerun section. */
+  readonly command: string;
+  readonly extraEvalFiles?: readonly string[];
+}
+
+export interface ExperimentRunParams {
+  readonly experimentId: string;
+  readonly spec: ExperimentRunSpec;
+  /** Int32Array(1) over this buffer; the current run stops at its next step boundary (and checkpoints) when [0] becomes 1. */
+  readonly cancel?: SharedArrayBuffer;
+}
+
+export interface ExperimentRunResult {
+  readonly experimentId: string;
+  readonly status: 'completed' | 'cancelled' | 'failed';
+  readonly completed: readonly string[];
+  readonly skipped: readonly string[];
+  readonly failed: readonly { readonly runId: string; readonly error: string }[];
+  /** report.md, report.json and the figures (SVG, plus PNG when rsvg-convert exists). */
+  readonly reportMarkdown: string;
+  readonly reportJson: string;
+  readonly figures: readonly string[];
+  readonly pngNote?: string;
+  /** Scenario sets that could not be built, with the reason (from the split manifest). */
+  readonly refused: readonly { readonly scenario: string; readonly reason: string }[];
+}
+
+/** Host → worker. Builds the splits and trains every objective × seed; rejects with the runner's message on bad data. */
+export const ExperimentRun = request<ExperimentRunParams, ExperimentRunResult>('experiment/run');
+/** Worker → host, throttled: which run of the experiment is training and how far it is. */
+export const ExperimentProgress = notification<{
+  readonly experimentId: string;
+  readonly runId: string;
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly backend: string;
+}>('experiment/progress');
+/** Worker → host: one line of the runner's log (splits built, run started/finished, evaluations). */
+export const ExperimentLog = notification<{ readonly experimentId: string; readonly message: string }>('experiment/log');
+/** Host → worker. Cooperative cancel, the fallback for the SharedArrayBuffer flag. */
+export const CancelExperiment = notification<{ readonly experimentId: string }>('experiment/cancel');

@@ -8,6 +8,10 @@ import { runTraining } from './runTraining';
 import { scoreDocument, getModel } from './score';
 import { evaluateFiles } from './evaluateFiles';
 import { initBackend, probeBackends } from './backends';
+import { CancelExperiment, ExperimentLog, ExperimentProgress, ExperimentRun } from '../protocol/trainer';
+import { runExperiment } from '../node/experiment';
+import { rsvgConvert } from '../node/experimentReport';
+import { loadDatasetFile } from '../node/loadDataset';
 
 const post = parentPort
   ? (msg: Wire, transfer?: readonly unknown[]) => parentPort!.postMessage(msg, transfer as never)
@@ -60,4 +64,44 @@ endpoint.onRequest(EvalFiles, async (params) => {
   return evaluateFiles(params.modelDir, params.files, params.mapping);
 });
 endpoint.onRequest(RunDoctor, () => probeBackends());
+// Over-optimization scenario experiments: the same runner as `reward-lens experiment scenarios`, with the same
+// trainer injected (src/cli/experiment.ts does the same in-process). Runs train one after another in this worker.
+const experimentCancels = new Map<string, Int32Array>();
+endpoint.onRequest(ExperimentRun, async ({ experimentId, spec, cancel }) => {
+  const flag = cancel ?? new SharedArrayBuffer(4);
+  experimentCancels.set(experimentId, new Int32Array(flag));
+  backendReady = Promise.resolve(); // runTraining initialises the backend each run asks for.
+  try {
+    const res = await runExperiment(spec, {
+      train: (params, hooks) => {
+        const due = throttle(250);
+        return runTraining(params, {
+          ...hooks,
+          onProgress: (m, totalSteps, backend) => {
+            hooks?.onProgress?.(m, totalSteps, backend);
+            if (due(m.step === totalSteps)) {
+              endpoint.sendNotification(ExperimentProgress, { experimentId, runId: params.runId, step: m.step, totalSteps, loss: m.loss, accuracy: m.accuracy, backend });
+            }
+          },
+        });
+      },
+      load: (file) => loadDatasetFile(file),
+      log: (message) => endpoint.sendNotification(ExperimentLog, { experimentId, message }),
+      cancel: flag,
+      svgToPng: rsvgConvert,
+    });
+    return {
+      experimentId, status: res.status, completed: res.completed, skipped: res.skipped, failed: res.failed,
+      reportMarkdown: res.report.markdown, reportJson: res.report.json, figures: res.report.figures,
+      ...(res.report.pngNote ? { pngNote: res.report.pngNote } : {}),
+      refused: res.manifest.refused,
+    };
+  } finally {
+    experimentCancels.delete(experimentId);
+  }
+});
+endpoint.onNotification(CancelExperiment, ({ experimentId }) => {
+  const f = experimentCancels.get(experimentId);
+  if (f) Atomics.store(f, 0, 1);
+});
 process.on('unhandledRejection', (e) => log('error', `unhandled: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));

@@ -2,6 +2,7 @@
 // On Linux Dawn needs a Vulkan loader (libvulkan.so.1) and an ICD (a GPU driver, or SwiftShader in software).
 // A software adapter works for correctness tests but is far slower than wasm, so 'auto' never trains on it.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { BackendProbe } from '../../protocol/trainer';
 import { registerCustomKernels } from '../kernels';
@@ -56,6 +57,8 @@ export async function probeWebGpu(activate: boolean): Promise<BackendProbe> {
   if (!file) return { name: 'webgpu', available: false, reason: `the webgpu package (Dawn) is not installed for ${process.platform}-${process.arch}`, fix: 'npm install --no-save webgpu@0.6.2' };
   try {
     if (!dawn) {
+      // The Vulkan loader complains on stderr ("XDG_RUNTIME_DIR is invalid") when this is unset, as in CI and headless shells.
+      process.env['XDG_RUNTIME_DIR'] ??= os.tmpdir();
       const addon = loadAddon<DawnAddon>(file);
       Object.assign(globalThis, addon.globals);
       const gpu = addon.create(process.env['DAWN'] ? process.env['DAWN'].split(' ') : []);
