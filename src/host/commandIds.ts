@@ -9,6 +9,7 @@ export const COMMAND_IDS = [
   'rewardLens.cancelTraining',
   'rewardLens.showDoctor',
   'rewardLens.exportRun',
+  'rewardLens.buildScenarios',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

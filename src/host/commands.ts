@@ -2,6 +2,7 @@
 // Typed Record<CommandId, …>: tsc fails if a contributed id has no handler or a handler has no id.
 import * as vscode from 'vscode';
 import { COMMAND_IDS, type CommandId } from './commandIds';
+import { buildScenariosCommand } from './buildScenarios';
 import { showDoctor } from './doctor';
 import { errorMessage } from './log';
 import { cancelTraining, compareRuns, exportRunCommand, openDiagnostics, selectModel } from './runCommands';
@@ -32,6 +33,7 @@ const TABLE: Record<CommandId, Handler> = {
   'rewardLens.cancelTraining': ({ svc }) => cancelTraining(svc),
   'rewardLens.showDoctor': ({ svc }) => showDoctor(svc),
   'rewardLens.exportRun': ({ svc }, runId) => exportRunCommand(svc, typeof runId === 'string' ? runId : undefined),
+  'rewardLens.buildScenarios': ({ svc, panels }, answers) => buildScenariosCommand(svc, panels, answers),
 };
 
 /** Registers every command; a handler that throws shows the error instead of failing silently. */

@@ -9,7 +9,7 @@ import { escapeHtml } from '../core/escapeHtml';
 import { renderPanelHtml } from '../core/panelHtml';
 import { Endpoint, type Wire } from '../protocol/rpc';
 import { CancelRunFromPanel, PanelReady, PanelStateDidChange, RevealRow, SelectRuns, type PanelState } from '../protocol/panel';
-import { listRuns, readRunSnapshot } from '../node/runs';
+import { listAllRuns, readRunSnapshot, type RunInfo } from '../node/runs';
 import { errorMessage } from './log';
 import type { Services } from './services';
 
@@ -49,6 +49,7 @@ class DiagnosticsPanel implements vscode.Disposable {
       webview.onDidReceiveMessage((m: Wire) => this.endpoint.handle(m)),
       svc.training.onProgress(() => this.push()),
       svc.training.onRunsChanged(() => this.push(true)),
+      svc.training.onExperimentProgress(() => this.push()),
       panel.onDidChangeViewState(() => panel.visible && this.push(true)),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -75,10 +76,11 @@ class DiagnosticsPanel implements vscode.Disposable {
 
   /** Complete snapshot: the run list plus the selected run(s), newest run by default. */
   state(): PanelState {
-    const root = this.svc.runsRoot;
-    if (!root) return { runs: [] };
-    const runs = listRuns(root);
-    const live = (id: string) => this.svc.training.liveRun(id);
+    if (!this.svc.runsRoot) return { runs: [] };
+    const runs = workspaceRuns(this.svc);
+    // The run an experiment is training has no summary yet; overlay its progress so it reads as running.
+    const expLive = new Map(this.svc.training.runningExperiments.filter((x) => x.runId).map((x) => [`${x.experimentId}/${x.runId}`, { step: x.step, totalSteps: x.totalSteps, backend: x.backend ?? '', metrics: [] }]));
+    const live = (id: string) => this.svc.training.liveRun(id) ?? expLive.get(id);
     const snap = (id: string | undefined) => {
       const info = id ? runs.find((r) => r.runId === id) : undefined;
       const l = id ? live(id) : undefined;
@@ -121,6 +123,9 @@ class DiagnosticsPanel implements vscode.Disposable {
   }
 }
 
+/** The panel's run list: plain runs and the runs of scenario experiments (.reward-lens/experiments/<id>/runs). */
+export const workspaceRuns = (svc: Services): RunInfo[] => listAllRuns(svc.runsRoot, svc.experimentsRoot);
+
 async function revealRow(file: string, line: number): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const abs = path.isAbsolute(file) || !folder ? file : path.join(folder, file);
@@ -146,6 +151,16 @@ export class DiagnosticsPanels implements vscode.Disposable {
   /** The open panel's handshake state (for the extension-host tests). */
   get status(): { readonly open: boolean; readonly ready: boolean; readonly pushes: number } {
     return { open: !!this.current, ready: !!this.current?.ready, pushes: this.current?.pushes ?? 0 };
+  }
+
+  /** The runs the panel lists, as it lists them (the extension-host tests read it). */
+  runList(): { readonly runId: string; readonly label: string; readonly status: string }[] {
+    return workspaceRuns(this.svc).map((r) => ({ runId: r.runId, label: r.label, status: r.status }));
+  }
+
+  /** The runs the open panel shows (primary, secondary), if a panel is open. */
+  get shown(): { readonly primary?: string; readonly secondary?: string } {
+    return this.current ? { ...(this.current.primary ? { primary: this.current.primary } : {}), ...(this.current.secondary ? { secondary: this.current.secondary } : {}) } : {};
   }
 
   /** Shows the panel on a run (newest by default), optionally comparing with a second one. */

@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import fs from 'node:fs';
 import path from 'node:path';
-import { exportRun, listRuns, type RunInfo } from '../node/runs';
+import { exportRun, type RunInfo } from '../node/runs';
+import { workspaceRuns } from './diagnosticsPanel';
 import { errorMessage } from './log';
 import type { DiagnosticsPanels } from './diagnosticsPanel';
 import type { Services } from './services';
@@ -16,8 +17,7 @@ const runItem = (r: RunInfo) => ({
 });
 
 function runsOrWarn(svc: Services): RunInfo[] | undefined {
-  const root = svc.runsRoot;
-  const runs = root ? listRuns(root) : [];
+  const runs = workspaceRuns(svc);
   if (!runs.length) {
     void vscode.window.showInformationMessage('Reward Lens: no runs yet. Run "Train Reward Model…" first.', 'Train Reward Model…')
       .then((a) => a && vscode.commands.executeCommand('rewardLens.trainModel'));
@@ -27,7 +27,7 @@ function runsOrWarn(svc: Services): RunInfo[] | undefined {
 }
 
 export async function selectModel(svc: Services): Promise<void> {
-  const runs = (svc.runsRoot ? listRuns(svc.runsRoot) : []).filter((r) => r.modelDir && fs.existsSync(r.modelDir));
+  const runs = workspaceRuns(svc).filter((r) => r.modelDir && fs.existsSync(r.modelDir));
   const active = svc.activeModel;
   const pick = await vscode.window.showQuickPick<vscode.QuickPickItem & { action: 'run' | 'browse' | 'clear'; run?: RunInfo }>(
     [
@@ -68,7 +68,7 @@ export async function exportRunCommand(svc: Services, runId?: string): Promise<v
   const target = await vscode.window.showSaveDialog({
     title: `Export ${run.label}`,
     filters: { 'Reward Lens run (JSON)': ['json'] },
-    ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `${run.runId}.reward-lens.json`) } : {}),
+    ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `${run.runId.replace(/[\\/]/g, '-')}.reward-lens.json`) } : {}),
   });
   if (!target) return;
   try {
@@ -82,11 +82,13 @@ export async function exportRunCommand(svc: Services, runId?: string): Promise<v
 
 export function cancelTraining(svc: Services): void {
   const live = svc.training.running;
-  if (!live.length) {
+  const experiments = svc.training.runningExperiments;
+  if (!live.length && !experiments.length) {
     void vscode.window.showInformationMessage('Reward Lens: no training is running.');
     return;
   }
   for (const r of live) svc.training.cancel(r.runId);
+  for (const x of experiments) svc.training.cancelExperiment(x.experimentId);
 }
 
 export function openDiagnostics(svc: Services, panels: DiagnosticsPanels, runId?: unknown): void {

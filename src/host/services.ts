@@ -43,6 +43,13 @@ export class Services implements vscode.Disposable {
     return path.isAbsolute(dir) ? dir : path.join(folder.uri.fsPath, dir);
   }
 
+  /** Absolute <workspace>/.reward-lens/experiments (Build Over-optimization Scenarios… writes one folder per experiment). */
+  get experimentsRoot(): string | undefined {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder || folder.uri.scheme !== 'file') return undefined;
+    return path.join(folder.uri.fsPath, '.reward-lens', 'experiments');
+  }
+
   get activeModel(): ActiveModel | undefined {
     return this.context.workspaceState.get<ActiveModel>('rewardLens.activeModel');
   }

@@ -156,7 +156,7 @@ function fallbackDefaults(svc: Services): TrainDefaults {
 const relative = (f: string) => vscode.workspace.asRelativePath(f);
 
 /** Workspace files that look like preference data (JSON files are sniffed so package.json is not offered). */
-async function candidateFiles(svc: Services): Promise<string[]> {
+export async function candidateFiles(svc: Services): Promise<string[]> {
   const uris = await vscode.workspace.findFiles(DATA_GLOB, DATA_EXCLUDE, 500);
   const current = vscode.window.activeTextEditor?.document;
   const keys = mappingKeys(svc.settings.data.fieldMapping);

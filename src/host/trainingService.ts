@@ -5,12 +5,27 @@ import * as vscode from 'vscode';
 import { Worker } from 'node:worker_threads';
 import { Endpoint, type Wire } from '../protocol/rpc';
 import {
-  CancelTrain, EvalFiles, RunDoctor, ScoreDocument, TrainEval, TrainProgress, TrainRun, WorkerLog,
-  type DoctorReport, type EvalParams, type RunSummary, type ScoreParams, type ScoreResult,
+  CancelExperiment, CancelTrain, EvalFiles, ExperimentLog, ExperimentProgress, ExperimentRun, RunDoctor, ScoreDocument, TrainEval, TrainProgress, TrainRun, WorkerLog,
+  type DoctorReport, type EvalParams, type ExperimentRunResult, type ExperimentRunSpec, type RunSummary, type ScoreParams, type ScoreResult,
 } from '../protocol/trainer';
 import type { EvalReport, StepMetrics } from '../core/report';
 import type { RunRequest } from '../node/runs';
 import { errorMessage, type Log } from './log';
+
+/** A scenario experiment in progress in the worker (its runs train one after another). */
+export interface LiveExperiment {
+  readonly experimentId: string;
+  readonly outDir: string;
+  /** The run now training ("bsr-s1"), its progress, and the runner's last log line. */
+  runId?: string;
+  step: number;
+  totalSteps: number;
+  loss?: number;
+  accuracy?: number;
+  backend?: string;
+  lastLog?: string;
+  readonly cancelFlag: Int32Array;
+}
 
 /** What the host knows about a run in progress (the files lag behind by up to one log step). */
 export interface LiveRun {
@@ -29,6 +44,10 @@ export class TrainingService implements vscode.Disposable {
   private endpoint?: Endpoint;
   private doctorReport?: Promise<DoctorReport>;
   private readonly live = new Map<string, LiveRun>();
+  private readonly experiments = new Map<string, LiveExperiment>();
+  private readonly experimentEmitter = new vscode.EventEmitter<LiveExperiment>();
+  /** Fires on every progress or log line of a live experiment. */
+  readonly onExperimentProgress = this.experimentEmitter.event;
   private readonly progressEmitter = new vscode.EventEmitter<LiveRun>();
   private readonly doctorEmitter = new vscode.EventEmitter<DoctorReport>();
   private readonly runsEmitter = new vscode.EventEmitter<void>();
@@ -76,6 +95,22 @@ export class TrainingService implements vscode.Disposable {
       run.evals.push(p.report);
       this.progressEmitter.fire(run);
     });
+    endpoint.onNotification(ExperimentProgress, (p) => {
+      const x = this.experiments.get(p.experimentId);
+      if (!x) return;
+      const newRun = x.runId !== p.runId;
+      Object.assign(x, { runId: p.runId, step: p.step, totalSteps: p.totalSteps, loss: p.loss, accuracy: p.accuracy, backend: p.backend });
+      this.experimentEmitter.fire(x);
+      if (newRun) this.runsEmitter.fire(); // a new run directory exists: the panel's run list grows
+    });
+    endpoint.onNotification(ExperimentLog, (p) => {
+      this.log.info(`[experiment ${p.experimentId}] ${p.message}`);
+      const x = this.experiments.get(p.experimentId);
+      if (!x) return;
+      x.lastLog = p.message;
+      this.experimentEmitter.fire(x);
+      if (/: (completed|cancelled|failed) at step/.test(p.message)) this.runsEmitter.fire(); // a run finished
+    });
     endpoint.onNotification(WorkerLog, (p) => this.log[p.level](`[worker] ${p.message}`));
     this.worker = worker;
     this.endpoint = endpoint;
@@ -97,6 +132,7 @@ export class TrainingService implements vscode.Disposable {
 
   /** Starts a run in the worker; resolves with its summary (completed, cancelled or failed). */
   async train(req: RunRequest): Promise<RunSummary> {
+    if (this.experiments.size > 0) throw new Error(`a scenario experiment is running (${[...this.experiments.keys()].join(', ')}); cancel it first`);
     if (this.live.size > 0) throw new Error(`a training run is already in progress (${[...this.live.keys()].join(', ')}); cancel it first`);
     const cancel = new SharedArrayBuffer(4);
     const run: LiveRun = { runId: req.runId, runDir: req.runDir, step: 0, totalSteps: 0, backend: req.config.backend, metrics: [], evals: [], cancelFlag: new Int32Array(cancel) };
@@ -110,6 +146,38 @@ export class TrainingService implements vscode.Disposable {
       this.live.delete(req.runId);
       this.runsEmitter.fire();
     }
+  }
+
+  get runningExperiments(): readonly LiveExperiment[] {
+    return [...this.experiments.values()];
+  }
+
+  /** Runs a scenario experiment in the worker (the CLI's runner); rejects with the runner's message on bad data. */
+  async experiment(experimentId: string, spec: ExperimentRunSpec): Promise<ExperimentRunResult> {
+    if (this.live.size > 0 || this.experiments.size > 0) {
+      throw new Error(`training is already in progress (${[...this.live.keys(), ...this.experiments.keys()].join(', ')}); cancel it first`);
+    }
+    const cancel = new SharedArrayBuffer(4);
+    this.experiments.set(experimentId, { experimentId, outDir: spec.outDir, step: 0, totalSteps: 0, cancelFlag: new Int32Array(cancel) });
+    this.runsEmitter.fire();
+    try {
+      const r = await this.ensure().sendRequest(ExperimentRun, { experimentId, spec, cancel });
+      this.log.info(`experiment ${experimentId} ${r.status}: ${r.completed.length} trained, ${r.skipped.length} skipped, ${r.failed.length} failed; report ${r.reportMarkdown}`);
+      return r;
+    } finally {
+      this.experiments.delete(experimentId);
+      this.runsEmitter.fire();
+    }
+  }
+
+  /** Stops an experiment: the run in progress checkpoints at its next step and the rest are not started. */
+  cancelExperiment(experimentId: string): boolean {
+    const x = this.experiments.get(experimentId);
+    if (!x) return false;
+    Atomics.store(x.cancelFlag, 0, 1);
+    this.endpoint?.sendNotification(CancelExperiment, { experimentId });
+    this.log.info(`cancel requested for experiment ${experimentId}`);
+    return true;
   }
 
   /** Asks a run to stop at its next step boundary (it then saves a checkpoint and a summary). */
@@ -153,6 +221,7 @@ export class TrainingService implements vscode.Disposable {
 
   dispose(): void {
     for (const run of this.live.values()) Atomics.store(run.cancelFlag, 0, 1);
+    for (const x of this.experiments.values()) Atomics.store(x.cancelFlag, 0, 1);
     this.endpoint?.dispose('extension deactivated');
     void this.worker?.terminate();
     this.worker = undefined;
@@ -160,5 +229,6 @@ export class TrainingService implements vscode.Disposable {
     this.progressEmitter.dispose();
     this.doctorEmitter.dispose();
     this.runsEmitter.dispose();
+    this.experimentEmitter.dispose();
   }
 }

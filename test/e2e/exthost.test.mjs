@@ -22,7 +22,7 @@ test('extension-host integration suite passes in code-server', { skip: e2eAvaila
     for (const r of result?.results ?? []) console.log(`${r.ok ? 'ok' : 'FAILED'} ${r.name} (${r.ms} ms)${r.error ? `\n${r.error}` : ''}`);
     console.log('HOST_TIMINGS_MS ' + JSON.stringify(result?.timings ?? {}));
     assert.equal(code, 0, `extension-host tests exit code ${code}`);
-    assert.ok(result && result.results.length >= 8 && result.results.every((r) => r.ok));
+    assert.ok(result && (process.env.REWARD_LENS_HOST_ONLY || result.results.length >= 8) && result.results.every((r) => r.ok));
   } finally {
     await wb.close();
     fs.rmSync(resultFile, { force: true });

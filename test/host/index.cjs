@@ -43,7 +43,7 @@ test('every contributed command is registered', async () => {
   const pkg = vscode.extensions.getExtension(EXT_ID).packageJSON;
   const all = await vscode.commands.getCommands(true);
   for (const c of pkg.contributes.commands) assert.ok(all.includes(c.command), c.command);
-  assert.equal(pkg.contributes.commands.length, 8);
+  assert.equal(pkg.contributes.commands.length, 9);
 });
 
 test('without an active model the CodeLens offers training; package.json gets none (content sniffing)', async () => {
@@ -158,10 +158,46 @@ test('Diagnostics panel: opens, completes the ready handshake, receives state', 
   assert.ok(tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Reward Lens Diagnostics'));
 });
 
+test('Build Over-optimization Scenarios: BT and BSR train in the worker, report.md opens, the runs are listed in the panel', async () => {
+  const t0 = Date.now();
+  const outcome = await vscode.commands.executeCommand('rewardLens.buildScenarios', {
+    file: path.join(ws(), 'scenarios.jsonl'), promptGroupKey: 'dataset', heldOutPromptGroups: ['koala'], heldOutModels: ['m5', 'm6', 'm7'],
+    objectives: ['bt', 'bsr'], seeds: [1], preset: 'tiny', epochs: 1, steps: 4, checkpoints: 1, backend: 'auto',
+  });
+  timings.scenariosTinyMs = Date.now() - t0;
+  assert.ok(outcome && outcome.result, JSON.stringify(outcome));
+  const { experimentId, outDir, result } = outcome;
+  assert.equal(result.status, 'completed', JSON.stringify(result.failed));
+  assert.deepEqual([...result.completed].sort(), ['bsr-s1', 'bt-s1']);
+  assert.equal(path.dirname(outDir), path.join(ws(), '.reward-lens', 'experiments'));
+  assert.deepEqual(result.refused, []);
+  const report = fs.readFileSync(path.join(outDir, 'report.md'), 'utf8');
+  assert.equal(result.reportMarkdown, path.join(outDir, 'report.md'));
+  for (const col of ['In-Domain (acc ↑)', 'Prompt-OOD (τ-b ↑)', 'Response-OOD (τ-b ↑)', 'Mutual-OOD (τ-b ↑)']) assert.ok(report.includes(col), `report lacks the ${col} column`);
+  assert.ok(result.figures.length > 0 && result.figures.every((f) => fs.existsSync(f)), JSON.stringify(result.figures));
+  for (const r of ['bt-s1', 'bsr-s1']) assert.equal(JSON.parse(fs.readFileSync(path.join(outDir, 'runs', r, 'summary.json'), 'utf8')).status, 'completed');
+  // The report is shown in the Markdown preview.
+  await until('markdown preview of report.md', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && /report\.md/.test(t.label)), 30000);
+  // The runs are in the Diagnostics panel's run list, BSR shown next to BT.
+  const ids = api.panels.runList().map((r) => r.runId);
+  for (const r of ['bt-s1', 'bsr-s1']) assert.ok(ids.includes(`${experimentId}/${r}`), JSON.stringify(ids));
+  assert.deepEqual(api.panels.shown, { primary: `${experimentId}/bsr-s1`, secondary: `${experimentId}/bt-s1` });
+});
+
+test('Build Over-optimization Scenarios on a file without identities reports the runner refusal', async () => {
+  const outcome = await vscode.commands.executeCommand('rewardLens.buildScenarios', {
+    file: path.join(ws(), 'pairs.jsonl'), objectives: ['bt'], seeds: [1], preset: 'tiny', epochs: 1, steps: 2, checkpoints: 1, backend: 'auto',
+  });
+  assert.ok(outcome && outcome.error, JSON.stringify(outcome));
+  assert.match(outcome.error, /no multi-response prompts in .*pairs\.jsonl/);
+});
+
 exports.run = async function run() {
   const results = [];
   let failures = 0;
-  for (const t of tests) {
+  // REWARD_LENS_HOST_ONLY=<regex> runs only the matching tests (plus the first, which activates the extension).
+  const only = process.env.REWARD_LENS_HOST_ONLY ? new RegExp(process.env.REWARD_LENS_HOST_ONLY) : undefined;
+  for (const t of tests.filter((x, i) => i === 0 || !only || only.test(x.name))) {
     const t0 = Date.now();
     try {
       await t.fn();

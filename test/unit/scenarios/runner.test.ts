@@ -68,7 +68,8 @@ test('runs every objective × seed on splits built once, with the scenario eval 
   const calls: Call[] = [];
   const res = await runExperiment(spec(out, data), deps(fakeTrainer(calls)));
   assert.equal(res.status, 'completed');
-  assert.deepEqual(calls.map((c) => c.runId), ['bt-s1', 'bt-s2', 'bsr-s1', 'bsr-s2']);
+  // Seed-major: every objective gets seed 1 before any gets seed 2 (a stopped experiment stays a fair comparison).
+  assert.deepEqual(calls.map((c) => c.runId), ['bt-s1', 'bsr-s1', 'bt-s2', 'bsr-s2']);
   assert.ok(calls.every((c) => !c.resume));
   const p = calls[0]!.params;
   assert.deepEqual(p.trainFiles, [path.join(out, 'splits', 'train.jsonl')]);
@@ -78,8 +79,8 @@ test('runs every objective × seed on splits built once, with the scenario eval 
   assert.equal(plannedSteps(18, { batchSize: 4, epochs: 2, steps: 0 }), 8);
   assert.equal(p.config.evalEvery, 2);
   assert.equal(p.config.checkpointEvery, 2);
-  assert.equal(calls[2]!.params.config.objective, 'bsr');
-  assert.equal(calls[1]!.params.config.seed, 2);
+  assert.equal(calls[1]!.params.config.objective, 'bsr');
+  assert.equal(calls[2]!.params.config.seed, 2);
   const state = readExperimentState(out)!;
   assert.deepEqual(Object.values(state.runs).map((r) => r.status), ['completed', 'completed', 'completed', 'completed']);
   const md = fs.readFileSync(res.report.markdown, 'utf8');
@@ -93,19 +94,20 @@ test('an interrupted experiment skips finished runs, resumes the unfinished one,
   const first: Call[] = [];
   const r1 = await runExperiment(spec(out, data), deps(fakeTrainer(first, (id) => (id === 'bt-s2' ? 'cancel' : 'ok'))));
   assert.equal(r1.status, 'cancelled');
-  assert.deepEqual(first.map((c) => c.runId), ['bt-s1', 'bt-s2']);
+  assert.deepEqual(first.map((c) => c.runId), ['bt-s1', 'bsr-s1', 'bt-s2']);
   const mid = readExperimentState(out)!;
   assert.equal(mid.runs['bt-s1']!.status, 'completed');
+  assert.equal(mid.runs['bsr-s1']!.status, 'completed');
   assert.equal(mid.runs['bt-s2']!.status, 'cancelled');
-  assert.equal(mid.runs['bsr-s1']!.status, 'pending');
+  assert.equal(mid.runs['bsr-s2']!.status, 'pending');
   const trainBefore = fs.readFileSync(path.join(out, 'splits', 'train.jsonl'), 'utf8');
 
   const second: Call[] = [];
   const logs: string[] = [];
   const r2 = await runExperiment(spec(out, data), deps(fakeTrainer(second), logs));
   assert.equal(r2.status, 'completed');
-  assert.deepEqual(r2.skipped, ['bt-s1']);
-  assert.deepEqual(second.map((c) => [c.runId, c.resume]), [['bt-s2', true], ['bsr-s1', false], ['bsr-s2', false]]);
+  assert.deepEqual(r2.skipped, ['bt-s1', 'bsr-s1']);
+  assert.deepEqual(second.map((c) => [c.runId, c.resume]), [['bt-s2', true], ['bsr-s2', false]]);
   assert.ok(logs.some((l) => l.includes('reusing')));
   assert.equal(fs.readFileSync(path.join(out, 'splits', 'train.jsonl'), 'utf8'), trainBefore);
   assert.equal(readExperimentState(out)!.runs['bt-s2']!.attempts, 2);
