@@ -18,7 +18,9 @@ import {
   type DatasetIdentities, type ScenarioAnswers,
 } from './scenarioSpec';
 import { mappingKeys } from './settings';
-import { candidateFiles } from './trainCommand';
+import { candidateFiles, DATA_EXCLUDE, DATA_GLOB } from './trainCommand';
+import fs from 'node:fs/promises';
+import { classifyRecord } from '../core/data/detect';
 import type { DiagnosticsPanels } from './diagnosticsPanel';
 import type { Services } from './services';
 
@@ -89,7 +91,7 @@ async function checkIdentities(file: string, ds: LoadedDataset, ids: DatasetIden
 
 async function askScenarioAnswers(svc: Services): Promise<ScenarioAnswers | undefined> {
   const title = (k: number, what: string) => `Build Over-optimization Scenarios (${k}/${STEPS}): ${what}`;
-  const files = await candidateFiles(svc);
+  const files = await scenarioCandidates(svc);
   if (!files.length) {
     void vscode.window.showErrorMessage('Reward Lens: no preference files (.jsonl, .json, .csv, .parquet) found in the workspace. Open one and try again.');
     return undefined;
@@ -159,6 +161,42 @@ async function askScenarioAnswers(svc: Services): Promise<ScenarioAnswers | unde
   };
   await svc.context.workspaceState.update(DEFAULTS_KEY, { objectives, seeds, preset: answers.preset, epochs: answers.epochs } satisfies Remembered);
   return answers;
+}
+
+/**
+ * Files to offer: multi-response files first (what the scenarios need), then the other preference files (they get
+ * the runner's refusal, which says what is missing). The pairwise sniff misses AlpacaEval-style long rows whose gold
+ * field is not "score" (win_prob_vs_baseline), so the first JSON record is classified here too.
+ */
+async function scenarioCandidates(svc: Services): Promise<string[]> {
+  const pref = await candidateFiles(svc);
+  const uris = await vscode.workspace.findFiles(DATA_GLOB, DATA_EXCLUDE, 500);
+  const multi: string[] = [];
+  for (const u of uris.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) if (await firstRecordIsMulti(u.fsPath)) multi.push(u.fsPath);
+  const current = vscode.window.activeTextEditor?.document.uri.fsPath;
+  const ordered = [...multi.filter((f) => f === current), ...multi.filter((f) => f !== current), ...pref.filter((f) => !multi.includes(f))];
+  return ordered;
+}
+
+async function firstRecordIsMulti(file: string): Promise<boolean> {
+  if (!/\.jsonl?$/i.test(file)) return false;
+  try {
+    const fh = await fs.open(file, 'r');
+    try {
+      const buf = new Uint8Array(65536);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      const text = new TextDecoder().decode(buf.subarray(0, bytesRead)).replace(/^\uFEFF/, '').trimStart();
+      const first = text.startsWith('[') ? text.slice(1).trimStart() : text;
+      const line = first.split('\n', 1)[0]!.replace(/,\s*$/, '');
+      const rec: unknown = JSON.parse(line);
+      const f = rec && typeof rec === 'object' && !Array.isArray(rec) ? classifyRecord(rec as Record<string, unknown>) : undefined;
+      return f === 'multi-long' || f === 'multi-wide';
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return false; // unreadable, or the first record spans lines (pretty-printed JSON): not offered first
+  }
 }
 
 /** Multi-select of held-out values; [] means "let the seed choose"; undefined when the user escapes. */

@@ -27,8 +27,8 @@ interface TrainDefaults {
 }
 const DEFAULTS_KEY = 'rewardLens.trainDefaults';
 const STEPS = 6;
-const DATA_GLOB = '**/*.{jsonl,json,csv,parquet}';
-const DATA_EXCLUDE = '{**/node_modules/**,**/.reward-lens/**,**/.git/**,**/.vscode/**,**/dist/**}';
+export const DATA_GLOB = '**/*.{jsonl,json,csv,parquet}';
+export const DATA_EXCLUDE = '{**/node_modules/**,**/.reward-lens/**,**/.git/**,**/.vscode/**,**/dist/**}';
 
 const OBJECTIVE_NAMES: Readonly<Record<Objective, string>> = {
   bt: 'Bradley-Terry (BT)', bsr: 'BT + BSR (the paper’s method)', margin: 'BT with margin', hinge: 'Hinge',

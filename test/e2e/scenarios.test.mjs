@@ -31,8 +31,9 @@ test('Build Over-optimization Scenarios… from the palette: quick input, worker
   const input = page.locator('.quick-input-widget .quick-input-box input');
   const row = (text) => page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
   await quickInputStep(page, '(1/8)');
+  // The multi-response file in the current editor comes first (AlpacaEval-style rows with win_prob_vs_baseline).
   await row('scenarios.jsonl').waitFor();
-  await page.screenshot({ path: `${SHOTS}/scenarios-00-file.png` });
+  assert.match(await page.locator('.quick-input-list .monaco-list-row').first().innerText(), /scenarios\.jsonl[\s\S]*current editor/);
   await input.fill('scenarios.jsonl');
   await page.keyboard.press('Enter');
   // One prompt-group key ('dataset') in the data: step 2 is skipped.

@@ -184,6 +184,26 @@ test('Build Over-optimization Scenarios: BT and BSR train in the worker, report.
   assert.deepEqual(api.panels.shown, { primary: `${experimentId}/bsr-s1`, secondary: `${experimentId}/bt-s1` });
 });
 
+test('Cancel Training stops a running experiment at a step boundary; the run keeps a checkpoint to resume from', async () => {
+  const training = api.services.training;
+  const pending = vscode.commands.executeCommand('rewardLens.buildScenarios', {
+    file: path.join(ws(), 'scenarios.jsonl'), heldOutPromptGroups: ['koala'], heldOutModels: ['m5', 'm6', 'm7'],
+    objectives: ['bt', 'bsr'], seeds: [1], preset: 'tiny', epochs: 1, steps: 400, checkpoints: 1, backend: 'auto',
+  });
+  await until('experiment progress', () => training.runningExperiments.some((x) => x.step >= 1), 60000);
+  await vscode.commands.executeCommand('rewardLens.cancelTraining');
+  const outcome = await pending;
+  assert.ok(outcome && outcome.result, JSON.stringify(outcome));
+  assert.equal(outcome.result.status, 'cancelled');
+  assert.deepEqual(outcome.result.completed, []);
+  const state = JSON.parse(fs.readFileSync(path.join(outcome.outDir, 'experiment.json'), 'utf8'));
+  assert.equal(state.runs['bt-s1'].status, 'cancelled');
+  assert.ok(state.runs['bt-s1'].steps < 400, `ran ${state.runs['bt-s1'].steps} steps`);
+  assert.equal(state.runs['bsr-s1'].status, 'pending', 'later runs are not started after a cancel');
+  assert.ok(fs.existsSync(path.join(outcome.outDir, 'runs', 'bt-s1', 'checkpoints', 'latest')));
+  assert.equal(training.runningExperiments.length, 0);
+});
+
 test('Build Over-optimization Scenarios on a file without identities reports the runner refusal', async () => {
   const outcome = await vscode.commands.executeCommand('rewardLens.buildScenarios', {
     file: path.join(ws(), 'pairs.jsonl'), objectives: ['bt'], seeds: [1], preset: 'tiny', epochs: 1, steps: 2, checkpoints: 1, backend: 'auto',
