@@ -68,7 +68,8 @@ export function main(): void {
   const show = (next: PanelState) => {
     state = next;
     // Remember what the host shows, so a reload asks for the same runs.
-    setUi({ ...(next.primary ? { primaryRunId: next.primary.runId } : {}), ...(next.secondary ? { secondaryRunId: next.secondary.runId } : {}) });
+    // A second run from the host (Compare Runs…, a finished experiment) means compare mode: show it, don't hide it.
+    setUi({ ...(next.primary ? { primaryRunId: next.primary.runId } : {}), ...(next.secondary ? { secondaryRunId: next.secondary.runId, compare: true } : {}) });
     view.render(next, ui);
   };
   endpoint.onNotification(PanelStateDidChange, show);

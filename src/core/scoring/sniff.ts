@@ -4,7 +4,7 @@
 /** Keys that only preference/ranking datasets carry (the formats of src/core/types.ts DatasetFormat). */
 const PAIR_KEYS = /["']?(chosen|rejected|output_1|output_2|all_scores|response_\d+_text|completions)["']?\s*[:,]/i;
 /** Single-response-with-score rows (AlpacaEval-style long format): both keys must appear. */
-const LONG_KEYS = [/["']?output["']?\s*[:,]/i, /["']?score["']?\s*[:,]/i] as const;
+const LONG_KEYS = [/["']?output["']?\s*[:,]/i, /["']?(score|win_prob_vs_baseline|preference_vs_baseline|gold)["']?\s*[:,]/i] as const;
 const CSV_HEADER = /(^|,)\s*"?(chosen|rejected|output_1|all_scores|response_\d+_text)"?\s*(,|$)/i;
 
 /** How many characters of a file the sniff looks at. */
