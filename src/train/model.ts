@@ -231,6 +231,37 @@ function attention(model: RewardModel, l: number, x2d: Tensor, N: number, T: num
   return tf.matMul(merged, param(model, `blocks.${l}.attn.o.weight`));
 }
 
+function mlp(model: RewardModel, b: string, m: Tensor): Tensor {
+  return tf.matMul(gelu(tf.matMul(m, param(model, `${b}.mlp.fc.weight`))), param(model, `${b}.mlp.proj.weight`));
+}
+
+/**
+ * The last block, computed only where it matters. Only h at lastIdx is used and attention is causal, so the last
+ * block needs keys and values at every position but its query, output projection, MLP (and the final LayerNorm)
+ * only at the scored row: the same numbers up to rounding, and about 40% fewer FLOPs for a 2-layer model.
+ * Returns the residual stream at lastIdx, [N, D].
+ */
+function lastBlock(model: RewardModel, x: Tensor3D, lastIdx: Tensor1D): Tensor2D {
+  const { dModel: D, nHeads: H, nLayers } = model.config;
+  const [N, T] = x.shape;
+  const dh = D / H;
+  const b = `blocks.${nLayers - 1}`;
+  const a = layerNorm(x, param(model, `${b}.ln1.weight`), param(model, `${b}.ln1.bias`)) as Tensor3D;
+  const a2d = tf.reshape(a, [N * T, D]);
+  const heads = (w: string) => tf.transpose(tf.reshape(tf.matMul(a2d, param(model, `${b}.attn.${w}.weight`)), [N, T, H, dh]), [0, 2, 1, 3]);
+  const k = heads('k'); // [N, H, T, dh]
+  const v = heads('v');
+  const q = tf.reshape(tf.mul(tf.matMul(pickLast(a, lastIdx), param(model, `${b}.attn.q.weight`)), 1 / Math.sqrt(dh)), [N, H, 1, dh]);
+  // The causal row of the query at lastIdx: keys after it (padding) are masked. Kept 4-D for WebGPU.
+  const after = tf.greater(tf.range(0, T, 1, 'int32').reshape([1, T]), tf.reshape(lastIdx, [N, 1]));
+  const rowMask = tf.reshape(tf.mul(tf.cast(after, 'float32'), MASK_VALUE), [N, 1, 1, T]);
+  const y = tf.matMul(tf.softmax(tf.add(tf.matMul(q, k, false, true), rowMask), -1), v); // [N, H, 1, dh]
+  const attn = tf.matMul(tf.reshape(y, [N, D]), param(model, `${b}.attn.o.weight`));
+  let h: Tensor = tf.add(pickLast(x, lastIdx), attn);
+  h = tf.add(h, mlp(model, b, layerNorm(h, param(model, `${b}.ln2.weight`), param(model, `${b}.ln2.bias`))));
+  return h as Tensor2D;
+}
+
 /** Rows of x [N, T, D] at lastIdx, as a batched one-hot matmul: differentiable on every backend, no gather. */
 function pickLast(x: Tensor3D, lastIdx: Tensor1D): Tensor2D {
   const [N, T, D] = x.shape;
@@ -250,15 +281,14 @@ export function forward(model: RewardModel, batch: Batch): ForwardResult {
     const pos = tf.slice(param(model, 'pos_emb.weight'), [0, 0], [T, D]);
     let x: Tensor = tf.add(embed(param(model, 'tok_emb.weight'), batch.ids), pos); // [N, T, D]
     const mask = causalMask(T);
-    for (let l = 0; l < cfg.nLayers; l++) {
+    for (let l = 0; l < cfg.nLayers - 1; l++) {
       const b = `blocks.${l}`;
       const a = layerNorm(x, param(model, `${b}.ln1.weight`), param(model, `${b}.ln1.bias`));
       x = tf.add(x, tf.reshape(attention(model, l, tf.reshape(a, [N * T, D]), N, T, mask), [N, T, D]));
       const m = tf.reshape(layerNorm(x, param(model, `${b}.ln2.weight`), param(model, `${b}.ln2.bias`)), [N * T, D]);
-      const ff = tf.matMul(gelu(tf.matMul(m, param(model, `${b}.mlp.fc.weight`))), param(model, `${b}.mlp.proj.weight`));
-      x = tf.add(x, tf.reshape(ff, [N, T, D]));
+      x = tf.add(x, tf.reshape(mlp(model, b, m), [N, T, D]));
     }
-    const hidden = pickLast(layerNorm(x, param(model, 'ln_f.weight'), param(model, 'ln_f.bias')) as Tensor3D, batch.lastIdx);
+    const hidden = layerNorm(lastBlock(model, x as Tensor3D, batch.lastIdx), param(model, 'ln_f.weight'), param(model, 'ln_f.bias')) as Tensor2D;
     const rewards = tf.reshape(tf.matMul(hidden, param(model, 'score.weight')), [N]) as Tensor1D;
     return { rewards, hidden };
   });
