@@ -10,11 +10,12 @@ import { DEFAULTS, type Objective, type TrainConfig } from '../core/config';
 import type { EvalReport, StepMetrics } from '../core/report';
 import type { RunSummary, TrainRunParams } from '../protocol/trainer';
 import { openExperiment, writeExperimentState, ExperimentError, type ExperimentState, type RunState } from './experimentState';
-import { buildSplitsFromFiles, readManifest, splitFiles, writeSplits, type DataInput, type LoadFn, type SplitSpec } from './experimentSplits';
+import { buildSplitsFromFiles, readManifest, splitFiles, writeSplits, type LoadFn } from './experimentSplits';
 import { describeSplits, type SplitManifest } from '../core/scenarios/splitRows';
 import { normalizePrompt } from '../core/data/normalize';
 import { writeJsonAtomic } from './atomic';
 import { writeExperimentReport, type ReportFiles } from './experimentReport';
+import type { ExperimentRunSpec } from '../protocol/trainer';
 
 export interface TrainHooksLike {
   onProgress?(metrics: StepMetrics, totalSteps: number, backend: string): void;
@@ -25,21 +26,8 @@ export interface TrainHooksLike {
 
 export type TrainFn = (params: TrainRunParams, hooks?: TrainHooksLike) => Promise<RunSummary>;
 
-export interface ExperimentSpec {
-  readonly outDir: string;
-  readonly data: readonly DataInput[];
-  readonly split: SplitSpec;
-  readonly objectives: readonly Objective[];
-  readonly seeds: readonly number[];
-  /** Training settings shared by every run (objective and seed are set per run). */
-  readonly train: Partial<Omit<TrainConfig, 'objective' | 'seed' | 'evalEvery' | 'checkpointEvery'>>;
-  /** Evaluations per run after step 0 (evalEvery = totalSteps / checkpoints); checkpoints are saved as often. */
-  readonly checkpoints: number;
-  /** The command line, recorded for the report's rerun section. */
-  readonly command: string;
-  /** More eval sets scored at every checkpoint besides the scenarios (e.g. RM-Bench files). Not deduplicated against train: the overlap is counted and reported. */
-  readonly extraEvalFiles?: readonly string[];
-}
+/** What an experiment runs. Declared once, in the protocol, because the extension sends it to the worker. */
+export type ExperimentSpec = ExperimentRunSpec;
 
 export interface ExperimentDeps {
   readonly train: TrainFn;

@@ -121,18 +121,22 @@ export const RunDoctor = request<Record<string, never>, DoctorReport>('doctor/ru
 export const WorkerLog = notification<{ readonly level: 'info' | 'warn' | 'error'; readonly message: string }>('worker/log');
 
 // ── Over-optimization scenario experiments (paper-spec §4), run by the worker with the CLI's runner ──────────
-// Structurally the same as src/node/experiment.ts's ExperimentSpec (declared here with core types only, since
-// src/protocol may not import src/node); the worker passes it to runExperiment unchanged.
+// The one declaration of an experiment (src/node/experiment.ts's ExperimentSpec is this type); the worker passes it
+// to runExperiment unchanged.
 export interface ExperimentRunSpec {
   readonly outDir: string;
+  /** Input files; `role` only for pairwise data with split identities (HH-RLHF): which set the file feeds. */
   readonly data: readonly { readonly file: string; readonly role?: ScenarioName }[];
   readonly split: MultiSplitOptions;
   readonly objectives: readonly Objective[];
   readonly seeds: readonly number[];
+  /** Training settings shared by every run (objective and seed are set per run). */
   readonly train: Partial<Omit<TrainConfig, 'objective' | 'seed' | 'evalEvery' | 'checkpointEvery'>>;
+  /** Evaluations per run after step 0 (evalEvery = totalSteps / checkpoints); checkpoints are saved as often. */
   readonly checkpoints: number;
   /** The equivalent `reward-lens experiment scenarios …` command line, recorded in the report's rerun section. */
   readonly command: string;
+  /** More eval sets scored at every checkpoint besides the scenarios (e.g. RM-Bench files); overlap with train is counted and reported. */
   readonly extraEvalFiles?: readonly string[];
 }
 
