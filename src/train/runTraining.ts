@@ -3,7 +3,7 @@
 // The same function runs in the extension's worker, in the CLI and in tests.
 import fs from 'node:fs';
 import { tf } from './tf';
-import { createModel, disposeModel, makeBatch, wpNorm, type RewardModel } from './model';
+import { createModel, disposeModel, makeBatch, type RewardModel } from './model';
 import { trainStep, STEP_METRICS } from './step';
 import { encodePairs, describeTruncation, type EncodedPairs } from './encode';
 import { evaluateAll, scoreSequences } from './evaluate';
@@ -43,6 +43,8 @@ interface Setup {
   readonly batchPairs: number;
   readonly startStep: number;
   readonly elapsedBefore: number;
+  /** The current epoch's order, derived once per epoch (not once per step: it is O(pairs)). */
+  readonly order: { epoch: number; perm: Int32Array };
 }
 
 export async function runTraining(params: TrainRunParams, hooks: TrainHooks = {}): Promise<RunSummary> {
@@ -137,7 +139,7 @@ async function setUp(params: TrainRunParams, log: (m: string) => void): Promise<
   const optimizer = tf.train.adam(cfg.lr, cfg.beta1, cfg.beta2, cfg.adamEps);
   if (resume) await restoreOptimizer(paths.checkpoint, optimizer);
   log(`${totalSteps} steps (${stepsPerEpoch}/epoch, ${batchPairs} pairs/step), objective ${cfg.objective}, preset ${cfg.preset}, vocab ${vocab.size}`);
-  return { model, vocab, optimizer, enc, data, backend: backend.name, totalSteps, stepsPerEpoch, batchPairs, startStep, elapsedBefore };
+  return { model, vocab, optimizer, enc, data, backend: backend.name, totalSteps, stepsPerEpoch, batchPairs, startStep, elapsedBefore, order: { epoch: -1, perm: new Int32Array(0) } };
 }
 
 function* trainingTexts(data: TrainingData): Iterable<string> {
@@ -151,15 +153,18 @@ function* trainingTexts(data: TrainingData): Iterable<string> {
 /** Batch `step`: epoch e uses permutation(seed, e); the batch is a contiguous slice of it. Same step → same batch. */
 function batchAt(s: Setup, step: number, seed: number) {
   const epoch = Math.floor(step / s.stepsPerEpoch);
-  const order = permutation(s.enc.chosen.length, deriveSeed(seed, 'epoch', epoch));
+  if (s.order.epoch !== epoch) {
+    s.order.epoch = epoch;
+    s.order.perm = permutation(s.enc.chosen.length, deriveSeed(seed, 'epoch', epoch));
+  }
   const start = (step % s.stepsPerEpoch) * s.batchPairs;
-  const idx = Array.from(order.subarray(start, start + s.batchPairs));
+  const idx = Array.from(s.order.perm.subarray(start, start + s.batchPairs));
   const seqs = [...idx.map((i) => s.enc.chosen[i]!), ...idx.map((i) => s.enc.rejected[i]!)];
   return { ...makeBatch(seqs), pairs: idx.length };
 }
 
 async function readMetrics(t: tf.Tensor1D, s: Setup, done: number, elapsedMs: number, cfg: TrainConfig): Promise<StepMetrics> {
-  // Sync point: reads six scalars from the backend; only on log steps.
+  // Sync point: reads the step's scalars (‖W_p‖ included) from the backend in one read; only on log steps.
   const v = await t.data();
   t.dispose();
   const get = (name: (typeof STEP_METRICS)[number]) => v[STEP_METRICS.indexOf(name)]!;
@@ -173,7 +178,7 @@ async function readMetrics(t: tf.Tensor1D, s: Setup, done: number, elapsedMs: nu
     reg: get('reg'),
     batchMean: get('batchMean'),
     accuracy: get('accuracy'),
-    wpNorm: wpNorm(s.model),
+    wpNorm: get('wpNorm'),
     gradNorm: get('gradNorm'),
     elapsedMs,
     pairsPerSec: trainedSteps > 0 ? (trainedSteps * s.batchPairs * 1000) / Math.max(1, elapsedMs - s.elapsedBefore) : 0,

@@ -1,12 +1,12 @@
 // One optimizer step. Everything stays on the backend: the metrics come back as one small tensor that the loop
 // reads only on log steps (the sync point), so a GPU backend is never stalled by a per-step read.
 import { tf } from './tf';
-import { forward, trainableVariables, type RewardModel } from './model';
+import { forward, trainableVariables, wpNormTensor, type RewardModel } from './model';
 import { computeLoss } from './losses';
 import type { TrainConfig } from '../core/config';
 
 /** Order of the values in the metrics tensor returned by trainStep. */
-export const STEP_METRICS = ['loss', 'base', 'reg', 'batchMean', 'accuracy', 'gradNorm'] as const;
+export const STEP_METRICS = ['loss', 'base', 'reg', 'batchMean', 'accuracy', 'gradNorm', 'wpNorm'] as const;
 
 export interface StepBatch {
   /** [2b, T] int32: the b chosen sequences, then the b rejected ones. */
@@ -17,7 +17,7 @@ export interface StepBatch {
 
 /**
  * Computes the loss and its gradients, clips them to cfg.gradClip (global norm), and applies Adam.
- * Returns a [6] tensor of STEP_METRICS the caller owns (dispose it, or read it on a log step).
+ * Returns a [7] tensor of STEP_METRICS the caller owns (dispose it, or read it on a log step).
  */
 export function trainStep(model: RewardModel, optimizer: tf.Optimizer, batch: StepBatch, cfg: TrainConfig): tf.Tensor1D {
   return tf.tidy(() => {
@@ -43,7 +43,8 @@ export function trainStep(model: RewardModel, optimizer: tf.Optimizer, batch: St
     }
     optimizer.applyGradients(applied);
     const [base, reg, batchMean, accuracy] = kept as [tf.Scalar, tf.Scalar, tf.Scalar, tf.Scalar];
-    const metrics = tf.stack([value, base, reg, batchMean, accuracy, gradNorm]) as tf.Tensor1D;
+    // ‖W_p‖ after the update, so the logged value matches the saved weights.
+    const metrics = tf.stack([value, base, reg, batchMean, accuracy, gradNorm, wpNormTensor(model)]) as tf.Tensor1D;
     tf.dispose(kept);
     return metrics;
   });

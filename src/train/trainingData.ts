@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { loadDatasetFile } from '../node/loadDataset';
 import { normalizePrompt, pairsFromMulti } from '../core/data';
-import { deriveSeed, mulberry32 } from '../core/random';
+import { deriveSeed, mulberry32, permutation } from '../core/random';
 import type { FieldMapping, LoadedDataset, MultiResponseGroup, PreferencePair, SkippedRow } from '../core/types';
 
 export interface EvalSetData {
@@ -45,13 +45,8 @@ export function holdOutByPrompt(pairs: readonly PreferencePair[], frac: number, 
 
 function samplePairs(pairs: readonly PreferencePair[], k: number, seed: number): PreferencePair[] {
   if (pairs.length <= k) return [...pairs];
-  const rnd = mulberry32(deriveSeed(seed, 'train-sample'));
-  const idx = pairs.map((_, i) => i);
-  for (let i = idx.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
-  }
-  return idx.slice(0, k).sort((a, b) => a - b).map((i) => pairs[i]!);
+  const picked = Array.from(permutation(pairs.length, deriveSeed(seed, 'train-sample')).subarray(0, k));
+  return picked.sort((a, b) => a - b).map((i) => pairs[i]!);
 }
 
 export async function loadTrainingData(

@@ -5,13 +5,7 @@ type Attrs = Readonly<Record<string, string | boolean | undefined>>;
 
 /** Creates an element with attributes (string values; `true` = present, false/undefined = absent) and text or children. */
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === true) node.setAttribute(name, '');
-    else if (typeof value === 'string') node.setAttribute(name, value);
-  }
-  for (const c of children) node.append(typeof c === 'string' ? document.createTextNode(c) : c);
-  return node;
+  return custom(tag, attrs, ...children) as HTMLElementTagNameMap[K];
 }
 
 /** The same for custom elements (@vscode-elements tags are not in HTMLElementTagNameMap under our types). */
