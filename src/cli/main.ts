@@ -3,6 +3,8 @@ import { UsageError } from './errors';
 import { inspectCli } from './inspect';
 import { trainCli } from './train';
 import { evalCli } from './eval';
+import { modelCli } from './model';
+import { scoreCli } from './score';
 import { compareCli } from './compare';
 import { doctorCli } from './doctor';
 import { demoCli } from './demo';
@@ -15,7 +17,10 @@ usage:
   reward-lens train FILE… [--objective bt|bsr|margin|hinge|norm|dr|center] [--lambda 1e-3] [--preset tiny|small|base|reference]
                     [--epochs N | --steps N] [--batch-size 16] [--lr 1e-3] [--seed 1] [--eval FILE]… [--holdout 0.1]
                     [--eval-every N] [--checkpoint-every N] [--out DIR] [--resume] [--backend auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--json]
-  reward-lens eval --model DIR FILE… [--json]
+  reward-lens eval --model DIR FILE… [--json] [--engine auto|onnx|tfjs] [--max-length N]
+  reward-lens model HF_FOLDER [--json] [--self-test FILE]        (what a Hugging Face reward model is, how it is scored)
+  reward-lens score --model DIR FILE [--out scores.jsonl]         (every pair's rewards, margin, ‖h‖, truncation)
+                    DIR: a Hugging Face folder (Llama, Mistral, Qwen2, Qwen3, Gemma-2, GPT-2), a run directory or its model/
   reward-lens compare RUN_DIR RUN_DIR [--json]
   reward-lens doctor [--json]
   reward-lens split --data FILE… --out DIR [options]            (over-optimization scenario splits)
@@ -24,7 +29,7 @@ usage:
 `;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
-  inspect: inspectCli, train: trainCli, eval: evalCli, compare: compareCli, doctor: doctorCli, demo: demoCli,
+  inspect: inspectCli, train: trainCli, eval: evalCli, model: modelCli, score: scoreCli, compare: compareCli, doctor: doctorCli, demo: demoCli,
   split: runSplitCli,
   experiment: (argv) => (argv[0] === 'scenarios' ? runExperimentCli(argv.slice(1)) : Promise.reject(new UsageError(`unknown experiment "${argv[0] ?? ''}"; try: reward-lens experiment scenarios …`))),
 };

@@ -45,6 +45,11 @@ export interface PreferencePair {
   readonly groups: Readonly<Record<string, string>>;
   /** Optional per-pair margin from the data (TRL `margin`, or score_chosen - score_rejected). */
   readonly margin?: number;
+  /**
+   * The turns, when the data gave message lists (TRL conversational, UltraFeedback, Skywork): a chat template then
+   * sees the real conversation rather than the rendered text. `chosen`/`rejected` are the messages after the prompt.
+   */
+  readonly messages?: { readonly prompt: readonly ChatMessage[]; readonly chosen: readonly ChatMessage[]; readonly rejected: readonly ChatMessage[] };
   readonly source: SourceRef;
 }
 

@@ -1,9 +1,10 @@
 // Evaluation: run the model over each eval set and hand the numbers to the pure diagnostics in src/core/stats.
 // Reads from the backend once per batch (eval is not the hot loop).
 import { tf } from './tf';
-import { forward, makeBatch, wpNorm as wpNormOf, type RewardModel } from './model';
-import { encodePairs } from './encode';
-import { encodePair, type Vocabulary } from '../core/tokenize';
+import { forward, makeBatch, type RewardModel } from './model';
+import type { Vocabulary } from '../core/tokenize';
+import { toyScorer } from './toyScorer';
+import type { EncodedSeq, RewardScorer } from './scorer';
 import { boxStats, buildEvalReport, buildEvalSetReport } from '../core/stats';
 import type { EvalReport, EvalSetReport, PairScores } from '../core/report';
 import type { EvalSetData } from './trainingData';
@@ -63,15 +64,21 @@ function hiddenDiffNorms(hidden: Float32Array, dim: number, pairs: number): Floa
 }
 
 export async function evaluateSet(model: RewardModel, vocab: Vocabulary, set: EvalSetData, batchSize: number): Promise<EvalSetReport> {
-  const maxLen = model.config.maxLen;
-  const wp = wpNormOf(model);
-  const enc = encodePairs(vocab, set.pairs, maxLen);
+  return evaluateSetWith(toyScorer(model, vocab), set, batchSize);
+}
+
+/** The diagnostics of one eval set under any reward model (ours or a Hugging Face checkpoint). */
+export async function evaluateSetWith(scorer: RewardScorer, set: EvalSetData, batchSize: number): Promise<EvalSetReport> {
+  const wp = scorer.wpNorm();
   const n = set.pairs.length;
   // Interleave chosen/rejected so the first ERANK_ROWS hidden rows mix both sides.
-  const seqs: Int32Array[] = [];
-  for (let i = 0; i < n; i++) seqs.push(enc.chosen[i]!, enc.rejected[i]!);
+  const seqs: EncodedSeq[] = [];
+  for (const p of set.pairs) {
+    const e = scorer.encodePair(p);
+    seqs.push(e.chosen, e.rejected);
+  }
   // Keep every hidden row (n·H floats, a few MB at these sizes): ‖h_w − h_l‖ and the erank sample come from one pass.
-  const s = await scoreSequences(model, seqs, batchSize, seqs.length);
+  const s = await scorer.score(seqs, batchSize, seqs.length);
   const even = (a: Float32Array) => Float32Array.from({ length: n }, (_, i) => a[2 * i]!);
   const odd = (a: Float32Array) => Float32Array.from({ length: n }, (_, i) => a[2 * i + 1]!);
   const scores: PairScores = {
@@ -82,18 +89,18 @@ export async function evaluateSet(model: RewardModel, vocab: Vocabulary, set: Ev
     hNormChosen: even(s.hNorm),
     hNormRejected: odd(s.hNorm),
     hDiffNorm: hiddenDiffNorms(s.hidden, s.dim, n),
-    lenChosen: enc.lenChosen,
-    lenRejected: enc.lenRejected,
+    lenChosen: seqs.filter((_, i) => i % 2 === 0).map((e) => e.responseTokens),
+    lenRejected: seqs.filter((_, i) => i % 2 === 1).map((e) => e.responseTokens),
   };
   let hiddenSample = { rows: s.hidden.subarray(0, Math.min(ERANK_ROWS, seqs.length) * s.dim), n: Math.min(ERANK_ROWS, seqs.length), dim: s.dim };
   let multi: { gold: number[]; model: number[] }[] | undefined;
   let multiNorms: number[] | undefined;
   let multiLines: number[] | undefined;
   if (set.multi.length > 0) {
-    const flat: Int32Array[] = [];
+    const flat: EncodedSeq[] = [];
     const owner: number[] = [];
-    set.multi.forEach((g, gi) => g.responses.forEach((r) => { flat.push(encodePair(vocab, g.prompt, r.text, maxLen).ids); owner.push(gi); }));
-    const m = await scoreSequences(model, flat, batchSize, ERANK_ROWS);
+    set.multi.forEach((g, gi) => g.responses.forEach((r) => { flat.push(scorer.encode(g.prompt, r.text)); owner.push(gi); }));
+    const m = await scorer.score(flat, batchSize, ERANK_ROWS);
     multi = set.multi.map((g) => ({ gold: g.responses.map((r) => r.gold), model: [] as number[] }));
     owner.forEach((gi, k) => multi![gi]!.model.push(m.rewards[k]!));
     multiNorms = Array.from(m.hNorm);
@@ -120,7 +127,11 @@ function outlierLinesOf(outliers: readonly number[], values: readonly number[], 
 }
 
 export async function evaluateAll(model: RewardModel, vocab: Vocabulary, sets: readonly EvalSetData[], step: number, batchSize: number): Promise<EvalReport> {
+  return evaluateAllWith(toyScorer(model, vocab), sets, step, batchSize);
+}
+
+export async function evaluateAllWith(scorer: RewardScorer, sets: readonly EvalSetData[], step: number, batchSize: number): Promise<EvalReport> {
   const reports: EvalSetReport[] = [];
-  for (const set of sets) reports.push(await evaluateSet(model, vocab, set, batchSize));
+  for (const set of sets) reports.push(await evaluateSetWith(scorer, set, batchSize));
   return buildEvalReport(step, reports);
 }

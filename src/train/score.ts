@@ -1,61 +1,66 @@
-// Scores the pairs of a document (possibly unsaved text) with a saved model: what inline scoring shows.
-// Models are cached by directory and reloaded when their files change.
+// Scores the pairs of a document (possibly unsaved text) with a model: what inline scoring shows. The worker keeps
+// one opened model at a time (a multi-GB Hugging Face model must not be held twice): switching models frees the
+// previous one, and a model whose files changed on disk is reopened.
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadModel } from './modelIO';
-import { disposeModel, wpNorm, type RewardModel } from './model';
-import { scoreSequences } from './evaluate';
-import { encodePairs } from './encode';
-import { encodePair, type Vocabulary } from '../core/tokenize';
+import { openScorer, resolveModelFolder, type OpenScorerOptions, type OpenedScorer } from './openScorer';
 import { loadDatasetText } from '../core/data';
 import { kendallTauB, percentileRank } from '../core/stats';
 import type { ScoreParams, ScoreResult, ScoredGroup, ScoredRow } from '../protocol/trainer';
 
-interface LoadedModel {
-  readonly model: RewardModel;
-  readonly vocab: Vocabulary;
-  readonly trainNorms: readonly number[];
-  readonly stamp: number;
+interface CachedModel extends OpenedScorer {
+  readonly key: string;
+  readonly stamp: string;
 }
 
-const cache = new Map<string, LoadedModel>();
+let current: CachedModel | undefined;
+let opening: { key: string; promise: Promise<CachedModel> } | undefined;
 const BATCH = 32;
 
-function stampOf(dir: string): number {
-  const f = path.join(dir, 'model.safetensors');
-  if (!fs.existsSync(f)) throw new Error(`no model in ${dir} (model.safetensors missing): train a model first, or pick a run's model/ folder`);
-  return fs.statSync(f).mtimeMs;
+/** Size + mtime of the files that define a model: changes when it is retrained or re-exported. */
+function stampOf(dir: string): string {
+  const files = fs.readdirSync(dir).filter((f) => /\.(safetensors|json)$/.test(f)).sort();
+  return files.map((f) => {
+    const st = fs.statSync(path.join(dir, f));
+    return `${f}:${st.size}:${st.mtimeMs}`;
+  }).join('|');
 }
 
-export async function getModel(dir: string): Promise<LoadedModel> {
+/** The opened model for a folder (a run directory resolves to its model/), reusing the cached one when unchanged. */
+export async function getModel(dirOrRun: string, opts: OpenScorerOptions = {}): Promise<OpenedScorer> {
+  const dir = resolveModelFolder(dirOrRun);
+  const key = `${path.resolve(dir)}#${opts.engine ?? 'auto'}#${opts.maxTokens ?? ''}`;
   const stamp = stampOf(dir);
-  const hit = cache.get(dir);
-  if (hit && hit.stamp === stamp) return hit;
-  if (hit) disposeModel(hit.model);
-  const { model, vocab } = await loadModel(dir);
-  const normsFile = path.join(dir, 'hnorm-train.json');
-  const trainNorms = fs.existsSync(normsFile) ? (JSON.parse(fs.readFileSync(normsFile, 'utf8')) as { sorted: number[] }).sorted : [];
-  const loaded = { model, vocab, trainNorms, stamp };
-  cache.set(dir, loaded);
-  return loaded;
+  if (current && current.key === key && current.stamp === stamp) return current;
+  if (opening?.key === key) return opening.promise;
+  dropModel();
+  const promise = openScorer(dir, opts).then((o) => ({ ...o, key, stamp }));
+  opening = { key, promise };
+  try {
+    current = await promise;
+    return current;
+  } finally {
+    opening = undefined;
+  }
 }
 
-export function clearModelCache(): void {
-  for (const m of cache.values()) disposeModel(m.model);
-  cache.clear();
+/** Frees the cached model (model switch, worker shutdown). */
+export function dropModel(): void {
+  current?.scorer.dispose();
+  current = undefined;
 }
 
 const inRange = (line: number, p: ScoreParams) => (p.fromLine === undefined || line >= p.fromLine) && (p.toLine === undefined || line <= p.toLine);
 
-export async function scoreDocument(p: ScoreParams): Promise<ScoreResult> {
+export async function scoreDocument(p: ScoreParams, opts: OpenScorerOptions = {}): Promise<ScoreResult> {
   const t0 = performance.now();
-  const { model, vocab, trainNorms } = await getModel(p.modelDir);
+  const { scorer, trainNorms } = await getModel(p.modelDir, opts);
   const ds = loadDatasetText(p.file, p.text, { mapping: p.mapping });
   const pairs = ds.pairs.filter((x) => inRange(x.source.line, p));
-  const enc = encodePairs(vocab, pairs, model.config.maxLen);
-  const s = await scoreSequences(model, [...enc.chosen, ...enc.rejected], BATCH);
+  const enc = pairs.map((pair) => scorer.encodePair(pair));
+  const s = await scorer.score([...enc.map((e) => e.chosen), ...enc.map((e) => e.rejected)], BATCH);
   const n = pairs.length;
-  const wp = wpNorm(model);
+  const wp = scorer.wpNorm();
   const pct = (x: number) => (trainNorms.length ? percentileRank(trainNorms, x) : NaN);
   const cos = (r: number, h: number) => r / (wp * h || 1e-12);
   const rows: ScoredRow[] = pairs.map((pair, i) => {
@@ -64,8 +69,7 @@ export async function scoreDocument(p: ScoreParams): Promise<ScoreResult> {
   });
   const groups: ScoredGroup[] = [];
   for (const g of ds.multi.filter((x) => inRange(x.source.line, p))) {
-    const seqs = g.responses.map((r) => encodePair(vocab, g.prompt, r.text, model.config.maxLen).ids);
-    const m = await scoreSequences(model, seqs, BATCH);
+    const m = await scorer.score(g.responses.map((r) => scorer.encode(g.prompt, r.text)), BATCH);
     const rewards = Array.from(m.rewards);
     const gold = g.responses.map((r) => r.gold);
     groups.push({ line: g.source.line, id: g.id, rewards, gold, tau: kendallTauB(gold, rewards) });

@@ -55,13 +55,13 @@ endpoint.onNotification(CancelTrain, ({ runId }) => cancelled.add(runId));
 endpoint.onRequest(ScoreDocument, async (params) => {
   backendReady ??= initBackend('auto').then((b) => log('info', `scoring backend: ${b.name} (${b.why})`));
   await backendReady;
-  await getModel(params.modelDir);
   return scoreDocument(params);
 });
 endpoint.onRequest(EvalFiles, async (params) => {
   backendReady ??= initBackend('auto');
   await backendReady;
-  return evaluateFiles(params.modelDir, params.files, params.mapping);
+  const { scorer } = await getModel(params.modelDir);
+  return evaluateFiles(scorer, params.files, params.mapping);
 });
 endpoint.onRequest(RunDoctor, () => probeBackends());
 // Over-optimization scenario experiments: the same runner as `reward-lens experiment scenarios`, with the same

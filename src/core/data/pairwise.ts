@@ -2,7 +2,7 @@
 // LLMBar, custom mapping). One function per schema; the shared steps (text-or-messages sides, the length policy,
 // the identical check) live here once so the file loader and the editor-text loader behave the same.
 
-import type { FieldMapping, PreferencePair } from '../types';
+import type { ChatMessage, FieldMapping, PreferencePair } from '../types';
 import { PAIR_GROUP_KEYS, pickGroups } from './groups';
 import { splitHH, isHHTranscript } from './hh';
 import { isMessageList, renderMessages, renderResponse, splitConversations, toMessages, typeName } from './messages';
@@ -15,7 +15,7 @@ type Row = Record<string, unknown>;
 function emitPair(
   ctx: RowContext,
   emit: EmitPair,
-  p: { id: string; prompt: string; chosen: string; rejected: string; groups: Record<string, string>; margin?: number },
+  p: { id: string; prompt: string; chosen: string; rejected: string; groups: Record<string, string>; margin?: number; messages?: PreferencePair['messages'] },
   fields: { prompt: string; chosen: string; rejected: string },
 ): void {
   const prompt = limitLength(ctx, fields.prompt, p.prompt, 'prompt');
@@ -28,7 +28,14 @@ function emitPair(
     ctx.skip(undefined, 'identical', `${fields.chosen} and ${fields.rejected} are the same text`);
     return;
   }
-  emit({ id: p.id, prompt, chosen, rejected, groups: p.groups, ...(p.margin !== undefined ? { margin: p.margin } : {}), source: ctx.source });
+  // Turns are kept only while the texts are untouched: a length-truncated text no longer matches its messages.
+  const intact = p.messages && prompt === p.prompt && chosen === p.chosen && rejected === p.rejected;
+  emit({
+    id: p.id, prompt, chosen, rejected, groups: p.groups,
+    ...(p.margin !== undefined ? { margin: p.margin } : {}),
+    ...(intact ? { messages: p.messages } : {}),
+    source: ctx.source,
+  });
 }
 
 /** Skips a row that has none of the schema's fields, naming what it does have. Returns true when skipped. */
@@ -43,7 +50,7 @@ function unrecognised(ctx: RowContext, row: Row, keys: readonly string[], schema
  * prefix: the prompt is that prefix (or the explicit prompt) and each response is what follows it.
  */
 function readSides(ctx: RowContext, row: Row, keys: { prompt: string; chosen: string; rejected: string }, promptRequired: boolean):
-  { prompt: string; chosen: string; rejected: string } | typeof SKIPPED {
+  { prompt: string; chosen: string; rejected: string; messages?: PreferencePair['messages'] } | typeof SKIPPED {
   const rawPrompt = getField(row, keys.prompt);
   const rawChosen = getField(row, keys.chosen);
   const rawRejected = getField(row, keys.rejected);
@@ -73,13 +80,15 @@ function readSides(ctx: RowContext, row: Row, keys: { prompt: string; chosen: st
     if (c === SKIPPED) return SKIPPED;
     const r = requireString(ctx, keys.rejected, renderResponse(split.rejected));
     if (r === SKIPPED) return SKIPPED;
-    return { prompt, chosen: c, rejected: r };
+    return { prompt, chosen: c, rejected: r, messages: { prompt: split.prompt, chosen: split.chosen, rejected: split.rejected } };
   }
   let prompt = '';
+  let promptTurns: ChatMessage[] | undefined;
   if (isMessageList(rawPrompt)) {
     const m = toMessages(rawPrompt);
     if (!Array.isArray(m)) return skipped(ctx, keys.prompt, m.reason, m.detail);
     prompt = renderMessages(m);
+    promptTurns = m;
   } else if (rawPrompt !== undefined && rawPrompt !== null) {
     const p = requireString(ctx, keys.prompt, rawPrompt, { allowEmpty: !promptRequired });
     if (p === SKIPPED) return SKIPPED;
@@ -89,7 +98,9 @@ function readSides(ctx: RowContext, row: Row, keys: { prompt: string; chosen: st
   if (chosen === SKIPPED) return SKIPPED;
   const rejected = requireString(ctx, keys.rejected, rawRejected);
   if (rejected === SKIPPED) return SKIPPED;
-  return { prompt, chosen, rejected };
+  if (!promptTurns) return { prompt, chosen, rejected };
+  const reply = (content: string) => [{ role: 'assistant', content }];
+  return { prompt, chosen, rejected, messages: { prompt: promptTurns, chosen: reply(chosen), rejected: reply(rejected) } };
 }
 
 function skipped(ctx: RowContext, field: string, reason: Parameters<RowContext['skip']>[1], detail: string): typeof SKIPPED {

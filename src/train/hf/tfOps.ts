@@ -1,0 +1,119 @@
+// Ops<tf.Tensor>: the generic decoder (src/core/hf/decoder.ts) on TensorFlow.js, for every tfjs backend, forward and
+// backward. Weights are looked up by canonical name; a LoRA adapter registered for a weight adds its low-rank update
+// (x·Aᵀ·Bᵀ·scale) to that linear layer, which is how LoRA training reuses this file unchanged.
+//
+// Backend notes: every op stays ≤ 4-D (WebGPU cannot pad 5-D tensors); dense layers use transposed matmuls, which
+// our wasm BatchMatMul kernel sends to XNNPACK; the embedding and pooling use the differentiable forms of model.ts.
+import { embed } from '../model';
+import { tf, type Tensor } from '../tf';
+import type { Activation } from '../../core/hf/spec';
+import type { LinearWeights, Ops } from '../../core/hf/ops';
+
+/** A LoRA adapter on one linear layer: y += (x · Aᵀ) · Bᵀ · scale, A [r, in], B [out, r]. */
+export interface LoraAdapter {
+  readonly a: Tensor;
+  readonly b: Tensor;
+  readonly scale: number;
+}
+
+export interface TfWeights {
+  get(name: string): Tensor | undefined;
+}
+
+export class TfOps implements Ops<Tensor> {
+  constructor(private readonly weights: TfWeights, private readonly lora?: ReadonlyMap<string, LoraAdapter>) {}
+
+  private w(name: string): Tensor {
+    const t = this.weights.get(name);
+    if (!t) throw new Error(`the model has no tensor "${name}"`);
+    return t;
+  }
+
+  embed(table: string, ids: Tensor): Tensor {
+    return embed(this.w(table), ids as tf.Tensor2D);
+  }
+
+  add(a: Tensor, b: Tensor): Tensor {
+    return tf.add(a, b);
+  }
+
+  mul(a: Tensor, b: Tensor): Tensor {
+    return tf.mul(a, b);
+  }
+
+  scale(x: Tensor, factor: number): Tensor {
+    return tf.mul(x, factor);
+  }
+
+  linear(x: Tensor, lw: LinearWeights): Tensor {
+    const inDim = x.shape[x.rank - 1]!;
+    const x2 = tf.reshape(x, [-1, inDim]);
+    const W = this.w(lw.weight);
+    let y = lw.layout === 'out_in' ? tf.matMul(x2, W, false, true) : tf.matMul(x2, W);
+    const adapter = this.lora?.get(lw.weight);
+    if (adapter) y = tf.add(y, tf.mul(tf.matMul(tf.matMul(x2, adapter.a, false, true), adapter.b, false, true), adapter.scale));
+    if (lw.bias) y = tf.add(y, this.w(lw.bias));
+    return tf.reshape(y, [...x.shape.slice(0, -1), y.shape[1]!]);
+  }
+
+  rmsNorm(x: Tensor, weight: string, eps: number, onePlus: boolean): Tensor {
+    const w = this.w(weight);
+    const normed = tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps)));
+    return tf.mul(normed, onePlus ? tf.add(w, 1) : w);
+  }
+
+  layerNorm(x: Tensor, weight: string, bias: string, eps: number): Tensor {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), this.w(weight)), this.w(bias));
+  }
+
+  activation(x: Tensor, kind: Activation): Tensor {
+    if (kind === 'silu') return tf.mul(x, tf.sigmoid(x));
+    if (kind === 'gelu') return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+    // gelu_pytorch_tanh / gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+    const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
+    return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+  }
+
+  sliceLast(x: Tensor, start: number, size: number): Tensor {
+    const begin = x.shape.map((_, i) => (i === x.rank - 1 ? start : 0));
+    const sizes = x.shape.map((d, i) => (i === x.rank - 1 ? size : d));
+    return tf.slice(x, begin, sizes);
+  }
+
+  splitHeads(x: Tensor, heads: number, headDim: number): Tensor {
+    const [N, T] = x.shape as [number, number, number];
+    return tf.transpose(tf.reshape(x, [N, T, heads, headDim]), [0, 2, 1, 3]);
+  }
+
+  mergeHeads(x: Tensor): Tensor {
+    const [N, h, T, d] = x.shape as [number, number, number, number];
+    return tf.reshape(tf.transpose(x, [0, 2, 1, 3]), [N, T, h * d]);
+  }
+
+  rope(x: Tensor, cos: Tensor, sin: Tensor): Tensor {
+    const d = x.shape[3]!;
+    const [x1, x2] = tf.split(x, [d / 2, d / 2], 3);
+    const rotated = tf.concat([tf.neg(x2!), x1!], 3);
+    return tf.add(tf.mul(x, cos), tf.mul(rotated, sin));
+  }
+
+  repeatKv(x: Tensor, groups: number): Tensor {
+    // [N, kv, T, d] → [N, kv, 1, T·d] → tile the third axis → [N, kv·groups, T, d]: 4-D throughout.
+    const [N, kv, T, d] = x.shape as [number, number, number, number];
+    return tf.reshape(tf.tile(tf.reshape(x, [N, kv, 1, T * d]), [1, 1, groups, 1]), [N, kv * groups, T, d]);
+  }
+
+  attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor, scale: number, softcap?: number): Tensor {
+    let scores = tf.mul(tf.matMul(q, k, false, true), scale);
+    if (softcap !== undefined) scores = tf.mul(tf.tanh(tf.div(scores, softcap)), softcap);
+    return tf.matMul(tf.softmax(tf.add(scores, mask), -1), v);
+  }
+
+  pool(x: Tensor, index: Tensor): Tensor {
+    // A batched one-hot matmul: differentiable on every backend, no gather gradient needed.
+    const [N, T, H] = x.shape as [number, number, number];
+    const sel = tf.reshape(tf.cast(tf.oneHot(index as tf.Tensor1D, T), 'float32'), [N, 1, T]);
+    return tf.reshape(tf.matMul(sel, x), [N, H]);
+  }
+}
