@@ -14,9 +14,12 @@ interface RunView { dir: string; label: string; evals: EvalReport[]; last?: Eval
 export function loadRunView(dir: string): RunView {
   const p = runPaths(dir);
   if (!fs.existsSync(p.config)) fail(`${dir} is not a run directory (no config.json)`);
-  const cfg = JSON.parse(fs.readFileSync(p.config, 'utf8')) as { config: TrainConfig };
+  const cfg = JSON.parse(fs.readFileSync(p.config, 'utf8')) as { config?: TrainConfig; kind?: string; model?: { label?: string } };
   const evals = readJsonLines<EvalReport>(p.evals);
-  const label = `${cfg.config.objective}${cfg.config.objective === 'bsr' ? ` λ=${cfg.config.lambda}` : ''} s${cfg.config.seed}`;
+  // An evaluation (reward-lens eval --out) has no training config: it is labelled by its model.
+  const label = cfg.config
+    ? `${cfg.config.objective}${cfg.config.objective === 'bsr' ? ` λ=${cfg.config.lambda}` : ''} s${cfg.config.seed}`
+    : `eval ${cfg.model?.label ?? path.basename(dir)}`;
   return { dir, label, evals, ...(evals.length ? { last: evals[evals.length - 1] } : {}) };
 }
 

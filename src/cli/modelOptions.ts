@@ -53,6 +53,7 @@ export async function openModelFromFlags(v: ModelFlags, command: string, quiet =
     maxTokens: maxLengthOf(v),
     useChatTemplate: !v['no-chat-template'],
     ...(threads ? { threads } : {}),
-    onProgress: (done, total) => bar.update(Math.round(done / 2 ** 20), Math.round(total / 2 ** 20), 'MiB'),
+    // Small models load in a blink: a bar only for loads worth watching.
+    onProgress: (done, total) => total >= 32 * 2 ** 20 && bar.update(Math.round(done / 2 ** 20), Math.round(total / 2 ** 20), 'MiB'),
   });
 }

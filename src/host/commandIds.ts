@@ -10,6 +10,7 @@ export const COMMAND_IDS = [
   'rewardLens.showDoctor',
   'rewardLens.exportRun',
   'rewardLens.buildScenarios',
+  'rewardLens.evaluateModel',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { COMMAND_IDS, type CommandId } from './commandIds';
 import { buildScenariosCommand } from './buildScenarios';
+import { evaluateModelCommand } from './evaluateCommand';
 import { showDoctor } from './doctor';
 import { errorMessage } from './log';
 import { cancelTraining, compareRuns, exportRunCommand, openDiagnostics, selectModel } from './runCommands';
@@ -34,6 +35,7 @@ const TABLE: Record<CommandId, Handler> = {
   'rewardLens.showDoctor': ({ svc }) => showDoctor(svc),
   'rewardLens.exportRun': ({ svc }, runId) => exportRunCommand(svc, typeof runId === 'string' ? runId : undefined),
   'rewardLens.buildScenarios': ({ svc, panels }, answers) => buildScenariosCommand(svc, panels, answers),
+  'rewardLens.evaluateModel': ({ svc, panels }, files) => evaluateModelCommand(svc, panels, files),
 };
 
 /** Registers every command; a handler that throws shows the error instead of failing silently. */

@@ -14,6 +14,7 @@ import { registerProblems } from './problems';
 import { ScoreService } from './scoreService';
 import { Services } from './services';
 import { registerStatusBar } from './statusBar';
+import { registerModelLoadProgress } from './modelLoad';
 import { TrainingService } from './trainingService';
 
 /** What activate() returns; the extension-host tests read it. */
@@ -37,6 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Reward
       training, svc, scores, panels,
       registerCommands({ svc, scores, panels }),
       registerStatusBar(svc),
+      registerModelLoadProgress(svc),
       registerCodeLens(svc, scores),
       registerDecorations(svc, scores),
       registerHover(scores),

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { exportRun, type RunInfo } from '../node/runs';
 import { workspaceRuns } from './diagnosticsPanel';
 import { errorMessage } from './log';
+import { findWorkspaceHfModels, readHfModelFolder, type WorkspaceHfModel } from './hfModels';
 import type { DiagnosticsPanels } from './diagnosticsPanel';
 import type { Services } from './services';
 
@@ -26,23 +27,42 @@ function runsOrWarn(svc: Services): RunInfo[] | undefined {
   return runs;
 }
 
+type ModelPick = vscode.QuickPickItem & { action: 'run' | 'hf' | 'browse' | 'clear'; run?: RunInfo; hf?: WorkspaceHfModel };
+
 export async function selectModel(svc: Services): Promise<void> {
   const runs = workspaceRuns(svc).filter((r) => r.modelDir && fs.existsSync(r.modelDir));
   const active = svc.activeModel;
-  const pick = await vscode.window.showQuickPick<vscode.QuickPickItem & { action: 'run' | 'browse' | 'clear'; run?: RunInfo }>(
-    [
-      ...runs.map((r) => ({ ...runItem(r), action: 'run' as const, picked: r.runId === active?.runId, description: `${r.runId === active?.runId ? '$(check) active · ' : ''}${runItem(r).description}` })),
-      { label: '$(folder-opened) Browse for a model folder…', action: 'browse' },
+  const mark = (yes: boolean) => (yes ? '$(check) active · ' : '');
+  const items = async (): Promise<ModelPick[]> => {
+    const hf = await findWorkspaceHfModels();
+    return [
+      ...runs.map((r) => ({ ...runItem(r), action: 'run' as const, description: `${mark(r.runId === active?.runId)}${runItem(r).description}` })),
+      ...(hf.length ? [{ label: 'Hugging Face models in this workspace', kind: vscode.QuickPickItemKind.Separator, action: 'hf' as const }] : []),
+      ...hf.map((m) => ({ label: `$(hubot) ${m.label}`, description: `${mark(m.dir === active?.modelDir)}${m.architecture}`, detail: m.dir, action: 'hf' as const, hf: m })),
+      { label: '', kind: vscode.QuickPickItemKind.Separator, action: 'browse' as const },
+      { label: '$(folder-opened) Browse for a model folder…', description: 'a Hugging Face folder (config.json, *.safetensors, tokenizer.json) or a run', action: 'browse' as const },
       ...(active ? [{ label: '$(close) Clear the active model (stop scoring)', action: 'clear' as const }] : []),
-    ],
-    { title: 'Reward Lens: Select Active Model', placeHolder: runs.length ? 'Model used for inline scoring' : 'No trained models in this workspace yet' },
-  );
+    ];
+  };
+  const pick = await vscode.window.showQuickPick<ModelPick>(items(), { title: 'Reward Lens: Select Active Model', placeHolder: 'Model used for inline scoring, hovers and Problems' });
   if (!pick) return;
   if (pick.action === 'clear') return svc.setActiveModel(undefined);
   if (pick.action === 'run' && pick.run?.modelDir) return svc.setActiveModel({ runId: pick.run.runId, modelDir: pick.run.modelDir, label: pick.run.label });
-  const dir = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Reward Lens: model folder (a run’s model/ directory)' });
+  if (pick.action === 'hf' && pick.hf) return svc.setActiveModel({ runId: pick.hf.dir, modelDir: pick.hf.dir, label: pick.hf.label, kind: 'hf' });
+  const dir = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Reward Lens: a Hugging Face model folder, a run, or a run’s model/ folder' });
   if (!dir?.[0]) return;
-  const modelDir = dir[0].fsPath;
+  await setModelFolder(svc, dir[0].fsPath);
+}
+
+/** Makes a folder the active model: a Hugging Face folder, or one of our runs (or its model/). */
+export async function setModelFolder(svc: Services, folder: string): Promise<void> {
+  const hf = await readHfModelFolder(folder);
+  if (hf) return svc.setActiveModel({ runId: hf.dir, modelDir: hf.dir, label: hf.label, kind: 'hf' });
+  const modelDir = fs.existsSync(path.join(folder, 'model', 'model.safetensors')) ? path.join(folder, 'model') : folder;
+  if (!fs.existsSync(path.join(modelDir, 'model.safetensors'))) {
+    void vscode.window.showErrorMessage(`Reward Lens: ${folder} is neither a Hugging Face model folder (config.json with a supported model_type, *.safetensors) nor a Reward Lens run.`);
+    return;
+  }
   const runDir = path.basename(modelDir) === 'model' ? path.dirname(modelDir) : modelDir;
   await svc.setActiveModel({ runId: path.basename(runDir), modelDir, label: path.basename(runDir) });
 }

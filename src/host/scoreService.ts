@@ -118,14 +118,16 @@ export class ScoreService implements vscode.Disposable {
         })[0];
         if (!next) return;
         const sent = performance.now();
+        const cacheDir = this.svc.scoreCacheDir;
         const res = await this.svc.training.score({
           modelDir: model.modelDir, file: doc.uri.fsPath, text: this.textFor(doc, st, next), fromLine: next.from, toLine: next.to,
+          engine: this.svc.settings.scoring.engine, maxTokens: this.svc.settings.scoring.maxLength, ...(cacheDir ? { cacheDir } : {}),
           ...(mappingKeys(this.svc.settings.data.fieldMapping).length ? { mapping: this.svc.settings.data.fieldMapping } : {}),
         });
         if (st.generation !== gen || doc.version !== st.store.version) return;
         const first = st.store.done.length === 0;
         st.store.add(next, annotateScores(res, { reportMisranked: this.svc.settings.scoring.reportMisranked }));
-        if (first) this.svc.log.info(`first scores for ${doc.uri.fsPath} (v${doc.version}, ${doc.lineCount} lines): lines ${next.from}-${next.to}, ${res.rows.length} pairs, worker ${res.elapsedMs.toFixed(0)} ms, round trip ${(performance.now() - sent).toFixed(0)} ms`);
+        if (first) this.svc.log.info(`first scores for ${doc.uri.fsPath} (v${doc.version}, ${doc.lineCount} lines): lines ${next.from}-${next.to}, ${res.rows.length} pairs (${res.cached} from the score cache), worker ${res.elapsedMs.toFixed(0)} ms, round trip ${(performance.now() - sent).toFixed(0)} ms`);
         this.svc.log.debug(`scored ${doc.uri.fsPath} lines ${next.from}-${next.to}: ${res.rows.length} pairs, ${res.groups.length} groups, ${res.skipped.length} skipped in ${res.elapsedMs} ms (worker)`);
         this.changeEmitter.fire(doc.uri);
       }

@@ -10,6 +10,8 @@ export interface ActiveModel {
   readonly runId: string;
   readonly modelDir: string;
   readonly label: string;
+  /** 'hf' for a Hugging Face folder; absent for our own runs. */
+  readonly kind?: 'hf';
 }
 
 export class Services implements vscode.Disposable {
@@ -59,6 +61,12 @@ export class Services implements vscode.Disposable {
     await vscode.commands.executeCommand('setContext', 'rewardLens:hasActiveModel', !!model);
     this.log.info(model ? `active model: ${model.label} (${model.modelDir})` : 'active model cleared');
     this.modelEmitter.fire(model);
+  }
+
+  /** Where inline scores are kept between sessions (per workspace), so reopened files show lenses at once. */
+  get scoreCacheDir(): string | undefined {
+    const base = this.context.storageUri ?? this.context.globalStorageUri;
+    return base.scheme === 'file' ? path.join(base.fsPath, 'scores') : undefined;
   }
 
   /** Path of a file inside the extension (dist/worker.js, media/…). */

@@ -17,6 +17,10 @@ export interface Settings {
     readonly reportMisranked: boolean;
     /** Cap on Problems entries per file. */
     readonly maxProblems: number;
+    /** How Hugging Face models are run: onnxruntime (fast on CPU), tfjs, or auto. */
+    readonly engine: 'auto' | 'onnx' | 'tfjs';
+    /** Longest sequence (tokens) fed to a Hugging Face model; longer pairs are truncated and say so. */
+    readonly maxLength: number;
   };
   readonly training: {
     /** Where runs are stored, relative to the first workspace folder. */
@@ -58,6 +62,8 @@ export function readSettings(cfg: ConfigGetter): Settings {
       maxLines: num(cfg.get('scoring.maxLines', 5000), 5000, 0, 10_000_000),
       reportMisranked: cfg.get<boolean>('scoring.reportMisranked', true) !== false,
       maxProblems: num(cfg.get('scoring.maxProblems', 1000), 1000, 0, 100_000),
+      engine: oneOf(cfg.get('scoring.engine', 'auto'), ['auto', 'onnx', 'tfjs'], 'auto'),
+      maxLength: Math.round(num(cfg.get('scoring.maxLength', 4096), 4096, 8, 1_000_000)),
     },
     training: {
       runsDirectory: cfg.get('training.runsDirectory', '.reward-lens/runs') || '.reward-lens/runs',

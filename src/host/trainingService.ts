@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { Worker } from 'node:worker_threads';
 import { Endpoint, type Wire } from '../protocol/rpc';
 import {
-  CancelExperiment, CancelTrain, EvalFiles, ExperimentLog, ExperimentProgress, ExperimentRun, RunDoctor, ScoreDocument, TrainEval, TrainProgress, TrainRun, WorkerLog,
+  CancelExperiment, CancelModelLoad, CancelTrain, EvalFiles, ExperimentLog, ExperimentProgress, ExperimentRun, ModelLoadProgress, RunDoctor, ScoreDocument, TrainEval, TrainProgress, TrainRun, WorkerLog,
   type DoctorReport, type EvalParams, type ExperimentRunResult, type ExperimentRunSpec, type RunSummary, type ScoreParams, type ScoreResult,
 } from '../protocol/trainer';
 import type { EvalReport, StepMetrics } from '../core/report';
@@ -57,6 +57,9 @@ export class TrainingService implements vscode.Disposable {
   readonly onDoctor = this.doctorEmitter.event;
   /** Fires when a run starts or ends. */
   readonly onRunsChanged = this.runsEmitter.event;
+  private readonly loadEmitter = new vscode.EventEmitter<{ readonly modelDir: string; readonly doneBytes: number; readonly totalBytes: number; readonly done: boolean }>();
+  /** Fires while the worker loads a model's weights (a multi-GB Hugging Face model takes a while). */
+  readonly onModelLoad = this.loadEmitter.event;
 
   constructor(private readonly workerPath: string, private readonly log: Log) {}
 
@@ -112,6 +115,7 @@ export class TrainingService implements vscode.Disposable {
       if (/: (completed|cancelled|failed) at step/.test(p.message)) this.runsEmitter.fire(); // a run finished
     });
     endpoint.onNotification(WorkerLog, (p) => this.log[p.level](`[worker] ${p.message}`));
+    endpoint.onNotification(ModelLoadProgress, (p) => this.loadEmitter.fire(p));
     this.worker = worker;
     this.endpoint = endpoint;
     return endpoint;
@@ -198,6 +202,11 @@ export class TrainingService implements vscode.Disposable {
     return this.ensure().sendRequest(EvalFiles, params);
   }
 
+  /** Stops a model load in progress (the request waiting for it fails). */
+  cancelModelLoad(modelDir: string): void {
+    this.endpoint?.sendNotification(CancelModelLoad, { modelDir });
+  }
+
   /** The worker's backend probe; cached per worker, re-run with force. */
   doctor(force = false): Promise<DoctorReport> {
     if (!this.doctorReport || force) {
@@ -227,6 +236,7 @@ export class TrainingService implements vscode.Disposable {
     this.worker = undefined;
     this.endpoint = undefined;
     this.progressEmitter.dispose();
+    this.loadEmitter.dispose();
     this.doctorEmitter.dispose();
     this.runsEmitter.dispose();
     this.experimentEmitter.dispose();

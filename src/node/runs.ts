@@ -70,6 +70,14 @@ export function runLabel(runId: string, config: TrainConfig, trainFiles: readonl
   return `${obj} · ${config.preset} · ${file} · ${when ? `${when[1]} ${when[2]}:${when[3]}` : runId}`;
 }
 
+/** "Evaluation · Qwen2.5-0.5B-rm (hf) · test.jsonl · 2026-12-01 21:30". */
+function evaluationLabel(runId: string, model: Record<string, unknown>, evalFiles: readonly string[]): string {
+  const name = typeof model.label === 'string' ? model.label : '?';
+  const file = evalFiles[0] ? path.basename(evalFiles[0]) + (evalFiles.length > 1 ? ` +${evalFiles.length - 1}` : '') : '?';
+  const when = /^(\d{4}-\d\d-\d\d)T(\d\d)-(\d\d)/.exec(runId);
+  return `Evaluation · ${name}${model.headTrained === false ? ' (untrained head)' : ''} · ${file} · ${when ? `${when[1]} ${when[2]}:${when[3]}` : runId}`;
+}
+
 /**
  * A run made by a scenario experiment lives at <experiments>/<experimentId>/runs/<objective>-s<seed>, next to the
  * experiment's experiment.json. Its id is "<experimentId>/<objective>-s<seed>": the bare names repeat in every
@@ -98,6 +106,7 @@ export function readRunInfo(runDir: string): RunInfo | undefined {
   const { config, trainFiles, evalFiles, backend } = configOf(cfgFile, req);
   const exp = experimentOfRun(runDir);
   const runId = exp ? `${exp.experimentId}/${exp.name}` : path.basename(runDir);
+  const evaluation = cfgFile?.kind === 'evaluation' ? obj(cfgFile.model) : undefined;
   const lastMetric = lastJsonLine<StepMetrics>(p.metrics);
   const hasCheckpoint = fs.existsSync(p.checkpoint);
   const modelDir = summary?.modelDir ?? (fs.existsSync(p.model) ? p.model : undefined);
@@ -105,7 +114,7 @@ export function readRunInfo(runDir: string): RunInfo | undefined {
   return {
     runId,
     runDir,
-    label: exp ? experimentRunLabel(exp.experimentId, config) : runLabel(runId, config, trainFiles),
+    label: exp ? experimentRunLabel(exp.experimentId, config) : evaluation ? evaluationLabel(runId, evaluation, evalFiles) : runLabel(runId, config, trainFiles),
     status,
     config,
     trainFiles,

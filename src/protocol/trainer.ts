@@ -60,8 +60,19 @@ export interface ScoredGroup {
   readonly tau: number;
 }
 
-export interface ScoreParams {
+/** How a Hugging Face model is run and fed (settings rewardLens.scoring.engine / maxLength). */
+export interface ModelRunOptions {
+  /** 'onnx' (onnxruntime, fast on CPU), 'tfjs' (the training backends) or 'auto'. Our own models always use tfjs. */
+  readonly engine?: 'auto' | 'tfjs' | 'onnx';
+  /** Longest sequence in tokens; the prompt is cut from the left first, then the response. */
+  readonly maxTokens?: number;
+}
+
+export interface ScoreParams extends ModelRunOptions {
+  /** A run directory, its model/ folder, or a Hugging Face model folder. */
   readonly modelDir: string;
+  /** Where scores of (model, pair content) are kept between sessions; omitted: no disk cache. */
+  readonly cacheDir?: string;
   /** The document's text (it may be unsaved) and its path for messages; the worker parses it with src/core. */
   readonly file: string;
   readonly text: string;
@@ -73,6 +84,10 @@ export interface ScoreParams {
 
 export interface ScoreResult {
   readonly modelDir: string;
+  /** 'hf' for a Hugging Face folder; headTrained false for a backbone whose head is a fresh random one. */
+  readonly model: { readonly kind: 'reward-lens' | 'hf'; readonly headTrained: boolean };
+  /** Pairs and prompts of this result that came from the disk cache (no model run). */
+  readonly cached: number;
   readonly wpNorm: number;
   readonly rows: readonly ScoredRow[];
   readonly groups: readonly ScoredGroup[];
@@ -80,10 +95,12 @@ export interface ScoreResult {
   readonly elapsedMs: number;
 }
 
-export interface EvalParams {
+export interface EvalParams extends ModelRunOptions {
   readonly modelDir: string;
   readonly files: readonly string[];
   readonly mapping?: FieldMapping;
+  /** Write the evaluation as a run directory here (it then appears in the panel beside training runs). */
+  readonly outDir?: string;
 }
 
 export interface BackendProbe {
@@ -115,6 +132,10 @@ export const CancelTrain = notification<{ readonly runId: string }>('train/cance
 export const ScoreDocument = request<ScoreParams, ScoreResult>('score/document');
 /** Host → worker. Full evaluation of files with a saved model. */
 export const EvalFiles = request<EvalParams, EvalReport>('eval/files');
+/** Worker → host, while a model's weights load (throttled; `done` on the last one): bytes read of the total. */
+export const ModelLoadProgress = notification<{ readonly modelDir: string; readonly doneBytes: number; readonly totalBytes: number; readonly done: boolean }>('model/loadProgress');
+/** Host → worker. Stops a model load in progress; the request that needed it fails with "loading the model was cancelled". */
+export const CancelModelLoad = notification<{ readonly modelDir: string }>('model/cancelLoad');
 /** Host → worker. Probes every backend and says which one 'auto' picks and why. */
 export const RunDoctor = request<Record<string, never>, DoctorReport>('doctor/run');
 /** Worker → host. A log line for the output channel. */

@@ -3,10 +3,10 @@
 // It wires the protocol in src/protocol/trainer.ts to the same functions the CLI calls.
 import { parentPort } from 'node:worker_threads';
 import { Endpoint, type Wire } from '../protocol/rpc';
-import { CancelTrain, EvalFiles, RunDoctor, ScoreDocument, TrainEval, TrainProgress, TrainRun, WorkerLog } from '../protocol/trainer';
+import { CancelModelLoad, CancelTrain, EvalFiles, ModelLoadProgress, RunDoctor, ScoreDocument, TrainEval, TrainProgress, TrainRun, WorkerLog, type ModelRunOptions } from '../protocol/trainer';
 import { runTraining } from './runTraining';
 import { scoreDocument, getModel } from './score';
-import { evaluateFiles } from './evaluateFiles';
+import { evaluateFiles, evaluateToRun } from './evaluateFiles';
 import { initBackend, probeBackends } from './backends';
 import { CancelExperiment, ExperimentLog, ExperimentProgress, ExperimentRun } from '../protocol/trainer';
 import { runExperiment } from '../node/experiment';
@@ -52,15 +52,32 @@ endpoint.onRequest(TrainRun, async (params) => {
   }
 });
 endpoint.onNotification(CancelTrain, ({ runId }) => cancelled.add(runId));
+// Model loads report progress (throttled) and stop when the host cancels them.
+const cancelledLoads = new Set<string>();
+endpoint.onNotification(CancelModelLoad, ({ modelDir }) => cancelledLoads.add(modelDir));
+function modelOptions(modelDir: string, o: ModelRunOptions) {
+  cancelledLoads.delete(modelDir);
+  const due = throttle(200);
+  return {
+    ...(o.engine ? { engine: o.engine } : {}),
+    ...(o.maxTokens ? { maxTokens: o.maxTokens } : {}),
+    onProgress: (doneBytes: number, totalBytes: number) => {
+      const done = doneBytes >= totalBytes;
+      if (due(done)) endpoint.sendNotification(ModelLoadProgress, { modelDir, doneBytes, totalBytes, done });
+    },
+    cancelled: () => cancelledLoads.has(modelDir),
+  };
+}
 endpoint.onRequest(ScoreDocument, async (params) => {
   backendReady ??= initBackend('auto').then((b) => log('info', `scoring backend: ${b.name} (${b.why})`));
   await backendReady;
-  return scoreDocument(params);
+  return scoreDocument(params, modelOptions(params.modelDir, params));
 });
 endpoint.onRequest(EvalFiles, async (params) => {
   backendReady ??= initBackend('auto');
   await backendReady;
-  const { scorer } = await getModel(params.modelDir);
+  const { scorer } = await getModel(params.modelDir, modelOptions(params.modelDir, params));
+  if (params.outDir) return (await evaluateToRun(scorer, params.modelDir, params.files, params.outDir, params.mapping)).report;
   return evaluateFiles(scorer, params.files, params.mapping);
 });
 endpoint.onRequest(RunDoctor, () => probeBackends());

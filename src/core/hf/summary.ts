@@ -48,7 +48,13 @@ export interface SummaryInput {
 export const WASM_HEAP_BYTES = 4 * 1024 ** 3;
 const WASM_WEIGHT_BUDGET = 3.2 * 1024 ** 3;
 
-const gib = (b: number) => `${(b / 1024 ** 3).toFixed(2)} GiB`;
+/** 1.84 GiB, 153.2 MiB, 612.0 KiB. */
+export function formatBytes(b: number): string {
+  if (b >= 1024 ** 3) return `${(b / 1024 ** 3).toFixed(2)} GiB`;
+  if (b >= 1024 ** 2) return `${(b / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(b / 1024).toFixed(1)} KiB`;
+}
+const gib = formatBytes;
 
 export function summariseModel(i: SummaryInput): ModelSummary {
   const s = i.spec;
@@ -107,7 +113,7 @@ export function formatModelSummary(dir: string, m: ModelSummary): string {
     `  max length    ${m.maxTokens} tokens (max_position_embeddings ${m.maxPositions})`,
     `  head          ${m.head}`,
     `  pools         ${m.pooling}`,
-    ...m.backends.map((b) => `  ${b.fits ? 'fits' : 'no  '}          ${b.name}: ${b.why}`),
+    ...m.backends.map((b, i) => `  ${i === 0 ? 'backends' : '        '}      ${b.name}: ${b.fits ? 'fits' : 'does not fit'} (${b.why})`),
     ...m.notes.map((n) => `  note: ${n}`),
   ];
   return lines.join('\n');

@@ -43,6 +43,8 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`);
 }
 
+export const UNTRAINED_NOTE = '⚠ **Untrained reward head**: this backbone has no score head, so W_p is a fresh random vector. Rewards and margins mean nothing yet; ‖h‖ is the backbone\'s own.';
+
 /**
  * Turns a worker ScoreResult into one annotation per line (pairs, multi-response groups, skipped rows).
  * A line holding several pairs (RM-Bench's 3×3) gets one aggregate annotation.
@@ -53,7 +55,13 @@ export function annotateScores(result: ScoreResult, opts: AnnotateOptions): Line
   const byLine = new Map<number, ScoredRow[]>();
   for (const r of result.rows) byLine.set(r.line, [...(byLine.get(r.line) ?? []), r]);
   const out: LineAnnotation[] = [];
-  for (const [line, rows] of byLine) out.push(rows.length === 1 ? pairAnnotation(rows[0]!, result.wpNorm, d, opts) : multiPairAnnotation(line, rows, d, opts));
+  // A backbone with a fresh head scores noise: say so on every hover, and list no "mis-ranked" pairs for it.
+  const untrained = result.model.headTrained === false;
+  const pairOpts = untrained ? { ...opts, reportMisranked: false } : opts;
+  for (const [line, rows] of byLine) {
+    const a = rows.length === 1 ? pairAnnotation(rows[0]!, result.wpNorm, d, pairOpts) : multiPairAnnotation(line, rows, d, pairOpts);
+    out.push(untrained ? { ...a, hoverMarkdown: `${UNTRAINED_NOTE}\n\n${a.hoverMarkdown}` } : a);
+  }
   for (const g of result.groups) out.push(groupAnnotation(g, d));
   for (const s of result.skipped) {
     const what = s.field ? `${s.reason} '${s.field}'` : s.reason;
@@ -79,7 +87,9 @@ function pairAnnotation(r: ScoredRow, wpNorm: number, d: number, opts: AnnotateO
     '| | chosen | rejected |',
     '|---|---:|---:|',
     `| reward r | ${r.rChosen.toFixed(3)} | ${r.rRejected.toFixed(3)} |`,
-    `| ‖h‖ (percentile in training) | ${r.hNormChosen.toFixed(3)}${pct(r.hPctChosen)} | ${r.hNormRejected.toFixed(3)}${pct(r.hPctRejected)} |`,
+    Number.isFinite(r.hPctChosen)
+      ? `| ‖h‖ (percentile in training) | ${r.hNormChosen.toFixed(3)}${pct(r.hPctChosen)} | ${r.hNormRejected.toFixed(3)}${pct(r.hPctRejected)} |`
+      : `| ‖h‖ | ${r.hNormChosen.toFixed(3)} | ${r.hNormRejected.toFixed(3)} |`,
     `| cos ψ (h vs W_p) | ${r.cosChosen.toFixed(3)} | ${r.cosRejected.toFixed(3)} |`,
     '',
     `margin r_w − r_l = **${sign(margin, 3)}**`,

@@ -67,7 +67,7 @@ export function backboneLocations(folder: HfFolder): Map<string, TensorLocation>
 /** The cache key: everything the generated graph depends on. */
 export function graphKey(folder: HfFolder, weights: WeightPassing): string {
   const h = crypto.createHash('sha256').update(`${GRAPH_FORMAT}\n${weights}\n${folder.layout.prefix}\n`);
-  h.update(fs.readFileSync(path.join(folder.dir, 'config.json')));
+  h.update(fs.readFileSync(path.join(folder.dir, 'config.json'), 'utf8'));
   for (const f of folder.weights.files) {
     const st = fs.statSync(f.file);
     h.update(`\n${path.basename(f.file)}:${st.size}:${st.mtimeMs}`);

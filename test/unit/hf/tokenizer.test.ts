@@ -17,7 +17,7 @@ const goldens = JSON.parse(fs.readFileSync(path.join(DIR, 'goldens.json'), 'utf8
 const strings = JSON.parse(fs.readFileSync(path.join(DIR, 'hard-strings.json'), 'utf8')) as string[];
 
 function load(name: string): HfTokenizer {
-  const json = JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(DIR, name, 'tokenizer.json.gz'))).toString('utf8'));
+  const json = JSON.parse(zlib.gunzipSync(new Uint8Array(fs.readFileSync(path.join(DIR, name, 'tokenizer.json.gz')))).toString('utf8'));
   const config = JSON.parse(fs.readFileSync(path.join(DIR, name, 'tokenizer_config.json'), 'utf8'));
   return new HfTokenizer({ tokenizerJson: json, tokenizerConfig: config });
 }

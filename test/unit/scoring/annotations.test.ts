@@ -6,7 +6,7 @@ import type { ScoreResult, ScoredRow } from '../../../src/protocol/trainer';
 const row = (line: number, rChosen: number, rRejected: number, id = `pairs.jsonl:${line}`): ScoredRow => ({
   line, id, rChosen, rRejected, hNormChosen: 4, hNormRejected: 5, cosChosen: 0.25, cosRejected: -0.5, hPctChosen: 73.4, hPctRejected: 12,
 });
-const result = (over: Partial<ScoreResult>): ScoreResult => ({ modelDir: '/m', wpNorm: 2, rows: [], groups: [], skipped: [], elapsedMs: 1, ...over });
+const result = (over: Partial<ScoreResult>): ScoreResult => ({ modelDir: '/m', model: { kind: 'reward-lens', headTrained: true }, cached: 0, wpNorm: 2, rows: [], groups: [], skipped: [], elapsedMs: 1, ...over });
 
 test('a correctly ranked pair: title, inline text, no problem', () => {
   const [a] = annotateScores(result({ rows: [row(3, 1.234, -0.4)] }), { reportMisranked: true });
@@ -84,4 +84,15 @@ test('fieldColumns underlines the field key, or the trimmed line', () => {
   assert.deepEqual(fieldColumns('{"prompt":"p","chosen":1}', 'chosen'), { start: 14, end: 22 });
   assert.deepEqual(fieldColumns('  {"x":1}  ', 'chosen'), { start: 2, end: 9 });
   assert.deepEqual(fieldColumns('  {"x":1}', undefined), { start: 2, end: 9 });
+});
+
+test('a backbone with an untrained head: every hover says so, no mis-ranked Problems, ‖h‖ without a percentile', () => {
+  const r = { ...row(4, -1, 2), hPctChosen: NaN, hPctRejected: NaN };
+  const [a] = annotateScores(result({ rows: [r], model: { kind: 'hf', headTrained: false } }), { reportMisranked: true });
+  assert.ok(a!.hoverMarkdown.startsWith('⚠ **Untrained reward head**'), a!.hoverMarkdown);
+  assert.deepEqual(a!.problems, []);
+  assert.match(a!.hoverMarkdown, /\| ‖h‖ \| 4\.000 \| 5\.000 \|/);
+  const [b] = annotateScores(result({ rows: [r] }), { reportMisranked: true });
+  assert.equal(b!.problems.length, 1);
+  assert.doesNotMatch(b!.hoverMarkdown, /Untrained/);
 });

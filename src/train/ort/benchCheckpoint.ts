@@ -1,0 +1,97 @@
+// A random Hugging Face checkpoint for the scoring benchmark, written at bench time into a temp folder (never
+// committed): Qwen2.5-0.5B's shape by default (24 layers, hidden 896, 14 heads / 2 KV heads of 64, intermediate
+// 4864, vocab 151936, q/k/v biases, tied embeddings, a score head), as Qwen2ForSequenceClassification so that
+// transformers loads the same folder. Values are seeded noise at realistic scales (weights N(0, 0.02), norms near
+// 1): speed does not depend on them, and the engines are compared on the same bytes.
+import fs from 'node:fs';
+import path from 'node:path';
+import { backboneTensors } from '../../core/hf/tensors';
+import { parseHfConfig } from '../../core/hf/spec';
+
+export interface BenchShape {
+  readonly layers: number;
+  readonly hidden: number;
+  readonly heads: number;
+  readonly kvHeads: number;
+  readonly intermediate: number;
+  readonly vocab: number;
+}
+
+export const QWEN25_05B: BenchShape = { layers: 24, hidden: 896, heads: 14, kvHeads: 2, intermediate: 4864, vocab: 151936 };
+
+/** config.json of the bench model (transformers 5 style). */
+export function benchConfig(s: BenchShape, dtype: 'bfloat16' | 'float32'): Record<string, unknown> {
+  return {
+    architectures: ['Qwen2ForSequenceClassification'], model_type: 'qwen2', dtype,
+    hidden_size: s.hidden, num_hidden_layers: s.layers, num_attention_heads: s.heads, num_key_value_heads: s.kvHeads,
+    intermediate_size: s.intermediate, vocab_size: s.vocab, max_position_embeddings: 32768, hidden_act: 'silu',
+    rms_norm_eps: 1e-6, rope_parameters: { rope_theta: 1000000.0, rope_type: 'default' }, tie_word_embeddings: true,
+    use_sliding_window: false, sliding_window: null, max_window_layers: s.layers, attention_dropout: 0.0,
+    pad_token_id: s.vocab - 1, eos_token_id: s.vocab - 1, bos_token_id: null, num_labels: 1,
+    id2label: { 0: 'LABEL_0' }, label2id: { LABEL_0: 0 },
+  };
+}
+
+/** xorshift32 → approximately N(0, 1) by the sum of four uniforms (fast; the exact distribution is irrelevant here). */
+function noise(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  const u = () => {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    return x / 4294967296;
+  };
+  return () => (u() + u() + u() + u() - 2) * Math.sqrt(3);
+}
+
+function fill(name: string, n: number, rnd: () => number): Float32Array {
+  const out = new Float32Array(n);
+  const isNorm = /norm\.weight$/.test(name);
+  const sd = isNorm ? 0.05 : name.endsWith('.bias') ? 0.05 : 0.02;
+  for (let i = 0; i < n; i++) out[i] = (isNorm ? 1 : 0) + sd * rnd();
+  return out;
+}
+
+/** float32 → bf16 bits (round to nearest even), two bytes little-endian per value. */
+function toBf16(v: Float32Array): Uint8Array {
+  const bits = new Uint32Array(v.buffer, v.byteOffset, v.length);
+  const out = new Uint16Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const b = bits[i]!;
+    out[i] = (b + 0x7fff + ((b >>> 16) & 1)) >>> 16;
+  }
+  return new Uint8Array(out.buffer);
+}
+
+/** Writes the folder (config.json, model.safetensors, a tokenizer.json copied from `tokenizerFrom`); returns its bytes. */
+export function writeBenchCheckpoint(dir: string, s: BenchShape, dtype: 'bfloat16' | 'float32', tokenizerFrom: string, seed = 1): number {
+  fs.mkdirSync(dir, { recursive: true });
+  const config = benchConfig(s, dtype);
+  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config, null, 2));
+  fs.copyFileSync(tokenizerFrom, path.join(dir, 'tokenizer.json'));
+  const spec = parseHfConfig(config, 'bench config.json');
+  const tensors = [...backboneTensors(spec).map((t) => ({ name: `model.${t.name}`, shape: t.shape })), { name: 'score.weight', shape: [1, s.hidden] }];
+  const width = dtype === 'bfloat16' ? 2 : 4;
+  const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
+  let offset = 0;
+  for (const t of tensors) {
+    const bytes = t.shape.reduce((a, b) => a * b, 1) * width;
+    header[t.name] = { dtype: dtype === 'bfloat16' ? 'BF16' : 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8); // safetensors pads the header to 8 bytes
+  const fd = fs.openSync(path.join(dir, 'model.safetensors'), 'w');
+  try {
+    const len = new Uint8Array(8);
+    new DataView(len.buffer).setBigUint64(0, BigInt(json.length), true);
+    fs.writeSync(fd, len);
+    fs.writeSync(fd, json);
+    const rnd = noise(seed);
+    for (const t of tensors) {
+      const v = fill(t.name, t.shape.reduce((a, b) => a * b, 1), rnd);
+      fs.writeSync(fd, dtype === 'bfloat16' ? toBf16(v) : new Uint8Array(v.buffer));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return 8 + json.length + offset;
+}
