@@ -42,10 +42,10 @@ function noise(seed: number): () => number {
   return () => (u() + u() + u() + u() - 2) * Math.sqrt(3);
 }
 
-function fill(name: string, n: number, rnd: () => number): Float32Array {
+function fill(name: string, n: number, rnd: () => number, weightSd: number): Float32Array {
   const out = new Float32Array(n);
-  const isNorm = /norm\.weight$/.test(name);
-  const sd = isNorm ? 0.05 : name.endsWith('.bias') ? 0.05 : 0.02;
+  const isNorm = /(norm|ln_\w+)\.weight$/.test(name);
+  const sd = isNorm || name.endsWith('.bias') ? 0.05 : weightSd;
   for (let i = 0; i < n; i++) out[i] = (isNorm ? 1 : 0) + sd * rnd();
   return out;
 }
@@ -61,20 +61,31 @@ function toBf16(v: Float32Array): Uint8Array {
   return new Uint8Array(out.buffer);
 }
 
-/** Writes the folder (config.json, model.safetensors, a tokenizer.json copied from `tokenizerFrom`); returns its bytes. */
-export function writeBenchCheckpoint(dir: string, s: BenchShape, dtype: 'bfloat16' | 'float32', tokenizerFrom: string, seed = 1): number {
+export interface RandomCheckpointOptions {
+  readonly dtype: 'bfloat16' | 'float32';
+  /** A tokenizer.json to copy in (openHfFolder needs one; the benchmark feeds ids, so any tokenizer will do). */
+  readonly tokenizerFrom: string;
+  readonly seed?: number;
+  /** Standard deviation of the matrices (default 0.02, the HF init); norms are 1 ± 0.05, biases ± 0.05. */
+  readonly weightSd?: number;
+  /** Write a score head (default true; false gives a bare backbone). */
+  readonly head?: boolean;
+}
+
+/** Writes a folder for any supported config (config.json, model.safetensors, tokenizer.json); returns the file's bytes. */
+export function writeRandomCheckpoint(dir: string, config: Record<string, unknown>, o: RandomCheckpointOptions): number {
   fs.mkdirSync(dir, { recursive: true });
-  const config = benchConfig(s, dtype);
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config, null, 2));
-  fs.copyFileSync(tokenizerFrom, path.join(dir, 'tokenizer.json'));
-  const spec = parseHfConfig(config, 'bench config.json');
-  const tensors = [...backboneTensors(spec).map((t) => ({ name: `model.${t.name}`, shape: t.shape })), { name: 'score.weight', shape: [1, s.hidden] }];
-  const width = dtype === 'bfloat16' ? 2 : 4;
+  fs.copyFileSync(o.tokenizerFrom, path.join(dir, 'tokenizer.json'));
+  const spec = parseHfConfig(config, path.join(dir, 'config.json'));
+  const prefix = spec.family === 'gpt2' ? 'transformer.' : 'model.';
+  const tensors = [...backboneTensors(spec).map((t) => ({ name: prefix + t.name, shape: t.shape })), ...(o.head === false ? [] : [{ name: 'score.weight', shape: [1, spec.hiddenSize] }])];
+  const width = o.dtype === 'bfloat16' ? 2 : 4;
   const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
   let offset = 0;
   for (const t of tensors) {
     const bytes = t.shape.reduce((a, b) => a * b, 1) * width;
-    header[t.name] = { dtype: dtype === 'bfloat16' ? 'BF16' : 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
+    header[t.name] = { dtype: o.dtype === 'bfloat16' ? 'BF16' : 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
   let json = JSON.stringify(header);
@@ -85,13 +96,18 @@ export function writeBenchCheckpoint(dir: string, s: BenchShape, dtype: 'bfloat1
     new DataView(len.buffer).setBigUint64(0, BigInt(json.length), true);
     fs.writeSync(fd, len);
     fs.writeSync(fd, json);
-    const rnd = noise(seed);
+    const rnd = noise(o.seed ?? 1);
     for (const t of tensors) {
-      const v = fill(t.name, t.shape.reduce((a, b) => a * b, 1), rnd);
-      fs.writeSync(fd, dtype === 'bfloat16' ? toBf16(v) : new Uint8Array(v.buffer));
+      const v = fill(t.name, t.shape.reduce((a, b) => a * b, 1), rnd, o.weightSd ?? 0.02);
+      fs.writeSync(fd, o.dtype === 'bfloat16' ? toBf16(v) : new Uint8Array(v.buffer));
     }
   } finally {
     fs.closeSync(fd);
   }
   return 8 + json.length + offset;
+}
+
+/** The benchmark's folder: Qwen2.5-0.5B-shaped by default. */
+export function writeBenchCheckpoint(dir: string, s: BenchShape, dtype: 'bfloat16' | 'float32', tokenizerFrom: string, seed = 1): number {
+  return writeRandomCheckpoint(dir, benchConfig(s, dtype), { dtype, tokenizerFrom, seed });
 }

@@ -18,6 +18,7 @@ import { buildHfModel } from '../../core/onnx/hfGraph';
 import { encodeModel } from '../../core/onnx/proto';
 import { externalWeights, inputWeights, type ExternalTensor } from '../../core/onnx/weights';
 import { writeFileAtomic } from '../../node/atomic';
+import { LoadCancelled } from '../hf/hfModel';
 import type { HfFolder } from '../../node/hf/modelFolder';
 import { readTensorF32, type TensorLocation } from '../../node/hf/safetensorsFiles';
 import { loadOnnxRuntime, type OrtModule, type OrtSession, type OrtSessionOptions, type OrtTensor } from './ortRuntime';
@@ -125,7 +126,7 @@ async function readWeightFeeds(ort: OrtModule, folder: HfFolder, cfg: OrtSession
   const feeds: Record<string, OrtTensor> = {};
   let done = 0;
   for (const [name, t] of locations) {
-    if (cfg.cancelled?.()) throw new Error('loading the model was cancelled');
+    if (cfg.cancelled?.()) throw new LoadCancelled();
     feeds[`w.${name}`] = new ort.Tensor('float32', await readTensorF32(t), t.shape);
     done += t.end - t.start;
     cfg.onProgress?.(done, total);

@@ -1,0 +1,127 @@
+// A Hugging Face backbone made trainable for one tuning mode (src/core/hf/tuning.ts): which tensors become tfjs
+// variables, the LoRA adapters, and the frozen-part caches of head and top-k tuning.
+//
+// Frozen tensors stay plain tensors, so tf.variableGrads computes nothing for them. With `head` tuning the backbone
+// runs once per training sequence (its h is cached) and a step is one [2b, H]·W_p product; with `top-k` the residual
+// stream after the frozen layers is cached per sequence and a step runs only the last k blocks.
+import { buildBatch } from '../../core/hf/batch';
+import { decoderEmbed, decoderFinal, decoderForward, decoderLayers } from '../../core/hf/decoder';
+import { firstTrainedLayer, loraTargets, trainedBackboneTensors, type TuningConfig } from '../../core/hf/tuning';
+import { tf, type Tensor, type Tensor1D, type Variable } from '../tf';
+import type { EncodedSeq } from '../scorer';
+import { batchTensors, type HfRewardModel } from './hfModel';
+import { createLora, type TrainableLora } from './lora';
+import { TfOps } from './tfOps';
+
+export interface HfTrainable {
+  readonly model: HfRewardModel;
+  readonly tuning: TuningConfig;
+  /** Trainable variables in a fixed order: head, LoRA A/B per target, trained backbone tensors. */
+  readonly variables: readonly Variable[];
+  /** Variable name → the name it is saved under in checkpoints ('score.weight', '<module>.lora_A', backbone names). */
+  readonly savedNames: ReadonlyMap<Variable, string>;
+  readonly lora: ReadonlyMap<string, TrainableLora>;
+  /** Caches the frozen part for the training sequences (head/top-k); a no-op for lora/full. */
+  prepare(train: readonly EncodedSeq[], batchSize: number): Promise<void>;
+  /** Rewards of training sequences by index, in order. Differentiable; call inside variableGrads. */
+  rewards(seqIdx: readonly number[]): Tensor1D;
+}
+
+export function makeTrainable(m: HfRewardModel, tuning: TuningConfig, seed: number): HfTrainable {
+  const savedNames = new Map<Variable, string>();
+  const head = tf.variable(m.head, true, `hfhead${++counter}/score.weight`);
+  m.head.dispose();
+  m.head = head;
+  savedNames.set(head, 'score.weight');
+  const lora = tuning.mode === 'lora' ? createLora(loraTargets(m.spec, tuning.lora.targets), tuning.lora, seed) : new Map<string, TrainableLora>();
+  if (lora.size) m.lora = lora;
+  for (const ad of lora.values()) {
+    savedNames.set(ad.a, `${ad.target.module}.lora_A`);
+    savedNames.set(ad.b, `${ad.target.module}.lora_B`);
+  }
+  for (const name of trainedBackboneTensors(m.spec, tuning)) {
+    const t = m.weights.get(name)!;
+    const v = tf.variable(t, true, `hf${counter}/${name}`);
+    t.dispose();
+    m.weights.set(name, v);
+    savedNames.set(v, name);
+  }
+  const cache = new FrozenCache(m, tuning);
+  return {
+    model: m,
+    tuning,
+    variables: [...savedNames.keys()],
+    savedNames,
+    lora,
+    prepare: (train, batchSize) => cache.fill(train, batchSize),
+    rewards: (idx) => cache.rewards(idx),
+  };
+}
+
+let counter = 0;
+
+/** The training sequences and, for head/top-k, the cached output of the frozen part. */
+class FrozenCache {
+  private seqs: readonly EncodedSeq[] = [];
+  /** head: h per sequence [H]; top-k: residual stream per sequence [len, H]. */
+  private rows: Float32Array[] = [];
+  private readonly first: number;
+
+  constructor(private readonly m: HfRewardModel, private readonly tuning: TuningConfig) {
+    this.first = firstTrainedLayer(m.spec, tuning);
+  }
+
+  async fill(train: readonly EncodedSeq[], batchSize: number): Promise<void> {
+    this.seqs = train;
+    if (this.tuning.mode !== 'head' && this.tuning.mode !== 'top-k') return;
+    this.rows = new Array<Float32Array>(train.length);
+    const ops = new TfOps(this.m.weights);
+    for (let start = 0; start < train.length; start += batchSize) {
+      const idx = Array.from({ length: Math.min(batchSize, train.length - start) }, (_, k) => start + k);
+      const b = buildBatch(this.m.spec, idx.map((i) => train[i]!.ids), { padId: this.m.fillId, side: 'right', pooling: this.m.headInfo.pooling });
+      const inputs = batchTensors(b);
+      const out = tf.tidy(() => (this.tuning.mode === 'head' ? decoderForward(ops, this.m.spec, inputs) : decoderLayers(ops, this.m.spec, inputs, decoderEmbed(ops, this.m.spec, inputs), 0, this.first)));
+      // Sync point: the frozen part's output, once per training sequence (not per step).
+      const data = (await out.data()) as Float32Array;
+      const H = this.m.spec.hiddenSize;
+      idx.forEach((i, k) => {
+        const len = train[i]!.ids.length;
+        this.rows[i] = this.tuning.mode === 'head' ? data.slice(k * H, (k + 1) * H) : data.slice(k * b.length * H, (k * b.length + len) * H);
+      });
+      tf.dispose([...Object.values(inputs), out]);
+    }
+  }
+
+  rewards(idx: readonly number[]): Tensor1D {
+    const m = this.m;
+    const H = m.spec.hiddenSize;
+    if (this.tuning.mode === 'head') {
+      const h = tf.tensor2d(concat(idx.map((i) => this.rows[i]!)), [idx.length, H]);
+      return tf.reshape(tf.matMul(h, m.head), [-1]) as Tensor1D;
+    }
+    const b = buildBatch(m.spec, idx.map((i) => this.seqs[i]!.ids), { padId: m.fillId, side: 'right', pooling: m.headInfo.pooling });
+    const inputs = batchTensors(b);
+    const ops = new TfOps(m.weights, m.lora);
+    const x = this.tuning.mode === 'top-k' ? this.prefix(idx, b.length) : decoderEmbed(ops, m.spec, inputs);
+    const h = decoderFinal(ops, m.spec, decoderLayers(ops, m.spec, inputs, x, this.first, m.spec.numLayers), inputs);
+    return tf.reshape(tf.matMul(h, m.head), [-1]) as Tensor1D;
+  }
+
+  /** The cached residual streams of a batch, right-padded with zeros to T. */
+  private prefix(idx: readonly number[], T: number): Tensor {
+    const H = this.m.spec.hiddenSize;
+    const out = new Float32Array(idx.length * T * H);
+    idx.forEach((i, k) => out.set(this.rows[i]!, k * T * H));
+    return tf.tensor3d(out, [idx.length, T, H]);
+  }
+}
+
+function concat(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
