@@ -1,4 +1,5 @@
 // `reward-lens eval --model DIR FILE… [--json]`: the paper's diagnostics for a saved model on any files.
+import { terminalJson } from '../core/text';
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,6 +25,6 @@ export async function evalCli(argv: string[]): Promise<number> {
   const backend = await initBackend((values.backend ?? 'auto') as never);
   if (!values.json) process.stderr.write(`backend: ${backend.name} (${backend.why})\n`);
   const report = await evaluateFiles(modelDir, positionals, mappingFrom(values), (m) => process.stderr.write(m + '\n'));
-  console.log(values.json ? JSON.stringify(report, null, 2) : formatEval(report));
+  console.log(values.json ? terminalJson(report) : formatEval(report));
   return 0;
 }

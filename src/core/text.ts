@@ -32,3 +32,11 @@ export function oneLine(text: string, maxChars = 2000): string {
   const flat = visibleControls(text.replace(/\r\n|\n/g, '\\n').replace(/\r/g, '\\r').replace(/[\u2028\u2029]/g, ' ').replace(/\t/g, ' '));
   return flat.length > maxChars ? `${flat.slice(0, maxChars - 1)}…` : flat;
 }
+
+/**
+ * JSON for a terminal: JSON.stringify escapes C0 controls but leaves DEL, C1 controls (0x9B is a one-byte CSI) and
+ * bidi overrides raw; these become \uXXXX escapes too, so the text is still valid JSON for the same value.
+ */
+export function terminalJson(value: unknown, indent = 2): string {
+  return JSON.stringify(value, null, indent).replace(/[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${hex(c, 4).toLowerCase()}`);
+}
