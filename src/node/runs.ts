@@ -99,7 +99,7 @@ export function readRunInfo(runDir: string): RunInfo | undefined {
   const exp = experimentOfRun(runDir);
   const runId = exp ? `${exp.experimentId}/${exp.name}` : path.basename(runDir);
   const lastMetric = lastJsonLine<StepMetrics>(p.metrics);
-  const hasCheckpoint = fs.existsSync(p.checkpoint);
+  const hasCheckpoint = fs.existsSync(p.checkpoint) || fs.existsSync(path.join(p.checkpoints, 'previous'));
   const modelDir = summary?.modelDir ?? (fs.existsSync(p.model) ? p.model : undefined);
   const status: RunSnapshot['status'] = summary ? summary.status : 'cancelled';
   return {
