@@ -1,4 +1,5 @@
 // `reward-lens compare RUN_A RUN_B`: two runs (typically BT vs BSR) side by side, set by set.
+import { terminalJson, visibleControls } from '../core/text';
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -58,13 +59,13 @@ export function compareRuns(a: RunView, b: RunView): string {
   for (const n of Object.keys(a.last.erankGap)) rows.push([`erank gap ${n}`, f(a.last.erankGap[n], 2), f(b.last.erankGap[n], 2), signed((b.last.erankGap[n] ?? NaN) - (a.last.erankGap[n] ?? NaN), 2)]);
   // Figure 2 as numbers: ‖h_w − h_l‖ on the training sample per checkpoint.
   const fig2 = (r: RunView) => r.evals.map((e) => `${e.step}:${f(e.sets[0]?.hDiffNorm.mean, 2)}±${f(e.sets[0]?.hDiffNorm.std, 2)}`).join(' ');
-  return `A = ${a.dir}\nB = ${b.dir}\n\n${table(rows)}\n\n‖h_w−h_l‖ on train per checkpoint (step:mean±std)\n  A ${fig2(a)}\n  B ${fig2(b)}`;
+  return visibleControls(`A = ${a.dir}\nB = ${b.dir}\n\n${table(rows)}\n\n‖h_w−h_l‖ on train per checkpoint (step:mean±std)\n  A ${fig2(a)}\n  B ${fig2(b)}`);
 }
 
 export async function compareCli(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' } } });
   if (positionals.length !== 2) fail('compare needs exactly two run directories: reward-lens compare runs/bt runs/bsr');
   const [a, b] = positionals.map((d) => loadRunView(path.resolve(d))) as [RunView, RunView];
-  console.log(values.json ? JSON.stringify({ a: { dir: a.dir, label: a.label, last: a.last }, b: { dir: b.dir, label: b.label, last: b.last } }, null, 2) : compareRuns(a, b));
+  console.log(values.json ? terminalJson({ a: { dir: a.dir, label: a.label, last: a.last }, b: { dir: b.dir, label: b.label, last: b.last } }) : compareRuns(a, b));
   return 0;
 }

@@ -1,11 +1,12 @@
 // `reward-lens doctor [--json]`: which compute backends work here, which one 'auto' picks, and why not the others.
+import { terminalJson } from '../core/text';
 import { parseArgs } from 'node:util';
 import { probeBackends } from '../train/backends';
 
 export async function doctorCli(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } } });
   const r = await probeBackends();
-  if (values.json) { console.log(JSON.stringify(r, null, 2)); return 0; }
+  if (values.json) { console.log(terminalJson(r)); return 0; }
   console.log(`auto picks: ${r.chosen} (${r.why})\n`);
   for (const p of r.probes) {
     console.log(`${p.available ? '✓' : '✗'} ${p.name.padEnd(15)} ${p.reason}`);

@@ -1,5 +1,6 @@
 // `reward-lens eval --model DIR FILE… [--json] [--out DIR]`: the paper's diagnostics for any reward model on any files: a run we
 // trained, or a Hugging Face folder (the same report either way).
+import { terminalJson } from '../core/text';
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import { evaluateFiles, evaluateToRun } from '../train/evaluateFiles';
@@ -21,7 +22,7 @@ export async function evalCli(argv: string[]): Promise<number> {
       ? (await evaluateToRun(scorer, values.model, positionals, values.out, mappingFrom(values), log)).report
       : await evaluateFiles(scorer, positionals, mappingFrom(values), log);
     if (values.out) log(`wrote the evaluation to ${values.out} (open it in the diagnostics panel, or reward-lens compare ${values.out} OTHER_RUN)`);
-    console.log(values.json ? JSON.stringify(report, null, 2) : formatEval(report));
+    console.log(values.json ? terminalJson(report) : formatEval(report));
   } finally {
     scorer.dispose();
   }

@@ -1,5 +1,6 @@
 // Plain-text rendering of reports for the terminal. Numbers only; the panel draws the charts.
 import type { EvalReport, EvalSetReport, Proportion } from '../core/report';
+import { visibleControls } from '../core/text';
 
 const f = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 export const pct = (p: Proportion) => (p.n > 0 ? `${(p.value * 100).toFixed(1)}% [${(p.lo * 100).toFixed(1)}, ${(p.hi * 100).toFixed(1)}] n=${p.n}` : 'n/a');
@@ -34,5 +35,6 @@ export function formatSet(s: EvalSetReport): string {
 
 export function formatEval(r: EvalReport): string {
   const gaps = Object.entries(r.erankGap).map(([k, v]) => `${k} ${v >= 0 ? '+' : ''}${f(v, 2)}`).join(', ');
-  return [...r.sets.map(formatSet), `cross-set median ‖h‖ shift: ${f(r.crossSetMedianShift)}; erank gap vs train: ${gaps || 'n/a'}`].join('\n');
+  // Set names, file names and group values come from the data: control characters are shown, not sent.
+  return visibleControls([...r.sets.map(formatSet), `cross-set median ‖h‖ shift: ${f(r.crossSetMedianShift)}; erank gap vs train: ${gaps || 'n/a'}`].join('\n'));
 }

@@ -1,5 +1,5 @@
 // reward-lens: the command-line face of the same engine the extension uses.
-import { UsageError } from './errors';
+import { describeCliError, UsageError } from './errors';
 import { inspectCli } from './inspect';
 import { trainCli } from './train';
 import { evalCli } from './eval';
@@ -16,8 +16,9 @@ usage:
   reward-lens inspect FILE… [--json] [--prompt-key K --chosen-key K --rejected-key K]
   reward-lens train FILE… [--objective bt|bsr|margin|hinge|norm|dr|center] [--lambda 1e-3] [--preset tiny|small|base|reference]
                     [--epochs N | --steps N] [--batch-size 16] [--lr 1e-3] [--seed 1] [--eval FILE]… [--holdout 0.1]
-                    [--eval-every N] [--checkpoint-every N] [--out DIR] [--resume] [--backend auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--json]
-  reward-lens eval --model DIR FILE… [--json] [--engine auto|onnx|tfjs] [--max-length N]
+                    [--eval-every N] [--checkpoint-every N] [--checkpoint-minutes 5] [--grad-clip 1] [--out DIR] [--resume]
+                    [--backend auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--json]
+  reward-lens eval --model DIR FILE… [--json] [--out DIR] [--engine auto|onnx|tfjs] [--max-length N]
   reward-lens model HF_FOLDER [--json] [--self-test FILE]        (what a Hugging Face reward model is, how it is scored)
   reward-lens score --model DIR FILE [--out scores.jsonl]         (every pair's rewards, margin, ‖h‖, truncation)
                     DIR: a Hugging Face folder (Llama, Mistral, Qwen2, Qwen3, Gemma-2, GPT-2), a run directory or its model/
@@ -45,10 +46,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    // User mistakes (bad arguments, unreadable files, bad configs) get one line; bugs get the stack.
-    const e = err as Error & { code?: string };
-    const userError = err instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS') || e.code === 'ENOENT' || e.code === 'EACCES' || /^(invalid|cannot|no training pairs|unknown)/.test(e.message ?? '');
-    process.stderr.write(`reward-lens: ${userError ? e.message : e.stack ?? e.message}\n`);
-    process.exit(userError ? 2 : 1);
+    // User mistakes (bad arguments, unusable files, full disks, refused run directories) get one line; bugs get the stack.
+    const { text, exitCode } = describeCliError(err);
+    process.stderr.write(`reward-lens: ${text}\n`);
+    process.exit(exitCode);
   },
 );

@@ -9,6 +9,7 @@ import { fail, numberOpt } from './errors';
 import { Progress } from './progress';
 import { formatEval } from './formatReport';
 import { mappingFrom, mappingOptions } from './mapping';
+import { oneLine, terminalJson, visibleControls } from '../core/text';
 import type { RunSummary } from '../protocol/trainer';
 
 export const trainOptions = {
@@ -16,7 +17,8 @@ export const trainOptions = {
   preset: { type: 'string' }, epochs: { type: 'string' }, steps: { type: 'string' }, 'batch-size': { type: 'string' },
   lr: { type: 'string' }, seed: { type: 'string' }, eval: { type: 'string', multiple: true }, out: { type: 'string' },
   backend: { type: 'string' }, json: { type: 'boolean' }, holdout: { type: 'string' }, 'eval-every': { type: 'string' },
-  'log-every': { type: 'string' }, 'checkpoint-every': { type: 'string' }, resume: { type: 'boolean' }, quiet: { type: 'boolean' },
+  'log-every': { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'checkpoint-minutes': { type: 'string' }, 'grad-clip': { type: 'string' },
+  resume: { type: 'boolean' }, quiet: { type: 'boolean' },
   ...mappingOptions,
 } as const;
 
@@ -44,6 +46,8 @@ export function configFrom(v: Record<string, unknown>): TrainConfig {
     evalEvery: numberOpt('eval-every', s('eval-every'), DEFAULTS.evalEvery, isInt),
     logEvery: numberOpt('log-every', s('log-every'), DEFAULTS.logEvery, (x) => Number.isInteger(x) && x >= 1),
     checkpointEvery: numberOpt('checkpoint-every', s('checkpoint-every'), DEFAULTS.checkpointEvery, isInt),
+    checkpointMinutes: numberOpt('checkpoint-minutes', s('checkpoint-minutes'), DEFAULTS.checkpointMinutes, (x) => Number.isFinite(x) && x >= 0),
+    gradClip: numberOpt('grad-clip', s('grad-clip'), DEFAULTS.gradClip, (x) => Number.isFinite(x) && x >= 0),
   };
 }
 
@@ -57,7 +61,8 @@ export async function trainWithProgress(trainFiles: string[], evalFiles: string[
   return runTraining(
     { runId, runDir, config, trainFiles, evalFiles, resume: Boolean(opts.resume), ...(opts.mapping ? { mapping: opts.mapping } : {}) },
     {
-      onLog: (m) => { if (!opts.quiet) process.stderr.write(`${m}\n`); },
+      // Log lines quote file names and data (skipped rows): control characters are shown, never sent to the terminal.
+      onLog: (m) => { if (!opts.quiet) process.stderr.write(`${visibleControls(m)}\n`); },
       onProgress: (m, total) => bar.update(m.step, total, `loss ${m.loss.toFixed(4)} acc ${(m.accuracy * 100).toFixed(0)}% m ${m.batchMean.toFixed(3)} ${m.pairsPerSec.toFixed(1)} pairs/s ${((performance.now() - t0) / 1000).toFixed(0)}s`),
     },
   );
@@ -68,10 +73,10 @@ export async function trainCli(argv: string[]): Promise<number> {
   if (positionals.length === 0) fail('train needs at least one training file: reward-lens train data.jsonl --objective bsr');
   const config = configFrom(values);
   const summary = await trainWithProgress(positionals, values.eval ?? [], config, values.out, { resume: values.resume, quiet: values.quiet || values.json, mapping: mappingFrom(values) });
-  if (values.json) console.log(JSON.stringify(summary, null, 2));
+  if (values.json) console.log(terminalJson(summary));
   else {
     console.log(`${summary.status}: ${summary.steps}/${summary.totalSteps} steps on ${summary.backend} in ${(summary.elapsedMs / 1000).toFixed(1)} s → ${summary.runDir}`);
-    if (summary.error) console.log(`error: ${summary.error}`);
+    if (summary.error) console.log(`error: ${oneLine(summary.error)}`);
     if (summary.finalEval) console.log(formatEval(summary.finalEval));
   }
   return summary.status === 'failed' ? 1 : 0;

@@ -78,8 +78,13 @@ export interface TrainConfig {
   readonly logEvery: number;
   /** Evaluate on the eval sets every N steps (0 = only at the end). */
   readonly evalEvery: number;
-  /** Save a checkpoint every N steps (0 = only at the end). Checkpoints are where resume restarts. */
+  /**
+   * Also save a checkpoint every N steps (0 = no step schedule). Checkpoints are where resume restarts; one is saved
+   * at every evaluation (evalEvery), every `checkpointMinutes` and at the end in any case, and the last two are kept.
+   */
   readonly checkpointEvery: number;
+  /** Save a checkpoint when this many minutes passed since the last one (0 = no time schedule), so a crash loses at most that. */
+  readonly checkpointMinutes: number;
   /** Fraction of the training file held out as an in-domain eval set when no eval file is given (0 = none). */
   readonly holdoutFrac: number;
   /** Compute backend; 'auto' picks the best that actually works (see the doctor). */
@@ -106,6 +111,7 @@ export const DEFAULTS: TrainConfig = {
   logEvery: 10,
   evalEvery: 0,
   checkpointEvery: 0,
+  checkpointMinutes: 5,
   holdoutFrac: 0,
   backend: 'auto',
 };
@@ -140,6 +146,7 @@ export function validateTrainConfig(cfg: TrainConfig): string[] {
   nonNegative('centerCoef');
   positive('normEps');
   nonNegative('gradClip');
+  nonNegative('checkpointMinutes');
   if (!(cfg.warmupFrac >= 0 && cfg.warmupFrac < 1)) problems.push(`warmupFrac must be in [0, 1), got ${cfg.warmupFrac}`);
   if (!(cfg.holdoutFrac >= 0 && cfg.holdoutFrac < 1)) problems.push(`holdoutFrac must be in [0, 1), got ${cfg.holdoutFrac}`);
   for (const b of ['beta1', 'beta2'] as const) if (!(cfg[b] >= 0 && cfg[b] < 1)) problems.push(`${b} must be in [0, 1), got ${cfg[b]}`);

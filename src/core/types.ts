@@ -138,4 +138,20 @@ export interface LoadedDataset {
    * counts responses. For responses-only and prompts-only files: number of rows (e.g. XSTest `type`, `final_label`).
    */
   readonly groups: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** What became of every row: rows = pairRows + skippedRows + the non-pair rows (checked whenever a file is read). */
+  readonly accounting: RowAccounting;
+}
+
+/** Rows that are not preference pairs by nature, by kind. */
+export type NonPairRowKind = 'prompt-only' | 'response-only' | 'scored-response' | 'multi-response';
+
+/**
+ * Every row of a file is exactly one of: a pair row (it gave at least one pair; an RM-Bench row gives up to nine and
+ * may have some of its elements skipped), a skipped row (it gave nothing, and has SkippedRow entries saying why), or a
+ * non-pair row of a file that holds prompts, single responses or scored responses (counted by kind, never silently).
+ */
+export interface RowAccounting {
+  readonly pairRows: number;
+  readonly skippedRows: number;
+  readonly nonPairRows: Readonly<Partial<Record<NonPairRowKind, number>>>;
 }

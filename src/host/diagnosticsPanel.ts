@@ -11,6 +11,7 @@ import { Endpoint, type Wire } from '../protocol/rpc';
 import { CancelRunFromPanel, PanelReady, PanelStateDidChange, RevealRow, SelectRuns, type PanelState } from '../protocol/panel';
 import { listAllRuns, readRunSnapshot, type RunInfo } from '../node/runs';
 import { errorMessage } from './log';
+import { checkReveal, revealTargets } from './revealGuard';
 import type { Services } from './services';
 
 export const PANEL_VIEW_TYPE = 'rewardLens.diagnostics';
@@ -24,6 +25,8 @@ class DiagnosticsPanel implements vscode.Disposable {
   pushes = 0;
   private pushTimer?: NodeJS.Timeout;
   private lastPush = 0;
+  /** The last state sent to the webview: what RevealRow requests are checked against. */
+  private sent?: PanelState;
 
   constructor(readonly panel: vscode.WebviewPanel, private readonly svc: Services, public primary?: string, public secondary?: string, private readonly onDispose?: () => void) {
     const webview = panel.webview;
@@ -36,14 +39,19 @@ class DiagnosticsPanel implements vscode.Disposable {
       const [a, b] = p.restoredRunIds ?? [];
       if (!this.primary && a) this.primary = a;
       if (!this.secondary && b) this.secondary = b;
-      return this.state();
+      return (this.sent = this.state());
     });
     this.endpoint.onNotification(SelectRuns, (p) => {
       this.primary = p.primary;
       this.secondary = p.secondary;
       this.push(true);
     });
-    this.endpoint.onNotification(RevealRow, (p) => void revealRow(p.file, p.line).catch((e) => svc.log.error(`reveal ${p.file}:${p.line} failed: ${errorMessage(e)}`)));
+    this.endpoint.onNotification(RevealRow, (p) => {
+      // Only files the host itself put in the panel's state; anything else the webview asks for is refused and logged.
+      const ok = checkReveal(p, revealTargets(this.sent));
+      if ('refused' in ok) return svc.log.warn(`reveal request refused: ${ok.refused}`);
+      void revealRow(ok.file, ok.line).catch((e) => svc.log.error(`reveal ${ok.file}:${ok.line} failed: ${errorMessage(e)}`));
+    });
     this.endpoint.onNotification(CancelRunFromPanel, (p) => svc.training.cancel(p.runId));
     this.subs.push(
       webview.onDidReceiveMessage((m: Wire) => this.endpoint.handle(m)),
@@ -106,7 +114,8 @@ class DiagnosticsPanel implements vscode.Disposable {
       this.pushTimer = undefined;
       this.lastPush = Date.now();
       try {
-        this.endpoint.sendNotification(PanelStateDidChange, this.state());
+        this.sent = this.state();
+        this.endpoint.sendNotification(PanelStateDidChange, this.sent);
         this.pushes++;
       } catch (e) {
         this.svc.log.error(`panel update failed: ${errorMessage(e)}`);
@@ -129,6 +138,7 @@ export const workspaceRuns = (svc: Services): RunInfo[] => listAllRuns(svc.runsR
 async function revealRow(file: string, line: number): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const abs = path.isAbsolute(file) || !folder ? file : path.join(folder, file);
+  if (!fs.statSync(abs).isFile()) throw new Error(`${abs} is not a file`);
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(abs));
   const pos = new vscode.Position(Math.max(0, Math.min(doc.lineCount - 1, line - 1)), 0);
   await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One, preview: false });

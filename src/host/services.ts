@@ -2,7 +2,9 @@
 // need, and return a Disposable; nothing here holds UI.
 import * as vscode from 'vscode';
 import path from 'node:path';
-import { readSettings, type Settings } from './settings';
+import { readSettings, runsDirectoryProblem, type Settings } from './settings';
+import { resolveInside } from '../node/safePath';
+import { errorMessage } from './log';
 import type { Log } from './log';
 import type { TrainingService } from './trainingService';
 
@@ -37,19 +39,41 @@ export class Services implements vscode.Disposable {
     return this.cached;
   }
 
-  /** Absolute runs root, or undefined without a workspace folder (runs need somewhere to live). */
+  /** Absolute runs root, or undefined without a workspace folder (runs need somewhere to live) or when it leads out of it. */
   get runsRoot(): string | undefined {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder || folder.uri.scheme !== 'file') return undefined;
-    const dir = this.settings.training.runsDirectory;
-    return path.isAbsolute(dir) ? dir : path.join(folder.uri.fsPath, dir);
+    return this.insideWorkspace(this.settings.training.runsDirectory, 'rewardLens.training.runsDirectory');
   }
 
   /** Absolute <workspace>/.reward-lens/experiments (Build Over-optimization Scenarios… writes one folder per experiment). */
   get experimentsRoot(): string | undefined {
+    return this.insideWorkspace(path.join('.reward-lens', 'experiments'), 'the experiments folder');
+  }
+
+  private readonly warned = new Set<string>();
+
+  /**
+   * `rel` under the first workspace folder, symbolic links resolved: a cloned repository can ship `.reward-lens` as a
+   * link to anywhere, and the extension must not write there. Refused (with one warning) when it leads outside.
+   */
+  private insideWorkspace(rel: string, what: string): string | undefined {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder || folder.uri.scheme !== 'file') return undefined;
-    return path.join(folder.uri.fsPath, '.reward-lens', 'experiments');
+    const raw = vscode.workspace.getConfiguration('rewardLens').get<unknown>('training.runsDirectory');
+    const problem = what.endsWith('runsDirectory') && raw !== undefined ? runsDirectoryProblem(raw) : undefined;
+    if (problem) this.warnOnce(`${what}: ${problem}; using ${rel} instead`);
+    try {
+      return resolveInside(folder.uri.fsPath, rel, what);
+    } catch (e) {
+      this.warnOnce(errorMessage(e));
+      return undefined;
+    }
+  }
+
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.log.warn(message);
+    void vscode.window.showWarningMessage(`Reward Lens: ${message}`);
   }
 
   get activeModel(): ActiveModel | undefined {

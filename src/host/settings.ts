@@ -23,7 +23,7 @@ export interface Settings {
     readonly maxLength: number;
   };
   readonly training: {
-    /** Where runs are stored, relative to the first workspace folder. */
+    /** Where runs are stored, relative to the first workspace folder (validated: never outside it). */
     readonly runsDirectory: string;
     /** Default backend offered by Train Reward Model…. */
     readonly backend: BackendName;
@@ -51,6 +51,23 @@ export interface ConfigGetter {
 const oneOf = <T extends string>(v: string, allowed: readonly T[], fallback: T): T => ((allowed as readonly string[]).includes(v) ? (v as T) : fallback);
 const num = (v: unknown, fallback: number, min: number, max: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback);
 
+export const DEFAULT_RUNS_DIRECTORY = '.reward-lens/runs';
+
+/**
+ * Why a runsDirectory value is refused, or undefined when it is a plain relative path inside the workspace. A cloned
+ * repository's .vscode/settings.json sets workspace settings: an absolute path or a `..` would let it point the
+ * extension's writes (checkpoints, models, summaries) anywhere on the machine. The symbolic-link check needs the disk
+ * and is done where the folder is resolved (Services.runsRoot).
+ */
+export function runsDirectoryProblem(raw: unknown): string | undefined {
+  if (typeof raw !== 'string' || raw.trim() === '') return 'it must be a non-empty string';
+  if (/^([a-zA-Z]:)?[\\/]/.test(raw) || raw.startsWith('~')) return `"${raw}" is absolute; it must be relative to the workspace folder`;
+  if (raw.split(/[\\/]+/).includes('..')) return `"${raw}" contains ".."; it must stay inside the workspace folder`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f]/.test(raw)) return 'it contains control characters';
+  return undefined;
+}
+
 /** Reads every rewardLens.* setting (keys relative to the "rewardLens" section), clamping bad values to defaults. */
 export function readSettings(cfg: ConfigGetter): Settings {
   const mapping = cfg.get<Record<string, unknown>>('data.fieldMapping', {});
@@ -66,7 +83,7 @@ export function readSettings(cfg: ConfigGetter): Settings {
       maxLength: Math.round(num(cfg.get('scoring.maxLength', 4096), 4096, 8, 1_000_000)),
     },
     training: {
-      runsDirectory: cfg.get('training.runsDirectory', '.reward-lens/runs') || '.reward-lens/runs',
+      runsDirectory: runsDirectoryProblem(cfg.get('training.runsDirectory', DEFAULT_RUNS_DIRECTORY)) ? DEFAULT_RUNS_DIRECTORY : cfg.get('training.runsDirectory', DEFAULT_RUNS_DIRECTORY),
       backend: oneOf(cfg.get('training.backend', 'auto'), ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'], 'auto'),
       preset: oneOf(cfg.get('training.preset', 'tiny'), ['tiny', 'small', 'base', 'reference'], 'tiny'),
       holdoutFrac: num(cfg.get('training.holdoutFrac', 0.1), 0.1, 0, 0.9),

@@ -1,6 +1,7 @@
 // Two status bar items: the compute backend (and why, from the worker's DoctorReport; click for the
 // doctor) and the active model (click to change it). While training, the model item shows progress.
 import * as vscode from 'vscode';
+import { escapeMarkdown } from '../core/markdown';
 import type { DoctorReport } from '../protocol/trainer';
 import type { Services } from './services';
 
@@ -15,7 +16,7 @@ export function registerStatusBar(svc: Services): vscode.Disposable {
   const renderBackend = () => {
     if (report) {
       backend.text = `$(chip) ${report.chosen}`;
-      const md = new vscode.MarkdownString(`**Reward Lens backend: ${report.chosen}**\n\n${report.why.replace(/[<>]/g, '')}\n\nClick for the Compute Doctor.`);
+      const md = new vscode.MarkdownString(`**Reward Lens backend: ${report.chosen}**\n\n${escapeMarkdown(report.why)}\n\nClick for the Compute Doctor.`);
       backend.tooltip = md;
     } else {
       backend.text = `$(chip) ${svc.settings.training.backend}`;

@@ -1,32 +1,78 @@
-// Atomic artifact writes: a reader (the panel, a resumed run, a crashed process) never sees half a file.
+// Atomic artifact writes: a reader (the panel, a resumed run, a crashed process) never sees half a file, and a
+// damaged file is detected and named, never misread.
+//   - whole files: a sibling temp file renamed over the target (the temp file is removed when the write fails);
+//   - JSON lines: one write() per line, rolled back to the previous size when it fails (a full disk leaves no torn
+//     line), never through a symbolic link, each line carrying `_sha` (the sha256 of the rest of the line);
+//   - sealed JSON (checkpoint state, run config): a `checksum` field over the rest, checked on read.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
 let counter = 0;
 const tmpName = (target: string) => `${target}.tmp-${process.pid}-${Date.now()}-${counter++}`;
+/** Matches the temp names above, so a crashed writer's leftovers can be recognised and removed. */
+export const TMP_PATTERN = /\.tmp-\d+-\d+-\d+(-old)?$/;
 
 /** Writes a file by writing a sibling temp file and renaming it over the target (atomic on POSIX). */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = tmpName(file);
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
+  try {
+    fs.writeFileSync(tmp, data, { flag: 'wx' });
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 export function writeJsonAtomic(file: string, value: unknown): void {
   writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
 }
 
-/**
- * Appends one JSON line. A line is written with a single write() call, so a crash leaves at most one
- * truncated last line; readers (readJsonLines) skip a truncated last line and say so.
- */
-export function appendJsonLine(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.appendFileSync(file, JSON.stringify(value) + '\n');
+const lineSha = (json: string) => createHash('sha256').update(json).digest('hex').slice(0, 16);
+const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
+
+/** `{…}` + `"_sha"`: the value's JSON with the checksum of exactly that JSON as its last field, and a newline. */
+function checkedLine(value: object): string {
+  const json = JSON.stringify(value);
+  return `${json.slice(0, -1)}${json.length > 2 ? ',' : ''}"_sha":"${lineSha(json)}"}\n`;
 }
 
-/** Reads a JSON-lines artifact. A truncated final line (crash mid-write) is dropped and reported through `onBadLine`. */
+/**
+ * Appends one JSON line with its checksum. The line is written with a single write() call; when the write fails
+ * (ENOSPC, EIO) the file is cut back to its previous size, so no partial line is left behind. A symbolic link in
+ * place of the file is refused (ELOOP): an artifact is never appended to a file elsewhere.
+ */
+export function appendJsonLine(file: string, value: object): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const line = checkedLine(value);
+  const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | NOFOLLOW, 0o644);
+  const before = fs.fstatSync(fd).size;
+  try {
+    fs.writeSync(fd, line);
+  } catch (e) {
+    try { fs.ftruncateSync(fd, before); } catch { /* the original error is the one to report */ }
+    throw e;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Checks one line's `_sha`, strips it, and returns the value; throws with the reason when the line is damaged. */
+function parseCheckedLine<T>(text: string): T {
+  const value = JSON.parse(text) as Record<string, unknown>;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
+  if (!('_sha' in value)) return value as T; // written before lines carried checksums
+  const { _sha, ...rest } = value;
+  if (_sha !== lineSha(JSON.stringify(rest))) throw new Error('checksum mismatch: the line was changed after it was written');
+  return rest as T;
+}
+
+/**
+ * Reads a JSON-lines artifact. A damaged line (torn by a crash, or altered: checksum mismatch) is dropped and
+ * reported through `onBadLine` with its 1-based line number; it is never returned.
+ */
 export function readJsonLines<T>(file: string, onBadLine?: (line: number, err: string) => void): T[] {
   if (!fs.existsSync(file)) return [];
   const out: T[] = [];
@@ -34,7 +80,7 @@ export function readJsonLines<T>(file: string, onBadLine?: (line: number, err: s
   lines.forEach((text, i) => {
     if (!text.trim()) return;
     try {
-      out.push(JSON.parse(text) as T);
+      out.push(parseCheckedLine<T>(text));
     } catch (e) {
       onBadLine?.(i + 1, (e as Error).message);
     }
@@ -42,9 +88,48 @@ export function readJsonLines<T>(file: string, onBadLine?: (line: number, err: s
   return out;
 }
 
+/** Rewrites a JSON-lines artifact atomically with these values (e.g. the lines up to a checkpoint), with checksums. */
+export function rewriteJsonLines<T extends object>(file: string, values: readonly T[]): void {
+  writeFileAtomic(file, values.map(checkedLine).join(''));
+}
+
+const sealOf = (rest: object) => createHash('sha256').update(JSON.stringify(rest)).digest('hex');
+
+/** Writes a JSON object with a `checksum` field (sha256 of the rest), atomically. */
+export function writeSealedJson(file: string, value: object): void {
+  writeJsonAtomic(file, { ...value, checksum: sealOf(value) });
+}
+
+/** Whether a parsed object's `checksum` matches the rest of it: 'ok', 'missing' (written before sealing) or 'mismatch'. */
+export function sealStatus(value: Readonly<Record<string, unknown>>): 'ok' | 'missing' | 'mismatch' {
+  const { checksum, ...rest } = value;
+  if (checksum === undefined) return 'missing';
+  return checksum === sealOf(rest) ? 'ok' : 'mismatch';
+}
+
 /**
- * Replaces a directory atomically: fill `build(tmpDir)`, then rename over `dir`. Used for checkpoints and the
- * final model, so a half-written checkpoint is never picked up by resume.
+ * Reads a sealed JSON file. Throws with the file and what is wrong: unreadable, not JSON, no checksum (unless
+ * `allowUnsealed`, for files written before sealing), or a checksum that does not match (the file was damaged).
+ */
+export function readSealedJson<T>(file: string, opts: { readonly allowUnsealed?: boolean } = {}): T {
+  const text = fs.readFileSync(file, 'utf8');
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(text) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message}); the file is damaged or truncated`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${file}: expected a JSON object`);
+  const status = sealStatus(value);
+  if (status === 'missing' && opts.allowUnsealed) return value as T;
+  if (status !== 'ok') throw new Error(`${file}: checksum ${status}: the file was damaged or edited after it was written`);
+  const { checksum: _checksum, ...rest } = value;
+  return rest as T;
+}
+
+/**
+ * Replaces a directory atomically: fill `build(tmpDir)`, then rename over `dir`. Used for the final model, so a
+ * half-written model is never picked up.
  */
 export async function writeDirAtomic(dir: string, build: (tmpDir: string) => Promise<void> | void): Promise<void> {
   fs.mkdirSync(path.dirname(dir), { recursive: true });
@@ -60,4 +145,17 @@ export async function writeDirAtomic(dir: string, build: (tmpDir: string) => Pro
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** Removes temp files and directories a crashed writer left in `dir` (not recursive). */
+export function removeStaleTemps(dir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const stale = names.filter((n) => TMP_PATTERN.test(n));
+  for (const n of stale) fs.rmSync(path.join(dir, n), { recursive: true, force: true });
+  return stale;
 }

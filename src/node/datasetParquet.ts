@@ -4,6 +4,7 @@
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import type { DatasetBuilder } from '../core/data/builder';
+import { FileError } from '../core/errors';
 
 export async function feedParquet(b: DatasetBuilder, file: string): Promise<void> {
   const asyncBuffer = await asyncBufferFromFile(file);
@@ -11,13 +12,18 @@ export async function feedParquet(b: DatasetBuilder, file: string): Promise<void
   try {
     metadata = await parquetMetadataAsync(asyncBuffer);
   } catch (e) {
-    throw new Error(`${file}: not a readable parquet file: ${(e as Error).message}`);
+    throw new FileError({ file }, `not a readable Parquet file (${(e as Error).message}); is it truncated, or not Parquet at all?`);
   }
   let rowStart = 0;
-  for (const group of metadata.row_groups) {
+  for (const [k, group] of metadata.row_groups.entries()) {
     const rowEnd = rowStart + Number(group.num_rows);
-    const rows = await parquetReadObjects({ file: asyncBuffer, metadata, rowStart, rowEnd, compressors });
-    rows.forEach((row, k) => b.addRecord(plainValue(row), rowStart + k + 1));
+    let rows;
+    try {
+      rows = await parquetReadObjects({ file: asyncBuffer, metadata, rowStart, rowEnd, compressors });
+    } catch (e) {
+      throw new FileError({ file, line: rowStart + 1 }, `Parquet row group ${k} (rows ${rowStart + 1}–${rowEnd}) cannot be decoded (${(e as Error).message}); the file is damaged or truncated`);
+    }
+    rows.forEach((row, i) => b.addRecord(plainValue(row), rowStart + i + 1));
     if (b.full) return;
     rowStart = rowEnd;
   }

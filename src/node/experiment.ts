@@ -9,7 +9,8 @@ import path from 'node:path';
 import { DEFAULTS, type Objective, type TrainConfig } from '../core/config';
 import type { EvalReport, StepMetrics } from '../core/report';
 import type { RunSummary, TrainRunParams } from '../protocol/trainer';
-import { openExperiment, writeExperimentState, ExperimentError, type ExperimentState, type RunState } from './experimentState';
+import { experimentRunDir, openExperiment, writeExperimentState, ExperimentError, type ExperimentState, type RunState } from './experimentState';
+import { assertSparesInputs, resolveInside } from './safePath';
 import { buildSplitsFromFiles, readManifest, splitFiles, writeSplits, type LoadFn } from './experimentSplits';
 import { describeSplits, type SplitManifest } from '../core/scenarios/splitRows';
 import { normalizePrompt } from '../core/data/normalize';
@@ -58,6 +59,7 @@ export function plannedSteps(trainPairs: number, cfg: Pick<TrainConfig, 'batchSi
 export async function runExperiment(spec: ExperimentSpec, deps: ExperimentDeps): Promise<ExperimentResult> {
   if (spec.objectives.length === 0 || spec.seeds.length === 0) throw new ExperimentError('give at least one objective (--objectives) and one seed (--seeds)');
   if (!(Number.isInteger(spec.checkpoints) && spec.checkpoints >= 1)) throw new ExperimentError(`checkpoints must be an integer ≥ 1, got ${spec.checkpoints}`);
+  checkOutputs(spec);
   fs.mkdirSync(spec.outDir, { recursive: true });
   const fingerprint = { data: spec.data, split: spec.split, train: spec.train, checkpoints: spec.checkpoints, ...(spec.extraEvalFiles?.length ? { extraEvalFiles: spec.extraEvalFiles } : {}) };
   const state = openExperiment(spec.outDir, fingerprint, spec.command, spec.objectives, spec.seeds);
@@ -90,6 +92,15 @@ export async function runExperiment(spec: ExperimentSpec, deps: ExperimentDeps):
   deps.log(`report: ${report.markdown}`);
   const status = cancelled ? 'cancelled' : failed.length ? 'failed' : 'completed';
   return { status, completed, skipped, failed, manifest, report };
+}
+
+/** The experiment writes splits/, runs/, figures/ and its report files: none may be (or hold) one of its inputs. */
+function checkOutputs(spec: ExperimentSpec): void {
+  const inputs = [...spec.data.map((d) => d.file), ...(spec.extraEvalFiles ?? [])];
+  for (const area of ['splits', 'runs', 'figures', 'report.md', 'report.json', 'experiment.json', 'extra-eval-overlap.json']) {
+    assertSparesInputs(path.join(spec.outDir, area), inputs, `experiment's ${area}`);
+  }
+  if (fs.existsSync(spec.outDir)) for (const area of ['splits', 'runs', 'figures']) resolveInside(spec.outDir, area, `the experiment's ${area} folder`);
 }
 
 /** Reuses DIR/splits when its manifest was made from the same inputs and options; builds and writes it otherwise. */
@@ -127,7 +138,7 @@ export function splitOptionsRecord(spec: Pick<ExperimentSpec, 'data' | 'split'>)
 }
 
 async function trainOne(spec: ExperimentSpec, deps: ExperimentDeps, state: ExperimentState, run: RunState, config: TrainConfig, trainFile: string, evalFiles: string[]): Promise<RunSummary> {
-  const runDir = path.join(spec.outDir, run.runDir);
+  const runDir = experimentRunDir(spec.outDir, run);
   const resume = run.attempts > 0 || fs.existsSync(runDir);
   run.status = 'running';
   run.attempts += 1;

@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readJsonLines, writeFileAtomic, writeJsonAtomic } from './atomic';
-import { readExperimentState, ExperimentError } from './experimentState';
+import { checkRunDirs, experimentRunDir, readExperimentState, ExperimentError } from './experimentState';
+import { resolveInside } from './safePath';
 import { readManifest } from './experimentSplits';
 import { runPaths } from './runDir';
 import type { EvalReport } from '../core/report';
@@ -31,9 +32,10 @@ export function rsvgConvert(svgFile: string, pngFile: string): boolean {
 export function loadRunRecords(outDir: string): RunRecord[] {
   const state = readExperimentState(outDir);
   if (!state) throw new ExperimentError(`${outDir}: no experiment.json; run \`reward-lens experiment scenarios … --out ${outDir}\` first`);
+  checkRunDirs(outDir, state);
   return Object.values(state.runs).map((r) => {
     const badLines: number[] = [];
-    const evals = readJsonLines<EvalReport>(runPaths(path.join(outDir, r.runDir)).evals, (line) => badLines.push(line));
+    const evals = readJsonLines<EvalReport>(runPaths(experimentRunDir(outDir, r)).evals, (line) => badLines.push(line));
     return {
       objective: r.objective, seed: r.seed, runId: r.runId, status: r.status,
       ...(r.backend !== undefined ? { backend: r.backend } : {}),
@@ -51,7 +53,8 @@ export function writeExperimentReport(outDir: string, svgToPng?: (svg: string, p
   const manifest = readManifest(outDir);
   const runs = loadRunRecords(outDir);
   const agg = aggregateScenarios(state.objectives, state.seeds, runs);
-  const figDir = path.join(outDir, 'figures');
+  fs.mkdirSync(outDir, { recursive: true });
+  const figDir = resolveInside(outDir, 'figures', 'the figures folder');
   const figures = scenarioFigures(agg);
   const written: string[] = [];
   let pngs = 0;

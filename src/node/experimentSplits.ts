@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from './atomic';
+import { assertSparesInputs, resolveInside } from './safePath';
 import { buildMultiResponseSplits, type MultiSplitOptions } from '../core/scenarios/multiSplit';
 import { buildPairwiseSplits, type RoleDataset } from '../core/scenarios/pairwiseSplit';
 import { buildManifest, setToJsonl, type SplitManifest } from '../core/scenarios/splitRows';
@@ -56,7 +57,10 @@ export async function buildSplitsFromFiles(data: readonly DataInput[], spec: Spl
 
 /** Writes every built set and the manifest under DIR/splits/. Returns the manifest. */
 export function writeSplits(outDir: string, splits: ScenarioSplits, inputs: SplitManifest['inputs'], options: Record<string, unknown>): SplitManifest {
-  const dir = splitsDir(outDir);
+  // splits/ is rewritten (stale sets removed): it must not hold the data it is built from, nor lead out of outDir.
+  assertSparesInputs(splitsDir(outDir), inputs.map((i) => i.file), 'splits folder');
+  fs.mkdirSync(outDir, { recursive: true });
+  const dir = resolveInside(outDir, 'splits', 'the splits folder');
   fs.mkdirSync(dir, { recursive: true });
   // The manifest marks a complete split: remove it first, so a crash mid-rebuild never leaves old manifest + new files.
   fs.rmSync(manifestFile(outDir), { force: true });

@@ -4,6 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeJsonAtomic } from './atomic';
+import { UserError } from '../core/errors';
+import { resolveInside } from './safePath';
 import type { RunStatus } from '../core/scenarios/reportAggregate';
 
 export interface RunState {
@@ -37,7 +39,7 @@ export interface ExperimentState {
   runs: Record<string, RunState>;
 }
 
-export class ExperimentError extends Error {
+export class ExperimentError extends UserError {
   override readonly name = 'ExperimentError';
 }
 
@@ -73,6 +75,7 @@ export function openExperiment(outDir: string, fingerprint: Record<string, unkno
   const now = new Date().toISOString();
   const state: ExperimentState = prior ?? { version: 1, createdAt: now, updatedAt: now, fingerprint, command, objectives: [], seeds: [], runs: {} };
   if (prior) {
+    checkRunDirs(outDir, prior);
     const diff = fingerprintDiff(prior.fingerprint, fingerprint);
     if (diff.length) {
       throw new ExperimentError(`${experimentFile(outDir)} was made with different settings, so it cannot be resumed:\n  ${diff.join('\n  ')}\nUse a new --out directory, or rerun with the original settings (see its "command").`);
@@ -89,4 +92,23 @@ export function openExperiment(outDir: string, fingerprint: Record<string, unkno
   }
   writeExperimentState(outDir, state);
   return state;
+}
+
+/**
+ * experiment.json is a file anyone can edit (or ship in a repository): every run must live at runs/<runId> inside the
+ * experiment directory, so a runDir of "../victim" or "/etc" can never be trained into, pruned or read.
+ */
+export function checkRunDirs(outDir: string, state: ExperimentState): void {
+  for (const [key, run] of Object.entries(state.runs ?? {})) {
+    const expected = path.join('runs', key);
+    if (typeof run?.runDir !== 'string' || path.normalize(run.runDir) !== expected || run.runId !== key) {
+      throw new ExperimentError(`${experimentFile(outDir)}: field "runs.${key}.runDir" is ${JSON.stringify(run?.runDir)} (runId ${JSON.stringify(run?.runId)}); it must be "${expected}" inside the experiment directory. Fix or remove the file to start over`);
+    }
+  }
+}
+
+/** The run's directory, resolved and checked to be inside the experiment's runs/ folder (no symbolic link out). */
+export function experimentRunDir(outDir: string, run: RunState): string {
+  const runsDir = resolveInside(outDir, 'runs', 'the experiment\'s runs folder');
+  return resolveInside(runsDir, path.relative('runs', path.normalize(run.runDir)), `runDir of ${run.runId} in ${experimentFile(outDir)}`);
 }

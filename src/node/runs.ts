@@ -108,7 +108,7 @@ export function readRunInfo(runDir: string): RunInfo | undefined {
   const runId = exp ? `${exp.experimentId}/${exp.name}` : path.basename(runDir);
   const evaluation = cfgFile?.kind === 'evaluation' ? obj(cfgFile.model) : undefined;
   const lastMetric = lastJsonLine<StepMetrics>(p.metrics);
-  const hasCheckpoint = fs.existsSync(p.checkpoint);
+  const hasCheckpoint = fs.existsSync(p.checkpoint) || fs.existsSync(path.join(p.checkpoints, 'previous'));
   const modelDir = summary?.modelDir ?? (fs.existsSync(p.model) ? p.model : undefined);
   const status: RunSnapshot['status'] = summary ? summary.status : 'cancelled';
   return {

@@ -13,7 +13,8 @@ import path from 'node:path';
 import type { ModelConfig } from '../core/config';
 import { decodeSafetensors, encodeSafetensors, type SafeTensor } from '../core/safetensors';
 import { EOS, PAD, SEP, TOKENIZER_NAME, UNK, Vocabulary } from '../core/tokenize';
-import { writeFileAtomic } from '../node/atomic';
+import { sealStatus, writeFileAtomic, writeSealedJson } from '../node/atomic';
+import { FileError, UserError } from '../core/errors';
 import { modelFromTensors, parameterNameOf, parameterSpecs, validateModelConfig, LN_EPS, type RewardModel } from './model';
 import { tf, type Tensor } from './tf';
 
@@ -86,12 +87,13 @@ export async function saveModel(model: RewardModel, dir: string, vocab: Vocabula
   };
   writeFileAtomic(path.join(dir, MODEL_FILES.weights), weights);
   writeFileAtomic(path.join(dir, MODEL_FILES.vocab), vocabBytes);
-  writeFileAtomic(path.join(dir, MODEL_FILES.config), JSON.stringify(config, null, 2) + '\n');
+  // Sealed: a `checksum` field over the rest, so a damaged config.json is detected rather than half-read.
+  writeSealedJson(path.join(dir, MODEL_FILES.config), config);
 }
 
 function readFile(dir: string, name: string, what: string): Uint8Array {
   const file = path.join(dir, name);
-  if (!fs.existsSync(file)) throw new Error(`${file}: missing (${what}); is ${dir} a Reward Lens model directory?`);
+  if (!fs.existsSync(file)) throw new UserError(`${file}: missing (${what}); is ${dir} a Reward Lens model directory?`);
   const buf = fs.readFileSync(file);
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
@@ -100,27 +102,30 @@ function checkHash(dir: string, name: string, bytes: Uint8Array, config: ModelCo
   const want = config.files[name];
   if (!want) return;
   if (want.bytes !== bytes.length || want.sha256 !== sha256(bytes)) {
-    throw new Error(`${path.join(dir, name)}: does not match ${MODEL_FILES.config} (size or sha256 differ): the save was interrupted or files from different saves were mixed`);
+    throw new UserError(`${path.join(dir, name)}: does not match ${MODEL_FILES.config} (size or sha256 differ): the save was interrupted or files from different saves were mixed`);
   }
 }
 
 function parseConfig(dir: string, bytes: Uint8Array): ModelConfigFile {
   const file = path.join(dir, MODEL_FILES.config);
-  let c: Partial<ModelConfigFile>;
+  let c: Partial<ModelConfigFile> & { checksum?: string };
   try {
     c = JSON.parse(new TextDecoder().decode(bytes)) as Partial<ModelConfigFile>;
   } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+    throw new FileError({ file }, `not valid JSON (${(e as Error).message}); the file is damaged or truncated`);
   }
-  if (c.format !== MODEL_FORMAT) throw new Error(`${file}: field "format" must be "${MODEL_FORMAT}", got ${JSON.stringify(c.format)}`);
+  if (typeof c !== 'object' || c === null) throw new FileError({ file }, 'expected a JSON object');
+  // Models saved before config.json was sealed have no checksum; a present one must match.
+  if (sealStatus(c) === 'mismatch') throw new FileError({ file, field: 'checksum' }, 'does not match the file: it was damaged or edited after it was saved');
+  if (c.format !== MODEL_FORMAT) throw new UserError(`${file}: field "format" must be "${MODEL_FORMAT}", got ${JSON.stringify(c.format)}`);
   if (c.formatVersion !== MODEL_FORMAT_VERSION) {
-    throw new Error(`${file}: field "formatVersion" is ${JSON.stringify(c.formatVersion)}; this version of Reward Lens reads version ${MODEL_FORMAT_VERSION}`);
+    throw new UserError(`${file}: field "formatVersion" is ${JSON.stringify(c.formatVersion)}; this version of Reward Lens reads version ${MODEL_FORMAT_VERSION}`);
   }
-  if (c.tokenizer !== TOKENIZER_NAME) throw new Error(`${file}: field "tokenizer" must be "${TOKENIZER_NAME}", got ${JSON.stringify(c.tokenizer)}`);
-  if (typeof c.model !== 'object' || c.model === null) throw new Error(`${file}: field "model" (the ModelConfig) is missing`);
+  if (c.tokenizer !== TOKENIZER_NAME) throw new UserError(`${file}: field "tokenizer" must be "${TOKENIZER_NAME}", got ${JSON.stringify(c.tokenizer)}`);
+  if (typeof c.model !== 'object' || c.model === null) throw new UserError(`${file}: field "model" (the ModelConfig) is missing`);
   const problems = validateModelConfig(c.model);
-  if (problems.length) throw new Error(`${file}: field "model": ${problems.join('; ')}`);
-  if (typeof c.files !== 'object' || c.files === null) throw new Error(`${file}: field "files" is missing`);
+  if (problems.length) throw new UserError(`${file}: field "model": ${problems.join('; ')}`);
+  if (typeof c.files !== 'object' || c.files === null) throw new UserError(`${file}: field "files" is missing`);
   return { ...(c as ModelConfigFile), meta: c.meta ?? {} };
 }
 
@@ -136,9 +141,9 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   try {
     vocab = Vocabulary.fromJSON(JSON.parse(new TextDecoder().decode(vocabBytes)));
   } catch (e) {
-    throw new Error(`${vocabFile}: ${(e as Error).message}`);
+    throw new UserError(`${vocabFile}: ${(e as Error).message}`);
   }
-  if (vocab.size !== cfg.vocabSize) throw new Error(`${vocabFile}: has ${vocab.size} ids but ${MODEL_FILES.config} says vocabSize ${cfg.vocabSize}`);
+  if (vocab.size !== cfg.vocabSize) throw new UserError(`${vocabFile}: has ${vocab.size} ids but ${MODEL_FILES.config} says vocabSize ${cfg.vocabSize}`);
 
   const weightsFile = path.join(dir, MODEL_FILES.weights);
   const weightBytes = readFile(dir, MODEL_FILES.weights, 'the weights');
@@ -147,20 +152,20 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   try {
     decoded = decodeSafetensors(weightBytes);
   } catch (e) {
-    throw new Error(`${weightsFile}: ${(e as Error).message}`);
+    throw new UserError(`${weightsFile}: ${(e as Error).message}`);
   }
   const specs = parameterSpecs(cfg);
   const expected = new Set(specs.map((s) => s.name));
   const extra = [...decoded.tensors.keys()].filter((n) => !expected.has(n));
-  if (extra.length) throw new Error(`${weightsFile}: unexpected tensors ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? '…' : ''} for this config`);
+  if (extra.length) throw new UserError(`${weightsFile}: unexpected tensors ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? '…' : ''} for this config`);
   const tensors = new Map<string, Tensor>();
   try {
     for (const spec of specs) {
       const t = decoded.tensors.get(spec.name);
-      if (!t) throw new Error(`${weightsFile}: tensor ${spec.name} is missing`);
-      if (t.dtype !== 'F32') throw new Error(`${weightsFile}: tensor ${spec.name} is ${t.dtype}, expected F32`);
+      if (!t) throw new UserError(`${weightsFile}: tensor ${spec.name} is missing`);
+      if (t.dtype !== 'F32') throw new UserError(`${weightsFile}: tensor ${spec.name} is ${t.dtype}, expected F32`);
       if (t.shape.join(',') !== spec.shape.join(',')) {
-        throw new Error(`${weightsFile}: tensor ${spec.name} has shape [${t.shape}], but ${MODEL_FILES.config} implies [${spec.shape}]`);
+        throw new UserError(`${weightsFile}: tensor ${spec.name} has shape [${t.shape}], but ${MODEL_FILES.config} implies [${spec.shape}]`);
       }
       tensors.set(spec.name, tf.tensor(t.data, [...t.shape], 'float32'));
     }
@@ -214,31 +219,31 @@ export async function loadOptimizerState(optimizer: tf.AdamOptimizer, dir: strin
   try {
     decoded = decodeSafetensors(readFile(dir, MODEL_FILES.optimizer, "Adam's state"));
   } catch (e) {
-    throw new Error((e as Error).message.startsWith(file) ? (e as Error).message : `${file}: ${(e as Error).message}`);
+    throw new UserError((e as Error).message.startsWith(file) ? (e as Error).message : `${file}: ${(e as Error).message}`);
   }
   const meta = decoded.metadata;
   const cfg = optimizer.getConfig();
   for (const k of ['beta1', 'beta2'] as const) {
     if (meta[k] !== undefined && Number(meta[k]) !== cfg[k]) {
-      throw new Error(`${file}: saved with Adam ${k} = ${meta[k]}, but the optimizer has ${String(cfg[k])}; resume with the same settings`);
+      throw new UserError(`${file}: saved with Adam ${k} = ${meta[k]}, but the optimizer has ${String(cfg[k])}; resume with the same settings`);
     }
   }
   const iter = decoded.tensors.get('iterations');
-  if (!iter || iter.dtype !== 'I32') throw new Error(`${file}: tensor "iterations" (I32) is missing`);
+  if (!iter || iter.dtype !== 'I32') throw new UserError(`${file}: tensor "iterations" (I32) is missing`);
   const names = [...decoded.tensors.keys()].filter((n) => n.startsWith('m/')).map((n) => n.slice(2));
   const order = model ? [...model.params.keys()] : names;
   if (model && names.length > 0) {
     const missing = order.filter((n) => !decoded.tensors.has(`m/${n}`) || !decoded.tensors.has(`v/${n}`));
-    if (missing.length) throw new Error(`${file}: no Adam moments for ${missing.slice(0, 5).join(', ')}`);
+    if (missing.length) throw new UserError(`${file}: no Adam moments for ${missing.slice(0, 5).join(', ')}`);
   }
   const weights: { name: string; tensor: Tensor }[] = [{ name: 'iter', tensor: tf.scalar(iter.data[0]!, 'int32') }];
   if (names.length > 0) {
     for (const kind of ['m', 'v'] as const) {
       for (const n of order) {
         const t = decoded.tensors.get(`${kind}/${n}`);
-        if (!t) throw new Error(`${file}: tensor "${kind}/${n}" is missing`);
+        if (!t) throw new UserError(`${file}: tensor "${kind}/${n}" is missing`);
         const p = model?.params.get(n);
-        if (p && p.shape.join(',') !== t.shape.join(',')) throw new Error(`${file}: tensor "${kind}/${n}" has shape [${t.shape}], the model's is [${p.shape}]`);
+        if (p && p.shape.join(',') !== t.shape.join(',')) throw new UserError(`${file}: tensor "${kind}/${n}" has shape [${t.shape}], the model's is [${p.shape}]`);
         weights.push({ name: `${p?.name ?? n}/${kind}`, tensor: tf.tensor(t.data, [...t.shape], 'float32') });
       }
     }

@@ -1,5 +1,6 @@
 // Opens any reward model folder as a RewardScorer: a Reward Lens model (a run's model/, or the run directory) or a
 // Hugging Face folder, on the engine asked for. The CLI, the worker and tests all open models through here.
+import { UserError } from '../core/errors';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isHfModelFolder } from '../node/hf/modelFolder';
@@ -37,7 +38,7 @@ export function resolveModelFolder(dir: string): string {
   if (fs.existsSync(path.join(dir, 'model.safetensors'))) return dir;
   if (fs.existsSync(path.join(dir, 'model', 'model.safetensors'))) return path.join(dir, 'model');
   if (fs.existsSync(path.join(dir, 'model', 'config.json')) && isHfModelFolder(path.join(dir, 'model'))) return path.join(dir, 'model');
-  throw new Error(`no model in ${dir}: expected a Hugging Face folder (config.json + *.safetensors + tokenizer.json), a Reward Lens model/ folder, or a run directory`);
+  throw new UserError(`no model in ${dir}: expected a Hugging Face folder (config.json + *.safetensors + tokenizer.json), a Reward Lens model/ folder, or a run directory`);
 }
 
 /** The engine 'auto' means for this folder: onnx for HF models when onnxruntime loads, else tfjs. */

@@ -1,24 +1,32 @@
 // The training loop. Reads top to bottom in nanoGPT's order: set up, then per step
 //   1) learning rate, 2) step, 3) log (the only sync point), 4) evaluate, 5) checkpoint, 6) cancel check + yield.
 // The same function runs in the extension's worker, in the CLI and in tests.
+//
+// A run owns its directory (src/node/runOwnership.ts): it is set up without writing anything (a refusal leaves the
+// directory as it was), then claimed, and from then on every failure, a full disk included, ends in summary.json
+// with status "failed" and the reason, also written to log.txt.
 import fs from 'node:fs';
 import { tf } from './tf';
-import { createModel, disposeModel, makeBatch, type RewardModel } from './model';
+import { disposeModel, makeBatch } from './model';
 import { trainStep, STEP_METRICS } from './step';
-import { encodePairs, describeTruncation, type EncodedPairs } from './encode';
+import { encodePairs } from './encode';
 import { evaluateAll, scoreSequences } from './evaluate';
-import { loadTrainingData, type TrainingData } from './trainingData';
-import { hasCheckpoint, loadCheckpointModel, readLoopState, restoreOptimizer, saveCheckpoint } from './checkpoint';
-import { initBackend } from './backends';
+import { saveCheckpoint } from './checkpoint';
 import { saveModel } from './modelIO';
-import { Vocabulary } from '../core/tokenize';
-import { PRESETS, lrAt, validateTrainConfig, type ModelConfig, type TrainConfig } from '../core/config';
+import { NonFiniteTracker, nanDiagnosis, type StepValues } from './nanGuard';
+import { RunLog } from './runLog';
+import { prepareArtifacts, setUp, startStepOf, type Setup } from './runSetup';
+import { DEFAULTS, lrAt, validateTrainConfig, type TrainConfig } from '../core/config';
+import { UserError } from '../core/errors';
 import { deriveSeed, permutation } from '../core/random';
-import { formatSkipped } from '../core/data';
 import { appendJsonLine, writeFileAtomic, writeJsonAtomic } from '../node/atomic';
+import { userIoError } from '../node/ioError';
 import { runPaths } from '../node/runDir';
+import { claimRunDir, type RunClaim } from '../node/runOwnership';
 import type { EvalReport, StepMetrics } from '../core/report';
 import type { RunSummary, TrainRunParams } from '../protocol/trainer';
+
+export { nanDiagnosis } from './nanGuard';
 
 export interface TrainHooks {
   onProgress?(metrics: StepMetrics, totalSteps: number, backend: string): void;
@@ -30,125 +38,103 @@ export interface TrainHooks {
 
 /** Eval batches can be larger than training batches: no gradients are kept. */
 const EVAL_BATCH = 32;
+/** Freed when a run fails, so a full disk still has room for summary.json and the last lines of log.txt. */
+const RESERVE_BYTES = 256 * 1024;
 
-interface Setup {
-  readonly model: RewardModel;
-  readonly vocab: Vocabulary;
-  readonly optimizer: tf.AdamOptimizer;
-  readonly enc: EncodedPairs;
-  readonly data: TrainingData;
-  readonly backend: string;
-  readonly totalSteps: number;
-  readonly stepsPerEpoch: number;
-  readonly batchPairs: number;
-  readonly startStep: number;
-  readonly elapsedBefore: number;
-  /** The current epoch's order, derived once per epoch (not once per step: it is O(pairs)). */
-  readonly order: { epoch: number; perm: Int32Array };
+/** Where the run is; the failure path reads it to say how far it got. */
+interface Progress {
+  step: number;
+  status: RunSummary['status'];
+  error?: string;
+  lastEval?: EvalReport;
+  /** Step of the newest checkpoint on disk (the resume point, or one saved by this run). */
+  checkpointStep?: number;
+  readonly t0: number;
 }
 
 export async function runTraining(params: TrainRunParams, hooks: TrainHooks = {}): Promise<RunSummary> {
-  const cfg = params.config;
-  const problems = validateTrainConfig(cfg);
-  if (problems.length) throw new Error(`invalid training config: ${problems.join('; ')}`);
-  const paths = runPaths(params.runDir);
-  fs.mkdirSync(params.runDir, { recursive: true });
-  const log = (m: string) => {
-    hooks.onLog?.(m);
-    fs.appendFileSync(paths.log, `${new Date().toISOString()} ${m}\n`);
-  };
-  const cancelFlag = params.cancel ? new Int32Array(params.cancel) : undefined;
-  const cancelled = () => (cancelFlag ? Atomics.load(cancelFlag, 0) === 1 : false) || (hooks.shouldCancel?.() ?? false);
-
-  const s = await setUp(params, log);
-  const t0 = performance.now() - s.elapsedBefore;
-  const elapsed = () => performance.now() - t0;
-  const state = (step: number) => ({ step, totalSteps: s.totalSteps, elapsedMs: elapsed(), backend: s.backend, savedAt: new Date().toISOString() });
-  let step = s.startStep;
-  let status: RunSummary['status'] = 'completed';
-  let error: string | undefined;
-  let lastEval: EvalReport | undefined;
-  const evaluate = async (at: number) => {
-    lastEval = await evaluateAll(s.model, s.vocab, s.data.evalSets, at, EVAL_BATCH);
-    appendJsonLine(paths.evals, lastEval);
-    hooks.onEval?.(lastEval);
-  };
+  // Requests written by older versions lack newer settings (checkpointMinutes): they get the defaults.
+  const config: TrainConfig = { ...DEFAULTS, ...params.config };
+  const problems = validateTrainConfig(config);
+  if (problems.length) throw new UserError(`invalid training config: ${problems.join('; ')}`);
+  const p: TrainRunParams = { ...params, config };
+  const log = new RunLog(hooks.onLog);
+  const s = await setUp(p, log);
+  let claim: RunClaim | undefined;
   try {
-    if (s.startStep === 0) await evaluate(0); // Step 0: the untrained model, Figure 2's "epoch 0".
-    for (; step < s.totalSteps; step++) {
-      if (cancelled()) { status = 'cancelled'; break; }
-      // 1) Learning rate: warmup then linear decay (Adam reads it as a plain number at apply time).
-      (s.optimizer as unknown as { learningRate: number }).learningRate = lrAt(step, s.totalSteps, cfg);
-      // 2) One step on the next batch of the seeded epoch order.
-      const batch = batchAt(s, step, cfg.seed);
-      const metricsT = trainStep(s.model, s.optimizer, batch, cfg);
-      tf.dispose([batch.ids, batch.lastIdx]);
-      // 3) Log: the only GPU→CPU read of the loop, on log steps only.
-      const done = step + 1;
-      if (done % cfg.logEvery === 0 || done === s.totalSteps) {
-        const m = await readMetrics(metricsT, s, done, elapsed(), cfg);
-        appendJsonLine(paths.metrics, m);
-        hooks.onProgress?.(m, s.totalSteps, s.backend);
-        const bad = nanDiagnosis(m);
-        if (bad) { status = 'failed'; error = bad; step = done; break; }
-      } else metricsT.dispose();
-      // 4) Evaluate and 5) checkpoint on their schedules.
-      if (cfg.evalEvery > 0 && done % cfg.evalEvery === 0 && done !== s.totalSteps) await evaluate(done);
-      if (cfg.checkpointEvery > 0 && done % cfg.checkpointEvery === 0 && done !== s.totalSteps) await saveCheckpoint(paths.checkpoint, s.model, s.vocab, s.optimizer, state(done));
-      // 6) Let messages (cancel, score requests) in.
-      await new Promise((r) => setImmediate(r));
-    }
-    return await finish(params, s, { status, error, step, lastEval: () => lastEval, evaluate, state, elapsed, log });
+    claim = claimRunDir(p.runDir, p.runId, s.dir, !p.resume);
+    log.attach(runPaths(p.runDir).log);
+    if (claim.movedTo) log.line(`${p.runDir} held an earlier run; moved it to ${claim.movedTo}`);
+    return await trainClaimed(p, s, hooks, log);
   } finally {
+    claim?.release();
+    s.tracker.dispose();
     s.optimizer.dispose();
     disposeModel(s.model);
   }
 }
 
-async function setUp(params: TrainRunParams, log: (m: string) => void): Promise<Setup> {
-  const cfg = params.config;
-  const paths = runPaths(params.runDir);
-  const backend = await initBackend(cfg.backend);
-  log(`backend: ${backend.name} (${backend.why})`);
-  const data = await loadTrainingData(params.trainFiles, params.evalFiles, { holdoutFrac: cfg.holdoutFrac, seed: cfg.seed, mapping: params.mapping, log });
-  if (data.skipped.length) log(`skipped ${data.skipped.length} rows:\n${formatSkipped(data.skipped, 20)}`);
-  for (const n of data.notes) log(n);
-  const resume = params.resume && hasCheckpoint(paths.checkpoint);
-  let model: RewardModel, vocab: Vocabulary, startStep = 0, elapsedBefore = 0;
-  if (resume) {
-    const prior = readLoopState(paths.checkpoint);
-    assertSameConfig(paths.config, params);
-    ({ model, vocab } = await loadCheckpointModel(paths.checkpoint));
-    startStep = prior.step;
-    elapsedBefore = prior.elapsedMs;
-    log(`resuming from step ${prior.step} of ${prior.totalSteps} (checkpoint ${prior.savedAt})`);
-  } else {
-    if (params.resume) log('no checkpoint found: starting from step 0');
-    const preset = PRESETS[cfg.preset];
-    vocab = Vocabulary.build(trainingTexts(data), preset.maxVocab);
-    const modelConfig: ModelConfig = { vocabSize: vocab.size, dModel: preset.dModel, nLayers: preset.nLayers, nHeads: preset.nHeads, dFF: preset.dFF, maxLen: preset.maxLen };
-    model = createModel(modelConfig, cfg.seed);
-    writeJsonAtomic(paths.config, { runId: params.runId, config: cfg, model: modelConfig, trainFiles: params.trainFiles, evalFiles: params.evalFiles, mapping: params.mapping ?? null, backend: backend.name, backendWhy: backend.why, trainPairs: data.train.length, evalSets: data.evalSets.map((e) => ({ name: e.name, file: e.file, pairs: e.pairs.length, prompts: e.multi.length })), createdAt: new Date().toISOString() });
-    for (const f of [paths.metrics, paths.evals]) if (fs.existsSync(f)) fs.rmSync(f);
+async function trainClaimed(p: TrainRunParams, s: Setup, hooks: TrainHooks, log: RunLog): Promise<RunSummary> {
+  const paths = runPaths(p.runDir);
+  const start = startStepOf(s);
+  const run: Progress = { step: start, status: 'completed', t0: performance.now() - (s.resumeFrom?.state.elapsedMs ?? 0), ...(s.resumeFrom ? { checkpointStep: start } : {}) };
+  try {
+    fs.writeFileSync(paths.reserve, new Uint8Array(RESERVE_BYTES));
+    const kept = prepareArtifacts(p, s, log);
+    if (kept) run.lastEval = kept;
+    await trainSteps(p, s, hooks, run);
+    return await finish(p, s, run, log);
+  } catch (e) {
+    return failRun(p, s, run, e, log);
   }
-  const enc = encodePairs(vocab, data.train, model.config.maxLen);
-  log(`training data: ${data.train.length} pairs; ${describeTruncation(enc.truncation, 2 * data.train.length)}`);
-  const batchPairs = Math.min(cfg.batchSize, data.train.length);
-  const stepsPerEpoch = Math.max(1, Math.floor(data.train.length / batchPairs));
-  const totalSteps = cfg.steps > 0 ? cfg.steps : cfg.epochs * stepsPerEpoch;
-  const optimizer = tf.train.adam(cfg.lr, cfg.beta1, cfg.beta2, cfg.adamEps);
-  if (resume) await restoreOptimizer(paths.checkpoint, optimizer);
-  log(`${totalSteps} steps (${stepsPerEpoch}/epoch, ${batchPairs} pairs/step), objective ${cfg.objective}, preset ${cfg.preset}, vocab ${vocab.size}`);
-  return { model, vocab, optimizer, enc, data, backend: backend.name, totalSteps, stepsPerEpoch, batchPairs, startStep, elapsedBefore, order: { epoch: -1, perm: new Int32Array(0) } };
 }
 
-function* trainingTexts(data: TrainingData): Iterable<string> {
-  for (const p of data.train) {
-    yield p.prompt;
-    yield p.chosen;
-    yield p.rejected;
+async function trainSteps(p: TrainRunParams, s: Setup, hooks: TrainHooks, run: Progress): Promise<void> {
+  const cfg = p.config;
+  const paths = runPaths(p.runDir);
+  const cancelFlag = p.cancel ? new Int32Array(p.cancel) : undefined;
+  const cancelled = () => (cancelFlag ? Atomics.load(cancelFlag, 0) === 1 : false) || (hooks.shouldCancel?.() ?? false);
+  const evaluate = async (at: number) => {
+    run.lastEval = await evaluateAll(s.model, s.vocab, s.data.evalSets, at, EVAL_BATCH);
+    appendJsonLine(paths.evals, run.lastEval);
+    hooks.onEval?.(run.lastEval);
+  };
+  let lastCheckpointMs = performance.now();
+  if (run.step === 0) await evaluate(0); // Step 0: the untrained model, Figure 2's "epoch 0".
+  for (; run.step < s.totalSteps; run.step++) {
+    if (cancelled()) { run.status = 'cancelled'; break; }
+    // 1) Learning rate: warmup then linear decay (Adam reads it as a plain number at apply time).
+    (s.optimizer as unknown as { learningRate: number }).learningRate = lrAt(run.step, s.totalSteps, cfg);
+    // 2) One step on the next batch of the seeded epoch order; the guard notes the first non-finite step on the backend.
+    const batch = batchAt(s, run.step, cfg.seed);
+    const metricsT = trainStep(s.model, s.optimizer, batch, cfg);
+    tf.dispose([batch.ids, batch.lastIdx]);
+    const done = run.step + 1;
+    s.tracker.update(metricsT, done);
+    // 3) Log: the only GPU→CPU read of the loop, on log steps only.
+    if (done % cfg.logEvery === 0 || done === s.totalSteps) {
+      const { metrics, firstBad } = await readMetrics(metricsT, s, done, performance.now() - run.t0, cfg);
+      appendJsonLine(paths.metrics, metrics);
+      hooks.onProgress?.(metrics, s.totalSteps, s.backend);
+      const bad = nanDiagnosis(stepValues(metrics), cfg, firstBad, run.checkpointStep);
+      if (bad) { run.status = 'failed'; run.error = bad; run.step = done; return; }
+    } else metricsT.dispose();
+    // 4) Evaluate and 5) checkpoint: at each evaluation, every checkpointEvery steps, every checkpointMinutes.
+    const evalNow = cfg.evalEvery > 0 && done % cfg.evalEvery === 0 && done !== s.totalSteps;
+    if (evalNow) await evaluate(done);
+    const stepDue = cfg.checkpointEvery > 0 && done % cfg.checkpointEvery === 0;
+    const timeDue = cfg.checkpointMinutes > 0 && performance.now() - lastCheckpointMs >= cfg.checkpointMinutes * 60_000;
+    if ((evalNow || stepDue || timeDue) && done !== s.totalSteps) {
+      await saveCheckpoint(paths.checkpoints, s.model, s.vocab, s.optimizer, loopState(s, run, done));
+      run.checkpointStep = done;
+      lastCheckpointMs = performance.now();
+    }
+    // 6) Let messages (cancel, score requests) in.
+    await new Promise((r) => setImmediate(r));
   }
 }
+
+const loopState = (s: Setup, run: Progress, step: number) => ({ step, totalSteps: s.totalSteps, elapsedMs: performance.now() - run.t0, backend: s.backend, savedAt: new Date().toISOString() });
 
 /** Batch `step`: epoch e uses permutation(seed, e); the batch is a contiguous slice of it. Same step → same batch. */
 function batchAt(s: Setup, step: number, seed: number) {
@@ -163,74 +149,73 @@ function batchAt(s: Setup, step: number, seed: number) {
   return { ...makeBatch(seqs), pairs: idx.length };
 }
 
-async function readMetrics(t: tf.Tensor1D, s: Setup, done: number, elapsedMs: number, cfg: TrainConfig): Promise<StepMetrics> {
-  // Sync point: reads the step's scalars (‖W_p‖ included) from the backend in one read; only on log steps.
-  const v = await t.data();
-  t.dispose();
+async function readMetrics(t: tf.Tensor1D, s: Setup, done: number, elapsedMs: number, cfg: TrainConfig): Promise<{ metrics: StepMetrics; firstBad?: StepValues }> {
+  const both = tf.tidy(() => tf.concat([t, s.tracker.snapshot()]));
+  // Sync point: the step's scalars (‖W_p‖ included) and the guard's first non-finite step, in one read; log steps only.
+  const v = await both.data();
+  tf.dispose([t, both]);
   const get = (name: (typeof STEP_METRICS)[number]) => v[STEP_METRICS.indexOf(name)]!;
-  const trainedSteps = done - s.startStep;
-  return {
-    step: done,
-    epoch: done / s.stepsPerEpoch,
-    lr: lrAt(done - 1, s.totalSteps, cfg),
-    loss: get('loss'),
-    bt: get('base'),
-    reg: get('reg'),
-    batchMean: get('batchMean'),
-    accuracy: get('accuracy'),
-    wpNorm: get('wpNorm'),
-    gradNorm: get('gradNorm'),
-    elapsedMs,
-    pairsPerSec: trainedSteps > 0 ? (trainedSteps * s.batchPairs * 1000) / Math.max(1, elapsedMs - s.elapsedBefore) : 0,
+  const trainedSteps = done - startStepOf(s);
+  const before = s.resumeFrom?.state.elapsedMs ?? 0;
+  const firstBad = NonFiniteTracker.decode(v, STEP_METRICS.length);
+  const metrics: StepMetrics = {
+    step: done, epoch: done / s.stepsPerEpoch, lr: lrAt(done - 1, s.totalSteps, cfg),
+    loss: get('loss'), bt: get('base'), reg: get('reg'), batchMean: get('batchMean'), accuracy: get('accuracy'), wpNorm: get('wpNorm'), gradNorm: get('gradNorm'),
+    elapsedMs, pairsPerSec: trainedSteps > 0 ? (trainedSteps * s.batchPairs * 1000) / Math.max(1, elapsedMs - before) : 0,
   };
+  return { metrics, ...(firstBad ? { firstBad } : {}) };
 }
 
-/** The NaN/Inf guard: names what went non-finite, so the user knows whether to lower lr or λ. */
-export function nanDiagnosis(m: StepMetrics): string | undefined {
-  const bad = (['loss', 'bt', 'reg', 'batchMean', 'gradNorm', 'wpNorm'] as const).filter((k) => !Number.isFinite(m[k]));
-  if (bad.length === 0) return undefined;
-  const hint = bad.includes('gradNorm') || bad.includes('wpNorm')
-    ? 'the gradients or weights overflowed: lower the learning rate or enable gradient clipping (gradClip)'
-    : bad.includes('reg') ? 'the regulariser overflowed: lower λ (lambda) or the centering coefficient' : 'the loss overflowed: lower the learning rate';
-  return `non-finite ${bad.join(', ')} at step ${m.step} (lr ${m.lr.toExponential(2)}): ${hint}. The last checkpoint is kept; nothing after it was saved.`;
-}
-
-function assertSameConfig(configFile: string, params: TrainRunParams): void {
-  if (!fs.existsSync(configFile)) return;
-  const prior = JSON.parse(fs.readFileSync(configFile, 'utf8')) as { config: TrainConfig; trainFiles: string[] };
-  for (const k of ['objective', 'seed', 'preset', 'batchSize', 'lambda', 'lr'] as const) {
-    if (prior.config[k] !== params.config[k]) throw new Error(`cannot resume ${configFile}: ${k} was ${prior.config[k]}, now ${params.config[k]}; start a new run instead`);
-  }
-}
-
-interface FinishCtx {
-  status: RunSummary['status'];
-  error?: string;
-  step: number;
-  /** A getter: evaluate() replaces the run's latest report, so a copied value would be stale. */
-  lastEval(): EvalReport | undefined;
-  evaluate(at: number): Promise<void>;
-  state(step: number): ReturnType<typeof readLoopState>;
-  elapsed(): number;
-  log(m: string): void;
-}
+const stepValues = (m: StepMetrics): StepValues => ({ loss: m.loss, base: m.bt, reg: m.reg, batchMean: m.batchMean, accuracy: m.accuracy, gradNorm: m.gradNorm, wpNorm: m.wpNorm, step: m.step });
 
 /** End of run: final eval, model + checkpoint (also on cancel, so a cancelled run is usable), summary.json. */
-async function finish(params: TrainRunParams, s: Setup, f: FinishCtx): Promise<RunSummary> {
-  const paths = runPaths(params.runDir);
-  if (f.status !== 'failed') {
-    if (f.status === 'completed' && f.lastEval()?.step !== f.step) await f.evaluate(f.step);
-    await saveCheckpoint(paths.checkpoint, s.model, s.vocab, s.optimizer, f.state(f.step));
-    await saveModel(s.model, paths.model, s.vocab, { step: String(f.step), objective: params.config.objective });
+async function finish(p: TrainRunParams, s: Setup, run: Progress, log: RunLog): Promise<RunSummary> {
+  const paths = runPaths(p.runDir);
+  if (run.status !== 'failed') {
+    if (run.status === 'completed' && run.lastEval?.step !== run.step) {
+      run.lastEval = await evaluateAll(s.model, s.vocab, s.data.evalSets, run.step, EVAL_BATCH);
+      appendJsonLine(paths.evals, run.lastEval);
+    }
+    // A cancel right after a scheduled checkpoint needs no second one (it would push the previous one out).
+    if (run.checkpointStep !== run.step) await saveCheckpoint(paths.checkpoints, s.model, s.vocab, s.optimizer, loopState(s, run, run.step));
+    run.checkpointStep = run.step;
+    await saveModel(s.model, paths.model, s.vocab, { step: String(run.step), objective: p.config.objective });
     await writeTrainNormSample(s, paths.model);
   }
-  const summary: RunSummary = {
-    runId: params.runId, runDir: params.runDir, status: f.status, steps: f.step, totalSteps: s.totalSteps, backend: s.backend,
-    elapsedMs: f.elapsed(), ...(f.error ? { error: f.error } : {}), ...(f.lastEval() ? { finalEval: f.lastEval()! } : {}),
-    ...(f.status !== 'failed' ? { modelDir: paths.model } : fs.existsSync(paths.model) ? { modelDir: paths.model } : {}),
-  };
+  const summary = summaryOf(p, s, run);
+  fs.rmSync(paths.reserve, { force: true });
   writeJsonAtomic(paths.summary, summary);
-  f.log(`${f.status} at step ${f.step}/${s.totalSteps} in ${(f.elapsed() / 1000).toFixed(1)} s${f.error ? `: ${f.error}` : ''}`);
+  log.line(`${run.status} at step ${run.step}/${s.totalSteps} in ${((performance.now() - run.t0) / 1000).toFixed(1)} s${run.error ? `: ${run.error}` : ''}`);
+  return summary;
+}
+
+function summaryOf(p: TrainRunParams, s: Setup, run: Progress): RunSummary {
+  const paths = runPaths(p.runDir);
+  const modelDir = run.status !== 'failed' || fs.existsSync(paths.model) ? { modelDir: paths.model } : {};
+  return {
+    runId: p.runId, runDir: p.runDir, status: run.status, steps: run.step, totalSteps: s.totalSteps, backend: s.backend,
+    elapsedMs: performance.now() - run.t0, ...(run.error ? { error: run.error } : {}), ...(run.lastEval ? { finalEval: run.lastEval } : {}), ...modelDir,
+  };
+}
+
+/**
+ * Any error after the directory was claimed: the reserve is freed (room on a full disk), summary.json says "failed"
+ * and why, log.txt too. A user-facing error (I/O, a damaged file) is one line; a bug's stack goes to log.txt only.
+ */
+function failRun(p: TrainRunParams, s: Setup, run: Progress, e: unknown, log: RunLog): RunSummary {
+  const paths = runPaths(p.runDir);
+  fs.rmSync(paths.reserve, { force: true });
+  const user = e instanceof UserError ? e : userIoError(e);
+  if (!user) log.toFile(`internal error: ${(e as Error)?.stack ?? String(e)}`);
+  run.status = 'failed';
+  run.error = user ? user.message : `internal error: ${(e as Error)?.message ?? String(e)} (stack in log.txt)`;
+  const summary = summaryOf(p, s, run);
+  try {
+    writeJsonAtomic(paths.summary, summary);
+  } catch (e2) {
+    log.line(`could not write summary.json: ${(e2 as Error).message}`);
+  }
+  log.line(`failed at step ${run.step}/${s.totalSteps}: ${run.error}`);
   return summary;
 }
 

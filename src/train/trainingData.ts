@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadDatasetFile } from '../node/loadDataset';
 import { normalizePrompt, pairsFromMulti } from '../core/data';
 import { deriveSeed, mulberry32, permutation } from '../core/random';
+import { UserError } from '../core/errors';
 import type { FieldMapping, LoadedDataset, MultiResponseGroup, PreferencePair, SkippedRow } from '../core/types';
 
 export interface EvalSetData {
@@ -57,15 +58,17 @@ export async function loadTrainingData(
   const skipped: SkippedRow[] = [];
   const notes: string[] = [];
   let train: PreferencePair[] = [];
+  const why: string[] = [];
   for (const f of trainFiles) {
     const ds = await loadDatasetFile(f, { mapping: opts.mapping });
     skipped.push(...ds.skipped);
     notes.push(...ds.notes.map((n) => `${f}: ${n}`));
     const pairs = pairsOf(ds);
     opts.log?.(`train ${f}: ${ds.format}, ${ds.rows} rows → ${pairs.length} pairs, ${ds.skipped.length} skipped`);
+    if (pairs.length === 0) why.push(noPairsReason(ds));
     train = train.concat(pairs);
   }
-  if (train.length === 0) throw new Error(`no training pairs in ${trainFiles.join(', ')} (see skipped rows above)`);
+  if (train.length === 0) throw new UserError(`no training pairs: ${why.join('; ')}`);
   const evalSets: EvalSetData[] = [];
   // The held-out split comes in addition to any eval files: it is the in-domain set (same prompt distribution).
   if (opts.holdoutFrac > 0) {
@@ -83,6 +86,15 @@ export async function loadTrainingData(
   }
   const trainSample: EvalSetData = { name: 'train', file: trainFiles[0]!, pairs: samplePairs(train, TRAIN_SAMPLE, opts.seed), multi: [] };
   return { train, evalSets: [trainSample, ...evalSets], skipped, notes };
+}
+
+/** Why a file gave no pairs, from its row accounting: skipped rows (listed above), or rows that are not pairs. */
+function noPairsReason(ds: LoadedDataset): string {
+  const a = ds.accounting;
+  const kinds = Object.entries(a.nonPairRows).map(([k, n]) => `${n} ${k} rows`);
+  const parts = [...(a.skippedRows ? [`${a.skippedRows} skipped rows (listed above)`] : []), ...kinds];
+  const scored = ds.multi.length ? `; ${ds.multi.length} multi-response prompts gave no pair with a gold-score gap ≥ 0.1` : '';
+  return `${ds.file} (${ds.format}, ${ds.rows} rows: ${parts.join(', ') || 'none'}${scored})`;
 }
 
 function uniqueName(sets: readonly EvalSetData[], name: string): string {

@@ -2,7 +2,7 @@
 // editor-text reader (loadText.ts) only split their input into records with line numbers and hand them here,
 // so detection, conversion, skipping and tallies are identical for both.
 
-import type { DatasetFormat, LoadedDataset, LoadOptions, PreferencePair, SkippedRow, SkipReason } from '../types';
+import type { DatasetFormat, LoadedDataset, LoadOptions, NonPairRowKind, PreferencePair, RowAccounting, SkippedRow, SkipReason } from '../types';
 import { detectFormat } from './detect';
 import { pickGroups, ROW_GROUP_KEYS, tally } from './groups';
 import { MultiCollector } from './multi';
@@ -11,6 +11,7 @@ import { customRow, hhRow, llmbarRow, rewardbenchRow, skyworkRow, trlRow, ultraf
 import { rmBenchRow } from './rmbench';
 import type { RowContext, TruncationCounts } from './rowContext';
 import { typeName } from './messages';
+import { oneLine } from '../text';
 
 /** Records examined before the schema is fixed. Later rows that do not fit are skipped with a reason. */
 export const DETECT_SAMPLE = 32;
@@ -27,6 +28,11 @@ export class DatasetBuilder {
   private readonly truncated: TruncationCounts = { prompt: 0, chosen: 0, rejected: 0, response: 0 };
   private readonly groups: Record<string, Record<string, number>> = {};
   private readonly multi = new MultiCollector();
+  private pairRows = 0;
+  private skippedRows = 0;
+  private readonly nonPairRows: Partial<Record<NonPairRowKind, number>> = {};
+  /** Rows a pairwise converter neither paired nor skipped: a bug that finish() reports. */
+  private unaccounted = 0;
   private pending: { row: Row; line: number; index: number }[] = [];
   private format: DatasetFormat | undefined;
   private convert: Converter | undefined;
@@ -54,7 +60,8 @@ export class DatasetBuilder {
   addMalformed(line: number, detail: string, field?: string): void {
     if (this.full) return;
     this.rows++;
-    this.skipped.push({ file: this.file, line, ...(field !== undefined ? { field } : {}), reason: 'malformed', detail });
+    this.skippedRows++;
+    this.skipped.push({ file: this.file, line, ...(field !== undefined ? { field } : {}), reason: 'malformed', detail: cleanDetail(detail) });
   }
 
   /** A JSON text (a JSONL line or an array element) that starts at `line`. */
@@ -75,6 +82,7 @@ export class DatasetBuilder {
     if (this.full) return;
     const index = this.rows++;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      this.skippedRows++;
       this.skipped.push({ file: this.file, line, reason: 'unrecognised', detail: `expected a JSON object, got ${typeName(value)}` });
       return;
     }
@@ -96,10 +104,15 @@ export class DatasetBuilder {
     const format = this.format ?? 'trl-pairwise';
     const multi = this.multi.groups;
     if (format === 'multi-long' || format === 'multi-wide') this.multiNotes();
-    if (format === 'responses') this.notes.push(`no pairs: this file holds ${this.rows} single labelled responses without a chosen/rejected structure; use a paired file built from them (for XSTest: derived_pairs.jsonl)`);
-    if (format === 'prompts') this.notes.push(`no pairs: this file holds ${this.rows} prompts without responses`);
+    if (format === 'responses') this.notes.push(`no pairs: this file holds ${this.nonPairRows['response-only'] ?? 0} single labelled responses without a chosen/rejected structure; use a paired file built from them (for XSTest: derived_pairs.jsonl)`);
+    if (format === 'prompts') this.notes.push(`no pairs: this file holds ${this.nonPairRows['prompt-only'] ?? 0} prompts without responses`);
     const skipped = [...this.skipped].sort((a, b) => a.line - b.line);
-    return { file: this.file, format, rows: this.rows, pairs: this.pairs, multi, skipped, truncated: { ...this.truncated }, notes: this.notes, groups: this.groups };
+    const accounting: RowAccounting = { pairRows: this.pairRows, skippedRows: this.skippedRows, nonPairRows: { ...this.nonPairRows } };
+    const ds: LoadedDataset = { file: this.file, format, rows: this.rows, pairs: this.pairs, multi, skipped, truncated: { ...this.truncated }, notes: this.notes, groups: this.groups, accounting };
+    const broken = rowAccountingProblem(ds, this.unaccounted);
+    // A bug, not a data problem: some converter dropped rows without saying why. It keeps its stack.
+    if (broken) throw new Error(`${this.file}: row accounting does not add up (${broken})`);
+    return ds;
   }
 
   private multiNotes(): void {
@@ -158,8 +171,39 @@ export class DatasetBuilder {
       overLong: this.overLong,
       truncated: this.truncated,
       skip: (field: string | undefined, reason: SkipReason, detail: string) =>
-        this.skipped.push({ file: this.file, line, ...(field !== undefined ? { field } : {}), reason, detail }),
+        this.skipped.push({ file: this.file, line, ...(field !== undefined ? { field } : {}), reason, detail: cleanDetail(detail) }),
     };
+    const pairs0 = this.pairs.length;
+    const skipped0 = this.skipped.length;
     this.convert!(ctx, row, this.emit);
+    if (this.pairs.length > pairs0) this.pairRows++;
+    else if (this.skipped.length > skipped0) this.skippedRows++;
+    else {
+      const kind = NON_PAIR_KIND[this.format!];
+      if (kind) this.nonPairRows[kind] = (this.nonPairRows[kind] ?? 0) + 1;
+      else this.unaccounted++;
+    }
   }
+}
+
+/** What a row of a format without pairs is, for the accounting. Pairwise formats have none: their rows pair or skip. */
+const NON_PAIR_KIND: Partial<Record<DatasetFormat, NonPairRowKind>> = {
+  prompts: 'prompt-only', responses: 'response-only', 'multi-long': 'scored-response', 'multi-wide': 'multi-response',
+};
+
+/** Details quote the data (JSON parse errors quote the line): one line, control characters made visible. */
+const cleanDetail = (detail: string) => oneLine(detail, 300);
+
+/**
+ * Why a loaded dataset's row accounting is wrong, or undefined when rows = pairRows + skippedRows + non-pair rows,
+ * every skipped row has an entry, and no row of a pairwise format was dropped silently.
+ */
+export function rowAccountingProblem(ds: LoadedDataset, unaccounted = 0): string | undefined {
+  const a = ds.accounting;
+  const other = Object.values(a.nonPairRows).reduce((n, k) => n + (k ?? 0), 0);
+  if (unaccounted > 0) return `${unaccounted} rows gave neither a pair nor a skip reason`;
+  if (a.pairRows + a.skippedRows + other !== ds.rows) return `${ds.rows} rows ≠ ${a.pairRows} pair rows + ${a.skippedRows} skipped + ${other} non-pair rows`;
+  if (ds.skipped.length < a.skippedRows) return `${a.skippedRows} skipped rows but ${ds.skipped.length} skip entries`;
+  if (a.pairRows > 0 && ds.pairs.length < a.pairRows) return `${a.pairRows} pair rows but ${ds.pairs.length} pairs`;
+  return undefined;
 }

@@ -14,6 +14,8 @@ const isText = (v: unknown) => typeof v === 'string';
 const isTextOrMessages = (v: unknown) => typeof v === 'string' || isMessageList(v);
 const isStringList = (v: unknown) => Array.isArray(v) && v.length >= 2 && v.every((x) => typeof x === 'string');
 
+const FALLBACK_FORMATS: readonly DatasetFormat[] = ['prompts', 'responses'];
+
 const SCORE_KEYS = ['score_chosen', 'score-chosen', 'chosen_score', 'chosen-score', 'chosen_rating', 'chosen-rating'];
 
 /** The schema one record fits best, or undefined. */
@@ -22,6 +24,9 @@ export function classifyRecord(r: Row): DatasetFormat | undefined {
   if (isStringList(r.chosen) && isStringList(r.rejected)) return 'rm-bench';
   if (Object.keys(r).some((k) => /^response_\d+_text$/.test(k)) && hasAny(r, PROMPT_KEYS)) return 'multi-wide';
   const pairwise = isTextOrMessages(r.chosen) && isTextOrMessages(r.rejected);
+  // A record with a chosen or rejected field is a (possibly broken) pair, never a prompt-only row: its bad fields are
+  // reported as skipped rows instead of the whole file being read as prompts with nothing skipped.
+  if (!pairwise && ('chosen' in r || 'rejected' in r)) return 'trl-pairwise';
   if (pairwise) {
     if (hasAny(r, SCORE_KEYS)) return 'ultrafeedback';
     if (isMessageList(r.chosen) && has(r, 'source') && !has(r, 'prompt')) return 'skywork';
@@ -49,8 +54,11 @@ export function detectFormat(records: readonly unknown[]): DatasetFormat | undef
     const f = classifyRecord(r as Row);
     if (f) votes.set(f, (votes.get(f) ?? 0) + 1);
   }
+  // Prompt-only and response-only are what a record is when it fits nothing richer (a pair with both sides missing
+  // is a prompt too): they win only when no sampled record fits a richer schema.
+  const rich = [...votes].filter(([f]) => !FALLBACK_FORMATS.includes(f));
   let best: DatasetFormat | undefined;
   let bestVotes = 0;
-  for (const [f, v] of votes) if (v > bestVotes) [best, bestVotes] = [f, v];
+  for (const [f, v] of rich.length ? rich : votes) if (v > bestVotes) [best, bestVotes] = [f, v];
   return best;
 }

@@ -1,6 +1,6 @@
 // The preference-data layer: pure parsing and schema detection. File streaming lives in src/node/loadDataset.ts.
 
-export { DatasetBuilder, DEFAULT_MAX_CHARS, DETECT_SAMPLE } from './builder';
+export { DatasetBuilder, DEFAULT_MAX_CHARS, DETECT_SAMPLE, rowAccountingProblem } from './builder';
 export { CsvReader, csvObjects } from './csv';
 export { classifyRecord, detectFormat } from './detect';
 export { isHHTranscript, splitHH } from './hh';

@@ -6,6 +6,7 @@ import { DatasetBuilder } from './builder';
 import { CsvReader, csvObjects } from './csv';
 import { JsonRecordSplitter } from './jsonSplitter';
 import { sniffKind } from './sniff';
+import { FileError } from '../errors';
 
 /**
  * Loads preference data from text (JSONL, JSON or CSV; chosen by extension, then content).
@@ -15,7 +16,7 @@ import { sniffKind } from './sniff';
 export function loadDatasetText(file: string, text: string, opts: LoadOptions = {}): LoadedDataset {
   const kind = sniffKind(file, text.slice(0, 65536));
   const b = new DatasetBuilder(file, opts);
-  if (kind === 'parquet') throw new Error(`${file}: parquet is binary and cannot be read from editor text; load the file instead`);
+  if (kind === 'parquet') throw new FileError({ file }, 'parquet is binary and cannot be read from editor text; load the file instead');
   if (kind === 'jsonl') feedJsonLines(b, text);
   else if (kind === 'json') {
     const s = jsonSplitterFor(b);

@@ -69,6 +69,11 @@ export function limitLength(ctx: RowContext, field: string, text: string, side: 
 export function checkNumber(ctx: RowContext, field: string, value: unknown): Checked<number | undefined> {
   if (value === undefined || value === null) return undefined;
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (n === Infinity || n === -Infinity) {
+    // JSON.parse reads 1e999 as Infinity (and JSON.stringify would print it as null).
+    ctx.skip(field, 'bad-label', `number out of range (${typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : 'beyond ±1.8e308, e.g. 1e999'}): not a finite 64-bit number`);
+    return SKIPPED;
+  }
   if (!Number.isFinite(n)) {
     ctx.skip(field, 'bad-label', `expected a number, got ${JSON.stringify(value)?.slice(0, 40) ?? typeName(value)}`);
     return SKIPPED;

@@ -12,6 +12,7 @@
 //   gemma2   (1 + w) RMSNorm, four norms per layer, GELU-tanh, embeddings × √H, query_pre_attn_scalar,
 //            attention soft-capping, alternating sliding/full layers
 //   gpt2     LayerNorm with bias, learned positions, fused q/k/v, Conv1D ([in, out]) weights, GELU-tanh
+import { UserError } from '../errors';
 import { invFrequencies, type RopeScaling } from './rope';
 
 export type HfFamily = 'llama' | 'mistral' | 'qwen2' | 'qwen3' | 'gemma2' | 'gpt2';
@@ -74,10 +75,9 @@ export interface HfModelSpec {
 }
 
 /** A config.json that cannot be used, with the file and field at fault. */
-export class HfConfigError extends Error {
+export class HfConfigError extends UserError {
   constructor(readonly file: string, readonly field: string | undefined, message: string) {
     super(`${file}: ${field ? `field "${field}": ` : ''}${message}`);
-    this.name = 'HfConfigError';
   }
 }
 

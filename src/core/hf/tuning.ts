@@ -4,6 +4,7 @@
 //   head   the head alone; the backbone is frozen, so h is computed once per sequence and cached
 //   top-k  the last k blocks + final norm + the head; the frozen prefix's output is computed once and cached
 // The head always trains. Pure: shapes and names only; the engines create the tensors.
+import { UserError } from '../errors';
 import { backboneTensors } from './tensors';
 import type { HfFamily, HfModelSpec } from './spec';
 
@@ -65,7 +66,7 @@ export function loraTargets(s: HfModelSpec, targets: readonly string[]): LoraTar
     out.push({ weight: t.name, module, inFeatures: fanInFanOut ? a : b, outFeatures: fanInFanOut ? b : a, fanInFanOut });
   }
   const unknown = targets.filter((name) => !out.some((t) => t.module.endsWith(`.${name}`)));
-  if (unknown.length) throw new Error(`LoRA target modules ${unknown.join(', ')} match no ${s.family} layer (the ${s.family} defaults are ${DEFAULT_LORA_TARGETS[s.family].join(', ')})`);
+  if (unknown.length) throw new UserError(`LoRA target modules ${unknown.join(', ')} match no ${s.family} layer (the ${s.family} defaults are ${DEFAULT_LORA_TARGETS[s.family].join(', ')})`);
   return out;
 }
 
@@ -82,7 +83,7 @@ export function trainedBackboneTensors(s: HfModelSpec, t: TuningConfig): string[
 export function firstTrainedLayer(s: HfModelSpec, t: TuningConfig): number {
   if (t.mode === 'head') return s.numLayers;
   if (t.mode === 'top-k') {
-    if (!(Number.isInteger(t.topK) && t.topK >= 1 && t.topK <= s.numLayers)) throw new Error(`--top-k must be between 1 and ${s.numLayers} (the model's layers), got ${t.topK}`);
+    if (!(Number.isInteger(t.topK) && t.topK >= 1 && t.topK <= s.numLayers)) throw new UserError(`--top-k must be between 1 and ${s.numLayers} (the model's layers), got ${t.topK}`);
     return s.numLayers - t.topK;
   }
   return 0;

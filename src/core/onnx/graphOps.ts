@@ -18,6 +18,12 @@ import type { LinearWeights, Ops } from '../hf/ops';
 /** Resolves a canonical weight name to the name of an fp32 value in the graph (an initializer, a Cast of one, an input). */
 export interface GraphWeights {
   weight(name: string): string;
+  /**
+   * An embedding table in its stored dtype, and whether the gathered rows need a Cast to float. Gathering first
+   * and casting the rows keeps a BF16/F16 table at half the resident size of an fp32 copy (Gemma-2's 256k-row table:
+   * 1.2 GB instead of 2.4 GB). Absent: the table is used as an fp32 weight.
+   */
+  table?(name: string): { readonly value: string; readonly cast: boolean };
 }
 
 interface HeadShape {
@@ -53,7 +59,9 @@ export class GraphOps implements Ops<string> {
   embed(table: string, ids: string): string {
     let flat = this.flatIds.get(ids);
     if (!flat) this.flatIds.set(ids, (flat = this.g.op('Reshape', [ids, this.g.int64([-1])])));
-    return this.g.op('Gather', [this.w(table), flat], { attrs: [attr.int('axis', 0)] });
+    const t = this.weights.table?.(table) ?? { value: this.w(table), cast: false };
+    const rows = this.g.op('Gather', [t.value, flat], { attrs: [attr.int('axis', 0)] });
+    return t.cast ? this.g.op('Cast', [rows], { attrs: [attr.int('to', DataType.FLOAT)] }) : rows;
   }
 
   add(a: string, b: string): string {

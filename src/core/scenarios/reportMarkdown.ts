@@ -1,9 +1,12 @@
 // report.md for a scenario experiment: the Table-5-style table (mean ± std and per seed), the
 // over-optimization check, per-checkpoint numbers, ‖h‖ per split (Figure 3), ‖W_p‖, the erank gap
 // (Table 1), run times, and the exact command and configuration to rerun it.
+// Every name that can come from the data or the command line (set, objective, run, backend, error, command, split
+// summary) goes through src/core/markdown.ts: the report is opened in the Markdown preview and must hold no live markup.
 import { ACC_EPS, TAU_EPS, type ScenarioAggregate } from './reportAggregate';
-import { label, metricLabel, type Figure } from './reportFigures';
+import { label as plainLabel, metricLabel, SET_LABELS, type Figure } from './reportFigures';
 import { formatSeedStat, type SeedStat } from './seedStats';
+import { codeFence, escapeMarkdown as md } from '../markdown';
 
 export interface ReportContext {
   readonly title: string;
@@ -20,6 +23,8 @@ export interface ReportContext {
   readonly extraOverlap?: Readonly<Record<string, { readonly prompts: number; readonly inTrain: number }>>;
 }
 
+/** Our own set labels as they are; any other set name (an extra eval file's name) is escaped. */
+const label = (set: string) => (SET_LABELS[set] !== undefined ? plainLabel(set) : md(set));
 const f4 = (s: SeedStat | undefined) => (s ? formatSeedStat(s, 4) : '—');
 const f2 = (s: SeedStat | undefined) => (s ? formatSeedStat(s, 2) : '—');
 const v4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : '—');
@@ -27,16 +32,16 @@ const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
 const header = (cells: readonly string[]) => [row(cells), row(cells.map(() => '---'))];
 
 export function renderScenarioReport(a: ScenarioAggregate, ctx: ReportContext): string {
-  const out: string[] = [`# ${ctx.title}`, '', `Generated ${ctx.generatedAt}. Seeds: ${a.seeds.join(', ')}. Objectives: ${a.objectives.join(', ')}.`, ''];
-  out.push('## Rerun', '', '```sh', ctx.command, '```', '');
-  out.push('## Splits', '', '```', ctx.splitsSummary, '```', '');
+  const out: string[] = [`# ${md(ctx.title)}`, '', `Generated ${md(ctx.generatedAt)}. Seeds: ${a.seeds.join(', ')}. Objectives: ${a.objectives.map(md).join(', ')}.`, ''];
+  out.push('## Rerun', '', codeFence(ctx.command, 'sh'), '');
+  out.push('## Splits', '', codeFence(ctx.splitsSummary), '');
   out.push(...scenarioTable(a), ...overOptimizationSection(a), ...checkpointSection(a), ...normSection(a), ...erankSection(a), ...extraSection(a, ctx.extraOverlap), ...runsSection(a));
   if (ctx.figures.length) {
     out.push('## Figures', '');
     for (const fig of ctx.figures) out.push(`![${fig.caption}](figures/${fig.name}.${fig.png ? 'png' : 'svg'})`, '', `*${fig.caption}* ([svg](figures/${fig.name}.svg))`, '');
   }
   if (ctx.notes?.length) out.push('## Notes', '', ...ctx.notes.map((n) => `- ${n}`), '');
-  out.push('## Configuration', '', '```json', JSON.stringify(ctx.config, null, 2), '```', '');
+  out.push('## Configuration', '', codeFence(JSON.stringify(ctx.config, null, 2), 'json'), '');
   return out.join('\n');
 }
 
@@ -44,10 +49,10 @@ function scenarioTable(a: ScenarioAggregate): string[] {
   const cols = a.columns.map((c) => `${label(c.set)} (${metricLabel(c.metric)} ↑)`);
   const out = ['## Scenario table (paper Table 5)', '', 'Final checkpoint, mean ± sample std over seeds.', ''];
   out.push(...header(['Objective', ...cols]));
-  for (const o of a.objectives) out.push(row([o, ...a.columns.map((c) => f4(a.table[o]?.[c.set]))]));
+  for (const o of a.objectives) out.push(row([md(o), ...a.columns.map((c) => f4(a.table[o]?.[c.set]))]));
   out.push('', 'Per seed:', '', ...header(['Objective', 'Seed', ...cols]));
   for (const o of a.objectives) {
-    a.seeds.forEach((s, i) => out.push(row([o, String(s), ...a.columns.map((c) => v4(a.table[o]?.[c.set]?.values[i] ?? NaN))])));
+    a.seeds.forEach((s, i) => out.push(row([md(o), String(s), ...a.columns.map((c) => v4(a.table[o]?.[c.set]?.values[i] ?? NaN))])));
   }
   const bt = a.table['bt'];
   const bsr = a.table['bsr'];
@@ -67,7 +72,7 @@ function overOptimizationSection(a: ScenarioAggregate): string[] {
   if (a.overOptimization.length === 0) return [...out, 'Not enough checkpoints (need two after step 0, with an In-Domain set) to judge.', ''];
   out.push(...header(['Objective', 'OOD set', 'Flag', 'ID acc first → peak-τ step → last', 'OOD first → peak → last', 'steps first / peak / last', 'noise ID / OOD']));
   for (const f of a.overOptimization) {
-    out.push(row([f.objective, label(f.set), f.flagged ? '**over-optimizing**' : 'no', `${v4(f.accFirst)} → ${v4(f.accPeak)} → ${v4(f.accLast)}`, `${v4(f.tauFirst)} → ${v4(f.tauPeak)} → ${v4(f.tauLast)}`, `${f.firstStep} / ${f.peakStep} / ${f.lastStep}`, `±${v4(f.accNoise)} / ±${v4(f.tauNoise)}`]));
+    out.push(row([md(f.objective), label(f.set), f.flagged ? '**over-optimizing**' : 'no', `${v4(f.accFirst)} → ${v4(f.accPeak)} → ${v4(f.accLast)}`, `${v4(f.tauFirst)} → ${v4(f.tauPeak)} → ${v4(f.tauLast)}`, `${f.firstStep} / ${f.peakStep} / ${f.lastStep}`, `±${v4(f.accNoise)} / ±${v4(f.tauNoise)}`]));
   }
   return [...out, ''];
 }
@@ -77,7 +82,7 @@ function checkpointSection(a: ScenarioAggregate): string[] {
   out.push(...header(['Objective', 'Step', ...a.columns.map((c) => `${label(c.set)} ${metricLabel(c.metric)}`), 'mean ‖h_w − h_l‖', 'std ‖h_w − h_l‖', '‖W_p‖']));
   for (const o of a.objectives) {
     for (const cp of a.checkpoints[o] ?? []) {
-      out.push(row([o, String(cp.step), ...a.columns.map((c) => f4(cp.metric[c.set])), f2(cp.hDiffMean), f2(cp.hDiffStd), f4(cp.wpNorm)]));
+      out.push(row([md(o), String(cp.step), ...a.columns.map((c) => f4(cp.metric[c.set])), f2(cp.hDiffMean), f2(cp.hDiffStd), f4(cp.wpNorm)]));
     }
   }
   return [...out, ''];
@@ -90,12 +95,12 @@ function normSection(a: ScenarioAggregate): string[] {
     for (const set of a.normSets) {
       const b = a.hNorm[o]?.[set];
       if (!b) continue;
-      out.push(row([o, label(set), f2(b.median), f2(b.iqr), `${v4(b.whiskerLo.mean)}, ${v4(b.whiskerHi.mean)}`, f4(b.variance), f2(b.skew)]));
+      out.push(row([md(o), label(set), f2(b.median), f2(b.iqr), `${v4(b.whiskerLo.mean)}, ${v4(b.whiskerHi.mean)}`, f4(b.variance), f2(b.skew)]));
     }
   }
   out.push('', 'Cross-split median shift (max − min of the splits\' median ‖h‖; under BSR the paper shows it near 0) and ‖W_p‖ at the end:', '');
   out.push(...header(['Objective', 'cross-split median shift', '‖W_p‖']));
-  for (const o of a.objectives) out.push(row([o, f4(a.crossSplitShift[o]), f4(a.wpNorm[o])]));
+  for (const o of a.objectives) out.push(row([md(o), f4(a.crossSplitShift[o]), f4(a.wpNorm[o])]));
   return [...out, ''];
 }
 
@@ -105,7 +110,7 @@ function erankSection(a: ScenarioAggregate): string[] {
   out.push(...header(['Objective', 'erank train', ...evalSets.map((s) => `erank ${label(s)}`), ...evalSets.map((s) => `gap ${label(s)}`)]));
   for (const o of a.objectives) {
     const e = a.erank[o] ?? {};
-    out.push(row([o, f2(e['train']?.erank), ...evalSets.map((s) => f2(e[s]?.erank)), ...evalSets.map((s) => f2(e[s]?.gap))]));
+    out.push(row([md(o), f2(e['train']?.erank), ...evalSets.map((s) => f2(e[s]?.erank)), ...evalSets.map((s) => f2(e[s]?.gap))]));
   }
   return [...out, ''];
 }
@@ -119,7 +124,7 @@ function extraSection(a: ScenarioAggregate, overlap: ReportContext['extraOverlap
       const x = a.extra[o]?.[set];
       if (!x) continue;
       const ov = overlap?.[set];
-      out.push(row([o, set, f4(x.accuracy), f4(x.rmBench?.hard), f4(x.rmBench?.normal), f4(x.rmBench?.easy), f4(x.rmBench?.overall), ov ? `${ov.inTrain} / ${ov.prompts}` : '—']));
+      out.push(row([md(o), md(set), f4(x.accuracy), f4(x.rmBench?.hard), f4(x.rmBench?.normal), f4(x.rmBench?.easy), f4(x.rmBench?.overall), ov ? `${ov.inTrain} / ${ov.prompts}` : '—']));
     }
   }
   return [...out, ''];
@@ -128,7 +133,7 @@ function extraSection(a: ScenarioAggregate, overlap: ReportContext['extraOverlap
 function runsSection(a: ScenarioAggregate): string[] {
   const out = ['## Runs', '', ...header(['Run', 'Status', 'Backend', 'Steps', 'Time (s)'])];
   for (const r of a.runs) {
-    out.push(row([r.runId, r.status + (r.error ? ` (${r.error.slice(0, 120)})` : ''), r.backend ?? '—', r.steps === undefined ? '—' : String(r.steps), r.elapsedMs === undefined ? '—' : (r.elapsedMs / 1000).toFixed(1)]));
+    out.push(row([md(r.runId), md(r.status + (r.error ? ` (${r.error.slice(0, 120)})` : '')), md(r.backend ?? '—'), r.steps === undefined ? '—' : String(r.steps), r.elapsedMs === undefined ? '—' : (r.elapsedMs / 1000).toFixed(1)]));
   }
   return [...out, ''];
 }

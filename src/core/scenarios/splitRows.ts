@@ -2,6 +2,7 @@
 // {prompt, chosen, rejected, id, + group fields}, τ sets as multi-response long rows
 // {instruction_id, instruction, generator, output, score, <promptGroupKey>} (one row per response, AlpacaEval style).
 import type { ScenarioSet, ScenarioSplits } from './splitTypes';
+import { oneLine } from '../text';
 
 /** Field names that group values must not overwrite in a pair row. */
 const PAIR_CORE = new Set(['prompt', 'chosen', 'rejected', 'id']);
@@ -65,13 +66,15 @@ export function describeSplits(m: SplitManifest): string {
     const detail = f.metric === 'kendall' ? `${f.prompts} prompts, ${f.responses} responses (τ)` : `${f.pairs} pairs, ${f.prompts} prompts (accuracy)`;
     lines.push(`  ${name.padEnd(13)} ${detail}`);
   }
+  // Group and model names come from the data: one line each, control characters made visible (terminal and report).
+  const names = (xs: readonly string[]) => xs.map((x) => oneLine(x, 200)).join(', ') || 'none';
   const h = m.heldOut;
-  const key = h.promptGroupKey ? ` (${h.promptGroupKey})` : '';
-  lines.push(`  held-out prompt groups${key}: ${h.heldOutPromptGroups.join(', ') || 'none'}; seen: ${h.seenPromptGroups.join(', ') || 'none'}`);
-  lines.push(`  held-out models: ${h.heldOutModels.join(', ') || 'none'}; seen: ${h.seenModels.join(', ') || 'none'}`);
-  if (h.excludedModels.length) lines.push(`  excluded models: ${h.excludedModels.join(', ')}`);
-  for (const r of m.refused) lines.push(`  refused ${r.scenario}: ${r.reason}`);
-  for (const [reason, n] of Object.entries(m.dropped)) lines.push(`  dropped ${n}: ${reason}`);
-  for (const n of m.notes) lines.push(`  note: ${n}`);
+  const key = h.promptGroupKey ? ` (${oneLine(h.promptGroupKey, 200)})` : '';
+  lines.push(`  held-out prompt groups${key}: ${names(h.heldOutPromptGroups)}; seen: ${names(h.seenPromptGroups)}`);
+  lines.push(`  held-out models: ${names(h.heldOutModels)}; seen: ${names(h.seenModels)}`);
+  if (h.excludedModels.length) lines.push(`  excluded models: ${names(h.excludedModels)}`);
+  for (const r of m.refused) lines.push(`  refused ${r.scenario}: ${oneLine(r.reason)}`);
+  for (const [reason, n] of Object.entries(m.dropped)) lines.push(`  dropped ${n}: ${oneLine(reason)}`);
+  for (const n of m.notes) lines.push(`  note: ${oneLine(n)}`);
   return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 // Shapes of the over-optimization scenario splits (paper-spec §4): what the builders return, what the
 // writer turns into JSONL, and what the manifest records. Pure data.
+import { UserError } from '../errors';
 
 /** The five sets of paper-spec §4.1, in the paper's order. File names are `${name}.jsonl`. */
 export type ScenarioName = 'train' | 'in-domain' | 'prompt-ood' | 'response-ood' | 'mutual-ood';
@@ -70,7 +71,7 @@ export interface ScenarioSplits {
 }
 
 /** Thrown when no usable split exists at all (no training pairs, unknown held-out names, …). */
-export class ScenarioError extends Error {
+export class ScenarioError extends UserError {
   override readonly name = 'ScenarioError';
 }
 

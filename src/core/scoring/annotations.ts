@@ -2,6 +2,8 @@
 // Problems. Pure: the host adapters only convert these models to vscode objects. Numbers only: dataset
 // text never appears here (it is untrusted), and ids are escaped before they reach Markdown.
 import type { ScoreResult, ScoredGroup, ScoredRow } from '../../protocol/trainer';
+import { escapeMarkdown } from '../markdown';
+import { oneLine } from '../text';
 
 export type LineStatus = 'correct' | 'wrong' | 'mixed' | 'group' | 'invalid';
 
@@ -38,10 +40,8 @@ export interface AnnotateOptions {
 const sign = (x: number, d: number) => (x >= 0 ? '+' : '') + x.toFixed(d);
 const mark = (ok: boolean) => (ok ? '✓' : '✗');
 
-/** Escapes Markdown control characters in untrusted text (ids come from the dataset). */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`);
-}
+/** Ids and skip details come from the dataset: the shared escaper makes them inert in the hover's Markdown. */
+export { escapeMarkdown };
 
 export const UNTRAINED_NOTE = '⚠ **Untrained reward head**: this backbone has no score head, so W_p is a fresh random vector. Rewards and margins mean nothing yet; ‖h‖ is the backbone\'s own.';
 
@@ -64,14 +64,14 @@ export function annotateScores(result: ScoreResult, opts: AnnotateOptions): Line
   }
   for (const g of result.groups) out.push(groupAnnotation(g, d));
   for (const s of result.skipped) {
-    const what = s.field ? `${s.reason} '${s.field}'` : s.reason;
+    const what = oneLine(s.field ? `${s.reason} '${s.field}'` : s.reason, 200);
     out.push({
       line: s.line,
       status: 'invalid',
       title: `⚠ row skipped: ${what}`,
       inlineText: `⚠ skipped: ${what}`,
       hoverMarkdown: `**Reward Lens** · row skipped (${escapeMarkdown(what)})\n\n${escapeMarkdown(s.detail)}`,
-      problems: [{ line: s.line, severity: 'warning', code: s.reason, field: s.field, message: `Row skipped (${what}): ${s.detail}` }],
+      problems: [{ line: s.line, severity: 'warning', code: s.reason, field: s.field, message: oneLine(`Row skipped (${what}): ${s.detail}`, 500) }],
     });
   }
   return out.sort((a, b) => a.line - b.line);

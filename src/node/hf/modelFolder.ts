@@ -1,5 +1,6 @@
 // A local Hugging Face model folder: config.json, the safetensors weights, the tokenizer files and the chat
 // template, read and checked before any weight is loaded. Everything here reads headers and small JSON files only.
+import { UserError } from '../../core/errors';
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkpointLayout, type CheckpointLayout } from '../../core/hf/head';
@@ -32,22 +33,22 @@ function readJson(file: string, what: string): Record<string, unknown> {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new Error(`${file}: cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UserError(`${file}: cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   try {
     const v = JSON.parse(text) as unknown;
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not a JSON object');
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new UserError('not a JSON object');
     return v as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`${file}: ${what} is not valid JSON (${(e as Error).message})`);
+    throw new UserError(`${file}: ${what} is not valid JSON (${(e as Error).message})`);
   }
 }
 
 /** Opens and checks a folder. Errors name the file and field at fault. */
 export function openHfFolder(dir: string): HfFolder {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${dir}: not a folder`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UserError(`${dir}: not a folder`);
   const configFile = path.join(dir, 'config.json');
-  if (!fs.existsSync(configFile)) throw new Error(`${dir}: no config.json; a Hugging Face model folder has config.json, *.safetensors and tokenizer.json`);
+  if (!fs.existsSync(configFile)) throw new UserError(`${dir}: no config.json; a Hugging Face model folder has config.json, *.safetensors and tokenizer.json`);
   const spec = parseHfConfig(readJson(configFile, 'the model config'), configFile);
   const weights = openWeightFiles(dir);
   const shapes = new Map([...weights.tensors].map(([n, t]) => [n, t.shape] as const));
@@ -60,7 +61,7 @@ export function readTokenizerFiles(dir: string): TokenizerFiles {
   if (!fs.existsSync(tokFile)) {
     const slow = ['tokenizer.model', 'vocab.json', 'spiece.model'].filter((f) => fs.existsSync(path.join(dir, f)));
     const hint = slow.length ? ` (found ${slow.join(', ')}: save a fast tokenizer with transformers, AutoTokenizer.from_pretrained(dir).save_pretrained(dir))` : '';
-    throw new Error(`${dir}: no tokenizer.json${hint}`);
+    throw new UserError(`${dir}: no tokenizer.json${hint}`);
   }
   const cfgFile = path.join(dir, 'tokenizer_config.json');
   const mapFile = path.join(dir, 'special_tokens_map.json');

@@ -2,6 +2,7 @@
 // Only headers are read up front; each tensor is then read on its own with a positional read (fs.read at an offset),
 // which works for files over 2 GiB (readFileSync refuses them) and holds one tensor's bytes at a time, so loading
 // peaks near one fp32 copy of the weights.
+import { UserError } from '../../core/errors';
 import fs from 'node:fs';
 import path from 'node:path';
 import { headerLength, parseHeader, toFloat32, type HeaderEntry, type HfDtype } from '../../core/hf/safetensorsHeader';
@@ -37,7 +38,7 @@ export function openWeightFiles(dir: string): WeightFiles {
   } else {
     const other = fs.readdirSync(dir).filter((f) => /\.(bin|pt|pth|gguf|h5|msgpack)$/.test(f));
     const hint = other.length ? ` (found ${other.slice(0, 3).join(', ')}: convert to safetensors, e.g. with transformers' save_pretrained(safe_serialization=True))` : '';
-    throw new Error(`${dir}: no ${SINGLE_FILE} or ${INDEX_FILE}${hint}`);
+    throw new UserError(`${dir}: no ${SINGLE_FILE} or ${INDEX_FILE}${hint}`);
   }
   const tensors = new Map<string, TensorLocation>();
   const files: { file: string; bytes: number }[] = [];
@@ -45,20 +46,20 @@ export function openWeightFiles(dir: string): WeightFiles {
   let metadata: Record<string, string> = {};
   for (const shard of shardNames) {
     const file = path.join(dir, shard);
-    if (path.dirname(path.resolve(file)) !== path.resolve(dir)) throw new Error(`${index}: shard "${shard}" is not a file of this folder`);
+    if (path.dirname(path.resolve(file)) !== path.resolve(dir)) throw new UserError(`${index}: shard "${shard}" is not a file of this folder`);
     const parsed = readHeader(file);
     files.push({ file, bytes: parsed.size });
     metadata = { ...metadata, ...parsed.header.metadata };
     for (const e of parsed.header.entries) {
-      if (tensors.has(e.name)) throw new Error(`${file}: tensor "${e.name}" is also in ${tensors.get(e.name)!.file}`);
-      if (weightMap && weightMap[e.name] !== undefined && weightMap[e.name] !== shard) throw new Error(`${index}: maps "${e.name}" to ${weightMap[e.name]} but it is in ${shard}`);
+      if (tensors.has(e.name)) throw new UserError(`${file}: tensor "${e.name}" is also in ${tensors.get(e.name)!.file}`);
+      if (weightMap && weightMap[e.name] !== undefined && weightMap[e.name] !== shard) throw new UserError(`${index}: maps "${e.name}" to ${weightMap[e.name]} but it is in ${shard}`);
       tensors.set(e.name, { ...e, file });
       dtypes[e.dtype] = (dtypes[e.dtype] ?? 0) + 1;
     }
   }
   if (weightMap) {
     const missing = Object.keys(weightMap).filter((n) => !tensors.has(n));
-    if (missing.length) throw new Error(`${index}: lists ${missing.length} tensors not found in the shards, e.g. "${missing[0]}"`);
+    if (missing.length) throw new UserError(`${index}: lists ${missing.length} tensors not found in the shards, e.g. "${missing[0]}"`);
   }
   return { dir, tensors, files, dtypes, metadata };
 }
@@ -68,16 +69,16 @@ function readIndex(file: string): Record<string, string> {
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
   }
   const map = (raw as { weight_map?: unknown })?.weight_map;
-  if (typeof map !== 'object' || map === null) throw new Error(`${file}: field "weight_map" is missing`);
-  for (const [k, v] of Object.entries(map)) if (typeof v !== 'string') throw new Error(`${file}: field "weight_map.${k}" must be a file name`);
+  if (typeof map !== 'object' || map === null) throw new UserError(`${file}: field "weight_map" is missing`);
+  for (const [k, v] of Object.entries(map)) if (typeof v !== 'string') throw new UserError(`${file}: field "weight_map.${k}" must be a file name`);
   return map as Record<string, string>;
 }
 
 function readHeader(file: string) {
-  if (!fs.existsSync(file)) throw new Error(`${file}: missing (listed as a weights shard)`);
+  if (!fs.existsSync(file)) throw new UserError(`${file}: missing (listed as a weights shard)`);
   const size = fs.statSync(file).size;
   const fd = fs.openSync(file, 'r');
   try {
@@ -96,7 +97,7 @@ function withFile<T>(file: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`);
+    throw new UserError(`${file}: ${(e as Error).message}`);
   }
 }
 
@@ -114,7 +115,7 @@ export async function readRange(file: string, start: number, length: number): Pr
     const CHUNK = 1 << 30;
     for (let done = 0; done < length; ) {
       const { bytesRead } = await fh.read(out, done, Math.min(CHUNK, length - done), start + done);
-      if (bytesRead === 0) throw new Error(`${file}: unexpected end of file at byte ${start + done} (truncated?)`);
+      if (bytesRead === 0) throw new UserError(`${file}: unexpected end of file at byte ${start + done} (truncated?)`);
       done += bytesRead;
     }
   } finally {

@@ -1,6 +1,7 @@
 // WebGPU through Dawn (the `webgpu` npm package: Vulkan on Linux, Metal on macOS, D3D12 on Windows).
 // On Linux Dawn needs a Vulkan loader (libvulkan.so.1) and an ICD (a GPU driver, or SwiftShader in software).
 // A software adapter works for correctness tests but is far slower than wasm, so 'auto' never trains on it.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,30 +52,80 @@ function noAdapterFix(): string {
   return 'install a GPU driver with a Vulkan ICD (NVIDIA: the driver ships nvidia_icd.json; point VK_DRIVER_FILES at it if it is not under /usr/share/vulkan/icd.d)';
 }
 
-/** Probes Dawn for an adapter; with activate, also starts tfjs's webgpu backend on it and runs the smoke test. */
+/** What a child process found when it asked Dawn for an adapter; its stderr holds Dawn's and Vulkan's warnings. */
+interface IsolatedProbe {
+  readonly adapter?: AdapterLike;
+  readonly error?: string;
+  readonly stderr: string;
+}
+
+/**
+ * Asks Dawn for an adapter in a child process. Dawn and the Vulkan loader print warnings straight to file descriptor 2
+ * ("Vulkan shaderUniform*ArrayDynamicIndexing required" for every adapter they reject), which no JavaScript can
+ * silence; in a child, that output is captured instead of reaching the user's terminal. Dawn is only loaded in this
+ * process when the probe found an adapter that will be used.
+ */
+function probeInChild(file: string): IsolatedProbe {
+  const script = `
+    process.env.XDG_RUNTIME_DIR ??= require('os').tmpdir();
+    const addon = require(${JSON.stringify(file)});
+    Object.assign(globalThis, addon.globals);
+    const gpu = addon.create(${JSON.stringify(process.env['DAWN'] ? process.env['DAWN'].split(' ') : [])});
+    gpu.requestAdapter({ powerPreference: 'high-performance' }).then(
+      (a) => { const i = (a && a.info) || {}; process.stdout.write(JSON.stringify({ adapter: a ? { info: { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description }, isFallbackAdapter: !!a.isFallbackAdapter } : null })); process.exit(0); },
+      (e) => { process.stdout.write(JSON.stringify({ error: String(e && e.message || e) })); process.exit(0); });`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderr = (r.stderr ?? '').trim();
+  try {
+    const out = JSON.parse((r.stdout ?? '').trim().split('\n').pop() ?? '') as { adapter?: AdapterLike | null; error?: string };
+    return { ...(out.adapter ? { adapter: out.adapter } : {}), ...(out.error ? { error: out.error } : {}), stderr };
+  } catch {
+    return { error: r.error ? r.error.message : `the Dawn probe exited with ${r.status ?? r.signal}${stderr ? `: ${stderr.split('\n')[0]}` : ''}`, stderr };
+  }
+}
+
+/** Loads Dawn in this process (once) and points navigator.gpu at it, for tfjs's webgpu backend. */
+async function loadDawn(file: string): Promise<NonNullable<typeof dawn>> {
+  if (dawn) return dawn;
+  // The Vulkan loader complains on stderr ("XDG_RUNTIME_DIR is invalid") when this is unset, as in CI and headless shells.
+  process.env['XDG_RUNTIME_DIR'] ??= os.tmpdir();
+  const addon = loadAddon<DawnAddon>(file);
+  Object.assign(globalThis, addon.globals);
+  const gpu = addon.create(process.env['DAWN'] ? process.env['DAWN'].split(' ') : []);
+  dawn = { gpu, adapter: await gpu.requestAdapter({ powerPreference: 'high-performance' }) };
+  // tfjs's webgpu backend asks navigator.gpu for its adapter. Node ≥ 21 has a read-only navigator.
+  const nav = (globalThis as { navigator?: object }).navigator ?? {};
+  Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+  if (!(globalThis as { navigator?: object }).navigator) Object.defineProperty(globalThis, 'navigator', { value: nav, configurable: true });
+  return dawn;
+}
+
+/**
+ * Probes Dawn for an adapter (in a child process, so its warnings stay off the terminal); with activate, also loads
+ * Dawn here, starts tfjs's webgpu backend on it and runs the smoke test.
+ */
 export async function probeWebGpu(activate: boolean): Promise<BackendProbe> {
   const file = dawnPath();
   if (!file) return { name: 'webgpu', available: false, reason: `the webgpu package (Dawn) is not installed for ${process.platform}-${process.arch}`, fix: 'npm install --no-save webgpu@0.6.2' };
+  let adapterLike: AdapterLike | null;
+  let dawnStderr: Record<string, string> = {};
+  if (dawn) adapterLike = dawn.adapter;
+  else {
+    const child = probeInChild(file);
+    if (child.stderr) dawnStderr = { dawnStderr: child.stderr.split('\n').slice(0, 3).join(' | ') };
+    if (child.error) return { name: 'webgpu', available: false, reason: `Dawn failed to load: ${child.error}`, fix: noAdapterFix(), details: dawnStderr };
+    adapterLike = child.adapter ?? null;
+  }
+  if (!adapterLike) return { name: 'webgpu', available: false, reason: 'Dawn found no usable WebGPU adapter', fix: noAdapterFix(), details: dawnStderr };
+  const adapter = describe(adapterLike);
+  const details = { adapter: adapter.name, software: adapter.software };
+  if (!activate) return { name: 'webgpu', available: true, details, reason: `adapter ${adapter.name}${adapter.software ? ' (software)' : ''}` };
   try {
-    if (!dawn) {
-      // The Vulkan loader complains on stderr ("XDG_RUNTIME_DIR is invalid") when this is unset, as in CI and headless shells.
-      process.env['XDG_RUNTIME_DIR'] ??= os.tmpdir();
-      const addon = loadAddon<DawnAddon>(file);
-      Object.assign(globalThis, addon.globals);
-      const gpu = addon.create(process.env['DAWN'] ? process.env['DAWN'].split(' ') : []);
-      dawn = { gpu, adapter: await gpu.requestAdapter({ powerPreference: 'high-performance' }) };
-      // tfjs's webgpu backend asks navigator.gpu for its adapter. Node ≥ 21 has a read-only navigator.
-      const nav = (globalThis as { navigator?: object }).navigator ?? {};
-      Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
-      if (!(globalThis as { navigator?: object }).navigator) Object.defineProperty(globalThis, 'navigator', { value: nav, configurable: true });
-    }
+    const d = await loadDawn(file);
+    if (!d.adapter) return { name: 'webgpu', available: false, details, reason: 'Dawn found no usable WebGPU adapter in this process', fix: noAdapterFix() };
   } catch (e) {
     return { name: 'webgpu', available: false, reason: `Dawn failed to load: ${errorText(e)}`, fix: noAdapterFix() };
   }
-  if (!dawn.adapter) return { name: 'webgpu', available: false, reason: 'Dawn found no usable WebGPU adapter', fix: noAdapterFix() };
-  const adapter = describe(dawn.adapter);
-  const details = { adapter: adapter.name, software: adapter.software };
-  if (!activate) return { name: 'webgpu', available: true, details, reason: `adapter ${adapter.name}${adapter.software ? ' (software)' : ''}` };
   try {
     await import('@tensorflow/tfjs-backend-webgpu');
   } catch (e) {

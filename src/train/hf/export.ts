@@ -4,6 +4,7 @@
 // score.weight, the tokenizer files, and the eval reward mean/std as OpenRLHF records them (for normalisation).
 // A LoRA run also gets a PEFT adapter (adapter_config.json + adapter_model.safetensors, the head as
 // modules_to_save) beside it in adapter/.
+import { UserError } from '../../core/errors';
 import fs from 'node:fs';
 import path from 'node:path';
 import { encodeSafetensors, type SafeTensor } from '../../core/safetensors';
@@ -37,7 +38,7 @@ const f32 = async (t: import('../tf').Tensor): Promise<SafeTensor> => ({ dtype: 
 /** Writes the merged model to outDir (created; must be empty or absent). Returns the files written. */
 export async function exportHfFolder(tr: HfTrainable, outDir: string, info: ExportInfo = {}): Promise<string[]> {
   const m = tr.model;
-  if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) throw new Error(`${outDir}: not empty; export into a new folder`);
+  if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) throw new UserError(`${outDir}: not empty; export into a new folder`);
   const prefix = m.spec.family === 'gpt2' ? 'transformer.' : 'model.';
   const tensors = new Map<string, SafeTensor>();
   for (const t of backboneTensors(m.spec)) {

@@ -1,6 +1,7 @@
 // A Hugging Face reward model on TensorFlow.js: the folder's weights in tfjs tensors (fp32), its tokenizer and chat
 // formatter, the head W_p and the forward pass of the generic decoder. Weights are read one tensor at a time
 // (positional reads, BF16/F16 widened) and uploaded at once, so loading peaks near one fp32 copy.
+import { UserError } from '../../core/errors';
 import { ChatFormatter } from '../../core/hf/chat';
 import { decoderForward } from '../../core/hf/decoder';
 import { HfTokenizer } from '../../core/hf/tokenizer';
@@ -41,7 +42,7 @@ export interface LoadHfOptions {
   readonly cancelled?: () => boolean;
 }
 
-export class LoadCancelled extends Error {
+export class LoadCancelled extends UserError {
   constructor() {
     super('loading the model was cancelled');
   }

@@ -26,7 +26,7 @@ import { loadOnnxRuntime, type OrtModule, type OrtSession, type OrtSessionOption
 export type WeightPassing = 'external' | 'inputs';
 
 /** Bumped whenever the generated graph changes for the same checkpoint, so stale cache files are not reused. */
-export const GRAPH_FORMAT = 'reward-lens-onnx-1';
+export const GRAPH_FORMAT = 'reward-lens-onnx-2';
 
 export interface OrtSessionConfig {
   /** onnxruntime's intra-op threads (default: its own choice, one per physical core). */

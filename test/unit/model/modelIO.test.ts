@@ -84,6 +84,10 @@ test('load errors name the file: missing file, torn save, shape mismatch, wrong 
   const c = JSON.parse(fs.readFileSync(cfgFile, 'utf8'));
   c.model.maxLen = 32;
   fs.writeFileSync(cfgFile, JSON.stringify(c));
+  // config.json is sealed: an edit is caught before anything is read from it.
+  await assert.rejects(loadModel(shape), /config\.json: field "checksum": does not match the file/);
+  delete c.checksum; // as a model saved before config.json carried a checksum
+  fs.writeFileSync(cfgFile, JSON.stringify(c));
   await assert.rejects(loadModel(shape), /model\.safetensors: tensor pos_emb\.weight has shape \[16,16\], but config\.json implies \[32,16\]/);
 
   const badVocab = await fresh('badvocab');
@@ -93,6 +97,7 @@ test('load errors name the file: missing file, torn save, shape mismatch, wrong 
   fs.writeFileSync(vf, JSON.stringify(vj));
   const c2 = JSON.parse(fs.readFileSync(path.join(badVocab, MODEL_FILES.config), 'utf8'));
   delete c2.files[MODEL_FILES.vocab]; // skip the hash check to reach the size check
+  delete c2.checksum;
   fs.writeFileSync(path.join(badVocab, MODEL_FILES.config), JSON.stringify(c2));
   await assert.rejects(loadModel(badVocab), /vocab\.json: has \d+ ids but config\.json says vocabSize/);
 

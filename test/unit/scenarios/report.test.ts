@@ -132,5 +132,31 @@ test('extra eval sets (RM-Bench) are aggregated apart from the scenarios, with h
   close(x.rmBench!.overall.mean, (0.4 + 0.6 + 0.9) / 3);
   // Overall per seed: (0.3 + 0.6 + 0.9) / 3 = 0.6 and (0.5 + 0.6 + 0.9) / 3 = 0.6667 -> std = 0.1414 / 3 = 0.0471.
   const md = renderScenarioReport(a, { title: 'T', command: 'c', config: {}, splitsSummary: '', generatedAt: 'now', figures: [], extraOverlap: { chat_filtered: { prompts: 129, inTrain: 90 } } });
-  assert.match(md, /\| bsr \| chat_filtered \| 0\.6000 ± 0\.0000 \| 0\.4000 ± 0\.1414 \| 0\.6000 ± 0\.0000 \| 0\.9000 ± 0\.0000 \| 0\.6333 ± 0\.0471 \| 90 \/ 129 \|/);
+  assert.match(md, /\| bsr \| chat\\_filtered \| 0\.6000 ± 0\.0000 \| 0\.4000 ± 0\.1414 \| 0\.6000 ± 0\.0000 \| 0\.9000 ± 0\.0000 \| 0\.6333 ± 0\.0471 \| 90 \/ 129 \|/);
+});
+
+test('report.md: hostile model, group, set and run names and the rerun command render as text, never as markup (issue 10 item 9)', async () => {
+  const { marked } = await import('marked');
+  const { describeSplits } = await import('../../../src/core/scenarios/splitRows');
+  const hostile = ['<img src=x onerror=alert(1)>', '[click](command:workbench.action.terminal.new)', '\n# Injected heading\n', '```\n<script>alert(2)</script>\n```'];
+  const extra = `rm ${hostile[0]}`;
+  const r = run('bt', 1, { acc: 0.8, tau: 0.5, medians: [10, 10, 11, 13, 14], erank: [20, 22, 24, 26, 28] });
+  const withExtra: RunRecord = { ...r, error: `${hostile[1]} ${hostile[3]}`, backend: hostile[2], evals: r.evals.map((e) => ({ ...e, sets: [...e.sets, { ...e.sets[1]!, name: extra }] })) };
+  const a = aggregateScenarios(['bt'], [1], [withExtra]);
+  assert.ok(a.extraSets.includes(extra), 'the hostile set name reaches the report as an extra set');
+  const manifest = {
+    version: 1 as const, kind: 'multi-response' as const, files: {}, refused: [{ scenario: 'prompt-ood', reason: hostile[3]! }], dropped: {}, notes: [hostile[2]!], inputs: [], options: {},
+    heldOut: { promptGroupKey: hostile[1], heldOutPromptGroups: [hostile[0]!, hostile[3]!], seenPromptGroups: ['a'], heldOutModels: [hostile[2]!], seenModels: [hostile[1]!], excludedModels: [] },
+  };
+  const md = renderScenarioReport(a, {
+    title: 'T', command: `reward-lens experiment scenarios --data '${hostile[3]}' --out x`, config: { note: hostile[3] },
+    splitsSummary: describeSplits(manifest as never), generatedAt: 'now', figures: [], extraOverlap: { [extra]: { prompts: 1, inTrain: 0 } },
+  });
+  const html = marked.parse(md, { async: false }) as string;
+  const allowed = new Set(['h1', 'h2', 'p', 'pre', 'code', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'em', 'strong', 'ul', 'li', 'br']);
+  const tags = [...html.matchAll(/<([a-zA-Z][\w-]*)/g)].map((m) => m[1]!.toLowerCase());
+  assert.deepEqual(tags.filter((t) => !allowed.has(t)), [], 'no <img>, <script>, <a> from the data');
+  assert.equal((html.match(/<h1/g) ?? []).length, 1, 'only the title is a level-1 heading');
+  assert.doesNotMatch(html, /href=/, 'no link from the data');
+  assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;/, 'the name is still shown, as text');
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { runExperiment, plannedSteps, type ExperimentSpec, type TrainFn } from '../../../src/node/experiment';
 import { loadDatasetFile } from '../../../src/node/loadDataset';
 import { readExperimentState } from '../../../src/node/experimentState';
+import { writeExperimentReport } from '../../../src/node/experimentReport';
 import type { RunSummary, TrainRunParams } from '../../../src/protocol/trainer';
 import { fakeReport } from './fakeReports';
 import { synthetic } from './builders';
@@ -149,4 +150,46 @@ test('extra eval files go to the trainer after the scenario sets, and their over
   assert.deepEqual(calls[0]!.params.evalFiles.map((f) => path.basename(f)), ['in-domain.jsonl', 'prompt-ood.jsonl', 'response-ood.jsonl', 'mutual-ood.jsonl', 'bench.jsonl']);
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, 'extra-eval-overlap.json'), 'utf8')), { bench: { prompts: 2, inTrain: 1 } });
   assert.match(fs.readFileSync(path.join(out, 'report.md'), 'utf8'), /\| bt \| bench \| 0\.7000 \| — \| — \| — \| — \| 1 \/ 2 \|/);
+});
+
+test('runDir in experiment.json must be runs/<runId> inside the experiment: "../victim" is refused before anything is touched (issue 10 item 7)', async () => {
+  const { dir, data, out } = setup();
+  await runExperiment(spec(out, data, { objectives: ['bt'], seeds: [1] }), deps(fakeTrainer([])));
+  const victim = path.join(dir, 'victim');
+  fs.mkdirSync(victim);
+  fs.writeFileSync(path.join(victim, 'metrics.jsonl'), 'precious\n');
+  fs.writeFileSync(path.join(victim, 'evals.jsonl'), 'precious\n');
+  const file = path.join(out, 'experiment.json');
+  const state = JSON.parse(fs.readFileSync(file, 'utf8'));
+  state.runs['bt-s1'].runDir = '../victim';
+  state.runs['bt-s1'].status = 'pending';
+  fs.writeFileSync(file, JSON.stringify(state));
+  const calls: Call[] = [];
+  await assert.rejects(runExperiment(spec(out, data, { objectives: ['bt'], seeds: [1] }), deps(fakeTrainer(calls))),
+    /experiment\.json: field "runs\.bt-s1\.runDir" is "\.\.\/victim" .* it must be "runs\/bt-s1" inside the experiment directory/);
+  assert.equal(calls.length, 0, 'nothing was trained');
+  await assert.rejects(Promise.resolve().then(() => writeExperimentReport(out)), /runs\.bt-s1\.runDir/, 'the report refuses to read it too');
+  assert.equal(fs.readFileSync(path.join(victim, 'metrics.jsonl'), 'utf8'), 'precious\n');
+  assert.equal(fs.readFileSync(path.join(victim, 'evals.jsonl'), 'utf8'), 'precious\n');
+  // A symbolic link out of the experiment's runs/ folder is refused the same way.
+  state.runs['bt-s1'].runDir = path.join('runs', 'bt-s1');
+  fs.writeFileSync(file, JSON.stringify(state));
+  fs.rmSync(path.join(out, 'runs', 'bt-s1'), { recursive: true, force: true });
+  fs.symlinkSync(victim, path.join(out, 'runs', 'bt-s1'));
+  await assert.rejects(runExperiment(spec(out, data, { objectives: ['bt'], seeds: [1] }), deps(fakeTrainer(calls))), /runDir of bt-s1 .* resolves to .*victim, which is not inside/);
+  assert.equal(calls.length, 0);
+});
+
+test('an experiment whose data lies in its own splits/ folder (or is its report) is refused: the rebuild would delete it (issue 10 item 6)', async () => {
+  const { data, out } = setup();
+  fs.mkdirSync(path.join(out, 'splits'), { recursive: true });
+  const inside = path.join(out, 'splits', 'mutual-ood.jsonl');
+  fs.copyFileSync(data, inside);
+  await assert.rejects(runExperiment(spec(out, inside), deps(fakeTrainer([]))), /input file .*splits\/mutual-ood\.jsonl is inside the experiment's splits/);
+  assert.ok(fs.existsSync(inside));
+  await assert.rejects(runExperiment(spec(out, data, { extraEvalFiles: [path.join(out, 'report.md')] }), deps(fakeTrainer([]))), /inside the experiment's report\.md/);
+  const { buildSplitsFromFiles, writeSplits } = await import('../../../src/node/experimentSplits');
+  const { splits, inputs } = await buildSplitsFromFiles([{ file: inside }], spec(out, inside).split, (f) => loadDatasetFile(f), () => {});
+  assert.throws(() => writeSplits(out, splits, inputs, {}), /inside the splits folder/);
+  assert.ok(fs.existsSync(inside), 'the split writer did not delete its own input');
 });

@@ -76,7 +76,7 @@ test('untrusted ids and details cannot inject Markdown or HTML into hovers', () 
   // Every '<', '[', ']' and '(' of the id is backslash-escaped, so neither HTML nor a link can form.
   assert.doesNotMatch(a!.hoverMarkdown, /(^|[^\\])</);
   assert.doesNotMatch(a!.hoverMarkdown, /[^\\]\]\(command:/);
-  assert.match(a!.hoverMarkdown, /\\<img src=x onerror=alert\\\(1\\\)\\>/);
+  assert.match(a!.hoverMarkdown, /\\<img src\\=x onerror\\=alert\\\(1\\\)\\>/);
   assert.equal(escapeMarkdown('a_b*c'), 'a\\_b\\*c');
 });
 

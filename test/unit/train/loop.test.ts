@@ -89,10 +89,37 @@ test('no tensors leak across a run', async () => {
   assert.equal(tf.memory().numTensors, before);
 });
 
-test('the NaN guard names what went non-finite and what to do', () => {
-  const m: StepMetrics = { step: 7, epoch: 0, lr: 1e-2, loss: NaN, bt: NaN, reg: Infinity, batchMean: 1, accuracy: 0.5, wpNorm: 1, gradNorm: NaN, elapsedMs: 1, pairsPerSec: 1 };
-  assert.match(nanDiagnosis(m)!, /non-finite loss, bt, reg, gradNorm at step 7.*lower the learning rate/);
-  assert.equal(nanDiagnosis({ ...m, loss: 1, bt: 1, reg: 0, gradNorm: 1 }), undefined);
+test('the NaN guard blames the term that overflowed first, only suggests clipping when it is off, and says what is kept (issue 10 item 5)', () => {
+  const logged = { step: 10, loss: NaN, base: NaN, reg: NaN, batchMean: NaN, accuracy: 0, gradNorm: NaN, wpNorm: NaN };
+  // λ = 1e38: at step 1 the regulariser is already infinite while the BT term is an ordinary 0.74.
+  const first = { step: 1, loss: Infinity, base: 0.74, reg: Infinity, batchMean: -0.55, accuracy: 0, gradNorm: NaN, wpNorm: NaN };
+  const bsr = testConfig({ objective: 'bsr', lambda: 1e38, gradClip: 1 });
+  const msg = nanDiagnosis(logged, bsr, first)!;
+  assert.match(msg, /at step 1: the BSR regulariser .* overflowed .* lower λ \(--lambda, now 1e\+38\)/);
+  assert.doesNotMatch(msg, /learning rate|grad-clip 1\)/);
+  assert.match(msg, /No checkpoint was saved before it/);
+  assert.match(nanDiagnosis(logged, bsr, first, 40)!, /checkpoint of step 40 is kept/);
+  // Gradients overflowing with clipping on: clipping is not offered as the fix; with it off, it is.
+  const grads = { ...first, loss: 3, reg: 0, base: 3, gradNorm: Infinity };
+  assert.match(nanDiagnosis(logged, testConfig({ gradClip: 1 }), grads)!, /gradients overflowed: lower the learning rate .*clipping \(--grad-clip 1\) is on/);
+  assert.match(nanDiagnosis(logged, testConfig({ gradClip: 0 }), grads)!, /or clip gradients \(--grad-clip 1\)/);
+  // Rewards themselves non-finite: the learning rate.
+  assert.match(nanDiagnosis(logged, testConfig(), { ...first, base: NaN, batchMean: NaN })!, /rewards overflowed .* lower the learning rate/);
+  assert.equal(nanDiagnosis({ ...logged, loss: 1, base: 1, reg: 0, batchMean: 0, gradNorm: 1, wpNorm: 1 }, bsr), undefined);
+});
+
+test('bsr with λ = 1e38 fails with the regulariser named, even when the log step only sees NaN everywhere', async () => {
+  const dir = tempDir();
+  const data = writeSeparable(dir, 32);
+  const runDir = path.join(dir, 'run');
+  const s = await runTraining({ runId: 'n', runDir, config: testConfig({ objective: 'bsr', lambda: 1e38, steps: 12, logEvery: 10 }), trainFiles: [data], evalFiles: [], resume: false });
+  assert.equal(s.status, 'failed');
+  assert.match(s.error!, /at step 1: the BSR regulariser/);
+  assert.match(s.error!, /--lambda/);
+  assert.doesNotMatch(s.error!, /enable gradient clipping|last checkpoint is kept/);
+  const saved = JSON.parse(fs.readFileSync(runPaths(runDir).summary, 'utf8'));
+  assert.equal(saved.status, 'failed');
+  assert.match(fs.readFileSync(runPaths(runDir).log, 'utf8'), /failed at step 10\/12 .*non-finite .* at step 1: the BSR regulariser/);
 });
 
 test('invalid configs and missing files fail with a clear message', async () => {
