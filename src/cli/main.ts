@@ -17,7 +17,11 @@ usage:
   reward-lens train FILE… [--objective bt|bsr|margin|hinge|norm|dr|center] [--lambda 1e-3] [--preset tiny|small|base|reference]
                     [--epochs N | --steps N] [--batch-size 16] [--lr 1e-3] [--seed 1] [--eval FILE]… [--holdout 0.1]
                     [--eval-every N] [--checkpoint-every N] [--checkpoint-minutes 5] [--grad-clip 1] [--out DIR] [--resume]
-                    [--backend auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--json]
+                    [--backend auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--grad-accum K] [--json]
+                    [--from HF_FOLDER [--tune lora|full|head|top-k] [--lora-rank 8 --lora-alpha 16 --lora-dropout 0]
+                     [--lora-targets q_proj,v_proj,…] [--top-k 2] [--reset-head] [--max-length 1024]]
+                    (--grad-accum K: K micro-batches per step; BSR's λ·b·mean(r)² is per micro-batch of batch-size/K pairs,
+                     as in the paper's code, where b is the per-device batch)
   reward-lens eval --model DIR FILE… [--json] [--out DIR] [--engine auto|onnx|tfjs] [--max-length N]
   reward-lens model HF_FOLDER [--json] [--self-test FILE]        (what a Hugging Face reward model is, how it is scored)
   reward-lens score --model DIR FILE [--out scores.jsonl]         (every pair's rewards, margin, ‖h‖, truncation)

@@ -56,8 +56,13 @@ export interface TrainConfig {
   /** ε in BT-Norm's denominator, so two zero rewards do not give NaN. */
   readonly normEps: number;
   readonly preset: PresetName;
-  /** Pairs per micro-batch b (2b sequences). BSR acts on this batch. */
+  /** Pairs per optimizer step (2·batchSize sequences). BSR acts on each micro-batch (batchSize / gradAccum pairs). */
   readonly batchSize: number;
+  /**
+   * Micro-batches per optimizer step: the step's pairs are cut into gradAccum micro-batches whose gradients are
+   * averaged. Each micro-batch has its own loss, so BSR's λ·b·mean(r)² is per micro-batch, as in the paper's code.
+   */
+  readonly gradAccum: number;
   /** Train for this many epochs over the training pairs, unless `steps` is set. */
   readonly epochs: number;
   /** If > 0, train exactly this many optimizer steps (overrides epochs). */
@@ -99,6 +104,7 @@ export const DEFAULTS: TrainConfig = {
   normEps: 1e-8,
   preset: 'tiny',
   batchSize: 16,
+  gradAccum: 1,
   epochs: 1,
   steps: 0,
   lr: 1e-3,
@@ -134,6 +140,8 @@ export function validateTrainConfig(cfg: TrainConfig): string[] {
   if (!OBJECTIVES.includes(cfg.objective)) problems.push(`objective must be one of ${OBJECTIVES.join(', ')}, got ${cfg.objective}`);
   if (!(cfg.preset in PRESETS)) problems.push(`preset must be one of ${Object.keys(PRESETS).join(', ')}, got ${cfg.preset}`);
   intAtLeast('batchSize', 1);
+  intAtLeast('gradAccum', 1);
+  if (Number.isInteger(cfg.gradAccum) && cfg.gradAccum > cfg.batchSize) problems.push(`gradAccum (${cfg.gradAccum}) must not exceed batchSize (${cfg.batchSize}): each micro-batch needs at least one pair`);
   intAtLeast('epochs', 1);
   intAtLeast('steps', 0);
   intAtLeast('seed', 0);

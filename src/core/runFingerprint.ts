@@ -42,6 +42,8 @@ export function trainingFingerprint(input: FingerprintInput): RunFingerprint {
   const c = input.config;
   const entries: Record<string, FingerprintValue> = { objective: c.objective };
   for (const k of [...LOSS_KEYS[c.objective], ...TRAJECTORY_KEYS]) entries[k] = c[k] as string | number;
+  // Added after fingerprints existed: recorded only when not the default, so earlier runs still resume.
+  if ((c.gradAccum ?? 1) > 1) entries['gradAccum'] = c.gradAccum;
   entries['totalSteps'] = input.totalSteps;
   entries['trainFiles'] = input.trainFiles;
   entries['evalFiles'] = input.evalFiles;

@@ -2,10 +2,29 @@
 // any other host; the CLI calls the same functions in-process. Declared once, here.
 import { notification, request } from './rpc';
 import type { BackendName, Objective, TrainConfig } from '../core/config';
+import type { TuneMode } from '../core/hf/tuning';
 import type { MultiSplitOptions } from '../core/scenarios/multiSplit';
 import type { ScenarioName } from '../core/scenarios/splitTypes';
 import type { FieldMapping } from '../core/types';
 import type { EvalReport, StepMetrics } from '../core/report';
+
+/** Training from a pretrained Hugging Face folder instead of a new small model (reward-lens train --from). */
+export interface BackboneParams {
+  /** The model folder (config.json, *.safetensors, tokenizer.json). */
+  readonly dir: string;
+  readonly tune: TuneMode;
+  readonly loraRank: number;
+  readonly loraAlpha: number;
+  readonly loraDropout: number;
+  /** PEFT module names; omitted: the family's defaults (every attention and MLP projection). */
+  readonly loraTargets?: readonly string[];
+  /** Blocks trained in top-k mode. */
+  readonly topK: number;
+  /** Replace a *ForSequenceClassification head by a fresh one (W_p ~ N(0, 1/(H+1))). */
+  readonly resetHead: boolean;
+  /** Longest sequence in tokens (prompt cut from the left first, then the response). */
+  readonly maxTokens: number;
+}
 
 export interface TrainRunParams {
   readonly runId: string;
@@ -16,6 +35,8 @@ export interface TrainRunParams {
   /** Named eval sets. A held-out split of the training prompts (config.holdoutFrac) is added when holdoutFrac > 0. */
   readonly evalFiles: readonly string[];
   readonly mapping?: FieldMapping;
+  /** Start from this pretrained model (the preset is then ignored). */
+  readonly backbone?: BackboneParams;
   readonly resume: boolean;
   /** Int32Array(1) over this buffer; the loop stops at the next step boundary when [0] becomes 1. */
   readonly cancel?: SharedArrayBuffer;

@@ -6,9 +6,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readSealedJson, writeSealedJson } from '../node/atomic';
-import { loadModel, loadOptimizerState, saveModel, saveOptimizerState } from './modelIO';
-import type { RewardModel } from './model';
-import type { Vocabulary } from '../core/tokenize';
+import { saveOptimizerState } from './modelIO';
+import type { TrainModel } from './trainModel';
 import type { tf } from './tf';
 
 /** Where the loop was: with the seed, this fixes the rest of the trajectory (epoch order is derived from seed + epoch). */
@@ -37,13 +36,13 @@ const readBytes = (file: string) => {
 };
 
 /** Saves a checkpoint as checkpoints/latest; the one it replaces becomes checkpoints/previous, the older one goes. */
-export async function saveCheckpoint(checkpointsDir: string, model: RewardModel, vocab: Vocabulary, optimizer: tf.AdamOptimizer, state: LoopState): Promise<void> {
+export async function saveCheckpoint(checkpointsDir: string, model: Pick<TrainModel, 'writeCheckpoint'>, optimizer: tf.AdamOptimizer, state: LoopState): Promise<void> {
   fs.mkdirSync(checkpointsDir, { recursive: true });
   const tmp = path.join(checkpointsDir, `latest.tmp-${process.pid}-${Date.now()}-${counter++}`);
   const [latest, previous] = CHECKPOINT_SLOTS.map((s) => path.join(checkpointsDir, s)) as [string, string];
   try {
     fs.mkdirSync(tmp);
-    await saveModel(model, tmp, vocab, { step: String(state.step) });
+    await model.writeCheckpoint(tmp, state.step);
     await saveOptimizerState(optimizer, tmp);
     const files: Record<string, { bytes: number; sha256: string }> = {};
     for (const name of fs.readdirSync(tmp).sort()) {
@@ -105,13 +104,4 @@ export function findCheckpoint(checkpointsDir: string): { readonly found?: Found
 
 export function hasCheckpoint(checkpointsDir: string): boolean {
   return CHECKPOINT_SLOTS.some((s) => fs.existsSync(path.join(checkpointsDir, s, STATE)));
-}
-
-/** Loads the model and vocabulary; the optimizer state is restored separately once the optimizer exists. */
-export async function loadCheckpointModel(dir: string) {
-  return loadModel(dir);
-}
-
-export async function restoreOptimizer(dir: string, optimizer: tf.AdamOptimizer): Promise<void> {
-  await loadOptimizerState(optimizer, dir);
 }

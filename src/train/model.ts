@@ -110,7 +110,7 @@ export function createModel(cfg: ModelConfig, seed: number): RewardModel {
   const problems = validateModelConfig(cfg);
   if (problems.length) throw new Error(`invalid model config: ${problems.join('; ')}`);
   const params = new Map<string, Variable>();
-  const modelId = ++modelCounter;
+  const modelId = nextModelId();
   for (const spec of parameterSpecs(cfg)) {
     const init = spec.init;
     const shape = [...spec.shape];
@@ -129,7 +129,9 @@ export function createModel(cfg: ModelConfig, seed: number): RewardModel {
 // tfjs variable names must be unique per engine, and Adam labels its moments with them. A non-numeric, per-model
 // prefix keeps them unique across models and keeps object-key order = insertion order (numeric keys would sort).
 let modelCounter = 0;
-const variableName = (modelId: number, param: string) => `rm${modelId}/${param}`;
+export const variableName = (modelId: number, param: string) => `rm${modelId}/${param}`;
+/** A fresh model id for variable names (Hugging Face models share the scheme, so optimizer state reads the same). */
+export const nextModelId = () => ++modelCounter;
 
 /** The parameter name ('blocks.0.attn.q.weight') of a tfjs variable name ('rm3/blocks.0.attn.q.weight'), if ours. */
 export function parameterNameOf(variableName: string): string | undefined {
@@ -139,7 +141,7 @@ export function parameterNameOf(variableName: string): string | undefined {
 /** A model whose variables hold copies of `tensors` (used by loadModel). The caller still owns (and disposes) `tensors`. */
 export function modelFromTensors(cfg: ModelConfig, tensors: ReadonlyMap<string, Tensor>): RewardModel {
   const params = new Map<string, Variable>();
-  const modelId = ++modelCounter;
+  const modelId = nextModelId();
   for (const spec of parameterSpecs(cfg)) {
     const t = tensors.get(spec.name);
     if (!t) throw new Error(`missing parameter ${spec.name}`);

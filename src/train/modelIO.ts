@@ -213,7 +213,7 @@ export async function saveOptimizerState(optimizer: tf.AdamOptimizer, dir: strin
  * matched to variables by position, so train with minimize/applyGradients over trainableVariables(model) (the same
  * order as at save time). Pass `model` to also check names and shapes against it.
  */
-export async function loadOptimizerState(optimizer: tf.AdamOptimizer, dir: string, model?: RewardModel): Promise<void> {
+export async function loadOptimizerState(optimizer: tf.AdamOptimizer, dir: string, model?: Pick<RewardModel, 'params'>): Promise<void> {
   const file = path.join(dir, MODEL_FILES.optimizer);
   let decoded;
   try {

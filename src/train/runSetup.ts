@@ -5,15 +5,17 @@
 // writes config.json (a new run) or cuts metrics/evals back to the checkpoint (a resumed one).
 import fs from 'node:fs';
 import { tf } from './tf';
-import { createModel, type RewardModel } from './model';
-import { encodePairs, describeTruncation, type EncodedPairs } from './encode';
+import { describeTruncation } from './encode';
 import { loadTrainingData, type TrainingData } from './trainingData';
-import { findCheckpoint, loadCheckpointModel, restoreOptimizer, type FoundCheckpoint } from './checkpoint';
+import { findCheckpoint, type FoundCheckpoint } from './checkpoint';
+import { loadOptimizerState } from './modelIO';
+import { toyTrainModel } from './toyTrainModel';
+import { hfTrainModel } from './hf/hfTrainModel';
+import { backboneFingerprint, checkBackboneFits } from './hf/backboneCheck';
+import type { TrainModel } from './trainModel';
 import { initBackend } from './backends';
 import { NonFiniteTracker } from './nanGuard';
 import type { RunLog } from './runLog';
-import { Vocabulary } from '../core/tokenize';
-import { PRESETS, type ModelConfig, type TrainConfig } from '../core/config';
 import { formatSkipped } from '../core/data';
 import { UserError } from '../core/errors';
 import { fingerprintDiff, trainingFingerprint, type RunFingerprint } from '../core/runFingerprint';
@@ -26,11 +28,9 @@ import type { EvalReport, StepMetrics } from '../core/report';
 import type { TrainRunParams } from '../protocol/trainer';
 
 export interface Setup {
-  readonly model: RewardModel;
-  readonly vocab: Vocabulary;
+  readonly model: TrainModel;
   readonly optimizer: tf.AdamOptimizer;
   readonly tracker: NonFiniteTracker;
-  readonly enc: EncodedPairs;
   readonly data: TrainingData;
   readonly backend: string;
   readonly totalSteps: number;
@@ -58,19 +58,21 @@ export async function setUp(params: TrainRunParams, log: RunLog): Promise<Setup>
   const data = await loadTrainingData(params.trainFiles, params.evalFiles, { holdoutFrac: cfg.holdoutFrac, seed: cfg.seed, mapping: params.mapping, log: log.line });
   if (data.skipped.length) log.line(`skipped ${data.skipped.length} rows:\n${formatSkipped(data.skipped, 20)}`);
   for (const n of data.notes) log.line(n);
+  const batchPairs = Math.min(cfg.batchSize, data.train.length);
+  // A backbone that cannot be used, or cannot fit, is refused before the backend starts or any weight is read.
+  if (params.backbone) checkBackboneFits(params.backbone, cfg, batchPairs, 2 * data.train.length);
   const backend = await initBackend(cfg.backend);
   log.line(`backend: ${backend.name} (${backend.why})`);
-  const batchPairs = Math.min(cfg.batchSize, data.train.length);
   const stepsPerEpoch = Math.max(1, Math.floor(data.train.length / batchPairs));
   const totalSteps = cfg.steps > 0 ? cfg.steps : cfg.epochs * stepsPerEpoch;
   const digests = (files: readonly string[]) => Promise.all(files.map(digestFile));
-  const fingerprint = trainingFingerprint({ config: cfg, totalSteps, trainFiles: await digests(params.trainFiles), evalFiles: await digests(params.evalFiles), ...(params.mapping ? { mapping: params.mapping } : {}) });
+  const extra = params.backbone ? { backbone: await backboneFingerprint(params.backbone, log) } : undefined;
+  const fingerprint = trainingFingerprint({ config: cfg, totalSteps, trainFiles: await digests(params.trainFiles), evalFiles: await digests(params.evalFiles), ...(params.mapping ? { mapping: params.mapping } : {}), ...(extra ? { extra } : {}) });
   const resumeFrom = params.resume ? resumePoint(params, dir, fingerprint, log) : undefined;
   const built = await buildModel(params, data, resumeFrom);
-  const enc = encodePairs(built.vocab, data.train, built.model.config.maxLen);
-  log.line(`training data: ${data.train.length} pairs; ${describeTruncation(enc.truncation, 2 * data.train.length)}`);
-  log.line(`${totalSteps} steps (${stepsPerEpoch}/epoch, ${batchPairs} pairs/step), objective ${cfg.objective}, preset ${cfg.preset}, vocab ${built.vocab.size}`);
-  return { ...built, tracker: new NonFiniteTracker(), enc, data, backend: backend.name, totalSteps, stepsPerEpoch, batchPairs, fingerprint, dir, ...(resumeFrom ? { resumeFrom } : {}), order: { epoch: -1, perm: new Int32Array(0) } };
+  log.line(`training data: ${data.train.length} pairs; ${describeTruncation(built.model.truncation, 2 * data.train.length)}`);
+  log.line(`${totalSteps} steps (${stepsPerEpoch}/epoch, ${batchPairs} pairs/step${cfg.gradAccum > 1 ? ` in ${cfg.gradAccum} micro-batches` : ''}), ${built.model.description}`);
+  return { ...built, tracker: new NonFiniteTracker(), data, backend: backend.name, totalSteps, stepsPerEpoch, batchPairs, fingerprint, dir, ...(resumeFrom ? { resumeFrom } : {}), order: { epoch: -1, perm: new Int32Array(0) } };
 }
 
 /**
@@ -98,27 +100,15 @@ function resumePoint(params: TrainRunParams, dir: RunDirState, now: RunFingerpri
   return found;
 }
 
-async function buildModel(params: TrainRunParams, data: TrainingData, resumeFrom?: FoundCheckpoint) {
+async function buildModel(params: TrainRunParams, data: TrainingData, resumeFrom?: FoundCheckpoint): Promise<{ model: TrainModel; optimizer: tf.AdamOptimizer }> {
   const cfg = params.config;
-  let model: RewardModel, vocab: Vocabulary;
-  if (resumeFrom) ({ model, vocab } = await loadCheckpointModel(resumeFrom.dir));
-  else {
-    const preset = PRESETS[cfg.preset];
-    vocab = Vocabulary.build(trainingTexts(data), preset.maxVocab);
-    const modelConfig: ModelConfig = { vocabSize: vocab.size, dModel: preset.dModel, nLayers: preset.nLayers, nHeads: preset.nHeads, dFF: preset.dFF, maxLen: preset.maxLen };
-    model = createModel(modelConfig, cfg.seed);
-  }
+  const sample = data.evalSets[0]!.pairs;
+  const model = params.backbone
+    ? await hfTrainModel(params.backbone, cfg.seed, data.train, sample, resumeFrom?.dir)
+    : await toyTrainModel(cfg, data.train, sample, resumeFrom?.dir);
   const optimizer = tf.train.adam(cfg.lr, cfg.beta1, cfg.beta2, cfg.adamEps);
-  if (resumeFrom) await restoreOptimizer(resumeFrom.dir, optimizer);
-  return { model, vocab, optimizer };
-}
-
-function* trainingTexts(data: TrainingData): Iterable<string> {
-  for (const p of data.train) {
-    yield p.prompt;
-    yield p.chosen;
-    yield p.rejected;
-  }
+  if (resumeFrom) await loadOptimizerState(optimizer, resumeFrom.dir, model);
+  return { model, optimizer };
 }
 
 /**
@@ -134,8 +124,8 @@ export function prepareArtifacts(params: TrainRunParams, s: Setup, log: RunLog):
     for (const f of [paths.metrics, paths.evals, paths.summary]) fs.rmSync(f, { force: true });
     for (const d of [paths.model, paths.checkpoints]) fs.rmSync(d, { recursive: true, force: true });
     writeSealedJson(paths.config, {
-      format: RUN_FORMAT, version: 1, runId: params.runId, config: params.config, model: s.model.config,
-      trainFiles: params.trainFiles, evalFiles: params.evalFiles, mapping: params.mapping ?? null, backend: s.backend,
+      format: RUN_FORMAT, version: 1, runId: params.runId, config: params.config, model: s.model.record,
+      trainFiles: params.trainFiles, evalFiles: params.evalFiles, mapping: params.mapping ?? null, ...(params.backbone ? { backbone: params.backbone } : {}), backend: s.backend,
       trainPairs: s.data.train.length, evalSets: s.data.evalSets.map((e) => ({ name: e.name, file: e.file, pairs: e.pairs.length, prompts: e.multi.length })),
       fingerprint: s.fingerprint, createdAt: new Date().toISOString(),
     });

@@ -7,19 +7,16 @@
 // with status "failed" and the reason, also written to log.txt.
 import fs from 'node:fs';
 import { tf } from './tf';
-import { disposeModel, makeBatch } from './model';
 import { trainStep, STEP_METRICS } from './step';
-import { encodePairs } from './encode';
-import { evaluateAll, scoreSequences } from './evaluate';
+import { evaluateAllWith } from './evaluate';
 import { saveCheckpoint } from './checkpoint';
-import { saveModel } from './modelIO';
 import { NonFiniteTracker, nanDiagnosis, type StepValues } from './nanGuard';
 import { RunLog } from './runLog';
 import { prepareArtifacts, setUp, startStepOf, type Setup } from './runSetup';
 import { DEFAULTS, lrAt, validateTrainConfig, type TrainConfig } from '../core/config';
 import { UserError } from '../core/errors';
 import { deriveSeed, permutation } from '../core/random';
-import { appendJsonLine, writeFileAtomic, writeJsonAtomic } from '../node/atomic';
+import { appendJsonLine, writeJsonAtomic } from '../node/atomic';
 import { userIoError } from '../node/ioError';
 import { runPaths } from '../node/runDir';
 import { claimRunDir, type RunClaim } from '../node/runOwnership';
@@ -70,7 +67,7 @@ export async function runTraining(params: TrainRunParams, hooks: TrainHooks = {}
     claim?.release();
     s.tracker.dispose();
     s.optimizer.dispose();
-    disposeModel(s.model);
+    s.model.dispose();
   }
 }
 
@@ -95,7 +92,7 @@ async function trainSteps(p: TrainRunParams, s: Setup, hooks: TrainHooks, run: P
   const cancelFlag = p.cancel ? new Int32Array(p.cancel) : undefined;
   const cancelled = () => (cancelFlag ? Atomics.load(cancelFlag, 0) === 1 : false) || (hooks.shouldCancel?.() ?? false);
   const evaluate = async (at: number) => {
-    run.lastEval = await evaluateAll(s.model, s.vocab, s.data.evalSets, at, EVAL_BATCH);
+    run.lastEval = await evaluateAllWith(s.model.scorer(), s.data.evalSets, at, EVAL_BATCH);
     appendJsonLine(paths.evals, run.lastEval);
     hooks.onEval?.(run.lastEval);
   };
@@ -106,9 +103,7 @@ async function trainSteps(p: TrainRunParams, s: Setup, hooks: TrainHooks, run: P
     // 1) Learning rate: warmup then linear decay (Adam reads it as a plain number at apply time).
     (s.optimizer as unknown as { learningRate: number }).learningRate = lrAt(run.step, s.totalSteps, cfg);
     // 2) One step on the next batch of the seeded epoch order; the guard notes the first non-finite step on the backend.
-    const batch = batchAt(s, run.step, cfg.seed);
-    const metricsT = trainStep(s.model, s.optimizer, batch, cfg);
-    tf.dispose([batch.ids, batch.lastIdx]);
+    const metricsT = trainStep(s.model, s.optimizer, batchAt(s, run.step, cfg.seed), cfg);
     const done = run.step + 1;
     s.tracker.update(metricsT, done);
     // 3) Log: the only GPU→CPU read of the loop, on log steps only.
@@ -125,7 +120,7 @@ async function trainSteps(p: TrainRunParams, s: Setup, hooks: TrainHooks, run: P
     const stepDue = cfg.checkpointEvery > 0 && done % cfg.checkpointEvery === 0;
     const timeDue = cfg.checkpointMinutes > 0 && performance.now() - lastCheckpointMs >= cfg.checkpointMinutes * 60_000;
     if ((evalNow || stepDue || timeDue) && done !== s.totalSteps) {
-      await saveCheckpoint(paths.checkpoints, s.model, s.vocab, s.optimizer, loopState(s, run, done));
+      await saveCheckpoint(paths.checkpoints, s.model, s.optimizer, loopState(s, run, done));
       run.checkpointStep = done;
       lastCheckpointMs = performance.now();
     }
@@ -136,17 +131,15 @@ async function trainSteps(p: TrainRunParams, s: Setup, hooks: TrainHooks, run: P
 
 const loopState = (s: Setup, run: Progress, step: number) => ({ step, totalSteps: s.totalSteps, elapsedMs: performance.now() - run.t0, backend: s.backend, savedAt: new Date().toISOString() });
 
-/** Batch `step`: epoch e uses permutation(seed, e); the batch is a contiguous slice of it. Same step → same batch. */
-function batchAt(s: Setup, step: number, seed: number) {
+/** The pairs of step `step`: epoch e uses permutation(seed, e); the batch is a contiguous slice of it. Same step → same pairs. */
+function batchAt(s: Setup, step: number, seed: number): number[] {
   const epoch = Math.floor(step / s.stepsPerEpoch);
   if (s.order.epoch !== epoch) {
     s.order.epoch = epoch;
-    s.order.perm = permutation(s.enc.chosen.length, deriveSeed(seed, 'epoch', epoch));
+    s.order.perm = permutation(s.model.pairs, deriveSeed(seed, 'epoch', epoch));
   }
   const start = (step % s.stepsPerEpoch) * s.batchPairs;
-  const idx = Array.from(s.order.perm.subarray(start, start + s.batchPairs));
-  const seqs = [...idx.map((i) => s.enc.chosen[i]!), ...idx.map((i) => s.enc.rejected[i]!)];
-  return { ...makeBatch(seqs), pairs: idx.length };
+  return Array.from(s.order.perm.subarray(start, start + s.batchPairs));
 }
 
 async function readMetrics(t: tf.Tensor1D, s: Setup, done: number, elapsedMs: number, cfg: TrainConfig): Promise<{ metrics: StepMetrics; firstBad?: StepValues }> {
@@ -173,14 +166,13 @@ async function finish(p: TrainRunParams, s: Setup, run: Progress, log: RunLog): 
   const paths = runPaths(p.runDir);
   if (run.status !== 'failed') {
     if (run.status === 'completed' && run.lastEval?.step !== run.step) {
-      run.lastEval = await evaluateAll(s.model, s.vocab, s.data.evalSets, run.step, EVAL_BATCH);
+      run.lastEval = await evaluateAllWith(s.model.scorer(), s.data.evalSets, run.step, EVAL_BATCH);
       appendJsonLine(paths.evals, run.lastEval);
     }
     // A cancel right after a scheduled checkpoint needs no second one (it would push the previous one out).
-    if (run.checkpointStep !== run.step) await saveCheckpoint(paths.checkpoints, s.model, s.vocab, s.optimizer, loopState(s, run, run.step));
+    if (run.checkpointStep !== run.step) await saveCheckpoint(paths.checkpoints, s.model, s.optimizer, loopState(s, run, run.step));
     run.checkpointStep = run.step;
-    await saveModel(s.model, paths.model, s.vocab, { step: String(run.step), objective: p.config.objective });
-    await writeTrainNormSample(s, paths.model);
+    await s.model.writeFinal(paths.model, { step: String(run.step), objective: p.config.objective, runId: p.runId });
   }
   const summary = summaryOf(p, s, run);
   fs.rmSync(paths.reserve, { force: true });
@@ -217,13 +209,4 @@ function failRun(p: TrainRunParams, s: Setup, run: Progress, e: unknown, log: Ru
   }
   log.line(`failed at step ${run.step}/${s.totalSteps}: ${run.error}`);
   return summary;
-}
-
-/** ‖h‖ of a training sample, sorted, next to the model: hovers show a response's percentile in it. */
-async function writeTrainNormSample(s: Setup, modelDir: string): Promise<void> {
-  const sample = s.data.evalSets[0]!;
-  const enc = encodePairs(s.vocab, sample.pairs, s.model.config.maxLen);
-  const scores = await scoreSequences(s.model, [...enc.chosen, ...enc.rejected], EVAL_BATCH);
-  const sorted = Array.from(scores.hNorm).sort((a, b) => a - b);
-  writeFileAtomic(`${modelDir}/hnorm-train.json`, JSON.stringify({ sorted }));
 }

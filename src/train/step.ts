@@ -1,13 +1,19 @@
 // One optimizer step. Everything stays on the backend: the metrics come back as one small tensor that the loop
 // reads only on log steps (the sync point), so a GPU backend is never stalled by a per-step read.
+//
+// Gradient accumulation (cfg.gradAccum = k): the step's pairs are cut into k micro-batches, each with its own loss
+// (so BSR's λ·b·mean(r)² is per micro-batch, as in the paper's code, where the batch is the per-device batch);
+// the gradients are averaged, clipped once and applied once.
 import { tf } from './tf';
-import { forward, trainableVariables, wpNormTensor, type RewardModel } from './model';
 import { computeLoss } from './losses';
 import type { TrainConfig } from '../core/config';
+import type { TrainModel } from './trainModel';
+import { forward, trainableVariables, wpNormTensor, type RewardModel } from './model';
 
-/** Order of the values in the metrics tensor returned by trainStep. */
-export const STEP_METRICS = ['loss', 'base', 'reg', 'batchMean', 'accuracy', 'gradNorm', 'wpNorm'] as const;
+/** What a step needs of the model. */
+export type StepModel = Pick<TrainModel, 'variables' | 'stepRewards' | 'wpNormTensor'>;
 
+/** A fixed, already padded batch of our own model (the benchmark workload and the PyTorch parity test). */
 export interface StepBatch {
   /** [2b, T] int32: the b chosen sequences, then the b rejected ones. */
   readonly ids: tf.Tensor2D;
@@ -15,25 +21,51 @@ export interface StepBatch {
   readonly pairs: number;
 }
 
+/** One step of our own model on a fixed batch (no micro-batches: the batch is given whole). */
+export function trainStepOnBatch(model: RewardModel, optimizer: tf.Optimizer, batch: StepBatch, cfg: StepConfig): tf.Tensor1D {
+  const fixed: StepModel = { variables: trainableVariables(model), stepRewards: () => forward(model, batch).rewards, wpNormTensor: () => wpNormTensor(model) };
+  return trainStep(fixed, optimizer, Array.from({ length: batch.pairs }, (_, i) => i), { ...cfg, gradAccum: 1 });
+}
+
+/** Order of the values in the metrics tensor returned by trainStep. */
+export const STEP_METRICS = ['loss', 'base', 'reg', 'batchMean', 'accuracy', 'gradNorm', 'wpNorm'] as const;
+
+type StepConfig = Pick<TrainConfig, 'objective' | 'lambda' | 'margin' | 'centerCoef' | 'normEps' | 'gradClip'> & { readonly gradAccum?: number };
+
+/** The pairs of each micro-batch: k near-equal contiguous slices. */
+export function microBatches(pairIdx: readonly number[], k: number): number[][] {
+  const n = Math.min(Math.max(1, k), pairIdx.length);
+  return Array.from({ length: n }, (_, i) => pairIdx.slice(Math.floor((i * pairIdx.length) / n), Math.floor(((i + 1) * pairIdx.length) / n)));
+}
+
 /**
- * Computes the loss and its gradients, clips them to cfg.gradClip (global norm), and applies Adam.
- * Returns a [7] tensor of STEP_METRICS the caller owns (dispose it, or read it on a log step).
+ * Computes the loss and its gradients over the step's pairs, clips them to cfg.gradClip (global norm), applies
+ * Adam. Returns a [7] tensor of STEP_METRICS the caller owns (dispose it, or read it on a log step); loss, terms,
+ * reward mean and accuracy are means over the micro-batches.
  */
-export function trainStep(model: RewardModel, optimizer: tf.Optimizer, batch: StepBatch, cfg: TrainConfig): tf.Tensor1D {
+export function trainStep(model: StepModel, optimizer: tf.Optimizer, pairIdx: readonly number[], cfg: StepConfig): tf.Tensor1D {
   return tf.tidy(() => {
-    const b = batch.pairs;
-    // Tensors created inside variableGrads' closure are disposed when it returns; keep the few we report.
-    let kept: tf.Tensor[] = [];
-    const { value, grads } = tf.variableGrads(() => {
-      const { rewards } = forward(model, { ids: batch.ids, lastIdx: batch.lastIdx });
-      const rc = rewards.slice([0], [b]);
-      const rr = rewards.slice([b], [b]);
-      const { loss, base, reg } = computeLoss(cfg.objective, rc, rr, cfg);
-      const accuracy = tf.mean(tf.cast(tf.greater(rc, rr), 'float32')); // strict: ties count as wrong
-      kept = [tf.keep(base), tf.keep(reg), tf.keep(tf.mean(rewards)), tf.keep(accuracy)];
-      return loss;
-    }, trainableVariables(model));
-    const names = Object.keys(grads);
+    const micros = microBatches(pairIdx, cfg.gradAccum ?? 1);
+    let summed: Record<string, tf.Tensor> | undefined;
+    const parts: tf.Tensor[][] = [];
+    for (const micro of micros) {
+      const b = micro.length;
+      // Tensors created inside variableGrads' closure are disposed when it returns; keep the few we report.
+      let kept: tf.Tensor[] = [];
+      const { value, grads } = tf.variableGrads(() => {
+        const rewards = model.stepRewards(micro);
+        const rc = rewards.slice([0], [b]);
+        const rr = rewards.slice([b], [b]);
+        const { loss, base, reg } = computeLoss(cfg.objective, rc, rr, cfg);
+        const accuracy = tf.mean(tf.cast(tf.greater(rc, rr), 'float32')); // strict: ties count as wrong
+        kept = [tf.keep(base), tf.keep(reg), tf.keep(tf.mean(rewards)), tf.keep(accuracy)];
+        return loss;
+      }, [...model.variables]);
+      parts.push([value, ...kept]);
+      summed = summed ? Object.fromEntries(Object.keys(grads).map((n) => [n, tf.add(summed![n]!, grads[n]!)])) : grads;
+    }
+    const names = Object.keys(summed!);
+    const grads = micros.length > 1 ? Object.fromEntries(names.map((n) => [n, tf.div(summed![n]!, micros.length)])) : summed!;
     const gradNorm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))));
     let applied = grads;
     if (cfg.gradClip > 0) {
@@ -42,10 +74,10 @@ export function trainStep(model: RewardModel, optimizer: tf.Optimizer, batch: St
       applied = Object.fromEntries(names.map((n) => [n, tf.mul(grads[n]!, scale)]));
     }
     optimizer.applyGradients(applied);
-    const [base, reg, batchMean, accuracy] = kept as [tf.Scalar, tf.Scalar, tf.Scalar, tf.Scalar];
+    const mean = (k: number) => tf.div(tf.addN(parts.map((p) => p[k]!)), parts.length);
     // ‖W_p‖ after the update, so the logged value matches the saved weights.
-    const metrics = tf.stack([value, base, reg, batchMean, accuracy, gradNorm, wpNormTensor(model)]) as tf.Tensor1D;
-    tf.dispose(kept);
+    const metrics = tf.stack([mean(0), mean(1), mean(2), mean(3), mean(4), gradNorm, model.wpNormTensor()]) as tf.Tensor1D;
+    tf.dispose(parts.flatMap((p) => p.slice(1))); // the tf.keep()s escape tidy
     return metrics;
   });
 }

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import { tf } from '../../src/train/tf';
 import { initBackend, probeBackend, type ConcreteBackend } from '../../src/train/backends';
 import { modelFromTensors, disposeModel } from '../../src/train/model';
-import { trainStep } from '../../src/train/step';
+import { trainStepOnBatch } from '../../src/train/step';
 import { DEFAULTS, type TrainConfig } from '../../src/core/config';
 import { EXPECTED_JSON, readFixture, type ParityExpected } from './fixture';
 
@@ -30,7 +30,7 @@ async function runSteps(backend: ConcreteBackend): Promise<{ losses: number[]; g
   const lastIdx = tf.tensor1d([...fixture.lastIdx], 'int32');
   const losses: number[] = [], gradNorms: number[] = [];
   for (let s = 0; s < fixture.steps; s++) {
-    const m = trainStep(model, optimizer, { ids, lastIdx, pairs: fixture.pairs }, cfg);
+    const m = trainStepOnBatch(model, optimizer, { ids, lastIdx, pairs: fixture.pairs }, cfg);
     const v = await m.data(); // Sync point: every step, this is a test.
     m.dispose();
     losses.push(v[0]!);

@@ -4,7 +4,7 @@
 import { DEFAULTS, PRESETS, type ModelConfig, type TrainConfig } from '../../core/config';
 import { tf } from '../tf';
 import { createModel, disposeModel, forward, type RewardModel } from '../model';
-import { trainStep, type StepBatch } from '../step';
+import { trainStepOnBatch, type StepBatch } from '../step';
 
 export const REFERENCE_VOCAB = 8192;
 export const REFERENCE_T = 128;
@@ -50,7 +50,7 @@ export function makeWorkload(pairs: number, small = false): Workload {
 
 /** One optimizer step; returns the metrics tensor (the caller disposes or reads it). */
 export function stepOnce(w: Workload): tf.Tensor1D {
-  return trainStep(w.model, w.optimizer, w.batch, w.cfg);
+  return trainStepOnBatch(w.model, w.optimizer, w.batch, w.cfg);
 }
 
 /** One scoring pass (forward only); returns the rewards. */

@@ -94,3 +94,47 @@ export async function trainedTensors(tr: HfTrainable): Promise<Map<string, SafeT
   for (const v of tr.variables) out.set(tr.savedNames.get(v)!, await f32(v));
   return out;
 }
+
+/**
+ * The LoRA adapter as PEFT 0.21 saves it (checked name for name against a real save, test/fixtures/hf/train-parity):
+ * tensors `base_model.model.<HF module>.lora_A.weight` / `.lora_B.weight` and the head as
+ * `base_model.model.score.weight` (modules_to_save, stored without its wrapper's name), plus adapter_config.json.
+ * `PeftModel.from_pretrained(AutoModelForSequenceClassification.from_pretrained(base), adapter)` loads it.
+ */
+export async function exportPeftAdapter(tr: HfTrainable, outDir: string): Promise<string[]> {
+  const m = tr.model;
+  const prefix = m.spec.family === 'gpt2' ? 'transformer.' : 'model.';
+  const tensors = new Map<string, SafeTensor>();
+  for (const ad of tr.lora.values()) {
+    tensors.set(`base_model.model.${prefix}${ad.target.module}.lora_A.weight`, await f32(ad.a));
+    tensors.set(`base_model.model.${prefix}${ad.target.module}.lora_B.weight`, await f32(ad.b));
+  }
+  const head = await f32(m.head);
+  tensors.set('base_model.model.score.weight', { dtype: 'F32', shape: [1, m.spec.hiddenSize], data: head.data });
+  const sorted = new Map([...tensors].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+  const lora = tr.tuning.lora;
+  const config = {
+    peft_type: 'LORA',
+    task_type: 'SEQ_CLS',
+    base_model_name_or_path: path.resolve(m.folder.dir),
+    r: lora.rank,
+    lora_alpha: lora.alpha,
+    lora_dropout: lora.dropout,
+    target_modules: [...lora.targets],
+    modules_to_save: ['score'],
+    bias: 'none',
+    fan_in_fan_out: m.spec.family === 'gpt2',
+    inference_mode: true,
+    init_lora_weights: true,
+    use_rslora: false,
+    use_dora: false,
+    layers_to_transform: null,
+    layers_pattern: null,
+    rank_pattern: {},
+    alpha_pattern: {},
+    revision: null,
+  };
+  writeFileAtomic(path.join(outDir, 'adapter_model.safetensors'), encodeSafetensors(sorted, { format: 'pt' }));
+  writeFileAtomic(path.join(outDir, 'adapter_config.json'), JSON.stringify(config, null, 2) + '\n');
+  return ['adapter_model.safetensors', 'adapter_config.json'];
+}

@@ -12,6 +12,7 @@ import type { EncodedSeq } from '../scorer';
 import { batchTensors, type HfRewardModel } from './hfModel';
 import { createLora, type TrainableLora } from './lora';
 import { TfOps } from './tfOps';
+import { nextModelId, variableName } from '../model';
 
 export interface HfTrainable {
   readonly model: HfRewardModel;
@@ -29,11 +30,13 @@ export interface HfTrainable {
 
 export function makeTrainable(m: HfRewardModel, tuning: TuningConfig, seed: number): HfTrainable {
   const savedNames = new Map<Variable, string>();
-  const head = tf.variable(m.head, true, `hfhead${++counter}/score.weight`);
+  // Variables are named rm<id>/<saved name>, as our own models' are, so Adam's state is saved under stable names.
+  const id = nextModelId();
+  const head = tf.variable(m.head, true, variableName(id, 'score.weight'));
   m.head.dispose();
   m.head = head;
   savedNames.set(head, 'score.weight');
-  const lora = tuning.mode === 'lora' ? createLora(loraTargets(m.spec, tuning.lora.targets), tuning.lora, seed) : new Map<string, TrainableLora>();
+  const lora = tuning.mode === 'lora' ? createLora(loraTargets(m.spec, tuning.lora.targets), tuning.lora, seed, id) : new Map<string, TrainableLora>();
   if (lora.size) m.lora = lora;
   for (const ad of lora.values()) {
     savedNames.set(ad.a, `${ad.target.module}.lora_A`);
@@ -41,7 +44,7 @@ export function makeTrainable(m: HfRewardModel, tuning: TuningConfig, seed: numb
   }
   for (const name of trainedBackboneTensors(m.spec, tuning)) {
     const t = m.weights.get(name)!;
-    const v = tf.variable(t, true, `hf${counter}/${name}`);
+    const v = tf.variable(t, true, variableName(id, name));
     t.dispose();
     m.weights.set(name, v);
     savedNames.set(v, name);
@@ -57,8 +60,6 @@ export function makeTrainable(m: HfRewardModel, tuning: TuningConfig, seed: numb
     rewards: (idx) => cache.rewards(idx),
   };
 }
-
-let counter = 0;
 
 /** The training sequences and, for head/top-k, the cached output of the frozen part. */
 class FrozenCache {

@@ -4,6 +4,7 @@ import { deriveSeed } from '../../core/random';
 import type { LoraConfig, LoraTarget } from '../../core/hf/tuning';
 import { tf, type Tensor, type Variable } from '../tf';
 import type { LoraAdapter } from './tfOps';
+import { variableName } from '../model';
 
 export interface TrainableLora extends LoraAdapter {
   readonly a: Variable;
@@ -11,16 +12,14 @@ export interface TrainableLora extends LoraAdapter {
   readonly target: LoraTarget;
 }
 
-let adapterCounter = 0;
-
-export function createLora(targets: readonly LoraTarget[], cfg: LoraConfig, seed: number): Map<string, TrainableLora> {
-  const id = ++adapterCounter;
+/** `modelId` names the variables rm<id>/<module>.lora_A|B (see model.ts's variableName). */
+export function createLora(targets: readonly LoraTarget[], cfg: LoraConfig, seed: number, modelId: number): Map<string, TrainableLora> {
   const scale = cfg.alpha / cfg.rank;
   const out = new Map<string, TrainableLora>();
   for (const t of targets) {
     const bound = 1 / Math.sqrt(t.inFeatures);
-    const a = tf.variable(tf.randomUniform([cfg.rank, t.inFeatures], -bound, bound, 'float32', deriveSeed(seed, 'lora-a', t.module) || 1), true, `lora${id}/${t.module}.lora_A`);
-    const b = tf.variable(tf.zeros([t.outFeatures, cfg.rank]), true, `lora${id}/${t.module}.lora_B`);
+    const a = tf.variable(tf.randomUniform([cfg.rank, t.inFeatures], -bound, bound, 'float32', deriveSeed(seed, 'lora-a', t.module) || 1), true, variableName(modelId, `${t.module}.lora_A`));
+    const b = tf.variable(tf.zeros([t.outFeatures, cfg.rank]), true, variableName(modelId, `${t.module}.lora_B`));
     out.set(t.weight, { a, b, scale, target: t });
   }
   return out;

@@ -1,5 +1,5 @@
-// A random Hugging Face checkpoint for the scoring benchmark, written at bench time into a temp folder (never
-// committed): Qwen2.5-0.5B's shape by default (24 layers, hidden 896, 14 heads / 2 KV heads of 64, intermediate
+// Random Hugging Face checkpoints, written at run time into a temp folder (never committed): any supported config
+// for the engine tests (test/unit/hf/ortEngine.test.ts), and the scoring benchmark's, Qwen2.5-0.5B's shape by default (24 layers, hidden 896, 14 heads / 2 KV heads of 64, intermediate
 // 4864, vocab 151936, q/k/v biases, tied embeddings, a score head), as Qwen2ForSequenceClassification so that
 // transformers loads the same folder. Values are seeded noise at realistic scales (weights N(0, 0.02), norms near
 // 1): speed does not depend on them, and the engines are compared on the same bytes.
@@ -62,7 +62,7 @@ function toBf16(v: Float32Array): Uint8Array {
 }
 
 export interface RandomCheckpointOptions {
-  readonly dtype: 'bfloat16' | 'float32';
+  readonly dtype: 'bfloat16' | 'float16' | 'float32';
   /** A tokenizer.json to copy in (openHfFolder needs one; the benchmark feeds ids, so any tokenizer will do). */
   readonly tokenizerFrom: string;
   readonly seed?: number;
@@ -72,6 +72,24 @@ export interface RandomCheckpointOptions {
   readonly head?: boolean;
 }
 
+/** float32 → IEEE binary16 bits (round to nearest even; overflow to ±inf, tiny values flush through subnormals). */
+function toF16(v: Float32Array): Uint8Array {
+  const out = new Uint16Array(v.length);
+  const bits = new Uint32Array(v.buffer, v.byteOffset, v.length);
+  for (let i = 0; i < v.length; i++) {
+    const b = bits[i]!, sign = (b >>> 16) & 0x8000, exp = ((b >>> 23) & 0xff) - 127 + 15, mant = b & 0x7fffff;
+    if (exp >= 31) out[i] = sign | 0x7c00;
+    else if (exp <= 0) out[i] = exp < -10 ? sign : sign | Math.round((mant | 0x800000) / 2 ** (14 - exp));
+    else {
+      const h = (exp << 10) | (mant >>> 13), rest = mant & 0x1fff;
+      out[i] = sign | (rest > 0x1000 || (rest === 0x1000 && (h & 1)) ? h + 1 : h);
+    }
+  }
+  return new Uint8Array(out.buffer);
+}
+
+const STORED = { bfloat16: { dtype: 'BF16', width: 2, encode: toBf16 }, float16: { dtype: 'F16', width: 2, encode: toF16 }, float32: { dtype: 'F32', width: 4, encode: (v: Float32Array) => new Uint8Array(v.buffer) } } as const;
+
 /** Writes a folder for any supported config (config.json, model.safetensors, tokenizer.json); returns the file's bytes. */
 export function writeRandomCheckpoint(dir: string, config: Record<string, unknown>, o: RandomCheckpointOptions): number {
   fs.mkdirSync(dir, { recursive: true });
@@ -80,12 +98,12 @@ export function writeRandomCheckpoint(dir: string, config: Record<string, unknow
   const spec = parseHfConfig(config, path.join(dir, 'config.json'));
   const prefix = spec.family === 'gpt2' ? 'transformer.' : 'model.';
   const tensors = [...backboneTensors(spec).map((t) => ({ name: prefix + t.name, shape: t.shape })), ...(o.head === false ? [] : [{ name: 'score.weight', shape: [1, spec.hiddenSize] }])];
-  const width = o.dtype === 'bfloat16' ? 2 : 4;
+  const stored = STORED[o.dtype];
   const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
   let offset = 0;
   for (const t of tensors) {
-    const bytes = t.shape.reduce((a, b) => a * b, 1) * width;
-    header[t.name] = { dtype: o.dtype === 'bfloat16' ? 'BF16' : 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
+    const bytes = t.shape.reduce((a, b) => a * b, 1) * stored.width;
+    header[t.name] = { dtype: stored.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
   let json = JSON.stringify(header);
@@ -99,7 +117,7 @@ export function writeRandomCheckpoint(dir: string, config: Record<string, unknow
     const rnd = noise(o.seed ?? 1);
     for (const t of tensors) {
       const v = fill(t.name, t.shape.reduce((a, b) => a * b, 1), rnd, o.weightSd ?? 0.02);
-      fs.writeSync(fd, o.dtype === 'bfloat16' ? toBf16(v) : new Uint8Array(v.buffer));
+      fs.writeSync(fd, stored.encode(v));
     }
   } finally {
     fs.closeSync(fd);

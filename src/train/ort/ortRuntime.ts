@@ -55,22 +55,28 @@ export class OrtUnavailable extends Error {
   }
 }
 
-let cached: Promise<OrtModule> | undefined;
+const loaded = new Map<string, Promise<OrtModule>>();
 
-/** The module, loaded once. Rejects with OrtUnavailable (one line + fix) when the package or its binary is missing. */
-export function loadOnnxRuntime(): Promise<OrtModule> {
-  cached ??= loadPackage<OrtModule>(ORT_PACKAGE).then(
+/**
+ * The module, loaded once. Rejects with OrtUnavailable (one line + fix) when the package or its binary is missing.
+ * `packageName` exists for tests of the missing-package path.
+ */
+export function loadOnnxRuntime(packageName = ORT_PACKAGE): Promise<OrtModule> {
+  let p = loaded.get(packageName);
+  if (p) return p;
+  p = loadPackage<OrtModule>(packageName).then(
     (m) => {
-      if (typeof m?.InferenceSession?.create !== 'function') throw new OrtUnavailable(`${ORT_PACKAGE} loaded but has no InferenceSession`);
+      if (typeof m?.InferenceSession?.create !== 'function') throw new OrtUnavailable(`${packageName} loaded but has no InferenceSession`);
       return m;
     },
     (e: unknown) => {
-      const missing = (e as { code?: string }).code === 'MODULE_NOT_FOUND' && packageVersion(ORT_PACKAGE) === null;
-      throw new OrtUnavailable(missing ? `${ORT_PACKAGE} is not installed` : errorText(e));
+      const missing = (e as { code?: string }).code === 'MODULE_NOT_FOUND' && packageVersion(packageName) === null;
+      throw new OrtUnavailable(missing ? `${packageName} is not installed` : errorText(e));
     },
   );
-  cached.catch(() => { cached = undefined; }); // a later install is picked up by the next call
-  return cached;
+  loaded.set(packageName, p);
+  p.catch(() => loaded.delete(packageName)); // a later install is picked up by the next call
+  return p;
 }
 
 export interface OrtProbe {
@@ -80,12 +86,34 @@ export interface OrtProbe {
   readonly details: Readonly<Record<string, string | number | boolean>>;
 }
 
-/** For the doctor: loads onnxruntime-node and runs a one-Gemm model built by src/core/onnx (x·Wᵀ + b). */
-export async function probeOnnxRuntime(threads?: number): Promise<OrtProbe> {
-  const details: Record<string, string | number | boolean> = { package: packageVersion(ORT_PACKAGE) ?? 'not installed' };
+export interface ProbeOptions {
+  /** Threads the smoke test runs with (default: onnxruntime's choice). */
+  readonly threads?: number;
+  readonly packageName?: string;
+}
+
+const probes = new Map<string, Promise<OrtProbe>>();
+
+/**
+ * For the doctor and the engine choice: loads onnxruntime-node and runs a one-Gemm model built by src/core/onnx
+ * (x·Wᵀ + b). A successful probe is remembered (engine choice asks on every model open); a failed one is retried.
+ */
+export function probeOnnxRuntime(o: ProbeOptions = {}): Promise<OrtProbe> {
+  const key = `${o.packageName ?? ORT_PACKAGE}:${o.threads ?? ''}`;
+  let p = probes.get(key);
+  if (!p) {
+    p = probe(o.packageName ?? ORT_PACKAGE, o.threads);
+    probes.set(key, p);
+    void p.then((r) => { if (!r.available) probes.delete(key); });
+  }
+  return p;
+}
+
+async function probe(packageName: string, threads: number | undefined): Promise<OrtProbe> {
+  const details: Record<string, string | number | boolean> = { package: packageVersion(packageName) ?? 'not installed' };
   let ort: OrtModule;
   try {
-    ort = await loadOnnxRuntime();
+    ort = await loadOnnxRuntime(packageName);
   } catch (e) {
     return { available: false, reason: errorText(e).replace(/ \(fix: .*\)$/, ''), fix: ORT_FIX, details };
   }

@@ -48,7 +48,8 @@ test('a real prompts-only file stays "prompts", its rows counted as prompt-only 
 });
 
 test('every fixture, read from the file and from text, accounts for every row', async () => {
-  for (const name of fs.readdirSync(fixture('.'))) {
+  // Data files only: test/fixtures also holds model and tokenizer folders.
+  for (const name of fs.readdirSync(fixture('.')).filter((n) => fs.statSync(fixture(n)).isFile())) {
     const d = await loadDatasetFile(fixture(name));
     assert.equal(rowAccountingProblem(d), undefined, name);
     assert.equal(total(d), d.rows, name);

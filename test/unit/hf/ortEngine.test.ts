@@ -80,3 +80,34 @@ test('the generated graph file is cached by content: same key reused, a changed 
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a Hugging Face hub snapshot loads: shards symlinked into ../../blobs, outside the folder onnxruntime is given', async (t) => {
+  const skip = await ortSkipReason();
+  if (skip) return void t.skip(skip);
+  const root = tempDir('rl-ort-hub-');
+  try {
+    const src = path.join(__dirname, '..', '..', 'fixtures', 'hf', 'qwen2-sharded');
+    const blobs = path.join(root, 'blobs'), snap = path.join(root, 'snapshots', 'abc123');
+    fs.mkdirSync(blobs, { recursive: true });
+    fs.mkdirSync(snap, { recursive: true });
+    try {
+      fs.readdirSync(src).forEach((f, i) => {
+        fs.copyFileSync(path.join(src, f), path.join(blobs, `blob${i}`));
+        fs.symlinkSync(path.join('..', '..', 'blobs', `blob${i}`), path.join(snap, f));
+      });
+    } catch (e) {
+      return void t.skip(`symlinks unavailable here: ${(e as Error).message}`);
+    }
+    const seqs = randomSeqs([4, 7]);
+    const opts = { cacheDir: path.join(root, 'cache'), threads: 1 };
+    const [plain, hub] = [await openOrtScorer(src, opts), await openOrtScorer(snap, opts)];
+    try {
+      assert.deepEqual([...(await hub.score(seqs, 2)).rewards], [...(await plain.score(seqs, 2)).rewards]);
+    } finally {
+      plain.dispose();
+      hub.dispose();
+    }
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

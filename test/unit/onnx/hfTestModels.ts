@@ -14,7 +14,7 @@ const llamaBase = { hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 
 export interface RandomModel {
   readonly name: string;
   readonly config: Record<string, unknown>;
-  readonly dtype?: 'bfloat16' | 'float32';
+  readonly dtype?: 'bfloat16' | 'float16' | 'float32';
   readonly head?: boolean;
   /** Larger weights make attention non-uniform and soft-capping bite. */
   readonly weightSd?: number;
@@ -26,6 +26,7 @@ export const RANDOM_MODELS: readonly RandomModel[] = [
   { name: 'llama backbone, no head (seeded fresh head)', head: false, config: { ...llamaBase, model_type: 'llama', architectures: ['LlamaForCausalLM'] } },
   { name: 'mistral (sliding window 5, explicit head_dim 12)', config: { ...llamaBase, model_type: 'mistral', architectures: ['MistralForSequenceClassification'], head_dim: 12, sliding_window: 5 } },
   { name: 'qwen2 (q/k/v biases, sliding layer 1, tied)', config: { ...llamaBase, model_type: 'qwen2', architectures: ['Qwen2ForSequenceClassification'], use_sliding_window: true, sliding_window: 4, max_window_layers: 1, tie_word_embeddings: true } },
+  { name: 'qwen2 f16 weights (Cast path, f16 table)', dtype: 'float16', config: { ...llamaBase, model_type: 'qwen2', architectures: ['Qwen2ForSequenceClassification'], tie_word_embeddings: true } },
   { name: 'qwen3 (q/k norms, head_dim 16)', config: { ...llamaBase, model_type: 'qwen3', architectures: ['Qwen3ForSequenceClassification'], head_dim: 16 } },
   { name: 'gemma2 (soft-capping 5, sliding 4, (1+w) norms, GELU-tanh)', weightSd: 0.3, config: { ...llamaBase, model_type: 'gemma2', architectures: ['Gemma2ForSequenceClassification'], head_dim: 16, query_pre_attn_scalar: 16, attn_logit_softcapping: 5, final_logit_softcapping: 30, sliding_window: 4, hidden_activation: 'gelu_pytorch_tanh' } },
   { name: 'gpt2 (Conv1D, learned positions, gelu_new)', config: { model_type: 'gpt2', architectures: ['GPT2ForSequenceClassification'], n_embd: 32, n_head: 4, n_layer: 2, n_positions: 64, vocab_size: VOCAB, pad_token_id: PAD, eos_token_id: PAD - 1, activation_function: 'gelu_new' } },
