@@ -5,6 +5,7 @@
 // (cumsum(mask) − 1, OpenRLHF's convention), so a left-padded row sees the same positions as a right-padded one.
 // transformers uses arange positions instead; for RoPE families that is the same function (RoPE depends on position
 // differences only), and for GPT-2 it is what transformers gives with position_ids passed explicitly.
+import { UserError } from '../errors';
 import { ropeTables } from './rope';
 import type { HfModelSpec } from './spec';
 
@@ -72,6 +73,8 @@ export function buildBatch(spec: HfModelSpec, seqs: readonly ArrayLike<number>[]
     if (s.length === 0) throw new Error(`buildBatch: sequence ${r} is empty`);
     const offset = o.side === 'left' ? T - s.length : 0;
     for (let i = 0; i < s.length; i++) {
+      // An id past the embedding table means the tokenizer does not belong to this model: say so, not an index error.
+      if (!(s[i]! >= 0 && s[i]! < spec.vocabSize)) throw new UserError(`token id ${s[i]} is outside the model's vocabulary (vocab_size ${spec.vocabSize}): tokenizer.json and config.json do not belong together`);
       ids[r * T + offset + i] = s[i]!;
       keyPadding[r * T + offset + i] = 0;
       positionIds[r * T + offset + i] = i;

@@ -3,9 +3,11 @@
 //   weights      every backbone tensor + head (+ LoRA adapters)
 //   gradients    one per trained value
 //   adam         two moments per trained value
-//   activations  what backprop keeps per layer and token, for 2b sequences of T tokens (tfjs keeps the forward's
-//                intermediates: ~ (14·H + 4·I + kv terms) floats per token per layer, plus the attention scores
-//                h·T per token per layer, measured on the fixtures and the 0.5B shape; see docs/model-format.md)
+//   activations  what a step allocates per layer and token for 2b sequences of T tokens. tfjs keeps every forward
+//                intermediate alive until the step's tidy ends and the backward pass allocates as much again, so
+//                the count is S = 10·H + 3·q + 4·kv + 4·I floats (the layer's full-size tensors) and the attention
+//                scores h·T, times multipliers measured with tf.profile (test/unit/hf/memory.test.ts): 3.9·S + 14·h·T
+//                for full and top-k tuning, 8.4·S + 9.1·h·T for LoRA (its extra matmuls keep more)
 //   cache        head / top-k modes: the cached h or residual stream of every training sequence
 import { backboneTensors } from './tensors';
 import { firstTrainedLayer, loraTargets, trainedBackboneTensors, type TuningConfig } from './tuning';
@@ -30,10 +32,14 @@ export function trainedParameterCount(s: HfModelSpec, t: TuningConfig): number {
   return head + backboneTensors(s).filter((x) => names.has(x.name)).reduce((a, x) => a + numel(x.shape), 0);
 }
 
-/** Floats backprop keeps per token for one layer (see the header). */
-function activationFloatsPerToken(s: HfModelSpec, T: number): number {
+/** Multipliers measured with tf.profile on wasm (see the header). */
+const MEASURED = { full: { s: 3.9, scores: 14 }, lora: { s: 8.4, scores: 9.1 } } as const;
+
+/** Floats a training step allocates per token for one layer (see the header). */
+function activationFloatsPerToken(s: HfModelSpec, T: number, mode: TuningConfig['mode']): number {
   const H = s.hiddenSize, I = s.intermediateSize, q = s.numHeads * s.headDim, kv = s.numKvHeads * s.headDim;
-  return 10 * H + 3 * q + 4 * kv + 4 * I + 3 * s.numHeads * T;
+  const k = mode === 'lora' ? MEASURED.lora : MEASURED.full;
+  return k.s * (10 * H + 3 * q + 4 * kv + 4 * I) + k.scores * s.numHeads * T;
 }
 
 export function estimateTrainingMemory(s: HfModelSpec, t: TuningConfig, o: { readonly batchPairs: number; readonly maxTokens: number; readonly trainSequences: number }): MemoryEstimate {
@@ -43,7 +49,7 @@ export function estimateTrainingMemory(s: HfModelSpec, t: TuningConfig, o: { rea
   const loraWeights = t.mode === 'lora' ? (trained - s.hiddenSize) * F : 0;
   const layersRun = s.numLayers - firstTrainedLayer(s, t);
   const tokens = 2 * o.batchPairs * o.maxTokens;
-  const activations = layersRun * tokens * activationFloatsPerToken(s, o.maxTokens) * F;
+  const activations = layersRun * tokens * activationFloatsPerToken(s, o.maxTokens, t.mode) * F;
   const cache = t.mode === 'head' ? o.trainSequences * s.hiddenSize * F : t.mode === 'top-k' ? o.trainSequences * o.maxTokens * s.hiddenSize * F : 0;
   const gradients = trained * F;
   const adam = 2 * trained * F;

@@ -26,7 +26,7 @@ export function checkBackboneFits(b: BackboneParams, cfg: TrainConfig, batchPair
   const over = limit !== undefined ? heap > limit : false;
   const ramOver = est.cache > os.freemem() * 0.8;
   if (!over && !ramOver) return;
-  const parts = `weights ${formatBytes(est.weights)}, gradients ${formatBytes(est.gradients)}, Adam ${formatBytes(est.adam)}, activations ${formatBytes(est.activations)} (${micro} pairs × ${b.maxTokens} tokens), cache ${formatBytes(est.cache)}`;
+  const parts = `weights ${formatBytes(est.weights)}, gradients ${formatBytes(est.gradients)}, Adam ${formatBytes(est.adam)}, activations ${formatBytes(est.activations)} (${micro} pairs × ${b.maxTokens} tokens)${est.cache ? `, cache ${formatBytes(est.cache)}` : ''}`;
   const fixes = [
     tuning.mode !== 'lora' && tuning.mode !== 'head' ? '--tune lora' : '',
     micro > 1 ? `--grad-accum ${cfg.gradAccum * 2} (or a smaller --batch-size)` : '',

@@ -51,7 +51,8 @@ export class TfOps implements Ops<Tensor> {
     const W = this.w(lw.weight);
     let y = lw.layout === 'out_in' ? tf.matMul(x2, W, false, true) : tf.matMul(x2, W);
     const adapter = this.lora?.get(lw.weight);
-    if (adapter) y = tf.add(y, tf.mul(tf.matMul(tf.matMul(x2, adapter.a, false, true), adapter.b, false, true), adapter.scale));
+    // The scale multiplies the [M, r] intermediate, not the [M, out] update: one fewer full-size tensor per layer.
+    if (adapter) y = tf.add(y, tf.matMul(tf.mul(tf.matMul(x2, adapter.a, false, true), adapter.scale), adapter.b, false, true));
     if (lw.bias) y = tf.add(y, this.w(lw.bias));
     return tf.reshape(y, [...x.shape.slice(0, -1), y.shape[1]!]);
   }
