@@ -18,11 +18,12 @@ export function writeSparseCheckpoint(dir: string, config: Record<string, unknow
     header[t.name] = { dtype, shape: t.shape, data_offsets: [offset, offset + n] };
     offset += n;
   }
-  const json = Buffer.from(JSON.stringify(header));
+  const json = new TextEncoder().encode(JSON.stringify(header));
   const file = path.join(dir, 'model.safetensors');
-  const len = Buffer.alloc(8);
-  len.writeBigUInt64LE(BigInt(json.length));
-  fs.writeFileSync(file, Buffer.concat([len, json]));
+  const head = new Uint8Array(8 + json.length);
+  new DataView(head.buffer).setBigUint64(0, BigInt(json.length), true);
+  head.set(json, 8);
+  fs.writeFileSync(file, head);
   fs.truncateSync(file, 8 + json.length + offset);
   for (const f of ['tokenizer.json', 'tokenizer_config.json', 'chat_template.jinja']) fs.copyFileSync(path.join('test/fixtures/hf/qwen2', f), path.join(dir, f));
 }
