@@ -5,6 +5,7 @@ import { trainCli } from './train';
 import { evalCli } from './eval';
 import { modelCli } from './model';
 import { scoreCli } from './score';
+import { exportCli } from './export';
 import { compareCli } from './compare';
 import { doctorCli } from './doctor';
 import { demoCli } from './demo';
@@ -26,6 +27,7 @@ usage:
   reward-lens model HF_FOLDER [--json] [--self-test FILE]        (what a Hugging Face reward model is, how it is scored)
   reward-lens score --model DIR FILE [--out scores.jsonl]         (every pair's rewards, margin, ‖h‖, truncation)
                     DIR: a Hugging Face folder (Llama, Mistral, Qwen2, Qwen3, Gemma-2, GPT-2), a run directory or its model/
+  reward-lens export RUN_DIR --hf OUT_DIR | --json OUT_FILE    (a run from --from as a Hugging Face folder + PEFT adapter)
   reward-lens compare RUN_DIR RUN_DIR [--json]
   reward-lens doctor [--json]
   reward-lens split --data FILE… --out DIR [options]            (over-optimization scenario splits)
@@ -34,7 +36,7 @@ usage:
 `;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
-  inspect: inspectCli, train: trainCli, eval: evalCli, model: modelCli, score: scoreCli, compare: compareCli, doctor: doctorCli, demo: demoCli,
+  inspect: inspectCli, train: trainCli, eval: evalCli, model: modelCli, score: scoreCli, export: exportCli, compare: compareCli, doctor: doctorCli, demo: demoCli,
   split: runSplitCli,
   experiment: (argv) => (argv[0] === 'scenarios' ? runExperimentCli(argv.slice(1)) : Promise.reject(new UsageError(`unknown experiment "${argv[0] ?? ''}"; try: reward-lens experiment scenarios …`))),
 };

@@ -1,6 +1,7 @@
 // "Train Reward Model…": a short multi-step quick input with remembered defaults (workspaceState), then the
-// run itself (trainRun.ts). Steps: dataset(s) → eval sets → objective (+λ for BSR) → preset → epochs/batch
-// → backend. Escape at any step cancels without side effects. Offers to resume unfinished runs first.
+// run itself (trainRun.ts). Steps: start from (a pretrained model folder, or a new small model) → dataset(s) →
+// eval sets → objective (+λ for BSR) → tuning (pretrained) or preset (new) → epochs/batch → backend. Escape at any
+// step cancels without side effects. Offers to resume unfinished runs first.
 import * as vscode from 'vscode';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -12,6 +13,9 @@ import { looksLikePreferenceData, SNIFF_CHARS } from '../core/scoring/sniff';
 import { newRunId } from '../node/runDir';
 import { listRuns, type RunInfo, type RunRequest } from '../node/runs';
 import { mappingKeys } from './settings';
+import { findWorkspaceHfModels, readHfModelFolder } from './hfModels';
+import { TUNE_MODES, type TuneMode } from '../core/hf/tuning';
+import type { BackboneParams } from '../protocol/trainer';
 import type { Services } from './services';
 
 interface TrainDefaults {
@@ -24,9 +28,12 @@ interface TrainDefaults {
   readonly epochs: number;
   readonly batchSize: number;
   readonly backend: BackendName;
+  /** The last pretrained folder started from ('' for a new small model) and its tuning mode. */
+  readonly from?: string;
+  readonly tune?: TuneMode;
 }
 const DEFAULTS_KEY = 'rewardLens.trainDefaults';
-const STEPS = 6;
+const STEPS = 7;
 export const DATA_GLOB = '**/*.{jsonl,json,csv,parquet}';
 export const DATA_EXCLUDE = '{**/node_modules/**,**/.reward-lens/**,**/.git/**,**/.vscode/**,**/dist/**}';
 
@@ -55,6 +62,8 @@ export async function askTrainRequest(svc: Services): Promise<RunRequest | undef
   }
   const d = { ...fallbackDefaults(svc), ...svc.context.workspaceState.get<Partial<TrainDefaults>>(DEFAULTS_KEY) };
   const title = (k: number, what: string) => `Train Reward Model (${k}/${STEPS}): ${what}`;
+  const from = await askStartFrom(title(1, 'start from'), d.from ?? '');
+  if (from === undefined) return undefined;
 
   const files = await candidateFiles(svc);
   if (!files.length) {
@@ -66,7 +75,7 @@ export async function askTrainRequest(svc: Services): Promise<RunRequest | undef
   if (!wanted.size) wanted.add(current && files.includes(current) ? current : files[0]!);
   const trainPick = await vscode.window.showQuickPick(
     files.map((f) => ({ label: `$(file) ${path.basename(f)}`, description: relative(f) + (f === current ? ' · current editor' : ''), picked: wanted.has(f), file: f })),
-    { title: title(1, 'training data'), canPickMany: true, ignoreFocusOut: true, placeHolder: 'Preference files to train on' },
+    { title: title(2, 'training data'), canPickMany: true, ignoreFocusOut: true, placeHolder: 'Preference files to train on' },
   );
   if (!trainPick?.length) return undefined;
   const trainFiles = trainPick.map((p) => p.file);
@@ -75,40 +84,42 @@ export async function askTrainRequest(svc: Services): Promise<RunRequest | undef
   const evalPick = await vscode.window.showQuickPick(
     [{ label: `$(split-horizontal) Held-out split: ${holdoutPct}% of the training data`, picked: d.holdout, file: '' },
       ...files.filter((f) => !trainFiles.includes(f)).map((f) => ({ label: `$(file) ${path.basename(f)}`, description: relative(f), picked: d.evalFiles.includes(f), file: f }))],
-    { title: title(2, 'eval sets (optional)'), canPickMany: true, ignoreFocusOut: true, placeHolder: 'Pick none to skip evaluation' },
+    { title: title(3, 'eval sets (optional)'), canPickMany: true, ignoreFocusOut: true, placeHolder: 'Pick none to skip evaluation' },
   );
   if (!evalPick) return undefined;
   const holdout = evalPick.some((p) => p.file === '');
   const evalFiles = evalPick.filter((p) => p.file !== '').map((p) => p.file);
 
-  const objective = await pickOne(title(3, 'objective'), OBJECTIVES, d.objective, (o) => ({ label: OBJECTIVE_NAMES[o], detail: OBJECTIVE_LABELS[o] }));
+  const objective = await pickOne(title(4, 'objective'), OBJECTIVES, d.objective, (o) => ({ label: OBJECTIVE_NAMES[o], detail: OBJECTIVE_LABELS[o] }));
   if (!objective) return undefined;
   let lambda = d.lambda;
   if (objective === 'bsr') {
     const text = await vscode.window.showInputBox({
-      title: title(3, 'BSR weight λ'), value: String(d.lambda), ignoreFocusOut: true,
+      title: title(4, 'BSR weight λ'), value: String(d.lambda), ignoreFocusOut: true,
       prompt: 'Penalty λ·b·mean(r)² over the micro-batch rewards. The paper uses 1e-3.',
       validateInput: (v) => (Number.isFinite(Number(v)) && Number(v) > 0 ? undefined : 'λ must be a positive number, e.g. 0.001'),
     });
     if (text === undefined) return undefined;
     lambda = Number(text);
   }
-  const preset = await pickOne(title(4, 'model size'), Object.keys(PRESETS) as PresetName[], d.preset, (p) => {
+  const preset = from ? d.preset : await pickOne(title(5, 'model size'), Object.keys(PRESETS) as PresetName[], d.preset, (p) => {
     const s = PRESETS[p];
     return { label: p, description: `${s.nLayers} layers · d=${s.dModel} · ${s.maxLen} tokens` };
   });
   if (!preset) return undefined;
+  const tune = from ? await pickOne(title(5, 'what to train'), TUNE_MODES, d.tune ?? 'lora', (t) => ({ label: t, detail: TUNE_LABELS[t] })) : undefined;
+  if (from && !tune) return undefined;
   const sizes = await vscode.window.showInputBox({
-    title: title(5, 'epochs, batch size'), value: `${d.epochs}, ${d.batchSize}`, ignoreFocusOut: true,
+    title: title(6, 'epochs, batch size'), value: `${d.epochs}, ${d.batchSize}`, ignoreFocusOut: true,
     prompt: 'Two integers: epochs over the training pairs, pairs per micro-batch (BSR acts on this batch)',
     validateInput: (v) => (parseSizes(v) ? undefined : 'Expected two integers ≥ 1, e.g. "1, 16"'),
   });
   const parsed = sizes === undefined ? undefined : parseSizes(sizes);
   if (!parsed) return undefined;
-  const backend = await pickOne(title(6, 'compute backend'), BACKENDS, d.backend, (b) => ({ label: b, description: b === 'auto' ? 'the best backend that actually works (see Show Compute Doctor)' : '' }));
+  const backend = await pickOne(title(7, 'compute backend'), BACKENDS, d.backend, (b) => ({ label: b, description: b === 'auto' ? 'the best backend that actually works (see Show Compute Doctor)' : '' }));
   if (!backend) return undefined;
 
-  await svc.context.workspaceState.update(DEFAULTS_KEY, { trainFiles, holdout, evalFiles, objective, lambda, preset, epochs: parsed[0], batchSize: parsed[1], backend } satisfies TrainDefaults);
+  await svc.context.workspaceState.update(DEFAULTS_KEY, { trainFiles, holdout, evalFiles, objective, lambda, preset, epochs: parsed[0], batchSize: parsed[1], backend, from, ...(tune ? { tune } : {}) } satisfies TrainDefaults);
   const config: TrainConfig = {
     ...DEFAULTS, objective, lambda, preset, epochs: parsed[0], batchSize: parsed[1], backend,
     holdoutFrac: holdout ? svc.settings.training.holdoutFrac : 0, steps: svc.settings.training.steps,
@@ -121,7 +132,40 @@ export async function askTrainRequest(svc: Services): Promise<RunRequest | undef
   }
   const runId = newRunId(objective, config.seed);
   const m = svc.settings.data.fieldMapping;
-  return { runId, runDir: path.join(root, runId), config, trainFiles, evalFiles, resume: false, ...(mappingKeys(m).length ? { mapping: m } : {}) };
+  const backbone = from && tune ? backboneRequest(from, tune, svc) : undefined;
+  return { runId, runDir: path.join(root, runId), config, trainFiles, evalFiles, resume: false, ...(mappingKeys(m).length ? { mapping: m } : {}), ...(backbone ? { backbone } : {}) };
+}
+
+const TUNE_LABELS: Readonly<Record<TuneMode, string>> = {
+  lora: 'LoRA adapters on every attention and MLP projection + the head (rank 8, α 16): the usual way, light on memory',
+  full: 'every weight of the backbone + the head: needs gradients and Adam state for all of them',
+  head: 'the head only: the backbone is frozen and h cached, fast on a CPU, but ‖h‖ cannot drift',
+  'top-k': 'the last 2 blocks, the final norm and the head; the frozen prefix is cached',
+};
+
+/** '' for a new small model, a folder path for a pretrained one, undefined when cancelled. */
+async function askStartFrom(title: string, last: string): Promise<string | undefined> {
+  const hf = await findWorkspaceHfModels();
+  const items = [
+    { label: '$(add) A new small model', description: 'trained from scratch on your data (Reward Lens presets)', dir: '' },
+    ...hf.map((m) => ({ label: `$(hubot) ${m.label}`, description: `${m.architecture}${m.dir === last ? ' (last used)' : ''}`, detail: m.dir, dir: m.dir })),
+    { label: '$(folder-opened) A pretrained model folder…', description: 'a Hugging Face folder: config.json, *.safetensors, tokenizer.json', dir: '?' },
+  ];
+  const ordered = [...items.filter((i) => i.dir === last), ...items.filter((i) => i.dir !== last)];
+  const pick = await vscode.window.showQuickPick(ordered, { title, ignoreFocusOut: true, matchOnDetail: true });
+  if (!pick) return undefined;
+  if (pick.dir !== '?') return pick.dir;
+  const dir = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Reward Lens: a Hugging Face model folder to start from' });
+  if (!dir?.[0]) return undefined;
+  if (!(await readHfModelFolder(dir[0].fsPath))) {
+    void vscode.window.showErrorMessage(`Reward Lens: ${dir[0].fsPath} is not a Hugging Face model folder Reward Lens can load (config.json with a supported model_type, *.safetensors).`);
+    return undefined;
+  }
+  return dir[0].fsPath;
+}
+
+function backboneRequest(dir: string, tune: TuneMode, svc: Services): BackboneParams {
+  return { dir, tune, loraRank: 8, loraAlpha: 16, loraDropout: 0, topK: 2, resetHead: false, maxTokens: Math.min(1024, svc.settings.scoring.maxLength) };
 }
 
 function resumeRequest(run: RunInfo): RunRequest | undefined {
@@ -129,7 +173,7 @@ function resumeRequest(run: RunInfo): RunRequest | undefined {
     void vscode.window.showErrorMessage(`Reward Lens: cannot resume ${run.runId}: its config names no training files.`);
     return undefined;
   }
-  return { runId: run.runId, runDir: run.runDir, config: run.config, trainFiles: run.trainFiles, evalFiles: run.evalFiles, resume: true };
+  return { runId: run.runId, runDir: run.runDir, config: run.config, trainFiles: run.trainFiles, evalFiles: run.evalFiles, resume: true, ...(run.backbone ? { backbone: run.backbone } : {}) };
 }
 
 async function pickOne<T extends string>(title: string, values: readonly T[], last: T, item: (v: T) => { label: string; description?: string; detail?: string }): Promise<T | undefined> {

@@ -8,7 +8,7 @@ import { errorMessage } from './log';
 import type { Services } from './services';
 
 export async function runTraining(svc: Services, req: RunRequest): Promise<RunSummary | undefined> {
-  const label = runLabel(req.runId, req.config, req.trainFiles);
+  const label = runLabel(req.runId, req.config, req.trainFiles, req.backbone);
   writeRunRequest(req);
   svc.log.info(`${req.resume ? 'resuming' : 'starting'} run ${req.runId}: ${JSON.stringify({ config: req.config, trainFiles: req.trainFiles, evalFiles: req.evalFiles })}`);
   await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.isTraining, true);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { DEFAULTS, type TrainConfig } from '../core/config';
 import type { EvalReport, StepMetrics } from '../core/report';
 import type { RunSnapshot } from '../protocol/panel';
-import type { RunSummary, TrainRunParams } from '../protocol/trainer';
+import type { BackboneParams, RunSummary, TrainRunParams } from '../protocol/trainer';
 import { readJsonLines, writeJsonAtomic } from './atomic';
 import { runPaths } from './runDir';
 
@@ -28,6 +28,8 @@ export interface RunInfo {
   readonly config: TrainConfig;
   readonly trainFiles: readonly string[];
   readonly evalFiles: readonly string[];
+  /** The pretrained model a run started from (train --from), as its request recorded it. */
+  readonly backbone?: BackboneParams;
   readonly backend: string;
   readonly step: number;
   readonly totalSteps: number;
@@ -62,12 +64,16 @@ function configOf(cfgFile: Record<string, unknown> | undefined, req: Record<stri
   return { config, trainFiles, evalFiles, backend: typeof cfgFile?.backend === 'string' ? cfgFile.backend : undefined };
 }
 
-/** A readable label: "BSR λ=0.001 · tiny · pairs.jsonl · 2026-11-28 04:12". */
-export function runLabel(runId: string, config: TrainConfig, trainFiles: readonly string[]): string {
+/**
+ * A readable label: "BSR λ=0.001 · tiny · pairs.jsonl · 2026-11-28 04:12", or for a run from a pretrained model
+ * "BSR λ=0.001 · qwen2-rm LoRA · pairs.jsonl · 2026-11-28 04:12".
+ */
+export function runLabel(runId: string, config: TrainConfig, trainFiles: readonly string[], backbone?: Pick<BackboneParams, 'dir' | 'tune'>): string {
   const obj = config.objective === 'bsr' ? `BSR λ=${config.lambda}` : config.objective.toUpperCase();
   const file = trainFiles[0] ? path.basename(trainFiles[0]) + (trainFiles.length > 1 ? ` +${trainFiles.length - 1}` : '') : '?';
   const when = /^(\d{4}-\d\d-\d\d)T(\d\d)-(\d\d)/.exec(runId);
-  return `${obj} · ${config.preset} · ${file} · ${when ? `${when[1]} ${when[2]}:${when[3]}` : runId}`;
+  const model = backbone ? `${path.basename(path.resolve(backbone.dir))} ${backbone.tune === 'lora' ? 'LoRA' : backbone.tune}` : config.preset;
+  return `${obj} · ${model} · ${file} · ${when ? `${when[1]} ${when[2]}:${when[3]}` : runId}`;
 }
 
 /** "Evaluation · Qwen2.5-0.5B-rm (hf) · test.jsonl · 2026-12-01 21:30". */
@@ -107,6 +113,7 @@ export function readRunInfo(runDir: string): RunInfo | undefined {
   const exp = experimentOfRun(runDir);
   const runId = exp ? `${exp.experimentId}/${exp.name}` : path.basename(runDir);
   const evaluation = cfgFile?.kind === 'evaluation' ? obj(cfgFile.model) : undefined;
+  const backbone = (obj(req?.backbone) ?? obj(cfgFile?.backbone)) as BackboneParams | undefined;
   const lastMetric = lastJsonLine<StepMetrics>(p.metrics);
   const hasCheckpoint = fs.existsSync(p.checkpoint) || fs.existsSync(path.join(p.checkpoints, 'previous'));
   const modelDir = summary?.modelDir ?? (fs.existsSync(p.model) ? p.model : undefined);
@@ -114,11 +121,12 @@ export function readRunInfo(runDir: string): RunInfo | undefined {
   return {
     runId,
     runDir,
-    label: exp ? experimentRunLabel(exp.experimentId, config) : evaluation ? evaluationLabel(runId, evaluation, evalFiles) : runLabel(runId, config, trainFiles),
+    label: exp ? experimentRunLabel(exp.experimentId, config) : evaluation ? evaluationLabel(runId, evaluation, evalFiles) : runLabel(runId, config, trainFiles, backbone),
     status,
     config,
     trainFiles,
     evalFiles,
+    ...(backbone ? { backbone } : {}),
     backend: summary?.backend ?? backend ?? config.backend,
     step: summary?.steps ?? lastMetric?.step ?? 0,
     totalSteps: summary?.totalSteps ?? 0,

@@ -70,28 +70,32 @@ test('Train Reward Model… from the palette runs to completion in the worker', 
   const t0 = now();
   await runCommand(page, 'Reward Lens: Train Reward Model…');
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await quickInputStep(page, '(1/6)');
+  // Step 1: start from a new small model (the first entry; Hugging Face folders and Browse… follow it).
+  await quickInputStep(page, '(1/7)');
+  assert.match(await page.locator('.quick-input-list .monaco-list-row').first().innerText(), /A new small model/);
+  await page.keyboard.press('Enter');
+  await quickInputStep(page, '(2/7)');
   // The current editor's file is pre-picked.
   assert.equal(await page.locator('.quick-input-list .monaco-list-row[aria-checked="true"]', { hasText: 'pairs.jsonl' }).count(), 1);
   await page.keyboard.press('Enter');
-  await quickInputStep(page, '(2/6)');
+  await quickInputStep(page, '(3/7)');
   // Held-out split is pre-picked; add xss.jsonl as a second eval set (its group names carry HTML payloads).
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'xss.jsonl' }).first().click();
   await input.focus();
   await page.keyboard.press('Enter');
-  await quickInputStep(page, '(3/6): objective');
+  await quickInputStep(page, '(4/7): objective');
   await input.fill('BSR');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'BSR' }).first().waitFor();
   await page.keyboard.press('Enter');
   await quickInputStep(page, 'BSR weight');
   assert.equal(await input.inputValue(), '0.001');
   await page.keyboard.press('Enter');
-  await quickInputStep(page, '(4/6)');
+  await quickInputStep(page, '(5/7)');
   await page.keyboard.press('Enter');
-  await quickInputStep(page, '(5/6)');
+  await quickInputStep(page, '(6/7)');
   await input.fill('2, 16');
   await page.keyboard.press('Enter');
-  await quickInputStep(page, '(6/6)');
+  await quickInputStep(page, '(7/7)');
   await page.keyboard.press('Enter');
   // Progress: the status bar shows "step s/N · loss" while the worker trains (toasts are not reliably
   // rendered in headless code-server, so the notification itself is checked in the notification center).
