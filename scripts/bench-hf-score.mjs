@@ -42,7 +42,7 @@ function parseArgs(argv) {
 async function child(a) {
   const { benchOrt, benchTfjs } = await import('../src/train/ort/benchHf.ts');
   const o = { batch: a.batch, tokens: a.tokens, runs: a.runs, threads: a.threads };
-  const cache = path.join(a.dir, '.onnx-cache');
+  const cache = path.join(os.tmpdir(), 'reward-lens-bench-onnx-cache'); // never next to the model in --dir
   const row = a.child === 'tfjs-wasm' ? await benchTfjs(a.dir, 'wasm', o) : await benchOrt(a.dir, a.child === 'ort-inputs' ? 'inputs' : 'external', o, cache);
   process.stdout.write(JSON.stringify(row) + '\n');
 }

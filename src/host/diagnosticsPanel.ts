@@ -27,6 +27,8 @@ class DiagnosticsPanel implements vscode.Disposable {
   private lastPush = 0;
   /** The last state sent to the webview: what RevealRow requests are checked against. */
   private sent?: PanelState;
+  /** Training runs already switched to once (a later choice of the user's is not overridden). */
+  private readonly followed = new Set<string>();
 
   constructor(readonly panel: vscode.WebviewPanel, private readonly svc: Services, public primary?: string, public secondary?: string, private readonly onDispose?: () => void) {
     const webview = panel.webview;
@@ -56,7 +58,7 @@ class DiagnosticsPanel implements vscode.Disposable {
     this.subs.push(
       webview.onDidReceiveMessage((m: Wire) => this.endpoint.handle(m)),
       svc.training.onProgress(() => this.push()),
-      svc.training.onRunsChanged(() => this.push(true)),
+      svc.training.onRunsChanged(() => this.followNewRun()),
       svc.training.onExperimentProgress(() => this.push()),
       panel.onDidChangeViewState(() => panel.visible && this.push(true)),
       panel.onDidDispose(() => this.dispose()),
@@ -102,6 +104,16 @@ class DiagnosticsPanel implements vscode.Disposable {
       ...(primary ? { primary } : {}),
       ...(secondary ? { secondary } : {}),
     };
+  }
+
+  /** A training run started in this window becomes the one shown: the user just asked for it. */
+  private followNewRun(): void {
+    for (const r of this.svc.training.running) {
+      if (this.followed.has(r.runId)) continue;
+      this.followed.add(r.runId);
+      this.primary = r.runId;
+    }
+    this.push(true);
   }
 
   /** Sends a snapshot now (force) or at most every PUSH_MS. Nothing is sent before the handshake. */

@@ -5,11 +5,10 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import { newEvaluationId } from '../node/evaluationRun';
 import { errorMessage } from './log';
+import { candidateFiles } from './trainCommand';
 import type { DiagnosticsPanels } from './diagnosticsPanel';
 import type { Services } from './services';
 
-const DATA_GLOB = '**/*.{jsonl,json,csv,parquet}';
-const EXCLUDE = '**/{node_modules,.git,.e2e,.reward-lens}/**';
 
 /** files: given by a caller (tests, other commands); otherwise picked. */
 export async function evaluateModelCommand(svc: Services, panels: DiagnosticsPanels, files?: unknown): Promise<string | undefined> {
@@ -23,7 +22,7 @@ export async function evaluateModelCommand(svc: Services, panels: DiagnosticsPan
     void vscode.window.showErrorMessage('Reward Lens: open a folder first; evaluations are stored in it.');
     return undefined;
   }
-  const picked = Array.isArray(files) && files.every((f) => typeof f === 'string') ? (files as string[]) : await pickFiles();
+  const picked = Array.isArray(files) && files.every((f) => typeof f === 'string') ? (files as string[]) : await pickFiles(svc);
   if (!picked?.length) return undefined;
   const outDir = path.join(svc.runsRoot, newEvaluationId(model.modelDir));
   try {
@@ -40,10 +39,11 @@ export async function evaluateModelCommand(svc: Services, panels: DiagnosticsPan
   return outDir;
 }
 
-async function pickFiles(): Promise<string[] | undefined> {
-  const found = await vscode.workspace.findFiles(DATA_GLOB, EXCLUDE, 500);
+async function pickFiles(svc: Services): Promise<string[] | undefined> {
+  // The workspace's preference files (by content: a model folder's config.json and tokenizer.json are not data).
+  const found = await candidateFiles(svc);
   const browse = { label: '$(folder-opened) Browse…', file: '' };
-  const items = [...found.map((u) => ({ label: vscode.workspace.asRelativePath(u), file: u.fsPath })), browse];
+  const items = [...found.map((f) => ({ label: vscode.workspace.asRelativePath(f), file: f })), browse];
   const picks = await vscode.window.showQuickPick(items, { title: 'Reward Lens: Evaluate Model on Files (pick one or more)', canPickMany: true });
   if (!picks?.length) return undefined;
   if (!picks.includes(browse)) return picks.map((p) => p.file);

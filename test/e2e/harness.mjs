@@ -28,6 +28,8 @@ export async function startWorkbench({ name, userSettings = {}, payload = [], po
   const RUN = fs.mkdtempSync(path.join(E2E, `run-${name}-`));
   const WS = path.join(RUN, 'ws');
   fs.cpSync(path.join(REPO, 'test/e2e/fixtures/ws'), WS, { recursive: true });
+  // A user's own reward model in the workspace: a tiny Qwen2ForSequenceClassification folder (test/fixtures/hf).
+  fs.cpSync(path.join(REPO, 'test/fixtures/hf/qwen2'), path.join(WS, 'models', 'qwen2-rm'), { recursive: true });
   const ud = path.join(RUN, 'cs-user');
   fs.mkdirSync(path.join(ud, 'User'), { recursive: true });
   fs.writeFileSync(path.join(ud, 'User/settings.json'), JSON.stringify({

@@ -43,7 +43,7 @@ test('every contributed command is registered', async () => {
   const pkg = vscode.extensions.getExtension(EXT_ID).packageJSON;
   const all = await vscode.commands.getCommands(true);
   for (const c of pkg.contributes.commands) assert.ok(all.includes(c.command), c.command);
-  assert.equal(pkg.contributes.commands.length, 9);
+  assert.equal(pkg.contributes.commands.length, 10);
 });
 
 test('without an active model the CodeLens offers training; package.json gets none (content sniffing)', async () => {
@@ -210,6 +210,58 @@ test('Build Over-optimization Scenarios on a file without identities reports the
   });
   assert.ok(outcome && outcome.error, JSON.stringify(outcome));
   assert.match(outcome.error, /no multi-response prompts in .*pairs\.jsonl/);
+});
+
+
+test('a Hugging Face folder as the active model: lenses, hover with ‖h‖ (no untrained warning), the second request served from the disk score cache', async () => {
+  const svc = api.services;
+  const dir = path.join(ws(), 'models', 'qwen2-rm');
+  await svc.setActiveModel({ runId: dir, modelDir: dir, label: 'qwen2-rm', kind: 'hf' });
+  const uri = vscode.Uri.file(path.join(ws(), 'pairs.jsonl'));
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  const t0 = Date.now();
+  const titles = await until('HF score lenses', async () => { const t = (await lensTitles(uri)).filter((x) => x.includes('r(chosen)')); return t.length >= 20 ? t : undefined; }, 60000);
+  timings.hfFirstLensMs = Date.now() - t0;
+  assert.match(titles[0], /^[✓✗] r\(chosen\) -?\d+\.\d\d · r\(rejected\) -?\d+\.\d\d · margin [+-]\d+\.\d\d$/);
+  const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(0, 5));
+  const md = hovers.flatMap((h) => h.contents.map((c) => c.value || String(c))).join('\n');
+  assert.match(md, /\| ‖h‖ \| \d+\.\d{3} \| \d+\.\d{3} \|/);
+  assert.doesNotMatch(md, /Untrained reward head/);
+  const text = fs.readFileSync(uri.fsPath, 'utf8');
+  const params = { modelDir: dir, file: uri.fsPath, text, cacheDir: svc.scoreCacheDir, engine: 'auto', maxTokens: 4096 };
+  const first = await svc.training.score(params);
+  const again = await svc.training.score(params);
+  assert.equal(first.model.kind, 'hf');
+  assert.equal(again.cached, again.rows.length + again.groups.length, 'every pair from the cache');
+  assert.deepEqual(again.rows.map((r) => r.rChosen), first.rows.map((r) => r.rChosen));
+  assert.ok(fs.readdirSync(svc.scoreCacheDir).some((f) => f.endsWith('.jsonl')), 'the cache is on disk');
+});
+
+test('Evaluate Model on Files… writes an evaluation run the panel lists beside training runs', async () => {
+  const outDir = await vscode.commands.executeCommand('rewardLens.evaluateModel', [path.join(ws(), 'pairs.jsonl')]);
+  assert.ok(outDir && fs.existsSync(path.join(outDir, 'evals.jsonl')), String(outDir));
+  assert.equal(JSON.parse(fs.readFileSync(path.join(outDir, 'config.json'), 'utf8')).kind, 'evaluation');
+  await until('panel ready', () => api.panels.status.ready, 60000);
+  const listed = api.panels.runList().find((r) => r.runId === path.basename(outDir));
+  assert.ok(listed, JSON.stringify(api.panels.runList()));
+  assert.match(listed.label, /^Evaluation · qwen2-rm · pairs\.jsonl/);
+});
+
+test('training from the workspace Hugging Face folder (LoRA + BSR) in the worker: its model is a Hugging Face folder with an adapter', async () => {
+  const svc = api.services;
+  const runDir = path.join(svc.runsRoot, 'host-test-lora');
+  const t0 = Date.now();
+  const summary = await svc.training.train({
+    runId: 'host-test-lora', runDir, resume: false, evalFiles: [], trainFiles: [path.join(ws(), 'pairs.jsonl')],
+    backbone: { dir: path.join(ws(), 'models', 'qwen2-rm'), tune: 'lora', loraRank: 4, loraAlpha: 8, loraDropout: 0, topK: 2, resetHead: false, maxTokens: 256 },
+    config: { objective: 'bsr', lambda: 1e-3, margin: 1, centerCoef: 0.01, normEps: 1e-8, preset: 'tiny', batchSize: 8, gradAccum: 1, epochs: 1, steps: 6, lr: 1e-3, warmupFrac: 0.05, beta1: 0.9, beta2: 0.999, adamEps: 1e-8, gradClip: 1, seed: 1, logEvery: 1, evalEvery: 3, checkpointEvery: 0, checkpointMinutes: 5, holdoutFrac: 0.2, backend: 'auto' },
+  });
+  timings.trainLoraFixtureMs = Date.now() - t0;
+  assert.equal(summary.status, 'completed', summary.error);
+  for (const f of ['config.json', 'model.safetensors', 'adapter/adapter_config.json']) assert.ok(fs.existsSync(path.join(summary.modelDir, f)), f);
+  const evals = fs.readFileSync(path.join(runDir, 'evals.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(evals.map((e) => e.step), [0, 3, 6]);
+  assert.ok(evals.every((e) => e.sets.some((x) => x.name === 'held-out' && x.hNorm.median > 0)), 'Figure 3 data: ‖h‖ per eval set at every checkpoint');
 });
 
 exports.run = async function run() {

@@ -66,6 +66,10 @@ export function main(): void {
   });
 
   const show = (next: PanelState) => {
+    // A newly shown run with evaluations but no training steps (an evaluation of a model) opens on its rewards:
+    // the Training tab would be empty.
+    const fresh = next.primary && next.primary.runId !== state?.primary?.runId;
+    if (fresh && ui.tab === 'training' && next.primary!.metrics.length === 0 && next.primary!.evals.length > 0) setUi({ tab: 'rewards' });
     state = next;
     // Remember what the host shows, so a reload asks for the same runs.
     // A second run from the host (Compare Runs…, a finished experiment) means compare mode: show it, don't hide it.

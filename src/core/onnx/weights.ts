@@ -11,7 +11,7 @@ import type { GraphWeights } from './graphOps';
 import { DataType, type DataTypeCode } from './proto';
 import type { HfDtype } from '../hf/safetensorsHeader';
 
-/** One checkpoint tensor as the graph needs it: where its bytes are, relative to the model folder. */
+/** One checkpoint tensor as the graph needs it: its dtype, shape, and where its bytes are. */
 export interface ExternalTensor {
   readonly dtype: HfDtype;
   readonly shape: readonly number[];

@@ -137,7 +137,11 @@ export async function createHfSession(folder: HfFolder, cfg: OrtSessionConfig = 
   } catch (e) {
     throw new Error(`${folder.dir}: onnxruntime could not load the generated model ${modelFile}: ${(e as Error).message.split('\n')[0]}`);
   }
-  if (weights === 'external') cfg.onProgress?.(1, 1);
+  if (weights === 'external') {
+    // onnxruntime read the weights itself, in one call: progress jumps from nothing to all.
+    const total = folder.weights.files.reduce((a, f) => a + f.bytes, 0);
+    cfg.onProgress?.(total, total);
+  }
   return { ort, session, modelFile, weights, weightFeeds };
 }
 
