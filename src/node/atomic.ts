@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { userIoError } from './ioError';
 
 let counter = 0;
 const tmpName = (target: string) => `${target}.tmp-${process.pid}-${Date.now()}-${counter++}`;
@@ -22,7 +23,8 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
     fs.renameSync(tmp, file);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
-    throw e;
+    // write() errors carry no path: name the file (a full disk is the user's to fix, not a bug).
+    throw userIoError(e, file) ?? e;
   }
 }
 
@@ -47,15 +49,22 @@ function checkedLine(value: object): string {
 export function appendJsonLine(file: string, value: object): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const line = checkedLine(value);
-  const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | NOFOLLOW, 0o644);
+  const existed = fs.existsSync(file);
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | NOFOLLOW, 0o644);
+  } catch (e) {
+    throw userIoError(e, file) ?? e;
+  }
   const before = fs.fstatSync(fd).size;
   try {
     fs.writeSync(fd, line);
   } catch (e) {
     try { fs.ftruncateSync(fd, before); } catch { /* the original error is the one to report */ }
-    throw e;
+    throw userIoError(e, file) ?? e;
   } finally {
     fs.closeSync(fd);
+    if (!existed && fs.statSync(file).size === 0) fs.rmSync(file, { force: true });
   }
 }
 
