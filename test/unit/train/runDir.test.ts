@@ -4,7 +4,6 @@
 // damaged one falls back to the previous; and a resumed run records each step once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runTraining } from '../../../src/train/runTraining';
@@ -14,22 +13,7 @@ import { DEFAULTS } from '../../../src/core/config';
 import { UserError } from '../../../src/core/errors';
 import type { StepMetrics } from '../../../src/core/report';
 import type { TrainRunParams } from '../../../src/protocol/trainer';
-import { tempDir, testConfig, writeSeparable } from './fixtures';
-
-/** sha256 of every file under `dir`, by relative path: "nothing changed" is an equality. */
-export function treeDigest(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) out[path.relative(dir, p)] = createHash('sha256').update(new Uint8Array(fs.readFileSync(p))).digest('hex');
-      else out[path.relative(dir, p)] = `<${e.isSymbolicLink() ? 'symlink' : 'other'}>`;
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { tempDir, testConfig, treeDigest, writeSeparable } from './fixtures';
 
 const params = (runDir: string, data: string, over: Partial<TrainRunParams> = {}, cfg = {}): TrainRunParams => ({
   runId: 'r', runDir, config: testConfig({ steps: 8, ...cfg }), trainFiles: [data], evalFiles: [], resume: false, ...over,
