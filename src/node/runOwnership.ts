@@ -59,6 +59,10 @@ export function inspectRunDir(runDir: string, runId: string): RunDirState {
   const p = runPaths(runDir);
   const busy = liveLock(p.lock);
   if (busy) throw new UserError(`${runDir} is in use: ${busy}`);
+  // A run directory holds only its own files: a symbolic link in it (a cloned repository can ship one) would make the
+  // run write, prune or move files elsewhere.
+  const link = fs.readdirSync(runDir).find((n) => fs.lstatSync(path.join(runDir, n)).isSymbolicLink());
+  if (link) throw new UserError(`${path.join(runDir, link)} is a symbolic link (to ${fs.readlinkSync(path.join(runDir, link))}); a run directory must hold only its own files: remove the link or choose another directory`);
   const request = readJson(path.join(runDir, 'request.json'));
   const entries = fs.readdirSync(runDir).filter((n) => n !== 'run.lock' && !TMP_PATTERN.test(n) && !(n === 'request.json' && request?.['runId'] === runId));
   // A run killed before it wrote config.json left only its log and reserve: nothing to keep, nothing to check.

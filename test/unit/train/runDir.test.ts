@@ -81,6 +81,13 @@ test('outputs never land on inputs: a dataset inside the run directory, a foreig
   fs.symlinkSync(userDir, path.join(dir, 'link'));
   await assert.rejects(runTraining(params(path.join(dir, 'link'), dataset)), /is inside the run directory/, 'a symbolic link to the data folder is the data folder');
   assert.deepEqual(treeDigest(userDir), before, 'the user\'s folder is untouched');
+  // A link planted inside an earlier run (model/ -> the user's folder) is refused, fresh or resumed: nothing is written through it.
+  const run = path.join(dir, 'run');
+  await runTraining(params(run, elsewhere, {}, { steps: 2 }));
+  fs.rmSync(path.join(run, 'model'), { recursive: true });
+  fs.symlinkSync(userDir, path.join(run, 'model'));
+  for (const resume of [false, true]) await assert.rejects(runTraining(params(run, elsewhere, { resume }, { steps: 2 })), /run[\/]model is a symbolic link .*must hold only its own files/);
+  assert.deepEqual(treeDigest(userDir), before);
 });
 
 test('checkpoints by default at each evaluation and on a timer, the last two kept; a damaged latest falls back to previous (item 3)', async () => {
