@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { userIoError } from './ioError';
+import { FileError } from '../core/errors';
 
 let counter = 0;
 const tmpName = (target: string) => `${target}.tmp-${process.pid}-${Date.now()}-${counter++}`;
@@ -106,6 +107,16 @@ export function readJsonLines<T>(file: string, onBadLine?: (line: number, err: s
     }
   });
   return out;
+}
+
+/** Reads a JSON artifact; a file that does not parse is a FileError naming it (damaged or truncated), not a stack. */
+export function readJsonFile<T>(file: string): T {
+  const text = fs.readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw new FileError({ file }, `not valid JSON (${(e as Error).message}); the file is damaged or truncated`);
+  }
 }
 
 /** Rewrites a JSON-lines artifact atomically with these values (e.g. the lines up to a checkpoint), with checksums. */

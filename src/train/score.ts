@@ -3,6 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadModel } from './modelIO';
+import { readJsonFile } from '../node/atomic';
+import { UserError } from '../core/errors';
 import { disposeModel, wpNorm, type RewardModel } from './model';
 import { scoreSequences } from './evaluate';
 import { encodePairs } from './encode';
@@ -23,7 +25,7 @@ const BATCH = 32;
 
 function stampOf(dir: string): number {
   const f = path.join(dir, 'model.safetensors');
-  if (!fs.existsSync(f)) throw new Error(`no model in ${dir} (model.safetensors missing): train a model first, or pick a run's model/ folder`);
+  if (!fs.existsSync(f)) throw new UserError(`no model in ${dir} (model.safetensors missing): train a model first, or pick a run's model/ folder`);
   return fs.statSync(f).mtimeMs;
 }
 
@@ -34,7 +36,7 @@ export async function getModel(dir: string): Promise<LoadedModel> {
   if (hit) disposeModel(hit.model);
   const { model, vocab } = await loadModel(dir);
   const normsFile = path.join(dir, 'hnorm-train.json');
-  const trainNorms = fs.existsSync(normsFile) ? (JSON.parse(fs.readFileSync(normsFile, 'utf8')) as { sorted: number[] }).sorted : [];
+  const trainNorms = fs.existsSync(normsFile) ? readJsonFile<{ sorted: number[] }>(normsFile).sorted : [];
   const loaded = { model, vocab, trainNorms, stamp };
   cache.set(dir, loaded);
   return loaded;

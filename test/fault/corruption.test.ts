@@ -3,6 +3,7 @@
 // named; none may be read as if it were whole. Flip positions are drawn from a fixed seed, all over each file.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { mulberry32 } from '../../src/core/random';
@@ -112,6 +113,19 @@ test('metrics.jsonl: a damaged line is named and dropped, never returned; the ot
     if (v.bytes.length < bytes.length || text[damagedAt] !== '\n') assert.deepEqual(bad, [line], `${v.what}: line ${line} reported`);
     else assert.ok(bad.length >= 1, `${v.what}: a broken line break is reported`);
     for (const m of got) assert.deepEqual(m, whole.find((w) => w.step === m.step), `${v.what}: what is returned is whole`);
+    cases++; faults++; files++;
+  }
+});
+
+test('the CLI on damaged artifacts: one line naming the file, exit code 2, no stack', () => {
+  const model = damagedCopy(runPaths(runDir).model, 'model.safetensors', new Uint8Array(fs.readFileSync(path.join(runPaths(runDir).model, 'model.safetensors'))).slice(0, 100));
+  const run = damagedCopy(runDir, 'config.json', new TextEncoder().encode('{"runId": "c", "config": {'));
+  for (const [args, re] of [[['eval', '--backend', 'wasm', '--model', model, data], /model\.safetensors: /], [['compare', run, runDir], /config\.json: not valid JSON/]] as const) {
+    const r = spawnSync(process.execPath, [path.resolve('dist/cli.js'), ...args], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 2, `${args[0]}: ${r.stderr}`);
+    assert.match(r.stderr, re);
+    assert.equal(r.stderr.trim().split('\n').filter((l) => !/^backend: /.test(l)).length, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
     cases++; faults++; files++;
   }
 });
