@@ -103,10 +103,6 @@ export function findCheckpoint(checkpointsDir: string): { readonly found?: Found
   return { rejected };
 }
 
-export function hasCheckpoint(checkpointsDir: string): boolean {
-  return CHECKPOINT_SLOTS.some((s) => fs.existsSync(path.join(checkpointsDir, s, STATE)));
-}
-
 /** Loads the model and vocabulary; the optimizer state is restored separately once the optimizer exists. */
 export async function loadCheckpointModel(dir: string) {
   return loadModel(dir);
