@@ -84,6 +84,7 @@ test('SIGKILL at random steps, ≥ 20 times across runs: every resume continues,
   const rnd = mulberry32(20261201);
   let kills = 0, files = 0, runs = 0, resumes = 0;
   for (; kills < 20 || runs < 3; runs++) {
+    assert.ok(runs < 10, `only ${kills} kills in ${runs} runs: the kills are not landing`);
     const out = path.join(dir, `run-${runs}`);
     let from = 0;
     for (let attempt = 0; ; attempt++) {
