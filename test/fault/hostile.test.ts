@@ -19,6 +19,7 @@ import { oneLine } from '../../src/core/text';
 import { annotateScores } from '../../src/core/scoring/annotations';
 import { runTraining } from '../../src/train/runTraining';
 import { scoreDocument } from '../../src/train/score';
+import { initBackend } from '../../src/train/backends';
 import { revealTargets } from '../../src/host/revealGuard';
 import type { PanelState } from '../../src/protocol/panel';
 import { parseXml } from '../unit/scenarios/xmlCheck';
@@ -137,6 +138,7 @@ test('a tiny scenario experiment on hostile prompt groups, model names and an ex
 
 test('hover and Problems view models from scoring hostile files stay inert', async () => {
   const modelDir = path.join(ws, 'runs', RUN_NAME, 'model');
+  await initBackend('wasm'); // as the extension's worker does before scoring (tfjs would default to its slow cpu backend)
   // The editor scores the text of open documents (parquet opens in its own viewer, not as text).
   for (const name of [...corpus.pairFiles.filter((f) => !f.endsWith('.parquet')), 'raw-esc-broken.jsonl', 'nan-literals.jsonl', 'escaped-esc.jsonl']) {
     const text = fs.readFileSync(path.join(ws, name), 'utf8');
