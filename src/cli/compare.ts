@@ -3,7 +3,7 @@ import { terminalJson, visibleControls } from '../core/text';
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readJsonLines } from '../node/atomic';
+import { readJsonFile, readJsonLines } from '../node/atomic';
 import { runPaths } from '../node/runDir';
 import { fail } from './errors';
 import { table } from './formatReport';
@@ -15,7 +15,8 @@ interface RunView { dir: string; label: string; evals: EvalReport[]; last?: Eval
 export function loadRunView(dir: string): RunView {
   const p = runPaths(dir);
   if (!fs.existsSync(p.config)) fail(`${dir} is not a run directory (no config.json)`);
-  const cfg = JSON.parse(fs.readFileSync(p.config, 'utf8')) as { config?: TrainConfig; kind?: string; model?: { label?: string } };
+  const cfg = readJsonFile<{ config?: TrainConfig; kind?: string; model?: { label?: string } }>(p.config);
+  if (cfg?.kind !== 'evaluation' && typeof cfg?.config?.objective !== 'string') fail(`${p.config}: field "config" is missing; is ${dir} a Reward Lens run directory?`);
   const evals = readJsonLines<EvalReport>(p.evals);
   // An evaluation (reward-lens eval --out) has no training config: it is labelled by its model.
   const label = cfg.config

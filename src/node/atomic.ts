@@ -7,6 +7,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { userIoError } from './ioError';
+import { FileError } from '../core/errors';
 
 let counter = 0;
 const tmpName = (target: string) => `${target}.tmp-${process.pid}-${Date.now()}-${counter++}`;
@@ -22,7 +24,8 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
     fs.renameSync(tmp, file);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
-    throw e;
+    // write() errors carry no path: name the file (a full disk is the user's to fix, not a bug).
+    throw userIoError(e, file) ?? e;
   }
 }
 
@@ -30,14 +33,19 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
 }
 
-const lineSha = (json: string) => createHash('sha256').update(json).digest('hex').slice(0, 16);
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 
-/** `{…}` + `"_sha"`: the value's JSON with the checksum of exactly that JSON as its last field, and a newline. */
+/**
+ * A JSON line ending in its checksum: `{…,"_sha":"<16 hex>"}`, where the hash is over the exact text of the line
+ * without that field. Any changed byte (a digit, `1e-8` → `1E-8`, a key) makes it mismatch.
+ */
 function checkedLine(value: object): string {
   const json = JSON.stringify(value);
-  return `${json.slice(0, -1)}${json.length > 2 ? ',' : ''}"_sha":"${lineSha(json)}"}\n`;
+  return `${json.slice(0, -1)}${json.length > 2 ? ',' : ''}"_sha":"${sha256(json).slice(0, 16)}"}\n`;
 }
+
+const LINE_SEAL = /,?"_sha":"([0-9a-f]{16})"\}$/;
 
 /**
  * Appends one JSON line with its checksum. The line is written with a single write() call; when the write fails
@@ -47,40 +55,53 @@ function checkedLine(value: object): string {
 export function appendJsonLine(file: string, value: object): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const line = checkedLine(value);
-  const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | NOFOLLOW, 0o644);
+  const existed = fs.existsSync(file);
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | NOFOLLOW, 0o644);
+  } catch (e) {
+    throw userIoError(e, file) ?? e;
+  }
   const before = fs.fstatSync(fd).size;
   try {
     fs.writeSync(fd, line);
   } catch (e) {
     try { fs.ftruncateSync(fd, before); } catch { /* the original error is the one to report */ }
-    throw e;
+    throw userIoError(e, file) ?? e;
   } finally {
     fs.closeSync(fd);
+    if (!existed && fs.statSync(file).size === 0) fs.rmSync(file, { force: true });
   }
 }
 
-/** Checks one line's `_sha`, strips it, and returns the value; throws with the reason when the line is damaged. */
-function parseCheckedLine<T>(text: string): T {
-  const value = JSON.parse(text) as Record<string, unknown>;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
-  if (!('_sha' in value)) return value as T; // written before lines carried checksums
-  const { _sha, ...rest } = value;
-  if (_sha !== lineSha(JSON.stringify(rest))) throw new Error('checksum mismatch: the line was changed after it was written');
-  return rest as T;
+/** One line: its value when its checksum matches (or it has none: `sealed` false), else throws with the reason. */
+function parseCheckedLine<T>(text: string, sealed: boolean): T {
+  const m = LINE_SEAL.exec(text);
+  if (!m) {
+    if (sealed) throw new Error('no checksum, unlike the other lines: the line was changed after it was written');
+    const value = JSON.parse(text) as unknown; // written before lines carried checksums
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
+    return value as T;
+  }
+  const json = `${text.slice(0, m.index)}}`;
+  if (sha256(json).slice(0, 16) !== m[1]) throw new Error('checksum mismatch: the line was changed after it was written');
+  return JSON.parse(json) as T;
 }
 
 /**
  * Reads a JSON-lines artifact. A damaged line (torn by a crash, or altered: checksum mismatch) is dropped and
- * reported through `onBadLine` with its 1-based line number; it is never returned.
+ * reported through `onBadLine` with its 1-based line number; it is never returned. Once any line carries a checksum,
+ * every line must.
  */
 export function readJsonLines<T>(file: string, onBadLine?: (line: number, err: string) => void): T[] {
   if (!fs.existsSync(file)) return [];
   const out: T[] = [];
   const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const sealed = lines.some((l) => LINE_SEAL.test(l));
   lines.forEach((text, i) => {
     if (!text.trim()) return;
     try {
-      out.push(parseCheckedLine<T>(text));
+      out.push(parseCheckedLine<T>(text, sealed));
     } catch (e) {
       onBadLine?.(i + 1, (e as Error).message);
     }
@@ -88,28 +109,42 @@ export function readJsonLines<T>(file: string, onBadLine?: (line: number, err: s
   return out;
 }
 
+/** Reads a JSON artifact; a file that does not parse is a FileError naming it (damaged or truncated), not a stack. */
+export function readJsonFile<T>(file: string): T {
+  const text = fs.readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw new FileError({ file }, `not valid JSON (${(e as Error).message}); the file is damaged or truncated`);
+  }
+}
+
 /** Rewrites a JSON-lines artifact atomically with these values (e.g. the lines up to a checkpoint), with checksums. */
 export function rewriteJsonLines<T extends object>(file: string, values: readonly T[]): void {
   writeFileAtomic(file, values.map(checkedLine).join(''));
 }
 
-const sealOf = (rest: object) => createHash('sha256').update(JSON.stringify(rest)).digest('hex');
+const SEAL = /,\n {2}"checksum": "([0-9a-f]{64})"\n\}\n$/;
 
-/** Writes a JSON object with a `checksum` field (sha256 of the rest), atomically. */
+/**
+ * Writes a JSON object (pretty-printed) whose last field, `checksum`, is the sha256 of the exact text before it, so
+ * any changed byte is detected; atomically.
+ */
 export function writeSealedJson(file: string, value: object): void {
-  writeJsonAtomic(file, { ...value, checksum: sealOf(value) });
+  const body = JSON.stringify(value, null, 2);
+  writeFileAtomic(file, `${body.slice(0, -2)},\n  "checksum": "${sha256(body)}"\n}\n`);
 }
 
-/** Whether a parsed object's `checksum` matches the rest of it: 'ok', 'missing' (written before sealing) or 'mismatch'. */
-export function sealStatus(value: Readonly<Record<string, unknown>>): 'ok' | 'missing' | 'mismatch' {
-  const { checksum, ...rest } = value;
-  if (checksum === undefined) return 'missing';
-  return checksum === sealOf(rest) ? 'ok' : 'mismatch';
+/** Whether a sealed file's text matches its checksum: 'ok', 'missing' (no checksum field where it belongs) or 'mismatch'. */
+export function sealStatus(text: string): 'ok' | 'missing' | 'mismatch' {
+  const m = SEAL.exec(text);
+  if (!m) return 'missing';
+  return sha256(`${text.slice(0, m.index)}\n}`) === m[1] ? 'ok' : 'mismatch';
 }
 
 /**
- * Reads a sealed JSON file. Throws with the file and what is wrong: unreadable, not JSON, no checksum (unless
- * `allowUnsealed`, for files written before sealing), or a checksum that does not match (the file was damaged).
+ * Reads a sealed JSON file. Throws with the file and what is wrong: not JSON, no checksum (unless `allowUnsealed`,
+ * for files written before sealing), or a checksum that does not match (the file was damaged or edited).
  */
 export function readSealedJson<T>(file: string, opts: { readonly allowUnsealed?: boolean } = {}): T {
   const text = fs.readFileSync(file, 'utf8');
@@ -120,8 +155,8 @@ export function readSealedJson<T>(file: string, opts: { readonly allowUnsealed?:
     throw new Error(`${file}: not valid JSON (${(e as Error).message}); the file is damaged or truncated`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${file}: expected a JSON object`);
-  const status = sealStatus(value);
-  if (status === 'missing' && opts.allowUnsealed) return value as T;
+  const status = sealStatus(text);
+  if (status === 'missing' && opts.allowUnsealed && !('checksum' in value)) return value as T;
   if (status !== 'ok') throw new Error(`${file}: checksum ${status}: the file was damaged or edited after it was written`);
   const { checksum: _checksum, ...rest } = value;
   return rest as T;

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readJsonLines, writeFileAtomic, writeJsonAtomic } from './atomic';
+import { readJsonFile, readJsonLines, writeFileAtomic, writeJsonAtomic } from './atomic';
 import { checkRunDirs, experimentRunDir, readExperimentState, ExperimentError } from './experimentState';
 import { resolveInside } from './safePath';
 import { readManifest } from './experimentSplits';
@@ -75,7 +75,7 @@ export function writeExperimentReport(outDir: string, svgToPng?: (svg: string, p
     ...(pngNote ? [pngNote] : []),
   ];
   const overlapFile = path.join(outDir, 'extra-eval-overlap.json');
-  const extraOverlap = fs.existsSync(overlapFile) ? (JSON.parse(fs.readFileSync(overlapFile, 'utf8')) as Record<string, { prompts: number; inTrain: number }>) : undefined;
+  const extraOverlap = fs.existsSync(overlapFile) ? readJsonFile<Record<string, { prompts: number; inTrain: number }>>(overlapFile) : undefined;
   const markdown = renderScenarioReport(agg, {
     ...(extraOverlap ? { extraOverlap } : {}),
     title: 'Over-optimization scenarios: results',

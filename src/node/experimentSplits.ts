@@ -2,7 +2,7 @@
 // manifest.json, all atomic; the manifest last, so its presence means the files are complete).
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from './atomic';
+import { readJsonFile, writeFileAtomic, writeJsonAtomic } from './atomic';
 import { assertSparesInputs, resolveInside } from './safePath';
 import { buildMultiResponseSplits, type MultiSplitOptions } from '../core/scenarios/multiSplit';
 import { buildPairwiseSplits, type RoleDataset } from '../core/scenarios/pairwiseSplit';
@@ -26,7 +26,7 @@ export const manifestFile = (outDir: string) => path.join(splitsDir(outDir), 'ma
 
 export function readManifest(outDir: string): SplitManifest | undefined {
   const f = manifestFile(outDir);
-  return fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, 'utf8')) as SplitManifest) : undefined;
+  return fs.existsSync(f) ? readJsonFile<SplitManifest>(f) : undefined;
 }
 
 /** Loads the inputs and builds the splits (pure builders; this only does IO and reports skipped rows). */

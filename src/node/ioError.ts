@@ -50,12 +50,3 @@ export function userIoError(e: unknown, what?: string): UserError | undefined {
   const dest = err.dest && !what ? ` → ${err.dest}` : '';
   return new UserError(oneLine(`cannot ${verb} ${target}${dest}: ${EXPLAIN[code]} (${code})`));
 }
-
-/** Runs `fn`, turning an OS error into a UserError that names `what`. */
-export async function withIoContext<T>(what: string, fn: () => Promise<T> | T): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    throw userIoError(e, what) ?? e;
-  }
-}

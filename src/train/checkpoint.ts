@@ -102,6 +102,3 @@ export function findCheckpoint(checkpointsDir: string): { readonly found?: Found
   return { rejected };
 }
 
-export function hasCheckpoint(checkpointsDir: string): boolean {
-  return CHECKPOINT_SLOTS.some((s) => fs.existsSync(path.join(checkpointsDir, s, STATE)));
-}

@@ -106,17 +106,23 @@ function checkHash(dir: string, name: string, bytes: Uint8Array, config: ModelCo
   }
 }
 
+const CONFIG_KEYS = new Set(['format', 'formatVersion', 'model', 'tokenizer', 'specialIds', 'architecture', 'files', 'meta', 'savedAt', 'checksum']);
+
 function parseConfig(dir: string, bytes: Uint8Array): ModelConfigFile {
   const file = path.join(dir, MODEL_FILES.config);
+  const text = new TextDecoder().decode(bytes);
   let c: Partial<ModelConfigFile> & { checksum?: string };
   try {
-    c = JSON.parse(new TextDecoder().decode(bytes)) as Partial<ModelConfigFile>;
+    c = JSON.parse(text) as Partial<ModelConfigFile>;
   } catch (e) {
     throw new FileError({ file }, `not valid JSON (${(e as Error).message}); the file is damaged or truncated`);
   }
-  if (typeof c !== 'object' || c === null) throw new FileError({ file }, 'expected a JSON object');
-  // Models saved before config.json was sealed have no checksum; a present one must match.
-  if (sealStatus(c) === 'mismatch') throw new FileError({ file, field: 'checksum' }, 'does not match the file: it was damaged or edited after it was saved');
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new FileError({ file }, 'expected a JSON object');
+  // Models saved before config.json was sealed have no checksum; a present one must match the exact text before it.
+  const seal = sealStatus(text);
+  if (seal === 'mismatch' || (seal === 'missing' && 'checksum' in c)) throw new FileError({ file, field: 'checksum' }, 'does not match the file: it was damaged or edited after it was saved');
+  const unknown = Object.keys(c).filter((k) => !CONFIG_KEYS.has(k));
+  if (unknown.length) throw new FileError({ file, field: unknown[0] }, 'is not a field of a Reward Lens model config.json (the file is damaged, or from another tool)');
   if (c.format !== MODEL_FORMAT) throw new UserError(`${file}: field "format" must be "${MODEL_FORMAT}", got ${JSON.stringify(c.format)}`);
   if (c.formatVersion !== MODEL_FORMAT_VERSION) {
     throw new UserError(`${file}: field "formatVersion" is ${JSON.stringify(c.formatVersion)}; this version of Reward Lens reads version ${MODEL_FORMAT_VERSION}`);

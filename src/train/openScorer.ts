@@ -4,6 +4,7 @@ import { UserError } from '../core/errors';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isHfModelFolder } from '../node/hf/modelFolder';
+import { readJsonFile } from '../node/atomic';
 import { loadModel } from './modelIO';
 import { toyScorer } from './toyScorer';
 import { loadHfModel, type LoadHfOptions } from './hf/hfModel';
@@ -54,7 +55,8 @@ export async function openScorer(dirOrRun: string, opts: OpenScorerOptions = {})
   if (!isHfModelFolder(dir)) {
     const { model, vocab } = await loadModel(dir);
     const normsFile = path.join(dir, 'hnorm-train.json');
-    const trainNorms = fs.existsSync(normsFile) ? (JSON.parse(fs.readFileSync(normsFile, 'utf8')) as { sorted: number[] }).sorted : [];
+    // A damaged sample file is a one-line error naming it (readJsonFile), not a stack.
+    const trainNorms = fs.existsSync(normsFile) ? readJsonFile<{ sorted: number[] }>(normsFile).sorted : [];
     return { scorer: toyScorer(model, vocab, { owned: true, engine: `tfjs-${tf.getBackend()}` }), dir, trainNorms };
   }
   const engine = await chooseEngine(dir, opts.engine ?? 'auto');

@@ -98,13 +98,13 @@ async function trainSteps(p: TrainRunParams, s: Setup, hooks: TrainHooks, run: P
   };
   let lastCheckpointMs = performance.now();
   if (run.step === 0) await evaluate(0); // Step 0: the untrained model, Figure 2's "epoch 0".
-  for (; run.step < s.totalSteps; run.step++) {
+  while (run.step < s.totalSteps) {
     if (cancelled()) { run.status = 'cancelled'; break; }
     // 1) Learning rate: warmup then linear decay (Adam reads it as a plain number at apply time).
     (s.optimizer as unknown as { learningRate: number }).learningRate = lrAt(run.step, s.totalSteps, cfg);
     // 2) One step on the next batch of the seeded epoch order; the guard notes the first non-finite step on the backend.
     const metricsT = trainStep(s.model, s.optimizer, batchAt(s, run.step, cfg.seed), cfg);
-    const done = run.step + 1;
+    const done = ++run.step;
     s.tracker.update(metricsT, done);
     // 3) Log: the only GPU→CPU read of the loop, on log steps only.
     if (done % cfg.logEvery === 0 || done === s.totalSteps) {
@@ -112,7 +112,7 @@ async function trainSteps(p: TrainRunParams, s: Setup, hooks: TrainHooks, run: P
       appendJsonLine(paths.metrics, metrics);
       hooks.onProgress?.(metrics, s.totalSteps, s.backend);
       const bad = nanDiagnosis(stepValues(metrics), cfg, firstBad, run.checkpointStep);
-      if (bad) { run.status = 'failed'; run.error = bad; run.step = done; return; }
+      if (bad) { run.status = 'failed'; run.error = bad; return; }
     } else metricsT.dispose();
     // 4) Evaluate and 5) checkpoint: at each evaluation, every checkpointEvery steps, every checkpointMinutes.
     const evalNow = cfg.evalEvery > 0 && done % cfg.evalEvery === 0 && done !== s.totalSteps;

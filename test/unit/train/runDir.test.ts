@@ -4,7 +4,6 @@
 // damaged one falls back to the previous; and a resumed run records each step once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runTraining } from '../../../src/train/runTraining';
@@ -14,22 +13,7 @@ import { DEFAULTS } from '../../../src/core/config';
 import { UserError } from '../../../src/core/errors';
 import type { StepMetrics } from '../../../src/core/report';
 import type { TrainRunParams } from '../../../src/protocol/trainer';
-import { tempDir, testConfig, writeSeparable } from './fixtures';
-
-/** sha256 of every file under `dir`, by relative path: "nothing changed" is an equality. */
-export function treeDigest(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) out[path.relative(dir, p)] = createHash('sha256').update(new Uint8Array(fs.readFileSync(p))).digest('hex');
-      else out[path.relative(dir, p)] = `<${e.isSymbolicLink() ? 'symlink' : 'other'}>`;
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { tempDir, testConfig, treeDigest, writeSeparable } from './fixtures';
 
 const params = (runDir: string, data: string, over: Partial<TrainRunParams> = {}, cfg = {}): TrainRunParams => ({
   runId: 'r', runDir, config: testConfig({ steps: 8, ...cfg }), trainFiles: [data], evalFiles: [], resume: false, ...over,
@@ -97,6 +81,13 @@ test('outputs never land on inputs: a dataset inside the run directory, a foreig
   fs.symlinkSync(userDir, path.join(dir, 'link'));
   await assert.rejects(runTraining(params(path.join(dir, 'link'), dataset)), /is inside the run directory/, 'a symbolic link to the data folder is the data folder');
   assert.deepEqual(treeDigest(userDir), before, 'the user\'s folder is untouched');
+  // A link planted inside an earlier run (model/ -> the user's folder) is refused, fresh or resumed: nothing is written through it.
+  const run = path.join(dir, 'run');
+  await runTraining(params(run, elsewhere, {}, { steps: 2 }));
+  fs.rmSync(path.join(run, 'model'), { recursive: true });
+  fs.symlinkSync(userDir, path.join(run, 'model'));
+  for (const resume of [false, true]) await assert.rejects(runTraining(params(run, elsewhere, { resume }, { steps: 2 })), /run[\/]model is a symbolic link .*must hold only its own files/);
+  assert.deepEqual(treeDigest(userDir), before);
 });
 
 test('checkpoints by default at each evaluation and on a timer, the last two kept; a damaged latest falls back to previous (item 3)', async () => {
