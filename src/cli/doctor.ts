@@ -13,5 +13,12 @@ export async function doctorCli(argv: string[]): Promise<number> {
     if (p.details) for (const [k, v] of Object.entries(p.details)) console.log(`    ${k}: ${v}`);
     if (p.fix) console.log(`    fix: ${p.fix}`);
   }
+  if (r.onnxruntime) {
+    const o = r.onnxruntime;
+    console.log(`\nscoring engine for Hugging Face models (reward-lens score/eval --engine onnx; auto uses it when it works):`);
+    console.log(`${o.available ? '✓' : '✗'} ${'onnxruntime'.padEnd(15)} ${o.reason}`);
+    for (const [k, v] of Object.entries(o.details ?? {})) console.log(`    ${k}: ${v}`);
+    if (o.fix) console.log(`    fix: ${o.fix}`);
+  }
   return 0;
 }

@@ -42,13 +42,15 @@ export async function openModelFromFlags(v: ModelFlags, command: string, quiet =
     return fail((e as Error).message);
   }
   const chosen = await chooseEngine(dir, engine);
+  // Said once the model opened: a model that cannot be opened gets its one-line error and nothing else.
+  let said = 'engine: onnxruntime (CPU)';
   if (chosen === 'tfjs') {
     const b = await initBackend((v.backend ?? 'auto') as BackendName);
-    if (!quiet) process.stderr.write(`engine: tfjs on ${b.name} (${b.why})\n`);
-  } else if (!quiet) process.stderr.write('engine: onnxruntime (CPU)\n');
+    said = `engine: tfjs on ${b.name} (${b.why})`;
+  }
   const bar = new Progress('loading model', quiet);
   const threads = v.threads === undefined ? undefined : numberOpt('threads', v.threads, 0, (x) => Number.isInteger(x) && x >= 1);
-  return openScorer(dir, {
+  const opened = await openScorer(dir, {
     engine: chosen,
     maxTokens: maxLengthOf(v),
     useChatTemplate: !v['no-chat-template'],
@@ -56,4 +58,6 @@ export async function openModelFromFlags(v: ModelFlags, command: string, quiet =
     // Small models load in a blink: a bar only for loads worth watching.
     onProgress: (done, total) => total >= 32 * 2 ** 20 && bar.update(Math.round(done / 2 ** 20), Math.round(total / 2 ** 20), 'MiB'),
   });
+  if (!quiet) process.stderr.write(`${said}\n`);
+  return opened;
 }

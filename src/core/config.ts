@@ -141,7 +141,7 @@ export function validateTrainConfig(cfg: TrainConfig): string[] {
   if (!(cfg.preset in PRESETS)) problems.push(`preset must be one of ${Object.keys(PRESETS).join(', ')}, got ${cfg.preset}`);
   intAtLeast('batchSize', 1);
   intAtLeast('gradAccum', 1);
-  if (Number.isInteger(cfg.gradAccum) && cfg.gradAccum > cfg.batchSize) problems.push(`gradAccum (${cfg.gradAccum}) must not exceed batchSize (${cfg.batchSize}): each micro-batch needs at least one pair`);
+  if (Number.isInteger(cfg.gradAccum) && Number.isInteger(cfg.batchSize) && cfg.batchSize >= 1 && cfg.gradAccum > cfg.batchSize) problems.push(`gradAccum (${cfg.gradAccum}) must not exceed batchSize (${cfg.batchSize}): each micro-batch needs at least one pair`);
   intAtLeast('epochs', 1);
   intAtLeast('steps', 0);
   intAtLeast('seed', 0);

@@ -15,7 +15,7 @@ import { runPaths } from './runDir';
 
 export const RUN_FORMAT = 'reward-lens-run';
 /** The fields of config.json as src/train/runSetup.ts writes it. */
-const RUN_CONFIG_KEYS = new Set(['format', 'version', 'runId', 'config', 'model', 'trainFiles', 'evalFiles', 'mapping', 'backend', 'trainPairs', 'evalSets', 'fingerprint', 'createdAt']);
+const RUN_CONFIG_KEYS = new Set(['format', 'version', 'runId', 'config', 'model', 'trainFiles', 'evalFiles', 'mapping', 'backbone', 'backend', 'trainPairs', 'evalSets', 'fingerprint', 'createdAt']);
 
 export type RunDirState =
   | { readonly kind: 'empty' }

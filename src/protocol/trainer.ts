@@ -139,6 +139,8 @@ export interface DoctorReport {
   readonly chosen: Exclude<BackendName, 'auto'>;
   readonly why: string;
   readonly probes: readonly BackendProbe[];
+  /** onnxruntime, the scoring engine for Hugging Face models (not a training backend): whether it works, and why. */
+  readonly onnxruntime?: Omit<BackendProbe, 'name'>;
 }
 
 /** Host → worker. Trains until done, cancelled or failed; resolves with the summary. Progress arrives as TrainProgress. */

@@ -96,7 +96,8 @@ export async function probeBackends(): Promise<DoctorReport> {
   const chosen = chooseFromProbes(probes);
   const target = before ?? backendTfName(chosen);
   if (tf.engine().backendName !== target) await tf.setBackend(target);
-  return { chosen, why: summary(chosen, probes), probes };
+  const ort = await import('../ort/ortRuntime').then((m) => m.probeOnnxRuntime()).catch((e: unknown) => ({ available: false, reason: String((e as Error)?.message ?? e), details: {} }));
+  return { chosen, why: summary(chosen, probes), probes, onnxruntime: ort };
 }
 
 /** The first backend in AUTO_ORDER that 'auto' may train on; cpu when none (it always exists). */

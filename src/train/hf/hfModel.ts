@@ -70,13 +70,15 @@ export async function loadHfModel(dir: string, opts: LoadHfOptions = {}): Promis
     }
     const head = headLoc ? tf.tensor(await readTensorF32(headLoc), [spec.hiddenSize, 1], 'float32') : freshHead(spec.hiddenSize, opts.seed ?? 1);
     if (headLoc) opts.onProgress?.(total, total);
-    const fillId = spec.padTokenId ?? spec.eosTokenIds[0] ?? 0;
-    return { folder, spec, weights, head, headInfo: layout.head, tokenizer, chat, fillId };
+    return { folder, spec, weights, head, headInfo: layout.head, tokenizer, chat, fillId: fillIdOf(spec) };
   } catch (e) {
     tf.dispose([...weights.values()]);
     throw e;
   }
 }
+
+/** The id that fills padding: the model's pad id, else its eos (masked either way; pooling reads the unpadded ids). */
+export const fillIdOf = (spec: HfModelSpec): number => spec.padTokenId ?? spec.eosTokenIds[0] ?? 0;
 
 /** The paper's init for a new head: W_p ~ N(0, 1/(H+1)), so E‖W_p‖² ≈ 1 (paper-spec §1; OpenRLHF uses std 1/(H+1)). */
 export function freshHead(hidden: number, seed: number): Tensor {

@@ -4,6 +4,8 @@ import { pairConversations, promptMessages } from '../../core/hf/chat';
 import { tf } from '../tf';
 import type { SequenceScores } from '../evaluate';
 import { lengthOrder, type EncodedSeq, type RewardScorer } from '../scorer';
+import type { ChatFormatter } from '../../core/hf/chat';
+import type { HfModelSpec } from '../../core/hf/spec';
 import { batchTensors, disposeHfModel, hfForward, type HfRewardModel } from './hfModel';
 
 export interface HfScorerOptions {
@@ -18,20 +20,29 @@ export interface HfScorerOptions {
 
 export const DEFAULT_MAX_TOKENS = 4096;
 
-export function hfScorer(m: HfRewardModel, opts: HfScorerOptions = {}): RewardScorer {
-  const maxTokens = Math.min(opts.maxTokens ?? DEFAULT_MAX_TOKENS, m.spec.maxPositions);
-  const encode = (prompt: string, response: string, messages?: Parameters<RewardScorer['encode']>[2]): EncodedSeq => {
-    const conv = [...promptMessages(prompt, messages?.prompt), ...(messages?.response ?? [{ role: 'assistant', content: response }])];
-    return m.chat.encode(conv, maxTokens);
+/**
+ * How a Hugging Face model's inputs are encoded, shared by every engine (tfjs here, onnxruntime in src/train/ort):
+ * the chat template (or transcript), truncation to maxTokens (capped by max_position_embeddings).
+ */
+export function hfEncoding(chat: ChatFormatter, spec: HfModelSpec, maxTokensAsked?: number): { readonly maxTokens: number } & Pick<RewardScorer, 'encode' | 'encodePair'> {
+  const maxTokens = Math.min(maxTokensAsked ?? DEFAULT_MAX_TOKENS, spec.maxPositions);
+  return {
+    maxTokens,
+    encode: (prompt, response, messages) => chat.encode([...promptMessages(prompt, messages?.prompt), ...(messages?.response ?? [{ role: 'assistant', content: response }])], maxTokens),
+    encodePair: (p) => {
+      const conv = pairConversations(p);
+      return { chosen: chat.encode(conv.chosen, maxTokens), rejected: chat.encode(conv.rejected, maxTokens) };
+    },
   };
+}
+
+export function hfScorer(m: HfRewardModel, opts: HfScorerOptions = {}): RewardScorer {
+  const { maxTokens, encode, encodePair } = hfEncoding(m.chat, m.spec, opts.maxTokens);
   return {
     info: { kind: 'hf', engine: opts.engine ?? `tfjs-${tf.getBackend()}`, headTrained: m.headInfo.kind !== 'untrained', hiddenSize: m.spec.hiddenSize, maxTokens },
     wpNorm: () => tf.tidy(() => tf.norm(m.head).dataSync()[0]!),
     encode,
-    encodePair: (p) => {
-      const conv = pairConversations(p);
-      return { chosen: m.chat.encode(conv.chosen, maxTokens), rejected: m.chat.encode(conv.rejected, maxTokens) };
-    },
+    encodePair,
     score: (seqs, batchSize, keepHidden = 0, padding) => scoreHf(m, seqs, { batchSize, keepHidden, padding: padding ?? opts.padding ?? 'right', maxBatchTokens: opts.maxBatchTokens ?? 16384 }),
     dispose: () => disposeHfModel(m),
   };

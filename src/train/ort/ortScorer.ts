@@ -9,8 +9,8 @@ import { batchFeeds, INPUT, OUTPUT } from '../../core/onnx/hfGraph';
 import { openHfFolder, type HfFolder } from '../../node/hf/modelFolder';
 import { readTensorF32 } from '../../node/hf/safetensorsFiles';
 import type { SequenceScores } from '../evaluate';
-import { freshHead, LoadCancelled, type HfRewardModel } from '../hf/hfModel';
-import { DEFAULT_MAX_TOKENS, hfScorer, planBatches } from '../hf/hfScorer';
+import { fillIdOf, freshHead, LoadCancelled } from '../hf/hfModel';
+import { hfEncoding, planBatches } from '../hf/hfScorer';
 import type { EncodedSeq, RewardScorer } from '../scorer';
 import { createHfSession, type OrtHfSession, type OrtSessionConfig } from './ortModel';
 import type { OrtTensor } from './ortRuntime';
@@ -44,27 +44,17 @@ export async function openOrtScorer(dir: string, opts: OrtScorerOptions = {}): P
   if (opts.cancelled?.()) throw new LoadCancelled();
   const run = await createHfSession(folder, opts);
   const spec = folder.spec;
-  const m: OrtHfModel = { folder, run, head, fillId: spec.padTokenId ?? spec.eosTokenIds[0] ?? 0 };
-  const encoding = sharedEncoding(folder, chat, opts.maxTokens);
+  const m: OrtHfModel = { folder, run, head, fillId: fillIdOf(spec) };
+  const encoding = hfEncoding(chat, spec, opts.maxTokens);
   const maxBatchTokens = opts.maxBatchTokens ?? 16384;
   return {
-    info: { kind: 'hf', engine: 'onnxruntime', headTrained: folder.layout.head.kind !== 'untrained', hiddenSize: spec.hiddenSize, maxTokens: encoding.info.maxTokens },
+    info: { kind: 'hf', engine: 'onnxruntime', headTrained: folder.layout.head.kind !== 'untrained', hiddenSize: spec.hiddenSize, maxTokens: encoding.maxTokens },
     wpNorm: () => Math.sqrt(head.reduce((a, v) => a + v * v, 0)),
     encode: encoding.encode,
     encodePair: encoding.encodePair,
     score: (seqs, batchSize, keepHidden = 0, padding) => scoreOrt(m, seqs, batchSize, keepHidden, padding ?? opts.padding ?? 'right', maxBatchTokens),
     dispose: () => void run.session.release().catch(() => undefined),
   };
-}
-
-/**
- * encode / encodePair exactly as the tfjs engine does them, by asking hfScorer for them: they read only the chat
- * formatter and the spec, and naming an engine keeps hfScorer from touching tfjs. (A standalone export of that
- * encoding from hfScorer.ts would make this stub unnecessary; see docs/onnx-engine.md.)
- */
-function sharedEncoding(folder: HfFolder, chat: ChatFormatter, maxTokens: number | undefined): Pick<RewardScorer, 'info' | 'encode' | 'encodePair'> {
-  const stub = { spec: folder.spec, chat, headInfo: folder.layout.head } as unknown as HfRewardModel;
-  return hfScorer(stub, { engine: 'onnxruntime', maxTokens: maxTokens ?? DEFAULT_MAX_TOKENS });
 }
 
 /** W_p from the checkpoint, or the fresh N(0, 1/(H+1)) head the tfjs engine draws for the same seed. */
