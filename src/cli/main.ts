@@ -20,7 +20,7 @@ usage:
                     [--eval-every N] [--checkpoint-every N] [--checkpoint-minutes 5] [--grad-clip 1] [--out DIR] [--resume]
                     [--backend auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--grad-accum K] [--json]
                     [--from HF_FOLDER [--tune lora|full|head|top-k] [--lora-rank 8 --lora-alpha 16 --lora-dropout 0]
-                     [--lora-targets q_proj,v_proj,…] [--top-k 2] [--reset-head] [--max-length 1024]]
+                     [--lora-targets q_proj,v_proj,…] [--top-k 2] [--reset-head] [--max-length 1024] [--no-grad-checkpointing]]
                     (--grad-accum K: K micro-batches per step; BSR's λ·b·mean(r)² is per micro-batch of batch-size/K pairs,
                      as in the paper's code, where b is the per-device batch)
   reward-lens eval --model DIR FILE… [--json] [--out DIR] [--engine auto|onnx|tfjs] [--max-length N]

@@ -24,7 +24,7 @@ export const trainOptions = {
   // From a pretrained Hugging Face backbone:
   from: { type: 'string' }, tune: { type: 'string' }, 'lora-rank': { type: 'string' }, 'lora-alpha': { type: 'string' },
   'lora-dropout': { type: 'string' }, 'lora-targets': { type: 'string' }, 'top-k': { type: 'string' }, 'reset-head': { type: 'boolean' },
-  'max-length': { type: 'string' },
+  'max-length': { type: 'string' }, 'no-grad-checkpointing': { type: 'boolean' },
   ...mappingOptions,
 } as const;
 
@@ -33,7 +33,7 @@ export function backboneFrom(v: Record<string, unknown>): BackboneParams | undef
   const s = (k: string) => v[k] as string | undefined;
   const dir = s('from');
   if (!dir) {
-    for (const k of ['tune', 'lora-rank', 'lora-alpha', 'lora-dropout', 'lora-targets', 'top-k', 'reset-head']) if (v[k] !== undefined) fail(`--${k} applies to training from a pretrained model: add --from FOLDER`);
+    for (const k of ['tune', 'lora-rank', 'lora-alpha', 'lora-dropout', 'lora-targets', 'top-k', 'reset-head', 'no-grad-checkpointing']) if (v[k] !== undefined) fail(`--${k} applies to training from a pretrained model: add --from FOLDER`);
     return undefined;
   }
   if (!fs.existsSync(dir) || !isHfModelFolder(dir)) fail(`--from ${dir}: not a Hugging Face model folder (config.json with a "model_type", *.safetensors, tokenizer.json)`);
@@ -50,6 +50,7 @@ export function backboneFrom(v: Record<string, unknown>): BackboneParams | undef
     topK: numberOpt('top-k', s('top-k'), 2, pos),
     resetHead: Boolean(v['reset-head']),
     maxTokens: numberOpt('max-length', s('max-length'), 1024, (x) => Number.isInteger(x) && x >= 8),
+    gradCheckpointing: !v['no-grad-checkpointing'],
   };
 }
 

@@ -24,6 +24,11 @@ export interface BackboneParams {
   readonly resetHead: boolean;
   /** Longest sequence in tokens (prompt cut from the left first, then the response). */
   readonly maxTokens: number;
+  /**
+   * Activation checkpointing (default on): keep each layer's input only and recompute the layer in the backward
+   * pass. The same gradients for one more forward pass; without it a large backbone's step does not fit in memory.
+   */
+  readonly gradCheckpointing?: boolean;
 }
 
 export interface TrainRunParams {

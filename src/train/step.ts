@@ -11,7 +11,7 @@ import type { TrainModel } from './trainModel';
 import { forward, trainableVariables, wpNormTensor, type RewardModel } from './model';
 
 /** What a step needs of the model. */
-export type StepModel = Pick<TrainModel, 'variables' | 'stepRewards' | 'wpNormTensor'>;
+export type StepModel = Pick<TrainModel, 'variables' | 'stepRewards' | 'wpNormTensor' | 'stepGrads'>;
 
 /** A fixed, already padded batch of our own model (the benchmark workload and the PyTorch parity test). */
 export interface StepBatch {
@@ -52,15 +52,17 @@ export function trainStep(model: StepModel, optimizer: tf.Optimizer, pairIdx: re
       const b = micro.length;
       // Tensors created inside variableGrads' closure are disposed when it returns; keep the few we report.
       let kept: tf.Tensor[] = [];
-      const { value, grads } = tf.variableGrads(() => {
-        const rewards = model.stepRewards(micro);
+      const lossOf = (rewards: tf.Tensor1D) => {
         const rc = rewards.slice([0], [b]);
         const rr = rewards.slice([b], [b]);
         const { loss, base, reg } = computeLoss(cfg.objective, rc, rr, cfg);
         const accuracy = tf.mean(tf.cast(tf.greater(rc, rr), 'float32')); // strict: ties count as wrong
         kept = [tf.keep(base), tf.keep(reg), tf.keep(tf.mean(rewards)), tf.keep(accuracy)];
         return loss;
-      }, [...model.variables]);
+      };
+      const { value, grads } = model.stepGrads
+        ? model.stepGrads(micro, lossOf)
+        : tf.variableGrads(() => lossOf(model.stepRewards(micro)), [...model.variables]);
       parts.push([value, ...kept]);
       summed = summed ? Object.fromEntries(Object.keys(grads).map((n) => [n, tf.add(summed![n]!, grads[n]!)])) : grads;
     }

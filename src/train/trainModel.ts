@@ -1,7 +1,7 @@
 // What the training loop needs from the model it trains, whatever it is: our own small transformer trained from
 // scratch, or a pretrained Hugging Face backbone tuned with LoRA, in full, head-only or top-k. The loop, the step,
 // checkpoints and evaluation are written against this interface.
-import type { Scalar, Tensor1D, Variable } from './tf';
+import type { NamedTensorMap, Scalar, Tensor1D, Variable } from './tf';
 import type { RewardScorer, TruncationCounts } from './scorer';
 
 export interface TrainModel {
@@ -17,6 +17,11 @@ export interface TrainModel {
   readonly truncation: TruncationCounts;
   /** Rewards of pairs idx: the b chosen sequences, then the b rejected ones. Differentiable: runs inside variableGrads. */
   stepRewards(pairIdx: readonly number[]): Tensor1D;
+  /**
+   * When present, the step's loss and gradients computed by the model itself (activation checkpointing: a large
+   * backbone's step does not fit tfjs's keep-everything tape). Same gradients as variableGrads over stepRewards.
+   */
+  stepGrads?(pairIdx: readonly number[], loss: (rewards: Tensor1D) => Scalar): { value: Scalar; grads: NamedTensorMap };
   /** ‖W_p‖₂ as a tensor on the backend (no sync). */
   wpNormTensor(): Scalar;
   /** A scorer over the live weights, for evaluations during training. */

@@ -24,7 +24,7 @@ const TOL = { abs: 1e-4, rel: 1e-4, norm: 2e-4 };
 
 interface StepOut { loss: number; bt: number; reg: number; reward_mean: number; accuracy: number; grad_norm: number }
 
-async function run(mode: TuneMode, lambda: number) {
+async function run(mode: TuneMode, lambda: number, checkpointing = false) {
   const m = await loadHfModel('test/fixtures/hf/qwen2');
   const tuning = { ...DEFAULT_TUNING('qwen2'), mode, lora: { rank: 4, alpha: 8, dropout: 0, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] } };
   const tr = makeTrainable(m, tuning, 1);
@@ -35,7 +35,11 @@ async function run(mode: TuneMode, lambda: number) {
   const n = inputs.pairs.length;
   const seqs = [...inputs.pairs.map((p) => p.chosen), ...inputs.pairs.map((p) => p.rejected)].map((ids) => ({ ids, responseTokens: 0, promptTokensDropped: 0, responseTokensDropped: 0 }));
   await tr.prepare(seqs, 8);
-  const model = { variables: tr.variables, stepRewards: (idx: readonly number[]) => tr.rewards([...idx, ...idx.map((i) => n + i)]), wpNormTensor: () => tf.norm(m.head) as tf.Scalar };
+  const both = (idx: readonly number[]) => [...idx, ...idx.map((i) => n + i)];
+  const model = {
+    variables: tr.variables, stepRewards: (idx: readonly number[]) => tr.rewards(both(idx)), wpNormTensor: () => tf.norm(m.head) as tf.Scalar,
+    ...(checkpointing ? { stepGrads: (idx: readonly number[], loss: Parameters<typeof tr.stepGrads>[1]) => tr.stepGrads(both(idx), loss) } : {}),
+  };
   const cfg: TrainConfig = { ...DEFAULTS, objective: 'bsr', lambda, gradClip: 1, batchSize: 4 };
   const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
   const steps: StepOut[] = [];
@@ -95,4 +99,12 @@ test('full fine-tuning: 5 BT+BSR steps match transformers (every tensor trained,
   const got = await run('full', exp.lambda);
   assert.deepEqual(compare(got, exp.full), []);
   t.diagnostic(`max relative loss deviation ${worst(got.steps, exp.full.steps).toExponential(2)}`);
+});
+
+test('with activation checkpointing (layer-by-layer backward), LoRA and full fine-tuning still match the reference', async (t) => {
+  for (const mode of ['lora', 'full'] as const) {
+    const got = await run(mode, exp.lambda, true);
+    assert.deepEqual(compare(got, exp[mode]), [], mode);
+    t.diagnostic(`${mode}, checkpointed: max relative loss deviation ${worst(got.steps, exp[mode].steps).toExponential(2)}`);
+  }
 });

@@ -42,14 +42,19 @@ function activationFloatsPerToken(s: HfModelSpec, T: number, mode: TuningConfig[
   return k.s * (10 * H + 3 * q + 4 * kv + 4 * I) + k.scores * s.numHeads * T;
 }
 
-export function estimateTrainingMemory(s: HfModelSpec, t: TuningConfig, o: { readonly batchPairs: number; readonly maxTokens: number; readonly trainSequences: number }): MemoryEstimate {
+/**
+ * With activation checkpointing (o.checkpointing, the default for backbones) one layer's tape is alive at a time,
+ * plus the stored input of every trained layer (tokens · H floats each).
+ */
+export function estimateTrainingMemory(s: HfModelSpec, t: TuningConfig, o: { readonly batchPairs: number; readonly maxTokens: number; readonly trainSequences: number; readonly checkpointing?: boolean }): MemoryEstimate {
   const F = 4;
   const weights = (backboneTensors(s).reduce((a, x) => a + numel(x.shape), 0) + s.hiddenSize) * F;
   const trained = trainedParameterCount(s, t);
   const loraWeights = t.mode === 'lora' ? (trained - s.hiddenSize) * F : 0;
   const layersRun = s.numLayers - firstTrainedLayer(s, t);
   const tokens = 2 * o.batchPairs * o.maxTokens;
-  const activations = layersRun * tokens * activationFloatsPerToken(s, o.maxTokens, t.mode) * F;
+  const perLayer = tokens * activationFloatsPerToken(s, o.maxTokens, t.mode) * F;
+  const activations = o.checkpointing && t.mode !== 'head' ? perLayer + layersRun * tokens * s.hiddenSize * F : layersRun * perLayer;
   const cache = t.mode === 'head' ? o.trainSequences * s.hiddenSize * F : t.mode === 'top-k' ? o.trainSequences * o.maxTokens * s.hiddenSize * F : 0;
   const gradients = trained * F;
   const adam = 2 * trained * F;

@@ -19,7 +19,7 @@ export function checkBackboneFits(b: BackboneParams, cfg: TrainConfig, batchPair
   const folder = openHfFolder(b.dir);
   const tuning = tuningOf(b, folder.spec.family);
   const micro = Math.ceil(batchPairs / cfg.gradAccum);
-  const est = estimateTrainingMemory(folder.spec, tuning, { batchPairs: micro, maxTokens: Math.min(b.maxTokens, folder.spec.maxPositions), trainSequences });
+  const est = estimateTrainingMemory(folder.spec, tuning, { batchPairs: micro, maxTokens: Math.min(b.maxTokens, folder.spec.maxPositions), trainSequences, checkpointing: b.gradCheckpointing !== false });
   const backend = cfg.backend === 'auto' ? undefined : cfg.backend;
   const heap = est.weights + est.gradients + est.adam + est.activations;
   const limit = backend === 'wasm' ? WASM_HEAP_BYTES * 0.9 : backend === 'cpu' ? os.totalmem() * 0.8 : undefined;
@@ -29,6 +29,7 @@ export function checkBackboneFits(b: BackboneParams, cfg: TrainConfig, batchPair
   const parts = `weights ${formatBytes(est.weights)}, gradients ${formatBytes(est.gradients)}, Adam ${formatBytes(est.adam)}, activations ${formatBytes(est.activations)} (${micro} pairs × ${b.maxTokens} tokens)${est.cache ? `, cache ${formatBytes(est.cache)}` : ''}`;
   const fixes = [
     tuning.mode !== 'lora' && tuning.mode !== 'head' ? '--tune lora' : '',
+    b.gradCheckpointing === false ? 'activation checkpointing (drop --no-grad-checkpointing)' : '',
     micro > 1 ? `--grad-accum ${cfg.gradAccum * 2} (or a smaller --batch-size)` : '',
     b.maxTokens > 256 ? `--max-length ${Math.max(128, Math.floor(b.maxTokens / 2))}` : '',
     backend === 'wasm' ? 'a GPU backend (--backend webgpu), or train on PyTorch' : '',
@@ -49,6 +50,7 @@ export async function backboneFingerprint(b: BackboneParams, log: { line(m: stri
   for (const f of folder.weights.files) shards.push(await digestFile(f.file));
   const seconds = (performance.now() - t0) / 1000;
   if (seconds > 2) log.line(`hashed the backbone's weights in ${seconds.toFixed(1)} s (the run's fingerprint; --resume checks it)`);
-  const { dir: _dir, ...tuning } = b;
+  // Checkpointing changes memory, not the trajectory: it is not part of the run's identity.
+  const { dir: _dir, gradCheckpointing: _ckpt, ...tuning } = b;
   return { config: { bytes: config.bytes, sha256: config.sha256 }, shards: shards.map((s) => ({ bytes: s.bytes, sha256: s.sha256 })), ...tuning };
 }

@@ -51,6 +51,7 @@ export async function hfTrainModel(b: BackboneParams, seed: number, train: reado
     pairs: n,
     truncation: countTruncation(seqs),
     stepRewards: (idx) => tr.rewards([...idx, ...idx.map((i) => n + i)]),
+    ...(b.gradCheckpointing !== false ? { stepGrads: (idx: readonly number[], loss: Parameters<typeof tr.stepGrads>[1]) => tr.stepGrads([...idx, ...idx.map((i) => n + i)], loss) } : {}),
     wpNormTensor: () => tf.norm(m.head) as tf.Scalar,
     scorer: () => ({ ...hfScorer(m, { maxTokens: b.maxTokens }), dispose: () => {} }),
     writeCheckpoint: async (dir, step) => writeFileAtomic(path.join(dir, TRAINED_FILE), encodeSafetensors(await trainedTensors(tr), { step: String(step) })),

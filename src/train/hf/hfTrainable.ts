@@ -7,7 +7,8 @@
 import { buildBatch } from '../../core/hf/batch';
 import { decoderEmbed, decoderFinal, decoderForward, decoderLayers } from '../../core/hf/decoder';
 import { firstTrainedLayer, loraTargets, trainedBackboneTensors, type TuningConfig } from '../../core/hf/tuning';
-import { tf, type Tensor, type Tensor1D, type Variable } from '../tf';
+import { tf, type NamedTensorMap, type Scalar, type Tensor, type Tensor1D, type Variable } from '../tf';
+import { checkpointedGrads } from './checkpointedGrads';
 import type { EncodedSeq } from '../scorer';
 import { batchTensors, type HfRewardModel } from './hfModel';
 import { createLora, type TrainableLora } from './lora';
@@ -26,6 +27,8 @@ export interface HfTrainable {
   prepare(train: readonly EncodedSeq[], batchSize: number): Promise<void>;
   /** Rewards of training sequences by index, in order. Differentiable; call inside variableGrads. */
   rewards(seqIdx: readonly number[]): Tensor1D;
+  /** Loss and gradients with activation checkpointing (one layer's intermediates alive at a time). */
+  stepGrads(seqIdx: readonly number[], loss: (rewards: Tensor1D) => Scalar): { value: Scalar; grads: NamedTensorMap };
 }
 
 export function makeTrainable(m: HfRewardModel, tuning: TuningConfig, seed: number): HfTrainable {
@@ -50,14 +53,17 @@ export function makeTrainable(m: HfRewardModel, tuning: TuningConfig, seed: numb
     savedNames.set(v, name);
   }
   const cache = new FrozenCache(m, tuning);
+  const variables = [...savedNames.keys()];
+  const tr = () => ({ variables, embedTrained: variables.some((v) => /\/(embed_tokens|wte)\.weight$/.test(v.name)) });
   return {
     model: m,
     tuning,
-    variables: [...savedNames.keys()],
+    variables,
     savedNames,
     lora,
     prepare: (train, batchSize) => cache.fill(train, batchSize),
     rewards: (idx) => cache.rewards(idx),
+    stepGrads: (idx, loss) => cache.stepGrads(idx, loss, tr()),
   };
 }
 
@@ -106,6 +112,19 @@ class FrozenCache {
     const x = this.tuning.mode === 'top-k' ? this.prefix(idx, b.length) : decoderEmbed(ops, m.spec, inputs);
     const h = decoderFinal(ops, m.spec, decoderLayers(ops, m.spec, inputs, x, this.first, m.spec.numLayers), inputs);
     return tf.reshape(tf.matMul(h, m.head), [-1]) as Tensor1D;
+  }
+
+  stepGrads(idx: readonly number[], loss: (rewards: Tensor1D) => Scalar, t: { variables: readonly Variable[]; embedTrained: boolean }) {
+    const m = this.m;
+    if (this.tuning.mode === 'head') return tf.variableGrads(() => loss(this.rewards(idx)), [...t.variables]);
+    const b = buildBatch(m.spec, idx.map((i) => this.seqs[i]!.ids), { padId: m.fillId, side: 'right', pooling: m.headInfo.pooling });
+    const inputs = batchTensors(b);
+    try {
+      const x0 = this.tuning.mode === 'top-k' ? () => this.prefix(idx, b.length) : () => decoderEmbed(new TfOps(m.weights, m.lora), m.spec, inputs);
+      return checkpointedGrads({ m, inputs, x0, first: this.first, variables: t.variables, embedTrained: t.embedTrained }, loss);
+    } finally {
+      tf.dispose(Object.values(inputs));
+    }
   }
 
   /** The cached residual streams of a batch, right-padded with zeros to T. */
