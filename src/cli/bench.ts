@@ -29,6 +29,18 @@ export interface BenchRow {
   readonly loss?: number;
 }
 
+/**
+ * `npm run bench -- --hf [args]` / `-- --hf-train [args]`: the Hugging Face rows (a Qwen2.5-0.5B-shaped model
+ * generated at bench time; scoring on onnxruntime and tfjs, a LoRA training step on tfjs, each against PyTorch in the
+ * same run) live in scripts/bench-hf-score.mjs, which this hands the remaining arguments to.
+ */
+function runHfBench(argv: string[]): never {
+  const train = argv.includes('--hf-train');
+  const rest = argv.filter((a) => a !== '--hf' && a !== '--hf-train');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join('scripts', 'bench-hf-score.mjs'), ...(train ? ['--train'] : []), ...rest], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+
 function parseArgs(argv: string[]): Args {
   const a: Args = { stock: false, compareStock: false, steps: 3, batch: 16, backends: null, torchThreads: 2, torch: true, profile: false, small: false, json: false, child: null };
   for (let i = 0; i < argv.length; i++) {
@@ -123,6 +135,7 @@ function table(rows: readonly BenchRow[], torch: BenchRow | null): string {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--hf') || process.argv.includes('--hf-train')) runHfBench(process.argv.slice(2));
   const a = parseArgs(process.argv.slice(2));
   if (a.child) return runChild(a);
   const machine = `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, load ${os.loadavg().map((x) => x.toFixed(1)).join('/')}`;

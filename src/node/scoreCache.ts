@@ -14,6 +14,8 @@ export interface CachedPair {
   readonly rRejected: number;
   readonly hNormChosen: number;
   readonly hNormRejected: number;
+  /** [prompt, response] tokens truncated per side, when any were. */
+  readonly truncated?: { readonly chosen: readonly [number, number]; readonly rejected: readonly [number, number] };
 }
 
 export interface CachedGroup {

@@ -75,6 +75,8 @@ export interface ScoredRow {
   /** Percentile of ‖h‖ within the model's training distribution (0..100), for the hover. */
   readonly hPctChosen: number;
   readonly hPctRejected: number;
+  /** Tokens cut to fit the model's max length, [prompt, response] per side; absent when nothing was cut. */
+  readonly truncated?: { readonly chosen: readonly [number, number]; readonly rejected: readonly [number, number] };
 }
 
 /** Scores for multi-response rows (model ranking vs gold). */

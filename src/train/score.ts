@@ -113,7 +113,14 @@ async function scoreMissing(opened: OpenedScorer, pairs: readonly PreferencePair
     const enc = todo.map((i) => scorer.encodePair(pairs[i]!));
     const s = await scorer.score([...enc.map((e) => e.chosen), ...enc.map((e) => e.rejected)], BATCH);
     const n = todo.length;
-    todo.forEach((i, k) => (pairScores[i] = { rChosen: s.rewards[k]!, rRejected: s.rewards[n + k]!, hNormChosen: s.hNorm[k]!, hNormRejected: s.hNorm[n + k]! }));
+    todo.forEach((i, k) => {
+      const c = enc[k]!.chosen, r = enc[k]!.rejected;
+      const cut = c.promptTokensDropped + c.responseTokensDropped + r.promptTokensDropped + r.responseTokensDropped > 0;
+      pairScores[i] = {
+        rChosen: s.rewards[k]!, rRejected: s.rewards[n + k]!, hNormChosen: s.hNorm[k]!, hNormRejected: s.hNorm[n + k]!,
+        ...(cut ? { truncated: { chosen: [c.promptTokensDropped, c.responseTokensDropped], rejected: [r.promptTokensDropped, r.responseTokensDropped] } } : {}),
+      };
+    });
   }
   for (let i = 0; i < groups.length; i++) {
     if (groupScores[i]) continue;
@@ -131,5 +138,6 @@ function scoredRow(pair: PreferencePair, s: CachedPair, facts: ModelFacts): Scor
     rChosen: s.rChosen, rRejected: s.rRejected, hNormChosen: s.hNormChosen, hNormRejected: s.hNormRejected,
     cosChosen: cos(s.rChosen, s.hNormChosen), cosRejected: cos(s.rRejected, s.hNormRejected),
     hPctChosen: pct(s.hNormChosen), hPctRejected: pct(s.hNormRejected),
+    ...(s.truncated ? { truncated: s.truncated } : {}),
   };
 }

@@ -93,6 +93,7 @@ function pairAnnotation(r: ScoredRow, wpNorm: number, d: number, opts: AnnotateO
     `| cos ψ (h vs W_p) | ${r.cosChosen.toFixed(3)} | ${r.cosRejected.toFixed(3)} |`,
     '',
     `margin r_w − r_l = **${sign(margin, 3)}**`,
+    ...(r.truncated ? ['', `✂ truncated to fit the model: chosen ${cutText(r.truncated.chosen)}, rejected ${cutText(r.truncated.rejected)}`] : []),
     '',
     `Decomposition r = ‖W_p‖·‖h‖·cos ψ with ‖W_p‖ = ${wpNorm.toFixed(3)}: ` +
       `chosen ${wpNorm.toFixed(3)}·${r.hNormChosen.toFixed(3)}·${r.cosChosen.toFixed(3)}, ` +
@@ -107,6 +108,8 @@ function pairAnnotation(r: ScoredRow, wpNorm: number, d: number, opts: AnnotateO
     problems: !ok && opts.reportMisranked ? [misranked(r.line, margin, d)] : [],
   };
 }
+
+const cutText = ([prompt, response]: readonly [number, number]) => (prompt + response === 0 ? 'nothing cut' : `${prompt} prompt tokens (from the left), ${response} response tokens (from the right)`);
 
 function multiPairAnnotation(line: number, rows: readonly ScoredRow[], d: number, opts: AnnotateOptions): LineAnnotation {
   const margins = rows.map((r) => r.rChosen - r.rRejected);

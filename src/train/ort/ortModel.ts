@@ -131,17 +131,21 @@ export async function createHfSession(folder: HfFolder, cfg: OrtSessionConfig = 
   const ext = externalDataRoot(folder);
   const modelFile = writeGraphFile(folder, weights, cfg.cacheDir ?? defaultCacheDir(), ext);
   const weightFeeds = weights === 'inputs' ? await readWeightFeeds(ort, folder, cfg) : {};
+  const total = folder.weights.files.reduce((a, f) => a + f.bytes, 0);
+  // onnxruntime reads external weights itself, in one call: say it started (the editor shows a load in progress),
+  // then that it finished; a cancel during the call takes effect when it returns.
+  if (weights === 'external') cfg.onProgress?.(0, total);
   let session: OrtSession;
   try {
     session = await ort.InferenceSession.create(modelFile, sessionOptions(ext, cfg));
   } catch (e) {
     throw new Error(`${folder.dir}: onnxruntime could not load the generated model ${modelFile}: ${(e as Error).message.split('\n')[0]}`);
   }
-  if (weights === 'external') {
-    // onnxruntime read the weights itself, in one call: progress jumps from nothing to all.
-    const total = folder.weights.files.reduce((a, f) => a + f.bytes, 0);
-    cfg.onProgress?.(total, total);
+  if (cfg.cancelled?.()) {
+    await session.release().catch(() => undefined);
+    throw new LoadCancelled();
   }
+  if (weights === 'external') cfg.onProgress?.(total, total);
   return { ort, session, modelFile, weights, weightFeeds };
 }
 

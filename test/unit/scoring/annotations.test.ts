@@ -96,3 +96,10 @@ test('a backbone with an untrained head: every hover says so, no mis-ranked Prob
   assert.equal(b!.problems.length, 1);
   assert.doesNotMatch(b!.hoverMarkdown, /Untrained/);
 });
+
+test('a pair truncated to fit the model says so in its hover, side by side', () => {
+  const [a] = annotateScores(result({ rows: [{ ...row(2, 1, 0), truncated: { chosen: [12, 0], rejected: [12, 3] } }] }), { reportMisranked: true });
+  assert.match(a!.hoverMarkdown, /✂ truncated to fit the model: chosen 12 prompt tokens \(from the left\), 0 response tokens \(from the right\), rejected 12 prompt tokens \(from the left\), 3 response tokens/);
+  const [b] = annotateScores(result({ rows: [row(2, 1, 0)] }), { reportMisranked: true });
+  assert.doesNotMatch(b!.hoverMarkdown, /truncated/);
+});
