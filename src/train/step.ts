@@ -66,8 +66,11 @@ export function trainStep(model: StepModel, optimizer: tf.Optimizer, pairIdx: re
       parts.push([value, ...kept]);
       summed = summed ? Object.fromEntries(Object.keys(grads).map((n) => [n, tf.add(summed![n]!, grads[n]!)])) : grads;
     }
-    const names = Object.keys(summed!);
-    const grads = micros.length > 1 ? Object.fromEntries(names.map((n) => [n, tf.div(summed![n]!, micros.length)])) : summed!;
+    // Adam keeps its moments by position in this map: always the model's variable order, whichever way the
+    // gradients were computed (the checkpointed path collects them top layer first), so a resumed run's restored
+    // moments meet the same variables.
+    const names = model.variables.map((v) => v.name).filter((n) => summed![n] !== undefined);
+    const grads = Object.fromEntries(names.map((n) => [n, micros.length > 1 ? tf.div(summed![n]!, micros.length) : summed![n]!]));
     const gradNorm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))));
     let applied = grads;
     if (cfg.gradClip > 0) {
