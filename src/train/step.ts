@@ -5,6 +5,7 @@
 // (so BSR's λ·b·mean(r)² is per micro-batch, as in the paper's code, where the batch is the per-device batch);
 // the gradients are averaged, clipped once and applied once.
 import { tf } from './tf';
+import { deriveSeed } from '../core/random';
 import { computeLoss } from './losses';
 import type { TrainConfig } from '../core/config';
 import type { TrainModel } from './trainModel';
@@ -43,13 +44,15 @@ export function microBatches(pairIdx: readonly number[], k: number): number[][] 
  * Adam. Returns a [7] tensor of STEP_METRICS the caller owns (dispose it, or read it on a log step); loss, terms,
  * reward mean and accuracy are means over the micro-batches.
  */
-export function trainStep(model: StepModel, optimizer: tf.Optimizer, pairIdx: readonly number[], cfg: StepConfig): tf.Tensor1D {
+export function trainStep(model: StepModel, optimizer: tf.Optimizer, pairIdx: readonly number[], cfg: StepConfig, stepSeed?: number): tf.Tensor1D {
   return tf.tidy(() => {
     const micros = microBatches(pairIdx, cfg.gradAccum ?? 1);
+    let k = 0;
     let summed: Record<string, tf.Tensor> | undefined;
     const parts: tf.Tensor[][] = [];
     for (const micro of micros) {
       const b = micro.length;
+      const seed = stepSeed === undefined ? undefined : deriveSeed(stepSeed, 'micro', k++);
       // Tensors created inside variableGrads' closure are disposed when it returns; keep the few we report.
       let kept: tf.Tensor[] = [];
       const lossOf = (rewards: tf.Tensor1D) => {
@@ -61,8 +64,8 @@ export function trainStep(model: StepModel, optimizer: tf.Optimizer, pairIdx: re
         return loss;
       };
       const { value, grads } = model.stepGrads
-        ? model.stepGrads(micro, lossOf)
-        : tf.variableGrads(() => lossOf(model.stepRewards(micro)), [...model.variables]);
+        ? model.stepGrads(micro, lossOf, seed)
+        : tf.variableGrads(() => lossOf(model.stepRewards(micro, seed)), [...model.variables]);
       parts.push([value, ...kept]);
       summed = summed ? Object.fromEntries(Object.keys(grads).map((n) => [n, tf.add(summed![n]!, grads[n]!)])) : grads;
     }
