@@ -1,6 +1,7 @@
 // Best-of-N selection against a proxy reward model (Gao et al., "Scaling Laws for Reward Model Overoptimization"):
 // the data model shared by the computation (src/core/bon), the writers (bon.json), the experiment report and the
 // diagnostics panel. Pure types.
+import type { MultiResponseGroup } from '../types';
 
 /** One response of a prompt as best-of-N sees it. */
 export interface BonCandidate {
@@ -17,6 +18,13 @@ export interface BonPrompt {
   readonly id: string;
   readonly groups: Readonly<Record<string, string>>;
   readonly candidates: readonly BonCandidate[];
+}
+
+/** One set to pick from, before scoring: prompts loaded from a file, or built as a scenario pool. */
+export interface BonInputSet {
+  readonly name: string;
+  readonly file: string;
+  readonly multi: readonly MultiResponseGroup[];
 }
 
 /** The expected outcome of one selection rule on one prompt at one N (or their means over prompts). */
@@ -92,7 +100,8 @@ export interface BonReport {
   readonly format: 'reward-lens-bon';
   readonly version: 1;
   readonly createdAt: string;
-  readonly model: { readonly label: string; readonly dir: string; readonly kind: string; readonly engine: string };
+  /** The model scored: a label for legends, its folder, 'reward-lens' or 'hf', the engine, and whether its head is trained. */
+  readonly model: { readonly label: string; readonly dir: string; readonly kind: string; readonly engine: string; readonly headTrained: boolean };
   readonly gold: GoldSpec;
   readonly lengthUnit: 'characters';
   readonly method: BonMethod;
