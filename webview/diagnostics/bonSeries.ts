@@ -2,6 +2,7 @@
 // chart series and table rows. Pure (no DOM, no chart.js), like series.ts.
 import type { BonCurve, BonPoint, BonReport } from '../../src/core/bon/types';
 import type { RunSnapshot } from '../../src/protocol/panel';
+import { captured } from '../../src/core/bon/format';
 import { fmt } from './series';
 import type { TableModel } from './tables';
 
@@ -56,10 +57,10 @@ export function bonTable(runs: readonly { readonly label: string; readonly curve
   const goldText = gold ? `${gold.fields.join(', ') || 'gold'} (${gold.higherIsBetter ? 'higher is better' : 'lower is better'})` : 'gold';
   return {
     caption: `Best-of-N on ${set ?? 'the selected set'} (${group ?? 'all'}): gold = ${goldText}; length in characters; 95% bootstrap intervals over prompts`,
-    headers: ['Run · N', 'Prompts', 'Pick gold [95% CI]', 'Oracle gold', 'Random gold', 'Pick proxy', 'Pick length [95% CI]', 'Random length', 'Pick is longest', 'Random is longest'],
+    headers: ['Run · N', 'Prompts', 'Pick gold [95% CI]', 'Oracle gold', 'Random gold', 'Headroom captured', 'Pick proxy', 'Pick length [95% CI]', 'Random length', 'Pick is longest', 'Random is longest'],
     rows: runs.flatMap((r) => (r.curve?.points ?? []).map((p) => ({
       cells: [
-        `${r.label} · N=${p.n}`, String(p.prompts), `${fmt(p.pick.gold, 4)} [${fmt(p.pickGoldCi.lo, 4)}, ${fmt(p.pickGoldCi.hi, 4)}]`, fmt(p.oracle.gold, 4), fmt(p.random.gold, 4),
+        `${r.label} · N=${p.n}`, String(p.prompts), `${fmt(p.pick.gold, 4)} [${fmt(p.pickGoldCi.lo, 4)}, ${fmt(p.pickGoldCi.hi, 4)}]`, fmt(p.oracle.gold, 4), fmt(p.random.gold, 4), pct(captured(p)),
         fmt(p.pick.proxy, 3), `${fmt(p.pick.length, 0)} [${fmt(p.pickLengthCi.lo, 0)}, ${fmt(p.pickLengthCi.hi, 0)}]`, fmt(p.random.length, 0), pct(p.pick.longest), pct(p.random.longest),
       ],
     }))),

@@ -3,18 +3,28 @@
 // escapeMarkdown/inlineCode only.
 import { escapeMarkdown as md, inlineCode } from '../markdown';
 import { oneLine } from '../text';
-import type { BonCurve, BonMethod, BonPoint, BonReport, BonSetReport, GoldSpec } from './types';
+import type { BonMethod, BonPoint, BonReport, BonSetReport, GoldSpec } from './types';
 
 const f = (v: number, d = 4) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
 const ci = (lo: number, hi: number, d = 4) => `[${f(lo, d)}, ${f(hi, d)}]`;
 
-export const BON_COLUMNS = ['N', 'prompts', 'pick gold [95% CI]', 'oracle gold', 'random gold', 'pick proxy', 'pick length [95% CI]', 'random length', 'pick longest', 'random longest'] as const;
+export const BON_COLUMNS = ['N', 'prompts', 'pick gold [95% CI]', 'oracle gold', 'random gold', 'captured', 'pick proxy', 'pick length [95% CI]', 'random length', 'pick longest', 'random longest'] as const;
+
+/**
+ * The share of the oracle's headroom over a random pick that the proxy's pick captures: (pick − random) / (oracle −
+ * random); 1 = as good as picking by gold, 0 = no better than chance. Each is a mean over the same prompts, so it
+ * compares across N even where the prompts that can supply N responses change. NaN at N = 1 (no headroom).
+ */
+export function captured(p: Pick<BonPoint, 'pick' | 'oracle' | 'random'>): number {
+  const room = p.oracle.gold - p.random.gold;
+  return Math.abs(room) > 1e-12 ? (p.pick.gold - p.random.gold) / room : NaN;
+}
 
 /** One point as table cells, in BON_COLUMNS order. */
 export function pointCells(p: BonPoint): string[] {
   return [
-    String(p.n), String(p.prompts), `${f(p.pick.gold)} ${ci(p.pickGoldCi.lo, p.pickGoldCi.hi)}`, f(p.oracle.gold), f(p.random.gold), f(p.pick.proxy),
+    String(p.n), String(p.prompts), `${f(p.pick.gold)} ${ci(p.pickGoldCi.lo, p.pickGoldCi.hi)}`, f(p.oracle.gold), f(p.random.gold), pct(captured(p)), f(p.pick.proxy),
     `${f(p.pick.length, 0)} ${ci(p.pickLengthCi.lo, p.pickLengthCi.hi, 0)}`, f(p.random.length, 0), pct(p.pick.longest), pct(p.random.longest),
   ];
 }
@@ -53,17 +63,10 @@ export function formatBonText(r: BonReport): string {
   const head = [
     `model: ${oneLine(r.model.label, 200)} (${oneLine(r.model.kind)}, ${oneLine(r.model.engine)})`,
     `gold: ${oneLine(describeGold(r.gold))}; length in characters; ${describeMethod(r.method)}`,
-    `pick = the proxy's argmax of N, oracle = the gold argmax (ceiling), random = a uniform pick (floor); ties broken uniformly at random`,
+    `pick = the proxy's argmax of N, oracle = the gold argmax (ceiling), random = a uniform pick (floor); ties broken uniformly at random; captured = (pick − random) / (oracle − random)`,
     `95% CI: percentile bootstrap over prompts (${r.bootstrap} resamples, seed ${r.seed}); "longest" = share of picks that are the longest of the N drawn`,
   ];
   return [...head, ...r.sets.flatMap((s) => ['', ...setText(s)])].join('\n');
-}
-
-const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-
-/** A Markdown table of one curve (N rows, BON_COLUMNS). */
-export function curveMarkdown(c: BonCurve): string[] {
-  return [row([...BON_COLUMNS]), row(BON_COLUMNS.map(() => '---')), ...c.points.map((p) => row(pointCells(p)))];
 }
 
 /** The gold sentence for Markdown: field names as inline code. */

@@ -2,6 +2,7 @@
 // each objective's pick over seeds, next to the oracle ceiling and the random floor (which depend on the pool and
 // gold only, not on the model). Pure: the Node writer reads each run's bon.json; tests feed hand-made reports.
 import type { BonMethod, BonPoint, BonReport, GoldSpec } from '../bon/types';
+import { captured } from '../bon/format';
 import { seedStat, type SeedStat } from './seedStats';
 
 export interface BonRun {
@@ -20,6 +21,8 @@ export interface BonObjectivePoint {
   readonly proxy: SeedStat;
   readonly length: SeedStat;
   readonly longest: SeedStat;
+  /** (pick − random) / (oracle − random) per run, over seeds: the share of the gold headroom the proxy captures. */
+  readonly captured: SeedStat;
 }
 
 export interface BonAggregatePoint {
@@ -59,7 +62,7 @@ function pointOf(bon: BonReport | undefined, pool: string, n: number): BonPoint 
 function objectivePoint(runs: readonly (BonRun | undefined)[], pool: string, n: number): BonObjectivePoint {
   const pts = runs.map((r) => pointOf(r?.bon, pool, n));
   const stat = (f: (p: BonPoint) => number) => seedStat(pts.map((p) => (p ? f(p) : NaN)));
-  return { gold: stat((p) => p.pick.gold), goldLo: stat((p) => p.pickGoldCi.lo), goldHi: stat((p) => p.pickGoldCi.hi), proxy: stat((p) => p.pick.proxy), length: stat((p) => p.pick.length), longest: stat((p) => p.pick.longest) };
+  return { gold: stat((p) => p.pick.gold), goldLo: stat((p) => p.pickGoldCi.lo), goldHi: stat((p) => p.pickGoldCi.hi), proxy: stat((p) => p.pick.proxy), length: stat((p) => p.pick.length), longest: stat((p) => p.pick.longest), captured: stat(captured) };
 }
 
 /** Undefined when no run has a bon.json. */

@@ -109,7 +109,8 @@ test('pools are written once, every finished run gets bon.json, and the report s
   for (const name of ['bon-gold-in-domain', 'bon-length-prompt-ood', 'bon-gold-mutual-ood']) {
     const svg = fs.readFileSync(path.join(out, 'figures', `${name}.svg`), 'utf8');
     const series = parseXml(svg).filter((e) => e.name === 'path' && e.attrs['class'] === 'line').map((e) => e.attrs['data-series']);
-    assert.deepEqual(series, ['bt', 'bsr', 'oracle (gold argmax)', 'random pick'], name);
+    assert.deepEqual(series, ['bt', 'bsr', 'oracle', 'random'], name);
+    assert.equal(parseXml(svg).filter((e) => e.name === 'polygon').length, 2, `${name}: bands for bt and bsr`);
     assert.ok(md.includes(`figures/${name}.svg`), `${name} linked from the report`);
   }
 
