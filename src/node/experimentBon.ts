@@ -130,7 +130,7 @@ export async function splitPoolSets(expDir: string, file: string, log: (m: strin
   for (const [why, n] of Object.entries(dropped)) log(`pools: left out ${n}: ${why}`);
   const goldFields = goldFieldsOf(ds.multi);
   const key = manifest.heldOut.promptGroupKey ?? 'dataset';
-  return sets.map((s) => ({ name: s.name, file: `${file} (${s.name} pool)`, multi: poolPrompts(s, key, goldFields.length === 1 ? goldFields[0] : undefined, `${file} (${s.name} pool)`) }));
+  return sets.map((s) => ({ name: s.name, file: `${file}, ${s.name} pool`, multi: poolPrompts(s, key, goldFields.length === 1 ? goldFields[0] : undefined, `${file}, ${s.name} pool`) }));
 }
 
 /**
