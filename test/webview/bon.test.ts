@@ -151,3 +151,21 @@ test('set and group names with markup render as text', { skip: SKIP }, async () 
   await assertClean(p);
   await p.page.close();
 });
+
+test('measured bon.json of the AlpacaEval BT and BSR runs (docs/results) renders every pool', { skip: SKIP }, async () => {
+  const read = (name: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'test/fixtures/bon', name), 'utf8')) as typeof BT;
+  const bt = read('alpacaeval-bt-s1.json');
+  const bsr = read('alpacaeval-bsr-s1.json');
+  const p = await openPanel(browser, { state: withBon(buildPanelState({ compare: true }), bt, bsr), restoredState: { tab: 'bon', compare: true, bonSet: 'prompt-ood' }, viewport: { width: 1400, height: 1000 } });
+  await waitForRender(p.page);
+  await showBon(p.page);
+  const sets = await p.page.$$eval('#rl-bonset vscode-option', (os) => os.map((o) => o.textContent));
+  assert.deepEqual(sets, ['in-domain', 'prompt-ood', 'response-ood', 'mutual-ood']);
+  const charts = await chartInfo(p.page);
+  for (const id of ['bonGold', 'bonLength', 'bonProxy']) assert.ok(charts[id]!.painted > 1000, id);
+  const plotted = await p.page.evaluate(() => (window as any).__rewardLens.view.charts().bonGold.data.datasets[2].data.map((d: { y: number }) => d.y));
+  assert.deepEqual(plotted, bt.sets[1]!.curves[0]!.points.map((pt) => pt.pick.gold), 'prompt-OOD, N = 1…16, as measured');
+  await p.page.screenshot({ path: path.join(ARTIFACTS, 'webview-bon-alpacaeval.png'), fullPage: true });
+  await assertClean(p);
+  await p.page.close();
+});
