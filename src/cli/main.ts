@@ -10,6 +10,7 @@ import { compareCli } from './compare';
 import { doctorCli } from './doctor';
 import { demoCli } from './demo';
 import { runExperimentCli, runSplitCli } from './experiment';
+import { bonCli } from './bon';
 
 const USAGE = `reward-lens — reward-model diagnostics (BT vs BSR, Hong et al. ICML 2025)
 
@@ -29,6 +30,8 @@ usage:
                     DIR: a Hugging Face folder (Llama, Mistral, Qwen2, Qwen3, Gemma-2, GPT-2), a run directory or its model/
   reward-lens export RUN_DIR --hf OUT_DIR | --json OUT_FILE    (a run from --from as a Hugging Face folder + PEFT adapter)
   reward-lens compare RUN_DIR RUN_DIR [--json]
+  reward-lens bon --model DIR FILE… [--n 1,2,4,8,16] [--samples K] [--seed 1] [--split EXPDIR] [--out DIR] [--json]
+                                                                (best-of-N: gold of the proxy's pick vs N, oracle, random, length; bon --help)
   reward-lens doctor [--json]
   reward-lens split --data FILE… --out DIR [options]            (over-optimization scenario splits)
   reward-lens experiment scenarios --data FILE… --out DIR [--objectives bt,bsr] [--seeds 3] [options]
@@ -38,6 +41,7 @@ usage:
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   inspect: inspectCli, train: trainCli, eval: evalCli, model: modelCli, score: scoreCli, export: exportCli, compare: compareCli, doctor: doctorCli, demo: demoCli,
   split: runSplitCli,
+  bon: bonCli,
   experiment: (argv) => (argv[0] === 'scenarios' ? runExperimentCli(argv.slice(1)) : Promise.reject(new UsageError(`unknown experiment "${argv[0] ?? ''}"; try: reward-lens experiment scenarios …`))),
 };
 

@@ -62,6 +62,8 @@ export interface ScoredResponse {
   readonly model?: string;
   /** Per-response flags from the data, e.g. AlpacaEval's `is_adversarial` ('true' for NullModel), so it can be excluded or probed. */
   readonly groups?: Readonly<Record<string, string>>;
+  /** The field the gold score was read from ('win_prob_vs_baseline', 'all_scores', …), so reports can say which. */
+  readonly goldField?: string;
   readonly source: SourceRef;
 }
 

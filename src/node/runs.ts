@@ -10,6 +10,8 @@ import type { RunSnapshot } from '../protocol/panel';
 import type { BackboneParams, RunSummary, TrainRunParams } from '../protocol/trainer';
 import { readJsonLines, writeJsonAtomic } from './atomic';
 import { runPaths } from './runDir';
+import { readBonReport } from './bonOutput';
+import type { BonReport } from '../core/bon/types';
 
 /** The host's record of how a run was started (TrainRunParams without the cancel buffer). */
 export type RunRequest = Omit<TrainRunParams, 'cancel'>;
@@ -195,6 +197,7 @@ export function readRunSnapshot(
   const p = runPaths(runDir);
   const fileMetrics = readJsonLines<StepMetrics>(p.metrics);
   const metrics = live && live.metrics.length > fileMetrics.length ? live.metrics : fileMetrics;
+  const bon = bestOfNOf(runDir);
   return {
     runId: info.runId,
     label: info.label,
@@ -207,7 +210,17 @@ export function readRunSnapshot(
     evals: readJsonLines<EvalReport>(p.evals).sort((a, b) => a.step - b.step),
     trainFiles: info.trainFiles,
     ...(live ? {} : info.error ? { error: info.error } : {}),
+    ...(bon ? { bon } : {}),
   };
+}
+
+/** The run's bon.json for the panel; a damaged one is left out (the panel must open whatever a directory holds). */
+function bestOfNOf(runDir: string): BonReport | undefined {
+  try {
+    return readBonReport(runDir);
+  } catch {
+    return undefined;
+  }
 }
 
 function lastJsonLine<T>(file: string): T | undefined {

@@ -2,6 +2,7 @@
 import { notification, request } from './rpc';
 import type { TrainConfig } from '../core/config';
 import type { EvalReport, StepMetrics } from '../core/report';
+import type { BonReport } from '../core/bon/types';
 
 /** Everything the panel shows about one run. */
 export interface RunSnapshot {
@@ -18,6 +19,8 @@ export interface RunSnapshot {
   readonly evals: readonly EvalReport[];
   readonly trainFiles: readonly string[];
   readonly error?: string;
+  /** Best-of-N of the run's model (bon.json in its directory: `reward-lens bon --out`, or a scenario experiment). */
+  readonly bon?: BonReport;
 }
 
 export interface PanelState {

@@ -189,6 +189,8 @@ export interface ExperimentRunSpec {
   readonly command: string;
   /** More eval sets scored at every checkpoint besides the scenarios (e.g. RM-Bench files); overlap with train is counted and reported. */
   readonly extraEvalFiles?: readonly string[];
+  /** The Ns of the best-of-N curves each finished run gets on the multi-response pools (default 1,2,4,8,16; [] = none). */
+  readonly bestOfN?: readonly number[];
 }
 
 export interface ExperimentRunParams {

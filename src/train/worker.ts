@@ -10,6 +10,7 @@ import { evaluateFiles, evaluateToRun } from './evaluateFiles';
 import { initBackend, probeBackends } from './backends';
 import { CancelExperiment, ExperimentLog, ExperimentProgress, ExperimentRun } from '../protocol/trainer';
 import { runExperiment } from '../node/experiment';
+import { bestOfNForRun } from './bestOfN';
 import { rsvgConvert } from '../node/experimentReport';
 import { loadDatasetFile } from '../node/loadDataset';
 
@@ -106,6 +107,7 @@ endpoint.onRequest(ExperimentRun, async ({ experimentId, spec, cancel }) => {
       log: (message) => endpoint.sendNotification(ExperimentLog, { experimentId, message }),
       cancel: flag,
       svgToPng: rsvgConvert,
+      bestOfN: bestOfNForRun,
     });
     return {
       experimentId, status: res.status, completed: res.completed, skipped: res.skipped, failed: res.failed,

@@ -59,7 +59,7 @@ export class MultiCollector {
       this.byKey.set(key, g);
       this.order.push(g);
     }
-    g.responses.push(this.response(ctx, text, gold, groupValue(row[firstKey(row, MODEL_KEYS) ?? 'generator']), pickGroups(row, RESPONSE_GROUP_KEYS)));
+    g.responses.push(this.response(ctx, text, gold, groupValue(row[firstKey(row, MODEL_KEYS) ?? 'generator']), pickGroups(row, RESPONSE_GROUP_KEYS), gk));
   }
 
   /** One row per prompt: instruction, response_k_text (k = 1…), all_scores[k-1], optional response_k_model. */
@@ -84,19 +84,20 @@ export class MultiCollector {
       const gold = checkNumber(ctx, Array.isArray(scores) ? `all_scores[${idx}]` : `response_${k}_score`, raw);
       if (gold === SKIPPED) return;
       const model = groupValue(row[`response_${k}_model`] ?? row[`response_${k}_generator`]);
-      g.responses.push(this.response(ctx, text, gold, model, {}));
+      g.responses.push(this.response(ctx, text, gold, model, {}, Array.isArray(scores) ? 'all_scores' : 'response_<k>_score'));
     });
     if (g.responses.length === 0) return;
     this.order.push(g);
   }
 
-  private response(ctx: RowContext, text: string, gold: number | undefined, model: string | undefined, groups: Record<string, string>): ScoredResponse {
+  private response(ctx: RowContext, text: string, gold: number | undefined, model: string | undefined, groups: Record<string, string>, goldField?: string): ScoredResponse {
     if (gold === undefined) this.unscored++;
     return {
       text,
       gold: gold ?? NaN,
       ...(model !== undefined ? { model } : {}),
       ...(Object.keys(groups).length ? { groups } : {}),
+      ...(gold !== undefined && goldField !== undefined ? { goldField } : {}),
       source: ctx.source,
     };
   }
