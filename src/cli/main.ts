@@ -10,6 +10,7 @@ import { compareCli } from './compare';
 import { doctorCli } from './doctor';
 import { demoCli } from './demo';
 import { runExperimentCli, runSplitCli } from './experiment';
+import { exportJobCli, importJobCli } from './job';
 
 const USAGE = `reward-lens — reward-model diagnostics (BT vs BSR, Hong et al. ICML 2025)
 
@@ -29,6 +30,11 @@ usage:
                     DIR: a Hugging Face folder (Llama, Mistral, Qwen2, Qwen3, Gemma-2, GPT-2), a run directory or its model/
   reward-lens export RUN_DIR --hf OUT_DIR | --json OUT_FILE    (a run from --from as a Hugging Face folder + PEFT adapter)
   reward-lens compare RUN_DIR RUN_DIR [--json]
+  reward-lens export-job RUN_OR_CONFIG --trl OUT [--from HF_FOLDER [--tune lora|full|head|top-k] …] [--json]
+                    (a folder that trains the run with TRL's RewardTrainer: data, objective, train.py, accelerate/DeepSpeed
+                     configs, Slurm; a run trained from scratch needs --from: transformers cannot load our small models)
+  reward-lens import-job TRL_OUTPUT_DIR [--out RUN_DIR] [--job JOB_DIR] [--engine auto|onnx|tfjs] [--json]
+                    (the TRL run as a Reward Lens run: curves, every diagnostic on each checkpoint, compare)
   reward-lens doctor [--json]
   reward-lens split --data FILE… --out DIR [options]            (over-optimization scenario splits)
   reward-lens experiment scenarios --data FILE… --out DIR [--objectives bt,bsr] [--seeds 3] [options]
@@ -38,6 +44,7 @@ usage:
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   inspect: inspectCli, train: trainCli, eval: evalCli, model: modelCli, score: scoreCli, export: exportCli, compare: compareCli, doctor: doctorCli, demo: demoCli,
   split: runSplitCli,
+  'export-job': exportJobCli, 'import-job': importJobCli,
   experiment: (argv) => (argv[0] === 'scenarios' ? runExperimentCli(argv.slice(1)) : Promise.reject(new UsageError(`unknown experiment "${argv[0] ?? ''}"; try: reward-lens experiment scenarios …`))),
 };
 

@@ -121,7 +121,7 @@ export function readRunInfo(runDir: string): RunInfo | undefined {
   return {
     runId,
     runDir,
-    label: exp ? experimentRunLabel(exp.experimentId, config) : evaluation ? evaluationLabel(runId, evaluation, evalFiles) : runLabel(runId, config, trainFiles, backbone),
+    label: exp ? experimentRunLabel(exp.experimentId, config) : evaluation ? evaluationLabel(runId, evaluation, evalFiles) : runLabel(runId, config, trainFiles, backbone) + (cfgFile?.imported ? ' · TRL' : ''),
     status,
     config,
     trainFiles,
