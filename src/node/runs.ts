@@ -84,6 +84,13 @@ function evaluationLabel(runId: string, model: Record<string, unknown>, evalFile
   return `Evaluation · ${name}${model.headTrained === false ? ' (untrained head)' : ''} · ${file} · ${when ? `${when[1]} ${when[2]}:${when[3]}` : runId}`;
 }
 
+/** An imported TRL run (reward-lens import-job): dated by its config's id (when TRL started), marked " · TRL". */
+function importedLabel(cfgFile: Record<string, unknown> | undefined): string | undefined {
+  if (!cfgFile?.imported || typeof cfgFile.runId !== 'string') return undefined;
+  const { config, trainFiles } = configOf(cfgFile, undefined);
+  return `${runLabel(cfgFile.runId, config, trainFiles, obj(cfgFile.backbone) as BackboneParams | undefined)} · TRL`;
+}
+
 /**
  * A run made by a scenario experiment lives at <experiments>/<experimentId>/runs/<objective>-s<seed>, next to the
  * experiment's experiment.json. Its id is "<experimentId>/<objective>-s<seed>": the bare names repeat in every
@@ -121,7 +128,7 @@ export function readRunInfo(runDir: string): RunInfo | undefined {
   return {
     runId,
     runDir,
-    label: exp ? experimentRunLabel(exp.experimentId, config) : evaluation ? evaluationLabel(runId, evaluation, evalFiles) : runLabel(runId, config, trainFiles, backbone) + (cfgFile?.imported ? ' · TRL' : ''),
+    label: exp ? experimentRunLabel(exp.experimentId, config) : evaluation ? evaluationLabel(runId, evaluation, evalFiles) : importedLabel(cfgFile) ?? runLabel(runId, config, trainFiles, backbone),
     status,
     config,
     trainFiles,

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../core/errors';
 import { importedBackbone, importedConfig, stepMetricsOf, trlEvalsOf, type TrlProbe } from '../../core/job/trlRecord';
-import type { EvalReport } from '../../core/report';
+import type { EvalReport, StepMetrics } from '../../core/report';
 import type { RunSummary } from '../../protocol/trainer';
 import { appendJsonLine, writeFileAtomic, writeJsonAtomic, writeSealedJson } from '../../node/atomic';
 import { runPaths } from '../../node/runDir';
@@ -52,6 +52,9 @@ export async function importTrlJob(opts: ImportJobOptions): Promise<RunSummary> 
   const src = readImportSource(opts.dir, opts.jobDir);
   const { models, skipped } = modelsToScore(src);
   if (!models.some((m) => m.step > 0)) throw new UserError(`${src.outputDir}: no trained model to score (no final model and no checkpoint with a full model)`);
+  const r = src.record;
+  // Everything read is checked before the directory is claimed: a damaged log refuses the import, writing nothing.
+  const metrics = stepMetricsOf(src.state.log_history, src.stateFile, r.per_device_train_batch_size * r.gradient_accumulation_steps * r.world_size);
   const runId = importedRunId(src);
   const runDir = opts.outDir ?? path.join(opts.runsRoot ?? 'runs', runId);
   checkRunDir(runDir, runId, src, models);
@@ -62,7 +65,7 @@ export async function importTrlJob(opts: ImportJobOptions): Promise<RunSummary> 
   try {
     log.line(`importing the TRL run ${src.outputDir} (job ${src.jobDir}) into ${runDir}`);
     for (const s of skipped) log.line(s);
-    writeStatic(runDir, runId, src, models);
+    writeStatic(runDir, runId, src, models, metrics);
     const scored = await scoreModels(runDir, src, models, opts, log);
     return writeSummary(runDir, runId, src, models, scored.last, performance.now() - t0, log);
   } catch (e) {
@@ -87,7 +90,7 @@ function checkRunDir(runDir: string, runId: string, src: ImportSource, models: r
 const backendOf = (src: ImportSource) => `trl ${src.record.device}×${src.record.world_size}`;
 
 /** config.json (sealed, first: it marks the directory as a run), metrics.jsonl and copies of what was read. */
-function writeStatic(runDir: string, runId: string, src: ImportSource, models: readonly ScoredModel[]): void {
+function writeStatic(runDir: string, runId: string, src: ImportSource, models: readonly ScoredModel[], metrics: readonly StepMetrics[]): void {
   const p = runPaths(runDir);
   const r = src.record;
   const config = importedConfig(src.job, r);
@@ -107,8 +110,7 @@ function writeStatic(runDir: string, runId: string, src: ImportSource, models: r
       trlEvals: trlEvalsOf(Array.isArray(src.state.log_history) ? src.state.log_history : []),
     },
   });
-  const pairsPerStep = r.per_device_train_batch_size * r.gradient_accumulation_steps * r.world_size;
-  for (const m of stepMetricsOf(src.state.log_history, src.stateFile, pairsPerStep)) appendJsonLine(p.metrics, m);
+  for (const m of metrics) appendJsonLine(p.metrics, m);
   writeFileAtomic(path.join(runDir, 'source', 'reward_lens_run.json'), src.recordText);
   writeFileAtomic(path.join(runDir, 'source', 'trainer_state.json'), fs.readFileSync(src.stateFile, 'utf8'));
 }
