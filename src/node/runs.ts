@@ -84,11 +84,14 @@ function evaluationLabel(runId: string, model: Record<string, unknown>, evalFile
   return `Evaluation · ${name}${model.headTrained === false ? ' (untrained head)' : ''} · ${file} · ${when ? `${when[1]} ${when[2]}:${when[3]}` : runId}`;
 }
 
-/** An imported TRL run (reward-lens import-job): dated by its config's id (when TRL started), marked " · TRL". */
+/**
+ * An imported TRL run (reward-lens import-job), dated by its config's id (when TRL started) and marked before the
+ * model, where a chart legend still shows it: "BSR λ=0.001 · TRL qwen2-rm LoRA · pairs.jsonl · 2026-12-01 23:13".
+ */
 function importedLabel(cfgFile: Record<string, unknown> | undefined): string | undefined {
   if (!cfgFile?.imported || typeof cfgFile.runId !== 'string') return undefined;
   const { config, trainFiles } = configOf(cfgFile, undefined);
-  return `${runLabel(cfgFile.runId, config, trainFiles, obj(cfgFile.backbone) as BackboneParams | undefined)} · TRL`;
+  return runLabel(cfgFile.runId, config, trainFiles, obj(cfgFile.backbone) as BackboneParams | undefined).replace(' · ', ' · TRL ');
 }
 
 /**

@@ -303,7 +303,10 @@ def apply_tuning(model, job_args):
         from peft import LoraConfig
 
         targets = job_args.lora_target_modules or None
-        return LoraConfig(task_type="SEQ_CLS", r=job_args.lora_r, lora_alpha=job_args.lora_alpha, lora_dropout=job_args.lora_dropout, target_modules=targets, modules_to_save=["score"])
+        return LoraConfig(
+            task_type="SEQ_CLS", r=job_args.lora_r, lora_alpha=job_args.lora_alpha, lora_dropout=job_args.lora_dropout, target_modules=targets,
+            modules_to_save=["score"], fan_in_fan_out=model.config.model_type == "gpt2",  # GPT-2's Conv1D stores [in, out]
+        )
     if job_args.tune in ("head", "top-k"):
         for p in model.parameters():
             p.requires_grad_(False)

@@ -68,7 +68,7 @@ test('summary.json, config.json and the readers: a completed run on "trl cpu×1"
   assert.equal(state.kind, 'run');
   assert.ok(state.kind === 'run' && state.imported && !state.damaged, JSON.stringify(state));
   const info = readRunInfo(runDir)!;
-  assert.match(info.label, /^BSR λ=0\.001 · qwen2 LoRA · pairs\.jsonl · 2026-12-01 22:46 · TRL$/);
+  assert.match(info.label, /^BSR λ=0\.001 · TRL qwen2 LoRA · pairs\.jsonl · 2026-12-01 22:46$/);
   assert.deepEqual([info.status, info.modelDir, info.resumable], ['completed', summary.modelDir, false]);
   const snap = readRunSnapshot(runDir)!;
   assert.deepEqual([snap.metrics.length, snap.evals.length, snap.status], [3, 3, 'completed']);
