@@ -78,11 +78,11 @@ export async function importTrlJob(opts: ImportJobOptions): Promise<RunSummary> 
   }
 }
 
-/** The run directory: new or empty, not inside the TRL output or the job folder, holding none of them. */
+/** The run directory: new or empty, not inside the TRL output, the job folder or a model folder, holding none of them. */
 function checkRunDir(runDir: string, runId: string, src: ImportSource, models: readonly ScoredModel[]): void {
   const inputs = [src.outputDir, src.jobDir, ...models.map((m) => m.dir)];
   assertSparesInputs(runDir, inputs, 'run directory');
-  for (const d of [src.outputDir, src.jobDir]) if (isInside(d, runDir)) throw new UserError(`the run directory ${runDir} is inside ${d}, which the import reads; choose a directory elsewhere (e.g. runs/${runId})`);
+  for (const d of inputs) if (isInside(d, runDir)) throw new UserError(`the run directory ${runDir} is inside ${d}, which the import reads; choose a directory elsewhere (e.g. runs/${runId})`);
   const state = inspectRunDir(runDir, runId);
   if (state.kind !== 'empty') throw new UserError(`${runDir} is not empty (it holds ${state.entries.slice(0, 5).join(', ')}); import into a new directory`);
 }

@@ -90,7 +90,7 @@ test('job.json carries the objective and the TrainingArguments equivalent to the
   assert.deepEqual([a['per_device_train_batch_size'], a['gradient_accumulation_steps'], a['max_steps'], a['learning_rate'], a['seed'], a['max_length']], [3, 2, 2, config.lr, config.seed, 128]);
   assert.deepEqual([a['eval_strategy'], a['eval_steps'], a['eval_on_start'], a['save_steps'], a['weight_decay'], a['bf16'], a['max_grad_norm']], ['steps', 1, true, 1, 0, false, config.gradClip]);
   assert.equal(job.source.runId, 'run');
-  for (const [rel, sha] of Object.entries(job.files)) assert.equal(createHash('sha256').update(fs.readFileSync(path.join(out, rel))).digest('hex'), sha, rel);
+  for (const [rel, sha] of Object.entries(job.files)) assert.equal(createHash('sha256').update(fs.readFileSync(path.join(out, rel), 'utf8')).digest('hex'), sha, rel);
   assert.equal(fs.readFileSync(path.join(out, 'train.py'), 'utf8'), TRAIN_PY);
   assert.equal(fs.readFileSync(path.join(out, 'reward_lens_loss.py'), 'utf8'), LOSS_PY);
   assert.ok(fs.statSync(path.join(out, 'train.py')).mode & 0o100, 'train.py is executable');

@@ -15,7 +15,7 @@ import { compareRuns, loadRunView } from '../../../src/cli/compare';
 import type { EvalReport, StepMetrics } from '../../../src/core/report';
 import type { RunSummary } from '../../../src/protocol/trainer';
 import { tempDir, testConfig, treeDigest } from '../train/fixtures';
-import { fakeTrlRun, PAIRS, trainLog, type FakeTrl } from './fakeTrlOutput';
+import { fakeTrlRun, PAIRS, QWEN2, trainLog, type FakeTrl } from './fakeTrlOutput';
 
 const CLI = path.resolve('dist/cli.js');
 let work: string;
@@ -114,6 +114,7 @@ test('refusals name the file and field and write nothing', async () => {
     [() => {}, { dir: t.jobDir + '/data', outDir: outside }, /no reward_lens_run\.json: not the output directory of a Reward Lens TRL job/],
     [() => {}, { dir: t.outputDir, outDir: path.join(t.outputDir, 'run') }, /is inside .*output, which the import reads/],
     [() => {}, { dir: t.outputDir, outDir: path.join(t.jobDir, 'run') }, /is inside .*job, which the import reads/],
+    [() => {}, { dir: t.outputDir, outDir: path.join(QWEN2, 'run') }, /is inside .*fixtures\/hf\/qwen2, which the import reads/],
     [() => fs.mkdirSync(path.join(dir, 'busy', 'x'), { recursive: true }), { dir: t.outputDir, outDir: path.join(dir, 'busy') }, /busy is not empty \(it holds x\); import into a new directory/],
     [() => fs.writeFileSync(rec, JSON.stringify({ ...t.record, per_device_train_batch_size: 'four' })), { dir: t.outputDir, outDir: outside }, /reward_lens_run\.json: field "per_device_train_batch_size": expected a number, got "four"/],
     [() => fs.writeFileSync(rec, JSON.stringify({ ...t.record, job_args: { ...(t.record['job_args'] as object), objective: 'dpo' } })), { dir: t.outputDir, outDir: outside }, /field "job_args\.objective": expected one of bt, bsr/],
