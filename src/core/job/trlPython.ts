@@ -414,6 +414,15 @@ class MergeCheckpoints(TrainerCallback):
             write_merged_model(self.job_args, checkpoint, os.path.join(checkpoint, "merged"), self.tokenizer)
 
 
+class LogLastStep(TrainerCallback):
+    """Logs the last step whatever logging_steps is, as Reward Lens does, so a short run still has a curve point."""
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if state.global_step == state.max_steps:
+            control.should_log = True
+        return control
+
+
 def probe_rewards(model_dir, tokenizer, name, dataset, n):
     """Rewards of the first n pairs of one eval set under the SAVED final model, reloaded from disk: the import scores
     the same pairs with Reward Lens' own loader and compares, so a model it would read differently is caught."""
@@ -468,7 +477,7 @@ def main(argv):
     model, head = load_model(job_args, training_args)
     peft_config = apply_tuning(model, job_args)
     tokenizer = load_tokenizer(job_args)
-    callbacks = [MergeCheckpoints(job_args, tokenizer)] if job_args.tune == "lora" and job_args.merge_checkpoints else []
+    callbacks = [LogLastStep()] + ([MergeCheckpoints(job_args, tokenizer)] if job_args.tune == "lora" and job_args.merge_checkpoints else [])
     trainer = RewardLensTrainer(
         model=model, args=training_args, train_dataset=raw_train, eval_dataset=raw_evals or None,
         processing_class=tokenizer, peft_config=peft_config, callbacks=callbacks, job_args=job_args,
