@@ -11,6 +11,7 @@ import { doctorCli } from './doctor';
 import { demoCli } from './demo';
 import { runExperimentCli, runSplitCli } from './experiment';
 import { bonCli } from './bon';
+import { exportJobCli, importJobCli } from './job';
 
 const USAGE = `reward-lens — reward-model diagnostics (BT vs BSR, Hong et al. ICML 2025)
 
@@ -32,6 +33,11 @@ usage:
   reward-lens compare RUN_DIR RUN_DIR [--json]
   reward-lens bon --model DIR FILE… [--n 1,2,4,8,16] [--samples K] [--seed 1] [--split EXPDIR] [--out DIR] [--json]
                                                                 (best-of-N: gold of the proxy's pick vs N, oracle, random, length; bon --help)
+  reward-lens export-job RUN_OR_CONFIG --trl OUT [--from HF_FOLDER [--tune lora|full|head|top-k] …] [--json]
+                    (a folder that trains the run with TRL's RewardTrainer: data, objective, train.py, accelerate/DeepSpeed
+                     configs, Slurm; a run trained from scratch needs --from: transformers cannot load our small models)
+  reward-lens import-job TRL_OUTPUT_DIR [--out RUN_DIR] [--job JOB_DIR] [--engine auto|onnx|tfjs] [--json]
+                    (the TRL run as a Reward Lens run: curves, every diagnostic on each checkpoint, compare)
   reward-lens doctor [--json]
   reward-lens split --data FILE… --out DIR [options]            (over-optimization scenario splits)
   reward-lens experiment scenarios --data FILE… --out DIR [--objectives bt,bsr] [--seeds 3] [options]
@@ -42,6 +48,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   inspect: inspectCli, train: trainCli, eval: evalCli, model: modelCli, score: scoreCli, export: exportCli, compare: compareCli, doctor: doctorCli, demo: demoCli,
   split: runSplitCli,
   bon: bonCli,
+  'export-job': exportJobCli, 'import-job': importJobCli,
   experiment: (argv) => (argv[0] === 'scenarios' ? runExperimentCli(argv.slice(1)) : Promise.reject(new UsageError(`unknown experiment "${argv[0] ?? ''}"; try: reward-lens experiment scenarios …`))),
 };
 

@@ -11,6 +11,8 @@ export const COMMAND_IDS = [
   'rewardLens.exportRun',
   'rewardLens.buildScenarios',
   'rewardLens.evaluateModel',
+  'rewardLens.exportTrainingJob',
+  'rewardLens.importTrainingJob',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { COMMAND_IDS, type CommandId } from './commandIds';
 import { buildScenariosCommand } from './buildScenarios';
 import { evaluateModelCommand } from './evaluateCommand';
+import { exportTrainingJobCommand, importTrainingJobCommand } from './jobCommands';
 import { showDoctor } from './doctor';
 import { errorMessage } from './log';
 import { cancelTraining, compareRuns, exportRunCommand, openDiagnostics, selectModel } from './runCommands';
@@ -36,6 +37,8 @@ const TABLE: Record<CommandId, Handler> = {
   'rewardLens.exportRun': ({ svc }, runId) => exportRunCommand(svc, typeof runId === 'string' ? runId : undefined),
   'rewardLens.buildScenarios': ({ svc, panels }, answers) => buildScenariosCommand(svc, panels, answers),
   'rewardLens.evaluateModel': ({ svc, panels }, files) => evaluateModelCommand(svc, panels, files),
+  'rewardLens.exportTrainingJob': ({ svc }, source) => exportTrainingJobCommand(svc, source),
+  'rewardLens.importTrainingJob': ({ svc, panels }, dir) => importTrainingJobCommand(svc, panels, dir),
 };
 
 /** Registers every command; a handler that throws shows the error instead of failing silently. */

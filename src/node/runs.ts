@@ -87,6 +87,16 @@ function evaluationLabel(runId: string, model: Record<string, unknown>, evalFile
 }
 
 /**
+ * An imported TRL run (reward-lens import-job), dated by its config's id (when TRL started) and marked before the
+ * model, where a chart legend still shows it: "BSR λ=0.001 · TRL qwen2-rm LoRA · pairs.jsonl · 2026-12-01 23:13".
+ */
+function importedLabel(cfgFile: Record<string, unknown> | undefined): string | undefined {
+  if (!cfgFile?.imported || typeof cfgFile.runId !== 'string') return undefined;
+  const { config, trainFiles } = configOf(cfgFile, undefined);
+  return runLabel(cfgFile.runId, config, trainFiles, obj(cfgFile.backbone) as BackboneParams | undefined).replace(' · ', ' · TRL ');
+}
+
+/**
  * A run made by a scenario experiment lives at <experiments>/<experimentId>/runs/<objective>-s<seed>, next to the
  * experiment's experiment.json. Its id is "<experimentId>/<objective>-s<seed>": the bare names repeat in every
  * experiment, and the panel and the model picker need ids unique across the workspace.
@@ -123,7 +133,7 @@ export function readRunInfo(runDir: string): RunInfo | undefined {
   return {
     runId,
     runDir,
-    label: exp ? experimentRunLabel(exp.experimentId, config) : evaluation ? evaluationLabel(runId, evaluation, evalFiles) : runLabel(runId, config, trainFiles, backbone),
+    label: exp ? experimentRunLabel(exp.experimentId, config) : evaluation ? evaluationLabel(runId, evaluation, evalFiles) : importedLabel(cfgFile) ?? runLabel(runId, config, trainFiles, backbone),
     status,
     config,
     trainFiles,
