@@ -3,6 +3,7 @@
 // Type-checking is separate (`npm run check-types`); esbuild only bundles.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -24,7 +25,24 @@ const entries = [
   { ...node, entryPoints: ['src/cli/bench.ts'], outfile: 'dist/bench.js', external: trainExternals },
   { platform: 'browser', format: 'iife', target: 'es2022', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
     entryPoints: ['webview/diagnostics/main.ts'], outfile: 'dist/webview/diagnostics.js' },
-].filter((e) => fs.existsSync(e.entryPoints[0]));
+].filter((e) => fs.existsSync(e.entryPoints[0])).map(withOptionalDeps);
+
+/**
+ * apache-arrow reads the Arrow files of the Hugging Face datasets library. It is bundled when installed (in
+ * node_modules, or in a developer's private .deps/node_modules); without it the bundles still build and reading an
+ * .arrow file says the package is missing.
+ */
+function withOptionalDeps(e) {
+  if (e.platform !== 'node') return e;
+  const nodePaths = fs.existsSync('.deps/node_modules') ? ['.deps/node_modules'] : [];
+  let arrow = true;
+  try {
+    createRequire(import.meta.url).resolve('apache-arrow', { paths: [process.cwd(), ...nodePaths] });
+  } catch {
+    arrow = false;
+  }
+  return { ...e, nodePaths, external: [...(e.external ?? []), ...(arrow ? [] : ['apache-arrow'])] };
+}
 
 /** Prints errors in the format the `$esbuild-watch` problem matcher in .vscode/tasks.json expects. */
 const problemMatcher = {

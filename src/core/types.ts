@@ -174,6 +174,11 @@ export interface LoadOptions {
    * with bounded memory). Counts, groups, skipped rows and the accounting are as without it.
    */
   readonly onPair?: (pair: PreferencePair) => void;
+  /**
+   * Backpressure for onPair: the file readers await this between records (JSONL lines, text chunks, row groups,
+   * record batches), so a consumer that scores pairs as they come keeps the reader from running ahead of it.
+   */
+  readonly waitForConsumer?: () => Promise<void> | void;
 }
 
 /** The result of loading one file. */

@@ -27,7 +27,7 @@ export function parseGold(spec: string | undefined, fallback: string): GoldSpec 
   const text = spec?.trim() || fallback;
   const terms = text.split(',').map((part) => {
     const [attr, w] = part.split('=').map((x) => x.trim());
-    const weight = w === undefined ? 1 : Number(w);
+    const weight = w === undefined ? 1 : w === '' ? NaN : Number(w);
     if (!attr || !/^[\w.-]+$/.test(attr) || !Number.isFinite(weight)) throw new UserError(`--gold ${JSON.stringify(text)}: expected ATTRIBUTE or ATTRIBUTE=WEIGHT,… (e.g. helpfulness=0.65,correctness=0.8)`);
     return { attr, weight };
   });
