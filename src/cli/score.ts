@@ -14,7 +14,6 @@ import { countTruncation } from '../train/scorer';
 import { fail } from './errors';
 import { mappingFrom, mappingOptions } from './mapping';
 import { modelOptions, openModelFromFlags } from './modelOptions';
-import { Progress } from './progress';
 
 const CHUNK_PAIRS = 32;
 const BATCH = 16;
@@ -42,6 +41,7 @@ export async function scoreCli(argv: string[]): Promise<number> {
     if (pairs === 0 && ds.multi.length === 0) fail(`${file}: no pairs to score (${ds.format}, ${ds.rows} rows, ${ds.skipped.length} skipped)`);
     await run.scoreGroups(ds.multi);
     sink.close();
+    if (process.stderr.isTTY) process.stderr.write('\n');
     const s = run.stats();
     const tr = s;
     process.stderr.write(`${file}: ${pairs} pairs, accuracy ${(s.correct / Math.max(1, pairs)).toFixed(4)}; ` +
@@ -74,7 +74,6 @@ const trunc = (e: EncodedSeq) => ({ prompt_tokens_dropped: e.promptTokensDropped
 /** Scores pairs in chunks as the reader hands them over; keeps only counters and the truncation facts. */
 class StreamScorer {
   private queue: PreferencePair[] = [];
-  private readonly bar = new Progress('scoring');
   private readonly t0 = performance.now();
   private tokens = 0;
   private correct = 0;
@@ -121,9 +120,12 @@ class StreamScorer {
     this.promptCut += t.promptCut;
     this.responseCut += t.responseCut;
     this.tokens += seqs.reduce((a, x) => a + x.ids.length, 0);
-    this.done++;
-    const sec = (performance.now() - this.t0) / 1000;
-    this.bar.update(this.done, this.done, `${(this.tokens / Math.max(sec, 1e-9)).toFixed(0)} tokens/s`);
+    this.done += seqs.length;
+    // The total is unknown while the file streams: a count on a terminal, a line every 20,000 sequences in a log.
+    if (process.stderr.isTTY || Math.floor(this.done / 20_000) > Math.floor((this.done - seqs.length) / 20_000)) {
+      const sec = (performance.now() - this.t0) / 1000;
+      process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}scoring: ${this.done} sequences, ${(this.tokens / Math.max(sec, 1e-9)).toFixed(0)} tokens/s${process.stderr.isTTY ? '\x1b[K' : '\n'}`);
+    }
   }
 
   stats() {

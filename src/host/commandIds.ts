@@ -11,6 +11,9 @@ export const COMMAND_IDS = [
   'rewardLens.exportRun',
   'rewardLens.buildScenarios',
   'rewardLens.evaluateModel',
+  'rewardLens.configureFields',
+  'rewardLens.openFromHfCache',
+  'rewardLens.loadExternalScores',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

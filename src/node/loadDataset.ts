@@ -29,7 +29,8 @@ export async function loadDatasetFile(file: string, opts: LoadOptions = {}): Pro
   try {
     if ((await stat(file)).isDirectory()) return await loadSavedDataset(file, opts);
     const raw = await readHead(file, 65536);
-    const gz = raw[0] === 0x1f && raw[1] === 0x8b;
+    // Only a .gz name means compressed: gzip bytes under a .jsonl name are the binary file they look like.
+    const gz = /\.gz$/i.test(file) && raw[0] === 0x1f && raw[1] === 0x8b;
     const head = gz ? await gzipHead(file, 65536) : raw;
     const kind = isArrowHead(head) ? 'arrow' : sniffKind(file, new TextDecoder().decode(head));
     if (kind !== 'parquet' && kind !== 'arrow') {
