@@ -75,15 +75,17 @@ test('a cached split opens in place (not copied) and is scored inline; ties are 
 
 test('a file no detector knows offers the Configure Fields quick fix; once mapped it is scored', { skip }, async () => {
   await quickOpen(page, 'odd.jsonl');
-  await page.locator('.monaco-editor .squiggly-info, .monaco-editor .squiggly-hint, .monaco-editor .squiggly-information').first().waitFor({ timeout: 30000 }).catch(() => {});
-  await page.keyboard.press('Control+Home');
+  await page.locator('.monaco-editor .squiggly-info').first().waitFor({ timeout: 30000 });
+  await page.locator('.monaco-editor .view-line').first().click({ position: { x: 30, y: 8 } });
   await page.keyboard.press('Control+.');
-  const fix = page.locator('.action-widget .action-item, .context-view .action-label', { hasText: 'Configure Fields for This File' }).first();
-  await fix.waitFor({ timeout: 30000 });
-  await page.screenshot({ path: `${SHOTS}/hfcache-03-quick-fix.png` });
-  await page.keyboard.press('Escape');
-  // The flow's pickers are covered by the unit tests of its helpers; here the command saves the mapping it is given.
-  await runCommand(page, 'Reward Lens: Configure Fields for This File…');
+  const fix = page.locator('.action-widget', { hasText: 'Configure Fields for This File' }).first();
+  try {
+    await fix.waitFor({ timeout: 30000 });
+  } finally {
+    await page.screenshot({ path: `${SHOTS}/hfcache-03-quick-fix.png` });
+  }
+  // The quick fix runs the command: its pickers name the fields and the label values.
+  await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget .quick-input-title', { hasText: 'how is a preference stored' }).waitFor({ timeout: 30000 });
   await pickRow('Two responses and a winner label').click();
   const choose = async (title, row) => {
@@ -91,22 +93,40 @@ test('a file no detector knows offers the Configure Fields quick fix; once mappe
     await page.waitForTimeout(150);
     await pickRow(row).click();
   };
+  const many = async (title, row) => {
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ timeout: 30000 });
+    await page.waitForTimeout(150);
+    // Filter to the value, then tick its box.
+    await page.locator('.quick-input-widget .quick-input-box input').fill(row);
+    await page.waitForTimeout(200);
+    const box = page.locator(`.quick-input-list .monaco-checkbox[aria-label="${row}"]`).first();
+    await box.dispatchEvent('click');
+    const ticked = () => page.locator('.quick-input-widget', { hasText: '1 Selected' }).waitFor({ timeout: 3000 }).then(() => true, () => false);
+    if (!(await ticked())) {
+      await box.focus();
+      await page.keyboard.press('Space');
+      assert.ok(await ticked(), `could not tick ${row}`);
+    }
+    await page.keyboard.press('Enter');
+  };
+  try {
+    await flow(choose, many);
+  } catch (e) {
+    await page.screenshot({ path: `${SHOTS}/fail-hfcache-configure.png` });
+    throw e;
+  }
+});
+
+async function flow(choose, many) {
   await choose('the prompt field', 'q.text');
   await choose('first response (A)', 'left');
   await choose('second response (B)', 'right');
   await choose('winner label', 'verdict');
-  const many = async (title, row) => {
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ timeout: 30000 });
-    await page.waitForTimeout(150);
-    if (row) await pickRow(row).locator('.monaco-checkbox, input[type=checkbox]').first().click().catch(async () => pickRow(row).click());
-    await page.keyboard.press('Enter');
-  };
   await many('meaning A wins', 'L');
   await many('meaning B wins', 'R');
-  await many('a tie', undefined);
   const lens = page.locator('.monaco-editor .codelens-decoration', { hasText: 'r(chosen)' });
   await lens.first().waitFor({ timeout: 120000 });
   await page.screenshot({ path: `${SHOTS}/hfcache-04-mapped-scored.png` });
   const settings = JSON.parse(fs.readFileSync(path.join(wb.WS, '.vscode', 'settings.json'), 'utf8'));
   assert.deepEqual(settings['rewardLens.data.fieldMappings'], { 'odd.jsonl': { prompt: 'q.text', a: 'left', b: 'right', label: 'verdict', aWins: ['L'], bWins: ['R'] } });
-});
+}
