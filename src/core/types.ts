@@ -203,6 +203,8 @@ export interface LoadedDataset {
   readonly accounting: RowAccounting;
   /** How the format was chosen, in words: the rule that matched and on how many sampled records, or the mapping used. */
   readonly detection?: string;
+  /** The rows whose label is a tie (line and the label as spelled), so the editor can mark them; absent when none. */
+  readonly tieRows?: readonly { readonly line: number; readonly label: string }[];
   /** Pairs handed to LoadOptions.onPair (then `pairs` is empty); absent when pairs are kept. */
   readonly streamedPairs?: number;
 }

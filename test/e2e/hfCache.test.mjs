@@ -69,6 +69,8 @@ test('a cached split opens in place (not copied) and is scored inline; ties are 
   // 5 rows: 3 pairs scored, 2 ties (tie, tie (bothbad)) counted and not scored.
   for (let i = 0; i < 100 && (await lens.count()) < 3; i++) await page.waitForTimeout(100);
   assert.equal(await lens.count(), 3);
+  const ties = page.locator('.monaco-editor .codelens-decoration', { hasText: 'counted, not scored' });
+  assert.deepEqual(await ties.allInnerTexts(), ['= tie (tie): counted, not scored', '= tie (tie (bothbad)): counted, not scored']);
   assert.ok(!fs.readdirSync(wb.WS).some((f) => f.startsWith('train-')), 'nothing copied into the workspace');
   await page.screenshot({ path: `${SHOTS}/hfcache-02-opened-scored.png` });
 });

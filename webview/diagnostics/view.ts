@@ -155,7 +155,8 @@ export function createView(app: HTMLElement, h: ViewHandlers): View {
     const docs = ext?.documents ?? [];
     setCardEmpty(card, ext ? undefined : 'No external scorer loaded: run “Reward Lens: Load External Scores…” with reward-lens score output or a RewardBench scores file.');
     if (!ext) return;
-    card.canvas.hidden = true;
+    // A table-only card: no chart, so its space goes to the table.
+    (card.canvas.parentElement as HTMLElement).style.display = 'none';
     card.note.hidden = false;
     card.note.textContent = `${ext.name} (${ext.pairs} pairs) vs ${ext.model ?? 'the active model'}: ${docs.length ? docs.map((d) => `${d.document}: ${d.matched} pairs, agreement ${(100 * d.agreement).toFixed(1)}%, τ ${Number.isFinite(d.tau) ? d.tau.toFixed(3) : 'n/a'}`).join('; ') : 'open and score a file these pairs come from'}`;
     table('external', tables.externalTable(ext));

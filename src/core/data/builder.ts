@@ -41,6 +41,7 @@ export class DatasetBuilder {
   private pairCount = 0;
   /** Tie labels as spelled in the data → rows, for the notes. */
   private readonly ties = new Map<string, number>();
+  private readonly tieRows: { line: number; label: string }[] = [];
   private detection: string | undefined;
   private format: DatasetFormat | undefined;
   private convert: Converter | undefined;
@@ -127,6 +128,7 @@ export class DatasetBuilder {
       file: this.file, format, rows: this.rows, pairs: this.pairs, multi, skipped, truncated: { ...this.truncated }, notes: this.notes, groups: this.groups, accounting,
       ...(this.detection !== undefined ? { detection: this.detection } : {}),
       ...(this.opts.onPair ? { streamedPairs: this.pairCount } : {}),
+      ...(this.tieRows.length ? { tieRows: this.tieRows } : {}),
     };
     const broken = rowAccountingProblem(ds, this.unaccounted);
     // A bug, not a data problem: some converter dropped rows without saying why. It keeps its stack.
@@ -226,6 +228,7 @@ export class DatasetBuilder {
       count: (kind, label) => {
         counted = kind;
         if (label !== undefined) this.ties.set(label, (this.ties.get(label) ?? 0) + 1);
+        if (kind === 'tie') this.tieRows.push({ line, label: label ?? 'tie' });
       },
     };
     const pairs0 = this.pairCount;

@@ -68,6 +68,7 @@ export function annotateScores(result: ScoreResult, opts: AnnotateOptions): Line
     out.push(untrained ? { ...b, hoverMarkdown: `${UNTRAINED_NOTE}\n\n${b.hoverMarkdown}` } : b);
   }
   for (const g of result.groups) out.push(groupAnnotation(g, d));
+  for (const t of result.ties ?? []) out.push(tieAnnotation(t.line, t.label));
   for (const s of result.skipped) {
     const what = oneLine(s.field ? `${s.reason} '${s.field}'` : s.reason, 200);
     out.push({
@@ -144,6 +145,16 @@ function multiPairAnnotation(line: number, rows: readonly ScoredRow[], d: number
     inlineText: `${right}/${rows.length} ✓  Δ̄ ${sign(mean, d)}`,
     hoverMarkdown: ['**Reward Lens** · ' + `${rows.length} pairs on this row`, '', '| pair | r(chosen) | r(rejected) | margin |', '|---|---:|---:|---:|', ...table].join('\n'),
     problems: right < rows.length && opts.reportMisranked ? [misranked(line, mean, d, rows.length - right, rows.length)] : [],
+  };
+}
+
+/** A row whose label is a tie: counted, not scored (a tie says neither response is preferred). */
+function tieAnnotation(line: number, label: string): LineAnnotation {
+  const shown = oneLine(label, 40);
+  return {
+    line, status: 'group', title: `= tie (${shown}): counted, not scored`, inlineText: '= tie',
+    hoverMarkdown: `**Reward Lens** · this row's label is a tie (${escapeMarkdown(shown)}): it is counted as a tie row, never turned into a pair or scored`,
+    problems: [],
   };
 }
 

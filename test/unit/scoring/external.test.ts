@@ -77,3 +77,14 @@ test('Configure Fields helpers: dotted field paths, label values, sample records
   }
   assert.ok(looksLikePreferenceData('x.jsonl', '{"q":{"text":"hi"},"pick":1}', mappingSniffKeys({ prompt: 'q.text', label: 'pick' })));
 });
+
+test('tie rows are marked in the editor as counted and not scored (Chatbot Arena ties)', async () => {
+  const { loadDatasetText } = await import('../../../src/core/data/loadText');
+  const { readFileSync } = await import('node:fs');
+  const { fixture } = await import('../data/fixtures');
+  const ds = loadDatasetText('chatbot-arena.jsonl', readFileSync(fixture('chatbot-arena.jsonl'), 'utf8'));
+  assert.deepEqual(ds.tieRows, [{ line: 3, label: 'tie' }, { line: 4, label: 'tie (bothbad)' }]);
+  const result: ScoreResult = { modelDir: 'm', model: { kind: 'reward-lens', headTrained: true }, cached: 0, wpNorm: 1, rows: [], groups: [], skipped: [], ties: ds.tieRows, elapsedMs: 1 };
+  const a = annotateScores(result, { reportMisranked: true });
+  assert.deepEqual(a.map((x) => [x.line, x.status, x.title, x.problems.length]), [[3, 'group', '= tie (tie): counted, not scored', 0], [4, 'group', '= tie (tie (bothbad)): counted, not scored', 0]]);
+});
