@@ -16,7 +16,9 @@ import { exportJobCli, importJobCli } from './job';
 const USAGE = `reward-lens — reward-model diagnostics (BT vs BSR, Hong et al. ICML 2025)
 
 usage:
-  reward-lens inspect FILE… [--json] [--prompt-key K --chosen-key K --rejected-key K]
+  reward-lens inspect FILE|DIR|hf:ORG/NAME[:SPLIT]… [--json] [--prompt-key K --chosen-key K --rejected-key K]
+                    [--a-key K --b-key K --label-key K --a-wins V --b-wins V --ties V] [--gold ATTR[=W],…]
+                    (keys may be dotted paths: --chosen-key output.text; inspect hf: lists the Hugging Face cache)
   reward-lens train FILE… [--objective bt|bsr|margin|hinge|norm|dr|center] [--lambda 1e-3] [--preset tiny|small|base|reference]
                     [--epochs N | --steps N] [--batch-size 16] [--lr 1e-3] [--seed 1] [--eval FILE]… [--holdout 0.1]
                     [--eval-every N] [--checkpoint-every N] [--checkpoint-minutes 5] [--grad-clip 1] [--out DIR] [--resume]

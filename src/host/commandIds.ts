@@ -13,6 +13,9 @@ export const COMMAND_IDS = [
   'rewardLens.evaluateModel',
   'rewardLens.exportTrainingJob',
   'rewardLens.importTrainingJob',
+  'rewardLens.configureFields',
+  'rewardLens.openFromHfCache',
+  'rewardLens.loadExternalScores',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -8,6 +8,9 @@ import { exportTrainingJobCommand, importTrainingJobCommand } from './jobCommand
 import { showDoctor } from './doctor';
 import { errorMessage } from './log';
 import { cancelTraining, compareRuns, exportRunCommand, openDiagnostics, selectModel } from './runCommands';
+import { configureFields } from './configureFields';
+import { loadExternalScores } from './externalScores';
+import { openFromHfCache } from './hfCacheCommand';
 import { scoreFile } from './scoreFile';
 import { askTrainRequest } from './trainCommand';
 import { runTraining } from './trainRun';
@@ -39,6 +42,9 @@ const TABLE: Record<CommandId, Handler> = {
   'rewardLens.evaluateModel': ({ svc, panels }, files) => evaluateModelCommand(svc, panels, files),
   'rewardLens.exportTrainingJob': ({ svc }, source) => exportTrainingJobCommand(svc, source),
   'rewardLens.importTrainingJob': ({ svc, panels }, dir) => importTrainingJobCommand(svc, panels, dir),
+  'rewardLens.configureFields': ({ svc }, uri) => configureFields(svc, uri),
+  'rewardLens.openFromHfCache': ({ svc }, pick) => openFromHfCache(svc, pick),
+  'rewardLens.loadExternalScores': ({ svc }, file) => loadExternalScores(svc, file),
 };
 
 /** Registers every command; a handler that throws shows the error instead of failing silently. */

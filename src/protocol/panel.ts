@@ -23,12 +23,25 @@ export interface RunSnapshot {
   readonly bon?: BonReport;
 }
 
+/** An external scorer (Load External Scores…) against the active model, per scored document. */
+export interface ExternalScorerState {
+  readonly name: string;
+  readonly file: string;
+  /** Pairs the file scores. */
+  readonly pairs: number;
+  /** The active model's label. */
+  readonly model?: string;
+  readonly documents: readonly { readonly document: string; readonly matched: number; readonly agreement: number; readonly tau: number }[];
+}
+
 export interface PanelState {
   /** Runs available to pick from (id + label), newest first. */
   readonly runs: readonly { readonly runId: string; readonly label: string; readonly status: RunSnapshot['status'] }[];
   /** The run shown, and in Compare mode the second one. */
   readonly primary?: RunSnapshot;
   readonly secondary?: RunSnapshot;
+  /** The loaded external scorer, when there is one. */
+  readonly external?: ExternalScorerState;
 }
 
 /** Webview → host, once per load. The host answers with the full current state. */

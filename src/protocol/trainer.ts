@@ -120,6 +120,8 @@ export interface ScoreResult {
   readonly rows: readonly ScoredRow[];
   readonly groups: readonly ScoredGroup[];
   readonly skipped: readonly { readonly line: number; readonly field?: string; readonly reason: string; readonly detail: string }[];
+  /** Rows whose label is a tie: counted, never scored as a pair (the editor says so on the row). */
+  readonly ties?: readonly { readonly line: number; readonly label: string }[];
   readonly elapsedMs: number;
 }
 

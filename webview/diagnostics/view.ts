@@ -25,7 +25,7 @@ export interface ViewHandlers extends ToolbarHandlers {
   onBonGroup(name: string): void;
 }
 
-type CardId = CurveKey | 'rewardHist' | 'groupAcc' | 'hNormBox' | 'hDiffBand' | 'erankGap' | 'kendall' | 'lengthReward' | 'lengthBaseline';
+type CardId = CurveKey | 'rewardHist' | 'groupAcc' | 'external' | 'hNormBox' | 'hDiffBand' | 'erankGap' | 'kendall' | 'lengthReward' | 'lengthBaseline';
 type ChartId = CardId | 'bonGold' | 'bonLength' | 'bonProxy';
 
 const CARD_SPECS: readonly { id: CardId; tab: TabId; title: string; desc: string }[] = [
@@ -36,6 +36,7 @@ const CARD_SPECS: readonly { id: CardId; tab: TabId; title: string; desc: string
   { id: 'wpNorm', tab: 'training', title: 'Projection head ‖W_p‖', desc: 'Norm of the reward head; the paper finds it stays near 1 (Figure 1).' },
   { id: 'rewardHist', tab: 'rewards', title: 'Chosen vs rejected rewards', desc: 'Reward histograms on the selected eval set at the latest checkpoint.' },
   { id: 'groupAcc', tab: 'rewards', title: 'Accuracy per group', desc: 'Pairwise accuracy per group value with 95% Wilson intervals. Click a bar to open the file.' },
+  { id: 'external', tab: 'rewards', title: 'External scorer vs the active model', desc: 'Scores loaded with “Load External Scores…”: how often the two prefer the same response, and Kendall’s τ between their margins, per scored file.' },
   { id: 'hNormBox', tab: 'hidden', title: 'Hidden-state norm ‖h‖ per split', desc: 'Box plots per eval set (Figure 3). A stable range across splits means less over-optimisation.' },
   { id: 'hDiffBand', tab: 'hidden', title: '‖h_w − h_l‖ over training', desc: 'Mean ± 1 std over pairs of the selected set at each checkpoint (Figure 2).' },
   { id: 'erankGap', tab: 'hidden', title: 'Effective-rank gap', desc: 'erank(eval) − erank(training sample) per set (Table 1; BT grows, BSR stays near 0).' },
@@ -142,6 +143,7 @@ export function createView(app: HTMLElement, h: ViewHandlers): View {
     const noGroups = noEval ?? (sets.every(({ set }) => Object.keys(set?.byGroup ?? {}).length === 0) ? 'This eval set has no group fields (subset, source, domain, …).' : undefined);
     draw('groupAcc', noGroups, (c) => charts.groupAccuracyChart(c, sets, theme, reveal));
     table('groupAcc', tables.groupTable(sets));
+    renderExternal(state);
     draw('hNormBox', noEval, (c) => charts.hNormBoxChart(c, runs, theme, reveal));
     table('hNormBox', tables.boxTable(runs));
     draw('hDiffBand', noEval, (c) => charts.hDiffBandChart(c, runs, setName, theme));
@@ -179,6 +181,21 @@ export function createView(app: HTMLElement, h: ViewHandlers): View {
     live.set('bonProxy', bonCharts.bonProxyChart(bon.canvases.proxy, views, theme));
     const model = bonTable(views, set, group);
     renderTable(bon.table, model.caption, model.headers, model.rows.map((r) => [...r.cells]));
+  }
+
+  /** A table-only card: the headline in the note, the rows in the data table (opened). */
+  function renderExternal(state: PanelState): void {
+    const card = cards.get('external')!;
+    const ext = state.external;
+    const docs = ext?.documents ?? [];
+    setCardEmpty(card, ext ? undefined : 'No external scorer loaded: run “Reward Lens: Load External Scores…” with reward-lens score output or a RewardBench scores file.');
+    if (!ext) return;
+    // A table-only card: no chart, so its space goes to the table.
+    (card.canvas.parentElement as HTMLElement).style.display = 'none';
+    card.note.hidden = false;
+    card.note.textContent = `${ext.name} (${ext.pairs} pairs) vs ${ext.model ?? 'the active model'}: ${docs.length ? docs.map((d) => `${d.document}: ${d.matched} pairs, agreement ${(100 * d.agreement).toFixed(1)}%, τ ${Number.isFinite(d.tau) ? d.tau.toFixed(3) : 'n/a'}`).join('; ') : 'open and score a file these pairs come from'}`;
+    table('external', tables.externalTable(ext));
+    card.table.closest('details')?.setAttribute('open', '');
   }
 
   return {
