@@ -3,12 +3,13 @@
 // It wires the protocol in src/protocol/trainer.ts to the same functions the CLI calls.
 import { parentPort } from 'node:worker_threads';
 import { Endpoint, type Wire } from '../protocol/rpc';
-import { CancelModelLoad, CancelTrain, EvalFiles, ModelLoadProgress, RunDoctor, ScoreDocument, TrainEval, TrainProgress, TrainRun, WorkerLog, type ModelRunOptions } from '../protocol/trainer';
-import { runTraining } from './runTraining';
+import { CancelModelLoad, CancelTrain, EvalFiles, ModelLoadProgress, RunDoctor, ScoreDocument, TrainRun, WorkerLog, type ModelRunOptions } from '../protocol/trainer';
+import { announcedRunDone, announcedTraining, type Notify } from './announcedTraining';
+import { throttle } from './throttle';
 import { scoreDocument, getModel } from './score';
 import { evaluateFiles, evaluateToRun } from './evaluateFiles';
 import { initBackend, probeBackends } from './backends';
-import { CancelExperiment, ExperimentLog, ExperimentProgress, ExperimentRun } from '../protocol/trainer';
+import { CancelExperiment, ExperimentLog, ExperimentRun } from '../protocol/trainer';
 import { runExperiment } from '../node/experiment';
 import { bestOfNForRun } from './bestOfN';
 import { rsvgConvert } from '../node/experimentReport';
@@ -27,27 +28,12 @@ else process.on('message', (m: Wire) => endpoint.handle(m));
 const cancelled = new Set<string>();
 let backendReady: Promise<unknown> | undefined;
 const log = (level: 'info' | 'warn' | 'error', message: string) => endpoint.sendNotification(WorkerLog, { level, message });
-
-/** Progress goes out on log steps, but at most every 250 ms (the last step always goes out). */
-function throttle(ms: number) {
-  let last = 0;
-  return (force: boolean) => {
-    const now = performance.now();
-    if (!force && now - last < ms) return false;
-    last = now;
-    return true;
-  };
-}
+const notify: Notify = (type, params) => endpoint.sendNotification(type, params);
 
 endpoint.onRequest(TrainRun, async (params) => {
-  const due = throttle(250);
   backendReady = Promise.resolve(); // runTraining initialises the backend it was asked for.
   try {
-    return await runTraining(params, {
-      onProgress: (metrics, totalSteps, backend) => {
-        if (due(metrics.step === totalSteps)) endpoint.sendNotification(TrainProgress, { runId: params.runId, totalSteps, metrics, backend });
-      },
-      onEval: (report) => endpoint.sendNotification(TrainEval, { runId: params.runId, report }),
+    return await announcedTraining(notify)(params, {
       onLog: (message) => log('info', message),
       shouldCancel: () => cancelled.has(params.runId),
     });
@@ -94,18 +80,8 @@ endpoint.onRequest(ExperimentRun, async ({ experimentId, spec, cancel }) => {
   backendReady = Promise.resolve(); // runTraining initialises the backend each run asks for.
   try {
     const res = await runExperiment(spec, {
-      train: (params, hooks) => {
-        const due = throttle(250);
-        return runTraining(params, {
-          ...hooks,
-          onProgress: (m, totalSteps, backend) => {
-            hooks?.onProgress?.(m, totalSteps, backend);
-            if (due(m.step === totalSteps)) {
-              endpoint.sendNotification(ExperimentProgress, { experimentId, runId: params.runId, step: m.step, totalSteps, loss: m.loss, accuracy: m.accuracy, backend });
-            }
-          },
-        });
-      },
+      train: announcedTraining(notify, experimentId),
+      onRunDone: announcedRunDone(notify, experimentId),
       load: (file) => loadDatasetFile(file),
       log: (message) => endpoint.sendNotification(ExperimentLog, { experimentId, message }),
       cancel: flag,
