@@ -7,7 +7,7 @@ import path from 'node:path';
 import { experimentRunId, type RunDetails, type RunInfo, type StoredRun } from '../core/runs/runInfo';
 import { bonPath } from './bonOutput';
 import { runPaths } from './runDir';
-import { newestFirst, requestPath, runDetailsOf, runInfoOf } from './runs';
+import { requestPath, runDetailsOf, runInfoOf } from './runs';
 
 /** The file system as the catalog uses it: a seam, so tests can count what is read. */
 export interface RunFs {
@@ -93,7 +93,7 @@ export class RunCatalog {
     return (await this.fs.subdirs(root)).sort().reverse().map((name) => ({ runDir: path.join(root, name), runId: name }));
   }
 
-  /** <root>/<experimentId>/runs/<name>, newest experiment first, its runs in name order (as listExperimentRuns). */
+  /** <root>/<experimentId>/runs/<name>, newest experiment first, its runs in name order. */
   private async experimentDirs(root: string): Promise<RunDirRef[]> {
     const ids = (await this.fs.subdirs(root)).sort().reverse();
     const perExperiment = await Promise.all(ids.map(async (id): Promise<RunDirRef[]> => {
@@ -137,4 +137,14 @@ export class RunCatalog {
     const [metrics, evals, bon] = await Promise.all([metricsText ?? this.fs.readText(p.metrics), this.fs.readText(p.evals), this.fs.readText(bonPath(runDir))]);
     return runDetailsOf(runDir, { metrics, evals, bon });
   }
+}
+
+/**
+ * Plain runs (newest first) then experiment runs (newest experiment first, each experiment's runs in name order),
+ * merged newest first. Both kinds of id start with a timestamp (runs: 2026-11-28T04-12-33-…, experiments:
+ * 2026-11-28T05-30-00-…); an experiment's runs sort by the experiment id and keep their own order (the sort is stable).
+ */
+function newestFirst<T>(runs: readonly T[], infoOf: (t: T) => RunInfo): T[] {
+  const group = (t: T) => infoOf(t).experimentId ?? infoOf(t).runId;
+  return [...runs].sort((a, b) => (group(a) < group(b) ? 1 : group(a) > group(b) ? -1 : 0));
 }

@@ -203,37 +203,6 @@ export function listRuns(runsRoot: string): RunInfo[] {
     .filter((r): r is RunInfo => r !== undefined);
 }
 
-/** The runs of every scenario experiment under `experimentsRoot` (<id>/runs/*), newest experiment first. */
-export function listExperimentRuns(experimentsRoot: string): RunInfo[] {
-  let ids: string[];
-  try {
-    ids = fs.readdirSync(experimentsRoot, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
-  } catch {
-    return [];
-  }
-  return ids
-    .sort()
-    .reverse()
-    .flatMap((id) => listRuns(path.join(experimentsRoot, id, 'runs')).reverse()); // bsr-s1 … in name order within one
-}
-
-/** Plain runs and experiment runs together (the panel's list, the model picker, Compare Runs…), newest first. */
-export function listAllRuns(runsRoot: string | undefined, experimentsRoot: string | undefined): RunInfo[] {
-  const plain = runsRoot ? listRuns(runsRoot) : [];
-  const fromExperiments = experimentsRoot ? listExperimentRuns(experimentsRoot) : [];
-  return newestFirst([...plain, ...fromExperiments], (r) => r);
-}
-
-/**
- * Plain runs (newest first) then experiment runs (newest experiment first, each experiment's runs in name order),
- * merged newest first. Both kinds of id start with a timestamp (runs: 2026-11-28T04-12-33-…, experiments:
- * 2026-11-28T05-30-00-…); an experiment's runs sort by the experiment id and keep their own order (the sort is stable).
- */
-export function newestFirst<T>(runs: readonly T[], infoOf: (t: T) => RunInfo): T[] {
-  const group = (t: T) => infoOf(t).experimentId ?? infoOf(t).runId;
-  return [...runs].sort((a, b) => (group(a) < group(b) ? 1 : group(a) > group(b) ? -1 : 0));
-}
-
 /** The panel's view of a run directory, as the extension's panel would show it with no live training. */
 export function readRunSnapshot(runDir: string): RunSnapshot | undefined {
   const info = readRunInfo(runDir);
