@@ -9,7 +9,7 @@ import { LineStore } from '../core/scoring/lineStore';
 import { looksLikePreferenceData, SNIFF_CHARS } from '../core/scoring/sniff';
 import { classifyRecord } from '../core/data/detect';
 import { mappingSniffKeys } from '../core/data/fieldMapping';
-import { errorMessage } from './log';
+import { logError } from './errorLog';
 import type { Services } from './services';
 
 /** The documents Reward Lens providers attach to; content sniffing narrows JSON/CSV further. */
@@ -137,8 +137,7 @@ export class ScoreService implements vscode.Disposable {
         this.changeEmitter.fire(doc.uri);
       }
     } catch (e) {
-      st.error = errorMessage(e);
-      this.svc.log.error(`scoring ${doc.uri.fsPath} failed: ${st.error}`);
+      st.error = logError(this.svc.log, `scoring ${doc.uri.fsPath} failed`, e);
     } finally {
       if (st.generation === gen) st.running = false;
     }
