@@ -124,7 +124,7 @@ export class ScoreService implements vscode.Disposable {
         const mapping = this.svc.mappingFor(doc.uri);
         const res = await this.svc.training.score({
           modelDir: model.modelDir, file: doc.uri.fsPath, text: this.textFor(doc, st, next), fromLine: next.from, toLine: next.to,
-          engine: this.svc.settings.scoring.engine, maxTokens: this.svc.settings.scoring.maxLength, ...(cacheDir ? { cacheDir } : {}),
+          engine: this.svc.settings.scoring.engine, maxTokens: this.svc.settings.scoring.maxLength, backend: this.svc.settings.scoring.backend, ...(cacheDir ? { cacheDir } : {}),
           ...(mapping ? { mapping } : {}),
         });
         if (st.generation !== gen || doc.version !== st.store.version) return;
