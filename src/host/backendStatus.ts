@@ -15,25 +15,32 @@ export interface BackendStatus {
 }
 
 const CLICK = 'Click for the Compute Doctor.';
+const paragraphs = (title: string, why: string) => [title, why, TRAINING, CLICK].join('\n\n');
 const TRAINING = 'Training runs use the backend chosen for them (Train Reward Model…) and never change this one.';
 
 /** `setting` is rewardLens.scoring.backend now; `scoring` is the worker's last report, `doctor` its last probe. */
-export function backendStatus(setting: BackendName, scoring: ScoringBackendInfo | undefined, doctor: DoctorReport | undefined): BackendStatus {
+export function backendStatus(
+  setting: BackendName,
+  scoring: ScoringBackendInfo | undefined,
+  doctor: DoctorReport | undefined,
+): BackendStatus {
   // A report for an older setting says nothing about the next request: the worker switches when it next scores.
   if (scoring && scoring.requested === setting) {
     const asked = setting === 'auto' ? 'rewardLens.scoring.backend: auto' : `set by rewardLens.scoring.backend`;
     return {
       text: `$(chip) ${scoring.backend}`,
-      tooltip: `**Reward Lens scores on ${scoring.backend}** (${escapeMarkdown(asked)})\n\n${escapeMarkdown(scoring.why)}\n\n${TRAINING}\n\n${CLICK}`,
+      tooltip: paragraphs(`**Reward Lens scores on ${scoring.backend}** (${escapeMarkdown(asked)})`, escapeMarkdown(scoring.why)),
       label: `Reward Lens scoring backend: ${scoring.backend}`,
     };
   }
   const predicted = setting !== 'auto' ? setting : doctor?.chosen;
   const name = predicted ?? 'auto';
-  const why = predicted && setting === 'auto' && doctor ? `'auto' picks ${predicted}: ${doctor.why}` : `rewardLens.scoring.backend: ${setting}`;
+  const why = predicted && setting === 'auto' && doctor
+    ? `'auto' picks ${predicted}: ${doctor.why}`
+    : `rewardLens.scoring.backend: ${setting}`;
   return {
     text: `$(chip) ${name}`,
-    tooltip: `**Reward Lens will score on ${escapeMarkdown(name)}** (nothing scored with this setting yet)\n\n${escapeMarkdown(why)}\n\n${TRAINING}\n\n${CLICK}`,
+    tooltip: paragraphs(`**Reward Lens will score on ${escapeMarkdown(name)}** (nothing scored with this setting yet)`, escapeMarkdown(why)),
     label: `Reward Lens scoring backend: ${name} (not used yet)`,
   };
 }

@@ -30,7 +30,8 @@ export function toWireError(e: unknown): WireError {
   }
   if (e instanceof Error) {
     const code = (e as { code?: unknown }).code;
-    return { code: typeof code === 'string' ? code : 'internal', name: e.name, message: e.message, user: false, ...(e.stack ? { stack: e.stack } : {}) };
+    const kind = typeof code === 'string' ? code : 'internal';
+    return { code: kind, name: e.name, message: e.message, user: false, ...(e.stack ? { stack: e.stack } : {}) };
   }
   return { code: 'internal', name: 'Error', message: String(e), user: false };
 }
@@ -76,9 +77,13 @@ function readWireError(raw: unknown): WireError {
   if (typeof raw === 'string') return { code: 'internal', name: 'Error', message: raw, user: false };
   const o = (raw && typeof raw === 'object' ? raw : {}) as Partial<Record<keyof WireError, unknown>>;
   const str = (v: unknown, fallback: string) => (typeof v === 'string' ? v : fallback);
-  const place = o.place && typeof o.place === 'object' && typeof (o.place as FilePlace).file === 'string' ? (o.place as FilePlace) : undefined;
+  const isPlace = o.place && typeof o.place === 'object' && typeof (o.place as FilePlace).file === 'string';
+  const place = isPlace ? (o.place as FilePlace) : undefined;
   return {
-    code: str(o.code, 'internal'), name: str(o.name, 'Error'), message: str(o.message, `malformed error: ${JSON.stringify(raw)}`), user: o.user === true,
+    code: str(o.code, 'internal'),
+    name: str(o.name, 'Error'),
+    message: str(o.message, `malformed error: ${JSON.stringify(raw)}`),
+    user: o.user === true,
     ...(typeof o.stack === 'string' ? { stack: o.stack } : {}), ...(place ? { place } : {}),
   };
 }

@@ -27,18 +27,20 @@ test('OS errors and the argument parser are recognised by their code, not their 
   assert.deepEqual(describeCliError(parse), { text: "Unknown option '--nope'", exitCode: EXIT.userError });
 });
 
+const BUG = 'internal error (a bug in reward-lens; please report it with this stack):';
+
 test('a bug is a bug whatever its message: stack printed, exit code 70', () => {
   // Reads exactly like a user error; only the type says otherwise, and the type wins.
   const looksLikeUser = new Error('cannot read data.jsonl: no such file');
   const r = describeCliError(looksLikeUser);
   assert.equal(r.exitCode, EXIT.bug);
   assert.equal(EXIT.bug, 70);
-  assert.match(r.text, /^internal error \(a bug in reward-lens; please report it with this stack\):\nError: cannot read data\.jsonl: no such file\n\s+at /);
+  assert.ok(r.text.startsWith(`${BUG}\nError: cannot read data.jsonl: no such file\n    at `), r.text);
   const remoteBug = fromWireError(toWireError(new RangeError('index out of range')), 'score/document');
   const rb = describeCliError(remoteBug);
   assert.equal(rb.exitCode, EXIT.bug);
   assert.match(rb.text, /RangeError: index out of range\n\s+at .*\n[\s\S]*--- answered request score\/document ---/);
-  assert.deepEqual(describeCliError('a string'), { text: 'internal error (a bug in reward-lens; please report it with this stack):\na string', exitCode: EXIT.bug });
+  assert.deepEqual(describeCliError('a string'), { text: `${BUG}\na string`, exitCode: EXIT.bug });
 });
 
 test('a UserError carries a stable code; subclasses say which kind', () => {

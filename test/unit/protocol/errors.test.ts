@@ -22,7 +22,9 @@ function pair(options: ConstructorParameters<typeof Endpoint>[1] = {}) {
 function throwingHandler({ kind }: { kind: string }): number {
   if (kind === 'file') throw new FileError({ file: 'data.jsonl', line: 7, field: 'chosen' }, 'expected a string');
   if (kind === 'user') throw new UserError('steps must be positive');
-  if (kind === 'enoent') throw Object.assign(new Error("ENOENT: no such file or directory, open 'x.jsonl'"), { code: 'ENOENT', syscall: 'open', path: 'x.jsonl' });
+  if (kind === 'enoent') {
+    throw Object.assign(new Error("ENOENT: no such file or directory, open 'x.jsonl'"), { code: 'ENOENT', syscall: 'open', path: 'x.jsonl' });
+  }
   if (kind === 'string') throw 'a thrown string'; // the other side may throw anything
   return deeplyBroken();
 }
@@ -63,7 +65,8 @@ test('a bug crosses as an RpcError whose stack starts at the frame that threw, t
 });
 
 test('mapError runs on the sending side: an OS error becomes a UserError with its errno code', async () => {
-  const { host, worker, close } = pair({ mapError: (e) => ((e as { code?: string }).code === 'ENOENT' ? new UserError('cannot read x.jsonl: no such file', { code: 'ENOENT' }) : e) });
+  const toUser = (e: unknown) => ((e as { code?: string }).code === 'ENOENT' ? new UserError('cannot read x.jsonl: no such file', { code: 'ENOENT' }) : e);
+  const { host, worker, close } = pair({ mapError: toUser });
   worker.onRequest(Fail, throwingHandler);
   const mapped = await rejection(host.sendRequest(Fail, { kind: 'enoent' }));
   const bug = await rejection(host.sendRequest(Fail, { kind: 'bug' }));

@@ -14,7 +14,13 @@ const tick = () => new Promise((r) => setImmediate(r));
 test('holders run one at a time, in the order they asked', async () => {
   const lease = new EngineLease(fakeEngine(null).engine);
   const events: string[] = [];
-  const job = (name: string) => lease.hold(async () => { events.push(`${name} start`); await tick(); await tick(); events.push(`${name} end`); return name; });
+  const job = (name: string) => lease.hold(async () => {
+    events.push(`${name} start`);
+    await tick();
+    await tick();
+    events.push(`${name} end`);
+    return name;
+  });
   assert.deepEqual(await Promise.all([job('a'), job('b'), job('c')]), ['a', 'b', 'c']);
   assert.deepEqual(events, ['a start', 'a end', 'b start', 'b end', 'c start', 'c end']);
 });
