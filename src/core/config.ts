@@ -43,6 +43,8 @@ export const PRESETS: Readonly<Record<PresetName, Omit<ModelConfig, 'vocabSize'>
 };
 
 export type BackendName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+/** Every BackendName, in the order settings and pickers list them. */
+export const BACKEND_NAMES: readonly BackendName[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 export interface TrainConfig {
   /** Which loss (paper-spec §2). */

@@ -9,7 +9,7 @@ import { LineStore } from '../core/scoring/lineStore';
 import { looksLikePreferenceData, SNIFF_CHARS } from '../core/scoring/sniff';
 import { classifyRecord } from '../core/data/detect';
 import { mappingSniffKeys } from '../core/data/fieldMapping';
-import { errorMessage } from './log';
+import { logError } from './errorLog';
 import type { Services } from './services';
 
 /** The documents Reward Lens providers attach to; content sniffing narrows JSON/CSV further. */
@@ -124,7 +124,7 @@ export class ScoreService implements vscode.Disposable {
         const mapping = this.svc.mappingFor(doc.uri);
         const res = await this.svc.training.score({
           modelDir: model.modelDir, file: doc.uri.fsPath, text: this.textFor(doc, st, next), fromLine: next.from, toLine: next.to,
-          engine: this.svc.settings.scoring.engine, maxTokens: this.svc.settings.scoring.maxLength, ...(cacheDir ? { cacheDir } : {}),
+          engine: this.svc.settings.scoring.engine, maxTokens: this.svc.settings.scoring.maxLength, backend: this.svc.settings.scoring.backend, ...(cacheDir ? { cacheDir } : {}),
           ...(mapping ? { mapping } : {}),
         });
         if (st.generation !== gen || doc.version !== st.store.version) return;
@@ -137,8 +137,7 @@ export class ScoreService implements vscode.Disposable {
         this.changeEmitter.fire(doc.uri);
       }
     } catch (e) {
-      st.error = errorMessage(e);
-      this.svc.log.error(`scoring ${doc.uri.fsPath} failed: ${st.error}`);
+      st.error = logError(this.svc.log, `scoring ${doc.uri.fsPath} failed`, e);
     } finally {
       if (st.generation === gen) st.running = false;
     }

@@ -9,6 +9,7 @@ import {
   type DoctorReport, type EvalParams, type ExperimentRunResult, type ExperimentRunSpec, type RunSummary, type ScoreParams, type ScoreResult,
 } from '../protocol/trainer';
 import { JobExport, JobImport, type JobExportParams, type JobExportResult, type JobImportParams } from '../protocol/trainer';
+import { ScoringBackendChanged, type ScoringBackendInfo } from '../protocol/backendState';
 import type { EvalReport } from '../core/report';
 import type { ExperimentView } from '../core/runs/runStore';
 import type { RunView } from '../core/runs/runView';
@@ -39,6 +40,11 @@ export class TrainingService implements vscode.Disposable {
   /** Fires while the worker loads a model's weights (a multi-GB Hugging Face model takes a while). */
   readonly onModelLoad = this.loadEmitter.event;
   private readonly unsubscribe: () => void;
+  private readonly scoringBackendEmitter = new vscode.EventEmitter<ScoringBackendInfo>();
+  /** Fires when the worker's scoring backend is first chosen or changes (status bar). */
+  readonly onScoringBackend = this.scoringBackendEmitter.event;
+  /** The backend the worker scores on, as it last said; undefined until it has scored in this worker. */
+  scoringBackend?: ScoringBackendInfo;
 
   constructor(private readonly workerPath: string, private readonly log: Log, private readonly runs: WorkspaceRuns) {
     const store = runs.store;
@@ -77,6 +83,7 @@ export class TrainingService implements vscode.Disposable {
         this.worker = undefined;
         this.endpoint = undefined;
         this.doctorReport = undefined;
+        this.scoringBackend = undefined; // a new worker chooses again
       }
       endpoint.dispose(`training worker exited (code ${code})`);
       if (code !== 0) this.log.warn(`training worker exited with code ${code}`);
@@ -94,6 +101,7 @@ export class TrainingService implements vscode.Disposable {
     });
     endpoint.onNotification(WorkerLog, (p) => this.log[p.level](`[worker] ${p.message}`));
     endpoint.onNotification(ModelLoadProgress, (p) => this.loadEmitter.fire(p));
+    endpoint.onNotification(ScoringBackendChanged, (p) => { this.scoringBackend = p; this.scoringBackendEmitter.fire(p); });
     this.worker = worker;
     this.endpoint = endpoint;
     return endpoint;
@@ -231,5 +239,6 @@ export class TrainingService implements vscode.Disposable {
     this.doctorEmitter.dispose();
     this.runsEmitter.dispose();
     this.experimentEmitter.dispose();
+    this.scoringBackendEmitter.dispose();
   }
 }

@@ -13,6 +13,8 @@ import { runTraining, type TrainHooks } from './runTraining';
 import { throttle } from './throttle';
 
 export type Notify = <P>(type: NotificationType<P>, params: P) => void;
+/** runTraining's signature: what is announced (the worker wraps it to hold the engine). */
+export type Trainer = (params: TrainRunParams, hooks?: TrainHooks) => Promise<RunSummary>;
 
 const PROGRESS_MS = 250;
 
@@ -42,8 +44,8 @@ function progressSender(notify: Notify, runId: string) {
 const reasonOf = (s: RunSummary): string | undefined =>
   s.error ?? (s.status === 'cancelled' ? `cancelled at step ${s.steps}/${s.totalSteps}; resuming continues from the checkpoint` : undefined);
 
-/** runTraining, announced. `experimentId` makes the run's id "<experimentId>/<params.runId>". */
-export function announcedTraining(notify: Notify, experimentId?: string) {
+/** `train` (runTraining by default), announced. `experimentId` makes the run's id "<experimentId>/<params.runId>". */
+export function announcedTraining(notify: Notify, train: Trainer = runTraining, experimentId?: string) {
   return async (params: TrainRunParams, hooks: TrainHooks = {}): Promise<RunSummary> => {
     const config = { ...DEFAULTS, ...params.config };
     const ref: RunRef = experimentId
@@ -53,7 +55,7 @@ export function announcedTraining(notify: Notify, experimentId?: string) {
     notify(RunDidStart, { ...ref, label, config, trainFiles: params.trainFiles, resume: params.resume });
     const progress = progressSender(notify, ref.runId);
     try {
-      const s = await runTraining(params, {
+      const s = await train(params, {
         ...hooks,
         onProgress: (m, totalSteps, backend) => {
           hooks.onProgress?.(m, totalSteps, backend);

@@ -36,7 +36,7 @@ test('an experiment run carries "<experiment>/<name>" ids; a set-up failure is s
   const dir = tempDir();
   const { notify, sent } = recorder();
   const params = { runId: 'bt-s1', runDir: path.join(dir, 'bt-s1'), config: testConfig({ steps: 5 }), trainFiles: [path.join(dir, 'missing.jsonl')], evalFiles: [], resume: false };
-  await assert.rejects(announcedTraining(notify, 'x1')(params));
+  await assert.rejects(announcedTraining(notify, undefined, 'x1')(params));
   assert.deepEqual(sent.map((e) => e.method), ['run/didStart', 'run/didFinish']);
   const finish = sent[1]!;
   assert.ok(finish.method === 'run/didFinish');
