@@ -66,7 +66,8 @@ interface Entry {
 function stampedPaths(runDir: string) {
   const p = runPaths(runDir);
   return {
-    dir: runDir, config: p.config, request: requestPath(runDir), summary: p.summary, metrics: p.metrics, evals: p.evals, bon: bonPath(runDir),
+    dir: runDir, config: p.config, request: requestPath(runDir), summary: p.summary,
+    metrics: p.metrics, evals: p.evals, bon: bonPath(runDir),
     model: p.model, latest: p.checkpoint, previous: path.join(p.checkpoints, 'previous'),
   };
 }
@@ -81,11 +82,15 @@ export class RunCatalog {
 
   /** Every run under the roots, newest first; the runs in `wanted` (ids) come with their curves. */
   async list(roots: RunRoots, wanted: ReadonlySet<string>): Promise<StoredRun[]> {
-    const dirs = [...(roots.runsRoot ? await this.plainDirs(roots.runsRoot) : []), ...(roots.experimentsRoot ? await this.experimentDirs(roots.experimentsRoot) : [])];
+    const dirs = [
+      ...(roots.runsRoot ? await this.plainDirs(roots.runsRoot) : []),
+      ...(roots.experimentsRoot ? await this.experimentDirs(roots.experimentsRoot) : []),
+    ];
     const entries = await Promise.all(dirs.map((d) => this.entry(d, wanted.has(d.runId))));
     // Directories that are gone are forgotten.
     this.cache = new Map(dirs.map((d, i) => [d.runDir, entries[i]!]));
-    const stored = entries.flatMap((e): StoredRun[] => (e.info ? [{ info: e.info, stamp: e.stamp, ...(e.details ? { details: e.details } : {}) }] : []));
+    const stored = entries.flatMap((e): StoredRun[] =>
+      e.info ? [{ info: e.info, stamp: e.stamp, ...(e.details ? { details: e.details } : {}) }] : []);
     return newestFirst(stored, (s) => s.info);
   }
 
@@ -114,7 +119,10 @@ export class RunCatalog {
     const stats = await Promise.all(paths.map(([, p]) => this.fs.stat(p)));
     const stamp = stats.map((s) => s ?? '-').join('|');
     const old = this.cache.get(d.runDir);
-    if (old?.stamp !== stamp) return this.read(d, stamp, Object.fromEntries(paths.filter((_, i) => stats[i] !== undefined)) as Present, wanted);
+    if (old?.stamp !== stamp) {
+      const present = Object.fromEntries(paths.filter((_, i) => stats[i] !== undefined)) as Present;
+      return this.read(d, stamp, present, wanted);
+    }
     if (!wanted) delete old.details; // curves are kept only for the runs shown
     else if (old.info && !old.details) old.details = await this.details(d.runDir);
     return old;
@@ -127,14 +135,17 @@ export class RunCatalog {
     // metrics.jsonl: for the curves, and for the last logged step of a run without a summary.
     const metrics = wanted || !summary ? await text(present.metrics) : undefined;
     const hasCheckpoint = !!present.latest || !!present.previous;
-    const info = runInfoOf(d.runDir, { config, request, summary, metrics, hasCheckpoint, hasModel: !!present.model, ...(d.experiment ? { experiment: d.experiment } : {}) });
+    const experiment = d.experiment ? { experiment: d.experiment } : {};
+    const info = runInfoOf(d.runDir, { config, request, summary, metrics, hasCheckpoint, hasModel: !!present.model, ...experiment });
     if (!info) return { stamp };
     return { stamp, info, ...(wanted ? { details: await this.details(d.runDir, metrics) } : {}) };
   }
 
   private async details(runDir: string, metricsText?: string): Promise<RunDetails> {
     const p = runPaths(runDir);
-    const [metrics, evals, bon] = await Promise.all([metricsText ?? this.fs.readText(p.metrics), this.fs.readText(p.evals), this.fs.readText(bonPath(runDir))]);
+    const [metrics, evals, bon] = await Promise.all([
+      metricsText ?? this.fs.readText(p.metrics), this.fs.readText(p.evals), this.fs.readText(bonPath(runDir)),
+    ]);
     return runDetailsOf(runDir, { metrics, evals, bon });
   }
 }

@@ -6,7 +6,9 @@ import { DEFAULTS } from '../core/config';
 import { experimentRunId } from '../core/runs/runInfo';
 import type { StepMetrics } from '../core/report';
 import type { NotificationType } from '../protocol/rpc';
-import { ExperimentRunDidFinish, RunDidFinish, RunDidStart, TrainEval, TrainProgress, type RunRef, type RunSummary, type TrainRunParams } from '../protocol/trainer';
+import {
+  ExperimentRunDidFinish, RunDidFinish, RunDidStart, TrainEval, TrainProgress, type RunRef, type RunSummary, type TrainRunParams,
+} from '../protocol/trainer';
 import type { ExperimentRunOutcome } from '../node/experiment';
 import { experimentRunLabel, runLabel } from '../node/runs';
 import { runTraining, type TrainHooks } from './runTraining';
@@ -42,7 +44,8 @@ function progressSender(notify: Notify, runId: string) {
 }
 
 const reasonOf = (s: RunSummary): string | undefined =>
-  s.error ?? (s.status === 'cancelled' ? `cancelled at step ${s.steps}/${s.totalSteps}; resuming continues from the checkpoint` : undefined);
+  s.error ??
+  (s.status === 'cancelled' ? `cancelled at step ${s.steps}/${s.totalSteps}; resuming continues from the checkpoint` : undefined);
 
 /** `train` (runTraining by default), announced. `experimentId` makes the run's id "<experimentId>/<params.runId>". */
 export function announcedTraining(notify: Notify, train: Trainer = runTraining, experimentId?: string) {
@@ -51,7 +54,9 @@ export function announcedTraining(notify: Notify, train: Trainer = runTraining, 
     const ref: RunRef = experimentId
       ? { runId: experimentRunId(experimentId, params.runId), runDir: params.runDir, experimentId }
       : { runId: params.runId, runDir: params.runDir };
-    const label = experimentId ? experimentRunLabel(experimentId, config) : runLabel(params.runId, config, params.trainFiles, params.backbone);
+    const label = experimentId
+      ? experimentRunLabel(experimentId, config)
+      : runLabel(params.runId, config, params.trainFiles, params.backbone);
     notify(RunDidStart, { ...ref, label, config, trainFiles: params.trainFiles, resume: params.resume });
     const progress = progressSender(notify, ref.runId);
     try {
@@ -75,7 +80,8 @@ export function announcedTraining(notify: Notify, train: Trainer = runTraining, 
       return s;
     } catch (e) {
       progress.flush();
-      notify(RunDidFinish, { ...ref, status: 'failed', reason: e instanceof Error ? e.message : String(e), steps: 0, totalSteps: 0, backend: '' });
+      const reason = e instanceof Error ? e.message : String(e);
+      notify(RunDidFinish, { ...ref, status: 'failed', reason, steps: 0, totalSteps: 0, backend: '' });
       throw e;
     }
   };

@@ -72,7 +72,9 @@ export class RunStore {
   /** The TrainRun request ended; a run still running then (the worker died) ends as failed with `error`. */
   settleRun(runId: string, error?: string): void {
     const l = this.live.get(runId);
-    if (l?.status === 'running') finishLive(l, 'failed', error ?? 'the worker ended the request without finishing the run', ++this.finishes);
+    if (l?.status === 'running') {
+      finishLive(l, 'failed', error ?? 'the worker ended the request without finishing the run', ++this.finishes);
+    }
     this.emit({ kind: 'settled', runId });
   }
 
@@ -81,7 +83,8 @@ export class RunStore {
     const x = this.experimentStates.get(experimentId);
     if (x) x.active = false;
     for (const l of this.live.values()) {
-      if (l.experimentId === experimentId && l.status === 'running') finishLive(l, 'failed', error ?? 'the experiment ended without finishing the run', ++this.finishes);
+      if (l.experimentId !== experimentId || l.status !== 'running') continue;
+      finishLive(l, 'failed', error ?? 'the experiment ended without finishing the run', ++this.finishes);
     }
     this.emit({ kind: 'settled', experimentId });
   }
@@ -106,7 +109,9 @@ export class RunStore {
       case 'experiment/runDidFinish': {
         const x = this.experimentOf(e.params.experimentId);
         // The run itself normally finished already (run/didFinish); this only ends one the trainer never reported.
-        if (this.live.get(e.params.runId)?.status === 'running') this.finish(e.params.runId, e.params.status, e.params.reason, () => undefined);
+        if (this.live.get(e.params.runId)?.status === 'running') {
+          this.finish(e.params.runId, e.params.status, e.params.reason, () => undefined);
+        }
         if (x.finished.has(e.params.name)) return;
         x.finished.set(e.params.name, e.params.status);
         return this.emit({ kind: 'experiment', experimentId: x.experimentId });
