@@ -121,7 +121,10 @@ class DiagnosticsPanel implements vscode.Disposable {
 
   /** A training run started in this window becomes the one shown: the user just asked for it. Progress is throttled. */
   private onStoreChange(c: RunStoreChange): void {
-    if (c.kind === 'progress' || c.kind === 'experiment') return this.push();
+    if (c.kind === 'progress' || c.kind === 'experiment') {
+      this.push();
+      return;
+    }
     if (c.kind === 'started' && c.runId && !c.experimentId && !this.followed.has(c.runId)) {
       this.followed.add(c.runId);
       this.primary = c.runId;

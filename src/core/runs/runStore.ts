@@ -3,7 +3,7 @@
 // once, and a request that ends without the worker's run/didFinish, because the worker died, still ends the run),
 // and by directory reads (setStored). Pure: no IO, no vscode; everything the panel, status bar and pickers show is
 // read from here.
-import type { FinishedStatus, RunDidStartParams, RunEvent } from '../../protocol/runEvents';
+import type { ExperimentRunDidFinishParams, FinishedStatus, RunDidStartParams, RunEvent } from '../../protocol/runEvents';
 import type { StoredRun } from './runInfo';
 import { addEval, addMetric, finishLive, liveView, storedView, type LiveRunState, type RunView } from './runView';
 
@@ -91,35 +91,47 @@ export class RunStore {
 
   apply(e: RunEvent): void {
     switch (e.method) {
-      case 'run/didStart': return this.start(e.params);
-      case 'train/progress': return this.progress(e.params.runId, (l) => {
-        for (const m of [...(e.params.earlier ?? []), e.params.metrics]) addMetric(l.metrics, m);
-        l.step = Math.max(l.step, e.params.metrics.step);
-        l.totalSteps = e.params.totalSteps;
-        l.backend = e.params.backend;
-      });
-      case 'train/eval': return this.progress(e.params.runId, (l) => addEval(l.evals, e.params.report));
-      case 'run/didFinish': return this.finish(e.params.runId, e.params.status, e.params.reason, (l) => {
-        l.step = Math.max(l.step, e.params.steps);
-        l.totalSteps = e.params.totalSteps || l.totalSteps;
-        l.backend = e.params.backend || l.backend;
-        if (e.params.modelDir) l.modelDir = e.params.modelDir;
-        if (e.params.finalEval) addEval(l.evals, e.params.finalEval);
-      });
-      case 'experiment/runDidFinish': {
-        const x = this.experimentOf(e.params.experimentId);
-        // The run itself normally finished already (run/didFinish); this only ends one the trainer never reported.
-        if (this.live.get(e.params.runId)?.status === 'running') {
-          this.finish(e.params.runId, e.params.status, e.params.reason, () => undefined);
-        }
-        if (x.finished.has(e.params.name)) return;
-        x.finished.set(e.params.name, e.params.status);
-        return this.emit({ kind: 'experiment', experimentId: x.experimentId });
-      }
+      case 'run/didStart':
+        this.start(e.params);
+        break;
+      case 'train/progress':
+        this.progress(e.params.runId, (l) => {
+          for (const m of [...(e.params.earlier ?? []), e.params.metrics]) addMetric(l.metrics, m);
+          l.step = Math.max(l.step, e.params.metrics.step);
+          l.totalSteps = e.params.totalSteps;
+          l.backend = e.params.backend;
+        });
+        break;
+      case 'train/eval':
+        this.progress(e.params.runId, (l) => addEval(l.evals, e.params.report));
+        break;
+      case 'run/didFinish':
+        this.finish(e.params.runId, e.params.status, e.params.reason, (l) => {
+          l.step = Math.max(l.step, e.params.steps);
+          l.totalSteps = e.params.totalSteps || l.totalSteps;
+          l.backend = e.params.backend || l.backend;
+          if (e.params.modelDir) l.modelDir = e.params.modelDir;
+          if (e.params.finalEval) addEval(l.evals, e.params.finalEval);
+        });
+        break;
+      case 'experiment/runDidFinish':
+        this.experimentRunDone(e.params);
+        break;
       case 'experiment/log':
         this.experimentOf(e.params.experimentId).lastLog = e.params.message;
-        return this.emit({ kind: 'experiment', experimentId: e.params.experimentId });
+        this.emit({ kind: 'experiment', experimentId: e.params.experimentId });
+        break;
     }
+  }
+
+  /** The experiment recorded a run's outcome: counted once per run name, however often it is reported. */
+  private experimentRunDone(p: ExperimentRunDidFinishParams): void {
+    const x = this.experimentOf(p.experimentId);
+    // The run itself normally finished already (run/didFinish); this only ends one the trainer never reported.
+    if (this.live.get(p.runId)?.status === 'running') this.finish(p.runId, p.status, p.reason, () => undefined);
+    if (x.finished.has(p.name)) return;
+    x.finished.set(p.name, p.status);
+    this.emit({ kind: 'experiment', experimentId: x.experimentId });
   }
 
   /** A counter to pass to setStored: finished runs older than it are superseded by that directory read. */
@@ -203,7 +215,7 @@ export class RunStore {
 
   private progress(runId: string, update: (l: LiveRunState) => void): void {
     const l = this.live.get(runId);
-    if (!l || l.status !== 'running') return;
+    if (l?.status !== 'running') return;
     update(l);
     this.emit({ kind: 'progress', runId, ...(l.experimentId ? { experimentId: l.experimentId } : {}) });
   }
@@ -211,7 +223,7 @@ export class RunStore {
   private finish(runId: string, status: FinishedStatus, reason: string | undefined, update: (l: LiveRunState) => void): void {
     const l = this.live.get(runId);
     // Once per run: a repeated or late finish changes nothing and is not announced again.
-    if (!l || l.status !== 'running') return;
+    if (l?.status !== 'running') return;
     update(l);
     finishLive(l, status, reason, ++this.finishes);
     const x = l.experimentId ? this.experimentStates.get(l.experimentId) : undefined;

@@ -21,7 +21,11 @@ function writeRun(dir: string, steps: number, summary = true): void {
 /** nodeRunFs, recording every file whose text is read. */
 function countingFs(): RunFs & { reads: string[] } {
   const reads: string[] = [];
-  return { ...nodeRunFs, reads, readText: (file) => (reads.push(file), nodeRunFs.readText(file)) };
+  const readText = (file: string) => {
+    reads.push(file);
+    return nodeRunFs.readText(file);
+  };
+  return { ...nodeRunFs, reads, readText };
 }
 
 test('a second scan with nothing changed reads no file; a changed run directory is the only one read again', async () => {
