@@ -14,7 +14,10 @@ export class WorkspaceRuns {
   private queued?: Promise<void>;
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly roots: () => RunRoots, private readonly log: Log) {
+  constructor(
+    private readonly roots: () => RunRoots,
+    private readonly log: Log,
+  ) {
     // A finished run has a summary.json and its last evaluation on disk now: read its directory again.
     this.unsubscribe = this.store.subscribe((c) => {
       if (c.kind === 'finished' || c.kind === 'settled') void this.refresh();

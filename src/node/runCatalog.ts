@@ -66,9 +66,16 @@ interface Entry {
 function stampedPaths(runDir: string) {
   const p = runPaths(runDir);
   return {
-    dir: runDir, config: p.config, request: requestPath(runDir), summary: p.summary,
-    metrics: p.metrics, evals: p.evals, bon: bonPath(runDir),
-    model: p.model, latest: p.checkpoint, previous: path.join(p.checkpoints, 'previous'),
+    dir: runDir,
+    config: p.config,
+    request: requestPath(runDir),
+    summary: p.summary,
+    metrics: p.metrics,
+    evals: p.evals,
+    bon: bonPath(runDir),
+    model: p.model,
+    latest: p.checkpoint,
+    previous: path.join(p.checkpoints, 'previous'),
   };
 }
 type Stamped = ReturnType<typeof stampedPaths>;
@@ -90,27 +97,33 @@ export class RunCatalog {
     // Directories that are gone are forgotten.
     this.cache = new Map(dirs.map((d, i) => [d.runDir, entries[i]!]));
     const stored = entries.flatMap((e): StoredRun[] =>
-      e.info ? [{ info: e.info, stamp: e.stamp, ...(e.details ? { details: e.details } : {}) }] : []);
+      e.info ? [{ info: e.info, stamp: e.stamp, ...(e.details ? { details: e.details } : {}) }] : [],
+    );
     return newestFirst(stored, (s) => s.info);
   }
 
   private async plainDirs(root: string): Promise<RunDirRef[]> {
-    return (await this.fs.subdirs(root)).sort().reverse().map((name) => ({ runDir: path.join(root, name), runId: name }));
+    return (await this.fs.subdirs(root))
+      .sort()
+      .reverse()
+      .map((name) => ({ runDir: path.join(root, name), runId: name }));
   }
 
   /** <root>/<experimentId>/runs/<name>, newest experiment first, its runs in name order. */
   private async experimentDirs(root: string): Promise<RunDirRef[]> {
     const ids = (await this.fs.subdirs(root)).sort().reverse();
-    const perExperiment = await Promise.all(ids.map(async (id): Promise<RunDirRef[]> => {
-      const expDir = path.join(root, id);
-      const names = (await this.fs.subdirs(path.join(expDir, 'runs'))).sort();
-      if (!names.length) return [];
-      const isExperiment = (await this.fs.stat(path.join(expDir, 'experiment.json'))) !== undefined;
-      return names.map((name) => ({
-        runDir: path.join(expDir, 'runs', name),
-        ...(isExperiment ? { runId: experimentRunId(id, name), experiment: { experimentId: id, name } } : { runId: name }),
-      }));
-    }));
+    const perExperiment = await Promise.all(
+      ids.map(async (id): Promise<RunDirRef[]> => {
+        const expDir = path.join(root, id);
+        const names = (await this.fs.subdirs(path.join(expDir, 'runs'))).sort();
+        if (!names.length) return [];
+        const isExperiment = (await this.fs.stat(path.join(expDir, 'experiment.json'))) !== undefined;
+        return names.map((name) => ({
+          runDir: path.join(expDir, 'runs', name),
+          ...(isExperiment ? { runId: experimentRunId(id, name), experiment: { experimentId: id, name } } : { runId: name }),
+        }));
+      }),
+    );
     return perExperiment.flat();
   }
 
@@ -123,7 +136,8 @@ export class RunCatalog {
       const present = Object.fromEntries(paths.filter((_, i) => stats[i] !== undefined)) as Present;
       return this.read(d, stamp, present, wanted);
     }
-    if (!wanted) delete old.details; // curves are kept only for the runs shown
+    if (!wanted)
+      delete old.details; // curves are kept only for the runs shown
     else if (old.info && !old.details) old.details = await this.details(d.runDir);
     return old;
   }
@@ -144,7 +158,9 @@ export class RunCatalog {
   private async details(runDir: string, metricsText?: string): Promise<RunDetails> {
     const p = runPaths(runDir);
     const [metrics, evals, bon] = await Promise.all([
-      metricsText ?? this.fs.readText(p.metrics), this.fs.readText(p.evals), this.fs.readText(bonPath(runDir)),
+      metricsText ?? this.fs.readText(p.metrics),
+      this.fs.readText(p.evals),
+      this.fs.readText(bonPath(runDir)),
     ]);
     return runDetailsOf(runDir, { metrics, evals, bon });
   }

@@ -7,7 +7,14 @@ import { experimentRunId } from '../core/runs/runInfo';
 import type { StepMetrics } from '../core/report';
 import type { NotificationType } from '../protocol/rpc';
 import {
-  ExperimentRunDidFinish, RunDidFinish, RunDidStart, TrainEval, TrainProgress, type RunRef, type RunSummary, type TrainRunParams,
+  ExperimentRunDidFinish,
+  RunDidFinish,
+  RunDidStart,
+  TrainEval,
+  TrainProgress,
+  type RunRef,
+  type RunSummary,
+  type TrainRunParams,
 } from '../protocol/trainer';
 import type { ExperimentRunOutcome } from '../node/experiment';
 import { experimentRunLabel, runLabel } from '../node/runs';
@@ -74,8 +81,14 @@ export function announcedTraining(notify: Notify, train: Trainer = runTraining, 
       progress.flush();
       const reason = reasonOf(s);
       notify(RunDidFinish, {
-        ...ref, status: s.status, ...(reason ? { reason } : {}), steps: s.steps, totalSteps: s.totalSteps, backend: s.backend,
-        ...(s.modelDir ? { modelDir: s.modelDir } : {}), ...(s.finalEval ? { finalEval: s.finalEval } : {}),
+        ...ref,
+        status: s.status,
+        ...(reason ? { reason } : {}),
+        steps: s.steps,
+        totalSteps: s.totalSteps,
+        backend: s.backend,
+        ...(s.modelDir ? { modelDir: s.modelDir } : {}),
+        ...(s.finalEval ? { finalEval: s.finalEval } : {}),
       });
       return s;
     } catch (e) {
@@ -88,5 +101,7 @@ export function announcedTraining(notify: Notify, train: Trainer = runTraining, 
 }
 
 /** The experiment runner's onRunDone, announced as experiment/runDidFinish. */
-export const announcedRunDone = (notify: Notify, experimentId: string) => (r: ExperimentRunOutcome): void =>
-  notify(ExperimentRunDidFinish, { experimentId, runId: experimentRunId(experimentId, r.name), ...r });
+export const announcedRunDone =
+  (notify: Notify, experimentId: string) =>
+  (r: ExperimentRunOutcome): void =>
+    notify(ExperimentRunDidFinish, { experimentId, runId: experimentRunId(experimentId, r.name), ...r });

@@ -205,8 +205,18 @@ export class RunStore {
 
   private start(p: RunDidStartParams): void {
     const l: LiveRunState = {
-      runId: p.runId, runDir: p.runDir, ...(p.experimentId ? { experimentId: p.experimentId } : {}), label: p.label, config: p.config,
-      trainFiles: p.trainFiles, status: 'running', step: 0, totalSteps: 0, backend: p.config.backend, metrics: [], evals: [],
+      runId: p.runId,
+      runDir: p.runDir,
+      ...(p.experimentId ? { experimentId: p.experimentId } : {}),
+      label: p.label,
+      config: p.config,
+      trainFiles: p.trainFiles,
+      status: 'running',
+      step: 0,
+      totalSteps: 0,
+      backend: p.config.backend,
+      metrics: [],
+      evals: [],
     };
     this.live.set(p.runId, l);
     if (p.experimentId) this.experimentOf(p.experimentId).current = p.runId;

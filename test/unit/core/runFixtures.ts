@@ -7,7 +7,20 @@ import type { StoredRun } from '../../../src/core/runs/runInfo';
 export function stored(runId: string, over: Partial<StoredRun['info']> = {}, metrics: StepMetrics[] = []): StoredRun {
   return {
     stamp: 's1',
-    info: { runId, runDir: `/ws/${runId}`, label: `label ${runId}`, status: 'completed', config: DEFAULTS, trainFiles: ['/d/a.jsonl'], evalFiles: [], backend: 'cpu', step: 4, totalSteps: 4, resumable: false, ...over },
+    info: {
+      runId,
+      runDir: `/ws/${runId}`,
+      label: `label ${runId}`,
+      status: 'completed',
+      config: DEFAULTS,
+      trainFiles: ['/d/a.jsonl'],
+      evalFiles: [],
+      backend: 'cpu',
+      step: 4,
+      totalSteps: 4,
+      resumable: false,
+      ...over,
+    },
     details: { metrics, evals: [] },
   };
 }

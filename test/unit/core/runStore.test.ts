@@ -8,10 +8,29 @@ import { RunStore, type RunStoreChange } from '../../../src/core/runs/runStore';
 import type { RunDidStartParams } from '../../../src/protocol/runEvents';
 import { stored } from './runFixtures';
 
-const metric = (step: number): StepMetrics => ({ step, epoch: 0, lr: 1e-3, loss: 1 / step, bt: 1 / step, reg: 0, batchMean: 0, accuracy: 0.5, wpNorm: 1, gradNorm: 1, elapsedMs: step, pairsPerSec: 1 });
+const metric = (step: number): StepMetrics => ({
+  step,
+  epoch: 0,
+  lr: 1e-3,
+  loss: 1 / step,
+  bt: 1 / step,
+  reg: 0,
+  batchMean: 0,
+  accuracy: 0.5,
+  wpNorm: 1,
+  gradNorm: 1,
+  elapsedMs: step,
+  pairsPerSec: 1,
+});
 const report = (step: number, crossSetMedianShift = 0): EvalReport => ({ step, sets: [], crossSetMedianShift, erankGap: {} });
 const start = (runId: string, experimentId?: string): RunDidStartParams => ({
-  runId, runDir: `/ws/${runId}`, ...(experimentId ? { experimentId } : {}), label: `label ${runId}`, config: DEFAULTS, trainFiles: ['/d/a.jsonl'], resume: false,
+  runId,
+  runDir: `/ws/${runId}`,
+  ...(experimentId ? { experimentId } : {}),
+  label: `label ${runId}`,
+  config: DEFAULTS,
+  trainFiles: ['/d/a.jsonl'],
+  resume: false,
 });
 
 function recording(store: RunStore): RunStoreChange[] {
@@ -29,7 +48,15 @@ test('an experiment run that finishes is counted once, whatever repeats and what
   store.apply({ method: 'experiment/log', params: { experimentId: 'x1', message: 'bsr-s1: completed at step 4/4 in 1.0 s on cpu' } });
   assert.deepEqual(store.experiment('x1')!.finished, [], 'log text does not finish a run');
   assert.equal(store.run('x1/bsr-s1')!.status, 'running');
-  const finish = { runId: 'x1/bsr-s1', runDir: '/ws/x1/bsr-s1', experimentId: 'x1', status: 'completed' as const, steps: 4, totalSteps: 4, backend: 'cpu' };
+  const finish = {
+    runId: 'x1/bsr-s1',
+    runDir: '/ws/x1/bsr-s1',
+    experimentId: 'x1',
+    status: 'completed' as const,
+    steps: 4,
+    totalSteps: 4,
+    backend: 'cpu',
+  };
   store.apply({ method: 'run/didFinish', params: finish });
   store.apply({ method: 'run/didFinish', params: finish });
   const outcome = { experimentId: 'x1', runId: 'x1/bsr-s1', runDir: '/ws/x1/bsr-s1', name: 'bsr-s1', status: 'completed' as const };
@@ -46,7 +73,17 @@ test('experiment/runDidFinish alone ends a run the trainer never reported finish
   const store = new RunStore();
   store.requestExperiment('x2', '/ws/x2');
   store.apply({ method: 'run/didStart', params: start('x2/bt-s1', 'x2') });
-  store.apply({ method: 'experiment/runDidFinish', params: { experimentId: 'x2', runId: 'x2/bt-s1', runDir: '/ws/x2/bt-s1', name: 'bt-s1', status: 'failed', reason: 'train.jsonl: line 3: field "chosen" is missing' } });
+  store.apply({
+    method: 'experiment/runDidFinish',
+    params: {
+      experimentId: 'x2',
+      runId: 'x2/bt-s1',
+      runDir: '/ws/x2/bt-s1',
+      name: 'bt-s1',
+      status: 'failed',
+      reason: 'train.jsonl: line 3: field "chosen" is missing',
+    },
+  });
   const run = store.run('x2/bt-s1')!;
   assert.equal(run.status, 'failed');
   assert.equal(run.error, 'train.jsonl: line 3: field "chosen" is missing');
@@ -60,18 +97,30 @@ test('TrainEval reports are kept in step order (one per step) and reach the run 
   store.apply({ method: 'train/eval', params: { runId: 'r1', report: report(5) } });
   store.apply({ method: 'train/eval', params: { runId: 'r1', report: report(10, 0.25) } });
   const run = store.run('r1')!;
-  assert.deepEqual(run.evals.map((e) => e.step), [5, 10]);
+  assert.deepEqual(
+    run.evals.map((e) => e.step),
+    [5, 10],
+  );
   assert.equal(run.evals[1]!.crossSetMedianShift, 0.25, 'a repeated step replaces the earlier report');
 });
 
 test('progress keeps every logged step, including the ones the throttle held back, one entry per step', () => {
   const store = new RunStore();
   store.requestRun(start('r1'));
-  store.apply({ method: 'train/progress', params: { runId: 'r1', totalSteps: 10, metrics: metric(3), earlier: [metric(1), metric(2)], backend: 'wasm' } });
+  store.apply({
+    method: 'train/progress',
+    params: { runId: 'r1', totalSteps: 10, metrics: metric(3), earlier: [metric(1), metric(2)], backend: 'wasm' },
+  });
   store.apply({ method: 'train/progress', params: { runId: 'r1', totalSteps: 10, metrics: metric(3), backend: 'wasm' } });
-  store.apply({ method: 'train/progress', params: { runId: 'r1', totalSteps: 10, metrics: metric(5), earlier: [metric(4)], backend: 'wasm' } });
+  store.apply({
+    method: 'train/progress',
+    params: { runId: 'r1', totalSteps: 10, metrics: metric(5), earlier: [metric(4)], backend: 'wasm' },
+  });
   const run = store.run('r1')!;
-  assert.deepEqual(run.metrics.map((m) => m.step), [1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    run.metrics.map((m) => m.step),
+    [1, 2, 3, 4, 5],
+  );
   assert.deepEqual([run.step, run.totalSteps, run.backend, run.live], [5, 10, 'wasm', true]);
 });
 
@@ -81,9 +130,19 @@ test('a resumed run shows its directory curve then the live steps: neither is ch
   store.setStored([stored('r1', { status: 'cancelled', step: 6, totalSteps: 10 }, [1, 2, 3, 4, 5, 6].map(metric))], store.mark());
   store.apply({ method: 'run/didStart', params: { ...start('r1'), resume: true } });
   store.apply({ method: 'train/progress', params: { runId: 'r1', totalSteps: 10, metrics: metric(5), backend: 'cpu' } });
-  assert.deepEqual(store.run('r1')!.metrics.map((m) => m.step), [1, 2, 3, 4, 5], 'the live step 5 replaces the stored 5 and 6');
-  store.apply({ method: 'train/progress', params: { runId: 'r1', totalSteps: 10, metrics: metric(8), earlier: [metric(6), metric(7)], backend: 'cpu' } });
-  assert.deepEqual(store.run('r1')!.metrics.map((m) => m.step), [1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.deepEqual(
+    store.run('r1')!.metrics.map((m) => m.step),
+    [1, 2, 3, 4, 5],
+    'the live step 5 replaces the stored 5 and 6',
+  );
+  store.apply({
+    method: 'train/progress',
+    params: { runId: 'r1', totalSteps: 10, metrics: metric(8), earlier: [metric(6), metric(7)], backend: 'cpu' },
+  });
+  assert.deepEqual(
+    store.run('r1')!.metrics.map((m) => m.step),
+    [1, 2, 3, 4, 5, 6, 7, 8],
+  );
   assert.equal(store.runs().length, 1, 'listed once, not once live and once on disk');
 });
 
@@ -97,14 +156,28 @@ test('a request that ends without run/didFinish (the worker died) fails its run 
   assert.deepEqual([run.status, run.error, run.live, run.resumable], ['failed', 'training worker exited (code 1)', false, true]);
   store.apply({ method: 'train/progress', params: { runId: 'r1', totalSteps: 10, metrics: metric(9), backend: 'cpu' } });
   assert.equal(store.run('r1')!.step, 0, 'progress after the end is ignored');
-  assert.deepEqual(changes.map((c) => c.kind), ['started', 'settled']);
+  assert.deepEqual(
+    changes.map((c) => c.kind),
+    ['started', 'settled'],
+  );
 });
 
 test('a directory read begun after a run finished replaces its live state; one begun before keeps it', () => {
   const store = new RunStore();
   store.requestRun(start('r1'));
   const before = store.mark();
-  store.apply({ method: 'run/didFinish', params: { runId: 'r1', runDir: '/ws/r1', status: 'cancelled', reason: 'cancelled at step 3/10', steps: 3, totalSteps: 10, backend: 'cpu' } });
+  store.apply({
+    method: 'run/didFinish',
+    params: {
+      runId: 'r1',
+      runDir: '/ws/r1',
+      status: 'cancelled',
+      reason: 'cancelled at step 3/10',
+      steps: 3,
+      totalSteps: 10,
+      backend: 'cpu',
+    },
+  });
   // This read may have missed summary.json: the live state still speaks for the run.
   store.setStored([stored('r1', { status: 'cancelled', step: 2, totalSteps: 10 })], before);
   assert.equal(store.run('r1')!.step, 3);
@@ -117,8 +190,14 @@ test('runs(): a run not on disk yet comes first, then the directories in their o
   const store = new RunStore();
   store.setStored([stored('2026-02'), stored('2026-01')], store.mark());
   store.requestRun(start('2026-03'));
-  assert.deepEqual(store.runs().map((r) => `${r.runId}:${r.status}`), ['2026-03:running', '2026-02:completed', '2026-01:completed']);
-  assert.deepEqual(store.liveRuns().map((r) => r.runId), ['2026-03']);
+  assert.deepEqual(
+    store.runs().map((r) => `${r.runId}:${r.status}`),
+    ['2026-03:running', '2026-02:completed', '2026-01:completed'],
+  );
+  assert.deepEqual(
+    store.liveRuns().map((r) => r.runId),
+    ['2026-03'],
+  );
   store.settleRun('2026-03');
   assert.deepEqual(store.liveRuns(), []);
 });
