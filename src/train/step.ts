@@ -6,6 +6,7 @@
 // the gradients are averaged, clipped once and applied once.
 import { tf } from './tf';
 import { computeLoss } from './losses';
+import { clipAndApply } from './clippedAdam';
 import type { TrainConfig } from '../core/config';
 import type { TrainModel } from './trainModel';
 import { forward, trainableVariables, wpNormTensor, type RewardModel } from './model';
@@ -71,14 +72,8 @@ export function trainStep(model: StepModel, optimizer: tf.Optimizer, pairIdx: re
     // moments meet the same variables.
     const names = model.variables.map((v) => v.name).filter((n) => summed![n] !== undefined);
     const grads = Object.fromEntries(names.map((n) => [n, micros.length > 1 ? tf.div(summed![n]!, micros.length) : summed![n]!]));
-    const gradNorm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))));
-    let applied = grads;
-    if (cfg.gradClip > 0) {
-      // Scale = min(1, clip / ‖g‖): a no-op for small gradients, a rescale (same direction) for large ones.
-      const scale = tf.minimum(tf.scalar(1), tf.div(tf.scalar(cfg.gradClip), tf.add(gradNorm, 1e-12)));
-      applied = Object.fromEntries(names.map((n) => [n, tf.mul(grads[n]!, scale)]));
-    }
-    optimizer.applyGradients(applied);
+    // ‖g‖, clipping and Adam: the fused kernel where the backend has one (webgpu), the stock ops elsewhere.
+    const gradNorm = clipAndApply(optimizer, names, grads, cfg.gradClip);
     const mean = (k: number) => tf.div(tf.addN(parts.map((p) => p[k]!)), parts.length);
     // ‖W_p‖ after the update, so the logged value matches the saved weights.
     const metrics = tf.stack([mean(0), mean(1), mean(2), mean(3), mean(4), gradNorm, model.wpNormTensor()]) as tf.Tensor1D;

@@ -5,12 +5,13 @@ import { tf } from '../tf';
 import { wasmBatchMatMulConfig } from './wasmBatchMatMul';
 import { cpuSegmentSumConfig, wasmSegmentSumConfig } from './segmentSum';
 import { webgpuAddNConfig } from './webgpuAddN';
+import { webgpuFusedAdamConfig, webgpuPrivateCopyConfig } from './webgpuAdam';
 import { rememberStock, stockKernel } from './stock';
 
 const BY_BACKEND: Readonly<Record<string, readonly KernelConfig[]>> = {
   wasm: [wasmSegmentSumConfig, wasmBatchMatMulConfig],
   cpu: [cpuSegmentSumConfig],
-  webgpu: [webgpuAddNConfig],
+  webgpu: [webgpuAddNConfig, webgpuFusedAdamConfig, webgpuPrivateCopyConfig],
 };
 
 /** What registerCustomKernels(name) installs, for the doctor and the docs. */
