@@ -15,6 +15,7 @@ import type { ModelConfig } from '../core/config';
 import { deriveSeed } from '../core/random';
 import { PAD } from '../core/tokenize';
 import { tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D, type Tensor3D, type Variable } from './tf';
+import { layerNorm as fusedLayerNorm } from './fusedOps';
 
 /** LayerNorm ε, PyTorch's default, so a PyTorch port gives the same numbers. */
 export const LN_EPS = 1e-5;
@@ -201,9 +202,9 @@ export function embed(table: Variable | Tensor, ids: Tensor2D): Tensor3D {
   return tf.reshape(lookup(table), [N, T, D]);
 }
 
+/** LayerNorm over the last axis (one fused kernel on webgpu, the stock ops elsewhere: src/train/fusedOps.ts). */
 function layerNorm(x: Tensor, gain: Tensor, bias: Tensor): Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, LN_EPS))), gain), bias);
+  return fusedLayerNorm(x, gain, bias, LN_EPS);
 }
 
 /** Exact GELU, 0.5·x·(1 + erf(x/√2)), as PyTorch's default nn.GELU. */

@@ -5,6 +5,7 @@
 // Backend notes: every op stays ≤ 4-D (WebGPU cannot pad 5-D tensors); dense layers use transposed matmuls, which
 // our wasm BatchMatMul kernel sends to XNNPACK; the embedding and pooling use the differentiable forms of model.ts.
 import { embed } from '../model';
+import { layerNorm as fusedLayerNorm, rmsNorm as fusedRmsNorm } from '../fusedOps';
 import { tf, type Tensor } from '../tf';
 import type { Activation } from '../../core/hf/spec';
 import type { LinearWeights, Ops } from '../../core/hf/ops';
@@ -57,15 +58,13 @@ export class TfOps implements Ops<Tensor> {
     return tf.reshape(y, [...x.shape.slice(0, -1), y.shape[1]!]);
   }
 
+  // Both norms are one fused kernel each way on webgpu and the stock ops elsewhere (src/train/fusedOps.ts).
   rmsNorm(x: Tensor, weight: string, eps: number, onePlus: boolean): Tensor {
-    const w = this.w(weight);
-    const normed = tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps)));
-    return tf.mul(normed, onePlus ? tf.add(w, 1) : w);
+    return fusedRmsNorm(x, this.w(weight), eps, onePlus);
   }
 
   layerNorm(x: Tensor, weight: string, bias: string, eps: number): Tensor {
-    const { mean, variance } = tf.moments(x, -1, true);
-    return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), this.w(weight)), this.w(bias));
+    return fusedLayerNorm(x, this.w(weight), this.w(bias), eps);
   }
 
   activation(x: Tensor, kind: Activation): Tensor {

@@ -6,12 +6,14 @@ import { wasmBatchMatMulConfig } from './wasmBatchMatMul';
 import { cpuSegmentSumConfig, wasmSegmentSumConfig } from './segmentSum';
 import { webgpuAddNConfig } from './webgpuAddN';
 import { webgpuFusedAdamConfig, webgpuPrivateCopyConfig } from './webgpuAdam';
+import { webgpuNormConfigs } from './webgpuNorm';
+import { registerFusedGradients } from './fusedGradients';
 import { rememberStock, stockKernel } from './stock';
 
 const BY_BACKEND: Readonly<Record<string, readonly KernelConfig[]>> = {
   wasm: [wasmSegmentSumConfig, wasmBatchMatMulConfig],
   cpu: [cpuSegmentSumConfig],
-  webgpu: [webgpuAddNConfig, webgpuFusedAdamConfig, webgpuPrivateCopyConfig],
+  webgpu: [webgpuAddNConfig, webgpuFusedAdamConfig, webgpuPrivateCopyConfig, ...webgpuNormConfigs],
 };
 
 /** What registerCustomKernels(name) installs, for the doctor and the docs. */
@@ -24,6 +26,7 @@ export function customKernelNames(backendName: string): string[] {
  * Stock kernels are kept so tests can compare against them: see stockKernel().
  */
 export function registerCustomKernels(backendName: string): string[] {
+  registerFusedGradients();
   const installed: string[] = [];
   for (const cfg of BY_BACKEND[backendName] ?? []) {
     const current = tf.getKernel(cfg.kernelName, backendName);
