@@ -15,7 +15,7 @@ import type { ModelConfig } from '../core/config';
 import { deriveSeed } from '../core/random';
 import { PAD } from '../core/tokenize';
 import { tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D, type Tensor3D, type Variable } from './tf';
-import { layerNorm as fusedLayerNorm } from './fusedOps';
+import { activation, fusedAttention, fusedAttentionAvailable, l2Norm, layerNorm as fusedLayerNorm, pickRows } from './fusedOps';
 
 /** LayerNorm ε, PyTorch's default, so a PyTorch port gives the same numbers. */
 export const LN_EPS = 1e-5;
@@ -163,7 +163,7 @@ export function disposeModel(model: RewardModel): void {
 
 /** ‖W_p‖₂ as a scalar tensor that stays on the backend (no sync); the caller disposes it. */
 export function wpNormTensor(model: RewardModel): Scalar {
-  return tf.tidy(() => tf.norm(param(model, 'score.weight')) as Scalar);
+  return tf.tidy(() => l2Norm(param(model, 'score.weight')) as Scalar);
 }
 
 /** ‖W_p‖₂ as a number. Sync point: a GPU→CPU read, so call it on log/eval steps only. */
@@ -207,9 +207,9 @@ function layerNorm(x: Tensor, gain: Tensor, bias: Tensor): Tensor {
   return fusedLayerNorm(x, gain, bias, LN_EPS);
 }
 
-/** Exact GELU, 0.5·x·(1 + erf(x/√2)), as PyTorch's default nn.GELU. */
+/** Exact GELU, 0.5·x·(1 + erf(x/√2)), as PyTorch's default nn.GELU (fused on webgpu: src/train/fusedOps.ts). */
 function gelu(x: Tensor): Tensor {
-  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+  return activation(x, 'gelu');
 }
 
 /** [T, T] additive mask: 0 where key ≤ query, MASK_VALUE above the diagonal. Built in JS: one upload, no kernels. */
@@ -219,10 +219,16 @@ function causalMask(T: number): Tensor2D {
   return tf.tensor2d(m, [T, T]);
 }
 
-/** Multi-head causal self-attention on x2d [N·T, D]; returns [N·T, D]. */
-function attention(model: RewardModel, l: number, x2d: Tensor, N: number, T: number, mask: Tensor2D): Tensor {
+/** Multi-head causal self-attention on x2d [N·T, D]; returns [N·T, D]. The mask is needed by the stock path only. */
+function attention(model: RewardModel, l: number, x2d: Tensor, N: number, T: number, mask: Tensor2D | undefined): Tensor {
   const { dModel: D, nHeads: H } = model.config;
   const dh = D / H;
+  if (!mask) {
+    // The fused kernel reads the projections as they are ([N, T, H·dh]) and masks by position: no transposes.
+    const proj = (w: string) => tf.reshape(tf.matMul(x2d, param(model, `blocks.${l}.attn.${w}.weight`)), [N, T, D]);
+    const y = fusedAttention(proj('q'), proj('k'), proj('v'), { heads: H, scale: 1 / Math.sqrt(dh), causal: true, layout: 'bthd' });
+    return tf.matMul(tf.reshape(y, [N * T, D]), param(model, `blocks.${l}.attn.o.weight`));
+  }
   const heads = (w: string) => tf.transpose(tf.reshape(tf.matMul(x2d, param(model, `blocks.${l}.attn.${w}.weight`)), [N, T, H, dh]), [0, 2, 1, 3]);
   // The 1/√dh scale is applied to q ([N, H, T, dh]) rather than to the scores ([N, H, T, T]): fewer elements.
   const q = tf.mul(heads('q'), 1 / Math.sqrt(dh));
@@ -245,31 +251,43 @@ function mlp(model: RewardModel, b: string, m: Tensor): Tensor {
  * Returns the residual stream at lastIdx, [N, D].
  */
 function lastBlock(model: RewardModel, x: Tensor3D, lastIdx: Tensor1D): Tensor2D {
-  const { dModel: D, nHeads: H, nLayers } = model.config;
+  const { dModel: D, nLayers } = model.config;
   const [N, T] = x.shape;
-  const dh = D / H;
   const b = `blocks.${nLayers - 1}`;
   const a = layerNorm(x, param(model, `${b}.ln1.weight`), param(model, `${b}.ln1.bias`)) as Tensor3D;
   const a2d = tf.reshape(a, [N * T, D]);
-  const heads = (w: string) => tf.transpose(tf.reshape(tf.matMul(a2d, param(model, `${b}.attn.${w}.weight`)), [N, T, H, dh]), [0, 2, 1, 3]);
-  const k = heads('k'); // [N, H, T, dh]
-  const v = heads('v');
-  const q = tf.reshape(tf.mul(tf.matMul(pickLast(a, lastIdx), param(model, `${b}.attn.q.weight`)), 1 / Math.sqrt(dh)), [N, H, 1, dh]);
-  // The causal row of the query at lastIdx: keys after it (padding) are masked. Kept 4-D for WebGPU.
-  const after = tf.greater(tf.range(0, T, 1, 'int32').reshape([1, T]), tf.reshape(lastIdx, [N, 1]));
-  const rowMask = tf.reshape(tf.mul(tf.cast(after, 'float32'), MASK_VALUE), [N, 1, 1, T]);
-  const y = tf.matMul(tf.softmax(tf.add(tf.matMul(q, k, false, true), rowMask), -1), v); // [N, H, 1, dh]
-  const attn = tf.matMul(tf.reshape(y, [N, D]), param(model, `${b}.attn.o.weight`));
+  const attn = tf.matMul(lastQueryAttention(model, b, a2d, pickLast(a, lastIdx), lastIdx, [N, T]), param(model, `${b}.attn.o.weight`));
   let h: Tensor = tf.add(pickLast(x, lastIdx), attn);
   h = tf.add(h, mlp(model, b, layerNorm(h, param(model, `${b}.ln2.weight`), param(model, `${b}.ln2.bias`))));
   return h as Tensor2D;
 }
 
-/** Rows of x [N, T, D] at lastIdx, as a batched one-hot matmul: differentiable on every backend, no gather. */
+/**
+ * Attention of the single query at lastIdx (a [N, D], the LayerNormed row there) over the keys and values of every
+ * position (a2d [N·T, D]); returns [N, D]. Keys after lastIdx (padding) are masked.
+ */
+function lastQueryAttention(model: RewardModel, b: string, a2d: Tensor, aLast: Tensor2D, lastIdx: Tensor1D, [N, T]: [number, number]): Tensor2D {
+  const { dModel: D, nHeads: H } = model.config;
+  const dh = D / H;
+  const proj = (x: Tensor, w: string) => tf.matMul(x, param(model, `${b}.attn.${w}.weight`));
+  if (fusedAttentionAvailable(dh)) {
+    const spec = { heads: H, scale: 1 / Math.sqrt(dh), causal: true, queryPos: lastIdx, layout: 'bthd' } as const;
+    return tf.reshape(fusedAttention(tf.reshape(proj(aLast, 'q'), [N, 1, D]), tf.reshape(proj(a2d, 'k'), [N, T, D]), tf.reshape(proj(a2d, 'v'), [N, T, D]), spec), [N, D]);
+  }
+  const heads = (w: string) => tf.transpose(tf.reshape(proj(a2d, w), [N, T, H, dh]), [0, 2, 1, 3]);
+  const k = heads('k'); // [N, H, T, dh]
+  const v = heads('v');
+  const q = tf.reshape(tf.mul(proj(aLast, 'q'), 1 / Math.sqrt(dh)), [N, H, 1, dh]);
+  // The causal row of the query at lastIdx: keys after it (padding) are masked. Kept 4-D for WebGPU.
+  const after = tf.greater(tf.range(0, T, 1, 'int32').reshape([1, T]), tf.reshape(lastIdx, [N, 1]));
+  const rowMask = tf.reshape(tf.mul(tf.cast(after, 'float32'), MASK_VALUE), [N, 1, 1, T]);
+  const y = tf.matMul(tf.softmax(tf.add(tf.matMul(q, k, false, true), rowMask), -1), v); // [N, H, 1, dh]
+  return tf.reshape(y, [N, D]);
+}
+
+/** Rows of x [N, T, D] at lastIdx: a batched one-hot matmul (differentiable on every backend), fused on webgpu. */
 function pickLast(x: Tensor3D, lastIdx: Tensor1D): Tensor2D {
-  const [N, T, D] = x.shape;
-  const sel = tf.reshape(tf.cast(tf.oneHot(lastIdx, T), 'float32'), [N, 1, T]);
-  return tf.reshape(tf.matMul(sel, x), [N, D]);
+  return pickRows(x, lastIdx) as Tensor2D;
 }
 
 /** Rewards and hidden states for a batch. Safe inside optimizer.minimize and tf.tidy; frees its intermediates. */
@@ -283,7 +301,8 @@ export function forward(model: RewardModel, batch: Batch): ForwardResult {
   return tf.tidy(() => {
     const pos = tf.slice(param(model, 'pos_emb.weight'), [0, 0], [T, D]);
     let x: Tensor = tf.add(embed(param(model, 'tok_emb.weight'), batch.ids), pos); // [N, T, D]
-    const mask = causalMask(T);
+    // The fused attention masks by position; only the stock path needs the mask as a tensor (an upload per forward).
+    const mask = fusedAttentionAvailable(D / cfg.nHeads) ? undefined : causalMask(T);
     for (let l = 0; l < cfg.nLayers - 1; l++) {
       const b = `blocks.${l}`;
       const a = layerNorm(x, param(model, `${b}.ln1.weight`), param(model, `${b}.ln1.bias`));

@@ -5,7 +5,7 @@
 // (so BSR's λ·b·mean(r)² is per micro-batch, as in the paper's code, where the batch is the per-device batch);
 // the gradients are averaged, clipped once and applied once.
 import { tf } from './tf';
-import { computeLoss } from './losses';
+import { lossWithStats } from './losses';
 import { clipAndApply } from './clippedAdam';
 import type { TrainConfig } from '../core/config';
 import type { TrainModel } from './trainModel';
@@ -48,23 +48,18 @@ export function trainStep(model: StepModel, optimizer: tf.Optimizer, pairIdx: re
   return tf.tidy(() => {
     const micros = microBatches(pairIdx, cfg.gradAccum ?? 1);
     let summed: Record<string, tf.Tensor> | undefined;
-    const parts: tf.Tensor[][] = [];
+    // Per micro-batch: [loss, base, reg, batchMean, accuracy] (losses.ts LOSS_STATS).
+    const parts: tf.Tensor1D[] = [];
     for (const micro of micros) {
-      const b = micro.length;
-      // Tensors created inside variableGrads' closure are disposed when it returns; keep the few we report.
-      let kept: tf.Tensor[] = [];
+      // Tensors created inside variableGrads' closure are disposed when it returns; keep the statistics we report.
       const lossOf = (rewards: tf.Tensor1D) => {
-        const rc = rewards.slice([0], [b]);
-        const rr = rewards.slice([b], [b]);
-        const { loss, base, reg } = computeLoss(cfg.objective, rc, rr, cfg);
-        const accuracy = tf.mean(tf.cast(tf.greater(rc, rr), 'float32')); // strict: ties count as wrong
-        kept = [tf.keep(base), tf.keep(reg), tf.keep(tf.mean(rewards)), tf.keep(accuracy)];
+        const { loss, stats } = lossWithStats(cfg.objective, rewards, micro.length, cfg);
+        parts.push(tf.keep(stats));
         return loss;
       };
-      const { value, grads } = model.stepGrads
+      const { grads } = model.stepGrads
         ? model.stepGrads(micro, lossOf)
         : tf.variableGrads(() => lossOf(model.stepRewards(micro)), [...model.variables]);
-      parts.push([value, ...kept]);
       summed = summed ? Object.fromEntries(Object.keys(grads).map((n) => [n, tf.add(summed![n]!, grads[n]!)])) : grads;
     }
     // Adam keeps its moments by position in this map: always the model's variable order, whichever way the
@@ -74,10 +69,10 @@ export function trainStep(model: StepModel, optimizer: tf.Optimizer, pairIdx: re
     const grads = Object.fromEntries(names.map((n) => [n, micros.length > 1 ? tf.div(summed![n]!, micros.length) : summed![n]!]));
     // ‖g‖, clipping and Adam: the fused kernel where the backend has one (webgpu), the stock ops elsewhere.
     const gradNorm = clipAndApply(optimizer, names, grads, cfg.gradClip);
-    const mean = (k: number) => tf.div(tf.addN(parts.map((p) => p[k]!)), parts.length);
+    const mean = parts.length === 1 ? parts[0]! : tf.div(tf.addN(parts), parts.length);
     // ‖W_p‖ after the update, so the logged value matches the saved weights.
-    const metrics = tf.stack([mean(0), mean(1), mean(2), mean(3), mean(4), gradNorm, model.wpNormTensor()]) as tf.Tensor1D;
-    tf.dispose(parts.flatMap((p) => p.slice(1))); // the tf.keep()s escape tidy
+    const metrics = tf.concat([mean, tf.reshape(gradNorm, [1]), tf.reshape(model.wpNormTensor(), [1])]) as tf.Tensor1D;
+    tf.dispose(parts); // the tf.keep()s escape tidy
     return metrics;
   });
 }

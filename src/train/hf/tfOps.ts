@@ -5,7 +5,7 @@
 // Backend notes: every op stays ≤ 4-D (WebGPU cannot pad 5-D tensors); dense layers use transposed matmuls, which
 // our wasm BatchMatMul kernel sends to XNNPACK; the embedding and pooling use the differentiable forms of model.ts.
 import { embed } from '../model';
-import { layerNorm as fusedLayerNorm, rmsNorm as fusedRmsNorm } from '../fusedOps';
+import { activation as fusedActivation, layerNorm as fusedLayerNorm, pickRows, rmsNorm as fusedRmsNorm } from '../fusedOps';
 import { tf, type Tensor } from '../tf';
 import type { Activation } from '../../core/hf/spec';
 import type { LinearWeights, Ops } from '../../core/hf/ops';
@@ -68,11 +68,7 @@ export class TfOps implements Ops<Tensor> {
   }
 
   activation(x: Tensor, kind: Activation): Tensor {
-    if (kind === 'silu') return tf.mul(x, tf.sigmoid(x));
-    if (kind === 'gelu') return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
-    // gelu_pytorch_tanh / gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
-    const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
-    return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+    return fusedActivation(x, kind);
   }
 
   sliceLast(x: Tensor, start: number, size: number): Tensor {
@@ -111,9 +107,7 @@ export class TfOps implements Ops<Tensor> {
   }
 
   pool(x: Tensor, index: Tensor): Tensor {
-    // A batched one-hot matmul: differentiable on every backend, no gather gradient needed.
-    const [N, T, H] = x.shape as [number, number, number];
-    const sel = tf.reshape(tf.cast(tf.oneHot(index as tf.Tensor1D, T), 'float32'), [N, 1, T]);
-    return tf.reshape(tf.matMul(sel, x), [N, H]);
+    // A batched one-hot matmul (differentiable on every backend, no gather gradient needed); fused on webgpu.
+    return pickRows(x, index);
   }
 }

@@ -3,6 +3,9 @@
 import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs';
 import { tf } from '../tf';
 import { LAYER_NORM, LAYER_NORM_GRAD, RMS_NORM, RMS_NORM_GRAD } from './webgpuNorm';
+import { ATTENTION, ATTENTION_AUX, ATTENTION_GRAD } from './webgpuAttention';
+import { PAIR_LOSS, PAIR_LOSS_GRAD } from './webgpuLoss';
+import { ACTIVATION, ACTIVATION_GRAD, PICK_ROWS, PICK_ROWS_GRAD } from './webgpuSmall';
 
 const run = (name: string, inputs: Record<string, Tensor>, attrs: NamedAttrMap) => tf.engine().runKernel(name, inputs, attrs) as unknown as Tensor[];
 
@@ -25,5 +28,35 @@ export function registerFusedGradients(): void {
       const [dx, dw] = run(RMS_NORM_GRAD, { dy: dy as Tensor, x: saved[0]!, weight: saved[1]! }, attrs);
       return { x: () => dx!, weight: () => dw! };
     },
+  });
+  for (const [kernelName, withAux] of [[ATTENTION, false], [ATTENTION_AUX, true]] as const) {
+    tf.registerGradient({
+      kernelName, inputsToSave: withAux ? ['q', 'k', 'v', 'aux'] : ['q', 'k', 'v'], outputsToSave: [false, true],
+      gradFunc: (dys, saved, attrs) => {
+        const aux: Record<string, Tensor> = withAux ? { aux: saved[3]! } : {};
+        const [dq, dk, dv] = run(ATTENTION_GRAD, { dy: (dys as Tensor[])[0]!, q: saved[0]!, k: saved[1]!, v: saved[2]!, ...aux, lse: saved[saved.length - 1]! }, attrs);
+        // aux (positions, a constant mask) is never on a path from the variables; tfjs asks only for q, k, v.
+        return { q: () => dq!, k: () => dk!, v: () => dv!, ...(withAux ? { aux: () => tf.zerosLike(saved[3]!) } : {}) };
+      },
+    });
+  }
+  tf.registerGradient({
+    kernelName: PAIR_LOSS, inputsToSave: ['rewards'],
+    // Only the loss (output 0) is differentiated; the statistics (output 1) are reported, never trained on.
+    gradFunc: (dys, saved, attrs) => {
+      const dr = tf.engine().runKernel(PAIR_LOSS_GRAD, { rewards: saved[0]!, dloss: (dys as Tensor[])[0]! }, attrs) as Tensor;
+      return { rewards: () => dr };
+    },
+  });
+  tf.registerGradient({
+    kernelName: ACTIVATION, inputsToSave: ['x'],
+    gradFunc: (dy, saved, attrs) => ({ x: () => tf.engine().runKernel(ACTIVATION_GRAD, { x: saved[0]!, dy: dy as Tensor }, attrs) as Tensor }),
+  });
+  tf.registerGradient({
+    kernelName: PICK_ROWS, inputsToSave: ['idx'],
+    gradFunc: (dy, saved, attrs) => ({
+      x: () => tf.engine().runKernel(PICK_ROWS_GRAD, { dy: dy as Tensor, idx: saved[0]! }, attrs) as Tensor,
+      idx: () => tf.zerosLike(saved[0]!),
+    }),
   });
 }

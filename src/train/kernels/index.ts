@@ -7,13 +7,16 @@ import { cpuSegmentSumConfig, wasmSegmentSumConfig } from './segmentSum';
 import { webgpuAddNConfig } from './webgpuAddN';
 import { webgpuFusedAdamConfig, webgpuPrivateCopyConfig } from './webgpuAdam';
 import { webgpuNormConfigs } from './webgpuNorm';
+import { webgpuAttentionConfigs } from './webgpuAttention';
+import { webgpuPairLossConfigs } from './webgpuLoss';
+import { webgpuSmallConfigs } from './webgpuSmall';
 import { registerFusedGradients } from './fusedGradients';
 import { rememberStock, stockKernel } from './stock';
 
 const BY_BACKEND: Readonly<Record<string, readonly KernelConfig[]>> = {
   wasm: [wasmSegmentSumConfig, wasmBatchMatMulConfig],
   cpu: [cpuSegmentSumConfig],
-  webgpu: [webgpuAddNConfig, webgpuFusedAdamConfig, webgpuPrivateCopyConfig, ...webgpuNormConfigs],
+  webgpu: [webgpuAddNConfig, webgpuFusedAdamConfig, webgpuPrivateCopyConfig, ...webgpuNormConfigs, ...webgpuAttentionConfigs, ...webgpuPairLossConfigs, ...webgpuSmallConfigs],
 };
 
 /** What registerCustomKernels(name) installs, for the doctor and the docs. */

@@ -7,7 +7,11 @@ import assert from 'node:assert/strict';
 import { tf } from '../../../src/train/tf';
 import { initBackend } from '../../../src/train/backends';
 import { registerCustomKernels, unregisterCustomKernels } from '../../../src/train/kernels';
-import { hasKernel, layerNorm, rmsNorm } from '../../../src/train/fusedOps';
+import { activation, fusedAttention, fusedAttentionAvailable, hasKernel, l2Norm, layerNorm, pickRows, rmsNorm, type AttentionSpec } from '../../../src/train/fusedOps';
+import { ACTIVATION, L2_NORM, PICK_ROWS } from '../../../src/train/kernels/webgpuSmall';
+import { ATTENTION } from '../../../src/train/kernels/webgpuAttention';
+import { PAIR_LOSS } from '../../../src/train/kernels/webgpuLoss';
+import { lossWithStats } from '../../../src/train/losses';
 import { LAYER_NORM, RMS_NORM } from '../../../src/train/kernels/webgpuNorm';
 import { webgpuSkipReason } from './webgpuEnv';
 
@@ -74,3 +78,81 @@ for (const shape of LN_SHAPES) {
     });
   }
 }
+
+/** The stock composition of attention the fused kernel replaces, for q/k/v in either layout. */
+function attentionReference(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, s: AttentionSpec): tf.Tensor {
+  const H = s.heads, KVH = s.kvHeads ?? H, N = q.shape[0]!;
+  const d = q.shape[q.rank - 1]! / (s.layout === 'bthd' ? H : 1);
+  const split = (x: tf.Tensor, heads: number) => (s.layout === 'bthd' ? tf.transpose(tf.reshape(x, [N, -1, heads, d]), [0, 2, 1, 3]) : x);
+  const repeat = (x: tf.Tensor) => tf.reshape(tf.tile(tf.reshape(x, [N, KVH, 1, -1]), [1, 1, H / KVH, 1]), [N, H, -1, d]);
+  const q4 = split(q, H), k4 = repeat(split(k, KVH)), v4 = repeat(split(v, KVH));
+  const [Tq, Tk] = [q4.shape[2]!, k4.shape[2]!];
+  let scores = tf.mul(tf.matMul(q4, k4, false, true), s.scale);
+  if (s.mask) scores = tf.add(scores, s.mask);
+  if (s.causal) {
+    const pos = s.queryPos ? tf.reshape(s.queryPos, [N, 1, 1, 1]) : tf.reshape(tf.range(0, Tq, 1, 'int32'), [1, 1, Tq, 1]);
+    const after = tf.greater(tf.reshape(tf.range(0, Tk, 1, 'int32'), [1, 1, 1, Tk]), pos);
+    scores = tf.add(scores, tf.mul(tf.cast(after, 'float32'), -1e9));
+  }
+  const y = tf.matMul(tf.softmax(scores, -1), v4);
+  return s.layout === 'bthd' ? tf.reshape(tf.transpose(y, [0, 2, 1, 3]), q.shape) : y;
+}
+
+const ATTENTION_CASES: { name: string; q: number[]; kv: number[]; spec: Omit<AttentionSpec, 'queryPos' | 'mask'>; queryPos?: number[]; mask?: boolean }[] = [
+  { name: 'causal, [N,T,H·d], 2 heads', q: [2, 5, 8], kv: [2, 5, 8], spec: { heads: 2, scale: 0.5, causal: true, layout: 'bthd' } },
+  { name: 'causal, 70 positions (two key chunks), d 40', q: [1, 70, 80], kv: [1, 70, 80], spec: { heads: 2, scale: 1 / Math.sqrt(40), causal: true, layout: 'bthd' } },
+  { name: 'one query per sequence at its position (the last block)', q: [3, 1, 12], kv: [3, 9, 12], spec: { heads: 3, scale: 0.5, causal: true, layout: 'bthd' }, queryPos: [8, 0, 4] },
+  { name: 'grouped-query, [N,H,T,d], additive padding mask', q: [2, 4, 6, 8], kv: [2, 2, 6, 8], spec: { heads: 4, kvHeads: 2, scale: 0.35, causal: true, layout: 'bhtd' }, mask: true },
+];
+
+for (const c of ATTENTION_CASES) {
+  test(`fused attention (${c.name}): value and gradients (q, k, v) match stock webgpu and cpu`, async (t) => {
+    const N = c.q[0]!, Tk = c.kv[c.spec.layout === 'bthd' ? 1 : 2]!;
+    // Padding mask: the last key of every sequence but the first is hidden.
+    const maskVals = Array.from({ length: N * Tk }, (_, i) => (i >= Tk && i % Tk === Tk - 1 ? -1e9 : 0));
+    const f = () => {
+      const extra = {
+        ...(c.queryPos ? { queryPos: tf.tensor1d(c.queryPos, 'int32') } : {}),
+        ...(c.mask ? { mask: tf.tensor4d(maskVals, [N, 1, 1, Tk]) } : {}),
+      };
+      const spec = { ...c.spec, ...extra };
+      const d = c.q[c.q.length - 1]! / (spec.layout === 'bthd' ? spec.heads : 1);
+      const op = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => (fusedAttentionAvailable(d, spec) ? fusedAttention(q, k, v, spec) : attentionReference(q, k, v, spec));
+      return valueAndGrads(op, [{ values: randn(c.q, 21), shape: c.q }, { values: randn(c.kv, 22), shape: c.kv }, { values: randn(c.kv, 23), shape: c.kv }])();
+    };
+    await compareFused(t, ATTENTION, f);
+  });
+}
+
+for (const objective of ['bt', 'bsr'] as const) {
+  for (const b of [5, 300]) {
+    test(`fused ${objective} loss, ${b} pairs: loss, [loss, base, reg, mean, accuracy] and d loss/d rewards match stock webgpu and cpu`, async (t) => {
+      const r = randn([2 * b], 31, 3);
+      const f = () => {
+        const rewards = tf.tensor1d(r);
+        const { loss, stats } = lossWithStats(objective, rewards, b, { lambda: 0.05, margin: 0, centerCoef: 0, normEps: 0 });
+        const g = tf.grad((x: tf.Tensor) => lossWithStats(objective, x as tf.Tensor1D, b, { lambda: 0.05, margin: 0, centerCoef: 0, normEps: 0 }).loss)(rewards);
+        return [loss, stats, g];
+      };
+      await compareFused(t, PAIR_LOSS, f);
+    });
+  }
+}
+
+for (const kind of ['gelu', 'gelu_tanh', 'silu'] as const) {
+  test(`fused ${kind}: value and gradient match stock webgpu and cpu`, async (t) => {
+    await compareFused(t, ACTIVATION, valueAndGrads((x) => activation(x, kind), [{ values: randn([3, 700], 41, 3), shape: [3, 700] }]));
+  });
+}
+
+test('fused rows at one index per sequence (the scored token): value and gradient match stock webgpu and cpu', async (t) => {
+  const f = () => {
+    const idx = tf.tensor1d([4, 0, 2], 'int32');
+    return valueAndGrads((x) => pickRows(x, idx), [{ values: randn([3, 5, 70], 42), shape: [3, 5, 70] }])();
+  };
+  await compareFused(t, PICK_ROWS, f);
+});
+
+test('fused L2 norm of a head vector matches tf.norm on stock webgpu and cpu', async (t) => {
+  await compareFused(t, L2_NORM, () => [l2Norm(tf.tensor2d(randn([600, 1], 43), [600, 1]))]);
+});
