@@ -4,6 +4,8 @@
 import { tf, type Tensor } from './tf';
 import { LAYER_NORM, NORM_MAX_WIDTH, RMS_NORM } from './kernels/webgpuNorm';
 import { ACTIVATION, ACTIVATIONS, L2_NORM, PICK_ROWS, type FusedActivation } from './kernels/webgpuSmall';
+import { LINEAR, LINEAR_ACT, PROJECTIONS } from './kernels/webgpuLinear';
+import { EMBED, EMBED_MAX_WIDTH } from './kernels/webgpuEmbed';
 import { ATTENTION, ATTENTION_AUX, ATTENTION_MAX_HEAD_DIM, type AttentionAttrs } from './kernels/webgpuAttention';
 
 /** Whether the active backend has this (custom) kernel. */
@@ -100,4 +102,45 @@ export function pickRows(x: Tensor, idx: Tensor): Tensor {
 export function l2Norm(x: Tensor): Tensor {
   if (hasKernel(L2_NORM)) return tf.engine().runKernel(L2_NORM, { x }) as Tensor;
   return tf.norm(x);
+}
+
+export interface LinearOptions {
+  /** y = act(x·W); the pre-activation is kept for the backward (fused) or recomputed by autodiff (stock). */
+  readonly act?: FusedActivation;
+  /** y = residual + x·W (same shape as the product). */
+  readonly residual?: Tensor;
+}
+
+/** x [M, K] · W [K, N] with an optional activation or residual: one program each way where fused. */
+export function linear(x: Tensor, w: Tensor, o: LinearOptions = {}): Tensor {
+  if (o.act && o.residual) throw new Error('linear: an activation and a residual in one call are not supported');
+  if (hasKernel(LINEAR)) {
+    if (o.act) return (tf.engine().runKernel(LINEAR_ACT, { x, w }, { act: ACTIVATIONS[o.act] }) as unknown as Tensor[])[0]!;
+    return tf.engine().runKernel(LINEAR, { x, w, ...(o.residual ? { residual: o.residual } : {}) }, {}) as Tensor;
+  }
+  const y = tf.matMul(x, w);
+  if (o.act) return activation(y, o.act);
+  return o.residual ? tf.add(o.residual, y) : y;
+}
+
+/** x·Wᵢ for 2 or 3 weights sharing x (the k, v or q, k, v projections): one program each way where fused. */
+export function projections(x: Tensor, ws: readonly Tensor[]): Tensor[] {
+  if (hasKernel(LINEAR) && (ws.length === 2 || ws.length === 3)) {
+    return tf.engine().runKernel(PROJECTIONS[ws.length - 2]!, { x, ...Object.fromEntries(ws.map((w, i) => [`w${i}`, w])) }, {}) as unknown as Tensor[];
+  }
+  return ws.map((w) => tf.matMul(x, w));
+}
+
+/** Whether fusedEmbedding can run here for rows of width D. */
+export function fusedEmbeddingAvailable(D: number): boolean {
+  return hasKernel(EMBED) && D <= EMBED_MAX_WIDTH;
+}
+
+/**
+ * tok[ids] (+ pos[t] for position t, pos being the whole table [L, D]) as [N, T, D], in one program each way (check
+ * fusedEmbeddingAvailable first; model.ts keeps the stock gather and scatter-add gradient for other backends).
+ */
+export function fusedEmbedding(tok: Tensor, ids: Tensor, pos?: Tensor): Tensor {
+  const attrs = { vocab: tok.shape[0]!, positions: pos ? pos.shape[0]! : 0 };
+  return tf.engine().runKernel(EMBED, { tok, ids, ...(pos ? { pos } : {}) }, attrs) as Tensor;
 }

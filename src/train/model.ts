@@ -15,7 +15,7 @@ import type { ModelConfig } from '../core/config';
 import { deriveSeed } from '../core/random';
 import { PAD } from '../core/tokenize';
 import { tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D, type Tensor3D, type Variable } from './tf';
-import { activation, fusedAttention, fusedAttentionAvailable, l2Norm, layerNorm as fusedLayerNorm, pickRows } from './fusedOps';
+import { fusedAttention, fusedAttentionAvailable, fusedEmbedding, fusedEmbeddingAvailable, l2Norm, layerNorm as fusedLayerNorm, linear, pickRows, projections } from './fusedOps';
 
 /** LayerNorm ε, PyTorch's default, so a PyTorch port gives the same numbers. */
 export const LN_EPS = 1e-5;
@@ -189,6 +189,7 @@ function param(model: RewardModel, name: string): Variable {
  * a scatter-add (tf.scatterND sums duplicate indices), which every backend has.
  */
 export function embed(table: Variable | Tensor, ids: Tensor2D): Tensor3D {
+  if (fusedEmbeddingAvailable(table.shape[1]!)) return fusedEmbedding(table, ids) as Tensor3D;
   const [N, T] = ids.shape;
   const D = table.shape[1]!;
   const flatIds = tf.reshape(ids, [N * T]);
@@ -207,11 +208,6 @@ function layerNorm(x: Tensor, gain: Tensor, bias: Tensor): Tensor {
   return fusedLayerNorm(x, gain, bias, LN_EPS);
 }
 
-/** Exact GELU, 0.5·x·(1 + erf(x/√2)), as PyTorch's default nn.GELU (fused on webgpu: src/train/fusedOps.ts). */
-function gelu(x: Tensor): Tensor {
-  return activation(x, 'gelu');
-}
-
 /** [T, T] additive mask: 0 where key ≤ query, MASK_VALUE above the diagonal. Built in JS: one upload, no kernels. */
 function causalMask(T: number): Tensor2D {
   const m = new Float32Array(T * T);
@@ -219,29 +215,41 @@ function causalMask(T: number): Tensor2D {
   return tf.tensor2d(m, [T, T]);
 }
 
-/** Multi-head causal self-attention on x2d [N·T, D]; returns [N·T, D]. The mask is needed by the stock path only. */
-function attention(model: RewardModel, l: number, x2d: Tensor, N: number, T: number, mask: Tensor2D | undefined): Tensor {
+/**
+ * Multi-head causal self-attention of a2d [N·T, D] (the LayerNormed stream), added to the residual stream [N·T, D];
+ * returns the new stream. The mask is needed by the stock path only.
+ */
+function attention(model: RewardModel, l: number, a2d: Tensor, [N, T]: [number, number], mask: Tensor2D | undefined, residual: Tensor): Tensor {
   const { dModel: D, nHeads: H } = model.config;
   const dh = D / H;
+  const w = (name: string) => param(model, `blocks.${l}.attn.${name}.weight`);
+  const [q, k, v] = projections(a2d, [w('q'), w('k'), w('v')]) as [Tensor, Tensor, Tensor];
+  let merged: Tensor;
   if (!mask) {
     // The fused kernel reads the projections as they are ([N, T, H·dh]) and masks by position: no transposes.
-    const proj = (w: string) => tf.reshape(tf.matMul(x2d, param(model, `blocks.${l}.attn.${w}.weight`)), [N, T, D]);
-    const y = fusedAttention(proj('q'), proj('k'), proj('v'), { heads: H, scale: 1 / Math.sqrt(dh), causal: true, layout: 'bthd' });
-    return tf.matMul(tf.reshape(y, [N * T, D]), param(model, `blocks.${l}.attn.o.weight`));
+    const bthd = (t: Tensor) => tf.reshape(t, [N, T, D]);
+    merged = tf.reshape(fusedAttention(bthd(q), bthd(k), bthd(v), { heads: H, scale: 1 / Math.sqrt(dh), causal: true, layout: 'bthd' }), [N * T, D]);
+  } else {
+    const heads = (t: Tensor) => tf.transpose(tf.reshape(t, [N, T, H, dh]), [0, 2, 1, 3]);
+    // The 1/√dh scale is applied to q ([N, H, T, dh]) rather than to the scores ([N, H, T, T]): fewer elements.
+    const scores = tf.add(tf.matMul(tf.mul(heads(q), 1 / Math.sqrt(dh)), heads(k), false, true), mask); // [N, H, T, T]
+    const y = tf.matMul(tf.softmax(scores, -1), heads(v)); // [N, H, T, dh]
+    merged = tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [N * T, D]);
   }
-  const heads = (w: string) => tf.transpose(tf.reshape(tf.matMul(x2d, param(model, `blocks.${l}.attn.${w}.weight`)), [N, T, H, dh]), [0, 2, 1, 3]);
-  // The 1/√dh scale is applied to q ([N, H, T, dh]) rather than to the scores ([N, H, T, T]): fewer elements.
-  const q = tf.mul(heads('q'), 1 / Math.sqrt(dh));
-  const k = heads('k');
-  const v = heads('v');
-  const scores = tf.add(tf.matMul(q, k, false, true), mask); // [N, H, T, T]
-  const y = tf.matMul(tf.softmax(scores, -1), v); // [N, H, T, dh]
-  const merged = tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [N * T, D]);
-  return tf.matMul(merged, param(model, `blocks.${l}.attn.o.weight`));
+  return linear(merged, w('o'), { residual });
 }
 
-function mlp(model: RewardModel, b: string, m: Tensor): Tensor {
-  return tf.matMul(gelu(tf.matMul(m, param(model, `${b}.mlp.fc.weight`))), param(model, `${b}.mlp.proj.weight`));
+/** residual + proj(gelu(fc(m))): fused on webgpu into one product with a GELU epilogue and one with the residual. */
+function mlp(model: RewardModel, b: string, m: Tensor, residual: Tensor): Tensor {
+  return linear(linear(m, param(model, `${b}.mlp.fc.weight`), { act: 'gelu' }), param(model, `${b}.mlp.proj.weight`), { residual });
+}
+
+/** One full block on the residual stream x2d [N·T, D]; returns the new stream. */
+function block(model: RewardModel, l: number, x2d: Tensor, NT: [number, number], mask: Tensor2D | undefined): Tensor {
+  const b = `blocks.${l}`;
+  const a = layerNorm(x2d, param(model, `${b}.ln1.weight`), param(model, `${b}.ln1.bias`));
+  const x = attention(model, l, a, NT, mask, x2d);
+  return mlp(model, b, layerNorm(x, param(model, `${b}.ln2.weight`), param(model, `${b}.ln2.bias`)), x);
 }
 
 /**
@@ -255,11 +263,9 @@ function lastBlock(model: RewardModel, x: Tensor3D, lastIdx: Tensor1D): Tensor2D
   const [N, T] = x.shape;
   const b = `blocks.${nLayers - 1}`;
   const a = layerNorm(x, param(model, `${b}.ln1.weight`), param(model, `${b}.ln1.bias`)) as Tensor3D;
-  const a2d = tf.reshape(a, [N * T, D]);
-  const attn = tf.matMul(lastQueryAttention(model, b, a2d, pickLast(a, lastIdx), lastIdx, [N, T]), param(model, `${b}.attn.o.weight`));
-  let h: Tensor = tf.add(pickLast(x, lastIdx), attn);
-  h = tf.add(h, mlp(model, b, layerNorm(h, param(model, `${b}.ln2.weight`), param(model, `${b}.ln2.bias`))));
-  return h as Tensor2D;
+  const y = lastQueryAttention(model, b, tf.reshape(a, [N * T, D]), pickLast(a, lastIdx), lastIdx, [N, T]);
+  const h = linear(y, param(model, `${b}.attn.o.weight`), { residual: pickLast(x, lastIdx) });
+  return mlp(model, b, layerNorm(h, param(model, `${b}.ln2.weight`), param(model, `${b}.ln2.bias`)), h) as Tensor2D;
 }
 
 /**
@@ -269,19 +275,19 @@ function lastBlock(model: RewardModel, x: Tensor3D, lastIdx: Tensor1D): Tensor2D
 function lastQueryAttention(model: RewardModel, b: string, a2d: Tensor, aLast: Tensor2D, lastIdx: Tensor1D, [N, T]: [number, number]): Tensor2D {
   const { dModel: D, nHeads: H } = model.config;
   const dh = D / H;
-  const proj = (x: Tensor, w: string) => tf.matMul(x, param(model, `${b}.attn.${w}.weight`));
+  const w = (name: string) => param(model, `${b}.attn.${name}.weight`);
+  const [k, v] = projections(a2d, [w('k'), w('v')]) as [Tensor, Tensor];
+  const q = linear(aLast, w('q'));
   if (fusedAttentionAvailable(dh)) {
     const spec = { heads: H, scale: 1 / Math.sqrt(dh), causal: true, queryPos: lastIdx, layout: 'bthd' } as const;
-    return tf.reshape(fusedAttention(tf.reshape(proj(aLast, 'q'), [N, 1, D]), tf.reshape(proj(a2d, 'k'), [N, T, D]), tf.reshape(proj(a2d, 'v'), [N, T, D]), spec), [N, D]);
+    return tf.reshape(fusedAttention(tf.reshape(q, [N, 1, D]), tf.reshape(k, [N, T, D]), tf.reshape(v, [N, T, D]), spec), [N, D]);
   }
-  const heads = (w: string) => tf.transpose(tf.reshape(proj(a2d, w), [N, T, H, dh]), [0, 2, 1, 3]);
-  const k = heads('k'); // [N, H, T, dh]
-  const v = heads('v');
-  const q = tf.reshape(tf.mul(proj(aLast, 'q'), 1 / Math.sqrt(dh)), [N, H, 1, dh]);
+  const heads = (t: Tensor) => tf.transpose(tf.reshape(t, [N, T, H, dh]), [0, 2, 1, 3]); // [N, H, T, dh]
+  const qh = tf.reshape(tf.mul(q, 1 / Math.sqrt(dh)), [N, H, 1, dh]);
   // The causal row of the query at lastIdx: keys after it (padding) are masked. Kept 4-D for WebGPU.
   const after = tf.greater(tf.range(0, T, 1, 'int32').reshape([1, T]), tf.reshape(lastIdx, [N, 1]));
   const rowMask = tf.reshape(tf.mul(tf.cast(after, 'float32'), MASK_VALUE), [N, 1, 1, T]);
-  const y = tf.matMul(tf.softmax(tf.add(tf.matMul(q, k, false, true), rowMask), -1), v); // [N, H, 1, dh]
+  const y = tf.matMul(tf.softmax(tf.add(tf.matMul(qh, heads(k), false, true), rowMask), -1), heads(v)); // [N, H, 1, dh]
   return tf.reshape(y, [N, D]);
 }
 
@@ -299,19 +305,14 @@ export function forward(model: RewardModel, batch: Batch): ForwardResult {
   if (batch.lastIdx.shape[0] !== N) throw new Error(`forward: lastIdx has ${batch.lastIdx.shape[0]} rows, ids has ${N}`);
   const D = cfg.dModel;
   return tf.tidy(() => {
-    const pos = tf.slice(param(model, 'pos_emb.weight'), [0, 0], [T, D]);
-    let x: Tensor = tf.add(embed(param(model, 'tok_emb.weight'), batch.ids), pos); // [N, T, D]
+    const [tok, posTable] = [param(model, 'tok_emb.weight'), param(model, 'pos_emb.weight')];
+    const x0 = fusedEmbeddingAvailable(D) ? fusedEmbedding(tok, batch.ids, posTable) : tf.add(embed(tok, batch.ids), tf.slice(posTable, [0, 0], [T, D]));
+    let x: Tensor = tf.reshape(x0, [N * T, D]); // the residual stream
     // The fused attention masks by position; only the stock path needs the mask as a tensor (an upload per forward).
     const mask = fusedAttentionAvailable(D / cfg.nHeads) ? undefined : causalMask(T);
-    for (let l = 0; l < cfg.nLayers - 1; l++) {
-      const b = `blocks.${l}`;
-      const a = layerNorm(x, param(model, `${b}.ln1.weight`), param(model, `${b}.ln1.bias`));
-      x = tf.add(x, tf.reshape(attention(model, l, tf.reshape(a, [N * T, D]), N, T, mask), [N, T, D]));
-      const m = tf.reshape(layerNorm(x, param(model, `${b}.ln2.weight`), param(model, `${b}.ln2.bias`)), [N * T, D]);
-      x = tf.add(x, tf.reshape(mlp(model, b, m), [N, T, D]));
-    }
-    const hidden = layerNorm(lastBlock(model, x as Tensor3D, batch.lastIdx), param(model, 'ln_f.weight'), param(model, 'ln_f.bias')) as Tensor2D;
-    const rewards = tf.reshape(tf.matMul(hidden, param(model, 'score.weight')), [N]) as Tensor1D;
+    for (let l = 0; l < cfg.nLayers - 1; l++) x = block(model, l, x, [N, T], mask);
+    const hidden = layerNorm(lastBlock(model, tf.reshape(x, [N, T, D]), batch.lastIdx), param(model, 'ln_f.weight'), param(model, 'ln_f.bias')) as Tensor2D;
+    const rewards = tf.reshape(linear(hidden, param(model, 'score.weight')), [N]) as Tensor1D;
     return { rewards, hidden };
   });
 }

@@ -6,6 +6,8 @@ import { LAYER_NORM, LAYER_NORM_GRAD, RMS_NORM, RMS_NORM_GRAD } from './webgpuNo
 import { ATTENTION, ATTENTION_AUX, ATTENTION_GRAD } from './webgpuAttention';
 import { PAIR_LOSS, PAIR_LOSS_GRAD } from './webgpuLoss';
 import { ACTIVATION, ACTIVATION_GRAD, PICK_ROWS, PICK_ROWS_GRAD } from './webgpuSmall';
+import { LINEAR, LINEAR_ACT, LINEAR_GRAD, PROJECTIONS, PROJECTIONS_GRAD } from './webgpuLinear';
+import { EMBED, EMBED_GRAD } from './webgpuEmbed';
 
 const run = (name: string, inputs: Record<string, Tensor>, attrs: NamedAttrMap) => tf.engine().runKernel(name, inputs, attrs) as unknown as Tensor[];
 
@@ -58,5 +60,44 @@ export function registerFusedGradients(): void {
       x: () => tf.engine().runKernel(PICK_ROWS_GRAD, { dy: dy as Tensor, idx: saved[0]! }, attrs) as Tensor,
       idx: () => tf.zerosLike(saved[0]!),
     }),
+  });
+  registerLinearGradients();
+  tf.registerGradient({
+    kernelName: EMBED, inputsToSave: ['ids'],
+    gradFunc: (dy, saved, attrs) => {
+      const [dtok, dpos] = run(EMBED_GRAD, { dy: dy as Tensor, ids: saved[0]! }, attrs);
+      return { tok: () => dtok!, pos: () => dpos!, ids: () => tf.zerosLike(saved[0]!) };
+    },
+  });
+}
+
+function registerLinearGradients(): void {
+  tf.registerGradient({
+    kernelName: LINEAR, inputsToSave: ['x', 'w'],
+    gradFunc: (dy, saved, attrs) => {
+      const [dx, dw] = run(LINEAR_GRAD, { dy: dy as Tensor, x: saved[0]!, w: saved[1]! }, attrs);
+      // y = r + x·W: the residual's gradient is dy itself (a clone shares its buffer: no program).
+      return { x: () => dx!, w: () => dw!, residual: () => (dy as Tensor).clone() };
+    },
+  });
+  tf.registerGradient({
+    kernelName: LINEAR_ACT, inputsToSave: ['x', 'w'], outputsToSave: [false, true],
+    gradFunc: (dys, saved, attrs) => {
+      const [dx, dw] = run(LINEAR_GRAD, { dy: (dys as Tensor[])[0]!, x: saved[0]!, w: saved[1]!, z: saved[2]! }, attrs);
+      return { x: () => dx!, w: () => dw! };
+    },
+  });
+  PROJECTIONS.forEach((kernelName, i) => {
+    const k = i + 2;
+    const ws = Array.from({ length: k }, (_, j) => `w${j}`);
+    tf.registerGradient({
+      kernelName, inputsToSave: ['x', ...ws],
+      gradFunc: (dys, saved) => {
+        // An unused projection has no gradient: zeros (not expected in our models, where every one is used).
+        const dy = Object.fromEntries(ws.map((_, j) => [`dy${j}`, (dys as (Tensor | null)[])[j] ?? tf.zeros([saved[0]!.shape[0]!, saved[j + 1]!.shape[1]!])]));
+        const [dx, ...dw] = run(PROJECTIONS_GRAD, { x: saved[0]!, ...Object.fromEntries(ws.map((w, j) => [w, saved[j + 1]!])), ...dy }, {});
+        return { x: () => dx!, ...Object.fromEntries(ws.map((w, j) => [w, () => dw[j]!])) };
+      },
+    });
   });
 }

@@ -10,13 +10,15 @@ import { webgpuNormConfigs } from './webgpuNorm';
 import { webgpuAttentionConfigs } from './webgpuAttention';
 import { webgpuPairLossConfigs } from './webgpuLoss';
 import { webgpuSmallConfigs } from './webgpuSmall';
+import { webgpuLinearConfigs } from './webgpuLinear';
+import { webgpuEmbedConfigs } from './webgpuEmbed';
 import { registerFusedGradients } from './fusedGradients';
 import { rememberStock, stockKernel } from './stock';
 
 const BY_BACKEND: Readonly<Record<string, readonly KernelConfig[]>> = {
   wasm: [wasmSegmentSumConfig, wasmBatchMatMulConfig],
   cpu: [cpuSegmentSumConfig],
-  webgpu: [webgpuAddNConfig, webgpuFusedAdamConfig, webgpuPrivateCopyConfig, ...webgpuNormConfigs, ...webgpuAttentionConfigs, ...webgpuPairLossConfigs, ...webgpuSmallConfigs],
+  webgpu: [webgpuAddNConfig, webgpuFusedAdamConfig, webgpuPrivateCopyConfig, ...webgpuNormConfigs, ...webgpuAttentionConfigs, ...webgpuPairLossConfigs, ...webgpuSmallConfigs, ...webgpuLinearConfigs, ...webgpuEmbedConfigs],
 };
 
 /** What registerCustomKernels(name) installs, for the doctor and the docs. */
@@ -58,3 +60,4 @@ export function unregisterCustomKernels(backendName: string): void {
     if (instance && original.setupFunc) original.setupFunc(instance);
   }
 }
+

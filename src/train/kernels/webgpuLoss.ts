@@ -15,7 +15,7 @@ export const PAIR_LOSS_OBJECTIVES = { bt: 0, bsr: 1 } as const;
 const WG = 256;
 
 const COMMON = `
-struct U { b: u32, bsr: u32, lambdaB: f32 };
+struct U { b: u32, bsr: u32, lambdaB: f32, dlossOnHost: u32, dlossValue: f32 };
 var<workgroup> red: array<f32, ${WG}>;
 fn wgSum(v: f32, li: u32) -> f32 {
   red[li] = v;
@@ -80,7 +80,7 @@ ${COMMON}
 @compute @workgroup_size(${WG})
 fn main(@builtin(local_invocation_index) li: u32) {
   let m = rewardMean(li);
-  let g = dloss[0];
+  let g = select(dloss[0], u.dlossValue, u.dlossOnHost != 0u);
   // d(λb·m²)/drⱼ = 2·λb·m / 2b.
   let dreg = select(0.0, (2.0 * u.lambdaB * m) / f32(2u * u.b), u.bsr != 0u);
   for (var i = li; i < u.b; i += ${WG}u) {
@@ -91,8 +91,14 @@ fn main(@builtin(local_invocation_index) li: u32) {
   }
 }`;
 
-// λ·b is formed in JS (double, then float32), as the stock op's scalar is.
-const uniformsOf = (attrs: NamedAttrMap) => words('uuf', [Number(attrs['pairs']), Number(attrs['objective']) === PAIR_LOSS_OBJECTIVES.bsr ? 1 : 0, Number(attrs['lambda']) * Number(attrs['pairs'])]);
+/**
+ * λ·b is formed in JS (double, then float32), as the stock op's scalar is. dloss: the backward's incoming gradient
+ * when it is still on the host (then passed here instead of bound).
+ */
+const uniformsOf = (attrs: NamedAttrMap, dloss?: number) => words('uufuf', [
+  Number(attrs['pairs']), Number(attrs['objective']) === PAIR_LOSS_OBJECTIVES.bsr ? 1 : 0, Number(attrs['lambda']) * Number(attrs['pairs']),
+  dloss === undefined ? 0 : 1, dloss ?? 0,
+]);
 
 function pairLoss(args: { inputs: NamedTensorInfoMap; backend: unknown; attrs: NamedAttrMap }): TensorInfo[] {
   const b = asWebGpu(args.backend);
@@ -107,11 +113,15 @@ function pairLoss(args: { inputs: NamedTensorInfoMap; backend: unknown; attrs: N
 
 function pairLossGrad(args: { inputs: NamedTensorInfoMap; backend: unknown; attrs: NamedAttrMap }): TensorInfo {
   const b = asWebGpu(args.backend);
-  const r = args.inputs['rewards']!;
+  const r = args.inputs['rewards']!, dloss = args.inputs['dloss']!;
   const dr = allocOutput(b, r.shape);
+  // The seed of a gradient (tf.grad's ones) is still on the host: pass its value as a uniform rather than upload it
+  // (an upload creates a staging buffer every step).
+  const host = b.tensorMap.get(dloss.dataId);
+  const onHost = host && !host.resource && host.values ? Number((host.values as ArrayLike<number>)[0]) : undefined;
   runRaw(b, {
-    name: 'PairLossGrad', key: 'RLPairLossGrad', wgsl: () => BACKWARD_WGSL, workgroups: [1, 1, 1], uniforms: [uniformsOf(args.attrs)],
-    bindings: [{ info: r, access: 'read' }, { info: args.inputs['dloss']!, access: 'read' }, { info: dr, access: 'read_write' }],
+    name: 'PairLossGrad', key: 'RLPairLossGrad', wgsl: () => BACKWARD_WGSL, workgroups: [1, 1, 1], uniforms: [uniformsOf(args.attrs, onHost)],
+    bindings: [{ info: r, access: 'read' }, { info: onHost === undefined ? dloss : r, access: 'read' }, { info: dr, access: 'read_write' }],
   });
   return dr;
 }

@@ -1,7 +1,8 @@
 // LayerNorm and RMSNorm over the last axis, forward and backward, for WebGPU. The stock composition (tf.moments, sub,
 // rsqrt, mul, add, and their gradients) dispatches ~8 programs forward and ~20 backward per norm; here the forward
 // is one program (a workgroup per row) and the backward two: dx per row block, with each block's column partials of
-// dγ (and dβ) written out, then one program summing the partials per column.
+// dγ (and dβ) written out, then one program summing the partials per column; or one program when a single
+// workgroup can take every row (≤ 256 rows: the last block's norms at the scored tokens).
 //
 // Arithmetic follows the stock composition: mean, then the mean of squared deviations (two passes), rsqrt(var + ε),
 // ((x − mean)·rstd)·γ + β; RMSNorm x·rsqrt(mean(x²) + ε)·w, with w + 1 for Gemma-style norms (onePlus).
@@ -19,6 +20,11 @@ const MAX_PER_THREAD = 16;
 export const NORM_MAX_WIDTH = WG * MAX_PER_THREAD;
 /** Rows per workgroup in the backward pass (one partial row of dγ/dβ per block). */
 const ROWS_PER_BLOCK = 16;
+/**
+ * Up to this many rows (the last block's rows at the scored tokens, 2 per pair), one workgroup takes them all and
+ * writes dγ/dβ itself: one dispatch instead of two.
+ */
+const SINGLE_BLOCK_ROWS = 256;
 
 type Mode = 'ln' | 'rms';
 
@@ -93,17 +99,26 @@ function normForward(mode: Mode, args: { inputs: NamedTensorInfoMap; backend: un
   return y;
 }
 
-/** Backward, pass 1: dx for each row of a block, and the block's column partials of dγ (and dβ). */
-function backwardRowsWgsl(mode: Mode): string {
+/**
+ * Backward, pass 1: dx for each row of a block, and the block's column partials of dγ (and dβ); with `direct` (one
+ * block holding every row) the sums themselves, into dγ and dβ.
+ */
+function backwardRowsWgsl(mode: Mode, direct: boolean): string {
   const ln = mode === 'ln';
+  const outs = direct
+    ? `@group(0) @binding(4) var<storage, read_write> dg: array<f32>;\n${ln ? '@group(0) @binding(5) var<storage, read_write> db: array<f32>;' : ''}`
+    : '@group(0) @binding(4) var<storage, read_write> part: array<f32>;';
+  const write = direct
+    ? `dg[c] = accG[j];\n    ${ln ? 'db[c] = accB[j];' : ''}`
+    : `part[block * u.D + c] = accG[j];\n    ${ln ? 'part[(u.blocks + block) * u.D + c] = accB[j];' : ''}`;
   return `
-struct U { D: u32, rows: u32, eps: f32, onePlus: u32, blocks: u32 };
+struct U { D: u32, rows: u32, eps: f32, onePlus: u32, blocks: u32, rpb: u32 };
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> g: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>;
-@group(0) @binding(4) var<storage, read_write> part: array<f32>;
-@group(0) @binding(5) var<uniform> u: U;
+${outs}
+@group(0) @binding(${direct && ln ? 6 : 5}) var<uniform> u: U;
 ${REDUCE}
 ${statsWgsl(mode)}
 @compute @workgroup_size(${WG})
@@ -112,9 +127,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let block = min(wgIndex, u.blocks - 1u);
   var accG: array<f32, ${MAX_PER_THREAD}>;
   var accB: array<f32, ${MAX_PER_THREAD}>;
-  for (var r = 0u; r < ${ROWS_PER_BLOCK}u; r++) {
-    let row = min(block * ${ROWS_PER_BLOCK}u + r, u.rows - 1u);
-    let live = block * ${ROWS_PER_BLOCK}u + r < u.rows;
+  for (var r = 0u; r < u.rpb; r++) {
+    let row = min(block * u.rpb + r, u.rows - 1u);
+    let live = block * u.rpb + r < u.rows;
     let base = row * u.D;
     let st = rowStats(base, li);
     var s1 = 0.0;
@@ -142,8 +157,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (wgIndex >= u.blocks) { return; }
   var j = 0u;
   for (var c = li; c < u.D; c += ${WG}u) {
-    part[block * u.D + c] = accG[j];
-    ${ln ? 'part[(u.blocks + block) * u.D + c] = accB[j];' : ''}
+    ${write}
     j++;
   }
 }`;
@@ -179,22 +193,28 @@ function normBackward(mode: Mode, args: { inputs: NamedTensorInfoMap; backend: u
   const g = mode === 'ln' ? gamma! : weight!;
   const D = x!.shape[x!.shape.length - 1]!;
   const rows = size(x!) / D;
-  const blocks = Math.ceil(rows / ROWS_PER_BLOCK);
+  const direct = rows <= SINGLE_BLOCK_ROWS;
+  const rpb = direct ? rows : ROWS_PER_BLOCK;
+  const blocks = Math.ceil(rows / rpb);
   const dx = allocOutput(b, x!.shape);
-  const part = allocOutput(b, [mode === 'ln' ? 2 : 1, blocks, D]);
-  runRaw(b, {
-    name: `${mode === 'ln' ? 'LayerNorm' : 'RmsNorm'}Grad`, key: `RLNormGrad/${mode}`, wgsl: () => backwardRowsWgsl(mode), workgroups: grid(blocks),
-    bindings: [{ info: dy!, access: 'read' }, { info: x!, access: 'read' }, { info: g, access: 'read' }, { info: dx, access: 'read_write' }, { info: part, access: 'read_write' }],
-    uniforms: [words('uufuu', [D, rows, Number(args.attrs['eps']), args.attrs['onePlus'] ? 1 : 0, blocks])],
-  });
   const dg = allocOutput(b, [D]);
   const db = mode === 'ln' ? allocOutput(b, [D]) : null;
+  const name = mode === 'ln' ? 'LayerNorm' : 'RmsNorm';
+  const part = direct ? null : allocOutput(b, [mode === 'ln' ? 2 : 1, blocks, D]);
+  const sums = part ? [part] : [dg, ...(db ? [db] : [])];
   runRaw(b, {
-    name: `${mode === 'ln' ? 'LayerNorm' : 'RmsNorm'}GradWeights`, key: `RLNormGradW/${mode}`, wgsl: () => backwardColumnsWgsl(mode), workgroups: [Math.ceil(D / WG), 1, 1],
-    bindings: [{ info: part, access: 'read' }, { info: dg, access: 'read_write' }, ...(db ? [{ info: db, access: 'read_write' as const }] : [])],
-    uniforms: [words('uu', [D, blocks])],
+    name: `${name}Grad`, key: `RLNormGrad/${mode}/${direct}`, wgsl: () => backwardRowsWgsl(mode, direct), workgroups: grid(blocks),
+    bindings: [{ info: dy!, access: 'read' }, { info: x!, access: 'read' }, { info: g, access: 'read' }, { info: dx, access: 'read_write' }, ...sums.map((t) => ({ info: t, access: 'read_write' as const }))],
+    uniforms: [words('uufuuu', [D, rows, Number(args.attrs['eps']), args.attrs['onePlus'] ? 1 : 0, blocks, rpb])],
   });
-  b.disposeData(part.dataId);
+  if (part) {
+    runRaw(b, {
+      name: `${name}GradWeights`, key: `RLNormGradW/${mode}`, wgsl: () => backwardColumnsWgsl(mode), workgroups: [Math.ceil(D / WG), 1, 1],
+      bindings: [{ info: part, access: 'read' }, { info: dg, access: 'read_write' }, ...(db ? [{ info: db, access: 'read_write' as const }] : [])],
+      uniforms: [words('uu', [D, blocks])],
+    });
+    b.disposeData(part.dataId);
+  }
   return db ? [dx, dg, db] : [dx, dg];
 }
 

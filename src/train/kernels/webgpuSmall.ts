@@ -21,7 +21,8 @@ const WG = 256;
 const size = (t: TensorInfo) => t.shape.reduce((a, d) => a * d, 1);
 
 // tfjs-backend-webgpu's erf (Abramowitz & Stegun 7.1.26, backend_util's constants), sigmoid and tanh.
-const MATH = `
+/** erf, sigmoid, tanh and act/dact of the activation `u.kind` (the including shader declares u.kind). */
+export const ACTIVATION_MATH = `
 fn erf(a: f32) -> f32 {
   let t = 1.0 / (1.0 + 0.3275911 * abs(a));
   return sign(a) * (1.0 - (((((1.061405429 * t + -1.453152027) * t) + 1.421413741) * t + -0.284496736) * t + 0.254829592) * t * exp(-abs(a) * abs(a)));
@@ -55,7 +56,7 @@ struct U { n: u32, kind: u32 };
 ${backward ? '@group(0) @binding(1) var<storage, read> dy: array<f32>;' : ''}
 @group(0) @binding(${backward ? 2 : 1}) var<storage, read_write> y: array<f32>;
 @group(0) @binding(${backward ? 3 : 2}) var<uniform> u: U;
-${MATH}
+${ACTIVATION_MATH}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   ${FLAT_WORKGROUP}

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { tf } from '../../../src/train/tf';
 import { initBackend } from '../../../src/train/backends';
 import { registerCustomKernels, unregisterCustomKernels } from '../../../src/train/kernels';
-import { activation, fusedAttention, fusedAttentionAvailable, hasKernel, l2Norm, layerNorm, pickRows, rmsNorm, type AttentionSpec } from '../../../src/train/fusedOps';
+import { activation, fusedAttention, fusedAttentionAvailable, fusedEmbedding, fusedEmbeddingAvailable, hasKernel, l2Norm, layerNorm, linear, pickRows, projections, rmsNorm, type AttentionSpec } from '../../../src/train/fusedOps';
+import { LINEAR } from '../../../src/train/kernels/webgpuLinear';
+import { EMBED } from '../../../src/train/kernels/webgpuEmbed';
 import { ACTIVATION, L2_NORM, PICK_ROWS } from '../../../src/train/kernels/webgpuSmall';
 import { ATTENTION } from '../../../src/train/kernels/webgpuAttention';
 import { PAIR_LOSS } from '../../../src/train/kernels/webgpuLoss';
@@ -42,8 +44,13 @@ async function runOn(backend: string, custom: boolean, kernel: string, f: () => 
   await tf.setBackend(backend);
   if (custom) registerCustomKernels(backend); else unregisterCustomKernels(backend);
   assert.equal(hasKernel(kernel), custom && backend === 'webgpu', `${kernel} registered on ${backend}: ${hasKernel(kernel)}`);
+  // Any WebGPU validation error (an invalid shader, a bad binding) fails the test, whatever the numbers say.
+  const device = backend === 'webgpu' ? (tf.backend() as unknown as { device: { pushErrorScope(f: string): void; popErrorScope(): Promise<{ message: string } | null> } }).device : null;
+  device?.pushErrorScope('validation');
   const outs = tf.tidy(f);
   const vals = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
+  const error = await device?.popErrorScope();
+  assert.equal(error ?? null, null, `WebGPU validation error: ${error?.message}`);
   tf.dispose(outs);
   registerCustomKernels(backend);
   return vals;
@@ -63,7 +70,8 @@ export async function compareFused(t: { skip(m: string): void; diagnostic(m: str
   worst.forEach((e, i) => assert.ok(e < tol, `output ${i}: relative error ${e} ≥ ${tol}`));
 }
 
-const LN_SHAPES = [[3, 5, 37], [17, 600], [2, 256]];
+// [300, 40]: more rows than one workgroup takes, so the backward runs as two programs (block partials, then columns).
+const LN_SHAPES = [[3, 5, 37], [17, 600], [2, 256], [300, 40]];
 
 for (const shape of LN_SHAPES) {
   const D = shape[shape.length - 1]!;
@@ -156,3 +164,44 @@ test('fused rows at one index per sequence (the scored token): value and gradien
 test('fused L2 norm of a head vector matches tf.norm on stock webgpu and cpu', async (t) => {
   await compareFused(t, L2_NORM, () => [l2Norm(tf.tensor2d(randn([600, 1], 43), [600, 1]))]);
 });
+
+const LIN = { M: 70, K: 33, N: 90 };
+const linInputs = (seed: number) => [{ values: randn([LIN.M, LIN.K], seed), shape: [LIN.M, LIN.K] }, { values: randn([LIN.K, LIN.N], seed + 1, 0.3), shape: [LIN.K, LIN.N] }];
+
+for (const variant of ['plain', 'residual', 'gelu', 'silu'] as const) {
+  test(`fused linear [${LIN.M},${LIN.K}]·[${LIN.K},${LIN.N}] (${variant}): value and gradients (x, W${variant === 'residual' ? ', r' : ''}) match stock webgpu and cpu`, async (t) => {
+    const inputs = linInputs(51);
+    const f = variant === 'residual'
+      ? valueAndGrads((x, w, r) => linear(x, w, { residual: r }), [...inputs, { values: randn([LIN.M, LIN.N], 53), shape: [LIN.M, LIN.N] }])
+      : valueAndGrads((x, w) => linear(x, w, variant === 'plain' ? {} : { act: variant }), inputs);
+    await compareFused(t, LINEAR, f);
+  });
+}
+
+for (const k of [2, 3]) {
+  test(`fused projections x·Wᵢ for ${k} weights: values and gradients (x, every Wᵢ) match stock webgpu and cpu`, async (t) => {
+    const ws = Array.from({ length: k }, (_, i) => ({ values: randn([LIN.K, LIN.N], 60 + i, 0.3), shape: [LIN.K, LIN.N] }));
+    const f = () => {
+      const xs = [tf.tensor(randn([LIN.M, LIN.K], 59), [LIN.M, LIN.K]), ...ws.map((w) => tf.tensor(w.values, w.shape))];
+      const outs = projections(xs[0]!, xs.slice(1));
+      const cot = outs.map((o, i) => tf.randomNormal(o.shape, 0, 1, 'float32', 70 + i));
+      const grads = tf.grads((...a: tf.Tensor[]) => tf.addN(projections(a[0]!, a.slice(1)).map((o, i) => tf.sum(tf.mul(o, cot[i]!)))))(xs);
+      return [...outs, ...grads];
+    };
+    await compareFused(t, LINEAR, f);
+  });
+}
+
+for (const [V, D] of [[11, 70], [300, 40]] as const) {
+  test(`fused embedding + positions (vocab ${V}, width ${D}, repeated ids): value and gradients (table, positions) match stock webgpu and cpu`, async (t) => {
+    const ids = [[1, 4, 4, V - 1], [0, 1, V - 1, 3], [4, 4, 4, 4]];
+    const f = () => {
+      const idsT = tf.tensor2d(ids, [3, 4], 'int32');
+      const op = (tok: tf.Tensor, pos: tf.Tensor) => (fusedEmbeddingAvailable(D)
+        ? fusedEmbedding(tok, idsT, pos)
+        : tf.add(tf.gather(tok, idsT), tf.slice(pos, [0, 0], [4, D])));
+      return valueAndGrads(op, [{ values: randn([V, D], 81), shape: [V, D] }, { values: randn([6, D], 82), shape: [6, D] }])();
+    };
+    await compareFused(t, EMBED, f);
+  });
+}
