@@ -15,6 +15,7 @@ import type { ModelConfig } from '../core/config';
 import { deriveSeed } from '../core/random';
 import { PAD } from '../core/tokenize';
 import { tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D, type Tensor3D, type Variable } from './tf';
+import { stepBoundary } from './kernels';
 import { fusedAttention, fusedAttentionAvailable, fusedEmbedding, fusedEmbeddingAvailable, l2Norm, layerNorm as fusedLayerNorm, linear, pickRows, projections } from './fusedOps';
 
 /** LayerNorm ε, PyTorch's default, so a PyTorch port gives the same numbers. */
@@ -304,6 +305,7 @@ export function forward(model: RewardModel, batch: Batch): ForwardResult {
   if (T > cfg.maxLen) throw new Error(`forward: sequence length ${T} exceeds the model's maxLen ${cfg.maxLen}`);
   if (batch.lastIdx.shape[0] !== N) throw new Error(`forward: lastIdx has ${batch.lastIdx.shape[0]} rows, ids has ${N}`);
   const D = cfg.dModel;
+  stepBoundary();
   return tf.tidy(() => {
     const [tok, posTable] = [param(model, 'tok_emb.weight'), param(model, 'pos_emb.weight')];
     const x0 = fusedEmbeddingAvailable(D) ? fusedEmbedding(tok, batch.ids, posTable) : tf.add(embed(tok, batch.ids), tf.slice(posTable, [0, 0], [T, D]));

@@ -7,6 +7,7 @@
 import { tf } from './tf';
 import { lossWithStats } from './losses';
 import { clipAndApply } from './clippedAdam';
+import { stepBoundary } from './kernels';
 import type { TrainConfig } from '../core/config';
 import type { TrainModel } from './trainModel';
 import { forward, trainableVariables, wpNormTensor, type RewardModel } from './model';
@@ -45,6 +46,7 @@ export function microBatches(pairIdx: readonly number[], k: number): number[][] 
  * reward mean and accuracy are means over the micro-batches.
  */
 export function trainStep(model: StepModel, optimizer: tf.Optimizer, pairIdx: readonly number[], cfg: StepConfig): tf.Tensor1D {
+  stepBoundary();
   return tf.tidy(() => {
     const micros = microBatches(pairIdx, cfg.gradAccum ?? 1);
     let summed: Record<string, tf.Tensor> | undefined;

@@ -8,8 +8,11 @@ export interface WorkloadCounts {
   readonly score: GpuCounts;
 }
 
-/** Warm-up steps before counting: the first compiles and allocates, the second lets the buffer pool settle. */
-export const WARMUP_STEPS = 2;
+/**
+ * Warm-up steps before counting: the first compiles pipelines and fills the buffer pool, the second creates the bind
+ * groups of the settled pool (src/train/kernels/webgpuBindCache.ts), the third the few that depend on the step before.
+ */
+export const WARMUP_STEPS = 3;
 
 /** One training step, metrics left on the GPU (a training loop reads them only on log steps). */
 async function trainStep(w: Workload): Promise<void> {

@@ -161,5 +161,7 @@ export async function probeWebGpu(activate: boolean): Promise<BackendProbe> {
   const kernels = registerCustomKernels('webgpu');
   const check = await activateAndCheck('webgpu');
   if (!check.ok) return { name: 'webgpu', available: false, details, reason: check.reason };
+  // The backend instance exists now: give it the cached bind groups and uniforms (src/train/kernels/webgpuBindCache.ts).
+  registerCustomKernels('webgpu');
   return { name: 'webgpu', available: true, details: { ...details, customKernels: kernels.join(' ') || 'already registered' }, reason: `adapter ${adapter.name}${adapter.software ? ' (software: slow, for tests)' : ''}` };
 }

@@ -12,6 +12,7 @@ import { webgpuPairLossConfigs } from './webgpuLoss';
 import { webgpuSmallConfigs } from './webgpuSmall';
 import { webgpuLinearConfigs } from './webgpuLinear';
 import { webgpuEmbedConfigs } from './webgpuEmbed';
+import { installBindGroupCache, settlePool, uninstallBindGroupCache } from './webgpuBindCache';
 import { registerFusedGradients } from './fusedGradients';
 import { rememberStock, stockKernel } from './stock';
 
@@ -43,11 +44,15 @@ export function registerCustomKernels(backendName: string): string[] {
     tf.registerKernel(cfg);
     installed.push(cfg.kernelName);
   }
+  const instance = backendName === 'webgpu' ? tf.findBackend('webgpu') : null;
+  if (instance) installBindGroupCache(instance);
   return installed;
 }
 
 /** Puts the stock kernels back (tests compare custom against stock in one process). */
 export function unregisterCustomKernels(backendName: string): void {
+  const webgpu = backendName === 'webgpu' ? tf.findBackend('webgpu') : null;
+  if (webgpu) uninstallBindGroupCache(webgpu);
   for (const cfg of BY_BACKEND[backendName] ?? []) {
     const current = tf.getKernel(cfg.kernelName, backendName);
     if (current?.kernelFunc !== cfg.kernelFunc) continue;
@@ -61,3 +66,11 @@ export function unregisterCustomKernels(backendName: string): void {
   }
 }
 
+/**
+ * Called at the start of a training step and of a forward pass: on webgpu with our kernels, settles tfjs's buffer
+ * pool so that the step gets the same buffers as the last one (and the cached bind groups hit). Elsewhere a no-op.
+ */
+export function stepBoundary(): void {
+  if (tf.getBackend() !== 'webgpu' || !tf.getKernel(webgpuFusedAdamConfig.kernelName, 'webgpu')) return;
+  settlePool(tf.backend());
+}
