@@ -7,7 +7,8 @@
 // --compare-stock adds a row per wasm/cpu backend with tfjs's stock kernels (before/after for src/train/kernels).
 // --count (webgpu) prints what one training step and one scoring pass dispatch (src/train/backends/gpuCount.ts):
 // deterministic, independent of the GPU's speed, so it runs on SwiftShader; B defaults to 2 there (the counts do not
-// depend on B, the time does).
+// depend on B, the time does). --host-cost (webgpu) measures host µs per dispatch with the GPU's work taken out
+// (no-op programs through Dawn, our raw path, tfjs's stock and cached paths) and the host time to encode one step.
 // Each backend runs in its own child process (clean heap, its own peak RSS). Benchmarks are never timed tests.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,9 +20,10 @@ import { makeWorkload, scoreOnce, stepOnce } from '../train/backends/workload';
 import { formatProfile, profileStep } from '../train/backends/profile';
 import { countReference, WARMUP_STEPS } from '../train/backends/countWorkload';
 import { formatCounts } from '../train/backends/gpuCount';
+import { formatHostCost, measureHostCost, stepHostMs, useStockKernels } from '../train/backends/hostCost';
 import { unregisterCustomKernels } from '../train/kernels';
 
-interface Args { count: boolean; batchGiven: boolean; stock: boolean; compareStock: boolean; steps: number; batch: number; backends: ConcreteBackend[] | null; torchThreads: number; torch: boolean; profile: boolean; small: boolean; json: boolean; child: ConcreteBackend | null }
+interface Args { hostCost: boolean; count: boolean; batchGiven: boolean; stock: boolean; compareStock: boolean; steps: number; batch: number; backends: ConcreteBackend[] | null; torchThreads: number; torch: boolean; profile: boolean; small: boolean; json: boolean; child: ConcreteBackend | null }
 
 export interface BenchRow {
   readonly backend: string;
@@ -47,7 +49,7 @@ function runHfBench(argv: string[]): never {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { count: false, batchGiven: false, stock: false, compareStock: false, steps: 3, batch: 16, backends: null, torchThreads: 2, torch: true, profile: false, small: false, json: false, child: null };
+  const a: Args = { hostCost: false, count: false, batchGiven: false, stock: false, compareStock: false, steps: 3, batch: 16, backends: null, torchThreads: 2, torch: true, profile: false, small: false, json: false, child: null };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!, v = argv[i + 1];
     const num = (name: string) => { const n = Number(v); if (!Number.isInteger(n) || n < 1) throw new Error(`${name} needs an integer ≥ 1, got ${v}`); i++; return n; };
@@ -63,6 +65,7 @@ function parseArgs(argv: string[]): Args {
       case '--compare-stock': a.compareStock = true; break;
       case '--profile': a.profile = true; break;
       case '--count': a.count = true; break;
+      case '--host-cost': a.hostCost = true; a.count = true; break;
       case '--small': a.small = true; break;
       case '--json': a.json = true; break;
       default: throw new Error(`unknown argument ${k}`);
@@ -71,10 +74,24 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
+/** Child mode with --host-cost: host time per dispatch and per encoded step, fused and with tfjs's stock kernels. */
+async function runHostCostChild(a: Args): Promise<void> {
+  console.log(`host time per dispatch, GPU work excluded (no-op programs, 2000 each), ${os.cpus()[0]?.model ?? 'cpu'}, load ${os.loadavg()[0]!.toFixed(1)}:`);
+  console.log(formatHostCost(await measureHostCost()));
+  for (const stock of [false, true]) {
+    if (stock) useStockKernels();
+    const w = makeWorkload(a.batch, a.small);
+    const s = await stepHostMs(() => stepOnce(w));
+    w.dispose();
+    console.log(`one train step encoded (reference${a.small ? ', small' : ''}, B=${a.batch}, ${stock ? 'tfjs stock kernels, chunked AddN' : 'fused kernels'}): ${s.ms.toFixed(0)} ms host for ${s.programs} programs, ${((1000 * s.ms) / Math.max(1, s.programs)).toFixed(0)} µs per program`);
+  }
+}
+
 /** Child mode with --count: the dispatch counts of one training step and one scoring pass, as text lines. */
 async function runCountChild(a: Args): Promise<void> {
   const choice = await initBackend(a.child as BackendName);
   if (choice.name !== 'webgpu') throw new Error(`--count needs the webgpu backend (got ${choice.name})`);
+  if (a.hostCost) return runHostCostChild(a);
   const t0 = performance.now();
   const c = await countReference(a.batch, a.small);
   console.log(`reference workload${a.small ? ' (small)' : ''}, B=${a.batch} pairs, adapter ${String(choice.probes[0]?.details?.['adapter'] ?? '?')}; after ${WARMUP_STEPS} warm-up steps`);
@@ -159,7 +176,7 @@ function table(rows: readonly BenchRow[], torch: BenchRow | null): string {
 function runCounts(a: Args): void {
   const pairs = a.batchGiven ? a.batch : 2;
   for (const b of a.backends ?? ['webgpu']) {
-    const args = [...process.execArgv, process.argv[1]!, '--child', b, '--count', '--batch', String(pairs), ...(a.small ? ['--small'] : [])];
+    const args = [...process.execArgv, process.argv[1]!, '--child', b, a.hostCost ? '--host-cost' : '--count', '--batch', String(pairs), ...(a.small ? ['--small'] : [])];
     const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     process.stdout.write(r.stdout);
     if (r.status !== 0) console.error(`${b}: --count failed: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
