@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { runTraining } from '../train/runTraining';
+import { bestOfNForRun } from '../train/bestOfN';
 import { OBJECTIVES, PRESETS, type BackendName, type Objective, type PresetName } from '../core/config';
 import { ScenarioError, SCENARIO_NAMES, type ScenarioName } from '../core/scenarios/splitTypes';
 import { describeSplits } from '../core/scenarios/splitRows';
@@ -12,7 +13,9 @@ import { runExperiment, splitOptionsRecord, type ExperimentSpec } from '../node/
 import { buildSplitsFromFiles, writeSplits, type DataInput, type SplitSpec } from '../node/experimentSplits';
 import { ExperimentError } from '../node/experimentState';
 import { rsvgConvert, writeExperimentReport } from '../node/experimentReport';
+import { experimentBonFromDir } from '../node/experimentBon';
 import { fail, numberOpt } from './errors';
+import { checkNs } from '../core/bon/curves';
 
 const splitOptions = {
   data: { type: 'string', multiple: true },
@@ -50,6 +53,8 @@ const experimentOptions = {
   checkpoints: { type: 'string' },
   'report-only': { type: 'boolean' },
   'extra-eval': { type: 'string', multiple: true },
+  'bon-n': { type: 'string' },
+  'no-bon': { type: 'boolean' },
   quiet: { type: 'boolean' },
 } as const;
 
@@ -71,7 +76,8 @@ export const EXPERIMENT_HELP = `reward-lens experiment scenarios --data FILE… 
     --objectives bt,bsr[,hinge,norm,dr]  --seeds 3 (or a list: 1,2,5)  --preset tiny  --epochs 1 | --steps N
     --batch-size 16 --lr 1e-3 --lambda 1e-3 --backend auto --checkpoints 5 (evaluations per run)
     --extra-eval FILE…  more eval sets per checkpoint, e.g. RM-Bench files (hard/normal/easy reported; not deduplicated, overlap counted)
-    --report-only (rewrite DIR/report.md from finished runs)  --quiet
+    --bon-n 1,2,4,8,16 (best-of-N curves of every run on the multi-response pools, DIR/bon/; --no-bon: none)
+    --report-only (rewrite DIR/report.md from finished runs, adding best-of-N where it is missing)  --quiet
   Rerunning the same command resumes: finished runs are skipped, an unfinished one continues from its checkpoint.
 
 ${SPLIT_HELP}`;
@@ -145,6 +151,15 @@ export async function runSplitCli(argv: string[]): Promise<number> {
   return 0;
 }
 
+function bonNsFrom(raw: string | undefined, off: boolean | undefined): Pick<ExperimentSpec, 'bestOfN'> {
+  if (off) return { bestOfN: [] };
+  if (raw === undefined) return {};
+  const ns = list(raw).map(Number);
+  const bad = checkNs(ns);
+  if (bad) fail(`--bon-n: ${bad} (e.g. --bon-n 1,2,4,8,16)`);
+  return { bestOfN: ns };
+}
+
 const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 export async function runExperimentCli(argv: string[]): Promise<number> {
@@ -153,6 +168,10 @@ export async function runExperimentCli(argv: string[]): Promise<number> {
   if (!values.out) fail('experiment scenarios needs --out DIR');
   const out = values.out;
   if (values['report-only']) {
+    // Best-of-N is analysis of finished models, not training: the report-only pass adds what is missing.
+    const bon = bonNsFrom(values['bon-n'], values['no-bon']).bestOfN;
+    const log = (m: string) => process.stderr.write(`${m}\n`);
+    await userErrors(() => experimentBonFromDir(out, bon, { bestOfN: bestOfNForRun, load: loadFile, log }));
     const r = await userErrors(async () => writeExperimentReport(out, rsvgConvert));
     console.log(`report: ${r.markdown}${r.pngNote ? ` (${r.pngNote})` : ''}`);
     return 0;
@@ -184,6 +203,7 @@ export async function runExperimentCli(argv: string[]): Promise<number> {
     checkpoints: numberOpt('checkpoints', values.checkpoints, 5, int(1)),
     command: ['reward-lens', 'experiment', 'scenarios', ...argv].map(shellQuote).join(' '),
     ...(values['extra-eval']?.length ? { extraEvalFiles: values['extra-eval'].flatMap((f) => list(f)) } : {}),
+    ...bonNsFrom(values['bon-n'], values['no-bon']),
   };
 
   // Ctrl-C: the trainer stops at the next step boundary and checkpoints; a second Ctrl-C exits at once.
@@ -202,6 +222,7 @@ export async function runExperimentCli(argv: string[]): Promise<number> {
       log: (m) => { if (!values.quiet || !/: (step|eval @)/.test(m)) process.stderr.write(`${m}\n`); },
       cancel,
       svgToPng: rsvgConvert,
+      bestOfN: bestOfNForRun,
     }));
     console.log(`${res.status}: ${res.completed.length} run(s) trained, ${res.skipped.length} skipped (finished earlier), ${res.failed.length} failed`);
     for (const f of res.failed) console.log(`  ${f.runId} failed: ${f.error}`);

@@ -23,6 +23,8 @@ export function formatSet(s: EvalSetReport): string {
   lines.push(`  decomposition     ‖W_p‖ ${f(s.decomposition.wpNorm)}, mean ‖h‖ ${f(s.decomposition.meanHNorm)}, mean cos ψ ${f(s.decomposition.meanCos)}, BT grad proxy ${f(s.decomposition.gradProxy, 4)}`);
   lines.push(`  effective rank    ${f(s.erank, 2)} (${s.erankRows} rows)`);
   if (s.kendall) lines.push(`  Kendall τ-b       mean ${f(s.kendall.mean)} over ${s.kendall.prompts} prompts (${f(s.kendall.nanFraction * 100, 1)}% NaN)`);
+  if (s.rewardBench) lines.push(`  RewardBench       ${Object.entries(s.rewardBench.sections).map(([k, v]) => `${k} ${f(v * 100, 1)}%`).join(', ')}; score ${f(s.rewardBench.score * 100, 1)}%${s.rewardBench.complete ? '' : ' (not every subset present)'}`);
+  if (s.rewardBench2) lines.push(`  RewardBench 2     ${Object.entries(s.rewardBench2.subsets).map(([k, v]) => `${k} ${f(v * 100, 1)}% (${s.rewardBench2!.rows[k]} rows)`).join(', ')}; overall ${f(s.rewardBench2.overall * 100, 1)}%${s.rewardBench2.incomplete ? `; ${s.rewardBench2.incomplete} rows with a skipped completion left out` : ''}`);
   if (s.rmBench) lines.push(`  RM-Bench          hard ${pct(s.rmBench.hard)}, normal ${pct(s.rmBench.normal)}, easy ${pct(s.rmBench.easy)}, overall ${f(s.rmBench.overall * 100, 1)}%`);
   for (const [key, values] of Object.entries(s.byGroup)) {
     const entries = Object.entries(values).sort((a, b) => b[1].n - a[1].n);

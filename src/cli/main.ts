@@ -10,11 +10,15 @@ import { compareCli } from './compare';
 import { doctorCli } from './doctor';
 import { demoCli } from './demo';
 import { runExperimentCli, runSplitCli } from './experiment';
+import { bonCli } from './bon';
+import { exportJobCli, importJobCli } from './job';
 
 const USAGE = `reward-lens — reward-model diagnostics (BT vs BSR, Hong et al. ICML 2025)
 
 usage:
-  reward-lens inspect FILE… [--json] [--prompt-key K --chosen-key K --rejected-key K]
+  reward-lens inspect FILE|DIR|hf:ORG/NAME[:SPLIT]… [--json] [--prompt-key K --chosen-key K --rejected-key K]
+                    [--a-key K --b-key K --label-key K --a-wins V --b-wins V --ties V] [--gold ATTR[=W],…]
+                    (keys may be dotted paths: --chosen-key output.text; inspect hf: lists the Hugging Face cache)
   reward-lens train FILE… [--objective bt|bsr|margin|hinge|norm|dr|center] [--lambda 1e-3] [--preset tiny|small|base|reference]
                     [--epochs N | --steps N] [--batch-size 16] [--lr 1e-3] [--seed 1] [--eval FILE]… [--holdout 0.1]
                     [--eval-every N] [--checkpoint-every N] [--checkpoint-minutes 5] [--grad-clip 1] [--out DIR] [--resume]
@@ -29,6 +33,13 @@ usage:
                     DIR: a Hugging Face folder (Llama, Mistral, Qwen2, Qwen3, Gemma-2, GPT-2), a run directory or its model/
   reward-lens export RUN_DIR --hf OUT_DIR | --json OUT_FILE    (a run from --from as a Hugging Face folder + PEFT adapter)
   reward-lens compare RUN_DIR RUN_DIR [--json]
+  reward-lens bon --model DIR FILE… [--n 1,2,4,8,16] [--samples K] [--seed 1] [--split EXPDIR] [--out DIR] [--json]
+                                                                (best-of-N: gold of the proxy's pick vs N, oracle, random, length; bon --help)
+  reward-lens export-job RUN_OR_CONFIG --trl OUT [--from HF_FOLDER [--tune lora|full|head|top-k] …] [--json]
+                    (a folder that trains the run with TRL's RewardTrainer: data, objective, train.py, accelerate/DeepSpeed
+                     configs, Slurm; a run trained from scratch needs --from: transformers cannot load our small models)
+  reward-lens import-job TRL_OUTPUT_DIR [--out RUN_DIR] [--job JOB_DIR] [--engine auto|onnx|tfjs] [--json]
+                    (the TRL run as a Reward Lens run: curves, every diagnostic on each checkpoint, compare)
   reward-lens doctor [--json]
   reward-lens split --data FILE… --out DIR [options]            (over-optimization scenario splits)
   reward-lens experiment scenarios --data FILE… --out DIR [--objectives bt,bsr] [--seeds 3] [options]
@@ -38,6 +49,8 @@ usage:
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   inspect: inspectCli, train: trainCli, eval: evalCli, model: modelCli, score: scoreCli, export: exportCli, compare: compareCli, doctor: doctorCli, demo: demoCli,
   split: runSplitCli,
+  bon: bonCli,
+  'export-job': exportJobCli, 'import-job': importJobCli,
   experiment: (argv) => (argv[0] === 'scenarios' ? runExperimentCli(argv.slice(1)) : Promise.reject(new UsageError(`unknown experiment "${argv[0] ?? ''}"; try: reward-lens experiment scenarios …`))),
 };
 

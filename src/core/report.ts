@@ -99,6 +99,41 @@ export interface RmBenchReport {
   readonly byDomain: Readonly<Record<string, Proportion>>;
 }
 
+/** RewardBench v1 section scores (rewardbench calculate_scores_per_section, EXAMPLE_COUNTS weights). */
+export interface RewardBenchSections {
+  /** Strict accuracy per RewardBench subset present. */
+  readonly subsets: Readonly<Record<string, number>>;
+  /** Chat, Chat Hard, Safety, Reasoning: the sections with at least one subset present. */
+  readonly sections: Readonly<Record<string, number>>;
+  /** Mean of the sections present. */
+  readonly score: number;
+  /** All 23 subsets and all 4 sections are present (the leaderboard's number). */
+  readonly complete: boolean;
+}
+
+/** The Ties subset of RewardBench 2, as process_single_model scores it. */
+export interface TiesScore {
+  readonly refAccuracy: number;
+  readonly tiedAccuracy: number;
+  readonly correctnessPreferred: number;
+  readonly correctnessPreferredHard: number;
+  readonly marginScore: number;
+  readonly score: number;
+  /** Prompts with both a ref and a tied row. */
+  readonly prompts: number;
+}
+
+/** RewardBench 2 (scripts/run_v2.py): per subset, and the unweighted mean of the subsets present. */
+export interface RewardBench2Report {
+  readonly subsets: Readonly<Record<string, number>>;
+  /** Rows scored per subset. */
+  readonly rows: Readonly<Record<string, number>>;
+  readonly overall: number;
+  /** Rows left out because a completion has no score (a cell of the row was skipped). */
+  readonly incomplete: number;
+  readonly ties?: TiesScore;
+}
+
 /** Everything we know about one eval set at one checkpoint. */
 export interface EvalSetReport {
   readonly name: string;
@@ -122,6 +157,10 @@ export interface EvalSetReport {
   readonly erankRows: number;
   readonly kendall?: KendallReport;
   readonly rmBench?: RmBenchReport;
+  /** RewardBench v1 sections, when pairs carry RewardBench subsets. */
+  readonly rewardBench?: RewardBenchSections;
+  /** RewardBench 2 scores, when the set is RewardBench 2 rows. */
+  readonly rewardBench2?: RewardBench2Report;
 }
 
 /** One evaluation pass over all eval sets at one step. */

@@ -31,7 +31,18 @@ export type DatasetFormat =
   | 'llmbar' // input, output_1, output_2, label
   | 'responses' // single labelled responses, no pair structure (e.g. XSTest completions): rows counted, no pairs
   | 'prompts' // prompts only (e.g. XSTest prompts): rows counted, no pairs
-  | 'custom'; // explicit field mapping from the user
+  | 'custom' // explicit field mapping from the user
+  | 'pku-saferlhf' // prompt, response_0, response_1, better_response_id (safer_response_id as a second label)
+  | 'chatbot-arena' // conversation_a/conversation_b message lists, model_a/model_b, winner (ties counted)
+  | 'helpsteer2-preference' // prompt, response_1, response_2, signed preference_strength (< 0: response_1 wins)
+  | 'helpsteer3' // context (messages), response1, response2, signed overall_preference (−3…3; 0 a tie)
+  | 'ppe-human' // PPE human preference: prompt, response_1, response_2, winner
+  | 'ab-label' // generic A/B: a prompt, two responses (response_a/b, answer_a/b, output_1/2, …) and a winner label
+  | 'rewardbench-2' // id, prompt, chosen[] (≥1), rejected[] (≥1, usually 3), num_correct, subset
+  | 'ppe-correctness' // PPE best-of-K: prompt, response_1…response_K, scores[] (correct or not) per response
+  | 'ultrafeedback-raw' // instruction, completions[] with annotations / fine-grained_score / overall_score
+  | 'nectar' // prompt, answers[] with answer, model, rank (lower is better)
+  | 'helpsteer2'; // one row per response: prompt, response, helpfulness, correctness, coherence, complexity, verbosity
 
 /** A single preference pair: the unit of training and of accuracy. */
 export interface PreferencePair {
@@ -50,7 +61,21 @@ export interface PreferencePair {
    * sees the real conversation rather than the rendered text. `chosen`/`rejected` are the messages after the prompt.
    */
   readonly messages?: { readonly prompt: readonly ChatMessage[]; readonly chosen: readonly ChatMessage[]; readonly rejected: readonly ChatMessage[] };
+  /**
+   * The cell of a multi-completion benchmark row this pair is (RewardBench 2: chosen[chosen] vs rejected[rejected] of
+   * row `row`), so the benchmark's own per-row score can be rebuilt from the pairs' rewards.
+   */
+  readonly item?: BenchmarkItem;
   readonly source: SourceRef;
+}
+
+/** Where a pair sits in a benchmark row with several correct and incorrect completions. */
+export interface BenchmarkItem {
+  readonly bench: 'rewardbench-2';
+  /** The row's id (RewardBench 2 Ties rows: "ref:N" or "tied:N"). */
+  readonly row: string;
+  readonly chosen: number;
+  readonly rejected: number;
 }
 
 /** One response with a gold score, for ranking metrics (Kendall's tau) and for building pairs. */
@@ -62,6 +87,8 @@ export interface ScoredResponse {
   readonly model?: string;
   /** Per-response flags from the data, e.g. AlpacaEval's `is_adversarial` ('true' for NullModel), so it can be excluded or probed. */
   readonly groups?: Readonly<Record<string, string>>;
+  /** The field the gold score was read from ('win_prob_vs_baseline', 'all_scores', …), so reports can say which. */
+  readonly goldField?: string;
   readonly source: SourceRef;
 }
 
@@ -104,11 +131,31 @@ export interface TruncationReport {
   readonly response: number;
 }
 
-/** Overrides for schema detection (CLI --prompt-key/--chosen-key/--rejected-key; setting rewardLens.data.fieldMapping). */
+/**
+ * Overrides for schema detection (CLI --prompt-key/--chosen-key/--rejected-key, --a-key/--b-key/--label-key,
+ * --a-wins/--b-wins; settings rewardLens.data.fieldMapping and rewardLens.data.fieldMappings). Every key may be a dotted
+ * path into nested objects ("output.text", "conversations.0.value").
+ *
+ * With chosen/rejected the file is read as pairs of those fields. With a/b the file is two responses and a label that
+ * names the winner. With only label (and a-wins/b-wins) detection still runs and the detected labelled family reads its
+ * winner from that field instead (PKU-SafeRLHF: label "safer_response_id").
+ */
 export interface FieldMapping {
   readonly prompt?: string;
   readonly chosen?: string;
   readonly rejected?: string;
+  /** The first response of an A/B row. */
+  readonly a?: string;
+  /** The second response of an A/B row. */
+  readonly b?: string;
+  /** The field naming the winner. */
+  readonly label?: string;
+  /** Label values that mean "a wins" (compared as trimmed strings, case-insensitively); default: the usual spellings. */
+  readonly aWins?: readonly string[];
+  /** Label values that mean "b wins". */
+  readonly bWins?: readonly string[];
+  /** Label values that mean a tie (counted, never paired); default: tie, tie (bothbad), A=B, … */
+  readonly ties?: readonly string[];
 }
 
 export interface LoadOptions {
@@ -118,6 +165,22 @@ export interface LoadOptions {
   readonly overLong?: 'skip' | 'truncate';
   /** Stop after this many records (for previews and tests). */
   readonly limit?: number;
+  /**
+   * The gold score of multi-attribute rows (HelpSteer2, UltraFeedback raw): an attribute name ("helpfulness",
+   * "overall_score") or a weighted sum "helpfulness=0.65,correctness=0.8". Default: helpfulness (HelpSteer2),
+   * fine-grained_score (UltraFeedback).
+   */
+  readonly gold?: string;
+  /**
+   * Streaming: each pair is handed here as it is read and not kept in `pairs` (a 1 GB file is inspected or scored
+   * with bounded memory). Counts, groups, skipped rows and the accounting are as without it.
+   */
+  readonly onPair?: (pair: PreferencePair) => void;
+  /**
+   * Backpressure for onPair: the file readers await this between records (JSONL lines, text chunks, row groups,
+   * record batches), so a consumer that scores pairs as they come keeps the reader from running ahead of it.
+   */
+  readonly waitForConsumer?: () => Promise<void> | void;
 }
 
 /** The result of loading one file. */
@@ -140,15 +203,22 @@ export interface LoadedDataset {
   readonly groups: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** What became of every row: rows = pairRows + skippedRows + the non-pair rows (checked whenever a file is read). */
   readonly accounting: RowAccounting;
+  /** How the format was chosen, in words: the rule that matched and on how many sampled records, or the mapping used. */
+  readonly detection?: string;
+  /** The rows whose label is a tie (line and the label as spelled), so the editor can mark them; absent when none. */
+  readonly tieRows?: readonly { readonly line: number; readonly label: string }[];
+  /** Pairs handed to LoadOptions.onPair (then `pairs` is empty); absent when pairs are kept. */
+  readonly streamedPairs?: number;
 }
 
 /** Rows that are not preference pairs by nature, by kind. */
-export type NonPairRowKind = 'prompt-only' | 'response-only' | 'scored-response' | 'multi-response';
+export type NonPairRowKind = 'prompt-only' | 'response-only' | 'scored-response' | 'multi-response' | 'tie';
 
 /**
  * Every row of a file is exactly one of: a pair row (it gave at least one pair; an RM-Bench row gives up to nine and
  * may have some of its elements skipped), a skipped row (it gave nothing, and has SkippedRow entries saying why), or a
- * non-pair row of a file that holds prompts, single responses or scored responses (counted by kind, never silently).
+ * non-pair row of a file that holds prompts, single responses or scored responses, or a labelled row whose label is a
+ * tie (counted by kind, never silently, and never guessed into a pair).
  */
 export interface RowAccounting {
   readonly pairRows: number;

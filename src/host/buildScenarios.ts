@@ -60,7 +60,7 @@ function defaultAnswers(svc: Services, file: string): ScenarioAnswers {
 }
 
 async function loadWithProgress(svc: Services, file: string): Promise<LoadedDataset> {
-  const m = svc.settings.data.fieldMapping;
+  const m = svc.mappingFor(vscode.Uri.file(file)) ?? {};
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `Reward Lens: reading ${path.basename(file)}…` },
     () => loadDatasetFile(file, mappingKeys(m).length ? { mapping: m } : {}),

@@ -11,6 +11,11 @@ export const COMMAND_IDS = [
   'rewardLens.exportRun',
   'rewardLens.buildScenarios',
   'rewardLens.evaluateModel',
+  'rewardLens.exportTrainingJob',
+  'rewardLens.importTrainingJob',
+  'rewardLens.configureFields',
+  'rewardLens.openFromHfCache',
+  'rewardLens.loadExternalScores',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

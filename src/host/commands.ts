@@ -4,9 +4,13 @@ import * as vscode from 'vscode';
 import { COMMAND_IDS, type CommandId } from './commandIds';
 import { buildScenariosCommand } from './buildScenarios';
 import { evaluateModelCommand } from './evaluateCommand';
+import { exportTrainingJobCommand, importTrainingJobCommand } from './jobCommands';
 import { showDoctor } from './doctor';
 import { errorMessage } from './log';
 import { cancelTraining, compareRuns, exportRunCommand, openDiagnostics, selectModel } from './runCommands';
+import { configureFields } from './configureFields';
+import { loadExternalScores } from './externalScores';
+import { openFromHfCache } from './hfCacheCommand';
 import { scoreFile } from './scoreFile';
 import { askTrainRequest } from './trainCommand';
 import { runTraining } from './trainRun';
@@ -36,6 +40,11 @@ const TABLE: Record<CommandId, Handler> = {
   'rewardLens.exportRun': ({ svc }, runId) => exportRunCommand(svc, typeof runId === 'string' ? runId : undefined),
   'rewardLens.buildScenarios': ({ svc, panels }, answers) => buildScenariosCommand(svc, panels, answers),
   'rewardLens.evaluateModel': ({ svc, panels }, files) => evaluateModelCommand(svc, panels, files),
+  'rewardLens.exportTrainingJob': ({ svc }, source) => exportTrainingJobCommand(svc, source),
+  'rewardLens.importTrainingJob': ({ svc, panels }, dir) => importTrainingJobCommand(svc, panels, dir),
+  'rewardLens.configureFields': ({ svc }, uri) => configureFields(svc, uri),
+  'rewardLens.openFromHfCache': ({ svc }, pick) => openFromHfCache(svc, pick),
+  'rewardLens.loadExternalScores': ({ svc }, file) => loadExternalScores(svc, file),
 };
 
 /** Registers every command; a handler that throws shows the error instead of failing silently. */

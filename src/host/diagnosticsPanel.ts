@@ -12,6 +12,7 @@ import { CancelRunFromPanel, PanelReady, PanelStateDidChange, RevealRow, SelectR
 import { listAllRuns, readRunSnapshot, type RunInfo } from '../node/runs';
 import { errorMessage } from './log';
 import { checkReveal, revealTargets } from './revealGuard';
+import { externalComparisons } from './externalScores';
 import type { Services } from './services';
 
 export const PANEL_VIEW_TYPE = 'rewardLens.diagnostics';
@@ -60,6 +61,7 @@ class DiagnosticsPanel implements vscode.Disposable {
       svc.training.onProgress(() => this.push()),
       svc.training.onRunsChanged(() => this.followNewRun()),
       svc.training.onExperimentProgress(() => this.push()),
+      svc.onExternalChanged(() => this.push(true)),
       panel.onDidChangeViewState(() => panel.visible && this.push(true)),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -86,7 +88,9 @@ class DiagnosticsPanel implements vscode.Disposable {
 
   /** Complete snapshot: the run list plus the selected run(s), newest run by default. */
   state(): PanelState {
-    if (!this.svc.runsRoot) return { runs: [] };
+    const ext = this.svc.external;
+    const external = ext ? { external: { name: ext.name, file: ext.file, pairs: ext.byId.size, ...(this.svc.activeModel ? { model: this.svc.activeModel.label } : {}), documents: externalComparisons(this.svc) } } : {};
+    if (!this.svc.runsRoot) return { runs: [], ...external };
     const runs = workspaceRuns(this.svc);
     // The run an experiment is training has no summary yet; overlay its progress so it reads as running.
     const expLive = new Map(this.svc.training.runningExperiments.filter((x) => x.runId).map((x) => [`${x.experimentId}/${x.runId}`, { step: x.step, totalSteps: x.totalSteps, backend: x.backend ?? '', metrics: [] }]));
@@ -103,6 +107,7 @@ class DiagnosticsPanel implements vscode.Disposable {
       runs: runs.map((r) => ({ runId: r.runId, label: r.label, status: live(r.runId) ? 'running' : r.status })),
       ...(primary ? { primary } : {}),
       ...(secondary ? { secondary } : {}),
+      ...external,
     };
   }
 

@@ -10,6 +10,8 @@ import { DiagnosticsPanels } from './diagnosticsPanel';
 import { registerHover } from './hover';
 import { createLog, errorMessage } from './log';
 import { registerParquetEditor } from './parquetEditor';
+import { registerFieldHints } from './configureFields';
+import { registerGzViews } from './hfCacheCommand';
 import { registerProblems } from './problems';
 import { ScoreService } from './scoreService';
 import { Services } from './services';
@@ -44,6 +46,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Reward
       registerHover(scores),
       registerProblems(svc, scores),
       registerParquetEditor(svc),
+      registerFieldHints(svc, scores),
+      registerGzViews(),
     );
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasActiveModel, !!svc.activeModel);
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.isTraining, false);

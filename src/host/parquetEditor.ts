@@ -33,7 +33,7 @@ function parquetHtml(webview: vscode.Webview, uri: vscode.Uri, svc: Services): s
 <style nonce="${nonce}">body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);padding:1em 2em}a{color:var(--vscode-textLink-foreground)}code{font-family:var(--vscode-editor-font-family)}</style>
 <title>${escapeHtml(path.basename(uri.fsPath))}</title></head><body>
 <h2>${escapeHtml(path.basename(uri.fsPath))}</h2>
-<p>Parquet preference data · ${escapeHtml(size)} · <code>${escapeHtml(vscode.workspace.asRelativePath(uri))}</code></p>
+<p>${uri.fsPath.toLowerCase().endsWith('.arrow') ? 'Arrow' : 'Parquet'} preference data · ${escapeHtml(size)} · <code>${escapeHtml(vscode.workspace.asRelativePath(uri))}</code></p>
 <p>${model ? `<a href="command:rewardLens.scoreFile?${arg}">Evaluate with the active model</a> (${escapeHtml(model.label)})` : 'No active model: train one first.'}</p>
 <p><a href="command:rewardLens.trainModel">Train Reward Model…</a> (this file is offered as training data)</p>
 </body></html>`;

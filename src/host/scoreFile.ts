@@ -19,7 +19,7 @@ export async function scoreFile(svc: Services, scores: ScoreService, arg?: unkno
     if (a) await vscode.commands.executeCommand(a.startsWith('Train') ? 'rewardLens.trainModel' : 'rewardLens.selectModel');
     return;
   }
-  if (uri.fsPath.toLowerCase().endsWith('.parquet')) {
+  if (/\.(parquet|arrow)$/.test(uri.fsPath.toLowerCase())) {
     await scoreParquet(svc, uri.fsPath);
     return;
   }

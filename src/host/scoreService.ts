@@ -7,8 +7,9 @@ import { annotateScores } from '../core/scoring/annotations';
 import { planChunks, windowJsonl, type LineRange } from '../core/scoring/chunks';
 import { LineStore } from '../core/scoring/lineStore';
 import { looksLikePreferenceData, SNIFF_CHARS } from '../core/scoring/sniff';
+import { classifyRecord } from '../core/data/detect';
+import { mappingSniffKeys } from '../core/data/fieldMapping';
 import { errorMessage } from './log';
-import { mappingKeys } from './settings';
 import type { Services } from './services';
 
 /** The documents Reward Lens providers attach to; content sniffing narrows JSON/CSV further. */
@@ -52,6 +53,7 @@ export class ScoreService implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
       svc.onActiveModelChanged(() => this.resetAll()),
       svc.onSettingsChanged(() => this.resetAll()),
+      svc.onExternalChanged(() => this.resetAll()),
     );
     this.kickVisible();
   }
@@ -62,7 +64,7 @@ export class ScoreService implements vscode.Disposable {
     const hit = this.sniffCache.get(key);
     if (hit && hit.version === doc.version) return hit.yes;
     const head = doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, 200), 0)).slice(0, SNIFF_CHARS);
-    const yes = looksLikePreferenceData(doc.fileName, head, mappingKeys(this.svc.settings.data.fieldMapping));
+    const yes = looksLikePreferenceData(doc.fileName, head, mappingSniffKeys(this.svc.mappingFor(doc.uri)));
     this.sniffCache.set(key, { version: doc.version, yes });
     return yes;
   }
@@ -119,14 +121,17 @@ export class ScoreService implements vscode.Disposable {
         if (!next) return;
         const sent = performance.now();
         const cacheDir = this.svc.scoreCacheDir;
+        const mapping = this.svc.mappingFor(doc.uri);
         const res = await this.svc.training.score({
           modelDir: model.modelDir, file: doc.uri.fsPath, text: this.textFor(doc, st, next), fromLine: next.from, toLine: next.to,
           engine: this.svc.settings.scoring.engine, maxTokens: this.svc.settings.scoring.maxLength, ...(cacheDir ? { cacheDir } : {}),
-          ...(mappingKeys(this.svc.settings.data.fieldMapping).length ? { mapping: this.svc.settings.data.fieldMapping } : {}),
+          ...(mapping ? { mapping } : {}),
         });
         if (st.generation !== gen || doc.version !== st.store.version) return;
         const first = st.store.done.length === 0;
-        st.store.add(next, annotateScores(res, { reportMisranked: this.svc.settings.scoring.reportMisranked }));
+        const ext = this.svc.external;
+        st.store.add(next, annotateScores(res, { reportMisranked: this.svc.settings.scoring.reportMisranked, ...(ext ? { external: { name: ext.name, get: (id) => ext.byId.get(id) } } : {}) }));
+        this.recordMargins(doc, res.rows);
         if (first) this.svc.log.info(`first scores for ${doc.uri.fsPath} (v${doc.version}, ${doc.lineCount} lines): lines ${next.from}-${next.to}, ${res.rows.length} pairs (${res.cached} from the score cache), worker ${res.elapsedMs.toFixed(0)} ms, round trip ${(performance.now() - sent).toFixed(0)} ms`);
         this.svc.log.debug(`scored ${doc.uri.fsPath} lines ${next.from}-${next.to}: ${res.rows.length} pairs, ${res.groups.length} groups, ${res.skipped.length} skipped in ${res.elapsedMs} ms (worker)`);
         this.changeEmitter.fire(doc.uri);
@@ -139,12 +144,20 @@ export class ScoreService implements vscode.Disposable {
     }
   }
 
+  /** Keeps the active model's margins of this document, so the panel can compare them with an external scorer. */
+  private recordMargins(doc: vscode.TextDocument, rows: readonly { id: string; rChosen: number; rRejected: number }[]): void {
+    const key = doc.uri.toString();
+    const m = this.svc.modelMargins.get(key) ?? new Map<string, number>();
+    for (const r of rows) m.set(r.id, r.rChosen - r.rRejected);
+    this.svc.modelMargins.set(key, m);
+  }
+
   /** The text sent for one chunk: the whole document, or for big one-record-per-line JSONL only the chunk. */
   private textFor(doc: vscode.TextDocument, st: DocState, r: LineRange): string {
     st.text ??= doc.getText();
     const jsonl = doc.languageId === 'jsonl' || doc.fileName.toLowerCase().endsWith('.jsonl');
     // One-row-per-response data groups rows by prompt across the file: it must be parsed whole.
-    const perResponse = /"output"\s*:/.test(st.text.slice(0, 4096)) && !/"chosen"\s*:/.test(st.text.slice(0, 4096));
+    const perResponse = isPerResponse(st.text.slice(0, st.text.indexOf('\n') >>> 0));
     if (!jsonl || perResponse || doc.lineCount <= WINDOW_ABOVE_LINES) return st.text;
     st.lines ??= st.text.split(/\r?\n/);
     return windowJsonl(st.lines, r.from, r.to);
@@ -172,6 +185,7 @@ export class ScoreService implements vscode.Disposable {
 
   private forget(uri: vscode.Uri): void {
     const key = uri.toString();
+    this.svc.modelMargins.delete(key);
     const st = this.docs.get(key);
     if (st) st.generation++;
     this.docs.delete(key);
@@ -180,6 +194,7 @@ export class ScoreService implements vscode.Disposable {
   }
 
   private resetAll(): void {
+    this.svc.modelMargins.clear();
     for (const [key, st] of this.docs) {
       st.generation++;
       this.docs.delete(key);
@@ -193,5 +208,15 @@ export class ScoreService implements vscode.Disposable {
     for (const t of this.debounce.values()) clearTimeout(t);
     for (const s of this.subs) s.dispose();
     this.changeEmitter.dispose();
+  }
+}
+
+/** Does the first JSONL record hold one response of a prompt (rows merged by prompt across the file)? */
+function isPerResponse(firstLine: string): boolean {
+  try {
+    const f = classifyRecord(JSON.parse(firstLine) as Record<string, unknown>);
+    return f === 'multi-long' || f === 'helpsteer2' || f === 'responses';
+  } catch {
+    return false;
   }
 }

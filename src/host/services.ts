@@ -3,6 +3,9 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 import { readSettings, runsDirectoryProblem, type Settings } from './settings';
+import { mappingForFile } from '../core/data/fieldMapping';
+import type { ExternalScores } from '../core/scoring/external';
+import type { FieldMapping } from '../core/types';
 import { resolveInside } from '../node/safePath';
 import { errorMessage } from './log';
 import type { Log } from './log';
@@ -25,6 +28,13 @@ export class Services implements vscode.Disposable {
   readonly onSettingsChanged = this.settingsEmitter.event;
   private cached: Settings;
   private readonly subscription: vscode.Disposable;
+  private readonly externalEmitter = new vscode.EventEmitter<ExternalScores | undefined>();
+  /** Fires when an external scorer is loaded or cleared (hovers and the panel show it). */
+  readonly onExternalChanged = this.externalEmitter.event;
+  /** Scores of the same pairs made elsewhere (Load External Scores…), shown next to the active model. */
+  external: ExternalScores | undefined;
+  /** The active model's margins per scored document (uri → pair id → margin), for the comparison with `external`. */
+  readonly modelMargins = new Map<string, Map<string, number>>();
 
   constructor(readonly context: vscode.ExtensionContext, readonly log: Log, readonly training: TrainingService) {
     this.cached = readSettings(vscode.workspace.getConfiguration('rewardLens'));
@@ -37,6 +47,19 @@ export class Services implements vscode.Disposable {
 
   get settings(): Settings {
     return this.cached;
+  }
+
+  /** The field mapping for a document: a rewardLens.data.fieldMappings glob that matches it, else fieldMapping. */
+  mappingFor(uri: vscode.Uri): FieldMapping | undefined {
+    const d = this.settings.data;
+    const m = mappingForFile(vscode.workspace.asRelativePath(uri, false), d.fieldMappings, d.fieldMapping);
+    return m && Object.keys(m).length ? m : undefined;
+  }
+
+  setExternal(ext: ExternalScores | undefined): void {
+    this.external = ext;
+    this.log.info(ext ? `external scorer: ${ext.name} (${ext.file}, ${ext.byId.size} pairs, ${ext.layout})` : 'external scorer cleared');
+    this.externalEmitter.fire(ext);
   }
 
   /** Absolute runs root, or undefined without a workspace folder (runs need somewhere to live) or when it leads out of it. */
@@ -102,5 +125,6 @@ export class Services implements vscode.Disposable {
     this.subscription.dispose();
     this.modelEmitter.dispose();
     this.settingsEmitter.dispose();
+    this.externalEmitter.dispose();
   }
 }

@@ -40,6 +40,8 @@ export interface Settings {
   };
   readonly data: {
     readonly fieldMapping: FieldMapping;
+    /** Per-file mappings: the first glob (workspace-relative) that matches a file wins over fieldMapping. */
+    readonly fieldMappings: readonly { readonly glob: string; readonly mapping: FieldMapping }[];
   };
 }
 
@@ -69,9 +71,21 @@ export function runsDirectoryProblem(raw: unknown): string | undefined {
 }
 
 /** Reads every rewardLens.* setting (keys relative to the "rewardLens" section), clamping bad values to defaults. */
+/** A mapping object from settings, keeping only well-typed keys (strings; lists of strings for the label values). */
+export function readMapping(raw: unknown): FieldMapping {
+  const m = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
+  for (const k of ['prompt', 'chosen', 'rejected', 'a', 'b', 'label']) if (typeof m[k] === 'string' && m[k]) out[k] = m[k];
+  for (const k of ['aWins', 'bWins', 'ties']) {
+    const v = m[k];
+    const list = (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []).filter((x): x is string => typeof x === 'string' && x !== '');
+    if (list.length) out[k] = list;
+  }
+  return out as FieldMapping;
+}
+
 export function readSettings(cfg: ConfigGetter): Settings {
-  const mapping = cfg.get<Record<string, unknown>>('data.fieldMapping', {});
-  const str = (k: string) => (typeof mapping?.[k] === 'string' && mapping[k] ? (mapping[k] as string) : undefined);
+  const byGlob = cfg.get<Record<string, unknown>>('data.fieldMappings', {});
   return {
     scoring: {
       display: oneOf(cfg.get('scoring.display', 'codeLens'), ['codeLens', 'decoration', 'both', 'off'], 'codeLens'),
@@ -92,10 +106,11 @@ export function readSettings(cfg: ConfigGetter): Settings {
       evalEvery: Math.round(num(cfg.get('training.evalEvery', 0), 0, 0, 10_000_000)),
     },
     data: {
-      fieldMapping: { prompt: str('prompt'), chosen: str('chosen'), rejected: str('rejected') },
+      fieldMapping: readMapping(cfg.get<Record<string, unknown>>('data.fieldMapping', {})),
+      fieldMappings: Object.entries(byGlob && typeof byGlob === 'object' ? byGlob : {}).map(([glob, m]) => ({ glob, mapping: readMapping(m) })).filter((g) => Object.keys(g.mapping).length > 0),
     },
   };
 }
 
 /** The keys of a mapping that is actually set, for content sniffing. */
-export const mappingKeys = (m: FieldMapping): string[] => [m.prompt, m.chosen, m.rejected].filter((k): k is string => !!k);
+export const mappingKeys = (m: FieldMapping): string[] => [m.prompt, m.chosen, m.rejected, m.a, m.b, m.label].filter((k): k is string => !!k);

@@ -8,6 +8,7 @@ import {
   CancelExperiment, CancelModelLoad, CancelTrain, EvalFiles, ExperimentLog, ExperimentProgress, ExperimentRun, ModelLoadProgress, RunDoctor, ScoreDocument, TrainEval, TrainProgress, TrainRun, WorkerLog,
   type DoctorReport, type EvalParams, type ExperimentRunResult, type ExperimentRunSpec, type RunSummary, type ScoreParams, type ScoreResult,
 } from '../protocol/trainer';
+import { JobExport, JobImport, type JobExportParams, type JobExportResult, type JobImportParams } from '../protocol/trainer';
 import type { EvalReport, StepMetrics } from '../core/report';
 import type { RunRequest } from '../node/runs';
 import { errorMessage, type Log } from './log';
@@ -200,6 +201,20 @@ export class TrainingService implements vscode.Disposable {
 
   evaluate(params: EvalParams): Promise<EvalReport> {
     return this.ensure().sendRequest(EvalFiles, params);
+  }
+
+  /** Writes a TRL job folder for a run (Export Training Job (TRL)…). */
+  exportJob(params: JobExportParams): Promise<JobExportResult> {
+    return this.ensure().sendRequest(JobExport, params);
+  }
+
+  /** Imports a TRL job's output as a run; the run list changes when it is written. */
+  async importJob(params: JobImportParams): Promise<RunSummary> {
+    try {
+      return await this.ensure().sendRequest(JobImport, params);
+    } finally {
+      this.runsEmitter.fire();
+    }
   }
 
   /** Stops a model load in progress (the request waiting for it fails). */

@@ -6,7 +6,7 @@ import { compressors } from 'hyparquet-compressors';
 import type { DatasetBuilder } from '../core/data/builder';
 import { FileError } from '../core/errors';
 
-export async function feedParquet(b: DatasetBuilder, file: string): Promise<void> {
+export async function feedParquet(b: DatasetBuilder, file: string, wait?: () => Promise<void> | void): Promise<void> {
   const asyncBuffer = await asyncBufferFromFile(file);
   let metadata;
   try {
@@ -25,6 +25,7 @@ export async function feedParquet(b: DatasetBuilder, file: string): Promise<void
     }
     rows.forEach((row, i) => b.addRecord(plainValue(row), rowStart + i + 1));
     if (b.full) return;
+    if (wait) await wait();
     rowStart = rowEnd;
   }
 }

@@ -17,6 +17,7 @@ import { normalizePrompt } from '../core/data/normalize';
 import { writeJsonAtomic } from './atomic';
 import { writeExperimentReport, type ReportFiles } from './experimentReport';
 import type { ExperimentRunSpec } from '../protocol/trainer';
+import { runExperimentBon, type BonFn } from './experimentBon';
 
 export interface TrainHooksLike {
   onProgress?(metrics: StepMetrics, totalSteps: number, backend: string): void;
@@ -38,6 +39,8 @@ export interface ExperimentDeps {
   readonly cancel?: SharedArrayBuffer;
   /** Converts an SVG file to PNG; returns false when no converter is available. Default: none. */
   readonly svgToPng?: (svgFile: string, pngFile: string) => boolean;
+  /** Best-of-N of one run's model on the pool files (src/train/bestOfN); without it the report has no best-of-N section. */
+  readonly bestOfN?: BonFn;
 }
 
 export interface ExperimentResult {
@@ -88,6 +91,8 @@ export async function runExperiment(spec: ExperimentSpec, deps: ExperimentDeps):
       else { cancelled = true; break outer; }
     }
   }
+  // Best-of-N needs finished models; an interrupted experiment gets it when it is resumed to the end.
+  if (!cancelled) await runExperimentBon(spec.outDir, state, manifest, spec.data.map((d) => d.file), spec.bestOfN, spec.train.backend, deps);
   const report = writeExperimentReport(spec.outDir, deps.svgToPng);
   deps.log(`report: ${report.markdown}`);
   const status = cancelled ? 'cancelled' : failed.length ? 'failed' : 'completed';
@@ -97,10 +102,10 @@ export async function runExperiment(spec: ExperimentSpec, deps: ExperimentDeps):
 /** The experiment writes splits/, runs/, figures/ and its report files: none may be (or hold) one of its inputs. */
 function checkOutputs(spec: ExperimentSpec): void {
   const inputs = [...spec.data.map((d) => d.file), ...(spec.extraEvalFiles ?? [])];
-  for (const area of ['splits', 'runs', 'figures', 'report.md', 'report.json', 'experiment.json', 'extra-eval-overlap.json']) {
+  for (const area of ['splits', 'runs', 'figures', 'bon', 'report.md', 'report.json', 'experiment.json', 'extra-eval-overlap.json']) {
     assertSparesInputs(path.join(spec.outDir, area), inputs, `experiment's ${area}`);
   }
-  if (fs.existsSync(spec.outDir)) for (const area of ['splits', 'runs', 'figures']) resolveInside(spec.outDir, area, `the experiment's ${area} folder`);
+  if (fs.existsSync(spec.outDir)) for (const area of ['splits', 'runs', 'figures', 'bon']) resolveInside(spec.outDir, area, `the experiment's ${area} folder`);
 }
 
 /** Reuses DIR/splits when its manifest was made from the same inputs and options; builds and writes it otherwise. */

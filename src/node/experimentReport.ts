@@ -14,6 +14,10 @@ import { aggregateScenarios, type RunRecord } from '../core/scenarios/reportAggr
 import { scenarioFigures } from '../core/scenarios/reportFigures';
 import { renderScenarioReport } from '../core/scenarios/reportMarkdown';
 import { describeSplits } from '../core/scenarios/splitRows';
+import { aggregateBon, type BonRun } from '../core/scenarios/bonAggregate';
+import { bonFigures, bonSection } from '../core/scenarios/bonReport';
+import type { BonReport } from '../core/bon/types';
+import { readBonReport } from './bonOutput';
 
 export interface ReportFiles {
   readonly markdown: string;
@@ -47,15 +51,31 @@ export function loadRunRecords(outDir: string): RunRecord[] {
   });
 }
 
+/** Each run's bon.json (none when absent; a damaged one is left out, and the report lists the run as missing). */
+export function loadBonRuns(outDir: string): BonRun[] {
+  const state = readExperimentState(outDir);
+  if (!state) return [];
+  return Object.values(state.runs).map((r) => {
+    let bon: BonReport | undefined;
+    try {
+      bon = r.status === 'completed' ? readBonReport(experimentRunDir(outDir, r)) : undefined;
+    } catch {
+      bon = undefined;
+    }
+    return { objective: r.objective, seed: r.seed, runId: r.runId, ...(bon ? { bon } : {}) };
+  });
+}
+
 export function writeExperimentReport(outDir: string, svgToPng?: (svg: string, png: string) => boolean): ReportFiles {
   const state = readExperimentState(outDir);
   if (!state) throw new ExperimentError(`${outDir}: no experiment.json`);
   const manifest = readManifest(outDir);
   const runs = loadRunRecords(outDir);
   const agg = aggregateScenarios(state.objectives, state.seeds, runs);
+  const bon = aggregateBon(state.objectives, state.seeds, loadBonRuns(outDir));
   fs.mkdirSync(outDir, { recursive: true });
   const figDir = resolveInside(outDir, 'figures', 'the figures folder');
-  const figures = scenarioFigures(agg);
+  const figures = [...scenarioFigures(agg), ...(bon ? bonFigures(bon) : [])];
   const written: string[] = [];
   let pngs = 0;
   const withPng = figures.map((fig) => {
@@ -85,10 +105,11 @@ export function writeExperimentReport(outDir: string, svgToPng?: (svg: string, p
     generatedAt: new Date().toISOString(),
     figures: withPng,
     notes,
+    ...(bon ? { sections: bonSection(bon) } : {}),
   });
   const mdFile = path.join(outDir, 'report.md');
   const jsonFile = path.join(outDir, 'report.json');
   writeFileAtomic(mdFile, markdown);
-  writeJsonAtomic(jsonFile, { command: state.command, config: state.fingerprint, splits: manifest ?? null, aggregate: agg });
+  writeJsonAtomic(jsonFile, { command: state.command, config: state.fingerprint, splits: manifest ?? null, aggregate: agg, bestOfN: bon ?? null });
   return { markdown: mdFile, json: jsonFile, figures: written, ...(pngNote ? { pngNote } : {}) };
 }

@@ -1,10 +1,14 @@
 // Loads a preference file from disk by streaming it: JSONL line by line, JSON element by element, CSV record by
-// record, parquet row group by row group. Only parsed pairs are kept, so a 1 GB JSONL is never held twice.
+// record, parquet row group by row group, Arrow record batch by record batch; .gz files are decompressed as they are
+// read. Only parsed pairs are kept (none with LoadOptions.onPair), so a 1 GB JSONL is never held twice.
 // All schema logic is in src/core/data (DatasetBuilder), shared with loadDatasetText for editor buffers.
 
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import type { LoadedDataset, LoadOptions } from '../core/types';
 import { DatasetBuilder } from '../core/data/builder';
 import { csvReaderFor, jsonSplitterFor, splitterNotes } from '../core/data/loadText';
@@ -23,18 +27,24 @@ import { userIoError } from './ioError';
  */
 export async function loadDatasetFile(file: string, opts: LoadOptions = {}): Promise<LoadedDataset> {
   try {
-    const head = await readHead(file, 65536);
-    const kind = sniffKind(file, new TextDecoder().decode(head));
-    if (kind !== 'parquet') {
+    if ((await stat(file)).isDirectory()) return await loadSavedDataset(file, opts);
+    const raw = await readHead(file, 65536);
+    // Only a .gz name means compressed: gzip bytes under a .jsonl name are the binary file they look like.
+    const gz = /\.gz$/i.test(file) && raw[0] === 0x1f && raw[1] === 0x8b;
+    const head = gz ? await gzipHead(file, 65536) : raw;
+    const kind = isArrowHead(head) ? 'arrow' : sniffKind(file, new TextDecoder().decode(head));
+    if (kind !== 'parquet' && kind !== 'arrow') {
       const problem = encodingProblem(head);
       if (problem) throw new FileError({ file }, problem);
     }
+    if (gz && (kind === 'parquet' || kind === 'arrow')) throw new FileError({ file }, `a gzip-compressed ${kind} file; decompress it first (gunzip), ${kind} is compressed inside already`);
     const b = new DatasetBuilder(file, opts);
     switch (kind) {
-      case 'jsonl': await feedJsonLinesFile(b, file); break;
-      case 'json': await feedJsonFile(b, file); break;
-      case 'csv': await feedCsvFile(b, file); break;
-      case 'parquet': await feedParquet(b, file); break;
+      case 'jsonl': await feedJsonLinesFile(b, file, gz, opts.waitForConsumer); break;
+      case 'json': await feedJsonFile(b, file, gz, opts.waitForConsumer); break;
+      case 'csv': await feedCsvFile(b, file, gz, opts.waitForConsumer); break;
+      case 'parquet': await feedParquet(b, file, opts.waitForConsumer); break;
+      case 'arrow': await feedArrow(b, [file], opts.waitForConsumer); break;
     }
     return b.finish();
   } catch (e) {
@@ -42,10 +52,113 @@ export async function loadDatasetFile(file: string, opts: LoadOptions = {}): Pro
   }
 }
 
-/** The first bytes of the file; a directory or a special file is refused before anything is read. */
+/** A file, or the Arrow shards of one cached split read as one dataset named `label` (see hfCache.splitSources). */
+export async function loadDataSource(src: { readonly label: string; readonly files: readonly string[] }, opts: LoadOptions = {}): Promise<LoadedDataset> {
+  if (src.files.length === 1) return loadDatasetFile(src.files[0]!, opts);
+  try {
+    const b = new DatasetBuilder(src.label, opts);
+    await feedArrow(b, src.files, opts.waitForConsumer);
+    return b.finish();
+  } catch (e) {
+    throw userIoError(e, src.label) ?? e;
+  }
+}
+
+/** Arrow IPC: the file format's "ARROW1" magic or the stream format's 0xFFFFFFFF continuation marker. */
+const isArrowHead = (h: Uint8Array) => (h[0] === 0x41 && h[1] === 0x52 && h[2] === 0x52 && h[3] === 0x4f && h[4] === 0x57 && h[5] === 0x31) || (h[0] === 0xff && h[1] === 0xff && h[2] === 0xff && h[3] === 0xff);
+
+/**
+ * A folder written by `datasets` save_to_disk (state.json lists the Arrow shards of one split) is read shard after
+ * shard into one dataset; a DatasetDict folder (dataset_dict.json) names its splits.
+ */
+async function loadSavedDataset(dir: string, opts: LoadOptions): Promise<LoadedDataset> {
+  const state = await readJson(path.join(dir, 'state.json'));
+  if (state === undefined) {
+    const dict = await readJson(path.join(dir, 'dataset_dict.json'));
+    const splits = Array.isArray((dict as { splits?: unknown } | undefined)?.splits) ? ((dict as { splits: unknown[] }).splits).map(String) : undefined;
+    if (splits) throw new FileError({ file: dir }, `is a DatasetDict with splits ${splits.join(', ')}; give one split's folder, e.g. ${path.join(dir, splits[0] ?? 'train')}`);
+    throw new FileError({ file: dir }, 'is a directory; give a data file (.jsonl, .json, .csv, .parquet, .arrow, or .gz of a text format) or a folder saved by the datasets library (state.json)');
+  }
+  const files = (state as { _data_files?: { filename?: unknown }[] })._data_files?.map((f) => f.filename).filter((f): f is string => typeof f === 'string') ?? [];
+  if (!files.length) throw new FileError({ file: path.join(dir, 'state.json') }, 'lists no _data_files; is this folder written by datasets save_to_disk?');
+  const b = new DatasetBuilder(dir, opts);
+  await feedArrow(b, files.map((f) => path.join(dir, path.basename(f))), opts.waitForConsumer);
+  const split = (state as { _split?: unknown })._split;
+  if (typeof split === 'string') b.note(`split "${split}" saved by the datasets library: ${files.length} Arrow file${files.length === 1 ? '' : 's'}`);
+  return b.finish();
+}
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new FileError({ file }, `is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** The Arrow shards of one split, in order, into one builder (apache-arrow is loaded only when an Arrow file is read). */
+type Wait = LoadOptions['waitForConsumer'];
+
+export async function feedArrow(b: DatasetBuilder, files: readonly string[], wait?: Wait): Promise<void> {
+  let mod: typeof import('./datasetArrow');
+  try {
+    mod = await import('./datasetArrow');
+  } catch (e) {
+    throw new FileError({ file: files[0] ?? '' }, `reading Arrow files needs the apache-arrow package, which is not installed (${(e as Error).message.split('\n')[0]})`);
+  }
+  let row = 0;
+  for (const f of files) {
+    row = await mod.feedArrowFile(b, f, row, wait);
+    if (b.full) return;
+  }
+}
+
+/** The first decompressed bytes of a .gz file. */
+async function gzipHead(file: string, bytes: number): Promise<Uint8Array> {
+  const out = new Uint8Array(bytes);
+  let n = 0;
+  const s = textStream(file, true, null);
+  try {
+    for await (const c of s) {
+      const chunk = c as Uint8Array;
+      out.set(chunk.subarray(0, bytes - n), n);
+      n += Math.min(chunk.length, bytes - n);
+      if (n >= bytes) break;
+    }
+  } catch (e) {
+    throw gunzipProblem(file, e) ?? e;
+  } finally {
+    s.destroy();
+  }
+  return out.subarray(0, n);
+}
+
+/** The file's bytes, decompressed when gz; as UTF-8 text unless encoding is null. A damaged .gz is a FileError. */
+function textStream(file: string, gz: boolean, encoding: 'utf8' | null = 'utf8', highWaterMark = 1 << 20): Readable {
+  const raw = createReadStream(file, { highWaterMark });
+  if (!gz) {
+    if (encoding) raw.setEncoding(encoding);
+    return raw;
+  }
+  const out = raw.pipe(createGunzip());
+  raw.on('error', (e) => out.destroy(e));
+  out.on('close', () => raw.destroy());
+  if (encoding) out.setEncoding(encoding);
+  return out;
+}
+
+const gunzipProblem = (file: string, e: unknown) =>
+  (e as { code?: string }).code?.startsWith('Z_') ? new FileError({ file }, `is not valid gzip data (${(e as Error).message}); is it truncated?`) : undefined;
+
+/** The first bytes of the file; a special file is refused before anything is read. */
 async function readHead(file: string, bytes: number): Promise<Uint8Array> {
   const st = await stat(file);
-  if (st.isDirectory()) throw new FileError({ file }, 'is a directory; give a data file (.jsonl, .json, .csv or .parquet)');
   if (!st.isFile()) throw new FileError({ file }, 'is not a regular file (a device, socket or pipe)');
   const fh = await open(file, 'r');
   try {
@@ -58,8 +171,8 @@ async function readHead(file: string, bytes: number): Promise<Uint8Array> {
   }
 }
 
-async function feedJsonLinesFile(b: DatasetBuilder, file: string): Promise<void> {
-  const stream = createReadStream(file, { encoding: 'utf8' });
+async function feedJsonLinesFile(b: DatasetBuilder, file: string, gz: boolean, wait: Wait): Promise<void> {
+  const stream = textStream(file, gz, 'utf8', 1 << 16);
   const rl = createInterface({ input: stream, crlfDelay: Infinity });
   let line = 0;
   try {
@@ -69,7 +182,10 @@ async function feedJsonLinesFile(b: DatasetBuilder, file: string): Promise<void>
         if (text.slice(1).trim() !== '') b.addJsonText(text.slice(1), line);
       } else if (text.trim() !== '') b.addJsonText(text, line);
       if (b.full) break;
+      if (wait) await wait();
     }
+  } catch (e) {
+    throw gunzipProblem(file, e) ?? e;
   } finally {
     rl.close();
     stream.destroy();
@@ -77,25 +193,28 @@ async function feedJsonLinesFile(b: DatasetBuilder, file: string): Promise<void>
 }
 
 /** Feeds a text file's chunks to a push/end reader, stopping early once the builder is full. */
-async function feedChunks(file: string, b: DatasetBuilder, reader: { push(s: string): void; end(): void }): Promise<void> {
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+async function feedChunks(file: string, gz: boolean, b: DatasetBuilder, reader: { push(s: string): void; end(): void }, wait: Wait): Promise<void> {
+  const stream = textStream(file, gz);
   try {
     for await (const chunk of stream) {
       reader.push(chunk as string);
       if (b.full) break;
+      if (wait) await wait();
     }
+  } catch (e) {
+    throw gunzipProblem(file, e) ?? e;
   } finally {
     stream.destroy();
   }
   if (!b.full) reader.end();
 }
 
-async function feedJsonFile(b: DatasetBuilder, file: string): Promise<void> {
+async function feedJsonFile(b: DatasetBuilder, file: string, gz: boolean, wait: Wait): Promise<void> {
   const s = jsonSplitterFor(b);
-  await feedChunks(file, b, s);
+  await feedChunks(file, gz, b, s, wait);
   splitterNotes(b, s);
 }
 
-async function feedCsvFile(b: DatasetBuilder, file: string): Promise<void> {
-  await feedChunks(file, b, csvReaderFor(b));
+async function feedCsvFile(b: DatasetBuilder, file: string, gz: boolean, wait: Wait): Promise<void> {
+  await feedChunks(file, gz, b, csvReaderFor(b), wait);
 }

@@ -15,11 +15,13 @@ import { runPaths } from './runDir';
 
 export const RUN_FORMAT = 'reward-lens-run';
 /** The fields of config.json as src/train/runSetup.ts writes it. */
-const RUN_CONFIG_KEYS = new Set(['format', 'version', 'runId', 'config', 'model', 'trainFiles', 'evalFiles', 'mapping', 'backbone', 'backend', 'trainPairs', 'evalSets', 'fingerprint', 'createdAt']);
+const RUN_CONFIG_KEYS = new Set(['format', 'version', 'runId', 'config', 'model', 'trainFiles', 'evalFiles', 'mapping', 'backbone', 'backend', 'trainPairs', 'evalSets', 'fingerprint', 'createdAt',
+  // A run trained elsewhere and imported (reward-lens import-job): where it came from. It has no checkpoint to resume.
+  'imported']);
 
 export type RunDirState =
   | { readonly kind: 'empty' }
-  | { readonly kind: 'run'; readonly runId?: string; readonly fingerprint?: RunFingerprint; readonly damaged?: string; readonly entries: readonly string[] }
+  | { readonly kind: 'run'; readonly runId?: string; readonly fingerprint?: RunFingerprint; readonly damaged?: string; readonly entries: readonly string[]; readonly imported?: boolean }
   | { readonly kind: 'foreign'; readonly entries: readonly string[] };
 
 interface LockFile { readonly pid: number; readonly host: string; readonly runId: string; readonly startedAt: string }
@@ -81,7 +83,7 @@ export function inspectRunDir(runDir: string, runId: string): RunDirState {
     const unknown = legacy ? [] : Object.keys(cfg).filter((k) => !RUN_CONFIG_KEYS.has(k));
     if (unknown.length) throw new Error(`${p.config}: field "${unknown[0]}" is not a field of a run's config.json (the file is damaged)`);
     const fingerprint = cfg['fingerprint'] as RunFingerprint | undefined;
-    return { kind: 'run', entries, ...(typeof cfg['runId'] === 'string' ? { runId: cfg['runId'] } : {}), ...(fingerprint ? { fingerprint } : {}) };
+    return { kind: 'run', entries, ...(typeof cfg['runId'] === 'string' ? { runId: cfg['runId'] } : {}), ...(fingerprint ? { fingerprint } : {}), ...(cfg['imported'] ? { imported: true } : {}) };
   } catch (e) {
     return { kind: 'run', entries, damaged: (e as Error).message };
   }

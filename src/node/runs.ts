@@ -10,6 +10,8 @@ import type { RunSnapshot } from '../protocol/panel';
 import type { BackboneParams, RunSummary, TrainRunParams } from '../protocol/trainer';
 import { readJsonLines, writeJsonAtomic } from './atomic';
 import { runPaths } from './runDir';
+import { readBonReport } from './bonOutput';
+import type { BonReport } from '../core/bon/types';
 
 /** The host's record of how a run was started (TrainRunParams without the cancel buffer). */
 export type RunRequest = Omit<TrainRunParams, 'cancel'>;
@@ -85,6 +87,16 @@ function evaluationLabel(runId: string, model: Record<string, unknown>, evalFile
 }
 
 /**
+ * An imported TRL run (reward-lens import-job), dated by its config's id (when TRL started) and marked before the
+ * model, where a chart legend still shows it: "BSR λ=0.001 · TRL qwen2-rm LoRA · pairs.jsonl · 2026-12-01 23:13".
+ */
+function importedLabel(cfgFile: Record<string, unknown> | undefined): string | undefined {
+  if (!cfgFile?.imported || typeof cfgFile.runId !== 'string') return undefined;
+  const { config, trainFiles } = configOf(cfgFile, undefined);
+  return runLabel(cfgFile.runId, config, trainFiles, obj(cfgFile.backbone) as BackboneParams | undefined).replace(' · ', ' · TRL ');
+}
+
+/**
  * A run made by a scenario experiment lives at <experiments>/<experimentId>/runs/<objective>-s<seed>, next to the
  * experiment's experiment.json. Its id is "<experimentId>/<objective>-s<seed>": the bare names repeat in every
  * experiment, and the panel and the model picker need ids unique across the workspace.
@@ -121,7 +133,7 @@ export function readRunInfo(runDir: string): RunInfo | undefined {
   return {
     runId,
     runDir,
-    label: exp ? experimentRunLabel(exp.experimentId, config) : evaluation ? evaluationLabel(runId, evaluation, evalFiles) : runLabel(runId, config, trainFiles, backbone),
+    label: exp ? experimentRunLabel(exp.experimentId, config) : evaluation ? evaluationLabel(runId, evaluation, evalFiles) : importedLabel(cfgFile) ?? runLabel(runId, config, trainFiles, backbone),
     status,
     config,
     trainFiles,
@@ -195,6 +207,7 @@ export function readRunSnapshot(
   const p = runPaths(runDir);
   const fileMetrics = readJsonLines<StepMetrics>(p.metrics);
   const metrics = live && live.metrics.length > fileMetrics.length ? live.metrics : fileMetrics;
+  const bon = bestOfNOf(runDir);
   return {
     runId: info.runId,
     label: info.label,
@@ -207,7 +220,17 @@ export function readRunSnapshot(
     evals: readJsonLines<EvalReport>(p.evals).sort((a, b) => a.step - b.step),
     trainFiles: info.trainFiles,
     ...(live ? {} : info.error ? { error: info.error } : {}),
+    ...(bon ? { bon } : {}),
   };
+}
+
+/** The run's bon.json for the panel; a damaged one is left out (the panel must open whatever a directory holds). */
+function bestOfNOf(runDir: string): BonReport | undefined {
+  try {
+    return readBonReport(runDir);
+  } catch {
+    return undefined;
+  }
 }
 
 function lastJsonLine<T>(file: string): T | undefined {

@@ -2,6 +2,7 @@
 import { notification, request } from './rpc';
 import type { TrainConfig } from '../core/config';
 import type { EvalReport, StepMetrics } from '../core/report';
+import type { BonReport } from '../core/bon/types';
 
 /** Everything the panel shows about one run. */
 export interface RunSnapshot {
@@ -18,6 +19,19 @@ export interface RunSnapshot {
   readonly evals: readonly EvalReport[];
   readonly trainFiles: readonly string[];
   readonly error?: string;
+  /** Best-of-N of the run's model (bon.json in its directory: `reward-lens bon --out`, or a scenario experiment). */
+  readonly bon?: BonReport;
+}
+
+/** An external scorer (Load External Scores…) against the active model, per scored document. */
+export interface ExternalScorerState {
+  readonly name: string;
+  readonly file: string;
+  /** Pairs the file scores. */
+  readonly pairs: number;
+  /** The active model's label. */
+  readonly model?: string;
+  readonly documents: readonly { readonly document: string; readonly matched: number; readonly agreement: number; readonly tau: number }[];
 }
 
 export interface PanelState {
@@ -26,6 +40,8 @@ export interface PanelState {
   /** The run shown, and in Compare mode the second one. */
   readonly primary?: RunSnapshot;
   readonly secondary?: RunSnapshot;
+  /** The loaded external scorer, when there is one. */
+  readonly external?: ExternalScorerState;
 }
 
 /** Webview → host, once per load. The host answers with the full current state. */

@@ -120,6 +120,8 @@ export interface ScoreResult {
   readonly rows: readonly ScoredRow[];
   readonly groups: readonly ScoredGroup[];
   readonly skipped: readonly { readonly line: number; readonly field?: string; readonly reason: string; readonly detail: string }[];
+  /** Rows whose label is a tie: counted, never scored as a pair (the editor says so on the row). */
+  readonly ties?: readonly { readonly line: number; readonly label: string }[];
   readonly elapsedMs: number;
 }
 
@@ -189,6 +191,8 @@ export interface ExperimentRunSpec {
   readonly command: string;
   /** More eval sets scored at every checkpoint besides the scenarios (e.g. RM-Bench files); overlap with train is counted and reported. */
   readonly extraEvalFiles?: readonly string[];
+  /** The Ns of the best-of-N curves each finished run gets on the multi-response pools (default 1,2,4,8,16; [] = none). */
+  readonly bestOfN?: readonly number[];
 }
 
 export interface ExperimentRunParams {
@@ -229,3 +233,35 @@ export const ExperimentProgress = notification<{
 export const ExperimentLog = notification<{ readonly experimentId: string; readonly message: string }>('experiment/log');
 /** Host → worker. Cooperative cancel, the fallback for the SharedArrayBuffer flag. */
 export const CancelExperiment = notification<{ readonly experimentId: string }>('experiment/cancel');
+
+// ── TRL jobs (reward-lens export-job / import-job), run by the worker with the CLI's functions ────────────────
+export interface JobExportParams {
+  /** A run directory or a JSON config file. */
+  readonly source: string;
+  /** A new or empty folder. */
+  readonly outDir: string;
+  /** The model to train; required for a run trained from scratch (transformers cannot load our small models). */
+  readonly backbone?: BackboneParams;
+}
+
+export interface JobExportResult {
+  readonly outDir: string;
+  readonly trainPairs: number;
+  readonly evalSets: readonly { readonly name: string; readonly pairs: number; readonly prompts: number }[];
+  readonly model: string;
+  readonly objective: Objective;
+}
+
+export interface JobImportParams extends ModelRunOptions {
+  /** The TRL output directory (train.py's --output_dir), or the job folder whose output/ it is. */
+  readonly dir: string;
+  /** Where runs live; the run directory is <runsRoot>/<runId>. */
+  readonly runsRoot: string;
+  /** The job folder, when it is not where train.py read it. */
+  readonly jobDir?: string;
+}
+
+/** Host → worker. Writes a TRL job folder for a run (src/train/job/exportJob.ts); rejects with the reason. */
+export const JobExport = request<JobExportParams, JobExportResult>('job/export');
+/** Host → worker. Imports a TRL job's output as a run directory, scoring its checkpoints; resolves with its summary. */
+export const JobImport = request<JobImportParams, RunSummary>('job/import');

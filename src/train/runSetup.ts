@@ -87,6 +87,7 @@ function resumePoint(params: TrainRunParams, dir: RunDirState, now: RunFingerpri
   }
   const fresh = 'start a new run instead (without --resume the earlier files are moved to previous-runs/)';
   if (dir.damaged) throw new UserError(`cannot resume ${where}: ${dir.damaged}; ${fresh}`);
+  if (dir.imported) throw new UserError(`cannot resume ${where}: it was trained with TRL and imported (reward-lens import-job), so it has no Reward Lens checkpoint; continue it with its job's train.py --resume_from_checkpoint, or ${fresh}`);
   if (!dir.fingerprint) throw new UserError(`cannot resume ${where}: it was written by an earlier version of Reward Lens without a fingerprint, so its data and settings cannot be checked; ${fresh}`);
   const diff = fingerprintDiff(dir.fingerprint, now);
   if (diff.length) throw new UserError(`cannot resume ${where}: it was trained with other data or settings: ${diff.join('; ')}. Resume with the run's own files and settings, or ${fresh}`);

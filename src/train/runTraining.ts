@@ -103,7 +103,7 @@ async function trainSteps(p: TrainRunParams, s: Setup, hooks: TrainHooks, run: P
     // 1) Learning rate: warmup then linear decay (Adam reads it as a plain number at apply time).
     (s.optimizer as unknown as { learningRate: number }).learningRate = lrAt(run.step, s.totalSteps, cfg);
     // 2) One step on the next batch of the seeded epoch order; the guard notes the first non-finite step on the backend.
-    const metricsT = trainStep(s.model, s.optimizer, batchAt(s, run.step, cfg.seed), cfg);
+    const metricsT = trainStep(s.model, s.optimizer, batchAt(s, run.step, cfg.seed), cfg, deriveSeed(cfg.seed, 'dropout', run.step));
     const done = ++run.step;
     s.tracker.update(metricsT, done);
     // 3) Log: the only GPU→CPU read of the loop, on log steps only.

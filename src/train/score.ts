@@ -101,6 +101,7 @@ export async function scoreDocument(p: ScoreParams, opts: OpenScorerOptions = {}
       return { line: g.source.line, id: g.id, rewards, gold, tau: kendallTauB(gold, rewards) };
     }),
     skipped: ds.skipped.filter((x) => inRange(x.line, p)).map((x) => ({ line: x.line, ...(x.field ? { field: x.field } : {}), reason: x.reason, detail: x.detail })),
+    ...(ds.tieRows ? { ties: ds.tieRows.filter((x) => inRange(x.line, p)) } : {}),
     elapsedMs: performance.now() - t0,
   };
 }

@@ -5,6 +5,7 @@
 // (so BSR's λ·b·mean(r)² is per micro-batch, as in the paper's code, where the batch is the per-device batch);
 // the gradients are averaged, clipped once and applied once.
 import { tf } from './tf';
+import { deriveSeed } from '../core/random';
 import { lossWithStats } from './losses';
 import { clipAndApply } from './clippedAdam';
 import { stepBoundary } from './kernels';
@@ -45,14 +46,16 @@ export function microBatches(pairIdx: readonly number[], k: number): number[][] 
  * Adam. Returns a [7] tensor of STEP_METRICS the caller owns (dispose it, or read it on a log step); loss, terms,
  * reward mean and accuracy are means over the micro-batches.
  */
-export function trainStep(model: StepModel, optimizer: tf.Optimizer, pairIdx: readonly number[], cfg: StepConfig): tf.Tensor1D {
+export function trainStep(model: StepModel, optimizer: tf.Optimizer, pairIdx: readonly number[], cfg: StepConfig, stepSeed?: number): tf.Tensor1D {
   stepBoundary();
   return tf.tidy(() => {
     const micros = microBatches(pairIdx, cfg.gradAccum ?? 1);
+    let k = 0;
     let summed: Record<string, tf.Tensor> | undefined;
     // Per micro-batch: [loss, base, reg, batchMean, accuracy] (losses.ts LOSS_STATS).
     const parts: tf.Tensor1D[] = [];
     for (const micro of micros) {
+      const seed = stepSeed === undefined ? undefined : deriveSeed(stepSeed, 'micro', k++);
       // Tensors created inside variableGrads' closure are disposed when it returns; keep the statistics we report.
       const lossOf = (rewards: tf.Tensor1D) => {
         const { loss, stats } = lossWithStats(cfg.objective, rewards, micro.length, cfg);
@@ -60,8 +63,8 @@ export function trainStep(model: StepModel, optimizer: tf.Optimizer, pairIdx: re
         return loss;
       };
       const { grads } = model.stepGrads
-        ? model.stepGrads(micro, lossOf)
-        : tf.variableGrads(() => lossOf(model.stepRewards(micro)), [...model.variables]);
+        ? model.stepGrads(micro, lossOf, seed)
+        : tf.variableGrads(() => lossOf(model.stepRewards(micro, seed)), [...model.variables]);
       summed = summed ? Object.fromEntries(Object.keys(grads).map((n) => [n, tf.add(summed![n]!, grads[n]!)])) : grads;
     }
     // Adam keeps its moments by position in this map: always the model's variable order, whichever way the

@@ -15,13 +15,16 @@ export interface TrainModel {
   readonly pairs: number;
   /** Truncation of the encoded training pairs, for the log. */
   readonly truncation: TruncationCounts;
-  /** Rewards of pairs idx: the b chosen sequences, then the b rejected ones. Differentiable: runs inside variableGrads. */
-  stepRewards(pairIdx: readonly number[]): Tensor1D;
+  /**
+   * Rewards of pairs idx: the b chosen sequences, then the b rejected ones. Differentiable: runs inside variableGrads.
+   * `dropoutSeed` (training steps only) fixes the step's dropout masks, so a resumed run draws the same ones.
+   */
+  stepRewards(pairIdx: readonly number[], dropoutSeed?: number): Tensor1D;
   /**
    * When present, the step's loss and gradients computed by the model itself (activation checkpointing: a large
    * backbone's step does not fit tfjs's keep-everything tape). Same gradients as variableGrads over stepRewards.
    */
-  stepGrads?(pairIdx: readonly number[], loss: (rewards: Tensor1D) => Scalar): { value: Scalar; grads: NamedTensorMap };
+  stepGrads?(pairIdx: readonly number[], loss: (rewards: Tensor1D) => Scalar, dropoutSeed?: number): { value: Scalar; grads: NamedTensorMap };
   /** ‖W_p‖₂ as a tensor on the backend (no sync). */
   wpNormTensor(): Scalar;
   /** A scorer over the live weights, for evaluations during training. */

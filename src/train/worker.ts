@@ -10,8 +10,12 @@ import { evaluateFiles, evaluateToRun } from './evaluateFiles';
 import { initBackend, probeBackends } from './backends';
 import { CancelExperiment, ExperimentLog, ExperimentProgress, ExperimentRun } from '../protocol/trainer';
 import { runExperiment } from '../node/experiment';
+import { bestOfNForRun } from './bestOfN';
 import { rsvgConvert } from '../node/experimentReport';
 import { loadDatasetFile } from '../node/loadDataset';
+import { JobExport, JobImport } from '../protocol/trainer';
+import { exportTrlJob } from './job/exportJob';
+import { importTrlJob } from './job/importJob';
 
 const post = parentPort
   ? (msg: Wire, transfer?: readonly unknown[]) => parentPort!.postMessage(msg, transfer as never)
@@ -106,6 +110,7 @@ endpoint.onRequest(ExperimentRun, async ({ experimentId, spec, cancel }) => {
       log: (message) => endpoint.sendNotification(ExperimentLog, { experimentId, message }),
       cancel: flag,
       svgToPng: rsvgConvert,
+      bestOfN: bestOfNForRun,
     });
     return {
       experimentId, status: res.status, completed: res.completed, skipped: res.skipped, failed: res.failed,
@@ -120,5 +125,13 @@ endpoint.onRequest(ExperimentRun, async ({ experimentId, spec, cancel }) => {
 endpoint.onNotification(CancelExperiment, ({ experimentId }) => {
   const f = experimentCancels.get(experimentId);
   if (f) Atomics.store(f, 0, 1);
+});
+// TRL jobs: the same functions as reward-lens export-job / import-job; their log lines go to the output channel.
+endpoint.onRequest(JobExport, async ({ source, outDir, backbone }) => {
+  const r = await exportTrlJob({ source, outDir, ...(backbone ? { backbone } : {}), log: (m) => log('info', m) });
+  return { outDir: r.outDir, trainPairs: r.manifest.train.pairs, evalSets: r.manifest.eval.map((e) => ({ name: e.name, pairs: e.pairs, prompts: e.prompts })), model: r.job.job_args.model_name_or_path, objective: r.job.job_args.objective };
+});
+endpoint.onRequest(JobImport, async ({ dir, runsRoot, jobDir, engine }) => {
+  return importTrlJob({ dir, runsRoot, ...(jobDir ? { jobDir } : {}), ...(engine ? { engine } : {}), log: (m) => log('info', m) });
 });
 process.on('unhandledRejection', (e) => log('error', `unhandled: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));

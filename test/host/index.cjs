@@ -7,6 +7,8 @@ const path = require('node:path');
 const vscode = require('vscode');
 
 const EXT_ID = 'reward-lens.reward-lens';
+/** Contributed commands (the manifest test checks the table against package.json; this checks they are registered). */
+const COMMAND_COUNT = 15;
 const RESULT_FILE = process.env.REWARD_LENS_HOST_RESULT;
 const timings = {};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -43,7 +45,7 @@ test('every contributed command is registered', async () => {
   const pkg = vscode.extensions.getExtension(EXT_ID).packageJSON;
   const all = await vscode.commands.getCommands(true);
   for (const c of pkg.contributes.commands) assert.ok(all.includes(c.command), c.command);
-  assert.equal(pkg.contributes.commands.length, 10);
+  assert.equal(pkg.contributes.commands.length, COMMAND_COUNT);
 });
 
 test('without an active model the CodeLens offers training; package.json gets none (content sniffing)', async () => {
@@ -118,6 +120,61 @@ test('an edit re-scores (debounced) against the new document version', async () 
   assert.equal(api.scores.storeFor(doc), undefined, 'stale scores must not be served for a new version');
   await until('re-score', () => { const s = api.scores.storeFor(doc); return s && s.version > v0 && s.all().length > 0; });
   await vscode.commands.executeCommand('workbench.action.files.revert');
+});
+
+test('Load External Scores…: hovers show the external scorer next to the active model; margins are kept for the panel', async () => {
+  const uri = vscode.Uri.file(path.join(ws(), 'pairs.jsonl'));
+  const lines = fs.readFileSync(uri.fsPath, 'utf8').split('\n');
+  const idOf = (l, i) => { try { const r = JSON.parse(l); return r.id !== undefined ? String(r.id) : `pairs.jsonl:${i + 1}`; } catch { return undefined; } };
+  const ext = path.join(ws(), 'external-scores.jsonl');
+  fs.writeFileSync(ext, lines.map((l, i) => idOf(l, i)).filter(Boolean).map((id, k) => JSON.stringify({ id, score: k % 2 ? -1 : 1 })).join('\n') + '\n');
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  await vscode.commands.executeCommand('rewardLens.loadExternalScores', ext);
+  assert.equal(api.services.external.layout, 'one score per line with an id');
+  const md = await until('external hover', async () => {
+    const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(0, 5));
+    const text = hovers.flatMap((h) => h.contents.map((c) => c.value || String(c))).join('\n');
+    return /External scorer external.*scores.*jsonl: margin \+1\.000 · [✓✗] (agrees|disagrees) with the active model/.test(text) ? text : undefined;
+  }, 60000);
+  assert.match(md, /reward r/);
+  const margins = await until('model margins', () => api.services.modelMargins.get(uri.toString()));
+  assert.ok(margins.size >= 20, String(margins.size));
+  await vscode.commands.executeCommand('rewardLens.loadExternalScores', 'clear');
+  assert.equal(api.services.external, undefined);
+});
+
+test('Configure Fields for This File…: offered as a quick fix on an unrecognised file; the saved mapping makes it scored', async () => {
+  const file = path.join(ws(), 'odd-fields.jsonl');
+  fs.writeFileSync(file, ['{"q":{"text":"Pick a fruit"},"left":"Mango","right":"Gravel","verdict":"L"}', '{"q":{"text":"Pick a sport"},"left":"Sleeping","right":"Tennis","verdict":"R"}'].join('\n') + '\n');
+  const uri = vscode.Uri.file(file);
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  const hint = await until('not-recognised hint', () => vscode.languages.getDiagnostics(uri).find((d) => d.code === 'rewardLens.notRecognised'));
+  assert.match(hint.message, /no preference fields recognised \(keys: q, left, right, verdict\)/);
+  const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, hint.range);
+  assert.ok(actions.some((a) => a.title === 'Reward Lens: Configure Fields for This File…'), JSON.stringify(actions.map((a) => a.title)));
+  await vscode.commands.executeCommand('rewardLens.configureFields', { uri, mapping: { prompt: 'q.text', a: 'left', b: 'right', label: 'verdict', aWins: ['L'], bWins: ['R'] } });
+  const titles = await until('lenses after mapping', async () => { const t = (await lensTitles(uri)).filter((x) => x.includes('r(chosen)')); return t.length === 2 ? t : undefined; }, 60000);
+  assert.equal(titles.length, 2);
+  assert.equal(vscode.languages.getDiagnostics(uri).filter((d) => d.code === 'rewardLens.notRecognised').length, 0);
+  await vscode.workspace.getConfiguration('rewardLens').update('data.fieldMappings', undefined, vscode.ConfigurationTarget.Workspace);
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+});
+
+test('Open from Hugging Face Cache…: a cached hub split opens in place as a scored document', async () => {
+  const hub = path.join(ws(), '..', 'hf-hub-host-test');
+  const snap = path.join(hub, 'datasets--acme--host-prefs', 'snapshots', 'r1', 'data');
+  fs.mkdirSync(snap, { recursive: true });
+  fs.copyFileSync(path.join(ws(), 'pairs.jsonl'), path.join(snap, 'train-00000-of-00001.jsonl'));
+  process.env.HF_HUB_CACHE = hub;
+  try {
+    await vscode.commands.executeCommand('rewardLens.openFromHfCache', 'acme/host-prefs:train');
+    const ed = await until('the cached split in the editor', () => vscode.window.activeTextEditor && vscode.window.activeTextEditor.document.fileName.endsWith('train-00000-of-00001.jsonl') && vscode.window.activeTextEditor);
+    assert.equal(ed.document.fileName, path.join(snap, 'train-00000-of-00001.jsonl'));
+    await until('lenses on the cached split', async () => (await lensTitles(ed.document.uri)).some((t) => t.includes('r(chosen)')), 60000);
+  } finally {
+    delete process.env.HF_HUB_CACHE;
+  }
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 });
 
 test('cancel stops a run early (SharedArrayBuffer flag); resume continues it from its checkpoint', async () => {

@@ -305,3 +305,22 @@ test('a running primary shows Cancel, which posts CancelRunFromPanel; no runs sh
   await assertClean(empty);
   await empty.page.close();
 });
+
+test('an external scorer shows on the Rewards tab: agreement and Kendall τ per scored file, as text', { skip: SKIP }, async () => {
+  const none = await openPanel(browser, { state: buildPanelState() });
+  await waitForRender(none.page);
+  assert.match((await none.page.textContent('#rl-card-external .rl-note')) ?? '', /No external scorer loaded/);
+  await none.page.close();
+  const external = { name: 'org/rm-7b <b>x</b>', file: '/s/rm.json', pairs: 40, model: 'BT', documents: [{ document: 'data/pairs.jsonl', matched: 32, agreement: 0.875, tau: 0.6123 }, { document: 'b.jsonl', matched: 1, agreement: 1, tau: NaN }] };
+  const p = await openPanel(browser, { state: { ...buildPanelState(), external } });
+  await waitForRender(p.page);
+  await showTab(p.page, 'rewards');
+  const note = (await p.page.textContent('#rl-card-external .rl-note')) ?? '';
+  assert.equal(note, 'org/rm-7b <b>x</b> (40 pairs) vs BT: data/pairs.jsonl: 32 pairs, agreement 87.5%, τ 0.612; b.jsonl: 1 pairs, agreement 100.0%, τ n/a');
+  const rows = await p.page.$$eval('#rl-card-external table tbody tr', (trs) => trs.map((r) => Array.from(r.querySelectorAll('td,th')).map((c) => c.textContent)));
+  assert.deepEqual(rows, [['data/pairs.jsonl', '32', '87.5%', '0.612'], ['b.jsonl', '1', '100.0%', 'n/a']]);
+  assert.equal(await p.page.$('#rl-card-external b'), null, 'names from files are text, never markup');
+  await p.page.screenshot({ path: path.join(ARTIFACTS, 'webview-external.png'), fullPage: true });
+  await assertClean(p);
+  await p.page.close();
+});

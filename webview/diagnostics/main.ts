@@ -58,6 +58,16 @@ export function main(): void {
       setUi({ evalSet: name });
       rerender();
     },
+    onBonSet: (name) => {
+      if (name === ui.bonSet) return;
+      setUi({ bonSet: name });
+      rerender();
+    },
+    onBonGroup: (name) => {
+      if (name === ui.bonGroup) return;
+      setUi({ bonGroup: name });
+      rerender();
+    },
     onTab: (tab) => {
       if (tab !== ui.tab) setUi({ tab });
     },

@@ -2,12 +2,13 @@
 // Data never goes into setState; the host re-sends the full PanelState after a reload.
 import type { WebviewHost } from './host';
 
-export type TabId = 'training' | 'rewards' | 'hidden' | 'robustness';
+export type TabId = 'training' | 'rewards' | 'hidden' | 'robustness' | 'bon';
 export const TABS: readonly { readonly id: TabId; readonly title: string }[] = [
   { id: 'training', title: 'Training' },
   { id: 'rewards', title: 'Rewards' },
   { id: 'hidden', title: 'Hidden states' },
   { id: 'robustness', title: 'Robustness' },
+  { id: 'bon', title: 'Best-of-N' },
 ];
 
 export interface UiState {
@@ -15,6 +16,9 @@ export interface UiState {
   /** Eval set name chosen for per-set charts; undefined = the first set of the latest evaluation. */
   readonly evalSet?: string;
   readonly compare: boolean;
+  /** Best-of-N card: the set (pool or file) and the prompt group shown; undefined = the first of each. */
+  readonly bonSet?: string;
+  readonly bonGroup?: string;
   readonly primaryRunId?: string;
   readonly secondaryRunId?: string;
 }
@@ -34,11 +38,15 @@ export function restoreUi(host: WebviewHost): UiState {
     compare: r['compare'] === true,
   };
   const evalSet = optString(r['evalSet']);
+  const bonSet = optString(r['bonSet']);
+  const bonGroup = optString(r['bonGroup']);
   const primaryRunId = optString(r['primaryRunId']);
   const secondaryRunId = optString(r['secondaryRunId']);
   return {
     ...ui,
     ...(evalSet !== undefined ? { evalSet } : {}),
+    ...(bonSet !== undefined ? { bonSet } : {}),
+    ...(bonGroup !== undefined ? { bonGroup } : {}),
     ...(primaryRunId !== undefined ? { primaryRunId } : {}),
     ...(secondaryRunId !== undefined ? { secondaryRunId } : {}),
   };

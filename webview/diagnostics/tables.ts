@@ -1,5 +1,6 @@
 // The text twin of every chart: the same numbers as rows of strings, for screen readers and keyboard users.
 // Pure (no DOM); rows that point into a dataset file carry `reveal`, rendered as an "Open" button.
+import type { PanelState } from '../../src/protocol/panel';
 import type { RunView, SetView } from './chartBase';
 import {
   erankGapRows,
@@ -23,6 +24,15 @@ export interface TableModel {
   readonly caption: string;
   readonly headers: readonly string[];
   readonly rows: readonly TableRow[];
+}
+
+/** An external scorer against the active model, per scored document. */
+export function externalTable(ext: NonNullable<PanelState['external']>): TableModel {
+  return {
+    caption: `${ext.name} against ${ext.model ?? 'the active model'}: pairs scored by both, agreement and Kendall's τ of the margins`,
+    headers: ['File', 'Pairs matched', 'Agreement', 'Kendall τ'],
+    rows: ext.documents.map((d) => ({ cells: [d.document, String(d.matched), `${(100 * d.agreement).toFixed(1)}%`, Number.isFinite(d.tau) ? fmt(d.tau, 3) : 'n/a'] })),
+  };
 }
 
 export function curveTable(runs: readonly RunView[], key: CurveKey, name: string): TableModel {

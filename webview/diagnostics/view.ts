@@ -13,14 +13,20 @@ import { createToolbar, type ToolbarHandlers } from './components/toolbar';
 import { evalSetNames, findSet, latestEval, pickEvalSet, type CurveKey } from './series';
 import { TABS, type TabId, type UiState } from './state';
 import * as tables from './tables';
+import * as bonCharts from './bonCharts';
+import { bonCurve, bonGroupNames, bonSetNames, bonTable } from './bonSeries';
+import { createBonCard } from './components/bonCard';
 import { readTheme, type Theme } from './theme';
 
 export interface ViewHandlers extends ToolbarHandlers {
   onTab(tab: TabId): void;
   onReveal(file: string, line: number): void;
+  onBonSet(name: string): void;
+  onBonGroup(name: string): void;
 }
 
-type CardId = CurveKey | 'rewardHist' | 'groupAcc' | 'hNormBox' | 'hDiffBand' | 'erankGap' | 'kendall' | 'lengthReward' | 'lengthBaseline';
+type CardId = CurveKey | 'rewardHist' | 'groupAcc' | 'external' | 'hNormBox' | 'hDiffBand' | 'erankGap' | 'kendall' | 'lengthReward' | 'lengthBaseline';
+type ChartId = CardId | 'bonGold' | 'bonLength' | 'bonProxy';
 
 const CARD_SPECS: readonly { id: CardId; tab: TabId; title: string; desc: string }[] = [
   { id: 'loss', tab: 'training', title: 'Loss', desc: 'Training loss per logged step (BT term plus any regulariser).' },
@@ -30,6 +36,7 @@ const CARD_SPECS: readonly { id: CardId; tab: TabId; title: string; desc: string
   { id: 'wpNorm', tab: 'training', title: 'Projection head ‖W_p‖', desc: 'Norm of the reward head; the paper finds it stays near 1 (Figure 1).' },
   { id: 'rewardHist', tab: 'rewards', title: 'Chosen vs rejected rewards', desc: 'Reward histograms on the selected eval set at the latest checkpoint.' },
   { id: 'groupAcc', tab: 'rewards', title: 'Accuracy per group', desc: 'Pairwise accuracy per group value with 95% Wilson intervals. Click a bar to open the file.' },
+  { id: 'external', tab: 'rewards', title: 'External scorer vs the active model', desc: 'Scores loaded with “Load External Scores…”: how often the two prefer the same response, and Kendall’s τ between their margins, per scored file.' },
   { id: 'hNormBox', tab: 'hidden', title: 'Hidden-state norm ‖h‖ per split', desc: 'Box plots per eval set (Figure 3). A stable range across splits means less over-optimisation.' },
   { id: 'hDiffBand', tab: 'hidden', title: '‖h_w − h_l‖ over training', desc: 'Mean ± 1 std over pairs of the selected set at each checkpoint (Figure 2).' },
   { id: 'erankGap', tab: 'hidden', title: 'Effective-rank gap', desc: 'erank(eval) − erank(training sample) per set (Table 1; BT grows, BSR stays near 0).' },
@@ -48,9 +55,13 @@ export interface View {
   charts(): Record<string, Chart>;
 }
 
+/** The chosen name when it exists, else the first. */
+const pick = (names: readonly string[], wanted: string | undefined) => (wanted !== undefined && names.includes(wanted) ? wanted : names[0]);
+
 export function createView(app: HTMLElement, h: ViewHandlers): View {
   const toolbar = createToolbar(h);
   const cards = new Map<CardId, Card>();
+  const bon = createBonCard(h.onBonSet, h.onBonGroup);
   const tabs = custom('vscode-tabs', { id: 'rl-tabs', 'aria-label': 'Diagnostics sections' }) as HTMLElement & { selectedIndex: number };
   for (const tab of TABS) {
     // vscode-tabs assigns its own ids to headers and panels (for aria-controls): ours are data attributes.
@@ -61,6 +72,7 @@ export function createView(app: HTMLElement, h: ViewHandlers): View {
       cards.set(spec.id, card);
       grid.append(card.root);
     }
+    if (tab.id === 'bon') grid.append(bon.root);
     panel.append(grid);
     tabs.append(custom('vscode-tab-header', { slot: 'header', 'data-tab': tab.id }, tab.title), panel);
   }
@@ -74,7 +86,7 @@ export function createView(app: HTMLElement, h: ViewHandlers): View {
   let theme: Theme = readTheme();
   applyThemeDefaults(theme);
   let last: { state: PanelState; ui: UiState } | undefined;
-  const live = new Map<CardId, Chart>();
+  const live = new Map<ChartId, Chart>();
 
   const table = (id: CardId, model: tables.TableModel) => {
     const card = cards.get(id)!;
@@ -131,6 +143,7 @@ export function createView(app: HTMLElement, h: ViewHandlers): View {
     const noGroups = noEval ?? (sets.every(({ set }) => Object.keys(set?.byGroup ?? {}).length === 0) ? 'This eval set has no group fields (subset, source, domain, …).' : undefined);
     draw('groupAcc', noGroups, (c) => charts.groupAccuracyChart(c, sets, theme, reveal));
     table('groupAcc', tables.groupTable(sets));
+    renderExternal(state);
     draw('hNormBox', noEval, (c) => charts.hNormBoxChart(c, runs, theme, reveal));
     table('hNormBox', tables.boxTable(runs));
     draw('hDiffBand', noEval, (c) => charts.hDiffBandChart(c, runs, setName, theme));
@@ -144,6 +157,45 @@ export function createView(app: HTMLElement, h: ViewHandlers): View {
     draw('lengthBaseline', noEval, (c) => charts.lengthBaselineChart(c, sets, theme, reveal));
     table('lengthReward', tables.lengthTable(sets));
     cards.get('lengthBaseline')!.table.replaceChildren(el('p', {}, 'See the table of “Reward vs response length”.'));
+    renderBon(runs, ui);
+  }
+
+  /** The Best-of-N card: the chosen set and group of each run's bon.json, or a note saying how to get one. */
+  function renderBon(runs: readonly RunView[], ui: UiState): void {
+    const snaps = runs.map((v) => v.run);
+    const setNames = bonSetNames(snaps);
+    const set = pick(setNames, ui.bonSet);
+    const groupNames = bonGroupNames(snaps, set);
+    const group = pick(groupNames, ui.bonGroup);
+    bon.setOptions(setNames, set, groupNames, group);
+    const views = runs.filter((v) => v.run.bon).map((v) => ({ label: v.label, color: v.color, curve: bonCurve(v.run.bon, set, group), bon: v.run.bon! }));
+    const message = views.length === 0 ? 'No best-of-N results for this run. Run “reward-lens bon --model MODEL FILE --out DIR” (DIR becomes an evaluation shown here), or a scenario experiment, which writes bon.json for every run.' : undefined;
+    bon.note.hidden = message === undefined;
+    bon.note.textContent = message ?? '';
+    bon.body.hidden = message !== undefined;
+    if (message !== undefined) return;
+    const first = views[0]!.bon;
+    bon.meta.textContent = `Gold: ${first.gold.fields.join(', ') || '(unknown field)'} (${first.gold.higherIsBetter ? 'higher is better' : 'lower is better'}). Length in characters. ${first.method.kind === 'exact' ? 'Exact expectation over every N-subset.' : `${first.method.samples} seeded draws per prompt.`}${views.length < runs.length ? ' The other run has no best-of-N results.' : ''}`;
+    live.set('bonGold', bonCharts.bonGoldChart(bon.canvases.gold, views, theme));
+    live.set('bonLength', bonCharts.bonLengthChart(bon.canvases.length, views, theme));
+    live.set('bonProxy', bonCharts.bonProxyChart(bon.canvases.proxy, views, theme));
+    const model = bonTable(views, set, group);
+    renderTable(bon.table, model.caption, model.headers, model.rows.map((r) => [...r.cells]));
+  }
+
+  /** A table-only card: the headline in the note, the rows in the data table (opened). */
+  function renderExternal(state: PanelState): void {
+    const card = cards.get('external')!;
+    const ext = state.external;
+    const docs = ext?.documents ?? [];
+    setCardEmpty(card, ext ? undefined : 'No external scorer loaded: run “Reward Lens: Load External Scores…” with reward-lens score output or a RewardBench scores file.');
+    if (!ext) return;
+    // A table-only card: no chart, so its space goes to the table.
+    (card.canvas.parentElement as HTMLElement).style.display = 'none';
+    card.note.hidden = false;
+    card.note.textContent = `${ext.name} (${ext.pairs} pairs) vs ${ext.model ?? 'the active model'}: ${docs.length ? docs.map((d) => `${d.document}: ${d.matched} pairs, agreement ${(100 * d.agreement).toFixed(1)}%, τ ${Number.isFinite(d.tau) ? d.tau.toFixed(3) : 'n/a'}`).join('; ') : 'open and score a file these pairs come from'}`;
+    table('external', tables.externalTable(ext));
+    card.table.closest('details')?.setAttribute('open', '');
   }
 
   return {

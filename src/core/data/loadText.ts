@@ -16,7 +16,7 @@ import { FileError } from '../errors';
 export function loadDatasetText(file: string, text: string, opts: LoadOptions = {}): LoadedDataset {
   const kind = sniffKind(file, text.slice(0, 65536));
   const b = new DatasetBuilder(file, opts);
-  if (kind === 'parquet') throw new FileError({ file }, 'parquet is binary and cannot be read from editor text; load the file instead');
+  if (kind === 'parquet' || kind === 'arrow') throw new FileError({ file }, `${kind} is binary and cannot be read from editor text; load the file instead`);
   if (kind === 'jsonl') feedJsonLines(b, text);
   else if (kind === 'json') {
     const s = jsonSplitterFor(b);

@@ -15,6 +15,15 @@ export const PROMPT_ID_KEYS = ['instruction_id', 'prompt_id', 'question_id'];
 /** Per-response flags kept on ScoredResponse.groups (AlpacaEval's NullModel is `is_adversarial`). */
 const RESPONSE_GROUP_KEYS = ['is_adversarial'];
 
+/** A response read from a multi-response row: its text, gold (undefined: unknown) and model. */
+export interface RowResponse {
+  readonly text: string;
+  readonly gold: number | undefined;
+  readonly model?: string;
+  /** The row field the gold score came from (best-of-N pools keep it). */
+  readonly goldField?: string;
+}
+
 interface MutableGroup {
   id: string;
   prompt: string;
@@ -29,6 +38,10 @@ export class MultiCollector {
   private readonly order: MutableGroup[] = [];
   /** Responses whose gold score is unknown (NaN): kept for ranking by the model, never paired. */
   unscored = 0;
+  /** Gold came from a rank (lower is better), stored as −rank. */
+  rankBased = false;
+  /** Responses added so far (the builder counts a row as a multi-response row when it added any). */
+  responsesAdded = 0;
 
   get groups(): readonly MultiResponseGroup[] {
     return this.order;
@@ -38,7 +51,7 @@ export class MultiCollector {
     return this.order.reduce((n, g) => n + g.responses.length, 0);
   }
 
-  /** One row per response: prompt, output, generator/model, score or win_prob_vs_baseline. */
+  /** One row per response: prompt, output, generator/model, score or win_prob_vs_baseline, or a rank (lower is better). */
   addLong(ctx: RowContext, row: Record<string, unknown>): void {
     const pk = firstKey(row, PROMPT_KEYS) ?? 'instruction';
     const rk = firstKey(row, RESPONSE_KEYS) ?? 'output';
@@ -47,8 +60,16 @@ export class MultiCollector {
     const text = checkText(ctx, rk, row[rk], 'response');
     if (text === SKIPPED) return;
     const gk = firstKey(row, GOLD_KEYS);
-    const gold = gk ? checkNumber(ctx, gk, row[gk]) : undefined;
-    if (gold === SKIPPED) return;
+    const rank = gk === undefined && row.rank !== undefined && row.rank !== null;
+    const raw = gk ? checkNumber(ctx, gk, row[gk]) : rank ? checkNumber(ctx, 'rank', row.rank) : undefined;
+    if (raw === SKIPPED) return;
+    if (rank) this.rankBased = true;
+    const gold = rank && raw !== undefined ? -raw : raw;
+    this.addResponse(ctx, row, prompt, text, gold, groupValue(row[firstKey(row, MODEL_KEYS) ?? 'generator']), gk);
+  }
+
+  /** One response of a prompt, merged with the prompt's other rows on the prompt id (or the normalised prompt). */
+  addResponse(ctx: RowContext, row: Record<string, unknown>, prompt: string, text: string, gold: number | undefined, model: string | undefined, goldField?: string): void {
     const idKey = firstKey(row, PROMPT_ID_KEYS);
     const pid = idKey ? groupValue(row[idKey]) : undefined;
     const norm = normalizePrompt(prompt);
@@ -59,7 +80,17 @@ export class MultiCollector {
       this.byKey.set(key, g);
       this.order.push(g);
     }
-    g.responses.push(this.response(ctx, text, gold, groupValue(row[firstKey(row, MODEL_KEYS) ?? 'generator']), pickGroups(row, RESPONSE_GROUP_KEYS)));
+    g.responses.push(this.response(ctx, text, gold, model, pickGroups(row, RESPONSE_GROUP_KEYS), goldField));
+  }
+
+  /** One prompt and all its responses from one row (UltraFeedback raw, Nectar, PPE correctness); nothing when none is usable. */
+  addRowGroup(ctx: RowContext, row: Record<string, unknown>, prompt: string, items: readonly RowResponse[], groups: Record<string, string> = {}): void {
+    if (items.length === 0) return;
+    const idKey = firstKey(row, [...PROMPT_ID_KEYS, 'id']);
+    const pid = idKey ? groupValue(row[idKey]) : undefined;
+    const g: MutableGroup = { id: pid ?? `p${hashString(normalizePrompt(prompt))}`, prompt, responses: [], groups: { ...pickGroups(row, PROMPT_GROUP_KEYS), ...groups }, source: ctx.source };
+    for (const it of items) g.responses.push(this.response(ctx, it.text, it.gold, it.model, {}, it.goldField));
+    this.order.push(g);
   }
 
   /** One row per prompt: instruction, response_k_text (k = 1…), all_scores[k-1], optional response_k_model. */
@@ -84,19 +115,21 @@ export class MultiCollector {
       const gold = checkNumber(ctx, Array.isArray(scores) ? `all_scores[${idx}]` : `response_${k}_score`, raw);
       if (gold === SKIPPED) return;
       const model = groupValue(row[`response_${k}_model`] ?? row[`response_${k}_generator`]);
-      g.responses.push(this.response(ctx, text, gold, model, {}));
+      g.responses.push(this.response(ctx, text, gold, model, {}, Array.isArray(scores) ? 'all_scores' : 'response_<k>_score'));
     });
     if (g.responses.length === 0) return;
     this.order.push(g);
   }
 
-  private response(ctx: RowContext, text: string, gold: number | undefined, model: string | undefined, groups: Record<string, string>): ScoredResponse {
+  private response(ctx: RowContext, text: string, gold: number | undefined, model: string | undefined, groups: Record<string, string>, goldField?: string): ScoredResponse {
     if (gold === undefined) this.unscored++;
+    this.responsesAdded++;
     return {
       text,
       gold: gold ?? NaN,
       ...(model !== undefined ? { model } : {}),
       ...(Object.keys(groups).length ? { groups } : {}),
+      ...(gold !== undefined && goldField !== undefined ? { goldField } : {}),
       source: ctx.source,
     };
   }

@@ -12,10 +12,10 @@ export type EmitPair = (pair: PreferencePair) => void;
 type Row = Record<string, unknown>;
 
 /** Finishes a pair: length policy on each side, the identical check, then emit. */
-function emitPair(
+export function emitPair(
   ctx: RowContext,
   emit: EmitPair,
-  p: { id: string; prompt: string; chosen: string; rejected: string; groups: Record<string, string>; margin?: number; messages?: PreferencePair['messages'] },
+  p: { id: string; prompt: string; chosen: string; rejected: string; groups: Record<string, string>; margin?: number; messages?: PreferencePair['messages']; item?: PreferencePair['item'] },
   fields: { prompt: string; chosen: string; rejected: string },
 ): void {
   const prompt = limitLength(ctx, fields.prompt, p.prompt, 'prompt');
@@ -34,12 +34,13 @@ function emitPair(
     id: p.id, prompt, chosen, rejected, groups: p.groups,
     ...(p.margin !== undefined ? { margin: p.margin } : {}),
     ...(intact ? { messages: p.messages } : {}),
+    ...(p.item ? { item: p.item } : {}),
     source: ctx.source,
   });
 }
 
 /** Skips a row that has none of the schema's fields, naming what it does have. Returns true when skipped. */
-function unrecognised(ctx: RowContext, row: Row, keys: readonly string[], schema: string): boolean {
+export function unrecognised(ctx: RowContext, row: Row, keys: readonly string[], schema: string): boolean {
   if (keys.some((k) => getField(row, k) !== undefined)) return false;
   ctx.skip(undefined, 'unrecognised', `no ${keys.join('/')} field for ${schema}; row has ${Object.keys(row).slice(0, 8).join(', ') || 'no fields'}`);
   return true;
@@ -49,7 +50,7 @@ function unrecognised(ctx: RowContext, row: Row, keys: readonly string[], schema
  * Reads prompt/chosen/rejected that are either strings or message lists. Message lists share their prompt
  * prefix: the prompt is that prefix (or the explicit prompt) and each response is what follows it.
  */
-function readSides(ctx: RowContext, row: Row, keys: { prompt: string; chosen: string; rejected: string }, promptRequired: boolean):
+export function readSides(ctx: RowContext, row: Row, keys: { prompt: string; chosen: string; rejected: string }, promptRequired: boolean):
   { prompt: string; chosen: string; rejected: string; messages?: PreferencePair['messages'] } | typeof SKIPPED {
   const rawPrompt = getField(row, keys.prompt);
   const rawChosen = getField(row, keys.chosen);

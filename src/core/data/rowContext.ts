@@ -2,7 +2,7 @@
 // Converters stop at the first problem of a row (one SkippedRow per row), except RM-Bench, which reports
 // each bad element of its 3×3 matrix separately because the other pairs of the row are still usable.
 
-import type { SkipReason, SourceRef } from '../types';
+import type { NonPairRowKind, SkipReason, SourceRef } from '../types';
 import { typeName } from './messages';
 
 export type TextSide = 'prompt' | 'chosen' | 'rejected' | 'response';
@@ -22,6 +22,8 @@ export interface RowContext {
   readonly overLong: 'skip' | 'truncate';
   readonly truncated: TruncationCounts;
   skip(field: string | undefined, reason: SkipReason, detail: string): void;
+  /** Counts the row as a non-pair row of this kind (a labelled row whose label is a tie); `label` is tallied for the notes. */
+  count(kind: NonPairRowKind, label?: string): void;
 }
 
 /** Marks a row (or one element of it) as unusable; the SkippedRow has already been recorded. */

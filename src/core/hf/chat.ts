@@ -46,11 +46,19 @@ export function promptMessages(prompt: string, messages?: readonly ChatMessage[]
   return prompt ? [{ role: 'user', content: prompt }] : [];
 }
 
-/** The two conversations a pair is scored as. */
+/**
+ * A pair as turns: the prompt's (its own message list, or the text as user turn(s)) and each side's (its own
+ * messages, or the response as one assistant turn). The TRL export writes exactly these (prompt/chosen/rejected).
+ */
+export function pairTurns(pair: PreferencePair): { prompt: ChatMessage[]; chosen: ChatMessage[]; rejected: ChatMessage[] } {
+  const side = (text: string, msgs?: readonly ChatMessage[]) => (msgs ? normaliseRoles(msgs) : [{ role: 'assistant', content: text }]);
+  return { prompt: promptMessages(pair.prompt, pair.messages?.prompt), chosen: side(pair.chosen, pair.messages?.chosen), rejected: side(pair.rejected, pair.messages?.rejected) };
+}
+
+/** The two conversations a pair is scored as: the prompt's turns, then each side's. */
 export function pairConversations(pair: PreferencePair): { chosen: ChatMessage[]; rejected: ChatMessage[] } {
-  const prompt = promptMessages(pair.prompt, pair.messages?.prompt);
-  const side = (text: string, msgs?: readonly ChatMessage[]) => [...prompt, ...(msgs ? normaliseRoles(msgs) : [{ role: 'assistant', content: text }])];
-  return { chosen: side(pair.chosen, pair.messages?.chosen), rejected: side(pair.rejected, pair.messages?.rejected) };
+  const t = pairTurns(pair);
+  return { chosen: [...t.prompt, ...t.chosen], rejected: [...t.prompt, ...t.rejected] };
 }
 
 const TRANSCRIPT_ROLE: Readonly<Record<string, string>> = { user: 'Human', assistant: 'Assistant', system: 'System' };

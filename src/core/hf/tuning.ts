@@ -36,6 +36,9 @@ export const DEFAULT_LORA_TARGETS: Readonly<Record<HfFamily, readonly string[]>>
   gpt2: ['c_attn', 'c_proj', 'c_fc'],
 };
 
+/** What `reward-lens train --from FOLDER` uses for every tuning flag left out (LoRA r=8, α=16, max 1024 tokens). */
+export const BACKBONE_DEFAULTS = { tune: 'lora', loraRank: 8, loraAlpha: 16, loraDropout: 0, topK: 2, resetHead: false, maxTokens: 1024, gradCheckpointing: true } as const;
+
 export const DEFAULT_TUNING = (family: HfFamily): TuningConfig => ({
   mode: 'lora',
   lora: { rank: 8, alpha: 16, dropout: 0, targets: DEFAULT_LORA_TARGETS[family] },

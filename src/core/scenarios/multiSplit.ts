@@ -44,7 +44,7 @@ export interface MultiSplitOptions {
   readonly maxTauPrompts?: number;
 }
 
-const MODELESS = '(unknown model)';
+export const MODELESS = '(unknown model)';
 
 /** See the file header. Throws ScenarioError when no training pairs can be built; refuses single scenarios otherwise. */
 export function buildMultiResponseSplits(input: readonly MultiResponseGroup[], opts: MultiSplitOptions): ScenarioSplits {
@@ -100,10 +100,9 @@ export function buildMultiResponseSplits(input: readonly MultiResponseGroup[], o
       if (heldModels.length) addTauGroup(groups['mutual-ood'], 'mutual-ood', p, unseen, minTau, opts.maxTauResponses, rng, dropped);
       continue;
     }
-    const order = shuffled(seen, rng);
-    const nId = Math.round(opts.idFraction * order.length);
-    addPairs(pairs['in-domain'], 'in-domain', p, order.slice(0, nId), opts, rng, dropped);
-    addPairs(pairs.train, 'train', p, order.slice(nId), opts, rng, dropped);
+    const share = seenShare(seen, opts.idFraction, rng);
+    addPairs(pairs['in-domain'], 'in-domain', p, share.inDomain, opts, rng, dropped);
+    addPairs(pairs.train, 'train', p, share.train, opts, rng, dropped);
     if (heldModels.length) addTauGroup(groups['response-ood'], 'response-ood', p, unseen, minTau, opts.maxTauResponses, rng, dropped);
   }
   if (pairs.train.length === 0) throw new ScenarioError(`no training pairs: no seen prompt has two seen-model responses whose gold scores differ by ≥ ${opts.minGoldGap}`);
@@ -144,15 +143,26 @@ export function buildMultiResponseSplits(input: readonly MultiResponseGroup[], o
   };
 }
 
-interface CleanPrompt {
+export interface CleanPrompt {
   readonly id: string;
   readonly prompt: string;
   readonly promptGroup: string;
   readonly responses: readonly GoldResponse[];
 }
 
+/**
+ * A seen prompt's seen-model responses split into the in-domain share (the first round(idFraction · n) of a seeded
+ * shuffle on the prompt's own stream `rng`) and the training share. The best-of-N pools (bonPools.ts) call it with a
+ * fresh stream of the same seed, so their in-domain candidates are exactly the responses training never saw.
+ */
+export function seenShare(seen: readonly GoldResponse[], idFraction: number, rng: () => number): { readonly inDomain: GoldResponse[]; readonly train: GoldResponse[] } {
+  const order = shuffled(seen, rng);
+  const nId = Math.round(idFraction * order.length);
+  return { inDomain: order.slice(0, nId), train: order.slice(nId) };
+}
+
 /** Dedupes prompts by normalised text (first occurrence wins), drops excluded models, unknown gold and repeated responses. */
-function cleanPrompts(input: readonly MultiResponseGroup[], opts: MultiSplitOptions, dropped: Record<string, number>): CleanPrompt[] {
+export function cleanPrompts(input: readonly MultiResponseGroup[], opts: MultiSplitOptions, dropped: Record<string, number>): CleanPrompt[] {
   const excluded = new Set(opts.excludeModels ?? []);
   const seenPrompts = new Set<string>();
   const out: CleanPrompt[] = [];

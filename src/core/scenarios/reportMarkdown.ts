@@ -21,6 +21,8 @@ export interface ReportContext {
   readonly notes?: readonly string[];
   /** Extra eval set -> prompts, and how many of them are also training prompts. */
   readonly extraOverlap?: Readonly<Record<string, { readonly prompts: number; readonly inTrain: number }>>;
+  /** More sections (already escaped Markdown lines), placed before the figures: best-of-N. */
+  readonly sections?: readonly string[];
 }
 
 /** Our own set labels as they are; any other set name (an extra eval file's name) is escaped. */
@@ -35,7 +37,7 @@ export function renderScenarioReport(a: ScenarioAggregate, ctx: ReportContext): 
   const out: string[] = [`# ${md(ctx.title)}`, '', `Generated ${md(ctx.generatedAt)}. Seeds: ${a.seeds.join(', ')}. Objectives: ${a.objectives.map(md).join(', ')}.`, ''];
   out.push('## Rerun', '', codeFence(ctx.command, 'sh'), '');
   out.push('## Splits', '', codeFence(ctx.splitsSummary), '');
-  out.push(...scenarioTable(a), ...overOptimizationSection(a), ...checkpointSection(a), ...normSection(a), ...erankSection(a), ...extraSection(a, ctx.extraOverlap), ...runsSection(a));
+  out.push(...scenarioTable(a), ...overOptimizationSection(a), ...checkpointSection(a), ...normSection(a), ...erankSection(a), ...extraSection(a, ctx.extraOverlap), ...(ctx.sections ?? []), ...runsSection(a));
   if (ctx.figures.length) {
     out.push('## Figures', '');
     for (const fig of ctx.figures) out.push(`![${fig.caption}](figures/${fig.name}.${fig.png ? 'png' : 'svg'})`, '', `*${fig.caption}* ([svg](figures/${fig.name}.svg))`, '');

@@ -3,6 +3,7 @@
 // text never appears here (it is untrusted), and ids are escaped before they reach Markdown.
 import type { ScoreResult, ScoredGroup, ScoredRow } from '../../protocol/trainer';
 import { escapeMarkdown } from '../markdown';
+import type { ExternalPairScore } from './external';
 import { oneLine } from '../text';
 
 export type LineStatus = 'correct' | 'wrong' | 'mixed' | 'group' | 'invalid';
@@ -35,6 +36,8 @@ export interface AnnotateOptions {
   readonly reportMisranked: boolean;
   /** Digits after the decimal point. */
   readonly digits?: number;
+  /** An external scorer's scores of the same pairs, shown in the hover next to the active model's. */
+  readonly external?: { readonly name: string; get(id: string): ExternalPairScore | undefined };
 }
 
 const sign = (x: number, d: number) => (x >= 0 ? '+' : '') + x.toFixed(d);
@@ -60,9 +63,12 @@ export function annotateScores(result: ScoreResult, opts: AnnotateOptions): Line
   const pairOpts = untrained ? { ...opts, reportMisranked: false } : opts;
   for (const [line, rows] of byLine) {
     const a = rows.length === 1 ? pairAnnotation(rows[0]!, result.wpNorm, d, pairOpts) : multiPairAnnotation(line, rows, d, pairOpts);
-    out.push(untrained ? { ...a, hoverMarkdown: `${UNTRAINED_NOTE}\n\n${a.hoverMarkdown}` } : a);
+    const ext = opts.external ? externalLines(rows, opts.external) : '';
+    const b = ext ? { ...a, hoverMarkdown: `${a.hoverMarkdown}\n\n${ext}` } : a;
+    out.push(untrained ? { ...b, hoverMarkdown: `${UNTRAINED_NOTE}\n\n${b.hoverMarkdown}` } : b);
   }
   for (const g of result.groups) out.push(groupAnnotation(g, d));
+  for (const t of result.ties ?? []) out.push(tieAnnotation(t.line, t.label));
   for (const s of result.skipped) {
     const what = oneLine(s.field ? `${s.reason} '${s.field}'` : s.reason, 200);
     out.push({
@@ -75,6 +81,21 @@ export function annotateScores(result: ScoreResult, opts: AnnotateOptions): Line
     });
   }
   return out.sort((a, b) => a.line - b.line);
+}
+
+/** The external scorer's view of the row's pairs: its rewards and margin, and whether it agrees with the active model. */
+function externalLines(rows: readonly ScoredRow[], ext: NonNullable<AnnotateOptions['external']>): string {
+  const name = escapeMarkdown(oneLine(ext.name, 80));
+  const seen = rows.map((r) => ({ r, e: ext.get(r.id) })).filter((x) => x.e !== undefined);
+  if (seen.length === 0) return `External scorer ${name}: no score for this row`;
+  const agrees = (r: ScoredRow, e: ExternalPairScore) => Math.sign(r.rChosen - r.rRejected) !== 0 && Math.sign(r.rChosen - r.rRejected) === Math.sign(e.margin);
+  if (rows.length === 1) {
+    const { r, e } = seen[0]!;
+    const side = e!.rChosen !== undefined && e!.rRejected !== undefined ? `r(chosen) ${e!.rChosen.toFixed(3)} · r(rejected) ${e!.rRejected.toFixed(3)} · ` : '';
+    return `External scorer ${name}: ${side}margin ${sign(e!.margin, 3)} · ${agrees(r, e!) ? '✓ agrees with the active model' : '✗ disagrees with the active model'}`;
+  }
+  const k = seen.filter(({ r, e }) => agrees(r, e!)).length;
+  return `External scorer ${name}: agrees with the active model on ${k}/${seen.length} pairs of this row`;
 }
 
 function pairAnnotation(r: ScoredRow, wpNorm: number, d: number, opts: AnnotateOptions): LineAnnotation {
@@ -124,6 +145,16 @@ function multiPairAnnotation(line: number, rows: readonly ScoredRow[], d: number
     inlineText: `${right}/${rows.length} ✓  Δ̄ ${sign(mean, d)}`,
     hoverMarkdown: ['**Reward Lens** · ' + `${rows.length} pairs on this row`, '', '| pair | r(chosen) | r(rejected) | margin |', '|---|---:|---:|---:|', ...table].join('\n'),
     problems: right < rows.length && opts.reportMisranked ? [misranked(line, mean, d, rows.length - right, rows.length)] : [],
+  };
+}
+
+/** A row whose label is a tie: counted, not scored (a tie says neither response is preferred). */
+function tieAnnotation(line: number, label: string): LineAnnotation {
+  const shown = oneLine(label, 40);
+  return {
+    line, status: 'group', title: `= tie (${shown}): counted, not scored`, inlineText: '= tie',
+    hoverMarkdown: `**Reward Lens** · this row's label is a tie (${escapeMarkdown(shown)}): it is counted as a tie row, never turned into a pair or scored`,
+    problems: [],
   };
 }
 

@@ -12,6 +12,7 @@ import { lengthBias } from './lengthBias';
 import { concat } from './numeric';
 import { accuracy } from './proportion';
 import { rmBenchReport } from './rmBench';
+import { rewardBench2Report, rewardBenchSections } from './rewardBench';
 import { summary, summaryWithSkew } from './summary';
 
 export interface EvalSetInput {
@@ -48,6 +49,8 @@ export function buildEvalSetReport(input: EvalSetInput): EvalSetReport {
   for (let i = 0; i < margins.length; i++) margins[i] = rChosen[i]! - rRejected[i]!;
   const hist = sharedHistogram(rChosen, rRejected, input.histogramBins ?? DEFAULT_BINS);
   const rmBench = rmBenchReport(pairs, rChosen, rRejected);
+  const rewardBench = rewardBenchSections(pairs, rChosen, rRejected);
+  const rewardBench2 = rewardBench2Report(pairs, rChosen, rRejected);
   return {
     name,
     file,
@@ -67,6 +70,8 @@ export function buildEvalSetReport(input: EvalSetInput): EvalSetReport {
     erankRows: input.hiddenSample ? input.hiddenSample.n : 0,
     ...(input.multi ? { kendall: kendallReport(input.multi) } : {}),
     ...(rmBench ? { rmBench } : {}),
+    ...(rewardBench ? { rewardBench } : {}),
+    ...(rewardBench2 ? { rewardBench2 } : {}),
   };
 }
 

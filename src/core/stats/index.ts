@@ -18,6 +18,7 @@ export {
 export { groupIndices, accuracyByGroup } from './byGroup';
 export { rmBenchReport, rmBenchStyle, RM_BENCH_STYLES, type RmBenchStyle } from './rmBench';
 export { decomposition } from './decomposition';
+export { rewardBenchSections, rewardBench2Report, rb2RowResult, tiesScore, REWARDBENCH_SECTIONS, REWARDBENCH_EXAMPLE_COUNTS } from './rewardBench';
 export { percentileRank } from './percentileRank';
 export { buildEvalSetReport, type EvalSetInput } from './evalSetReport';
 export { buildEvalReport } from './evalReport';

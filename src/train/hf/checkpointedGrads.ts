@@ -7,7 +7,7 @@
 import { decoderEmbed, decoderFinal, decoderLayers } from '../../core/hf/decoder';
 import { tf, type NamedTensorMap, type Scalar, type Tensor, type Tensor1D, type Variable } from '../tf';
 import type { HfBatchTensors, HfRewardModel } from './hfModel';
-import { TfOps } from './tfOps';
+import { TfOps, type LoraDropout } from './tfOps';
 
 export interface CheckpointedInput {
   readonly m: HfRewardModel;
@@ -20,12 +20,14 @@ export interface CheckpointedInput {
   readonly variables: readonly Variable[];
   /** Whether the embedding table is trained (full tuning): then x0's gradient flows into it. */
   readonly embedTrained: boolean;
+  /** LoRA dropout: its seeded masks are the same in the forward pass and in each layer's recompute. */
+  readonly dropout?: LoraDropout;
 }
 
 /** Loss value and gradients of every trainable variable (keyed by variable name, as tf.variableGrads keys them). */
 export function checkpointedGrads(c: CheckpointedInput, loss: (rewards: Tensor1D) => Scalar): { value: Scalar; grads: NamedTensorMap } {
   const { m, inputs } = c;
-  const ops = new TfOps(m.weights, m.lora);
+  const ops = new TfOps(m.weights, m.lora, c.dropout);
   const L = m.spec.numLayers;
   // 1) Forward, no tape: keep the input of every trained layer, and the final residual stream.
   const xs: Tensor[] = [];

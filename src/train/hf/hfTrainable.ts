@@ -12,7 +12,7 @@ import { checkpointedGrads } from './checkpointedGrads';
 import type { EncodedSeq } from '../scorer';
 import { batchTensors, type HfRewardModel } from './hfModel';
 import { createLora, type TrainableLora } from './lora';
-import { TfOps } from './tfOps';
+import { TfOps, type LoraDropout } from './tfOps';
 import { nextModelId, variableName } from '../model';
 
 export interface HfTrainable {
@@ -25,10 +25,13 @@ export interface HfTrainable {
   readonly lora: ReadonlyMap<string, TrainableLora>;
   /** Caches the frozen part for the training sequences (head/top-k); a no-op for lora/full. */
   prepare(train: readonly EncodedSeq[], batchSize: number): Promise<void>;
-  /** Rewards of training sequences by index, in order. Differentiable; call inside variableGrads. */
-  rewards(seqIdx: readonly number[]): Tensor1D;
+  /**
+   * Rewards of training sequences by index, in order. Differentiable; call inside variableGrads. A dropout seed
+   * switches LoRA dropout on (training steps only; evaluation never passes one).
+   */
+  rewards(seqIdx: readonly number[], dropoutSeed?: number): Tensor1D;
   /** Loss and gradients with activation checkpointing (one layer's intermediates alive at a time). */
-  stepGrads(seqIdx: readonly number[], loss: (rewards: Tensor1D) => Scalar): { value: Scalar; grads: NamedTensorMap };
+  stepGrads(seqIdx: readonly number[], loss: (rewards: Tensor1D) => Scalar, dropoutSeed?: number): { value: Scalar; grads: NamedTensorMap };
 }
 
 export function makeTrainable(m: HfRewardModel, tuning: TuningConfig, seed: number): HfTrainable {
@@ -62,10 +65,13 @@ export function makeTrainable(m: HfRewardModel, tuning: TuningConfig, seed: numb
     savedNames,
     lora,
     prepare: (train, batchSize) => cache.fill(train, batchSize),
-    rewards: (idx) => cache.rewards(idx),
-    stepGrads: (idx, loss) => cache.stepGrads(idx, loss, tr()),
+    rewards: (idx, seed) => cache.rewards(idx, dropoutOf(tuning, seed)),
+    stepGrads: (idx, loss, seed) => cache.stepGrads(idx, loss, tr(), dropoutOf(tuning, seed)),
   };
 }
+
+const dropoutOf = (t: TuningConfig, seed: number | undefined): LoraDropout | undefined =>
+  t.mode === 'lora' && t.lora.dropout > 0 && seed !== undefined ? { rate: t.lora.dropout, seed } : undefined;
 
 /** The training sequences and, for head/top-k, the cached output of the frozen part. */
 class FrozenCache {
@@ -99,7 +105,7 @@ class FrozenCache {
     }
   }
 
-  rewards(idx: readonly number[]): Tensor1D {
+  rewards(idx: readonly number[], dropout?: LoraDropout): Tensor1D {
     const m = this.m;
     const H = m.spec.hiddenSize;
     if (this.tuning.mode === 'head') {
@@ -108,20 +114,20 @@ class FrozenCache {
     }
     const b = buildBatch(m.spec, idx.map((i) => this.seqs[i]!.ids), { padId: m.fillId, side: 'right', pooling: m.headInfo.pooling });
     const inputs = batchTensors(b);
-    const ops = new TfOps(m.weights, m.lora);
+    const ops = new TfOps(m.weights, m.lora, dropout);
     const x = this.tuning.mode === 'top-k' ? this.prefix(idx, b.length) : decoderEmbed(ops, m.spec, inputs);
     const h = decoderFinal(ops, m.spec, decoderLayers(ops, m.spec, inputs, x, this.first, m.spec.numLayers), inputs);
     return tf.reshape(tf.matMul(h, m.head), [-1]) as Tensor1D;
   }
 
-  stepGrads(idx: readonly number[], loss: (rewards: Tensor1D) => Scalar, t: { variables: readonly Variable[]; embedTrained: boolean }) {
+  stepGrads(idx: readonly number[], loss: (rewards: Tensor1D) => Scalar, t: { variables: readonly Variable[]; embedTrained: boolean }, dropout?: LoraDropout) {
     const m = this.m;
     if (this.tuning.mode === 'head') return tf.variableGrads(() => loss(this.rewards(idx)), [...t.variables]);
     const b = buildBatch(m.spec, idx.map((i) => this.seqs[i]!.ids), { padId: m.fillId, side: 'right', pooling: m.headInfo.pooling });
     const inputs = batchTensors(b);
     try {
       const x0 = this.tuning.mode === 'top-k' ? () => this.prefix(idx, b.length) : () => decoderEmbed(new TfOps(m.weights, m.lora), m.spec, inputs);
-      return checkpointedGrads({ m, inputs, x0, first: this.first, variables: t.variables, embedTrained: t.embedTrained }, loss);
+      return checkpointedGrads({ m, inputs, x0, first: this.first, variables: t.variables, embedTrained: t.embedTrained, ...(dropout ? { dropout } : {}) }, loss);
     } finally {
       tf.dispose(Object.values(inputs));
     }

@@ -6,6 +6,7 @@
 // our wasm BatchMatMul kernel sends to XNNPACK; the embedding and pooling use the differentiable forms of model.ts.
 import { embed } from '../model';
 import { activation as fusedActivation, layerNorm as fusedLayerNorm, pickRows, rmsNorm as fusedRmsNorm } from '../fusedOps';
+import { deriveSeed } from '../../core/random';
 import { tf, type Tensor } from '../tf';
 import type { Activation } from '../../core/hf/spec';
 import type { LinearWeights, Ops } from '../../core/hf/ops';
@@ -21,8 +22,14 @@ export interface TfWeights {
   get(name: string): Tensor | undefined;
 }
 
+/** LoRA dropout during training: rate, and a seed that fixes the masks (the same for a layer's recompute). */
+export interface LoraDropout {
+  readonly rate: number;
+  readonly seed: number;
+}
+
 export class TfOps implements Ops<Tensor> {
-  constructor(private readonly weights: TfWeights, private readonly lora?: ReadonlyMap<string, LoraAdapter>) {}
+  constructor(private readonly weights: TfWeights, private readonly lora?: ReadonlyMap<string, LoraAdapter>, private readonly dropout?: LoraDropout) {}
 
   private w(name: string): Tensor {
     const t = this.weights.get(name);
@@ -53,7 +60,11 @@ export class TfOps implements Ops<Tensor> {
     let y = lw.layout === 'out_in' ? tf.matMul(x2, W, false, true) : tf.matMul(x2, W);
     const adapter = this.lora?.get(lw.weight);
     // The scale multiplies the [M, r] intermediate, not the [M, out] update: one fewer full-size tensor per layer.
-    if (adapter) y = tf.add(y, tf.matMul(tf.mul(tf.matMul(x2, adapter.a, false, true), adapter.scale), adapter.b, false, true));
+    // PEFT applies lora_dropout to the adapter's input only; the seed per weight makes each mask reproducible.
+    if (adapter) {
+      const xa = this.dropout ? tf.dropout(x2, this.dropout.rate, undefined, deriveSeed(this.dropout.seed, lw.weight)) : x2;
+      y = tf.add(y, tf.matMul(tf.mul(tf.matMul(xa, adapter.a, false, true), adapter.scale), adapter.b, false, true));
+    }
     if (lw.bias) y = tf.add(y, this.w(lw.bias));
     return tf.reshape(y, [...x.shape.slice(0, -1), y.shape[1]!]);
   }

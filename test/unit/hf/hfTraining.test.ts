@@ -113,3 +113,23 @@ test('a 7B run that cannot fit wasm is refused before loading, with the numbers 
   assert.ok(!fs.existsSync(path.join(dir, 'run')), 'nothing was written');
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('LoRA dropout: seeded (same run twice = same losses), real (differs from no dropout), and the same masks in the checkpointed recompute', async () => {
+  const dir = tempDir();
+  const data = writeSeparable(dir, 32);
+  const losses = async (name: string, over: Partial<BackboneParams>) => {
+    const runDir = path.join(dir, name);
+    const s = await runTraining({ runId: name, runDir, config: cfg({ steps: 4, holdoutFrac: 0 }), trainFiles: [data], evalFiles: [], backbone: backbone(over), resume: false });
+    assert.equal(s.status, 'completed', s.error);
+    return readJsonLines<StepMetrics>(runPaths(runDir).metrics).map((m) => m.loss);
+  };
+  const a = await losses('a', { loraDropout: 0.3 });
+  const b = await losses('b', { loraDropout: 0.3 });
+  const plain = await losses('plain', { loraDropout: 0.3, gradCheckpointing: false });
+  const none = await losses('none', { loraDropout: 0 });
+  assert.deepEqual(a, b, 'the same seed draws the same masks');
+  a.forEach((x, i) => assert.ok(Math.abs(x - plain[i]!) < 1e-5, `step ${i + 1}: checkpointed ${x} vs plain ${plain[i]}`));
+  // B starts at zero (PEFT's init), so step 1 is the base model either way; from step 2 the masked adapters differ.
+  assert.ok(Math.abs(a[0]! - none[0]!) < 1e-6);
+  assert.ok(a.slice(1).some((x, i) => Math.abs(x - none[i + 1]!) > 1e-4), `dropout changed nothing: ${a} vs ${none}`);
+});

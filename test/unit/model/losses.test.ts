@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { tf } from '../../../src/train/tf';
 import { bsrPenalty, computeLoss, type LossConfig } from '../../../src/train/losses';
 import { OBJECTIVES, type Objective } from '../../../src/core/config';
+import { mean, reference } from './lossReference';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -24,23 +25,6 @@ const EXPECTED: Record<Objective, { loss: number; reg: number }> = {
   center: { loss: 0.684956592306, reg: 0.062075 },
   bsr: { loss: 0.870944092306, reg: 0.2480625 },
 };
-
-// Plain float64 versions of the same formulas (written independently of losses.ts) for finite differences.
-const nls = (z: number) => Math.max(-z, 0) + Math.log1p(Math.exp(-Math.abs(z))); // −log σ(z)
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-function reference(obj: Objective, rc: number[], rr: number[], c: LossConfig): number {
-  const d = rc.map((x, i) => x - rr[i]);
-  const bt = mean(d.map(nls));
-  switch (obj) {
-    case 'bt': return bt;
-    case 'margin': return mean(d.map((x) => nls(x - c.margin)));
-    case 'hinge': return mean(d.map((x) => Math.max(0, c.margin - x)));
-    case 'norm': return mean(d.map((x, i) => nls(x / (Math.hypot(rc[i], rr[i]) + c.normEps))));
-    case 'dr': return mean(d.map((x, i) => nls(x) + nls(rc[i]) + nls(-rr[i])));
-    case 'center': return bt + c.centerCoef * mean(rc.map((x, i) => (x + rr[i]) ** 2));
-    case 'bsr': return bt + c.lambda * rc.length * mean([...rc, ...rr]) ** 2;
-  }
-}
 
 function finiteDiffGrad(obj: Objective, rc: number[], rr: number[], c: LossConfig): { gc: number[]; gr: number[] } {
   const h = 1e-6;

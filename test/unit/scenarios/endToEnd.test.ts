@@ -9,6 +9,8 @@ import { runExperiment } from '../../../src/node/experiment';
 import { loadDatasetFile } from '../../../src/node/loadDataset';
 import { readJsonLines } from '../../../src/node/atomic';
 import { runTraining } from '../../../src/train/runTraining';
+import { bestOfNForRun } from '../../../src/train/bestOfN';
+import type { BonReport } from '../../../src/core/bon/types';
 import type { EvalReport } from '../../../src/core/report';
 import { synthetic } from './builders';
 
@@ -27,7 +29,7 @@ test('tiny experiment end to end with the real trainer: every run completes, τ 
     train: { preset: 'tiny', backend: 'wasm', steps: 4, batchSize: 4, logEvery: 1 },
     checkpoints: 2,
     command: 'test',
-  }, { train: runTraining, load: (f) => loadDatasetFile(f), log: () => {} });
+  }, { train: runTraining, load: (f) => loadDatasetFile(f), log: () => {}, bestOfN: bestOfNForRun });
   assert.equal(res.status, 'completed', JSON.stringify(res.failed));
   assert.deepEqual(res.completed, ['bt-s1', 'bsr-s1']);
   const evals = readJsonLines<EvalReport>(path.join(out, 'runs', 'bsr-s1', 'evals.jsonl'));
@@ -42,4 +44,15 @@ test('tiny experiment end to end with the real trainer: every run completes, τ 
   assert.ok(row, 'no numeric bsr row in the scenario table');
   assert.ok(!row.includes('—'), row);
   assert.ok(fs.existsSync(path.join(out, 'figures', 'fig3-hnorm.svg')));
+  // Best-of-N with the real models on the experiment's pools: every run has its curves, the report its section.
+  for (const runId of ['bt-s1', 'bsr-s1']) {
+    const bon = JSON.parse(fs.readFileSync(path.join(out, 'runs', runId, 'bon.json'), 'utf8')) as BonReport;
+    assert.deepEqual(bon.sets.map((s) => s.name), ['in-domain', 'prompt-ood', 'response-ood', 'mutual-ood']);
+    assert.deepEqual(bon.ns, [1, 2, 4, 8, 16]);
+    const p = bon.sets[1]!.curves[0]!.points;
+    assert.deepEqual(p.map((x) => x.n), [1, 2, 4], 'prompt-OOD has 5 seen-model responses per prompt');
+    assert.ok(p.every((x) => Number.isFinite(x.pick.gold) && x.pick.gold <= x.oracle.gold + 1e-12));
+  }
+  assert.match(md, /## Best-of-N: what the proxy buys/);
+  assert.ok(fs.existsSync(path.join(out, 'figures', 'bon-gold-prompt-ood.svg')));
 });
