@@ -20,6 +20,7 @@ import { makeWorkload, scoreOnce, stepOnce } from '../train/backends/workload';
 import { formatProfile, profileStep } from '../train/backends/profile';
 import { countReference, WARMUP_STEPS } from '../train/backends/countWorkload';
 import { formatCounts } from '../train/backends/gpuCount';
+import { countQwenScore } from '../train/backends/countHf';
 import { formatHostCost, measureHostCost, stepHostMs, useStockKernels } from '../train/backends/hostCost';
 import { unregisterCustomKernels } from '../train/kernels';
 
@@ -100,6 +101,12 @@ async function runCountChild(a: Args): Promise<void> {
   console.log(formatCounts('  train step', c.train));
   console.log(formatCounts('  score pass', c.score));
   console.log(`  (${((performance.now() - t0) / 1000).toFixed(0)} s; the train step leaves its metrics on the GPU, the score pass reads its rewards)`);
+  // The Hugging Face path at Qwen2.5-0.5B's structure (24 layers), widths /16: the count is the full model's (countHf.ts).
+  const t1 = performance.now();
+  const q = await countQwenScore({ shrink: 16, sequences: 2, tokens: 16 });
+  console.log(`webgpu qwen2.5-0.5b-shaped score pass: ${q.programs} programs`);
+  console.log(formatCounts('  Qwen2.5-0.5B-shaped score pass (24 layers, widths /16, 2 × 16 tokens)', q));
+  console.log(`  (${((performance.now() - t1) / 1000).toFixed(0)} s)`);
 }
 
 /** Child mode: one backend, one JSON line on stdout. */

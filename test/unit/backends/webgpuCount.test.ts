@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import { tf } from '../../../src/train/tf';
 import { initBackend } from '../../../src/train/backends';
 import { countReference } from '../../../src/train/backends/countWorkload';
+import { countQwenScore } from '../../../src/train/backends/countHf';
 import { formatCounts, type GpuCounts } from '../../../src/train/backends/gpuCount';
 import { webgpuSkipReason } from './webgpuEnv';
 
@@ -52,4 +53,21 @@ test('webgpu: one reference train step and one score pass stay within their disp
   checkBounds('train step', c.train, TRAIN_MAX);
   checkBounds('score pass', c.score, SCORE_MAX);
   assert.ok(c.train.programs > 0 && c.score.programs > 0, 'the counters see the dispatches');
+});
+
+/**
+ * The Hugging Face scoring path at Qwen2.5-0.5B's structure, 2 of its 24 layers and widths /16 to keep SwiftShader
+ * under half a minute: 4 programs outside the layers and 41 per layer (measured at 2 and 3 layers; 988 at 24, the
+ * bench's row), the same at widths /8. Bind groups are not bounded: a pass uploads new inputs, so some are new.
+ */
+const QWEN_SCORE_MAX: Partial<GpuCounts> = { programs: 86, kernels: 128, pipelines: 0, uniformBuffers: 0, writes: 0, readbacks: 1, submits: 6 };
+
+test('webgpu: a Qwen2.5-0.5B-shaped scoring pass (2 layers) stays within its dispatch bounds', async (t) => {
+  const skip = await webgpuSkipReason();
+  if (skip) { t.skip(skip); return; }
+  await initBackend('webgpu');
+  const c = await countQwenScore({ shrink: 16, layers: 2, sequences: 2, tokens: 16 });
+  t.diagnostic(formatCounts('qwen-shaped score pass', c));
+  checkBounds('qwen-shaped score pass', c, QWEN_SCORE_MAX);
+  assert.ok(c.programs > 0, 'the counters see the dispatches');
 });
