@@ -20,7 +20,7 @@ import { makeWorkload, scoreOnce, stepOnce } from '../train/backends/workload';
 import { formatProfile, profileStep } from '../train/backends/profile';
 import { countReference, WARMUP_STEPS } from '../train/backends/countWorkload';
 import { formatCounts } from '../train/backends/gpuCount';
-import { countQwenScore } from '../train/backends/countHf';
+import { countQwenLoraStep, countQwenScore } from '../train/backends/countHf';
 import { formatHostCost, measureHostCost, stepHostMs, useStockKernels } from '../train/backends/hostCost';
 import { unregisterCustomKernels } from '../train/kernels';
 
@@ -106,6 +106,9 @@ async function runCountChild(a: Args): Promise<void> {
   const q = await countQwenScore({ shrink: 16, sequences: 2, tokens: 16 });
   console.log(`webgpu qwen2.5-0.5b-shaped score pass: ${q.programs} programs`);
   console.log(formatCounts('  Qwen2.5-0.5B-shaped score pass (24 layers, widths /16, 2 × 16 tokens)', q));
+  const l = await countQwenLoraStep({ shrink: 16, pairs: 1, tokens: 16 });
+  console.log(`webgpu qwen2.5-0.5b-shaped lora train step: ${l.programs} programs`);
+  console.log(formatCounts('  Qwen2.5-0.5B-shaped LoRA train step (r 8, checkpointed, 1 pair × 16 tokens)', l));
   console.log(`  (${((performance.now() - t1) / 1000).toFixed(0)} s)`);
 }
 

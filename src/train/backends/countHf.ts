@@ -7,7 +7,11 @@
 import { buildBatch } from '../../core/hf/batch';
 import { parseHfConfig, type HfModelSpec } from '../../core/hf/spec';
 import { backboneTensors } from '../../core/hf/tensors';
-import { batchTensors, hfForward, type HfRewardModel } from '../hf/hfModel';
+import { DEFAULTS } from '../../core/config';
+import { DEFAULT_TUNING } from '../../core/hf/tuning';
+import { batchTensors, disposeHfModel, hfForward, type HfRewardModel } from '../hf/hfModel';
+import { makeTrainable } from '../hf/hfTrainable';
+import { trainStep } from '../step';
 import { tf, type Tensor } from '../tf';
 import { countGpu, type GpuCounts } from './gpuCount';
 
@@ -27,7 +31,13 @@ function randomModel(spec: HfModelSpec): HfRewardModel {
   const weights = new Map<string, Tensor>();
   backboneTensors(spec).forEach((t, i) => weights.set(t.name, tf.randomNormal([...t.shape], 0, 0.02, 'float32', i + 1)));
   const head = tf.randomNormal([spec.hiddenSize, 1], 0, 0.02, 'float32', 7);
-  return { spec, weights, head, fillId: 1 } as unknown as HfRewardModel;
+  const headInfo = { kind: 'sequence-classification', tensor: 'score.weight', pooling: 'rightmost-non-pad', describe: 'random' };
+  return { spec, weights, head, headInfo, fillId: 1 } as unknown as HfRewardModel;
+}
+
+/** Token ids for `n` sequences of `tokens` ids each, varied and clear of the pad id. */
+function ids(n: number, tokens: number, vocab: number): number[][] {
+  return Array.from({ length: n }, (_, s) => Array.from({ length: tokens }, (_, j) => 3 + ((s * 31 + j * 17) % (vocab - 3))));
 }
 
 /**
@@ -37,8 +47,7 @@ function randomModel(spec: HfModelSpec): HfRewardModel {
 export async function countQwenScore(o: { readonly shrink: number; readonly layers?: number; readonly sequences: number; readonly tokens: number }): Promise<GpuCounts> {
   const spec = parseHfConfig(qwenShapedConfig(o.shrink, o.layers), 'config.json');
   const m = randomModel(spec);
-  const seqs = Array.from({ length: o.sequences }, (_, s) => Array.from({ length: o.tokens }, (_, j) => 3 + ((s * 31 + j * 17) % (spec.vocabSize - 3))));
-  const batch = buildBatch(spec, seqs, { padId: 1, side: 'right', pooling: 'rightmost-non-pad' });
+  const batch = buildBatch(spec, ids(o.sequences, o.tokens, spec.vocabSize), { padId: 1, side: 'right', pooling: 'rightmost-non-pad' });
   const pass = async () => {
     const r = tf.tidy(() => {
       const inputs = batchTensors(batch);
@@ -52,5 +61,31 @@ export async function countQwenScore(o: { readonly shrink: number; readonly laye
     return (await countGpu(pass)).counts;
   } finally {
     tf.dispose([...m.weights.values(), m.head]);
+  }
+}
+
+/**
+ * One LoRA training step (the default tuning: r 8 on every attention and MLP projection, the head trained; BT+BSR,
+ * Adam; activation checkpointing, as HF training runs) on `pairs` pairs, counted after three warm-up steps.
+ */
+export async function countQwenLoraStep(o: { readonly shrink: number; readonly layers?: number; readonly pairs: number; readonly tokens: number }): Promise<GpuCounts> {
+  const spec = parseHfConfig(qwenShapedConfig(o.shrink, o.layers), 'config.json');
+  const m = randomModel(spec);
+  const tr = makeTrainable(m, DEFAULT_TUNING(spec.family), 1);
+  await tr.prepare(ids(2 * o.pairs, o.tokens, spec.vocabSize).map((x) => ({ ids: x, responseTokens: x.length, promptTokensDropped: 0, responseTokensDropped: 0 })), 8);
+  const both = (idx: readonly number[]) => [...idx, ...idx.map((i) => o.pairs + i)];
+  const model = {
+    variables: tr.variables, stepRewards: (idx: readonly number[]) => tr.rewards(both(idx)), wpNormTensor: () => tf.norm(m.head) as tf.Scalar,
+    stepGrads: (idx: readonly number[], loss: Parameters<typeof tr.stepGrads>[1]) => tr.stepGrads(both(idx), loss),
+  };
+  const optimizer = tf.train.adam(1e-4);
+  const idx = Array.from({ length: o.pairs }, (_, i) => i);
+  const cfg = { ...DEFAULTS, objective: 'bsr' as const, batchSize: o.pairs };
+  try {
+    for (let i = 0; i < 3; i++) { const r = trainStep(model, optimizer, idx, cfg); await r.data(); r.dispose(); } // Sync point: warm-up ends idle.
+    return (await countGpu(async () => { trainStep(model, optimizer, idx, cfg).dispose(); })).counts;
+  } finally {
+    optimizer.dispose();
+    disposeHfModel(m);
   }
 }
