@@ -143,11 +143,6 @@ export function lengthBaselineRows(set: EvalSetReport | undefined): { label: str
   ];
 }
 
-/** ‖W_p‖ per logged step (Figure 1 tracks it per checkpoint; the step log is finer). */
-export function wpNormSeries(run: RunSnapshot): XY[] {
-  return metricSeries(run.metrics, 'wpNorm');
-}
-
 /** Short, stable number formatting for tables and tooltips. */
 export function fmt(v: number, digits = 3): string {
   if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? '∞' : '−∞';
