@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import { newEvaluationId } from '../node/evaluationRun';
 import { errorMessage } from './log';
-import { candidateFiles } from './trainCommand';
+import { candidateFiles } from './workspaceDataFiles';
 import type { DiagnosticsPanels } from './diagnosticsPanel';
 import type { Services } from './services';
 

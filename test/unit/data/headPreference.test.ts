@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { looksLikePreferenceData } from '../../../src/core/scoring/sniff';
+import { describeHead } from '../../../src/core/data/head';
+
+/** The verdict activation, inline scoring and the file pickers act on. */
+const looksLikePreferenceData = (file: string, head: string, keys: readonly string[] = []) => describeHead(file, head, keys).preference;
 
 test('pairwise JSONL and JSON arrays are detected; ordinary JSON is not', () => {
   assert.ok(looksLikePreferenceData('a.jsonl', '{"prompt":"hi","chosen":"a","rejected":"b"}\n'));
