@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { runTraining } from '../train/runTraining';
 import { bestOfNForRun } from '../train/bestOfN';
-import { OBJECTIVES, PRESETS, type BackendName, type Objective, type PresetName } from '../core/config';
+import { BACKEND_NAMES, isOneOf, OBJECTIVES, PRESET_NAMES, type Objective } from '../core/config';
 import { ScenarioError, SCENARIO_NAMES, type ScenarioName } from '../core/scenarios/splitTypes';
 import { describeSplits } from '../core/scenarios/splitRows';
 import { loadDatasetFile } from '../node/loadDataset';
@@ -176,17 +176,18 @@ export async function runExperimentCli(argv: string[]): Promise<number> {
     console.log(`report: ${r.markdown}${r.pngNote ? ` (${r.pngNote})` : ''}`);
     return 0;
   }
-  const objectives = list(values.objectives ?? 'bt,bsr') as Objective[];
-  const bad = objectives.filter((o) => !OBJECTIVES.includes(o));
+  const asked = list(values.objectives ?? 'bt,bsr');
+  const bad = asked.filter((o) => !isOneOf(OBJECTIVES, o));
   if (bad.length) fail(`--objectives: unknown ${bad.join(', ')}; choose from ${OBJECTIVES.join(', ')}`);
+  const objectives = asked as Objective[];
   const seedsRaw = values.seeds ?? '3';
   const seeds = seedsRaw.includes(',')
     ? list(seedsRaw).map((s) => numberOpt('seeds', s, 1, int(0)))
     : Array.from({ length: numberOpt('seeds', seedsRaw, 3, int(1)) }, (_, i) => i + 1);
-  const preset = (values.preset ?? 'tiny') as PresetName;
-  if (!(preset in PRESETS)) fail(`--preset must be one of ${Object.keys(PRESETS).join('|')}, got "${preset}"`);
-  const backend = (values.backend ?? 'auto') as BackendName;
-  if (!['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'].includes(backend)) fail(`--backend must be auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu, got "${backend}"`);
+  const preset = values.preset ?? 'tiny';
+  if (!isOneOf(PRESET_NAMES, preset)) fail(`--preset must be one of ${PRESET_NAMES.join('|')}, got "${preset}"`);
+  const backend = values.backend ?? 'auto';
+  if (!isOneOf(BACKEND_NAMES, backend)) fail(`--backend must be ${BACKEND_NAMES.join('|')}, got "${backend}"`);
   const opt = (k: 'epochs' | 'steps' | 'batch-size' | 'lr' | 'lambda', check: (v: number) => boolean) =>
     values[k] === undefined ? undefined : numberOpt(k, values[k], 0, check);
   const train = Object.fromEntries(Object.entries({

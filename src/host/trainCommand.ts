@@ -3,13 +3,13 @@
 // eval sets → objective (+λ for BSR) → tuning (pretrained) or preset (new) → epochs/batch → backend. Escape at any
 // step cancels without side effects. Offers to resume unfinished runs first.
 import * as vscode from 'vscode';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
-  DEFAULTS, OBJECTIVES, OBJECTIVE_LABELS, PRESETS, validateTrainConfig,
+  BACKEND_NAMES, DEFAULTS, OBJECTIVES, OBJECTIVE_LABELS, OBJECTIVE_NAMES, PRESET_NAMES, presetSummary, validateTrainConfig,
   type BackendName, type Objective, type PresetName, type TrainConfig,
 } from '../core/config';
-import { looksLikePreferenceData, SNIFF_CHARS } from '../core/scoring/sniff';
+import { datasetExtensionList } from '../core/data/extensions';
+import { candidateFiles } from './workspaceDataFiles';
 import { newRunId } from '../node/runDir';
 import { listRuns, type RunInfo, type RunRequest } from '../node/runs';
 import { mappingKeys } from './settings';
@@ -34,14 +34,7 @@ interface TrainDefaults {
 }
 const DEFAULTS_KEY = 'rewardLens.trainDefaults';
 const STEPS = 7;
-export const DATA_GLOB = '**/*.{jsonl,json,csv,parquet}';
-export const DATA_EXCLUDE = '{**/node_modules/**,**/.reward-lens/**,**/.git/**,**/.vscode/**,**/dist/**}';
 
-const OBJECTIVE_NAMES: Readonly<Record<Objective, string>> = {
-  bt: 'Bradley-Terry (BT)', bsr: 'BT + BSR (the paper’s method)', margin: 'BT with margin', hinge: 'Hinge',
-  norm: 'BT-Norm', dr: 'BT-DR (Eurus)', center: 'BT + TRL centering',
-};
-const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 /** Asks for everything a run needs; undefined when the user cancels. Returns a new or a resumed request. */
 export async function askTrainRequest(svc: Services): Promise<RunRequest | undefined> {
@@ -67,7 +60,7 @@ export async function askTrainRequest(svc: Services): Promise<RunRequest | undef
 
   const files = await candidateFiles(svc);
   if (!files.length) {
-    void vscode.window.showErrorMessage('Reward Lens: no preference files (.jsonl, .json, .csv, .parquet) found in the workspace. Open one and try again.');
+    void vscode.window.showErrorMessage(`Reward Lens: no preference files (${datasetExtensionList()}) found in the workspace. Open one and try again.`);
     return undefined;
   }
   const current = vscode.window.activeTextEditor?.document.uri.fsPath;
@@ -102,10 +95,7 @@ export async function askTrainRequest(svc: Services): Promise<RunRequest | undef
     if (text === undefined) return undefined;
     lambda = Number(text);
   }
-  const preset = from ? d.preset : await pickOne(title(5, 'model size'), Object.keys(PRESETS) as PresetName[], d.preset, (p) => {
-    const s = PRESETS[p];
-    return { label: p, description: `${s.nLayers} layers · d=${s.dModel} · ${s.maxLen} tokens` };
-  });
+  const preset = from ? d.preset : await pickOne(title(5, 'model size'), PRESET_NAMES, d.preset, (p) => ({ label: p, description: presetSummary(p) }));
   if (!preset) return undefined;
   const tune = from ? await pickOne(title(5, 'what to train'), TUNE_MODES, d.tune ?? 'lora', (t) => ({ label: t, detail: TUNE_LABELS[t] })) : undefined;
   if (from && !tune) return undefined;
@@ -116,7 +106,7 @@ export async function askTrainRequest(svc: Services): Promise<RunRequest | undef
   });
   const parsed = sizes === undefined ? undefined : parseSizes(sizes);
   if (!parsed) return undefined;
-  const backend = await pickOne(title(7, 'compute backend'), BACKENDS, d.backend, (b) => ({ label: b, description: b === 'auto' ? 'the best backend that actually works (see Show Compute Doctor)' : '' }));
+  const backend = await pickOne(title(7, 'compute backend'), BACKEND_NAMES, d.backend, (b) => ({ label: b, description: b === 'auto' ? 'the best backend that actually works (see Show Compute Doctor)' : '' }));
   if (!backend) return undefined;
 
   await svc.context.workspaceState.update(DEFAULTS_KEY, { trainFiles, holdout, evalFiles, objective, lambda, preset, epochs: parsed[0], batchSize: parsed[1], backend, from, ...(tune ? { tune } : {}) } satisfies TrainDefaults);
@@ -199,31 +189,3 @@ function fallbackDefaults(svc: Services): TrainDefaults {
 
 const relative = (f: string) => vscode.workspace.asRelativePath(f);
 
-/** Workspace files that look like preference data (JSON files are sniffed so package.json is not offered). */
-export async function candidateFiles(svc: Services): Promise<string[]> {
-  const uris = await vscode.workspace.findFiles(DATA_GLOB, DATA_EXCLUDE, 500);
-  const current = vscode.window.activeTextEditor?.document;
-  const keys = mappingKeys(svc.settings.data.fieldMapping);
-  const out: string[] = [];
-  if (current?.uri.scheme === 'file' && looksLikePreferenceData(current.fileName, current.getText().slice(0, SNIFF_CHARS), keys)) out.push(current.uri.fsPath);
-  for (const u of uris.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
-    if (out.includes(u.fsPath)) continue;
-    if (u.fsPath.endsWith('.parquet') || (await sniffFile(u.fsPath, keys))) out.push(u.fsPath);
-  }
-  return out;
-}
-
-async function sniffFile(file: string, keys: readonly string[]): Promise<boolean> {
-  try {
-    const fh = await fs.open(file, 'r');
-    try {
-      const buf = new Uint8Array(SNIFF_CHARS);
-      const { bytesRead } = await fh.read(buf, 0, SNIFF_CHARS, 0);
-      return looksLikePreferenceData(file, new TextDecoder().decode(buf.subarray(0, bytesRead)), keys);
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    return false;
-  }
-}
