@@ -18,6 +18,7 @@ import { encodingProblem } from '../core/data/encoding';
 import { FileError } from '../core/errors';
 import { userIoError } from './ioError';
 import { gunzipProblem, readHead } from './readHead';
+import { datasetExtensionList } from '../core/data/extensions';
 
 /**
  * Streams a dataset file into pairs (or multi-response groups). Throws a one-line UserError (FileError) only when the
@@ -73,7 +74,7 @@ async function loadSavedDataset(dir: string, opts: LoadOptions): Promise<LoadedD
     const dict = await readJson(path.join(dir, 'dataset_dict.json'));
     const splits = Array.isArray((dict as { splits?: unknown } | undefined)?.splits) ? ((dict as { splits: unknown[] }).splits).map(String) : undefined;
     if (splits) throw new FileError({ file: dir }, `is a DatasetDict with splits ${splits.join(', ')}; give one split's folder, e.g. ${path.join(dir, splits[0] ?? 'train')}`);
-    throw new FileError({ file: dir }, 'is a directory; give a data file (.jsonl, .json, .csv, .parquet, .arrow, or .gz of a text format) or a folder saved by the datasets library (state.json)');
+    throw new FileError({ file: dir }, `is a directory; give a data file (${datasetExtensionList()}, or .gz of a text format) or a folder saved by the datasets library (state.json)`);
   }
   const files = (state as { _data_files?: { filename?: unknown }[] })._data_files?.map((f) => f.filename).filter((f): f is string => typeof f === 'string') ?? [];
   if (!files.length) throw new FileError({ file: path.join(dir, 'state.json') }, 'lists no _data_files; is this folder written by datasets save_to_disk?');

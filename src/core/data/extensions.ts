@@ -43,6 +43,16 @@ export function formatOfName(fileName: string): FileFormat | undefined {
   return ext ? DATASET_EXTENSIONS[ext] : undefined;
 }
 
+/**
+ * True for an uncompressed Parquet or Arrow name: opened in the binary data view and evaluated as a file, never as
+ * editor text.
+ * @example isBinaryDataName('train.parquet') // true; 'train.parquet.gz' is not (it must be decompressed first)
+ */
+export function isBinaryDataName(fileName: string): boolean {
+  const format = formatOfName(fileName);
+  return format !== undefined && BINARY_FORMATS.includes(format) && !/\.gz$/i.test(fileName);
+}
+
 /** True for names with a data extension (plain or .gz). */
 export const isDatasetFileName = (fileName: string): boolean => EXTENSION_RE.test(fileName);
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describeHead } from '../../../src/core/data/head';
-import { DATASET_EXTENSION_NAMES, datasetExtension, datasetExtensionList, datasetGlob, formatOfName, stripDatasetExtension } from '../../../src/core/data/extensions';
+import { DATASET_EXTENSION_NAMES, datasetExtension, isBinaryDataName, datasetExtensionList, datasetGlob, formatOfName, stripDatasetExtension } from '../../../src/core/data/extensions';
 import { isOneRowPerResponse, MULTI_RESPONSE_FORMATS } from '../../../src/core/data/families';
 import { DETECTION_RULES } from '../../../src/core/data/detect';
 import type { DatasetFormat } from '../../../src/core/types';
@@ -133,6 +133,7 @@ test('the extension table: names, formats, globs, eval-set names', () => {
   assert.equal(datasetGlob(), '**/*.{jsonl,ndjson,json,csv,parquet,arrow}');
   assert.equal(datasetGlob(['jsonl', 'csv']), '**/*.{jsonl,ndjson,csv}');
   assert.equal(datasetExtensionList(['parquet', 'arrow']), '.parquet, .arrow');
+  assert.deepEqual(['a.parquet', 'b.ARROW', 'c.parquet.gz', 'd.jsonl'].map(isBinaryDataName), [true, true, false, false]);
 });
 
 test('readHead reads the start of a file, decompresses a .gz name holding gzip, and refuses a directory', async () => {
