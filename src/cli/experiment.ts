@@ -73,7 +73,7 @@ export const SPLIT_HELP = `reward-lens split --data FILE… --out DIR [options]
 `;
 
 export const EXPERIMENT_HELP = `reward-lens experiment scenarios --data FILE… --out DIR [split options] [options]
-    --objectives bt,bsr[,hinge,norm,dr]  --seeds 3 (or a list: 1,2,5)  --preset tiny  --epochs 1 | --steps N
+    --objectives bt,bsr[,…] (any of ${OBJECTIVES.join(',')})  --seeds 3 (or a list: 1,2,5)  --preset tiny  --epochs 1 | --steps N
     --batch-size 16 --lr 1e-3 --lambda 1e-3 --backend auto --checkpoints 5 (evaluations per run)
     --extra-eval FILE…  more eval sets per checkpoint, e.g. RM-Bench files (hard/normal/easy reported; not deduplicated, overlap counted)
     --bon-n 1,2,4,8,16 (best-of-N curves of every run on the multi-response pools, DIR/bon/; --no-bon: none)

@@ -182,7 +182,7 @@ export function validateTrainConfig(cfg: TrainConfig): string[] {
     if (!(Number.isFinite(v) && v >= 0)) problems.push(`${name} must be a number ≥ 0, got ${v}`);
   };
   if (!OBJECTIVES.includes(cfg.objective)) problems.push(`objective must be one of ${OBJECTIVES.join(', ')}, got ${cfg.objective}`);
-  if (!(cfg.preset in PRESETS)) problems.push(`preset must be one of ${Object.keys(PRESETS).join(', ')}, got ${cfg.preset}`);
+  if (!(cfg.preset in PRESETS)) problems.push(`preset must be one of ${PRESET_NAMES.join(', ')}, got ${cfg.preset}`);
   intAtLeast('batchSize', 1);
   intAtLeast('gradAccum', 1);
   if (Number.isInteger(cfg.gradAccum) && Number.isInteger(cfg.batchSize) && cfg.batchSize >= 1 && cfg.gradAccum > cfg.batchSize) problems.push(`gradAccum (${cfg.gradAccum}) must not exceed batchSize (${cfg.batchSize}): each micro-batch needs at least one pair`);

@@ -1,6 +1,10 @@
 // The file extensions of preference data, declared once. Readers, the workspace file pickers, the Hugging Face cache
 // listing, eval-set names and messages all derive their lists from this table, so a new format is added here.
-import type { FileFormat } from './head';
+
+/** The readers a data file can need; a file's extension selects one (DATASET_EXTENSIONS), its head can overrule. */
+export const FILE_FORMATS = ['jsonl', 'json', 'csv', 'parquet', 'arrow'] as const;
+
+export type FileFormat = (typeof FILE_FORMATS)[number];
 
 /** Every data file extension a reader handles, with the reader it selects. A `.gz` of a text format is read too. */
 export const DATASET_EXTENSIONS = {

@@ -4,12 +4,11 @@
 // pickers and the Hugging Face cache browser all ask describeHead. src/node/readHead.ts reads a file's head.
 import type { DatasetFormat } from '../types';
 import { classifyRecord, DETECTION_RULES } from './detect';
-import { DATASET_EXTENSIONS, datasetExtension } from './extensions';
+import { DATASET_EXTENSIONS, datasetExtension, type FileFormat } from './extensions';
 import { FALLBACK_FORMATS } from './families';
 import { firstRecords } from './records';
 
-/** The reader a file needs. */
-export type FileFormat = 'jsonl' | 'json' | 'csv' | 'parquet' | 'arrow';
+export type { FileFormat };
 
 export interface FileHead {
   readonly format: FileFormat;
