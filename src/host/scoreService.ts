@@ -7,7 +7,7 @@ import { annotateScores } from '../core/scoring/annotations';
 import { planChunks, windowJsonl, type LineRange } from '../core/scoring/chunks';
 import { LineStore } from '../core/scoring/lineStore';
 import { describeHead, HEAD_BYTES, type FileHead } from '../core/data/head';
-import { datasetGlob, LINE_FORMATS } from '../core/data/extensions';
+import { datasetGlob, formatOfName, LINE_FORMATS } from '../core/data/extensions';
 import { isOneRowPerResponse } from '../core/data/families';
 import { mappingSniffKeys } from '../core/data/fieldMapping';
 import { errorMessage } from './log';
@@ -162,8 +162,11 @@ export class ScoreService implements vscode.Disposable {
   private textFor(doc: vscode.TextDocument, st: DocState, r: LineRange): string {
     st.text ??= doc.getText();
     const head = this.headOf(doc);
-    // One-row-per-response data groups rows by prompt across the file: it must be parsed whole.
-    if (head.format !== 'jsonl' || isOneRowPerResponse(head.family) || doc.lineCount <= WINDOW_ABOVE_LINES) return st.text;
+    // Only a JSON Lines name or language is windowed: the worker reads a window by the same name, and a .json window
+    // holding a single record would be read as JSON. One-row-per-response data groups rows by prompt across the
+    // file: it must be parsed whole.
+    const jsonlName = doc.languageId === 'jsonl' || formatOfName(doc.fileName) === 'jsonl';
+    if (!jsonlName || head.format !== 'jsonl' || isOneRowPerResponse(head.family) || doc.lineCount <= WINDOW_ABOVE_LINES) return st.text;
     st.lines ??= st.text.split(/\r?\n/);
     return windowJsonl(st.lines, r.from, r.to);
   }

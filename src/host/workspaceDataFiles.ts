@@ -8,8 +8,8 @@ import { mappingKeys } from './settings';
 import type { Services } from './services';
 
 /** Every data file extension (src/core/data/extensions.ts). */
-export const DATA_GLOB = datasetGlob();
-export const DATA_EXCLUDE = '{**/node_modules/**,**/.reward-lens/**,**/.git/**,**/.vscode/**,**/dist/**}';
+const DATA_GLOB = datasetGlob();
+const DATA_EXCLUDE = '{**/node_modules/**,**/.reward-lens/**,**/.git/**,**/.vscode/**,**/dist/**}';
 
 /** A workspace data file and what its head says it is. */
 export interface DescribedFile {
