@@ -68,8 +68,7 @@ export async function bonCli(argv: string[]): Promise<number> {
   for (const f of positionals) if (!fs.existsSync(f) || !fs.statSync(f).isFile()) fail(`cannot read ${f}: no such file`);
   if (values.split && positionals.length !== 1) fail('--split cuts one file into the experiment\'s pools: give exactly the one file the experiment was built from');
   const opts: BestOfNOptions = { ...bonOptionsFrom(values), includeAdversarial: Boolean(values['include-adversarial']), ...(mappingFrom(values) ? { mapping: mappingFrom(values)! } : {}) };
-  let folder: string;
-  try { folder = resolveModelFolder(values.model); } catch (e) { return fail((e as Error).message); }
+  const folder = resolveModelFolder(values.model); // a UserError when it is not a model folder
   // --out is checked before the model loads or anything is scored: a refusal costs nothing and writes nothing.
   const target = values.out ? bonTarget(values.out, folder, positionals) : undefined;
   const log = (m: string) => { if (!values.json) process.stderr.write(`${m}\n`); };

@@ -176,10 +176,9 @@ export async function runExperimentCli(argv: string[]): Promise<number> {
     console.log(`report: ${r.markdown}${r.pngNote ? ` (${r.pngNote})` : ''}`);
     return 0;
   }
-  const asked = list(values.objectives ?? 'bt,bsr');
-  const bad = asked.filter((o) => !isOneOf(OBJECTIVES, o));
+  const objectives = list(values.objectives ?? 'bt,bsr') as Objective[];
+  const bad = objectives.filter((o) => !isOneOf(OBJECTIVES, o));
   if (bad.length) fail(`--objectives: unknown ${bad.join(', ')}; choose from ${OBJECTIVES.join(', ')}`);
-  const objectives = asked as Objective[];
   const seedsRaw = values.seeds ?? '3';
   const seeds = seedsRaw.includes(',')
     ? list(seedsRaw).map((s) => numberOpt('seeds', s, 1, int(0)))

@@ -6,7 +6,7 @@ import { listHfCache, resolveHfSpec, splitSources, type DataSource } from '../no
 import { formatSkipped } from '../core/data';
 import { oneLine, terminalJson, visibleControls } from '../core/text';
 import type { LoadedDataset } from '../core/types';
-import { describeCliError, fail } from './errors';
+import { describeCliError, EXIT, fail } from './errors';
 import { mappingFrom, mappingOptions } from './mapping';
 
 export async function inspectCli(argv: string[]): Promise<number> {
@@ -25,7 +25,7 @@ export async function inspectCli(argv: string[]): Promise<number> {
       ds = await loadDataSource(src, { mapping, ...(values.gold ? { gold: values.gold } : {}), onPair: () => undefined });
     } catch (e) {
       const { text, exitCode } = describeCliError(e);
-      if (exitCode !== 2) throw e;
+      if (exitCode !== EXIT.userError) throw e;
       process.stderr.write(`reward-lens: ${text}\n`);
       out.push({ file, error: text });
       failed++;

@@ -45,6 +45,10 @@ usage:
   reward-lens split --data FILE… --out DIR [options]            (over-optimization scenario splits)
   reward-lens experiment scenarios --data FILE… --out DIR [--objectives bt,bsr] [--seeds 3] [options]
   reward-lens demo [--out runs/demo]                            (BT vs BSR on the bundled HH-RLHF sample)
+
+exit codes: 0 done; 1 the work failed (a run diverged, a self-test drifted, experiment runs failed); 2 a bad flag or an
+unusable file (one line naming it); 70 a bug in reward-lens (the stack is printed: please report it); 130 an experiment
+interrupted by Ctrl-C (rerun to resume)
 `;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {

@@ -16,12 +16,8 @@ export async function modelCli(argv: string[]): Promise<number> {
   if (!dir || positionals.length > 1) fail('model needs exactly one folder: reward-lens model path/to/hf-model');
   if (!fs.existsSync(dir)) fail(`cannot read ${dir}: no such folder`);
   if (!isHfModelFolder(dir)) fail(`${dir}: not a Hugging Face model folder (config.json with a "model_type"); for our own runs use reward-lens eval --model`);
-  let summary;
-  try {
-    summary = describeHfFolder(dir, maxLengthOf(values));
-  } catch (e) {
-    return fail((e as Error).message);
-  }
+  // A folder that cannot be used throws a UserError (one line, exit 2); anything else is a bug and keeps its stack.
+  const summary = describeHfFolder(dir, maxLengthOf(values));
   let selfTest: SelfTestResult | undefined;
   if (values['self-test']) selfTest = await runSelfTest(dir, values['self-test'], Number(values.sample ?? 16), values);
   if (values.json) console.log(JSON.stringify({ dir, ...summary, ...(selfTest ? { selfTest } : {}) }, null, 2));

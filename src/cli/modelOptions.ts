@@ -34,12 +34,7 @@ export async function openModelFromFlags(v: ModelFlags, command: string, quiet =
   if (!v.model) fail(`${command} needs --model DIR (a Hugging Face folder, a run directory or its model/ folder)`);
   const engine = v.engine ?? 'auto';
   if (!isOneOf(SCORING_ENGINES, engine)) fail(`--engine must be one of ${SCORING_ENGINES.join(', ')}, got "${v.engine}"`);
-  let dir: string;
-  try {
-    dir = resolveModelFolder(v.model);
-  } catch (e) {
-    return fail((e as Error).message);
-  }
+  const dir = resolveModelFolder(v.model); // a UserError when it is not a model folder
   const chosen = await chooseEngine(dir, engine);
   // Said once the model opened: a model that cannot be opened gets its one-line error and nothing else.
   let said = 'engine: onnxruntime (CPU)';

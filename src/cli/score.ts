@@ -18,7 +18,8 @@ import { modelOptions, openModelFromFlags } from './modelOptions';
 const CHUNK_PAIRS = 32;
 const BATCH = 16;
 
-export async function scoreCli(argv: string[]): Promise<number> {
+/** The flags and the one data source to score; a usage error for anything else. */
+async function scoreArgs(argv: string[]) {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string' }, 'batch-size': { type: 'string' }, gold: { type: 'string' }, ...modelOptions, ...mappingOptions } });
   if (positionals.length !== 1) fail('score needs --model DIR and exactly one data file: reward-lens score --model M data.jsonl --out scores.jsonl');
   const sources = await sourcesOf(positionals);
@@ -28,6 +29,11 @@ export async function scoreCli(argv: string[]): Promise<number> {
   if (src.files.length === 1 && (!fs.existsSync(file) || !fs.statSync(file).isFile()) && !(fs.existsSync(file) && fs.statSync(file).isDirectory())) fail(`cannot read ${file}: no such file`);
   const out = values.out;
   if (out && path.resolve(out) === path.resolve(file)) fail(`--out ${out} is the input file; choose another path`);
+  return { values, src, file, out };
+}
+
+export async function scoreCli(argv: string[]): Promise<number> {
+  const { values, src, file, out } = await scoreArgs(argv);
   const { scorer } = await openModelFromFlags(values, 'score');
   const sink = openSink(out);
   try {
@@ -42,12 +48,7 @@ export async function scoreCli(argv: string[]): Promise<number> {
     await run.scoreGroups(ds.multi);
     sink.close();
     if (process.stderr.isTTY) process.stderr.write('\n');
-    const s = run.stats();
-    const tr = s;
-    process.stderr.write(`${file}: ${pairs} pairs, accuracy ${(s.correct / Math.max(1, pairs)).toFixed(4)}; ` +
-      `${ds.multi.length} multi-response prompts; ${s.tokens} tokens at ${s.tokensPerSec.toFixed(1)} tokens/s; ` +
-      `truncated ${tr.promptCut} prompts / ${tr.responseCut} responses; ${ds.skipped.length} rows skipped` + (out ? `; wrote ${out}` : '') + '\n');
-    if (ds.skipped.length) process.stderr.write(formatSkipped(ds.skipped, 10) + '\n');
+    printSummary(file, pairs, ds, run.stats(), out);
   } catch (e) {
     sink.abort();
     throw e;
@@ -55,6 +56,14 @@ export async function scoreCli(argv: string[]): Promise<number> {
     scorer.dispose();
   }
   return 0;
+}
+
+/** The closing lines on stderr: counts, accuracy, throughput, truncation and the skipped rows. */
+function printSummary(file: string, pairs: number, ds: Awaited<ReturnType<typeof loadDataSource>>, s: ReturnType<StreamScorer['stats']>, out: string | undefined): void {
+  process.stderr.write(`${file}: ${pairs} pairs, accuracy ${(s.correct / Math.max(1, pairs)).toFixed(4)}; ` +
+    `${ds.multi.length} multi-response prompts; ${s.tokens} tokens at ${s.tokensPerSec.toFixed(1)} tokens/s; ` +
+    `truncated ${s.promptCut} prompts / ${s.responseCut} responses; ${ds.skipped.length} rows skipped` + (out ? `; wrote ${out}` : '') + '\n');
+  if (ds.skipped.length) process.stderr.write(formatSkipped(ds.skipped, 10) + '\n');
 }
 
 function openSink(out: string | undefined) {

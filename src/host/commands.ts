@@ -6,7 +6,7 @@ import { buildScenariosCommand } from './buildScenarios';
 import { evaluateModelCommand } from './evaluateCommand';
 import { exportTrainingJobCommand, importTrainingJobCommand } from './jobCommands';
 import { showDoctor } from './doctor';
-import { errorMessage } from './log';
+import { logError } from './errorLog';
 import { cancelTraining, compareRuns, exportRunCommand, openDiagnostics, selectModel } from './runCommands';
 import { configureFields } from './configureFields';
 import { loadExternalScores } from './externalScores';
@@ -55,8 +55,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable {
         try {
           return await TABLE[id](ctx, ...args);
         } catch (e) {
-          ctx.svc.log.error(`${id} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-          void vscode.window.showErrorMessage(`Reward Lens: ${errorMessage(e)}`);
+          void vscode.window.showErrorMessage(`Reward Lens: ${logError(ctx.svc.log, `${id} failed`, e)}`);
           return undefined;
         }
       }),

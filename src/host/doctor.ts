@@ -1,7 +1,7 @@
 // "Show Compute Doctor": probes every backend in the worker and opens the report as a Markdown preview.
 import * as vscode from 'vscode';
 import { doctorMarkdown } from './doctorMarkdown';
-import { errorMessage } from './log';
+import { logError } from './errorLog';
 import type { Services } from './services';
 
 export async function showDoctor(svc: Services): Promise<void> {
@@ -15,6 +15,6 @@ export async function showDoctor(svc: Services): Promise<void> {
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
     await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
   } catch (e) {
-    void vscode.window.showErrorMessage(`Reward Lens: compute doctor failed: ${errorMessage(e)}`, 'Show Log').then((a) => a && svc.log.show());
+    void vscode.window.showErrorMessage(`Reward Lens: compute doctor failed: ${logError(svc.log, 'compute doctor', e)}`, 'Show Log').then((a) => a && svc.log.show());
   }
 }

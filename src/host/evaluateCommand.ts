@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 import { newEvaluationId } from '../node/evaluationRun';
-import { errorMessage } from './log';
+import { logError } from './errorLog';
 import { extensionsOf } from '../core/data/extensions';
 import { candidateFiles } from './workspaceDataFiles';
 import type { DiagnosticsPanels } from './diagnosticsPanel';
@@ -29,10 +29,10 @@ export async function evaluateModelCommand(svc: Services, panels: DiagnosticsPan
   try {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Reward Lens: evaluating ${model.label} on ${picked.length} file${picked.length > 1 ? 's' : ''}…` },
-      () => svc.training.evaluate({ modelDir: model.modelDir, files: picked, outDir, engine: svc.settings.scoring.engine, maxTokens: svc.settings.scoring.maxLength }),
+      () => svc.training.evaluate({ modelDir: model.modelDir, files: picked, outDir, engine: svc.settings.scoring.engine, maxTokens: svc.settings.scoring.maxLength, backend: svc.settings.scoring.backend }),
     );
   } catch (e) {
-    void vscode.window.showErrorMessage(`Reward Lens: evaluation failed: ${errorMessage(e)}`);
+    void vscode.window.showErrorMessage(`Reward Lens: evaluation failed: ${logError(svc.log, 'evaluation', e)}`);
     return undefined;
   }
   svc.log.info(`evaluation of ${model.modelDir} written to ${outDir}`);

@@ -15,7 +15,7 @@ import { registerGzViews } from './hfCacheCommand';
 import { registerProblems } from './problems';
 import { ScoreService } from './scoreService';
 import { Services } from './services';
-import { registerStatusBar } from './statusBar';
+import { registerStatusBar, type StatusBar } from './statusBar';
 import { registerModelLoadProgress } from './modelLoad';
 import { TrainingService } from './trainingService';
 
@@ -25,6 +25,7 @@ export interface RewardLensApi {
   readonly scores: ScoreService;
   readonly services: Services;
   readonly panels: DiagnosticsPanels;
+  readonly statusBar: StatusBar;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<RewardLensApi> {
@@ -36,10 +37,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Reward
     const svc = new Services(context, log, training);
     const scores = new ScoreService(svc);
     const panels = new DiagnosticsPanels(svc);
+    const statusBar = registerStatusBar(svc);
     context.subscriptions.push(
       training, svc, scores, panels,
       registerCommands({ svc, scores, panels }),
-      registerStatusBar(svc),
+      statusBar,
       registerModelLoadProgress(svc),
       registerCodeLens(svc, scores),
       registerDecorations(svc, scores),
@@ -53,7 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Reward
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.isTraining, false);
     const activationMs = performance.now() - t0;
     log.info(`Reward Lens activated in ${activationMs.toFixed(1)} ms (vscode ${vscode.version}, node ${process.version})`);
-    return { activationMs, scores, services: svc, panels };
+    return { activationMs, scores, services: svc, panels, statusBar };
   } catch (e) {
     log.error(`activation failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     void vscode.window.showErrorMessage(`Reward Lens failed to activate: ${errorMessage(e)}`);

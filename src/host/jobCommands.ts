@@ -7,7 +7,7 @@ import path from 'node:path';
 import { BACKBONE_DEFAULTS } from '../core/hf/tuning';
 import { workspaceRuns, type DiagnosticsPanels } from './diagnosticsPanel';
 import { findWorkspaceHfModels } from './hfModels';
-import { errorMessage } from './log';
+import { logError } from './errorLog';
 import type { BackboneParams } from '../protocol/trainer';
 import type { Services } from './services';
 
@@ -98,7 +98,7 @@ export async function exportTrainingJobCommand(svc: Services, source?: unknown):
       });
     return outDir;
   } catch (e) {
-    void vscode.window.showErrorMessage(`Reward Lens: export failed: ${errorMessage(e)}`);
+    void vscode.window.showErrorMessage(`Reward Lens: export failed: ${logError(svc.log, 'TRL job export', e)}`);
     return undefined;
   }
 }
@@ -134,13 +134,13 @@ export async function importTrainingJobCommand(svc: Services, panels: Diagnostic
   if (!picked) return undefined;
   try {
     const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reward Lens: importing the TRL run (scoring its checkpoints)…' },
-      () => svc.training.importJob({ dir: picked, runsRoot, engine: svc.settings.scoring.engine }));
+      () => svc.training.importJob({ dir: picked, runsRoot, engine: svc.settings.scoring.engine, backend: svc.settings.scoring.backend }));
     svc.log.info(`TRL run ${picked} imported to ${summary.runDir}`);
     panels.show(summary.runId);
     void vscode.window.showInformationMessage(`Reward Lens: imported the TRL run (${summary.steps}/${summary.totalSteps} steps on ${summary.backend}) as ${summary.runId}.`);
     return summary.runDir;
   } catch (e) {
-    void vscode.window.showErrorMessage(`Reward Lens: import failed: ${errorMessage(e)}`);
+    void vscode.window.showErrorMessage(`Reward Lens: import failed: ${logError(svc.log, 'TRL run import', e)}`);
     return undefined;
   }
 }

@@ -14,13 +14,13 @@ export function registerParquetEditor(svc: Services): vscode.Disposable {
     openCustomDocument: (uri) => ({ uri, dispose: () => undefined }),
     resolveCustomEditor: (doc, panel) => {
       panel.webview.options = { enableScripts: false, enableCommandUris: ['rewardLens.scoreFile', 'rewardLens.trainModel'], localResourceRoots: [] };
-      panel.webview.html = parquetHtml(panel.webview, doc.uri, svc);
+      panel.webview.html = parquetHtml(doc.uri, svc);
     },
   };
   return vscode.window.registerCustomEditorProvider(PARQUET_VIEW_TYPE, provider, { supportsMultipleEditorsPerDocument: true });
 }
 
-function parquetHtml(webview: vscode.Webview, uri: vscode.Uri, svc: Services): string {
+function parquetHtml(uri: vscode.Uri, svc: Services): string {
   const nonce = crypto.randomBytes(12).toString('base64url');
   let size = '?';
   try {

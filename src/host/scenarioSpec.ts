@@ -64,6 +64,21 @@ export function seedsArg(seeds: readonly number[]): string {
 
 const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
+/** The `reward-lens experiment scenarios` command line that runs the same experiment. */
+function cliArgs(a: ScenarioAnswers, outDir: string, split: MultiSplitOptions, steps: number | undefined, checkpoints: number): string[] {
+  return [
+    'reward-lens', 'experiment', 'scenarios', '--data', a.file, '--out', outDir,
+    '--prompt-group-key', split.promptGroupKey,
+    ...(split.heldOutPromptGroups ? ['--held-out-prompts', split.heldOutPromptGroups.join(',')] : []),
+    ...(split.heldOutModels ? ['--held-out-models', split.heldOutModels.join(',')] : []),
+    ...(split.minTauResponses !== SPLIT_DEFAULTS.minTauResponses ? ['--min-tau-responses', String(split.minTauResponses)] : []),
+    ...(split.seed !== SPLIT_DEFAULTS.seed ? ['--split-seed', String(split.seed)] : []),
+    '--objectives', a.objectives.join(','), '--seeds', seedsArg(a.seeds), '--preset', a.preset,
+    ...(steps ? ['--steps', String(steps)] : ['--epochs', String(a.epochs)]),
+    '--backend', a.backend, '--checkpoints', String(checkpoints),
+  ];
+}
+
 /** The experiment spec the worker's runner gets, with the equivalent CLI command recorded for the report. */
 export function experimentSpecFrom(a: ScenarioAnswers, outDir: string): ExperimentRunSpec {
   const split: MultiSplitOptions = {
@@ -76,17 +91,7 @@ export function experimentSpecFrom(a: ScenarioAnswers, outDir: string): Experime
   const steps = a.steps && a.steps > 0 ? a.steps : undefined;
   const checkpoints = a.checkpoints ?? 5;
   const train = { preset: a.preset, backend: a.backend as ExperimentRunSpec['train']['backend'], ...(steps ? { steps } : { epochs: a.epochs }) };
-  const args = [
-    'reward-lens', 'experiment', 'scenarios', '--data', a.file, '--out', outDir,
-    '--prompt-group-key', split.promptGroupKey,
-    ...(split.heldOutPromptGroups ? ['--held-out-prompts', split.heldOutPromptGroups.join(',')] : []),
-    ...(split.heldOutModels ? ['--held-out-models', split.heldOutModels.join(',')] : []),
-    ...(split.minTauResponses !== SPLIT_DEFAULTS.minTauResponses ? ['--min-tau-responses', String(split.minTauResponses)] : []),
-    ...(split.seed !== SPLIT_DEFAULTS.seed ? ['--split-seed', String(split.seed)] : []),
-    '--objectives', a.objectives.join(','), '--seeds', seedsArg(a.seeds), '--preset', a.preset,
-    ...(steps ? ['--steps', String(steps)] : ['--epochs', String(a.epochs)]),
-    '--backend', a.backend, '--checkpoints', String(checkpoints),
-  ];
+  const args = cliArgs(a, outDir, split, steps, checkpoints);
   return {
     outDir,
     data: [{ file: a.file }],

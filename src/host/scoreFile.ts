@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { EvalReport } from '../core/report';
 import { datasetExtensionList, isBinaryDataName } from '../core/data/extensions';
 import { escapeMarkdown } from '../core/markdown';
-import { errorMessage } from './log';
+import { logError } from './errorLog';
 import type { ScoreService } from './scoreService';
 import type { Services } from './services';
 
@@ -41,7 +41,7 @@ export async function scoreFile(svc: Services, scores: ScoreService, arg?: unkno
     svc.log.info(msg);
     void vscode.window.showInformationMessage(msg);
   } catch (e) {
-    void vscode.window.showErrorMessage(`Reward Lens: scoring failed: ${errorMessage(e)}`, 'Show Log').then((a) => a && svc.log.show());
+    void vscode.window.showErrorMessage(`Reward Lens: scoring failed: ${logError(svc.log, `scoring ${uri.fsPath}`, e)}`, 'Show Log').then((a) => a && svc.log.show());
   }
 }
 
@@ -66,14 +66,14 @@ export async function scoreParquet(svc: Services, file: string): Promise<EvalRep
   try {
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Reward Lens: evaluating ${path.basename(file)}…` },
-      () => svc.training.evaluate({ modelDir: model.modelDir, files: [file] }),
+      () => svc.training.evaluate({ modelDir: model.modelDir, files: [file], backend: svc.settings.scoring.backend }),
     );
     const md = evalMarkdown(file, model.label, report);
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
     await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
     return report;
   } catch (e) {
-    void vscode.window.showErrorMessage(`Reward Lens: evaluating ${path.basename(file)} failed: ${errorMessage(e)}`);
+    void vscode.window.showErrorMessage(`Reward Lens: evaluating ${path.basename(file)} failed: ${logError(svc.log, `evaluating ${file}`, e)}`);
     return undefined;
   }
 }

@@ -10,7 +10,7 @@ import { describeHead, HEAD_BYTES, type FileHead } from '../core/data/head';
 import { datasetGlob, formatOfName, LINE_FORMATS } from '../core/data/extensions';
 import { isOneRowPerResponse } from '../core/data/families';
 import { mappingSniffKeys } from '../core/data/fieldMapping';
-import { errorMessage } from './log';
+import { logError } from './errorLog';
 import type { Services } from './services';
 
 /** The documents Reward Lens providers attach to; content sniffing narrows JSON/CSV further. */
@@ -130,7 +130,7 @@ export class ScoreService implements vscode.Disposable {
         const mapping = this.svc.mappingFor(doc.uri);
         const res = await this.svc.training.score({
           modelDir: model.modelDir, file: doc.uri.fsPath, text: this.textFor(doc, st, next), fromLine: next.from, toLine: next.to,
-          engine: this.svc.settings.scoring.engine, maxTokens: this.svc.settings.scoring.maxLength, ...(cacheDir ? { cacheDir } : {}),
+          engine: this.svc.settings.scoring.engine, maxTokens: this.svc.settings.scoring.maxLength, backend: this.svc.settings.scoring.backend, ...(cacheDir ? { cacheDir } : {}),
           ...(mapping ? { mapping } : {}),
         });
         if (st.generation !== gen || doc.version !== st.store.version) return;
@@ -143,8 +143,7 @@ export class ScoreService implements vscode.Disposable {
         this.changeEmitter.fire(doc.uri);
       }
     } catch (e) {
-      st.error = errorMessage(e);
-      this.svc.log.error(`scoring ${doc.uri.fsPath} failed: ${st.error}`);
+      st.error = logError(this.svc.log, `scoring ${doc.uri.fsPath} failed`, e);
     } finally {
       if (st.generation === gen) st.running = false;
     }

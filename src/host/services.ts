@@ -80,7 +80,7 @@ export class Services implements vscode.Disposable {
    */
   private insideWorkspace(rel: string, what: string): string | undefined {
     const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder || folder.uri.scheme !== 'file') return undefined;
+    if (folder?.uri.scheme !== 'file') return undefined;
     const raw = vscode.workspace.getConfiguration('rewardLens').get<unknown>('training.runsDirectory');
     const problem = what.endsWith('runsDirectory') && raw !== undefined ? runsDirectoryProblem(raw) : undefined;
     if (problem) this.warnOnce(`${what}: ${problem}; using ${rel} instead`);

@@ -21,6 +21,8 @@ export interface Settings {
     readonly engine: ScoringEngine;
     /** Longest sequence (tokens) fed to a Hugging Face model; longer pairs are truncated and say so. */
     readonly maxLength: number;
+    /** The tfjs backend scoring runs on; training runs choose their own and never change it. */
+    readonly backend: BackendName;
   };
   readonly training: {
     /** Where runs are stored, relative to the first workspace folder (validated: never outside it). */
@@ -95,6 +97,7 @@ export function readSettings(cfg: ConfigGetter): Settings {
       maxProblems: num(cfg.get('scoring.maxProblems', 1000), 1000, 0, 100_000),
       engine: oneOf(cfg.get('scoring.engine', 'auto'), SCORING_ENGINES, 'auto'),
       maxLength: Math.round(num(cfg.get('scoring.maxLength', 4096), 4096, 8, 1_000_000)),
+      backend: oneOf(cfg.get('scoring.backend', 'auto'), BACKEND_NAMES, 'auto'),
     },
     training: {
       runsDirectory: runsDirectoryProblem(cfg.get('training.runsDirectory', DEFAULT_RUNS_DIRECTORY)) ? DEFAULT_RUNS_DIRECTORY : cfg.get('training.runsDirectory', DEFAULT_RUNS_DIRECTORY),

@@ -1,11 +1,18 @@
-// Two status bar items: the compute backend (and why, from the worker's DoctorReport; click for the
-// doctor) and the active model (click to change it). While training, the model item shows progress.
+// Two status bar items: the backend inline scoring runs on (and why, from the worker; click for the doctor) and the
+// active model (click to change it). While training, the model item shows progress and the run's own backend.
 import * as vscode from 'vscode';
-import { escapeMarkdown } from '../core/markdown';
 import type { DoctorReport } from '../protocol/trainer';
+import { backendStatus } from './backendStatus';
 import type { Services } from './services';
 
-export function registerStatusBar(svc: Services): vscode.Disposable {
+/** The status bar items, disposed together; the backend item is read by the extension-host tests. */
+// registerStatusBar is a few lines over 50: its model renderer reads the live-run state that the RunStore replaces, so
+// it moves out with that change rather than being split twice.
+export interface StatusBar extends vscode.Disposable {
+  readonly backend: vscode.StatusBarItem;
+}
+
+export function registerStatusBar(svc: Services): StatusBar {
   const backend = vscode.window.createStatusBarItem('rewardLens.backend', vscode.StatusBarAlignment.Right, 100);
   backend.name = 'Reward Lens: Compute Backend';
   backend.command = 'rewardLens.showDoctor';
@@ -14,14 +21,10 @@ export function registerStatusBar(svc: Services): vscode.Disposable {
   let report: DoctorReport | undefined;
 
   const renderBackend = () => {
-    if (report) {
-      backend.text = `$(chip) ${report.chosen}`;
-      const md = new vscode.MarkdownString(`**Reward Lens backend: ${report.chosen}**\n\n${escapeMarkdown(report.why)}\n\nClick for the Compute Doctor.`);
-      backend.tooltip = md;
-    } else {
-      backend.text = `$(chip) ${svc.settings.training.backend}`;
-      backend.tooltip = 'Reward Lens compute backend: not probed yet (the worker starts on first use). Click to run the Compute Doctor.';
-    }
+    const s = backendStatus(svc.settings.scoring.backend, svc.training.scoringBackend, report);
+    backend.text = s.text;
+    backend.tooltip = new vscode.MarkdownString(s.tooltip);
+    backend.accessibilityInformation = { label: s.label };
     backend.show();
   };
   const renderModel = () => {
@@ -44,10 +47,11 @@ export function registerStatusBar(svc: Services): vscode.Disposable {
   renderBackend();
   renderModel();
   let last = 0;
-  return vscode.Disposable.from(
+  const all = vscode.Disposable.from(
     backend,
     model,
     svc.training.onDoctor((r) => { report = r; renderBackend(); }),
+    svc.training.onScoringBackend(renderBackend),
     svc.training.onProgress(() => {
       // Status text changes at most every 250 ms; progress can be faster.
       if (Date.now() - last > 250) { last = Date.now(); renderModel(); }
@@ -60,4 +64,5 @@ export function registerStatusBar(svc: Services): vscode.Disposable {
     svc.onActiveModelChanged(renderModel),
     svc.onSettingsChanged(renderBackend),
   );
+  return { backend, dispose: () => all.dispose() };
 }

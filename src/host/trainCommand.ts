@@ -43,75 +43,148 @@ export async function askTrainRequest(svc: Services): Promise<RunRequest | undef
     void vscode.window.showErrorMessage('Reward Lens: open a folder first; runs are stored in <workspace>/.reward-lens/runs.');
     return undefined;
   }
-  const resumable = listRuns(root).filter((r) => r.resumable && !svc.training.liveRun(r.runId));
-  if (resumable.length) {
-    const choice = await vscode.window.showQuickPick(
-      [{ label: '$(add) New run…', run: undefined as RunInfo | undefined },
-        ...resumable.map((r) => ({ label: `$(debug-continue) Resume ${r.label}`, description: `${r.status} at step ${r.step}`, detail: r.error, run: r }))],
-      { title: 'Train Reward Model: new run or resume?', ignoreFocusOut: true },
-    );
-    if (!choice) return undefined;
-    if (choice.run) return resumeRequest(choice.run);
-  }
+  const resume = await askResume(svc, root);
+  if (resume !== 'new') return resume;
   const d = { ...fallbackDefaults(svc), ...svc.context.workspaceState.get<Partial<TrainDefaults>>(DEFAULTS_KEY) };
-  const title = (k: number, what: string) => `Train Reward Model (${k}/${STEPS}): ${what}`;
-  const from = await askStartFrom(title(1, 'start from'), d.from ?? '');
+  const from = await askStartFrom(stepTitle(1, 'start from'), d.from ?? '');
   if (from === undefined) return undefined;
-
   const files = await candidateFiles(svc);
   if (!files.length) {
     void vscode.window.showErrorMessage(`Reward Lens: no preference files (${datasetExtensionList()}) found in the workspace. Open one and try again.`);
     return undefined;
   }
+  const a = await askSteps({ svc, d, files, from });
+  if (!a) return undefined;
+  const { tune, ...rest } = a;
+  await svc.context.workspaceState.update(DEFAULTS_KEY, { ...rest, ...(tune ? { tune } : {}) } satisfies TrainDefaults);
+  return newRequest(svc, root, a);
+}
+
+/** 'new' for a new run, the request of the run to resume, or undefined when cancelled. Asks only if one is resumable. */
+async function askResume(svc: Services, root: string): Promise<RunRequest | 'new' | undefined> {
+  const resumable = listRuns(root).filter((r) => r.resumable && !svc.training.liveRun(r.runId));
+  if (!resumable.length) return 'new';
+  const choice = await vscode.window.showQuickPick(
+    [{ label: '$(add) New run…', run: undefined as RunInfo | undefined },
+      ...resumable.map((r) => ({ label: `$(debug-continue) Resume ${r.label}`, description: `${r.status} at step ${r.step}`, detail: r.error, run: r }))],
+    { title: 'Train Reward Model: new run or resume?', ignoreFocusOut: true },
+  );
+  if (!choice) return undefined;
+  return choice.run ? resumeRequest(choice.run) : 'new';
+}
+
+/** Every answer of the quick input; `from` is '' for a new small model. */
+interface Answers {
+  readonly from: string;
+  readonly trainFiles: readonly string[];
+  readonly holdout: boolean;
+  readonly evalFiles: readonly string[];
+  readonly objective: Objective;
+  readonly lambda: number;
+  readonly preset: PresetName;
+  readonly tune?: TuneMode;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly backend: BackendName;
+}
+interface StepContext {
+  readonly svc: Services;
+  /** The remembered (or fallback) answers of the last run, offered first. */
+  readonly d: TrainDefaults;
+  /** The workspace's candidate preference files. */
+  readonly files: readonly string[];
+}
+/** One step reads the answers so far and returns its own; undefined when the user cancels. */
+type Step = (c: StepContext, a: Partial<Answers>) => Promise<Partial<Answers> | undefined>;
+
+const stepTitle = (k: number, what: string) => `Train Reward Model (${k}/${STEPS}): ${what}`;
+
+/** Steps 2 to 7, in order (step 1, the start-from pick, comes before the workspace is searched for files). */
+const STEP_TABLE: readonly Step[] = [askTrainFiles, askEvalSets, askObjective, askLambda, askPreset, askTune, askSizes, askBackend];
+
+async function askSteps(c: StepContext & { readonly from: string }): Promise<Answers | undefined> {
+  let a: Partial<Answers> = { from: c.from };
+  for (const step of STEP_TABLE) {
+    const got = await step(c, a);
+    if (!got) return undefined;
+    a = { ...a, ...got };
+  }
+  // Every step has answered (a cancelled one returned above), so every field is set.
+  return a as Answers;
+}
+
+async function askTrainFiles({ d, files }: StepContext): Promise<Partial<Answers> | undefined> {
   const current = vscode.window.activeTextEditor?.document.uri.fsPath;
   const wanted = new Set(d.trainFiles.filter((f) => files.includes(f)));
   if (!wanted.size) wanted.add(current && files.includes(current) ? current : files[0]!);
   const trainPick = await vscode.window.showQuickPick(
     files.map((f) => ({ label: `$(file) ${path.basename(f)}`, description: relative(f) + (f === current ? ' · current editor' : ''), picked: wanted.has(f), file: f })),
-    { title: title(2, 'training data'), canPickMany: true, ignoreFocusOut: true, placeHolder: 'Preference files to train on' },
+    { title: stepTitle(2, 'training data'), canPickMany: true, ignoreFocusOut: true, placeHolder: 'Preference files to train on' },
   );
-  if (!trainPick?.length) return undefined;
-  const trainFiles = trainPick.map((p) => p.file);
+  return trainPick?.length ? { trainFiles: trainPick.map((p) => p.file) } : undefined;
+}
 
+async function askEvalSets({ svc, d, files }: StepContext, a: Partial<Answers>): Promise<Partial<Answers> | undefined> {
   const holdoutPct = Math.round(svc.settings.training.holdoutFrac * 100);
   const evalPick = await vscode.window.showQuickPick(
     [{ label: `$(split-horizontal) Held-out split: ${holdoutPct}% of the training data`, picked: d.holdout, file: '' },
-      ...files.filter((f) => !trainFiles.includes(f)).map((f) => ({ label: `$(file) ${path.basename(f)}`, description: relative(f), picked: d.evalFiles.includes(f), file: f }))],
-    { title: title(3, 'eval sets (optional)'), canPickMany: true, ignoreFocusOut: true, placeHolder: 'Pick none to skip evaluation' },
+      ...files.filter((f) => !a.trainFiles?.includes(f)).map((f) => ({ label: `$(file) ${path.basename(f)}`, description: relative(f), picked: d.evalFiles.includes(f), file: f }))],
+    { title: stepTitle(3, 'eval sets (optional)'), canPickMany: true, ignoreFocusOut: true, placeHolder: 'Pick none to skip evaluation' },
   );
   if (!evalPick) return undefined;
-  const holdout = evalPick.some((p) => p.file === '');
-  const evalFiles = evalPick.filter((p) => p.file !== '').map((p) => p.file);
+  return { holdout: evalPick.some((p) => p.file === ''), evalFiles: evalPick.filter((p) => p.file !== '').map((p) => p.file) };
+}
 
-  const objective = await pickOne(title(4, 'objective'), OBJECTIVES, d.objective, (o) => ({ label: OBJECTIVE_NAMES[o], detail: OBJECTIVE_LABELS[o] }));
-  if (!objective) return undefined;
-  let lambda = d.lambda;
-  if (objective === 'bsr') {
-    const text = await vscode.window.showInputBox({
-      title: title(4, 'BSR weight λ'), value: String(d.lambda), ignoreFocusOut: true,
-      prompt: 'Penalty λ·b·mean(r)² over the micro-batch rewards. The paper uses 1e-3.',
-      validateInput: (v) => (Number.isFinite(Number(v)) && Number(v) > 0 ? undefined : 'λ must be a positive number, e.g. 0.001'),
-    });
-    if (text === undefined) return undefined;
-    lambda = Number(text);
-  }
-  const preset = from ? d.preset : await pickOne(title(5, 'model size'), PRESET_NAMES, d.preset, (p) => ({ label: p, description: presetSummary(p) }));
-  if (!preset) return undefined;
-  const tune = from ? await pickOne(title(5, 'what to train'), TUNE_MODES, d.tune ?? 'lora', (t) => ({ label: t, detail: TUNE_LABELS[t] })) : undefined;
-  if (from && !tune) return undefined;
+async function askObjective({ d }: StepContext): Promise<Partial<Answers> | undefined> {
+  const objective = await pickOne(stepTitle(4, 'objective'), OBJECTIVES, d.objective, (o) => ({ label: OBJECTIVE_NAMES[o], detail: OBJECTIVE_LABELS[o] }));
+  return objective ? { objective } : undefined;
+}
+
+/** BSR only: its weight λ (other objectives keep the remembered one). */
+async function askLambda({ d }: StepContext, a: Partial<Answers>): Promise<Partial<Answers> | undefined> {
+  if (a.objective !== 'bsr') return { lambda: d.lambda };
+  const text = await vscode.window.showInputBox({
+    title: stepTitle(4, 'BSR weight λ'), value: String(d.lambda), ignoreFocusOut: true,
+    prompt: 'Penalty λ·b·mean(r)² over the micro-batch rewards. The paper uses 1e-3.',
+    validateInput: (v) => (Number.isFinite(Number(v)) && Number(v) > 0 ? undefined : 'λ must be a positive number, e.g. 0.001'),
+  });
+  return text === undefined ? undefined : { lambda: Number(text) };
+}
+
+/** A new small model only: its size (a pretrained one keeps the remembered preset). */
+async function askPreset({ d }: StepContext, a: Partial<Answers>): Promise<Partial<Answers> | undefined> {
+  if (a.from) return { preset: d.preset };
+  const preset = await pickOne(stepTitle(5, 'model size'), PRESET_NAMES, d.preset, (p) => ({ label: p, description: presetSummary(p) }));
+  return preset ? { preset } : undefined;
+}
+
+/** A pretrained model only: what to train. */
+async function askTune({ d }: StepContext, a: Partial<Answers>): Promise<Partial<Answers> | undefined> {
+  if (!a.from) return {};
+  const tune = await pickOne(stepTitle(5, 'what to train'), TUNE_MODES, d.tune ?? 'lora', (t) => ({ label: t, detail: TUNE_LABELS[t] }));
+  return tune ? { tune } : undefined;
+}
+
+async function askSizes({ d }: StepContext): Promise<Partial<Answers> | undefined> {
   const sizes = await vscode.window.showInputBox({
-    title: title(6, 'epochs, batch size'), value: `${d.epochs}, ${d.batchSize}`, ignoreFocusOut: true,
+    title: stepTitle(6, 'epochs, batch size'), value: `${d.epochs}, ${d.batchSize}`, ignoreFocusOut: true,
     prompt: 'Two integers: epochs over the training pairs, pairs per micro-batch (BSR acts on this batch)',
     validateInput: (v) => (parseSizes(v) ? undefined : 'Expected two integers ≥ 1, e.g. "1, 16"'),
   });
   const parsed = sizes === undefined ? undefined : parseSizes(sizes);
-  if (!parsed) return undefined;
-  const backend = await pickOne(title(7, 'compute backend'), BACKEND_NAMES, d.backend, (b) => ({ label: b, description: b === 'auto' ? 'the best backend that actually works (see Show Compute Doctor)' : '' }));
-  if (!backend) return undefined;
+  return parsed ? { epochs: parsed[0], batchSize: parsed[1] } : undefined;
+}
 
-  await svc.context.workspaceState.update(DEFAULTS_KEY, { trainFiles, holdout, evalFiles, objective, lambda, preset, epochs: parsed[0], batchSize: parsed[1], backend, from, ...(tune ? { tune } : {}) } satisfies TrainDefaults);
+async function askBackend({ d }: StepContext): Promise<Partial<Answers> | undefined> {
+  const backend = await pickOne(stepTitle(7, 'compute backend'), BACKEND_NAMES, d.backend, (b) => ({ label: b, description: b === 'auto' ? 'the best backend that actually works (see Show Compute Doctor)' : '' }));
+  return backend ? { backend } : undefined;
+}
+
+/** The request of a new run from the answers, or undefined (with a notification) when the config is invalid. */
+function newRequest(svc: Services, root: string, a: Answers): RunRequest | undefined {
+  const { objective, lambda, preset, epochs, batchSize, backend, holdout, from, tune } = a;
   const config: TrainConfig = {
-    ...DEFAULTS, objective, lambda, preset, epochs: parsed[0], batchSize: parsed[1], backend,
+    ...DEFAULTS, objective, lambda, preset, epochs, batchSize, backend,
     holdoutFrac: holdout ? svc.settings.training.holdoutFrac : 0, steps: svc.settings.training.steps,
     logEvery: svc.settings.training.logEvery, evalEvery: svc.settings.training.evalEvery,
   };
@@ -123,7 +196,10 @@ export async function askTrainRequest(svc: Services): Promise<RunRequest | undef
   const runId = newRunId(objective, config.seed);
   const m = svc.settings.data.fieldMapping;
   const backbone = from && tune ? backboneRequest(from, tune, svc) : undefined;
-  return { runId, runDir: path.join(root, runId), config, trainFiles, evalFiles, resume: false, ...(mappingKeys(m).length ? { mapping: m } : {}), ...(backbone ? { backbone } : {}) };
+  return {
+    runId, runDir: path.join(root, runId), config, trainFiles: a.trainFiles, evalFiles: a.evalFiles, resume: false,
+    ...(mappingKeys(m).length ? { mapping: m } : {}), ...(backbone ? { backbone } : {}),
+  };
 }
 
 const TUNE_LABELS: Readonly<Record<TuneMode, string>> = {

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { writeRunRequest, runLabel, type RunRequest } from '../node/runs';
 import type { RunSummary } from '../protocol/trainer';
 import { CONTEXT_KEYS } from './commandIds';
-import { errorMessage } from './log';
+import { logError } from './errorLog';
 import type { Services } from './services';
 
 export async function runTraining(svc: Services, req: RunRequest): Promise<RunSummary | undefined> {
@@ -38,8 +38,7 @@ export async function runTraining(svc: Services, req: RunRequest): Promise<RunSu
       },
     );
   } catch (e) {
-    svc.log.error(`run ${req.runId} failed: ${errorMessage(e)}`);
-    void vscode.window.showErrorMessage(`Reward Lens: training failed: ${errorMessage(e)}`, 'Show Log').then((a) => a && svc.log.show());
+    void vscode.window.showErrorMessage(`Reward Lens: training failed: ${logError(svc.log, `run ${req.runId} failed`, e)}`, 'Show Log').then((a) => a && svc.log.show());
     return undefined;
   } finally {
     await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.isTraining, svc.training.running.length > 0);

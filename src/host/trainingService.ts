@@ -10,6 +10,7 @@ import {
 } from '../protocol/trainer';
 import { JobExport, JobImport, type JobExportParams, type JobExportResult, type JobImportParams } from '../protocol/trainer';
 import { InspectScenarioData, type ScenarioDataParams, type ScenarioDataReport } from '../protocol/scenarios';
+import { ScoringBackendChanged, type ScoringBackendInfo } from '../protocol/backendState';
 import type { EvalReport, StepMetrics } from '../core/report';
 import type { RunRequest } from '../node/runs';
 import { errorMessage, type Log } from './log';
@@ -62,6 +63,11 @@ export class TrainingService implements vscode.Disposable {
   private readonly loadEmitter = new vscode.EventEmitter<{ readonly modelDir: string; readonly doneBytes: number; readonly totalBytes: number; readonly done: boolean }>();
   /** Fires while the worker loads a model's weights (a multi-GB Hugging Face model takes a while). */
   readonly onModelLoad = this.loadEmitter.event;
+  private readonly scoringBackendEmitter = new vscode.EventEmitter<ScoringBackendInfo>();
+  /** Fires when the worker's scoring backend is first chosen or changes (status bar). */
+  readonly onScoringBackend = this.scoringBackendEmitter.event;
+  /** The backend the worker scores on, as it last said; undefined until it has scored in this worker. */
+  scoringBackend?: ScoringBackendInfo;
 
   constructor(private readonly workerPath: string, private readonly log: Log) {}
 
@@ -89,6 +95,7 @@ export class TrainingService implements vscode.Disposable {
         this.worker = undefined;
         this.endpoint = undefined;
         this.doctorReport = undefined;
+        this.scoringBackend = undefined; // a new worker chooses again
       }
       endpoint.dispose(`training worker exited (code ${code})`);
       if (code !== 0) this.log.warn(`training worker exited with code ${code}`);
@@ -118,6 +125,7 @@ export class TrainingService implements vscode.Disposable {
     });
     endpoint.onNotification(WorkerLog, (p) => this.log[p.level](`[worker] ${p.message}`));
     endpoint.onNotification(ModelLoadProgress, (p) => this.loadEmitter.fire(p));
+    endpoint.onNotification(ScoringBackendChanged, (p) => { this.scoringBackend = p; this.scoringBackendEmitter.fire(p); });
     this.worker = worker;
     this.endpoint = endpoint;
     return endpoint;
@@ -261,5 +269,6 @@ export class TrainingService implements vscode.Disposable {
     this.doctorEmitter.dispose();
     this.runsEmitter.dispose();
     this.experimentEmitter.dispose();
+    this.scoringBackendEmitter.dispose();
   }
 }

@@ -11,7 +11,7 @@ import { readManifest } from './experimentSplits';
 import { runPaths } from './runDir';
 import type { EvalReport } from '../core/report';
 import { aggregateScenarios, type RunRecord } from '../core/scenarios/reportAggregate';
-import { scenarioFigures } from '../core/scenarios/reportFigures';
+import { scenarioFigures, type Figure } from '../core/scenarios/reportFigures';
 import { renderScenarioReport } from '../core/scenarios/reportMarkdown';
 import { describeSplits } from '../core/scenarios/splitRows';
 import { aggregateBon, type BonRun } from '../core/scenarios/bonAggregate';
@@ -66,16 +66,8 @@ export function loadBonRuns(outDir: string): BonRun[] {
   });
 }
 
-export function writeExperimentReport(outDir: string, svgToPng?: (svg: string, png: string) => boolean): ReportFiles {
-  const state = readExperimentState(outDir);
-  if (!state) throw new ExperimentError(`${outDir}: no experiment.json`);
-  const manifest = readManifest(outDir);
-  const runs = loadRunRecords(outDir);
-  const agg = aggregateScenarios(state.objectives, state.seeds, runs);
-  const bon = aggregateBon(state.objectives, state.seeds, loadBonRuns(outDir));
-  fs.mkdirSync(outDir, { recursive: true });
-  const figDir = resolveInside(outDir, 'figures', 'the figures folder');
-  const figures = [...scenarioFigures(agg), ...(bon ? bonFigures(bon) : [])];
+/** Each figure as SVG, and as PNG when `svgToPng` manages it; the files written, in order. */
+function writeFigures(figDir: string, figures: readonly Figure[], svgToPng: ((svg: string, png: string) => boolean) | undefined) {
   const written: string[] = [];
   let pngs = 0;
   const withPng = figures.map((fig) => {
@@ -88,6 +80,20 @@ export function writeExperimentReport(outDir: string, svgToPng?: (svg: string, p
     if (ok) { written.push(png); pngs++; }
     return { ...fig, png: ok };
   });
+  return { written, pngs, withPng };
+}
+
+export function writeExperimentReport(outDir: string, svgToPng?: (svg: string, png: string) => boolean): ReportFiles {
+  const state = readExperimentState(outDir);
+  if (!state) throw new ExperimentError(`${outDir}: no experiment.json`);
+  const manifest = readManifest(outDir);
+  const runs = loadRunRecords(outDir);
+  const agg = aggregateScenarios(state.objectives, state.seeds, runs);
+  const bon = aggregateBon(state.objectives, state.seeds, loadBonRuns(outDir));
+  fs.mkdirSync(outDir, { recursive: true });
+  const figDir = resolveInside(outDir, 'figures', 'the figures folder');
+  const figures = [...scenarioFigures(agg), ...(bon ? bonFigures(bon) : [])];
+  const { written, pngs, withPng } = writeFigures(figDir, figures, svgToPng);
   const pngNote = figures.length && pngs === 0 ? 'no PNGs: rsvg-convert not found (apt-get install -y librsvg2-bin); the SVGs are complete' : undefined;
   const notes = [
     'In-Domain is scored by accuracy (ties count as wrong); OOD sets with gold scores by Kendall τ-b per prompt, nan-mean over prompts (paper-spec §4.5); pairwise-only OOD sets by accuracy.',

@@ -41,6 +41,7 @@ export interface ExperimentState {
 
 export class ExperimentError extends UserError {
   override readonly name = 'ExperimentError';
+  override readonly code: string = 'experiment';
 }
 
 export const experimentFile = (outDir: string) => path.join(outDir, 'experiment.json');

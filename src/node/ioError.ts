@@ -30,8 +30,13 @@ const VERB: Readonly<Record<string, string>> = {
 
 export type ErrnoError = Error & { readonly code?: string; readonly syscall?: string; readonly path?: string; readonly dest?: string };
 
-/** The errno code of an operating-system error, when it is one we can explain to the user. */
+/**
+ * The errno code of an operating-system error, when it is one we can explain to the user. A UserError is never one:
+ * it may carry the errno code it was made from, but it already says what is wrong (and mapping it again would lose
+ * the path it names).
+ */
 export function ioCode(e: unknown): string | undefined {
+  if (e instanceof UserError) return undefined;
   const code = (e as ErrnoError | undefined)?.code;
   return typeof code === 'string' && code in EXPLAIN ? code : undefined;
 }
@@ -48,5 +53,5 @@ export function userIoError(e: unknown, what?: string): UserError | undefined {
   const verb = VERB[err.syscall ?? ''] ?? 'use';
   const target = what ?? err.path ?? '(unknown path)';
   const dest = err.dest && !what ? ` → ${err.dest}` : '';
-  return new UserError(oneLine(`cannot ${verb} ${target}${dest}: ${EXPLAIN[code]} (${code})`));
+  return new UserError(oneLine(`cannot ${verb} ${target}${dest}: ${EXPLAIN[code]} (${code})`), { code, cause: e });
 }

@@ -1,5 +1,6 @@
 // Request/response and notifications over any postMessage-like transport: the webview's postMessage,
 // a worker_threads port, or child_process IPC. No vscode, no DOM, no tfjs.
+import { fromWireError, toWireError, type WireError } from './errors';
 
 /** A request the receiver answers: P is the params type, R the result. */
 export interface RequestType<P, R> {
@@ -18,26 +19,38 @@ export const notification = <P>(method: string): NotificationType<P> => ({ metho
 export type Wire =
   | { readonly kind: 'request'; readonly id: number; readonly method: string; readonly params: unknown }
   | { readonly kind: 'notification'; readonly method: string; readonly params: unknown }
-  | { readonly kind: 'response'; readonly id: number; readonly result?: unknown; readonly error?: string };
+  | { readonly kind: 'response'; readonly id: number; readonly result?: unknown; readonly error?: WireError };
 
 /** Anything that can be transferred rather than copied (ArrayBuffer, MessagePort, …). */
 export type Transfer = readonly unknown[];
 
-/** Request/response over a postMessage-like transport. Unknown methods answer with an error, never silence. */
+export interface EndpointOptions {
+  /**
+   * Turns what a request handler threw into what goes on the wire, before it is serialised: the worker maps
+   * operating-system errors (ENOENT, ENOSPC…) to UserErrors here. Default: unchanged.
+   */
+  readonly mapError?: (e: unknown) => unknown;
+}
+
+/**
+ * Request/response over a postMessage-like transport. Unknown methods answer with an error, never silence. A handler's
+ * error crosses as a WireError (code, message, stack) and is rethrown on the sending side as a RemoteUserError or an
+ * RpcError (src/protocol/errors.ts).
+ */
 export class Endpoint {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { method: string; resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly requestHandlers = new Map<string, (params: unknown) => unknown>();
   private readonly notificationHandlers = new Map<string, (params: unknown) => void>();
   private disposed = false;
 
-  constructor(private readonly post: (msg: Wire, transfer?: Transfer) => void) {}
+  constructor(private readonly post: (msg: Wire, transfer?: Transfer) => void, private readonly options: EndpointOptions = {}) {}
 
   sendRequest<P, R>(type: RequestType<P, R>, params: P, transfer?: Transfer): Promise<R> {
-    if (this.disposed) return Promise.reject(new Error(`endpoint disposed; cannot send ${type.method}`));
+    if (this.disposed) return Promise.reject(endpointError('disposed', `endpoint disposed; cannot send ${type.method}`, type.method));
     const id = this.nextId++;
     return new Promise<R>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(id, { method: type.method, resolve: resolve as (v: unknown) => void, reject });
       this.post({ kind: 'request', id, method: type.method, params }, transfer);
     });
   }
@@ -61,29 +74,31 @@ export class Endpoint {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
-      if (msg.error !== undefined) p.reject(new Error(msg.error));
+      if (msg.error !== undefined) p.reject(fromWireError(msg.error, p.method));
       else p.resolve(msg.result);
     } else if (msg.kind === 'notification') {
       this.notificationHandlers.get(msg.method)?.(msg.params);
     } else if (msg.kind === 'request') {
       const handler = this.requestHandlers.get(msg.method);
       if (!handler) {
-        this.post({ kind: 'response', id: msg.id, error: `no handler for ${msg.method}` });
+        this.post({ kind: 'response', id: msg.id, error: { code: 'no-handler', name: 'Error', message: `no handler for ${msg.method}`, user: false } });
         return;
       }
+      const fail = (err: unknown) => this.post({ kind: 'response', id: msg.id, error: toWireError(this.options.mapError ? this.options.mapError(err) : err) });
       Promise.resolve()
         .then(() => handler(msg.params))
-        .then(
-          (result) => this.post({ kind: 'response', id: msg.id, result }),
-          (err: unknown) => this.post({ kind: 'response', id: msg.id, error: err instanceof Error ? err.message : String(err) }),
-        );
+        .then((result) => this.post({ kind: 'response', id: msg.id, result }), fail)
+        .catch(fail); // a result the transport cannot carry (DataCloneError) still answers the request
     }
   }
 
   /** Rejects every pending request: the other side is gone. */
   dispose(reason = 'endpoint disposed'): void {
     this.disposed = true;
-    for (const p of this.pending.values()) p.reject(new Error(reason));
+    for (const p of this.pending.values()) p.reject(endpointError('disposed', reason, p.method));
     this.pending.clear();
   }
 }
+
+/** The Endpoint's own failures (the other side is gone) carry a code like any error from the other side. */
+const endpointError = (code: string, message: string, method: string) => fromWireError({ code, name: 'Error', message, user: false }, method);

@@ -94,6 +94,8 @@ export interface ModelRunOptions {
   readonly engine?: ScoringEngine;
   /** Longest sequence in tokens; the prompt is cut from the left first, then the response. */
   readonly maxTokens?: number;
+  /** The tfjs backend scoring runs on (rewardLens.scoring.backend); omitted: 'auto'. Never the last training run's. */
+  readonly backend?: BackendName;
 }
 
 export interface ScoreParams extends ModelRunOptions {
@@ -122,6 +124,8 @@ export interface ScoreResult {
   readonly skipped: readonly { readonly line: number; readonly field?: string; readonly reason: string; readonly detail: string }[];
   /** Rows whose label is a tie: counted, never scored as a pair (the editor says so on the row). */
   readonly ties?: readonly { readonly line: number; readonly label: string }[];
+  /** The tfjs backend that was active while this request was scored (onnxruntime runs Hugging Face models beside it). */
+  readonly backend: string;
   readonly elapsedMs: number;
 }
 

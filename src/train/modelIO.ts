@@ -191,7 +191,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
 export async function saveOptimizerState(optimizer: tf.AdamOptimizer, dir: string): Promise<void> {
   const weights = await optimizer.getWeights();
   const [iter, ...moments] = weights;
-  if (!iter || iter.name !== 'iter') throw new Error('saveOptimizerState: unexpected Adam state (no iteration counter)');
+  if (iter?.name !== 'iter') throw new Error('saveOptimizerState: unexpected Adam state (no iteration counter)');
   const tensors = new Map<string, SafeTensor>();
   const iterations = (await iter.tensor.data())[0]!;
   tensors.set('iterations', { dtype: 'I32', shape: [], data: Int32Array.of(iterations) });
@@ -235,7 +235,7 @@ export async function loadOptimizerState(optimizer: tf.AdamOptimizer, dir: strin
     }
   }
   const iter = decoded.tensors.get('iterations');
-  if (!iter || iter.dtype !== 'I32') throw new UserError(`${file}: tensor "iterations" (I32) is missing`);
+  if (iter?.dtype !== 'I32') throw new UserError(`${file}: tensor "iterations" (I32) is missing`);
   const names = [...decoded.tensors.keys()].filter((n) => n.startsWith('m/')).map((n) => n.slice(2));
   const order = model ? [...model.params.keys()] : names;
   if (model && names.length > 0) {

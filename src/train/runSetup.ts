@@ -46,14 +46,28 @@ export interface Setup {
 
 export const startStepOf = (s: Setup) => s.resumeFrom?.state.step ?? 0;
 
-export async function setUp(params: TrainRunParams, log: RunLog): Promise<Setup> {
-  const cfg = params.config;
+/** The run directory's state; refuses one that spares no input or belongs to something else. Writes nothing. */
+function usableRunDir(params: TrainRunParams): RunDirState {
   assertSparesInputs(params.runDir, [...params.trainFiles, ...params.evalFiles], 'run directory');
   const dir = inspectRunDir(params.runDir, params.runId);
   if (dir.kind === 'foreign') {
     const shown = dir.entries.slice(0, 5).join(', ') + (dir.entries.length > 5 ? `, … (${dir.entries.length} entries)` : '');
     throw new UserError(`${params.runDir} is not empty and is not a Reward Lens run directory (it holds ${shown}); give the run an empty or new directory`);
   }
+  return dir;
+}
+
+/** What identifies the run: its config and step count, the digests of its files, the mapping and the backbone. */
+async function fingerprintOf(params: TrainRunParams, totalSteps: number, log: RunLog): Promise<RunFingerprint> {
+  const cfg = params.config;
+  const digests = (files: readonly string[]) => Promise.all(files.map(digestFile));
+  const extra = params.backbone ? { backbone: await backboneFingerprint(params.backbone, log) } : undefined;
+  return trainingFingerprint({ config: cfg, totalSteps, trainFiles: await digests(params.trainFiles), evalFiles: await digests(params.evalFiles), ...(params.mapping ? { mapping: params.mapping } : {}), ...(extra ? { extra } : {}) });
+}
+
+export async function setUp(params: TrainRunParams, log: RunLog): Promise<Setup> {
+  const cfg = params.config;
+  const dir = usableRunDir(params);
   // The data first: a file that cannot be used is reported before a backend is started for nothing.
   const data = await loadTrainingData(params.trainFiles, params.evalFiles, { holdoutFrac: cfg.holdoutFrac, seed: cfg.seed, mapping: params.mapping, log: log.line });
   if (data.skipped.length) log.line(`skipped ${data.skipped.length} rows:\n${formatSkipped(data.skipped, 20)}`);
@@ -65,9 +79,7 @@ export async function setUp(params: TrainRunParams, log: RunLog): Promise<Setup>
   log.line(`backend: ${backend.name} (${backend.why})`);
   const stepsPerEpoch = Math.max(1, Math.floor(data.train.length / batchPairs));
   const totalSteps = cfg.steps > 0 ? cfg.steps : cfg.epochs * stepsPerEpoch;
-  const digests = (files: readonly string[]) => Promise.all(files.map(digestFile));
-  const extra = params.backbone ? { backbone: await backboneFingerprint(params.backbone, log) } : undefined;
-  const fingerprint = trainingFingerprint({ config: cfg, totalSteps, trainFiles: await digests(params.trainFiles), evalFiles: await digests(params.evalFiles), ...(params.mapping ? { mapping: params.mapping } : {}), ...(extra ? { extra } : {}) });
+  const fingerprint = await fingerprintOf(params, totalSteps, log);
   const resumeFrom = params.resume ? resumePoint(params, dir, fingerprint, log) : undefined;
   const built = await buildModel(params, data, resumeFrom);
   log.line(`training data: ${data.train.length} pairs; ${describeTruncation(built.model.truncation, 2 * data.train.length)}`);

@@ -31,6 +31,8 @@ export interface TrainHooks {
   onLog?(message: string): void;
   /** Polled at every step boundary, besides the SharedArrayBuffer flag. */
   shouldCancel?(): boolean;
+  /** Awaited at every step boundary, when no op of the step is in flight: the worker lets queued scoring run here. */
+  atStepBoundary?(): Promise<void>;
 }
 
 /** Eval batches can be larger than training batches: no gradients are kept. */
@@ -124,8 +126,9 @@ async function trainSteps(p: TrainRunParams, s: Setup, hooks: TrainHooks, run: P
       run.checkpointStep = done;
       lastCheckpointMs = performance.now();
     }
-    // 6) Let messages (cancel, score requests) in.
+    // 6) Let messages (cancel, score requests) in, then let the work they queued use the engine.
     await new Promise((r) => setImmediate(r));
+    await hooks.atStepBoundary?.();
   }
 }
 

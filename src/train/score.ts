@@ -3,7 +3,8 @@
 // Cache first: pairs whose (model version, content) scores are on disk (src/node/scoreCache.ts) are answered without
 // the model, so reopening a scored file needs no multi-GB load. The rest are scored by the one opened model the
 // worker keeps (a large model must not be held twice): switching models frees the previous one, and a model whose
-// files changed on disk is reopened.
+// files changed on disk is reopened. A request looks at the model folder once (resolve, list, stat: ModelRef) and
+// both the score cache and the opened model are keyed by that one look.
 import fs from 'node:fs';
 import path from 'node:path';
 import { openScorer, resolveModelFolder, type OpenScorerOptions, type OpenedScorer } from './openScorer';
@@ -12,6 +13,7 @@ import { kendallTauB, percentileRank } from '../core/stats';
 import { contentKey, ScoreCache, type CachedGroup, type CachedPair, type ModelFacts } from '../node/scoreCache';
 import type { MultiResponseGroup, PreferencePair } from '../core/types';
 import type { ScoreParams, ScoreResult, ScoredGroup, ScoredRow } from '../protocol/trainer';
+import { safeBackend } from './backends/wasm';
 
 interface CachedModel extends OpenedScorer {
   readonly key: string;
@@ -34,15 +36,30 @@ export function stampOf(dir: string): string {
 
 const modelKeyOf = (dir: string, opts: OpenScorerOptions) => `${path.resolve(dir)}#${opts.maxTokens ?? ''}#${opts.useChatTemplate === false ? 'plain' : 'chat'}`;
 
-/** The opened model for a folder (a run directory resolves to its model/), reusing the cached one when unchanged. */
-export async function getModel(dirOrRun: string, opts: OpenScorerOptions = {}): Promise<OpenedScorer> {
+/** One look at a model folder: where it is and what its files are now. */
+interface ModelRef {
+  readonly dir: string;
+  /** The model and how it is fed (not the engine: scores do not depend on it). */
+  readonly key: string;
+  readonly stamp: string;
+}
+
+function modelRef(dirOrRun: string, opts: OpenScorerOptions): ModelRef {
   const dir = resolveModelFolder(dirOrRun);
-  const key = `${modelKeyOf(dir, opts)}#${opts.engine ?? 'auto'}`;
-  const stamp = stampOf(dir);
-  if (current && current.key === key && current.stamp === stamp) return current;
+  return { dir, key: modelKeyOf(dir, opts), stamp: stampOf(dir) };
+}
+
+/** The opened model for a folder (a run directory resolves to its model/), reusing the cached one when unchanged. */
+export function getModel(dirOrRun: string, opts: OpenScorerOptions = {}): Promise<OpenedScorer> {
+  return openRef(modelRef(dirOrRun, opts), opts);
+}
+
+async function openRef(ref: ModelRef, opts: OpenScorerOptions): Promise<OpenedScorer> {
+  const key = `${ref.key}#${opts.engine ?? 'auto'}`;
+  if (current && current.key === key && current.stamp === ref.stamp) return current;
   if (opening?.key === key) return opening.promise;
   dropModel();
-  const promise = openScorer(dir, opts).then((o) => ({ ...o, key, stamp }));
+  const promise = openScorer(ref.dir, opts).then((o) => ({ ...o, key, stamp: ref.stamp }));
   opening = { key, promise };
   try {
     current = await promise;
@@ -58,9 +75,9 @@ export function dropModel(): void {
   current = undefined;
 }
 
-function cacheFor(p: ScoreParams, dir: string, opts: OpenScorerOptions): ScoreCache | undefined {
+function cacheFor(p: ScoreParams, ref: ModelRef): ScoreCache | undefined {
   if (!p.cacheDir) return undefined;
-  const key = `${modelKeyOf(dir, opts)}#${stampOf(dir)}`;
+  const key = `${ref.key}#${ref.stamp}`;
   let c = caches.get(key);
   if (!c) caches.set(key, (c = ScoreCache.open(p.cacheDir, key)));
   return c;
@@ -72,8 +89,8 @@ const groupKey = (g: MultiResponseGroup) => contentKey(['group', g.prompt, g.res
 
 export async function scoreDocument(p: ScoreParams, opts: OpenScorerOptions = {}): Promise<ScoreResult> {
   const t0 = performance.now();
-  const dir = resolveModelFolder(p.modelDir);
-  const cache = cacheFor(p, dir, opts);
+  const ref = modelRef(p.modelDir, opts);
+  const cache = cacheFor(p, ref);
   const ds = loadDatasetText(p.file, p.text, { mapping: p.mapping });
   const pairs = ds.pairs.filter((x) => inRange(x.source.line, p));
   const groups = ds.multi.filter((x) => inRange(x.source.line, p));
@@ -82,7 +99,7 @@ export async function scoreDocument(p: ScoreParams, opts: OpenScorerOptions = {}
   const cached = pairScores.filter(Boolean).length + groupScores.filter(Boolean).length;
   let facts = cache?.modelFacts;
   if (cached < pairs.length + groups.length || !facts) {
-    const opened = await getModel(dir, opts);
+    const opened = await openRef(ref, opts);
     await scoreMissing(opened, pairs, pairScores, groups, groupScores);
     facts = { wpNorm: opened.scorer.wpNorm(), trainNorms: opened.trainNorms, headTrained: opened.scorer.info.headTrained, kind: opened.scorer.info.kind };
     pairs.forEach((x, i) => cache?.put(pairKey(x), pairScores[i]!));
@@ -102,6 +119,7 @@ export async function scoreDocument(p: ScoreParams, opts: OpenScorerOptions = {}
     }),
     skipped: ds.skipped.filter((x) => inRange(x.line, p)).map((x) => ({ line: x.line, ...(x.field ? { field: x.field } : {}), reason: x.reason, detail: x.detail })),
     ...(ds.tieRows ? { ties: ds.tieRows.filter((x) => inRange(x.line, p)) } : {}),
+    backend: safeBackend() ?? 'none',
     elapsedMs: performance.now() - t0,
   };
 }

@@ -7,7 +7,7 @@ import { CancelModelLoad, CancelTrain, EvalFiles, ModelLoadProgress, RunDoctor, 
 import { runTraining } from './runTraining';
 import { scoreDocument, getModel } from './score';
 import { evaluateFiles, evaluateToRun } from './evaluateFiles';
-import { initBackend, probeBackends } from './backends';
+import { probeBackends } from './backends';
 import { CancelExperiment, ExperimentLog, ExperimentProgress, ExperimentRun } from '../protocol/trainer';
 import { runExperiment } from '../node/experiment';
 import { bestOfNForRun } from './bestOfN';
@@ -18,17 +18,35 @@ import { exportTrlJob } from './job/exportJob';
 import { importTrlJob } from './job/importJob';
 import { InspectScenarioData } from '../protocol/scenarios';
 import { inspectScenarioData } from '../node/scenarioData';
+import { ScoringBackendChanged } from '../protocol/backendState';
+import { userIoError } from '../node/ioError';
+import { EngineLease } from './engineLease';
+import { ScoringBackend } from './scoringBackend';
+import { tf } from './tf';
+import { safeBackend } from './backends/wasm';
 
 const post = parentPort
   ? (msg: Wire, transfer?: readonly unknown[]) => parentPort!.postMessage(msg, transfer as never)
   : (msg: Wire) => process.send?.(msg);
-const endpoint = new Endpoint(post);
+// Operating-system errors are the user's to fix (a missing file, a full disk): they cross as UserErrors, with a code.
+const endpoint = new Endpoint(post, { mapError: (e) => userIoError(e) ?? e });
 if (parentPort) parentPort.on('message', (m: Wire) => endpoint.handle(m));
 else process.on('message', (m: Wire) => endpoint.handle(m));
 
 const cancelled = new Set<string>();
-let backendReady: Promise<unknown> | undefined;
 const log = (level: 'info' | 'warn' | 'error', message: string) => endpoint.sendNotification(WorkerLog, { level, message });
+// The worker's backend state, explicit: training, scoring and the doctor each hold the engine in turn, and each makes
+// its own backend active (a run: its config's; scoring: the request's), so scoring never inherits a run's choice.
+const engine = new EngineLease({ active: safeBackend, activate: async (name) => void (await tf.setBackend(name)) });
+const scoring = new ScoringBackend((info) => {
+  log('info', `scoring backend: ${info.backend} (asked: ${info.requested}; ${info.why})`);
+  endpoint.sendNotification(ScoringBackendChanged, info);
+});
+/** Runs scoring work on the request's backend, with the engine to itself. */
+const scoringWork = <T>(backend: ModelRunOptions['backend'], work: () => Promise<T>) => engine.hold(async () => {
+  await scoring.use(backend);
+  return work();
+});
 
 /** Progress goes out on log steps, but at most every 250 ms (the last step always goes out). */
 function throttle(ms: number) {
@@ -43,16 +61,17 @@ function throttle(ms: number) {
 
 endpoint.onRequest(TrainRun, async (params) => {
   const due = throttle(250);
-  backendReady = Promise.resolve(); // runTraining initialises the backend it was asked for.
   try {
-    return await runTraining(params, {
+    // runTraining makes its config's backend active; score requests get the engine at step boundaries.
+    return await engine.hold(() => runTraining(params, {
       onProgress: (metrics, totalSteps, backend) => {
         if (due(metrics.step === totalSteps)) endpoint.sendNotification(TrainProgress, { runId: params.runId, totalSteps, metrics, backend });
       },
       onEval: (report) => endpoint.sendNotification(TrainEval, { runId: params.runId, report }),
       onLog: (message) => log('info', message),
       shouldCancel: () => cancelled.has(params.runId),
-    });
+      atStepBoundary: () => engine.yieldToWaiters(),
+    }));
   } finally {
     cancelled.delete(params.runId);
   }
@@ -74,45 +93,40 @@ function modelOptions(modelDir: string, o: ModelRunOptions) {
     cancelled: () => cancelledLoads.has(modelDir),
   };
 }
-endpoint.onRequest(ScoreDocument, async (params) => {
-  backendReady ??= initBackend('auto').then((b) => log('info', `scoring backend: ${b.name} (${b.why})`));
-  await backendReady;
-  return scoreDocument(params, modelOptions(params.modelDir, params));
-});
-endpoint.onRequest(EvalFiles, async (params) => {
-  backendReady ??= initBackend('auto');
-  await backendReady;
+endpoint.onRequest(ScoreDocument, (params) => scoringWork(params.backend, () => scoreDocument(params, modelOptions(params.modelDir, params))));
+endpoint.onRequest(EvalFiles, (params) => scoringWork(params.backend, async () => {
   const { scorer } = await getModel(params.modelDir, modelOptions(params.modelDir, params));
   if (params.outDir) return (await evaluateToRun(scorer, params.modelDir, params.files, params.outDir, params.mapping)).report;
   return evaluateFiles(scorer, params.files, params.mapping);
-});
-endpoint.onRequest(RunDoctor, () => probeBackends());
+}));
+// The doctor activates every backend in turn (and restores the one before): nobody else may run ops meanwhile.
+endpoint.onRequest(RunDoctor, () => engine.hold(() => probeBackends()));
 // Over-optimization scenario experiments: the same runner as `reward-lens experiment scenarios`, with the same
 // trainer injected (src/cli/experiment.ts does the same in-process). Runs train one after another in this worker.
 const experimentCancels = new Map<string, Int32Array>();
 endpoint.onRequest(ExperimentRun, async ({ experimentId, spec, cancel }) => {
   const flag = cancel ?? new SharedArrayBuffer(4);
   experimentCancels.set(experimentId, new Int32Array(flag));
-  backendReady = Promise.resolve(); // runTraining initialises the backend each run asks for.
   try {
     const res = await runExperiment(spec, {
       train: (params, hooks) => {
         const due = throttle(250);
-        return runTraining(params, {
+        return engine.hold(() => runTraining(params, {
           ...hooks,
+          atStepBoundary: () => engine.yieldToWaiters(),
           onProgress: (m, totalSteps, backend) => {
             hooks?.onProgress?.(m, totalSteps, backend);
             if (due(m.step === totalSteps)) {
               endpoint.sendNotification(ExperimentProgress, { experimentId, runId: params.runId, step: m.step, totalSteps, loss: m.loss, accuracy: m.accuracy, backend });
             }
           },
-        });
+        }));
       },
       load: (file) => loadDatasetFile(file),
       log: (message) => endpoint.sendNotification(ExperimentLog, { experimentId, message }),
       cancel: flag,
       svgToPng: rsvgConvert,
-      bestOfN: bestOfNForRun,
+      bestOfN: (req) => engine.hold(() => bestOfNForRun(req)),
     });
     return {
       experimentId, status: res.status, completed: res.completed, skipped: res.skipped, failed: res.failed,
@@ -136,7 +150,6 @@ endpoint.onRequest(JobExport, async ({ source, outDir, backbone }) => {
   const r = await exportTrlJob({ source, outDir, ...(backbone ? { backbone } : {}), log: (m) => log('info', m) });
   return { outDir: r.outDir, trainPairs: r.manifest.train.pairs, evalSets: r.manifest.eval.map((e) => ({ name: e.name, pairs: e.pairs, prompts: e.prompts })), model: r.job.job_args.model_name_or_path, objective: r.job.job_args.objective };
 });
-endpoint.onRequest(JobImport, async ({ dir, runsRoot, jobDir, engine }) => {
-  return importTrlJob({ dir, runsRoot, ...(jobDir ? { jobDir } : {}), ...(engine ? { engine } : {}), log: (m) => log('info', m) });
-});
+endpoint.onRequest(JobImport, ({ dir, runsRoot, jobDir, engine: scoringEngine, backend }) => scoringWork(backend, () =>
+  importTrlJob({ dir, runsRoot, ...(jobDir ? { jobDir } : {}), ...(scoringEngine ? { engine: scoringEngine } : {}), ...(backend ? { backend } : {}), log: (m) => log('info', m) })));
 process.on('unhandledRejection', (e) => log('error', `unhandled: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));

@@ -198,6 +198,34 @@ test('cancel stops a run early (SharedArrayBuffer flag); resume continues it fro
   assert.equal(steps[steps.length - 1], 24);
 });
 
+test('the status bar shows the backend scoring runs on (rewardLens.scoring.backend); training on another backend leaves it', async () => {
+  const svc = api.services;
+  const item = api.statusBar.backend;
+  const uri = vscode.Uri.file(path.join(ws(), 'pairs.jsonl'));
+  const cfg = () => vscode.workspace.getConfiguration('rewardLens');
+  await cfg().update('scoring.backend', 'cpu', vscode.ConfigurationTarget.Workspace);
+  try {
+    await until('setting read', () => svc.settings.scoring.backend === 'cpu');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    // The setting change re-scores the visible file on cpu; asking for lenses makes sure a request goes out.
+    await until('status bar: scoring on cpu', async () => { await lensTitles(uri); return item.text === '$(chip) cpu' && !item.accessibilityInformation.label.includes('not used yet'); }, 60000);
+    assert.deepEqual([svc.training.scoringBackend.requested, svc.training.scoringBackend.backend], ['cpu', 'cpu']);
+    const summary = await svc.training.train({
+      runId: 'host-test-wasm', runDir: path.join(svc.runsRoot, 'host-test-wasm'), resume: false, evalFiles: [], trainFiles: [uri.fsPath],
+      config: { objective: 'bt', lambda: 1e-3, margin: 1, centerCoef: 0.01, normEps: 1e-8, preset: 'tiny', batchSize: 8, epochs: 1, steps: 3, lr: 1e-3, warmupFrac: 0.05, beta1: 0.9, beta2: 0.999, adamEps: 1e-8, gradClip: 1, seed: 1, logEvery: 1, evalEvery: 0, checkpointEvery: 0, holdoutFrac: 0, backend: 'wasm' },
+    });
+    assert.equal(summary.status, 'completed', summary.error);
+    assert.equal(summary.backend, 'wasm');
+    const text = fs.readFileSync(uri.fsPath, 'utf8');
+    const after = await svc.training.score({ modelDir: svc.activeModel.modelDir, file: uri.fsPath, text, backend: svc.settings.scoring.backend });
+    assert.equal(after.backend, 'cpu', 'scoring after a wasm training run must stay on the configured cpu');
+    assert.equal(item.text, '$(chip) cpu');
+    assert.match(item.accessibilityInformation.label, /^Reward Lens scoring backend: cpu$/);
+  } finally {
+    await cfg().update('scoring.backend', undefined, vscode.ConfigurationTarget.Workspace);
+  }
+});
+
 test('Show Compute Doctor opens a Markdown report naming the backend in use and every probe', async () => {
   await vscode.commands.executeCommand('rewardLens.showDoctor');
   const doc = await until('doctor report', () => vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.getText().startsWith('# Reward Lens — Compute Doctor')), 60000);

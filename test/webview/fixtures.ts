@@ -80,7 +80,7 @@ interface RunShape {
   readonly xssSetName?: boolean;
 }
 
-function evalSet(shape: RunShape, name: string, setIndex: number, step: number, progress: number, rand: () => number): EvalSetReport {
+function evalSet(shape: RunShape, name: string, setIndex: number, _step: number, progress: number, rand: () => number): EvalSetReport {
   const bt = shape.objective === 'bt';
   const ood = setIndex >= 3; // response-OOD and mutual-OOD
   const pairs = [800, 500, 500, 500, 500][setIndex]!;
@@ -131,6 +131,7 @@ function metrics(shape: RunShape, totalSteps: number, logEvery: number, rand: ()
     drift += (rand() - 0.45) * 0.15;
     const batchMean = bt ? drift * (0.5 + 2 * p) : (rand() - 0.5) * 0.08;
     const reg = bt ? 0 : 1e-3 * 16 * batchMean * batchMean;
+    // biome-ignore lint/suspicious/noApproximativeNumericConstant: a made-up loss curve that starts near ln 2, not ln 2 itself.
     const btLoss = 0.693 - 0.25 * (1 - Math.exp(-4 * p)) + (rand() - 0.5) * 0.08;
     out.push({
       step,

@@ -100,7 +100,11 @@ export async function openPanel(browser: Browser, opts: OpenOptions): Promise<Pa
   const send = (msg: Wire) => page.evaluate((m) => window.postMessage(m, '*'), msg as unknown);
   await page.exposeFunction('__hostReceive', (msg: Wire) => {
     posted.push(msg);
-    for (const w of [...waiters]) if (w.pred(msg)) waiters.splice(waiters.indexOf(w), 1), w.resolve(msg);
+    for (const w of [...waiters]) {
+      if (!w.pred(msg)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(msg);
+    }
     if (msg.kind === 'request' && msg.method === 'panel/ready') void send({ kind: 'response', id: msg.id, result: opts.state });
     if (msg.kind === 'notification' && msg.method === 'panel/selectRuns' && opts.onSelect) {
       void send({ kind: 'notification', method: 'panel/stateDidChange', params: opts.onSelect(msg.params as { primary: string; secondary?: string }) });
@@ -146,7 +150,13 @@ export async function openPanel(browser: Browser, opts: OpenOptions): Promise<Pa
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
         const t = setTimeout(() => reject(new Error('timed out waiting for a posted message')), timeoutMs);
-        waiters.push({ pred, resolve: (m) => (clearTimeout(t), resolve(m)) });
+        waiters.push({
+          pred,
+          resolve: (m) => {
+            clearTimeout(t);
+            resolve(m);
+          },
+        });
       });
     },
   };

@@ -117,6 +117,31 @@ export function rewardHistogramChart(canvas: HTMLCanvasElement, sets: readonly S
   });
 }
 
+/** One run's boxes of Figure 3, a row per eval set label (undefined where the run has no such set). */
+interface BoxSeries {
+  readonly color: string;
+  readonly rows: readonly (ReturnType<typeof hNormBoxes>[number] | undefined)[];
+}
+
+/** Clicking an outlier reveals its row; clicking a box opens its file. */
+function boxClick(canvas: HTMLCanvasElement, series: readonly BoxSeries[], reveal: Reveal | undefined): ClickHandler | undefined {
+  if (!reveal) return undefined;
+  return (event, elements) => {
+    const o = event.x !== null && event.y !== null ? outlierAt(canvas, event.x, event.y) : undefined;
+    const row = o ? series[o.datasetIndex]?.rows[o.index] : undefined;
+    const line = o && row?.box.outlierLines?.[o.outlierIndex];
+    if (row && line) return reveal(row.file, line);
+    const hit = elements[0];
+    const file = hit && series[hit.datasetIndex]?.rows[hit.index]?.file;
+    if (file) reveal(file, 1);
+  };
+}
+
+function boxTooltip(series: readonly BoxSeries[], ctx: TooltipItem<'bar'>): string {
+  const b = series[ctx.datasetIndex]?.rows[ctx.dataIndex]?.box;
+  return b ? `${ctx.dataset.label}: median ${fmt(b.median)}, IQR [${fmt(b.q1)}, ${fmt(b.q3)}], whiskers [${fmt(b.whiskerLo)}, ${fmt(b.whiskerHi)}], n=${b.n}` : '';
+}
+
 /** Figure 3: horizontal box plots of ‖h‖ per eval set, one box per run in each row. Outliers reveal their row. */
 export function hNormBoxChart(canvas: HTMLCanvasElement, runs: readonly RunView[], theme: Theme, reveal?: Reveal): Chart<'bar'> {
   const perRun = runs.map((v) => hNormBoxes(v.run));
@@ -136,17 +161,7 @@ export function hNormBoxChart(canvas: HTMLCanvasElement, runs: readonly RunView[
     borderWidth: 1.5,
     borderSkipped: false as const,
   }));
-  const onClick: ClickHandler | undefined = reveal
-    ? (event, elements) => {
-        const o = event.x !== null && event.y !== null ? outlierAt(canvas, event.x, event.y) : undefined;
-        const row = o ? series[o.datasetIndex]?.rows[o.index] : undefined;
-        const line = o && row?.box.outlierLines?.[o.outlierIndex];
-        if (row && line) return reveal(row.file, line);
-        const hit = elements[0];
-        const file = hit && series[hit.datasetIndex]?.rows[hit.index]?.file;
-        if (file) reveal(file, 1);
-      }
-    : undefined;
+  const onClick = boxClick(canvas, series, reveal);
   const wrap = canvas.parentElement;
   if (wrap) wrap.style.height = `${Math.max(200, labels.length * (16 + 18 * runs.length) + 90)}px`;
   const base = baseOptions(theme);
@@ -160,14 +175,7 @@ export function hNormBoxChart(canvas: HTMLCanvasElement, runs: readonly RunView[
       scales: { x: { type: 'linear', beginAtZero: false, suggestedMin: lo - pad, suggestedMax: hi + pad, ...axis(theme, '‖h(x, y)‖₂') }, y: categoryAxis(theme) },
       plugins: {
         ...base.plugins,
-        tooltip: {
-          callbacks: {
-            label: (ctx) => {
-              const b = series[ctx.datasetIndex]?.rows[ctx.dataIndex]?.box;
-              return b ? `${ctx.dataset.label}: median ${fmt(b.median)}, IQR [${fmt(b.q1)}, ${fmt(b.q3)}], whiskers [${fmt(b.whiskerLo)}, ${fmt(b.whiskerHi)}], n=${b.n}` : '';
-            },
-          },
-        },
+        tooltip: { callbacks: { label: (ctx) => boxTooltip(series, ctx) } },
       },
       ...(onClick ? { onClick } : {}),
     },

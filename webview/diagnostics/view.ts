@@ -15,7 +15,7 @@ import { TABS, type TabId, type UiState } from './state';
 import * as tables from './tables';
 import * as bonCharts from './bonCharts';
 import { bonCurve, bonGroupNames, bonSetNames, bonTable } from './bonSeries';
-import { createBonCard } from './components/bonCard';
+import { createBonCard, type BonCard } from './components/bonCard';
 import { readTheme, type Theme } from './theme';
 
 export interface ViewHandlers extends ToolbarHandlers {
@@ -58,10 +58,60 @@ export interface View {
 /** The chosen name when it exists, else the first. */
 const pick = (names: readonly string[], wanted: string | undefined) => (wanted !== undefined && names.includes(wanted) ? wanted : names[0]);
 
+/** What the render functions share: the handlers, the cards built once, the live charts and the current theme. */
+interface Parts {
+  readonly h: ViewHandlers;
+  readonly cards: ReadonlyMap<CardId, Card>;
+  readonly bon: BonCard;
+  readonly live: Map<ChartId, Chart>;
+  theme: Theme;
+}
+
 export function createView(app: HTMLElement, h: ViewHandlers): View {
   const toolbar = createToolbar(h);
   const cards = new Map<CardId, Card>();
   const bon = createBonCard(h.onBonSet, h.onBonGroup);
+  const tabs = createTabs(h, cards, bon);
+  const empty = el('p', { class: 'rl-empty', hidden: true });
+  app.replaceChildren(toolbar.root, toolbar.status, empty, tabs);
+
+  const parts: Parts = { h, cards, bon, live: new Map(), theme: readTheme() };
+  applyThemeDefaults(parts.theme);
+  let last: { state: PanelState; ui: UiState } | undefined;
+
+  function render(state: PanelState, ui: UiState): void {
+    last = { state, ui };
+    const snapshots = [state.primary, ui.compare ? state.secondary : undefined].filter((r) => r !== undefined);
+    const labels = uniqueLabels(snapshots);
+    const runs: RunView[] = snapshots.map((run, i) => ({ run, label: labels[i]!, color: parts.theme.runs[i % 2]! }));
+    const setNames = evalSetNames(snapshots);
+    const setName = pickEvalSet(setNames, ui.evalSet);
+    toolbar.update(state, ui, setNames, setName);
+    tabs.selectedIndex = Math.max(0, TABS.findIndex((t) => t.id === ui.tab));
+
+    const noRun = runs.length === 0;
+    empty.hidden = !noRun;
+    empty.textContent = state.runs.length === 0 ? 'No runs yet. Train a reward model ("Reward Lens: Train Reward Model…") to see its diagnostics here.' : 'Pick a run to see its diagnostics.';
+    tabs.hidden = noRun;
+    if (noRun) return;
+    renderTraining(parts, runs);
+    renderEvaluation(parts, state, runs, setName);
+    renderBon(parts, runs, ui);
+  }
+
+  return {
+    render,
+    retheme() {
+      parts.theme = readTheme();
+      applyThemeDefaults(parts.theme);
+      if (last) render(last.state, last.ui);
+    },
+    charts: () => Object.fromEntries(parts.live),
+  };
+}
+
+/** The tab strip with every card in its tab (filling `cards`), the Best-of-N card in its own. */
+function createTabs(h: ViewHandlers, cards: Map<CardId, Card>, bon: BonCard): HTMLElement & { selectedIndex: number } {
   const tabs = custom('vscode-tabs', { id: 'rl-tabs', 'aria-label': 'Diagnostics sections' }) as HTMLElement & { selectedIndex: number };
   for (const tab of TABS) {
     // vscode-tabs assigns its own ids to headers and panels (for aria-controls): ours are data attributes.
@@ -80,131 +130,107 @@ export function createView(app: HTMLElement, h: ViewHandlers): View {
     const tab = TABS[(e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex];
     if (tab) h.onTab(tab.id);
   });
-  const empty = el('p', { class: 'rl-empty', hidden: true });
-  app.replaceChildren(toolbar.root, toolbar.status, empty, tabs);
+  return tabs;
+}
 
-  let theme: Theme = readTheme();
-  applyThemeDefaults(theme);
-  let last: { state: PanelState; ui: UiState } | undefined;
-  const live = new Map<ChartId, Chart>();
+/** A card's data table; rows that point into a file get an Open button. */
+function table(p: Parts, id: CardId, model: tables.TableModel): void {
+  const card = p.cards.get(id)!;
+  const rows = model.rows.map((r) => {
+    const cells: (string | Node)[] = [...r.cells];
+    if (r.reveal) {
+      const { file, line } = r.reveal;
+      const button = custom('vscode-button', { secondary: true, 'aria-label': `Open ${file} at line ${line}` }, 'Open');
+      button.addEventListener('click', () => p.h.onReveal(file, line));
+      cells.push(button);
+    } else if (model.rows.some((x) => x.reveal)) cells.push('');
+    return cells;
+  });
+  const headers = model.rows.some((x) => x.reveal) ? [...model.headers, 'File'] : model.headers;
+  renderTable(card.table, model.caption, headers, rows);
+}
 
-  const table = (id: CardId, model: tables.TableModel) => {
-    const card = cards.get(id)!;
-    const rows = model.rows.map((r) => {
-      const cells: (string | Node)[] = [...r.cells];
-      if (r.reveal) {
-        const { file, line } = r.reveal;
-        const button = custom('vscode-button', { secondary: true, 'aria-label': `Open ${file} at line ${line}` }, 'Open');
-        button.addEventListener('click', () => h.onReveal(file, line));
-        cells.push(button);
-      } else if (model.rows.some((x) => x.reveal)) cells.push('');
-      return cells;
-    });
-    const headers = model.rows.some((x) => x.reveal) ? [...model.headers, 'File'] : model.headers;
-    renderTable(card.table, model.caption, headers, rows);
-  };
+/** A card's chart, or its empty message instead. */
+function draw(p: Parts, id: CardId, emptyMessage: string | undefined, paint: (canvas: HTMLCanvasElement) => Chart): void {
+  const card = p.cards.get(id)!;
+  setCardEmpty(card, emptyMessage);
+  if (emptyMessage === undefined) p.live.set(id, paint(card.canvas));
+}
 
-  const draw = (id: CardId, emptyMessage: string | undefined, paint: (canvas: HTMLCanvasElement) => Chart) => {
-    const card = cards.get(id)!;
-    setCardEmpty(card, emptyMessage);
-    if (emptyMessage === undefined) live.set(id, paint(card.canvas));
-  };
-
-  function render(state: PanelState, ui: UiState): void {
-    last = { state, ui };
-    const snapshots = [state.primary, ui.compare ? state.secondary : undefined].filter((r) => r !== undefined);
-    const labels = uniqueLabels(snapshots);
-    const runs: RunView[] = snapshots.map((run, i) => ({ run, label: labels[i]!, color: theme.runs[i % 2]! }));
-    const setNames = evalSetNames(snapshots);
-    const setName = pickEvalSet(setNames, ui.evalSet);
-    toolbar.update(state, ui, setNames, setName);
-    tabs.selectedIndex = Math.max(0, TABS.findIndex((t) => t.id === ui.tab));
-
-    const noRun = runs.length === 0;
-    empty.hidden = !noRun;
-    empty.textContent = state.runs.length === 0 ? 'No runs yet. Train a reward model ("Reward Lens: Train Reward Model…") to see its diagnostics here.' : 'Pick a run to see its diagnostics.';
-    tabs.hidden = noRun;
-    if (noRun) return;
-
-    const noMetrics = runs.every((v) => v.run.metrics.length === 0) ? 'No training steps logged yet.' : undefined;
-    const noReg = noMetrics ?? (runs.every((v) => v.run.metrics.every((m) => m.reg === 0)) ? 'The regulariser term is 0 throughout: plain Bradley-Terry has none.' : undefined);
-    for (const key of ['loss', 'accuracy', 'batchMean', 'reg'] as const) {
-      draw(key, key === 'reg' ? noReg : noMetrics, (c) => charts.trainingCurveChart(c, runs, key, CURVE_TITLES[key], theme));
-      table(key, tables.curveTable(runs, key, CURVE_TITLES[key]));
-    }
-    draw('wpNorm', noMetrics, (c) => charts.wpNormChart(c, runs, theme));
-    table('wpNorm', tables.curveTable(runs, 'wpNorm', '‖W_p‖₂'));
-
-    const sets: SetView[] = runs.map((view) => ({ view, set: findSet(latestEval(view.run), setName) }));
-    const noEval = setName === undefined ? 'No evaluation yet: eval sets are scored every evalEvery steps and at the end of training.' : undefined;
-    const reveal = h.onReveal;
-    draw('rewardHist', noEval, (c) => charts.rewardHistogramChart(c, sets, theme, reveal));
-    table('rewardHist', tables.rewardTable(sets));
-    const noGroups = noEval ?? (sets.every(({ set }) => Object.keys(set?.byGroup ?? {}).length === 0) ? 'This eval set has no group fields (subset, source, domain, …).' : undefined);
-    draw('groupAcc', noGroups, (c) => charts.groupAccuracyChart(c, sets, theme, reveal));
-    table('groupAcc', tables.groupTable(sets));
-    renderExternal(state);
-    draw('hNormBox', noEval, (c) => charts.hNormBoxChart(c, runs, theme, reveal));
-    table('hNormBox', tables.boxTable(runs));
-    draw('hDiffBand', noEval, (c) => charts.hDiffBandChart(c, runs, setName, theme));
-    table('hDiffBand', tables.bandTable(runs, setName));
-    draw('erankGap', noEval, (c) => charts.erankGapChart(c, runs, theme, reveal));
-    table('erankGap', tables.erankTable(runs));
-    const noGold = noEval ?? (sets.every(({ set }) => !set?.kendall) ? 'This eval set has no gold scores: Kendall’s τ needs prompts with several gold-scored responses.' : undefined);
-    draw('kendall', noGold, (c) => charts.kendallHistogramChart(c, sets, theme, reveal));
-    table('kendall', tables.kendallTable(sets));
-    draw('lengthReward', noEval, (c) => charts.lengthRewardChart(c, sets, theme));
-    draw('lengthBaseline', noEval, (c) => charts.lengthBaselineChart(c, sets, theme, reveal));
-    table('lengthReward', tables.lengthTable(sets));
-    cards.get('lengthBaseline')!.table.replaceChildren(el('p', {}, 'See the table of “Reward vs response length”.'));
-    renderBon(runs, ui);
+/** The Training tab: the logged curves. */
+function renderTraining(p: Parts, runs: readonly RunView[]): void {
+  const noMetrics = runs.every((v) => v.run.metrics.length === 0) ? 'No training steps logged yet.' : undefined;
+  const noReg = noMetrics ?? (runs.every((v) => v.run.metrics.every((m) => m.reg === 0)) ? 'The regulariser term is 0 throughout: plain Bradley-Terry has none.' : undefined);
+  for (const key of ['loss', 'accuracy', 'batchMean', 'reg'] as const) {
+    draw(p, key, key === 'reg' ? noReg : noMetrics, (c) => charts.trainingCurveChart(c, runs, key, CURVE_TITLES[key], p.theme));
+    table(p, key, tables.curveTable(runs, key, CURVE_TITLES[key]));
   }
+  draw(p, 'wpNorm', noMetrics, (c) => charts.wpNormChart(c, runs, p.theme));
+  table(p, 'wpNorm', tables.curveTable(runs, 'wpNorm', '‖W_p‖₂'));
+}
 
-  /** The Best-of-N card: the chosen set and group of each run's bon.json, or a note saying how to get one. */
-  function renderBon(runs: readonly RunView[], ui: UiState): void {
-    const snaps = runs.map((v) => v.run);
-    const setNames = bonSetNames(snaps);
-    const set = pick(setNames, ui.bonSet);
-    const groupNames = bonGroupNames(snaps, set);
-    const group = pick(groupNames, ui.bonGroup);
-    bon.setOptions(setNames, set, groupNames, group);
-    const views = runs.filter((v) => v.run.bon).map((v) => ({ label: v.label, color: v.color, curve: bonCurve(v.run.bon, set, group), bon: v.run.bon! }));
-    const message = views.length === 0 ? 'No best-of-N results for this run. Run “reward-lens bon --model MODEL FILE --out DIR” (DIR becomes an evaluation shown here), or a scenario experiment, which writes bon.json for every run.' : undefined;
-    bon.note.hidden = message === undefined;
-    bon.note.textContent = message ?? '';
-    bon.body.hidden = message !== undefined;
-    if (message !== undefined) return;
-    const first = views[0]!.bon;
-    bon.meta.textContent = `Gold: ${first.gold.fields.join(', ') || '(unknown field)'} (${first.gold.higherIsBetter ? 'higher is better' : 'lower is better'}). Length in characters. ${first.method.kind === 'exact' ? 'Exact expectation over every N-subset.' : `${first.method.samples} seeded draws per prompt.`}${views.length < runs.length ? ' The other run has no best-of-N results.' : ''}`;
-    live.set('bonGold', bonCharts.bonGoldChart(bon.canvases.gold, views, theme));
-    live.set('bonLength', bonCharts.bonLengthChart(bon.canvases.length, views, theme));
-    live.set('bonProxy', bonCharts.bonProxyChart(bon.canvases.proxy, views, theme));
-    const model = bonTable(views, set, group);
-    renderTable(bon.table, model.caption, model.headers, model.rows.map((r) => [...r.cells]));
-  }
+/** The Rewards, Hidden states and Robustness tabs: the latest evaluation of the selected eval set. */
+function renderEvaluation(p: Parts, state: PanelState, runs: readonly RunView[], setName: string | undefined): void {
+  const { theme } = p;
+  const sets: SetView[] = runs.map((view) => ({ view, set: findSet(latestEval(view.run), setName) }));
+  const noEval = setName === undefined ? 'No evaluation yet: eval sets are scored every evalEvery steps and at the end of training.' : undefined;
+  const reveal = p.h.onReveal;
+  draw(p, 'rewardHist', noEval, (c) => charts.rewardHistogramChart(c, sets, theme, reveal));
+  table(p, 'rewardHist', tables.rewardTable(sets));
+  const noGroups = noEval ?? (sets.every(({ set }) => Object.keys(set?.byGroup ?? {}).length === 0) ? 'This eval set has no group fields (subset, source, domain, …).' : undefined);
+  draw(p, 'groupAcc', noGroups, (c) => charts.groupAccuracyChart(c, sets, theme, reveal));
+  table(p, 'groupAcc', tables.groupTable(sets));
+  renderExternal(p, state);
+  draw(p, 'hNormBox', noEval, (c) => charts.hNormBoxChart(c, runs, theme, reveal));
+  table(p, 'hNormBox', tables.boxTable(runs));
+  draw(p, 'hDiffBand', noEval, (c) => charts.hDiffBandChart(c, runs, setName, theme));
+  table(p, 'hDiffBand', tables.bandTable(runs, setName));
+  draw(p, 'erankGap', noEval, (c) => charts.erankGapChart(c, runs, theme, reveal));
+  table(p, 'erankGap', tables.erankTable(runs));
+  const noGold = noEval ?? (sets.every(({ set }) => !set?.kendall) ? 'This eval set has no gold scores: Kendall’s τ needs prompts with several gold-scored responses.' : undefined);
+  draw(p, 'kendall', noGold, (c) => charts.kendallHistogramChart(c, sets, theme, reveal));
+  table(p, 'kendall', tables.kendallTable(sets));
+  draw(p, 'lengthReward', noEval, (c) => charts.lengthRewardChart(c, sets, theme));
+  draw(p, 'lengthBaseline', noEval, (c) => charts.lengthBaselineChart(c, sets, theme, reveal));
+  table(p, 'lengthReward', tables.lengthTable(sets));
+  p.cards.get('lengthBaseline')!.table.replaceChildren(el('p', {}, 'See the table of “Reward vs response length”.'));
+}
 
-  /** A table-only card: the headline in the note, the rows in the data table (opened). */
-  function renderExternal(state: PanelState): void {
-    const card = cards.get('external')!;
-    const ext = state.external;
-    const docs = ext?.documents ?? [];
-    setCardEmpty(card, ext ? undefined : 'No external scorer loaded: run “Reward Lens: Load External Scores…” with reward-lens score output or a RewardBench scores file.');
-    if (!ext) return;
-    // A table-only card: no chart, so its space goes to the table.
-    (card.canvas.parentElement as HTMLElement).style.display = 'none';
-    card.note.hidden = false;
-    card.note.textContent = `${ext.name} (${ext.pairs} pairs) vs ${ext.model ?? 'the active model'}: ${docs.length ? docs.map((d) => `${d.document}: ${d.matched} pairs, agreement ${(100 * d.agreement).toFixed(1)}%, τ ${Number.isFinite(d.tau) ? d.tau.toFixed(3) : 'n/a'}`).join('; ') : 'open and score a file these pairs come from'}`;
-    table('external', tables.externalTable(ext));
-    card.table.closest('details')?.setAttribute('open', '');
-  }
+/** The Best-of-N card: the chosen set and group of each run's bon.json, or a note saying how to get one. */
+function renderBon(p: Parts, runs: readonly RunView[], ui: UiState): void {
+  const { bon, live, theme } = p;
+  const snaps = runs.map((v) => v.run);
+  const setNames = bonSetNames(snaps);
+  const set = pick(setNames, ui.bonSet);
+  const groupNames = bonGroupNames(snaps, set);
+  const group = pick(groupNames, ui.bonGroup);
+  bon.setOptions(setNames, set, groupNames, group);
+  const views = runs.filter((v) => v.run.bon).map((v) => ({ label: v.label, color: v.color, curve: bonCurve(v.run.bon, set, group), bon: v.run.bon! }));
+  const message = views.length === 0 ? 'No best-of-N results for this run. Run “reward-lens bon --model MODEL FILE --out DIR” (DIR becomes an evaluation shown here), or a scenario experiment, which writes bon.json for every run.' : undefined;
+  bon.note.hidden = message === undefined;
+  bon.note.textContent = message ?? '';
+  bon.body.hidden = message !== undefined;
+  if (message !== undefined) return;
+  const first = views[0]!.bon;
+  bon.meta.textContent = `Gold: ${first.gold.fields.join(', ') || '(unknown field)'} (${first.gold.higherIsBetter ? 'higher is better' : 'lower is better'}). Length in characters. ${first.method.kind === 'exact' ? 'Exact expectation over every N-subset.' : `${first.method.samples} seeded draws per prompt.`}${views.length < runs.length ? ' The other run has no best-of-N results.' : ''}`;
+  live.set('bonGold', bonCharts.bonGoldChart(bon.canvases.gold, views, theme));
+  live.set('bonLength', bonCharts.bonLengthChart(bon.canvases.length, views, theme));
+  live.set('bonProxy', bonCharts.bonProxyChart(bon.canvases.proxy, views, theme));
+  const model = bonTable(views, set, group);
+  renderTable(bon.table, model.caption, model.headers, model.rows.map((r) => [...r.cells]));
+}
 
-  return {
-    render,
-    retheme() {
-      theme = readTheme();
-      applyThemeDefaults(theme);
-      if (last) render(last.state, last.ui);
-    },
-    charts: () => Object.fromEntries(live),
-  };
+/** A table-only card: the headline in the note, the rows in the data table (opened). */
+function renderExternal(p: Parts, state: PanelState): void {
+  const card = p.cards.get('external')!;
+  const ext = state.external;
+  const docs = ext?.documents ?? [];
+  setCardEmpty(card, ext ? undefined : 'No external scorer loaded: run “Reward Lens: Load External Scores…” with reward-lens score output or a RewardBench scores file.');
+  if (!ext) return;
+  // A table-only card: no chart, so its space goes to the table.
+  (card.canvas.parentElement as HTMLElement).style.display = 'none';
+  card.note.hidden = false;
+  card.note.textContent = `${ext.name} (${ext.pairs} pairs) vs ${ext.model ?? 'the active model'}: ${docs.length ? docs.map((d) => `${d.document}: ${d.matched} pairs, agreement ${(100 * d.agreement).toFixed(1)}%, τ ${Number.isFinite(d.tau) ? d.tau.toFixed(3) : 'n/a'}`).join('; ') : 'open and score a file these pairs come from'}`;
+  table(p, 'external', tables.externalTable(ext));
+  card.table.closest('details')?.setAttribute('open', '');
 }

@@ -31,8 +31,14 @@ export function prepareBonPrompts(groups: readonly MultiResponseGroup[], opts: P
   const prompts: PreparedPrompt[] = [];
   for (const g of groups) {
     const kept = g.responses.filter((r) => {
-      if (!opts.includeAdversarial && r.groups?.['is_adversarial'] === 'true') return count(dropped, 'responses flagged is_adversarial'), false;
-      if (!Number.isFinite(r.gold)) return count(dropped, 'responses without a finite gold score'), false;
+      if (!opts.includeAdversarial && r.groups?.['is_adversarial'] === 'true') {
+        count(dropped, 'responses flagged is_adversarial');
+        return false;
+      }
+      if (!Number.isFinite(r.gold)) {
+        count(dropped, 'responses without a finite gold score');
+        return false;
+      }
       if (r.goldField) fields.add(r.goldField);
       return true;
     });
@@ -60,7 +66,10 @@ export function toBonPrompts(prepared: readonly PreparedPrompt[], proxy: readonl
     const scores = proxy[i] ?? [];
     const candidates = p.responses.flatMap((r, k) => {
       const s = scores[k];
-      if (s === undefined || !Number.isFinite(s)) return count(dropped, 'responses whose proxy score is not finite'), [];
+      if (s === undefined || !Number.isFinite(s)) {
+        count(dropped, 'responses whose proxy score is not finite');
+        return [];
+      }
       return [{ gold: sign * r.gold, proxy: s, length: charLength(r.text) }];
     });
     if (candidates.length) out.push({ id: p.id, groups: p.groups, candidates });

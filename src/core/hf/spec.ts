@@ -77,7 +77,7 @@ export interface HfModelSpec {
 /** A config.json that cannot be used, with the file and field at fault. */
 export class HfConfigError extends UserError {
   constructor(readonly file: string, readonly field: string | undefined, message: string) {
-    super(`${file}: ${field ? `field "${field}": ` : ''}${message}`);
+    super(`${file}: ${field ? `field "${field}": ` : ''}${message}`, { code: 'hf-config' });
   }
 }
 

@@ -60,17 +60,8 @@ export function summariseModel(i: SummaryInput): ModelSummary {
   const s = i.spec;
   const parameters = i.backboneParameters + i.headParameters;
   const fp32Bytes = parameters * 4;
-  const notes: string[] = [];
   const pad = s.padTokenId ?? null;
-  if (pad !== null && s.eosTokenIds.includes(pad) && i.head.pooling === 'rightmost-non-pad') {
-    notes.push(`pad_token_id equals eos_token_id (${pad}): transformers pools the rightmost token that is not ${pad}, so a text ending in eos is scored at the token before its trailing eos`);
-  }
-  if (pad === null && i.head.pooling === 'rightmost-non-pad') notes.push('no pad_token_id: the last token is pooled (transformers then accepts batch size 1 only; Reward Lens pads and pools the last real token)');
-  if (i.head.kind === 'untrained') notes.push('no reward head in the checkpoint: rewards come from a fresh random head and mean nothing until it is trained');
-  if (s.extras.normalize_reward === true) notes.push(`config says normalize_reward (mean ${String(s.extras.mean)}, std ${String(s.extras.std)}): Reward Lens shows raw rewards r = W_pᵀh`);
-  if (!i.chatTemplateFrom) notes.push('no chat template: pairs are scored as HH-style transcripts ("\\n\\nHuman: …\\n\\nAssistant: …") with the tokenizer\'s special tokens');
-  const wasmFits = fp32Bytes <= WASM_WEIGHT_BUDGET;
-  const ortFits = fp32Bytes * 1.2 <= i.freeMemoryBytes;
+  const notes = summaryNotes(i, pad);
   return {
     architecture: s.architecture || s.modelType,
     family: s.family,
@@ -93,12 +84,33 @@ export function summariseModel(i: SummaryInput): ModelSummary {
       ? `the rightmost token whose id is not pad_token_id${pad === null ? ' (no pad id: the last token)' : ` (${pad})`}, as transformers' sequence classification`
       : 'the last real token (last attention_mask = 1), as OpenRLHF',
     notes,
-    backends: [
-      { name: 'onnxruntime', fits: ortFits, why: `needs ~${gib(fp32Bytes)} of memory for fp32 weights; ${gib(i.freeMemoryBytes)} free` },
-      { name: 'wasm', fits: wasmFits, why: wasmFits ? `${gib(fp32Bytes)} of fp32 weights fit its 4 GiB heap` : `${gib(fp32Bytes)} of fp32 weights do not fit its 4 GiB heap (use onnxruntime)` },
-      { name: 'webgpu / tensorflow', fits: true, why: 'limited by device memory (see reward-lens doctor)' },
-    ],
+    backends: backendFits(fp32Bytes, i.freeMemoryBytes),
   };
+}
+
+/** What a user should know before trusting the rewards: pooling quirks, an untrained head, normalisation, templates. */
+function summaryNotes(i: SummaryInput, pad: number | null): string[] {
+  const s = i.spec;
+  const notes: string[] = [];
+  if (pad !== null && s.eosTokenIds.includes(pad) && i.head.pooling === 'rightmost-non-pad') {
+    notes.push(`pad_token_id equals eos_token_id (${pad}): transformers pools the rightmost token that is not ${pad}, so a text ending in eos is scored at the token before its trailing eos`);
+  }
+  if (pad === null && i.head.pooling === 'rightmost-non-pad') notes.push('no pad_token_id: the last token is pooled (transformers then accepts batch size 1 only; Reward Lens pads and pools the last real token)');
+  if (i.head.kind === 'untrained') notes.push('no reward head in the checkpoint: rewards come from a fresh random head and mean nothing until it is trained');
+  if (s.extras.normalize_reward === true) notes.push(`config says normalize_reward (mean ${String(s.extras.mean)}, std ${String(s.extras.std)}): Reward Lens shows raw rewards r = W_pᵀh`);
+  if (!i.chatTemplateFrom) notes.push('no chat template: pairs are scored as HH-style transcripts ("\\n\\nHuman: …\\n\\nAssistant: …") with the tokenizer\'s special tokens');
+  return notes;
+}
+
+/** Whether fp32 weights of this size fit each engine. */
+function backendFits(fp32Bytes: number, freeMemoryBytes: number): ModelSummary['backends'] {
+  const wasmFits = fp32Bytes <= WASM_WEIGHT_BUDGET;
+  const ortFits = fp32Bytes * 1.2 <= freeMemoryBytes;
+  return [
+    { name: 'onnxruntime', fits: ortFits, why: `needs ~${gib(fp32Bytes)} of memory for fp32 weights; ${gib(freeMemoryBytes)} free` },
+    { name: 'wasm', fits: wasmFits, why: wasmFits ? `${gib(fp32Bytes)} of fp32 weights fit its 4 GiB heap` : `${gib(fp32Bytes)} of fp32 weights do not fit its 4 GiB heap (use onnxruntime)` },
+    { name: 'webgpu / tensorflow', fits: true, why: 'limited by device memory (see reward-lens doctor)' },
+  ];
 }
 
 export function formatModelSummary(dir: string, m: ModelSummary): string {

@@ -30,19 +30,41 @@ export function fullN(pool: BonAggregatePool): number | undefined {
   return [...pool.points].reverse().find((p) => p.prompts >= HEADLINE_COVERAGE * pool.prompts)?.n;
 }
 
+/** A headline column: a pool at its headline N. */
+interface HeadlineColumn {
+  readonly p: BonAggregatePool;
+  readonly n: number | undefined;
+}
+type HeadlinePoint = BonAggregatePool['points'][number];
+type ObjectiveStats = NonNullable<HeadlinePoint['byObjective'][string]>;
+
+const pointAt = ({ p, n }: HeadlineColumn) => p.points.find((x) => x.n === n);
+const columnHeader = (first: string, cols: readonly HeadlineColumn[]) => header([first, ...cols.map(({ p, n }) => `${poolShort(p.name)} (N = ${n ?? '—'})`)]);
+
+/** One row per objective: `cell` of its statistics at each column's point, '—' where it has none. */
+function objectiveRows(a: BonAggregate, cols: readonly HeadlineColumn[], cell: (x: ObjectiveStats) => string): string[] {
+  return a.objectives.map((o) => row([md(o), ...cols.map((c) => { const x = pointAt(c)?.byObjective[o]; return x ? cell(x) : '—'; })]));
+}
+
+/** The oracle's and the random pick's rows of one quantity. */
+function referenceRows(cols: readonly HeadlineColumn[], value: (s: HeadlinePoint['oracle']) => number, digits?: number): string[] {
+  const cells = (name: 'oracle' | 'random') => cols.map((c) => { const pt = pointAt(c); return f(pt ? value(pt[name]) : NaN, digits); });
+  return [row(['oracle', ...cells('oracle')]), row(['random', ...cells('random')])];
+}
+
 function headline(a: BonAggregate): string[] {
   const cols = a.pools.map((p) => ({ p, n: fullN(p) }));
-  const at = (p: BonAggregatePool, n: number | undefined) => p.points.find((x) => x.n === n);
-  const out = [`Gold of the pick at the largest N that at least ${100 * HEADLINE_COVERAGE}% of the pool's prompts can supply (mean ± std over seeds; oracle and random on the same prompts), and below it the share of the oracle's headroom over random that the pick captures, (pick − random) / (oracle − random).`, ''];
-  out.push(...header(['', ...cols.map(({ p, n }) => `${poolShort(p.name)} (N = ${n ?? '—'})`)]));
-  for (const o of a.objectives) out.push(row([md(o), ...cols.map(({ p, n }) => { const x = at(p, n)?.byObjective[o]; return x ? formatSeedStat(x.gold, 4) : '—'; })]));
-  out.push(row(['oracle', ...cols.map(({ p, n }) => f(at(p, n)?.oracle.gold ?? NaN))]), row(['random', ...cols.map(({ p, n }) => f(at(p, n)?.random.gold ?? NaN))]));
-  out.push('', ...header(['captured', ...cols.map(({ p, n }) => `${poolShort(p.name)} (N = ${n ?? '—'})`)]));
-  for (const o of a.objectives) out.push(row([md(o), ...cols.map(({ p, n }) => { const x = at(p, n)?.byObjective[o]; return x ? pct(x.captured) : '—'; })]));
-  out.push('', 'Length of the pick in characters at the same N (random = the mean response length):', '', ...header(['', ...cols.map(({ p, n }) => `${poolShort(p.name)} (N = ${n ?? '—'})`)]));
-  for (const o of a.objectives) out.push(row([md(o), ...cols.map(({ p, n }) => { const x = at(p, n)?.byObjective[o]; return x ? formatSeedStat(x.length, 0) : '—'; })]));
-  out.push(row(['oracle', ...cols.map(({ p, n }) => f(at(p, n)?.oracle.length ?? NaN, 0))]), row(['random', ...cols.map(({ p, n }) => f(at(p, n)?.random.length ?? NaN, 0))]), '');
-  return out;
+  return [
+    `Gold of the pick at the largest N that at least ${100 * HEADLINE_COVERAGE}% of the pool's prompts can supply (mean ± std over seeds; oracle and random on the same prompts), and below it the share of the oracle's headroom over random that the pick captures, (pick − random) / (oracle − random).`, '',
+    ...columnHeader('', cols),
+    ...objectiveRows(a, cols, (x) => formatSeedStat(x.gold, 4)),
+    ...referenceRows(cols, (s) => s.gold),
+    '', ...columnHeader('captured', cols),
+    ...objectiveRows(a, cols, (x) => pct(x.captured)),
+    '', 'Length of the pick in characters at the same N (random = the mean response length):', '', ...columnHeader('', cols),
+    ...objectiveRows(a, cols, (x) => formatSeedStat(x.length, 0)),
+    ...referenceRows(cols, (s) => s.length, 0), '',
+  ];
 }
 
 function poolTable(a: BonAggregate, pool: BonAggregatePool): string[] {

@@ -56,71 +56,18 @@ export function buildMultiResponseSplits(input: readonly MultiResponseGroup[], o
   if (prompts.length === 0) throw new ScenarioError('no prompt has two or more responses with a finite gold score; nothing to split');
 
   // 1) Identities: which prompt groups and models exist, and whether every response names its model.
-  const groupCounts = new Map<string, number>();
-  for (const p of prompts) groupCounts.set(p.promptGroup, (groupCounts.get(p.promptGroup) ?? 0) + 1);
-  const withoutGroup = prompts.filter((p) => p.promptGroup === '').length;
-  const models = new Set<string>();
-  let modelless = 0;
-  for (const p of prompts) for (const r of p.responses) r.model === MODELESS ? modelless++ : models.add(r.model);
-
-  const heldGroups = withoutGroup > 0 ? [] : chooseHeldOutPromptGroups(groupCounts, opts.heldOutPromptGroups, opts.heldOutPromptFraction ?? 0.25, opts.seed, opts.promptGroupKey);
-  if (withoutGroup > 0) {
-    if (opts.heldOutPromptGroups?.length) throw new ScenarioError(`${withoutGroup} of ${prompts.length} prompts have no '${opts.promptGroupKey}' field, so held-out prompt groups cannot be applied`);
-    const reason = `${withoutGroup} of ${prompts.length} prompts have no '${opts.promptGroupKey}' field: prompt-OOD needs a prompt-source identity on every prompt`;
-    refused.push({ scenario: 'prompt-ood', reason }, { scenario: 'mutual-ood', reason });
-  } else if (heldGroups.length === 0) {
-    const reason = `only one prompt group in field '${opts.promptGroupKey}' (${[...groupCounts.keys()].join(', ')}): prompt-OOD needs at least two`;
-    refused.push({ scenario: 'prompt-ood', reason }, { scenario: 'mutual-ood', reason });
-  }
-  let heldModels: string[] = [];
-  if (modelless > 0) {
-    if (opts.heldOutModels?.length) throw new ScenarioError(`${modelless} responses have no model id, so held-out models cannot be applied`);
-    const reason = `${modelless} responses have no model id (generator/model field): response-OOD needs the model of every response`;
-    refused.push({ scenario: 'response-ood', reason }, { scenario: 'mutual-ood', reason });
-  } else {
-    heldModels = chooseHeldOutModels([...models], opts.heldOutModels, opts.heldOutModelCount ?? 4, opts.seed);
-    if (heldModels.length === 0) {
-      const reason = `only ${models.size} response model(s) (${[...models].sort().join(', ')}): response-OOD needs at least 3 (2 seen to make pairs, 1 held out)`;
-      refused.push({ scenario: 'response-ood', reason }, { scenario: 'mutual-ood', reason });
-    }
-  }
+  const { groupCounts, heldGroups } = heldOutPromptGroups(prompts, opts, refused);
+  const { models, heldModels } = heldOutModels(prompts, opts, refused);
   const heldGroupSet = new Set(heldGroups);
   const heldModelSet = new Set(heldModels);
 
   // 2) Assign every prompt's responses to sets.
-  const pairs: Record<'train' | 'in-domain', ScenarioPair[]> = { train: [], 'in-domain': [] };
-  const groups: Record<'prompt-ood' | 'response-ood' | 'mutual-ood', ScenarioGroup[]> = { 'prompt-ood': [], 'response-ood': [], 'mutual-ood': [] };
   const minTau = opts.minTauResponses ?? 3;
-  for (const p of prompts) {
-    const rng = seededRng(deriveSeed(opts.seed, `prompt:${p.id}`));
-    const seen = p.responses.filter((r) => !heldModelSet.has(r.model));
-    const unseen = p.responses.filter((r) => heldModelSet.has(r.model));
-    if (heldGroupSet.has(p.promptGroup)) {
-      addTauGroup(groups['prompt-ood'], 'prompt-ood', p, seen, minTau, opts.maxTauResponses, rng, dropped);
-      if (heldModels.length) addTauGroup(groups['mutual-ood'], 'mutual-ood', p, unseen, minTau, opts.maxTauResponses, rng, dropped);
-      continue;
-    }
-    const share = seenShare(seen, opts.idFraction, rng);
-    addPairs(pairs['in-domain'], 'in-domain', p, share.inDomain, opts, rng, dropped);
-    addPairs(pairs.train, 'train', p, share.train, opts, rng, dropped);
-    if (heldModels.length) addTauGroup(groups['response-ood'], 'response-ood', p, unseen, minTau, opts.maxTauResponses, rng, dropped);
-  }
+  const { pairs, groups } = assignPrompts(prompts, heldGroupSet, heldModelSet, minTau, opts, dropped);
   if (pairs.train.length === 0) throw new ScenarioError(`no training pairs: no seen prompt has two seen-model responses whose gold scores differ by ≥ ${opts.minGoldGap}`);
 
   // 3) Sets in the paper's order; a scenario that could have been built but came out empty is refused with its cause.
-  const sets: ScenarioSet[] = [];
-  const refusedNames = new Set(refused.map((r) => r.scenario));
-  for (const name of SCENARIO_NAMES) {
-    if (refusedNames.has(name)) continue;
-    const set: ScenarioSet = name === 'train' || name === 'in-domain'
-      ? { name, metric: 'accuracy', pairs: pairs[name], groups: [] }
-      : { name, metric: 'kendall', pairs: [], groups: groups[name] };
-    if (set.pairs.length + set.groups.length === 0) {
-      refused.push({ scenario: name, reason: emptyReason(name, minTau, opts) });
-      continue;
-    }
-    sets.push(capEvalSet(set, opts, dropped));
-  }
+  const sets = scenarioSets(pairs, groups, refused, minTau, opts, dropped);
   const sizes: Partial<Record<ScenarioName, ReturnType<typeof setSize>>> = {};
   for (const s of sets) sizes[s.name] = setSize(s, normalizePromptText);
   if (opts.maxTauResponses) notes.push(`τ sets keep at most ${opts.maxTauResponses} responses per prompt (seeded draw)`);
@@ -141,6 +88,89 @@ export function buildMultiResponseSplits(input: readonly MultiResponseGroup[], o
     dropped,
     notes,
   };
+}
+
+type PairSets = Record<'train' | 'in-domain', ScenarioPair[]>;
+type TauSets = Record<'prompt-ood' | 'response-ood' | 'mutual-ood', ScenarioGroup[]>;
+
+/** The prompt groups and the held-out ones; refuses prompt-OOD and mutual-OOD (in `refused`) when they cannot exist. */
+function heldOutPromptGroups(prompts: readonly CleanPrompt[], opts: MultiSplitOptions, refused: Refusal[]): { groupCounts: Map<string, number>; heldGroups: string[] } {
+  const groupCounts = new Map<string, number>();
+  for (const p of prompts) groupCounts.set(p.promptGroup, (groupCounts.get(p.promptGroup) ?? 0) + 1);
+  const withoutGroup = prompts.filter((p) => p.promptGroup === '').length;
+  const heldGroups = withoutGroup > 0 ? [] : chooseHeldOutPromptGroups(groupCounts, opts.heldOutPromptGroups, opts.heldOutPromptFraction ?? 0.25, opts.seed, opts.promptGroupKey);
+  if (withoutGroup > 0) {
+    if (opts.heldOutPromptGroups?.length) throw new ScenarioError(`${withoutGroup} of ${prompts.length} prompts have no '${opts.promptGroupKey}' field, so held-out prompt groups cannot be applied`);
+    const reason = `${withoutGroup} of ${prompts.length} prompts have no '${opts.promptGroupKey}' field: prompt-OOD needs a prompt-source identity on every prompt`;
+    refused.push({ scenario: 'prompt-ood', reason }, { scenario: 'mutual-ood', reason });
+  } else if (heldGroups.length === 0) {
+    const reason = `only one prompt group in field '${opts.promptGroupKey}' (${[...groupCounts.keys()].join(', ')}): prompt-OOD needs at least two`;
+    refused.push({ scenario: 'prompt-ood', reason }, { scenario: 'mutual-ood', reason });
+  }
+  return { groupCounts, heldGroups };
+}
+
+/** The response models and the held-out ones; refuses response-OOD and mutual-OOD (in `refused`) when they cannot exist. */
+function heldOutModels(prompts: readonly CleanPrompt[], opts: MultiSplitOptions, refused: Refusal[]): { models: Set<string>; heldModels: string[] } {
+  const models = new Set<string>();
+  let modelless = 0;
+  for (const p of prompts) for (const r of p.responses) r.model === MODELESS ? modelless++ : models.add(r.model);
+  let heldModels: string[] = [];
+  if (modelless > 0) {
+    if (opts.heldOutModels?.length) throw new ScenarioError(`${modelless} responses have no model id, so held-out models cannot be applied`);
+    const reason = `${modelless} responses have no model id (generator/model field): response-OOD needs the model of every response`;
+    refused.push({ scenario: 'response-ood', reason }, { scenario: 'mutual-ood', reason });
+  } else {
+    heldModels = chooseHeldOutModels([...models], opts.heldOutModels, opts.heldOutModelCount ?? 4, opts.seed);
+    if (heldModels.length === 0) {
+      const reason = `only ${models.size} response model(s) (${[...models].sort().join(', ')}): response-OOD needs at least 3 (2 seen to make pairs, 1 held out)`;
+      refused.push({ scenario: 'response-ood', reason }, { scenario: 'mutual-ood', reason });
+    }
+  }
+  return { models, heldModels };
+}
+
+/** Every prompt's responses into the pair sets (seen prompts) and the τ sets (held-out prompts or models). */
+function assignPrompts(
+  prompts: readonly CleanPrompt[], heldGroupSet: ReadonlySet<string>, heldModelSet: ReadonlySet<string>, minTau: number,
+  opts: MultiSplitOptions, dropped: Record<string, number>,
+): { pairs: PairSets; groups: TauSets } {
+  const pairs: PairSets = { train: [], 'in-domain': [] };
+  const groups: TauSets = { 'prompt-ood': [], 'response-ood': [], 'mutual-ood': [] };
+  const anyHeldModel = heldModelSet.size > 0;
+  for (const p of prompts) {
+    const rng = seededRng(deriveSeed(opts.seed, `prompt:${p.id}`));
+    const seen = p.responses.filter((r) => !heldModelSet.has(r.model));
+    const unseen = p.responses.filter((r) => heldModelSet.has(r.model));
+    if (heldGroupSet.has(p.promptGroup)) {
+      addTauGroup(groups['prompt-ood'], 'prompt-ood', p, seen, minTau, opts.maxTauResponses, rng, dropped);
+      if (anyHeldModel) addTauGroup(groups['mutual-ood'], 'mutual-ood', p, unseen, minTau, opts.maxTauResponses, rng, dropped);
+      continue;
+    }
+    const share = seenShare(seen, opts.idFraction, rng);
+    addPairs(pairs['in-domain'], 'in-domain', p, share.inDomain, opts, rng, dropped);
+    addPairs(pairs.train, 'train', p, share.train, opts, rng, dropped);
+    if (anyHeldModel) addTauGroup(groups['response-ood'], 'response-ood', p, unseen, minTau, opts.maxTauResponses, rng, dropped);
+  }
+  return { pairs, groups };
+}
+
+/** The sets in the paper's order, capped; an unrefused scenario that came out empty is refused with its cause. */
+function scenarioSets(pairs: PairSets, groups: TauSets, refused: Refusal[], minTau: number, opts: MultiSplitOptions, dropped: Record<string, number>): ScenarioSet[] {
+  const sets: ScenarioSet[] = [];
+  const refusedNames = new Set(refused.map((r) => r.scenario));
+  for (const name of SCENARIO_NAMES) {
+    if (refusedNames.has(name)) continue;
+    const set: ScenarioSet = name === 'train' || name === 'in-domain'
+      ? { name, metric: 'accuracy', pairs: pairs[name], groups: [] }
+      : { name, metric: 'kendall', pairs: [], groups: groups[name] };
+    if (set.pairs.length + set.groups.length === 0) {
+      refused.push({ scenario: name, reason: emptyReason(name, minTau, opts) });
+      continue;
+    }
+    sets.push(capEvalSet(set, opts, dropped));
+  }
+  return sets;
 }
 
 export interface CleanPrompt {

@@ -42,65 +42,14 @@ export function buildPairwiseSplits(inputs: readonly RoleDataset[], opts: Pairwi
   const key = (p: string) => promptKey(p, mode);
   const dropped: Record<string, number> = {};
   const refused: Refusal[] = [];
-  const byRole = new Map<ScenarioName, ScenarioPair[]>();
-  for (const { role, dataset } of inputs) {
-    const list = byRole.get(role) ?? [];
-    for (const p of dataset.pairs) {
-      // An empty final turn is legal in an HH transcript, but not in the TRL rows written here: drop it now so the
-      // written files load back with the counts the manifest states.
-      if (p.chosen.trim() === '' || p.rejected.trim() === '') { countDrop(dropped, `${role}: empty chosen or rejected response`); continue; }
-      list.push(toScenarioPair(p, dataset.file, role));
-    }
-    byRole.set(role, list);
-  }
+  const byRole = pairsByRole(inputs, dropped);
   const trainAll = byRole.get('train') ?? [];
   if (trainAll.length === 0) throw new ScenarioError('no training pairs: give at least one dataset the role train');
   if (trainAll.every((p) => p.prompt === '')) throw new ScenarioError('the train-role pairs have no prompts, so prompts cannot be deduplicated across sets');
 
-  // 1) Train vs in-domain: split train-role prompts (all pairs of one prompt stay together).
-  let train = trainAll;
-  let inDomain = byRole.get('in-domain') ?? [];
-  if (inDomain.length === 0) {
-    const keys = shuffled([...new Set(trainAll.map((p) => key(p.prompt)))].sort(), seededRng(deriveSeed(opts.seed, 'in-domain')));
-    const idKeys = new Set(keys.slice(0, Math.round(opts.idFraction * keys.length)));
-    inDomain = trainAll.filter((p) => idKeys.has(key(p.prompt))).map((p) => retag(p, 'in-domain'));
-    train = trainAll.filter((p) => !idKeys.has(key(p.prompt)));
-  } else {
-    const trainKeys = new Set(trainAll.map((p) => key(p.prompt)));
-    inDomain = dropWhere(inDomain, (p) => trainKeys.has(key(p.prompt)), 'in-domain: prompt also in train', dropped);
-  }
-
-  // 2) Seen prompts = train ∪ in-domain ∪ response-ood (the response shift keeps the prompt distribution).
-  //    Unseen-prompt sets (prompt-ood, mutual-ood) drop any prompt seen there.
-  const seen = new Set([...train, ...inDomain].map((p) => key(p.prompt)));
-  const responseOod = dropWhere(byRole.get('response-ood') ?? [], (p) => p.prompt === '', 'response-ood: pair without a prompt (cannot be checked for overlap)', dropped);
-  for (const p of responseOod) seen.add(key(p.prompt));
-  const unseenSet = (name: 'prompt-ood' | 'mutual-ood') => {
-    const noPrompt = dropWhere(byRole.get(name) ?? [], (p) => p.prompt === '', `${name}: pair without a prompt (cannot be checked for overlap)`, dropped);
-    return dropWhere(noPrompt, (p) => seen.has(key(p.prompt)), `${name}: prompt also in a seen-prompt set (train, in-domain or response-ood)`, dropped);
-  };
-  const built: Record<ScenarioName, ScenarioPair[]> = {
-    train,
-    'in-domain': inDomain,
-    'prompt-ood': unseenSet('prompt-ood'),
-    'response-ood': responseOod,
-    'mutual-ood': unseenSet('mutual-ood'),
-  };
-
-  const sets: ScenarioSet[] = [];
-  for (const name of SCENARIO_NAMES) {
-    const given = (byRole.get(name)?.length ?? 0) > 0 || name === 'in-domain';
-    let pairs = built[name];
-    if (name !== 'train' && opts.maxEvalPairs && pairs.length > opts.maxEvalPairs) {
-      countDrop(dropped, `${name}: pairs over maxEvalPairs (${opts.maxEvalPairs})`, pairs.length - opts.maxEvalPairs);
-      pairs = shuffled(pairs, seededRng(deriveSeed(opts.seed, name))).slice(0, opts.maxEvalPairs);
-    }
-    if (pairs.length === 0) {
-      refused.push({ scenario: name, reason: given ? `every ${name} pair was removed (see dropped): its prompts all occur in seen-prompt sets` : `no dataset has the role ${name}; it needs ${REASON_NEEDS[name]}` });
-      continue;
-    }
-    sets.push({ name, metric: 'accuracy', pairs, groups: [] });
-  }
+  const { train, inDomain } = splitInDomain(trainAll, byRole.get('in-domain') ?? [], key, opts, dropped);
+  const built = promptDisjointSets(byRole, train, inDomain, key, dropped);
+  const sets = cappedSets(byRole, built, opts, refused, dropped);
   const sizes: Partial<Record<ScenarioName, ReturnType<typeof setSize>>> = {};
   for (const s of sets) sizes[s.name] = setSize(s, key);
   const filesOf = (role: ScenarioName) => inputs.filter((i) => i.role === role).map((i) => basename(i.dataset.file));
@@ -119,6 +68,84 @@ export function buildPairwiseSplits(inputs: readonly RoleDataset[], opts: Pairwi
     dropped,
     notes: [`prompts compared by ${mode === 'first-turn' ? 'normalised first human turn' : 'normalised full prompt'}; response identity = the source file's policy`],
   };
+}
+
+/** The pairs of every role, tagged with their file and role; pairs with an empty response are dropped. */
+function pairsByRole(inputs: readonly RoleDataset[], dropped: Record<string, number>): Map<ScenarioName, ScenarioPair[]> {
+  const byRole = new Map<ScenarioName, ScenarioPair[]>();
+  for (const { role, dataset } of inputs) {
+    const list = byRole.get(role) ?? [];
+    for (const p of dataset.pairs) {
+      // An empty final turn is legal in an HH transcript, but not in the TRL rows written here: drop it now so the
+      // written files load back with the counts the manifest states.
+      if (p.chosen.trim() === '' || p.rejected.trim() === '') { countDrop(dropped, `${role}: empty chosen or rejected response`); continue; }
+      list.push(toScenarioPair(p, dataset.file, role));
+    }
+    byRole.set(role, list);
+  }
+  return byRole;
+}
+
+/** 1) Train vs in-domain: split train-role prompts (all pairs of one prompt stay together), unless in-domain data is given. */
+function splitInDomain(
+  trainAll: ScenarioPair[], givenInDomain: ScenarioPair[], key: (prompt: string) => string, opts: PairwiseSplitOptions, dropped: Record<string, number>,
+): { train: ScenarioPair[]; inDomain: ScenarioPair[] } {
+  if (givenInDomain.length === 0) {
+    const keys = shuffled([...new Set(trainAll.map((p) => key(p.prompt)))].sort(), seededRng(deriveSeed(opts.seed, 'in-domain')));
+    const idKeys = new Set(keys.slice(0, Math.round(opts.idFraction * keys.length)));
+    return {
+      train: trainAll.filter((p) => !idKeys.has(key(p.prompt))),
+      inDomain: trainAll.filter((p) => idKeys.has(key(p.prompt))).map((p) => retag(p, 'in-domain')),
+    };
+  }
+  const trainKeys = new Set(trainAll.map((p) => key(p.prompt)));
+  return { train: trainAll, inDomain: dropWhere(givenInDomain, (p) => trainKeys.has(key(p.prompt)), 'in-domain: prompt also in train', dropped) };
+}
+
+/**
+ * 2) Seen prompts = train ∪ in-domain ∪ response-ood (the response shift keeps the prompt distribution).
+ * Unseen-prompt sets (prompt-ood, mutual-ood) drop any prompt seen there.
+ */
+function promptDisjointSets(
+  byRole: ReadonlyMap<ScenarioName, ScenarioPair[]>, train: ScenarioPair[], inDomain: ScenarioPair[], key: (prompt: string) => string,
+  dropped: Record<string, number>,
+): Record<ScenarioName, ScenarioPair[]> {
+  const seen = new Set([...train, ...inDomain].map((p) => key(p.prompt)));
+  const responseOod = dropWhere(byRole.get('response-ood') ?? [], (p) => p.prompt === '', 'response-ood: pair without a prompt (cannot be checked for overlap)', dropped);
+  for (const p of responseOod) seen.add(key(p.prompt));
+  const unseenSet = (name: 'prompt-ood' | 'mutual-ood') => {
+    const noPrompt = dropWhere(byRole.get(name) ?? [], (p) => p.prompt === '', `${name}: pair without a prompt (cannot be checked for overlap)`, dropped);
+    return dropWhere(noPrompt, (p) => seen.has(key(p.prompt)), `${name}: prompt also in a seen-prompt set (train, in-domain or response-ood)`, dropped);
+  };
+  return {
+    train,
+    'in-domain': inDomain,
+    'prompt-ood': unseenSet('prompt-ood'),
+    'response-ood': responseOod,
+    'mutual-ood': unseenSet('mutual-ood'),
+  };
+}
+
+/** The sets in the paper's order, eval sets capped at maxEvalPairs; an empty one is refused with its cause. */
+function cappedSets(
+  byRole: ReadonlyMap<ScenarioName, ScenarioPair[]>, built: Record<ScenarioName, ScenarioPair[]>, opts: PairwiseSplitOptions,
+  refused: Refusal[], dropped: Record<string, number>,
+): ScenarioSet[] {
+  const sets: ScenarioSet[] = [];
+  for (const name of SCENARIO_NAMES) {
+    const given = (byRole.get(name)?.length ?? 0) > 0 || name === 'in-domain';
+    let pairs = built[name];
+    if (name !== 'train' && opts.maxEvalPairs && pairs.length > opts.maxEvalPairs) {
+      countDrop(dropped, `${name}: pairs over maxEvalPairs (${opts.maxEvalPairs})`, pairs.length - opts.maxEvalPairs);
+      pairs = shuffled(pairs, seededRng(deriveSeed(opts.seed, name))).slice(0, opts.maxEvalPairs);
+    }
+    if (pairs.length === 0) {
+      refused.push({ scenario: name, reason: given ? `every ${name} pair was removed (see dropped): its prompts all occur in seen-prompt sets` : `no dataset has the role ${name}; it needs ${REASON_NEEDS[name]}` });
+      continue;
+    }
+    sets.push({ name, metric: 'accuracy', pairs, groups: [] });
+  }
+  return sets;
 }
 
 function toScenarioPair(p: PreferencePair, file: string, role: ScenarioName): ScenarioPair {

@@ -122,23 +122,31 @@ export function evalsByStep(evals: readonly EvalReport[]): EvalReport[] {
 }
 
 export function aggregateScenarios(objectives: readonly string[], seeds: readonly number[], runs: readonly RunRecord[]): ScenarioAggregate {
-  const run = (o: string, s: number) => runs.find((r) => r.objective === o && r.seed === s);
-  const finals = new Map<RunRecord, EvalReport | undefined>(runs.map((r) => [r, evalsByStep(r.evals).at(-1)]));
-  const finalSet = (o: string, s: number, name: string) => {
-    const r = run(o, s);
-    return r ? finals.get(r)?.sets.find((x) => x.name === name) : undefined;
-  };
-  const overSeeds = (o: string, f: (seed: number) => number) => seedStat(seeds.map(f));
-
+  const f = finalsOf(runs, seeds);
   const present = new Set<string>();
-  for (const e of finals.values()) for (const s of e?.sets ?? []) present.add(s.name);
+  for (const e of f.finals.values()) for (const s of e?.sets ?? []) present.add(s.name);
   const columns: Column[] = EVAL_SCENARIOS.filter((n) => present.has(n)).map((set) => {
-    const any = [...finals.values()].map((e) => e?.sets.find((x) => x.name === set)).find((x) => x !== undefined);
+    const any = [...f.finals.values()].map((e) => e?.sets.find((x) => x.name === set)).find((x) => x !== undefined);
     return { set, metric: any?.kendall ? 'kendall' : 'accuracy' };
   });
   const normSets = ['train', ...EVAL_SCENARIOS].filter((n) => present.has(n));
   const hDiffSet = present.has('train') ? 'train' : 'in-domain';
 
+  const { table, hNorm, erank, crossSplitShift, wpNorm, checkpoints } = objectiveStats(f, objectives, columns, normSets, hDiffSet);
+  const overOptimization = objectives.flatMap((o) => flagOverOptimization(o, checkpoints[o] ?? [], columns));
+  const known = new Set(['train', ...EVAL_SCENARIOS]);
+  const extraSets = [...present].filter((n) => !known.has(n));
+  const extra: Record<string, Record<string, ExtraSetStats>> = {};
+  for (const o of objectives) extra[o] = Object.fromEntries(extraSets.map((set) => [set, extraSetStats(f, o, set)]));
+  return {
+    extra, extraSets,
+    objectives, seeds, columns, table, checkpoints, hDiffSet, overOptimization, normSets, hNorm, crossSplitShift, wpNorm, erank,
+    runs: runs.map(({ evals: _evals, ...rest }) => rest),
+  };
+}
+
+/** Per objective, over the seeds: the scenario table, ‖h‖ boxes, effective ranks, the ‖h‖ shift, ‖W_p‖ and checkpoints. */
+function objectiveStats(f: Finals, objectives: readonly string[], columns: readonly Column[], normSets: readonly string[], hDiffSet: string) {
   const table: Record<string, Record<string, SeedStat>> = {};
   const hNorm: Record<string, Record<string, Record<BoxKey, SeedStat>>> = {};
   const erank: Record<string, Record<string, { erank: SeedStat; gap: SeedStat }>> = {};
@@ -146,38 +154,57 @@ export function aggregateScenarios(objectives: readonly string[], seeds: readonl
   const wpNorm: Record<string, SeedStat> = {};
   const checkpoints: Record<string, Checkpoint[]> = {};
   for (const o of objectives) {
-    table[o] = Object.fromEntries(columns.map((c) => [c.set, overSeeds(o, (s) => { const x = finalSet(o, s, c.set); return x ? setMetric(x) : NaN; })]));
-    hNorm[o] = Object.fromEntries(normSets.map((set) => [set, boxOverSeeds((s) => finalSet(o, s, set)?.hNorm, seeds)]));
-    erank[o] = Object.fromEntries(normSets.map((set) => [set, {
-      erank: overSeeds(o, (s) => num(finalSet(o, s, set)?.erank)),
-      gap: overSeeds(o, (s) => { const r = run(o, s); return num(r ? finals.get(r)?.erankGap?.[set] : undefined); }),
-    }]));
-    crossSplitShift[o] = overSeeds(o, (s) => {
-      const medians = normSets.map((set) => num(finalSet(o, s, set)?.hNorm?.median)).filter(Number.isFinite);
+    table[o] = Object.fromEntries(columns.map((c) => [c.set, f.overSeeds((s) => { const x = f.finalSet(o, s, c.set); return x ? setMetric(x) : NaN; })]));
+    hNorm[o] = Object.fromEntries(normSets.map((set) => [set, boxOverSeeds((s) => f.finalSet(o, s, set)?.hNorm, f.seeds)]));
+    erank[o] = erankOverSeeds(f, o, normSets);
+    crossSplitShift[o] = f.overSeeds((s) => {
+      const medians = normSets.map((set) => num(f.finalSet(o, s, set)?.hNorm?.median)).filter(Number.isFinite);
       return medians.length ? Math.max(...medians) - Math.min(...medians) : NaN;
     });
-    wpNorm[o] = overSeeds(o, (s) => num(finalSet(o, s, normSets[0] ?? '')?.decomposition?.wpNorm));
-    checkpoints[o] = checkpointCurve(seeds.map((s) => run(o, s)), [hDiffSet, ...columns.map((c) => c.set)], hDiffSet);
+    wpNorm[o] = f.overSeeds((s) => num(f.finalSet(o, s, normSets[0] ?? '')?.decomposition?.wpNorm));
+    checkpoints[o] = checkpointCurve(f.seeds.map((s) => f.run(o, s)), [hDiffSet, ...columns.map((c) => c.set)], hDiffSet);
   }
-  const overOptimization = objectives.flatMap((o) => flagOverOptimization(o, checkpoints[o] ?? [], columns));
-  const known = new Set(['train', ...EVAL_SCENARIOS]);
-  const extraSets = [...present].filter((n) => !known.has(n));
-  const extra: Record<string, Record<string, ExtraSetStats>> = {};
-  for (const o of objectives) {
-    extra[o] = Object.fromEntries(extraSets.map((set) => {
-      const of = (f: (x: EvalSetReport) => number) => overSeeds(o, (s) => { const x = finalSet(o, s, set); return x ? f(x) : NaN; });
-      const anyRm = seeds.some((s) => finalSet(o, s, set)?.rmBench);
-      const stats: ExtraSetStats = {
-        accuracy: of((x) => num(x.accuracy?.value)),
-        ...(anyRm ? { rmBench: { hard: of((x) => num(x.rmBench?.hard.value)), normal: of((x) => num(x.rmBench?.normal.value)), easy: of((x) => num(x.rmBench?.easy.value)), overall: of((x) => num(x.rmBench?.overall)) } } : {}),
-      };
-      return [set, stats];
-    }));
-  }
+  return { table, hNorm, erank, crossSplitShift, wpNorm, checkpoints };
+}
+
+/** Lookups into the final evaluation of each (objective, seed) run, and a statistic over the seeds. */
+interface Finals {
+  readonly seeds: readonly number[];
+  readonly finals: ReadonlyMap<RunRecord, EvalReport | undefined>;
+  run(o: string, s: number): RunRecord | undefined;
+  finalSet(o: string, s: number, name: string): EvalSetReport | undefined;
+  overSeeds(f: (seed: number) => number): SeedStat;
+}
+
+function finalsOf(runs: readonly RunRecord[], seeds: readonly number[]): Finals {
+  const run = (o: string, s: number) => runs.find((r) => r.objective === o && r.seed === s);
+  const finals = new Map<RunRecord, EvalReport | undefined>(runs.map((r) => [r, evalsByStep(r.evals).at(-1)]));
   return {
-    extra, extraSets,
-    objectives, seeds, columns, table, checkpoints, hDiffSet, overOptimization, normSets, hNorm, crossSplitShift, wpNorm, erank,
-    runs: runs.map(({ evals: _evals, ...rest }) => rest),
+    seeds,
+    finals,
+    run,
+    finalSet: (o, s, name) => {
+      const r = run(o, s);
+      return r ? finals.get(r)?.sets.find((x) => x.name === name) : undefined;
+    },
+    overSeeds: (f) => seedStat(seeds.map(f)),
+  };
+}
+
+function erankOverSeeds(f: Finals, o: string, normSets: readonly string[]): Record<string, { erank: SeedStat; gap: SeedStat }> {
+  return Object.fromEntries(normSets.map((set) => [set, {
+    erank: f.overSeeds((s) => num(f.finalSet(o, s, set)?.erank)),
+    gap: f.overSeeds((s) => { const r = f.run(o, s); return num(r ? f.finals.get(r)?.erankGap?.[set] : undefined); }),
+  }]));
+}
+
+/** A set outside the four scenarios (e.g. RM-Bench): its accuracy, and RM-Bench's levels when a seed has them. */
+function extraSetStats(f: Finals, o: string, set: string): ExtraSetStats {
+  const of = (g: (x: EvalSetReport) => number) => f.overSeeds((s) => { const x = f.finalSet(o, s, set); return x ? g(x) : NaN; });
+  const anyRm = f.seeds.some((s) => f.finalSet(o, s, set)?.rmBench);
+  return {
+    accuracy: of((x) => num(x.accuracy?.value)),
+    ...(anyRm ? { rmBench: { hard: of((x) => num(x.rmBench?.hard.value)), normal: of((x) => num(x.rmBench?.normal.value)), easy: of((x) => num(x.rmBench?.easy.value)), overall: of((x) => num(x.rmBench?.overall)) } } : {}),
   };
 }
 

@@ -73,6 +73,7 @@ export interface ScenarioSplits {
 /** Thrown when no usable split exists at all (no training pairs, unknown held-out names, …). */
 export class ScenarioError extends UserError {
   override readonly name = 'ScenarioError';
+  override readonly code: string = 'scenario';
 }
 
 export function setSize(set: ScenarioSet, key: (prompt: string) => string): SetSize {

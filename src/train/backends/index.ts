@@ -9,6 +9,7 @@
 //   wasm            XNNPACK SIMD, one thread, with our fast BatchMatMul and UnsortedSegmentSum
 //   cpu             plain JS, always there
 import { BACKEND_NAMES, type BackendName } from '../../core/config';
+import { UserError } from '../../core/errors';
 import type { BackendProbe, DoctorReport } from '../../protocol/trainer';
 import { tf } from '../tf';
 import { probeCpu } from './cpu';
@@ -53,22 +54,40 @@ function summary(chosen: ConcreteBackend, probes: readonly BackendProbe[]): stri
   return `${chosen} (${me?.reason ?? 'available'})` + (rejected.length ? `; passed over: ${rejected.join('; ')}` : '');
 }
 
-let current: BackendChoice | null = null;
+/**
+ * What each request resolved to in this process: 'auto' → the pick of the probes below, a name → itself once it
+ * passed its probe. Kept per request, not as one "current" backend, so that 'auto' keeps meaning the probe's pick after
+ * a training run asked for another backend (the worker scores and trains in one tfjs engine).
+ */
+const resolved = new Map<BackendName, BackendChoice>();
 
 /**
  * Makes `requested` the active tfjs backend (with its custom kernels) and says why. An explicit request that
- * cannot work throws with the probe's reason and fix; 'auto' falls through AUTO_ORDER. Repeated calls reuse the
- * choice while that backend is still active (a worker scores, then trains, without re-probing).
+ * cannot work throws a UserError with the probe's reason and fix; 'auto' falls through AUTO_ORDER. A request seen
+ * before is not probed again: its backend is made active again if something else switched tfjs meanwhile.
  */
 export async function initBackend(requested: BackendName): Promise<BackendChoice> {
-  if (current && (requested === 'auto' || requested === current.name) && tf.engine().backendName === backendTfName(current.name)) return current;
-  if (requested !== 'auto') {
-    const p = await probeBackend(requested, true);
-    if (!p.available) throw new Error(`backend ${requested} is not usable: ${p.reason}${p.fix ? `. Fix: ${p.fix}` : ''}`);
-    const soft = p.details?.['software'] === true ? ' (requested explicitly; software adapter: slow)' : ' (requested explicitly)';
-    current = { name: requested, why: `${p.reason}${soft}`, probes: [p] };
-    return current;
-  }
+  const known = resolved.get(requested);
+  if (known && (await reactivate(known.name))) return known;
+  const choice = requested === 'auto' ? await pickAuto() : await useExplicit(requested);
+  resolved.set(requested, choice);
+  return choice;
+}
+
+/** tfjs keeps every backend it initialised: switching back is a registry lookup, not a new probe. */
+async function reactivate(name: ConcreteBackend): Promise<boolean> {
+  const tfName = backendTfName(name);
+  return tf.engine().backendName === tfName || (await tf.setBackend(tfName));
+}
+
+async function useExplicit(requested: ConcreteBackend): Promise<BackendChoice> {
+  const p = await probeBackend(requested, true);
+  if (!p.available) throw new UserError(`backend ${requested} is not usable: ${p.reason}${p.fix ? `. Fix: ${p.fix}` : ''}`, { code: 'backend-unavailable' });
+  const soft = p.details?.['software'] === true ? ' (requested explicitly; software adapter: slow)' : ' (requested explicitly)';
+  return { name: requested, why: `${p.reason}${soft}`, probes: [p] };
+}
+
+async function pickAuto(): Promise<BackendChoice> {
   const probes: BackendProbe[] = [];
   for (const name of AUTO_ORDER) {
     // A software WebGPU adapter is probed without starting tfjs on it: we only need to know it is software.
@@ -80,8 +99,7 @@ export async function initBackend(requested: BackendName): Promise<BackendChoice
       probes[probes.length - 1] = active;
       if (!active.available) continue;
     }
-    current = { name, why: summary(name, probes), probes };
-    return current;
+    return { name, why: summary(name, probes), probes };
   }
   throw new Error(`no backend works: ${probes.map((p) => `${p.name}: ${p.reason}`).join('; ')}`);
 }

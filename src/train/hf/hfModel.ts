@@ -44,7 +44,7 @@ export interface LoadHfOptions {
 
 export class LoadCancelled extends UserError {
   constructor() {
-    super('loading the model was cancelled');
+    super('loading the model was cancelled', { code: 'cancelled' });
   }
 }
 

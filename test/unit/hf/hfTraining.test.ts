@@ -12,7 +12,7 @@ import { openScorer } from '../../../src/train/openScorer';
 import { evaluateFiles } from '../../../src/train/evaluateFiles';
 import { UserError } from '../../../src/core/errors';
 import type { BackboneParams } from '../../../src/protocol/trainer';
-import type { EvalReport, StepMetrics } from '../../../src/core/report';
+import type { StepMetrics } from '../../../src/core/report';
 import { tempDir, testConfig, writeSeparable } from '../train/fixtures';
 import { QWEN25_7B, writeSparseCheckpoint } from './sparseCheckpoint';
 

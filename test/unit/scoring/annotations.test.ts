@@ -7,7 +7,7 @@ import type { ScoreResult, ScoredRow } from '../../../src/protocol/trainer';
 const row = (line: number, rChosen: number, rRejected: number, id = `pairs.jsonl:${line}`): ScoredRow => ({
   line, id, rChosen, rRejected, hNormChosen: 4, hNormRejected: 5, cosChosen: 0.25, cosRejected: -0.5, hPctChosen: 73.4, hPctRejected: 12,
 });
-const result = (over: Partial<ScoreResult>): ScoreResult => ({ modelDir: '/m', model: { kind: 'reward-lens', headTrained: true }, cached: 0, wpNorm: 2, rows: [], groups: [], skipped: [], elapsedMs: 1, ...over });
+const result = (over: Partial<ScoreResult>): ScoreResult => ({ modelDir: '/m', model: { kind: 'reward-lens', headTrained: true }, cached: 0, wpNorm: 2, rows: [], groups: [], skipped: [], backend: 'cpu', elapsedMs: 1, ...over });
 
 test('a correctly ranked pair: title, inline text, no problem', () => {
   const [a] = annotateScores(result({ rows: [row(3, 1.234, -0.4)] }), { reportMisranked: true });

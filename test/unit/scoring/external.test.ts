@@ -46,7 +46,7 @@ test('agreement and Kendall τ between the active model and the external scorer 
 
 test('the hover shows the external scorer next to the active model, and whether they agree', () => {
   const row = { line: 1, id: 'a', rChosen: 1, rRejected: 0, hNormChosen: 1, hNormRejected: 1, cosChosen: 1, cosRejected: 0, hPctChosen: NaN, hPctRejected: NaN };
-  const result: ScoreResult = { modelDir: 'm', model: { kind: 'reward-lens', headTrained: true }, cached: 0, wpNorm: 1, rows: [row, { ...row, line: 2, id: 'b' }], groups: [], skipped: [], elapsedMs: 1 };
+  const result: ScoreResult = { modelDir: 'm', model: { kind: 'reward-lens', headTrained: true }, cached: 0, wpNorm: 1, rows: [row, { ...row, line: 2, id: 'b' }], groups: [], skipped: [], backend: 'cpu', elapsedMs: 1 };
   const ext = parseExternalScores('e.jsonl', '{"id":"a","r_chosen":0.2,"r_rejected":0.9}');
   const [a, b] = annotateScores(result, { reportMisranked: true, external: { name: ext.name, get: (id) => ext.byId.get(id) } });
   assert.match(a!.hoverMarkdown, /External scorer e\\\.jsonl: r\(chosen\) 0\.200 · r\(rejected\) 0\.900 · margin -0\.700 · ✗ disagrees with the active model$/);
@@ -84,7 +84,7 @@ test('tie rows are marked in the editor as counted and not scored (Chatbot Arena
   const { fixture } = await import('../data/fixtures');
   const ds = loadDatasetText('chatbot-arena.jsonl', readFileSync(fixture('chatbot-arena.jsonl'), 'utf8'));
   assert.deepEqual(ds.tieRows, [{ line: 3, label: 'tie' }, { line: 4, label: 'tie (bothbad)' }]);
-  const result: ScoreResult = { modelDir: 'm', model: { kind: 'reward-lens', headTrained: true }, cached: 0, wpNorm: 1, rows: [], groups: [], skipped: [], ties: ds.tieRows, elapsedMs: 1 };
+  const result: ScoreResult = { modelDir: 'm', model: { kind: 'reward-lens', headTrained: true }, cached: 0, wpNorm: 1, rows: [], groups: [], skipped: [], ties: ds.tieRows, backend: 'cpu', elapsedMs: 1 };
   const a = annotateScores(result, { reportMisranked: true });
   assert.deepEqual(a.map((x) => [x.line, x.status, x.title, x.problems.length]), [[3, 'group', '= tie (tie): counted, not scored', 0], [4, 'group', '= tie (tie (bothbad)): counted, not scored', 0]]);
 });

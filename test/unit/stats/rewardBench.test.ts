@@ -56,7 +56,7 @@ test('RewardBench 2 row rule: ties at the maximum share the credit; rows with a 
 });
 
 test('RewardBench v1 sections: EXAMPLE_COUNTS weights (math-prm 984 against six hep-* of 164), sections present only', () => {
-  const mk = (subset: string, ok: boolean, k: number): PreferencePair => ({ id: `${subset}${k}`, prompt: '', chosen: 'a', rejected: 'b', groups: { subset }, source: { file: 'f', line: k, row: k } });
+  const mk = (subset: string, _ok: boolean, k: number): PreferencePair => ({ id: `${subset}${k}`, prompt: '', chosen: 'a', rejected: 'b', groups: { subset }, source: { file: 'f', line: k, row: k } });
   // math-prm 3/4 right, hep-python 1/2, alpacaeval-easy 1/1, donotanswer 0/1, an unknown subset ignored.
   const spec: [string, boolean][] = [['math-prm', true], ['math-prm', true], ['math-prm', true], ['math-prm', false], ['hep-python', true], ['hep-python', false], ['alpacaeval-easy', true], ['donotanswer', false], ['mine', true]];
   const pairs = spec.map(([s, ok], k) => mk(s, ok, k));

@@ -50,12 +50,18 @@ function statusText(run: RunSnapshot | undefined): string {
   return parts.join(' · ') + (run.error ? ` — error: ${run.error}` : '');
 }
 
-export function createToolbar(h: ToolbarHandlers): Toolbar {
+/** The toolbar's controls, not yet wired. */
+function toolbarControls() {
   const primary = custom('vscode-single-select', { id: 'rl-primary', 'aria-label': 'Run', label: 'Run' }) as SelectLike;
   const compare = custom('vscode-checkbox', { id: 'rl-compare', label: 'Compare' }) as HTMLElement & { checked: boolean; disabled: boolean };
   const secondary = custom('vscode-single-select', { id: 'rl-secondary', 'aria-label': 'Compare with run', label: 'Compare with run' }) as SelectLike;
   const evalSet = custom('vscode-single-select', { id: 'rl-evalset', 'aria-label': 'Eval set', label: 'Eval set' }) as SelectLike;
   const cancel = custom('vscode-button', { id: 'rl-cancel', secondary: true, hidden: true }, 'Cancel training');
+  return { primary, compare, secondary, evalSet, cancel };
+}
+
+export function createToolbar(h: ToolbarHandlers): Toolbar {
+  const { primary, compare, secondary, evalSet, cancel } = toolbarControls();
   const status = el('p', { class: 'rl-status', role: 'status', 'aria-live': 'polite' });
   const secondaryField = labelled('with', secondary);
 
