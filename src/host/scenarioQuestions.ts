@@ -50,7 +50,9 @@ export async function askScenarioAnswers(svc: Services): Promise<ScenarioAnswers
   if (!file) return undefined;
   const data = await inspectWithProgress(svc, file);
   const ids = data.identities;
-  svc.log.info(`scenarios: ${file}: ${ids.prompts} multi-response prompts, ${ids.responses} responses, prompt-group keys [${ids.promptGroupKeys.join(', ')}], ${ids.models.length} models`);
+  svc.log.info(
+    `scenarios: ${file}: ${ids.prompts} multi-response prompts, ${ids.responses} responses, prompt-group keys [${ids.promptGroupKeys.join(', ')}], ${ids.models.length} models`,
+  );
   if (!(await acceptRefusals(file, data))) return undefined;
   const last: Remembered = svc.context.workspaceState.get<Remembered>(DEFAULTS_KEY) ?? {};
   const draft: Record<string, unknown> = { file };
@@ -61,19 +63,30 @@ export async function askScenarioAnswers(svc: Services): Promise<ScenarioAnswers
     draft[s.key] = v;
   }
   const answers = { ...draft, backend: svc.settings.training.backend } as unknown as ScenarioAnswers;
-  await svc.context.workspaceState.update(DEFAULTS_KEY, { objectives: answers.objectives, seeds: answers.seeds, preset: answers.preset, epochs: answers.epochs } satisfies Remembered);
+  await svc.context.workspaceState.update(DEFAULTS_KEY, {
+    objectives: answers.objectives,
+    seeds: answers.seeds,
+    preset: answers.preset,
+    epochs: answers.epochs,
+  } satisfies Remembered);
   return answers;
 }
 
 async function pickScenarioFile(svc: Services, title: string): Promise<string | undefined> {
   const files = await scenarioCandidates(svc);
   if (!files.length) {
-    void vscode.window.showErrorMessage(`Reward Lens: no preference files (${datasetExtensionList()}) found in the workspace. Open one and try again.`);
+    void vscode.window.showErrorMessage(
+      `Reward Lens: no preference files (${datasetExtensionList()}) found in the workspace. Open one and try again.`,
+    );
     return undefined;
   }
   const current = vscode.window.activeTextEditor?.document.uri.fsPath;
   const pick = await vscode.window.showQuickPick(
-    files.map((f) => ({ label: `$(file) ${path.basename(f)}`, description: vscode.workspace.asRelativePath(f) + (f === current ? ' · current editor' : ''), file: f })),
+    files.map((f) => ({
+      label: `$(file) ${path.basename(f)}`,
+      description: vscode.workspace.asRelativePath(f) + (f === current ? ' · current editor' : ''),
+      file: f,
+    })),
     { title, ignoreFocusOut: true, placeHolder: 'e.g. AlpacaEval long rows: dataset, generator, output, score' },
   );
   return pick?.file;
@@ -114,7 +127,8 @@ async function acceptRefusals(file: string, data: ScenarioDataReport): Promise<b
   const reasons = [...new Set(data.refused.map((r) => r.reason))].join('; ');
   const go = await vscode.window.showErrorMessage(
     `Reward Lens: ${path.basename(file)} cannot give every scenario: refused ${scenarios}: ${reasons}`,
-    { modal: false }, 'Run the Remaining Scenarios',
+    { modal: false },
+    'Run the Remaining Scenarios',
   );
   return go === 'Run the Remaining Scenarios';
 }
@@ -132,20 +146,37 @@ async function askPromptGroupKey({ data, title }: StepContext): Promise<string |
 async function askHeldOutPromptGroups({ data, title }: StepContext, d: Draft): Promise<string[] | undefined> {
   const groups = data.identities.promptGroups[d.promptGroupKey!] ?? [];
   if (!groups.length) return [];
-  return pickHeldOut(title(`held-out prompt groups (${d.promptGroupKey})`), 'Let the seed choose (about 25% of the prompts)', groups, 'prompts');
+  return pickHeldOut(
+    title(`held-out prompt groups (${d.promptGroupKey})`),
+    'Let the seed choose (about 25% of the prompts)',
+    groups,
+    'prompts',
+  );
 }
 
 async function askHeldOutModels({ data, title }: StepContext): Promise<string[] | undefined> {
   const models = data.identities.models;
   if (models.length < 3) return [];
-  return pickHeldOut(title('held-out response models'), `Let the seed choose (${Math.min(4, models.length - 2)} models)`, models, 'responses');
+  return pickHeldOut(
+    title('held-out response models'),
+    `Let the seed choose (${Math.min(4, models.length - 2)} models)`,
+    models,
+    'responses',
+  );
 }
 
 /** Multi-select of held-out values; [] means "let the seed choose"; undefined when the user escapes. */
-async function pickHeldOut(title: string, seedLabel: string, values: readonly { value: string; count: number }[], unit: string): Promise<string[] | undefined> {
+async function pickHeldOut(
+  title: string,
+  seedLabel: string,
+  values: readonly { value: string; count: number }[],
+  unit: string,
+): Promise<string[] | undefined> {
   const picks = await vscode.window.showQuickPick(
-    [{ label: `$(symbol-event) ${seedLabel}`, value: SEED_CHOOSES, picked: true },
-      ...values.map((c) => ({ label: c.value, description: `${c.count} ${unit}`, value: c.value, picked: false }))],
+    [
+      { label: `$(symbol-event) ${seedLabel}`, value: SEED_CHOOSES, picked: true },
+      ...values.map((c) => ({ label: c.value, description: `${c.count} ${unit}`, value: c.value, picked: false })),
+    ],
     { title, canPickMany: true, ignoreFocusOut: true, placeHolder: 'Pick the ones to hold out, or keep "let the seed choose"' },
   );
   if (!picks) return undefined;
@@ -163,7 +194,9 @@ async function askObjectives({ last, title }: StepContext): Promise<Objective[] 
 
 async function askSeeds({ last, title }: StepContext): Promise<number[] | undefined> {
   const text = await vscode.window.showInputBox({
-    title: title('seeds'), value: last.seeds ? last.seeds.join(',') : '3', ignoreFocusOut: true,
+    title: title('seeds'),
+    value: last.seeds ? last.seeds.join(',') : '3',
+    ignoreFocusOut: true,
     prompt: 'How many seeds (3 = seeds 1, 2, 3) or a list (1,2,5). Each objective trains once per seed on the same splits.',
     validateInput: (v) => (parseSeeds(v) ? undefined : 'A count from 1 to 100, or a comma-separated list of distinct integers'),
   });
@@ -181,7 +214,9 @@ async function askPreset({ svc, last, title }: StepContext): Promise<PresetName 
 
 async function askEpochs({ last, title }: StepContext, d: Draft): Promise<number | undefined> {
   const text = await vscode.window.showInputBox({
-    title: title('epochs per run'), value: String(last.epochs ?? 1), ignoreFocusOut: true,
+    title: title('epochs per run'),
+    value: String(last.epochs ?? 1),
+    ignoreFocusOut: true,
     prompt: `Epochs over the training pairs; ${d.objectives!.length * d.seeds!.length} runs in all, one after another`,
     validateInput: (v) => (/^\s*\d+\s*$/.test(v) && Number(v) >= 1 ? undefined : 'An integer ≥ 1'),
   });

@@ -26,7 +26,8 @@ export async function describeWorkspaceFiles(svc: Services): Promise<DescribedFi
   const current = vscode.window.activeTextEditor?.document;
   const keys = mappingKeys(svc.settings.data.fieldMapping);
   const out: DescribedFile[] = [];
-  if (current?.uri.scheme === 'file') out.push({ file: current.uri.fsPath, head: describeHead(current.fileName, current.getText().slice(0, HEAD_BYTES), keys) });
+  if (current?.uri.scheme === 'file')
+    out.push({ file: current.uri.fsPath, head: describeHead(current.fileName, current.getText().slice(0, HEAD_BYTES), keys) });
   for (const u of uris.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
     if (out.some((d) => d.file === u.fsPath)) continue;
     const head = await describeFile(u.fsPath, keys).catch(() => undefined);

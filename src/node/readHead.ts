@@ -19,7 +19,8 @@ export interface Head {
 /** The first `bytes` bytes of a file (decompressed for .gz); a directory or special file is refused before anything is read. */
 export async function readHead(file: string, bytes = HEAD_BYTES): Promise<Head> {
   const st = await stat(file);
-  if (!st.isFile()) throw new FileError({ file }, st.isDirectory() ? 'is a directory, not a file' : 'is not a regular file (a device, socket or pipe)');
+  if (!st.isFile())
+    throw new FileError({ file }, st.isDirectory() ? 'is a directory, not a file' : 'is not a regular file (a device, socket or pipe)');
   const raw = await rawHead(file, bytes);
   const gzip = /\.gz$/i.test(file) && raw[0] === 0x1f && raw[1] === 0x8b;
   const head = gzip ? await gunzipHead(file, bytes) : raw;
@@ -67,4 +68,6 @@ async function gunzipHead(file: string, bytes: number): Promise<Uint8Array> {
 
 /** A damaged .gz (zlib's Z_* errors) is the user's to fix: a FileError naming the file; undefined for other errors. */
 export const gunzipProblem = (file: string, e: unknown) =>
-  (e as { code?: string }).code?.startsWith('Z_') ? new FileError({ file }, `is not valid gzip data (${(e as Error).message}); is it truncated?`) : undefined;
+  (e as { code?: string }).code?.startsWith('Z_')
+    ? new FileError({ file }, `is not valid gzip data (${(e as Error).message}); is it truncated?`)
+    : undefined;

@@ -18,7 +18,12 @@ export async function inspectScenarioData(p: ScenarioDataParams): Promise<Scenar
   if (identities.promptGroupKeys.length && identities.models.length >= 3 && identities.modelless === 0) return { identities, refused: [] };
   const split = { ...p.split, promptGroupKey: identities.promptGroupKeys[0] ?? 'dataset' };
   try {
-    const { splits } = await buildSplitsFromFiles([{ file: p.file }], split, async () => ds, () => undefined);
+    const { splits } = await buildSplitsFromFiles(
+      [{ file: p.file }],
+      split,
+      async () => ds,
+      () => undefined,
+    );
     return { identities, refused: splits.refused };
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;

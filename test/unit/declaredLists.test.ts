@@ -59,13 +59,16 @@ test('the scan catches a re-spelled list, quoted or in a regex, and lets comment
   const dir = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? '/tmp'), 'rl-lists-'));
   try {
     const file = path.join(dir, 'bad.ts');
-    fs.writeFileSync(file, [
-      "const b = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];",
-      "const ext = /\\.(jsonl|json|csv|parquet)$/i;",
-      "// --backend auto|tensorflow|wasm in a comment is fine",
-      "const fine = ['auto', 'onnx'];",
-      "const words = 'jsonlines, csvkit, parquetry';",
-    ].join('\n'));
+    fs.writeFileSync(
+      file,
+      [
+        "const b = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];",
+        'const ext = /\\.(jsonl|json|csv|parquet)$/i;',
+        '// --backend auto|tensorflow|wasm in a comment is fine',
+        "const fine = ['auto', 'onnx'];",
+        "const words = 'jsonlines, csvkit, parquetry';",
+      ].join('\n'),
+    );
     const found = respelled([file]);
     assert.equal(found.length, 2, found.join('\n'));
     assert.match(found[0]!, /bad\.ts:1: backend names spelled out again/);

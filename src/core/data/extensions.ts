@@ -80,5 +80,7 @@ export function datasetGlob(formats?: readonly FileFormat[]): string {
 
 /** The extensions for a message: ".jsonl, .ndjson, .json, .csv, .parquet, .arrow". */
 export function datasetExtensionList(formats?: readonly FileFormat[]): string {
-  return extensionsOf(formats).map((e) => `.${e}`).join(', ');
+  return extensionsOf(formats)
+    .map((e) => `.${e}`)
+    .join(', ');
 }

@@ -7,12 +7,25 @@ import type { DatasetFormat, NonPairRowKind } from '../types';
 export const FALLBACK_FORMATS: readonly DatasetFormat[] = ['prompts', 'responses'];
 
 /** Families whose prompts have several scored or ranked responses (read into MultiResponseGroups). */
-export const MULTI_RESPONSE_FORMATS: readonly DatasetFormat[] = ['multi-long', 'multi-wide', 'ultrafeedback-raw', 'nectar', 'helpsteer2', 'ppe-correctness'];
+export const MULTI_RESPONSE_FORMATS: readonly DatasetFormat[] = [
+  'multi-long',
+  'multi-wide',
+  'ultrafeedback-raw',
+  'nectar',
+  'helpsteer2',
+  'ppe-correctness',
+];
 
 /** What a row of a format without pairs is, for the accounting. Pairwise formats have none: their rows pair or skip. */
 export const NON_PAIR_KIND: Partial<Record<DatasetFormat, NonPairRowKind>> = {
-  prompts: 'prompt-only', responses: 'response-only', 'multi-long': 'scored-response', 'multi-wide': 'multi-response',
-  helpsteer2: 'scored-response', 'ultrafeedback-raw': 'multi-response', nectar: 'multi-response', 'ppe-correctness': 'multi-response',
+  prompts: 'prompt-only',
+  responses: 'response-only',
+  'multi-long': 'scored-response',
+  'multi-wide': 'multi-response',
+  helpsteer2: 'scored-response',
+  'ultrafeedback-raw': 'multi-response',
+  nectar: 'multi-response',
+  'ppe-correctness': 'multi-response',
 };
 
 /**

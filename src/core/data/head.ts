@@ -26,14 +26,25 @@ export const HEAD_BYTES = 65536;
 export const KEY_SEARCH_CHARS = 8192;
 
 /** Keys that only preference/ranking datasets carry (the formats of src/core/types.ts DatasetFormat). */
-const PAIR_KEYS = /["']?(chosen|rejected|output_1|output_2|all_scores|response_\d+_text|completions|better_response_id|safer_response_id|conversation_a|preference_strength|overall_preference|response_[ab]|answer_a|answers)["']?\s*[:,]/i;
+const PAIR_KEYS =
+  /["']?(chosen|rejected|output_1|output_2|all_scores|response_\d+_text|completions|better_response_id|safer_response_id|conversation_a|preference_strength|overall_preference|response_[ab]|answer_a|answers)["']?\s*[:,]/i;
 /** HelpSteer2 attribute rows: a response with its helpfulness rating. */
 const ATTRIBUTE_KEYS = [/["']?(response)["']?\s*[:,]/i, /["']?(helpfulness)["']?\s*[:,]/i] as const;
 /** Single-response-with-score rows (AlpacaEval-style long format): both keys must appear. */
-const LONG_KEYS = [/["']?(output)["']?\s*[:,]/i, /["']?(score|win_prob_vs_baseline|preference_vs_baseline|gold|rank)["']?\s*[:,]/i] as const;
-const CSV_HEADER = /(^|,)\s*"?(chosen|rejected|output_1|all_scores|response_\d+_text|response_[01ab]|answer_a|better_response_id|preference_strength|helpfulness)"?\s*(,|$)/i;
+const LONG_KEYS = [
+  /["']?(output)["']?\s*[:,]/i,
+  /["']?(score|win_prob_vs_baseline|preference_vs_baseline|gold|rank)["']?\s*[:,]/i,
+] as const;
+const CSV_HEADER =
+  /(^|,)\s*"?(chosen|rejected|output_1|all_scores|response_\d+_text|response_[01ab]|answer_a|better_response_id|preference_strength|helpfulness)"?\s*(,|$)/i;
 
-const FORMAT_NAMES: Readonly<Record<FileFormat, string>> = { jsonl: 'JSON Lines', json: 'JSON', csv: 'CSV', parquet: 'Parquet', arrow: 'Arrow IPC' };
+const FORMAT_NAMES: Readonly<Record<FileFormat, string>> = {
+  jsonl: 'JSON Lines',
+  json: 'JSON',
+  csv: 'CSV',
+  parquet: 'Parquet',
+  arrow: 'Arrow IPC',
+};
 
 /**
  * Describes a file from its name and head (the start of the file, 64 KiB is plenty, decompressed for `.gz` files,
@@ -44,7 +55,8 @@ const FORMAT_NAMES: Readonly<Record<FileFormat, string>> = { jsonl: 'JSON Lines'
  */
 export function describeHead(fileName: string, head: string, extraKeys: readonly string[] = []): FileHead {
   const { format, why } = formatOf(fileName, head);
-  if (format === 'parquet' || format === 'arrow') return { format, preference: true, reason: `${why}; binary: its reader decides from the columns` };
+  if (format === 'parquet' || format === 'arrow')
+    return { format, preference: true, reason: `${why}; binary: its reader decides from the columns` };
   const record = firstRecords(format, head, 1)[0];
   const family = record ? classifyRecord(record) : undefined;
   const verdict = preferenceVerdict(format, head.slice(0, KEY_SEARCH_CHARS), family, extraKeys);
@@ -70,7 +82,10 @@ function formatOf(fileName: string, head: string): { format: FileFormat; why: st
   const text = head.replace(/^\ufeff/, '');
   const first = text.trimStart()[0];
   if (first === '[') return { format: 'json', why: 'JSON (an array)' };
-  if (first === '{') return looksLikeJsonLines(text) ? { format: 'jsonl', why: 'JSON Lines (an object on each of the first lines)' } : { format: 'json', why: 'JSON (an object)' };
+  if (first === '{')
+    return looksLikeJsonLines(text)
+      ? { format: 'jsonl', why: 'JSON Lines (an object on each of the first lines)' }
+      : { format: 'json', why: 'JSON (an object)' };
   return byName === 'json' ? named('json') : { format: 'csv', why: 'CSV (neither a data extension nor JSON text)' };
 }
 
@@ -92,7 +107,12 @@ function looksLikeJsonLines(text: string): boolean {
 }
 
 /** Is a text head preference data? The first record's family decides when it is a preference family; keys otherwise. */
-function preferenceVerdict(format: FileFormat, text: string, family: DatasetFormat | undefined, extraKeys: readonly string[]): { yes: boolean; why: string } {
+function preferenceVerdict(
+  format: FileFormat,
+  text: string,
+  family: DatasetFormat | undefined,
+  extraKeys: readonly string[],
+): { yes: boolean; why: string } {
   const rule = family ? `${family} (${DETECTION_RULES[family].replace(/\n/g, '\\n')})` : undefined;
   if (family && !FALLBACK_FORMATS.includes(family)) return { yes: true, why: `first record: ${rule}` };
   const mapped = { yes: true, why: `the field mapping's keys ${extraKeys.filter((k) => k).join(', ')} appear` };

@@ -23,18 +23,27 @@ export function firstRecords(format: FileFormat, text: string, n: number): Rec[]
       if (out.length >= n) break;
       try {
         if (line.trim()) take(JSON.parse(line));
-      } catch { /* not a record */ }
+      } catch {
+        /* not a record */
+      }
     }
   } else if (format === 'json') {
     const s = new JsonRecordSplitter((piece) => {
       try {
         take(JSON.parse(piece));
-      } catch { /* not a record, or cut off */ }
+      } catch {
+        /* not a record, or cut off */
+      }
     });
     s.push(body);
     s.end();
   } else if (format === 'csv') {
-    const r = new CsvReader(csvObjects((row) => take(row), () => undefined));
+    const r = new CsvReader(
+      csvObjects(
+        (row) => take(row),
+        () => undefined,
+      ),
+    );
     r.push(body);
     r.end();
   }

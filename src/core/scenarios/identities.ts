@@ -41,7 +41,10 @@ export function datasetIdentities(ds: Pick<LoadedDataset, 'multi'>): DatasetIden
     }
     for (const r of g.responses) {
       responses++;
-      if (r.groups?.['is_adversarial'] === 'true') { adversarial++; continue; }
+      if (r.groups?.['is_adversarial'] === 'true') {
+        adversarial++;
+        continue;
+      }
       if (!r.model) modelless++;
       else models.set(r.model, (models.get(r.model) ?? 0) + 1);
     }
@@ -52,6 +55,8 @@ export function datasetIdentities(ds: Pick<LoadedDataset, 'multi'>): DatasetIden
     // A usable prompt-source field names the group of every prompt and has at least two groups.
     if (covered === ds.multi.length && m.size >= 2 && m.size < ds.multi.length) promptGroups[k] = byCount(m);
   }
-  const promptGroupKeys = Object.keys(promptGroups).sort((a, b) => (a === 'dataset' ? -1 : b === 'dataset' ? 1 : promptGroups[b]!.length - promptGroups[a]!.length || a.localeCompare(b)));
+  const promptGroupKeys = Object.keys(promptGroups).sort((a, b) =>
+    a === 'dataset' ? -1 : b === 'dataset' ? 1 : promptGroups[b]!.length - promptGroups[a]!.length || a.localeCompare(b),
+  );
   return { promptGroupKeys, promptGroups, models: byCount(models), prompts: ds.multi.length, responses, modelless, adversarial };
 }

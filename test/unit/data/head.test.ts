@@ -7,14 +7,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describeHead } from '../../../src/core/data/head';
-import { DATASET_EXTENSION_NAMES, datasetExtension, isBinaryDataName, datasetExtensionList, datasetGlob, formatOfName, stripDatasetExtension } from '../../../src/core/data/extensions';
+import {
+  DATASET_EXTENSION_NAMES,
+  datasetExtension,
+  isBinaryDataName,
+  datasetExtensionList,
+  datasetGlob,
+  formatOfName,
+  stripDatasetExtension,
+} from '../../../src/core/data/extensions';
 import { isOneRowPerResponse, MULTI_RESPONSE_FORMATS } from '../../../src/core/data/families';
 import { DETECTION_RULES } from '../../../src/core/data/detect';
 import type { DatasetFormat } from '../../../src/core/types';
 import { describeFile, readHead } from '../../../src/node/readHead';
 
 const HH = (a: string) => `\n\nHuman: h\n\nAssistant: ${a}`;
-const MSGS = [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }];
+const MSGS = [
+  { role: 'user', content: 'q' },
+  { role: 'assistant', content: 'a' },
+];
 
 /** One first record per schema family a file can have (custom is the field mapping, never detected). */
 const FIRST_RECORDS: Readonly<Record<Exclude<DatasetFormat, 'custom'>, object>> = {
@@ -57,14 +68,20 @@ test('every schema family is named by the first record, in JSONL, a JSON array a
     assert.deepEqual([json.format, json.family], ['json', family], family);
     if (Object.values(rec).every((v) => typeof v !== 'object')) {
       const keys = Object.keys(rec);
-      const csv = describeHead('x.csv', `${keys.join(',')}\n${keys.map((k) => `"${String((rec as Record<string, unknown>)[k]).replace(/"/g, '""')}"`).join(',')}\n`);
+      const csv = describeHead(
+        'x.csv',
+        `${keys.join(',')}\n${keys.map((k) => `"${String((rec as Record<string, unknown>)[k]).replace(/"/g, '""')}"`).join(',')}\n`,
+      );
       assert.deepEqual([csv.format, csv.family], ['csv', family], family);
     }
   }
 });
 
 test('prompt-only and response-only heads are not preference data, and say which family they are', () => {
-  assert.equal(describeHead('p.jsonl', '{"prompt":"p"}').reason, 'JSON Lines (.jsonl); first record: prompts (prompts only); no preference keys in the first 8192 characters');
+  assert.equal(
+    describeHead('p.jsonl', '{"prompt":"p"}').reason,
+    'JSON Lines (.jsonl); first record: prompts (prompts only); no preference keys in the first 8192 characters',
+  );
   assert.equal(describeHead('r.jsonl', '{"prompt":"p","completion":"c"}').preference, false);
 });
 
@@ -103,9 +120,18 @@ test('binary formats are always candidates (their reader decides) and have no fa
 });
 
 test('reasons say what decided: the first record, a key, the CSV header, the field mapping, or nothing found', () => {
-  assert.equal(describeHead('package.json', '{"name":"reward-lens","version":"0.1.0"}').reason, 'JSON (an object); no preference keys in the first 8192 characters');
-  assert.equal(describeHead('a.json', '[\n  {\n    "chosen": [{"role":"user"}]').reason, 'JSON (an array); key chosen in the first 8192 characters');
-  assert.equal(describeHead('x.jsonl', '{"instruction":"q","output":"a","win_prob_vs_baseline":0.5,"big":"' + 'x'.repeat(70000)).reason, 'JSON Lines (.jsonl); keys output and win_prob_vs_baseline in the first 8192 characters');
+  assert.equal(
+    describeHead('package.json', '{"name":"reward-lens","version":"0.1.0"}').reason,
+    'JSON (an object); no preference keys in the first 8192 characters',
+  );
+  assert.equal(
+    describeHead('a.json', '[\n  {\n    "chosen": [{"role":"user"}]').reason,
+    'JSON (an array); key chosen in the first 8192 characters',
+  );
+  assert.equal(
+    describeHead('x.jsonl', '{"instruction":"q","output":"a","win_prob_vs_baseline":0.5,"big":"' + 'x'.repeat(70000)).reason,
+    'JSON Lines (.jsonl); keys output and win_prob_vs_baseline in the first 8192 characters',
+  );
   assert.equal(describeHead('d.csv', 'chosen,rejected\n').reason, 'CSV (.csv); the header names chosen');
   assert.equal(describeHead('d.csv', 'name,comment\nx,"chosen, rejected"\n').reason, 'CSV (.csv); no preference keys in the header');
   const mapped = describeHead('c.jsonl', '{"question":"q","good":"a","bad":"b"}', ['good', 'bad']);
@@ -118,7 +144,14 @@ test('a first record cut off by the end of the head gives no family, and the key
 });
 
 test('family lists: multi-response families, and those with one row per response (parsed whole, never windowed)', () => {
-  assert.deepEqual([...MULTI_RESPONSE_FORMATS].sort(), ['helpsteer2', 'multi-long', 'multi-wide', 'nectar', 'ppe-correctness', 'ultrafeedback-raw']);
+  assert.deepEqual([...MULTI_RESPONSE_FORMATS].sort(), [
+    'helpsteer2',
+    'multi-long',
+    'multi-wide',
+    'nectar',
+    'ppe-correctness',
+    'ultrafeedback-raw',
+  ]);
   const perResponse = (Object.keys(FIRST_RECORDS) as DatasetFormat[]).filter((f) => isOneRowPerResponse(f));
   assert.deepEqual(perResponse.sort(), ['helpsteer2', 'multi-long', 'responses']);
   assert.equal(isOneRowPerResponse(undefined), false);
@@ -126,7 +159,13 @@ test('family lists: multi-response families, and those with one row per response
 
 test('the extension table: names, formats, globs, eval-set names', () => {
   assert.deepEqual(DATASET_EXTENSION_NAMES, ['jsonl', 'ndjson', 'json', 'csv', 'parquet', 'arrow']);
-  assert.deepEqual(['a.JSONL', 'b.ndjson.gz', 'c.parquet', 'd.txt', 'e.gz'].map(datasetExtension), ['jsonl', 'ndjson', 'parquet', undefined, undefined]);
+  assert.deepEqual(['a.JSONL', 'b.ndjson.gz', 'c.parquet', 'd.txt', 'e.gz'].map(datasetExtension), [
+    'jsonl',
+    'ndjson',
+    'parquet',
+    undefined,
+    undefined,
+  ]);
   assert.deepEqual(['a.ndjson', 'b.arrow', 'c.tsv'].map(formatOfName), ['jsonl', 'arrow', undefined]);
   assert.equal(stripDatasetExtension('helpful-test.jsonl.gz'), 'helpful-test');
   assert.equal(stripDatasetExtension('v1.2.notes'), 'v1.2.notes');

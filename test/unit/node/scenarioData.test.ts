@@ -24,14 +24,28 @@ test('a file missing an identity: the refusals are those of the runner’s split
   const dir = mkdtempSync(join(tmpdir(), 'rl-scenario-data-'));
   try {
     const file = join(dir, 'modelless.jsonl');
-    const rows = readFileSync(FIXTURE, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-    writeFileSync(file, rows.map(({ generator, ...rest }) => JSON.stringify(generator === 'm7' ? rest : { generator, ...rest })).join('\n'));
+    const rows = readFileSync(FIXTURE, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    writeFileSync(
+      file,
+      rows.map(({ generator, ...rest }) => JSON.stringify(generator === 'm7' ? rest : { generator, ...rest })).join('\n'),
+    );
     const r = await inspectScenarioData({ file, split: SPLIT_DEFAULTS });
     const ds = await loadDatasetFile(file);
-    const { splits } = await buildSplitsFromFiles([{ file }], { ...SPLIT_DEFAULTS, promptGroupKey: 'dataset' }, async () => ds, () => undefined);
+    const { splits } = await buildSplitsFromFiles(
+      [{ file }],
+      { ...SPLIT_DEFAULTS, promptGroupKey: 'dataset' },
+      async () => ds,
+      () => undefined,
+    );
     assert.deepEqual(r, { identities: datasetIdentities(ds), refused: splits.refused });
     assert.equal(r.identities.modelless, 12);
-    assert.deepEqual(r.refused.map((x) => x.scenario), ['response-ood', 'mutual-ood']);
+    assert.deepEqual(
+      r.refused.map((x) => x.scenario),
+      ['response-ood', 'mutual-ood'],
+    );
     assert.match(r.refused[0]!.reason, /^12 responses have no model id/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
