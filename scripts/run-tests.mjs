@@ -1,4 +1,4 @@
-// Runs every test file under test/ (unit, reference, worker, webview, fault; e2e only with --e2e) with node's test runner.
+// Runs every test file under test/ (unit, reference, webview, fault; e2e only with --e2e) with node's test runner.
 // TypeScript tests load through tsx. The runner's closing summary ("# pass N / # fail N") is what CI reads.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -6,7 +6,7 @@ import path from 'node:path';
 
 const withE2e = process.argv.includes('--e2e') || process.env.REWARD_LENS_E2E === '1';
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const roots = ['test/unit', 'test/reference', 'test/worker', 'test/webview', 'test/fault', ...(withE2e ? ['test/e2e'] : [])];
+const roots = ['test/unit', 'test/reference', 'test/webview', 'test/fault', ...(withE2e ? ['test/e2e'] : [])];
 
 function walk(dir) {
   if (!fs.existsSync(dir)) return [];

@@ -3,8 +3,12 @@
 // twin (scripts/bench_torch.py) in the same run, before and after, so the ratio is taken under the same load.
 //
 //   node dist/bench.js [--steps 3] [--batch 16] [--backends wasm,cpu] [--torch-threads 2] [--no-torch]
-//                      [--profile] [--small] [--json] [--compare-stock]
+//                      [--profile] [--small] [--json] [--compare-stock] [--count]
 // --compare-stock adds a row per wasm/cpu backend with tfjs's stock kernels (before/after for src/train/kernels).
+// --count (webgpu) prints what one training step and one scoring pass dispatch (src/train/backends/gpuCount.ts):
+// deterministic, independent of the GPU's speed, so it runs on SwiftShader; B defaults to 2 there (the counts do not
+// depend on B, the time does). --host-cost (webgpu) measures host µs per dispatch with the GPU's work taken out
+// (no-op programs through Dawn, our raw path, tfjs's stock and cached paths) and the host time to encode one step.
 // Each backend runs in its own child process (clean heap, its own peak RSS). Benchmarks are never timed tests.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,9 +18,13 @@ import type { BackendName } from '../core/config';
 import { AUTO_ORDER, initBackend, probeBackends, type ConcreteBackend } from '../train/backends';
 import { makeWorkload, scoreOnce, stepOnce } from '../train/backends/workload';
 import { formatProfile, profileStep } from '../train/backends/profile';
+import { countReference, WARMUP_STEPS } from '../train/backends/countWorkload';
+import { formatCounts } from '../train/backends/gpuCount';
+import { countQwenLoraStep, countQwenScore } from '../train/backends/countHf';
+import { formatHostCost, measureHostCost, stepHostMs, useStockKernels } from '../train/backends/hostCost';
 import { unregisterCustomKernels } from '../train/kernels';
 
-interface Args { stock: boolean; compareStock: boolean; steps: number; batch: number; backends: ConcreteBackend[] | null; torchThreads: number; torch: boolean; profile: boolean; small: boolean; json: boolean; child: ConcreteBackend | null }
+interface Args { hostCost: boolean; count: boolean; batchGiven: boolean; stock: boolean; compareStock: boolean; steps: number; batch: number; backends: ConcreteBackend[] | null; torchThreads: number; torch: boolean; profile: boolean; small: boolean; json: boolean; child: ConcreteBackend | null }
 
 export interface BenchRow {
   readonly backend: string;
@@ -42,14 +50,14 @@ function runHfBench(argv: string[]): never {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { stock: false, compareStock: false, steps: 3, batch: 16, backends: null, torchThreads: 2, torch: true, profile: false, small: false, json: false, child: null };
+  const a: Args = { hostCost: false, count: false, batchGiven: false, stock: false, compareStock: false, steps: 3, batch: 16, backends: null, torchThreads: 2, torch: true, profile: false, small: false, json: false, child: null };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!, v = argv[i + 1];
     const num = (name: string) => { const n = Number(v); if (!Number.isInteger(n) || n < 1) throw new Error(`${name} needs an integer ≥ 1, got ${v}`); i++; return n; };
     const backend = (s: string): ConcreteBackend => { if (!(AUTO_ORDER as readonly string[]).includes(s)) throw new Error(`unknown backend ${s}; one of ${AUTO_ORDER.join(', ')}`); return s as ConcreteBackend; };
     switch (k) {
       case '--steps': a.steps = num(k); break;
-      case '--batch': a.batch = num(k); break;
+      case '--batch': a.batch = num(k); a.batchGiven = true; break;
       case '--torch-threads': a.torchThreads = num(k); break;
       case '--backends': a.backends = (v ?? '').split(',').filter(Boolean).map(backend); i++; break;
       case '--child': a.child = backend(v ?? ''); i++; break;
@@ -57,6 +65,8 @@ function parseArgs(argv: string[]): Args {
       case '--stock-kernels': a.stock = true; break;
       case '--compare-stock': a.compareStock = true; break;
       case '--profile': a.profile = true; break;
+      case '--count': a.count = true; break;
+      case '--host-cost': a.hostCost = true; a.count = true; break;
       case '--small': a.small = true; break;
       case '--json': a.json = true; break;
       default: throw new Error(`unknown argument ${k}`);
@@ -65,8 +75,46 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
+/** Child mode with --host-cost: host time per dispatch and per encoded step, fused and with tfjs's stock kernels. */
+async function runHostCostChild(a: Args): Promise<void> {
+  console.log(`host time per dispatch, GPU work excluded (no-op programs, 2000 each), ${os.cpus()[0]?.model ?? 'cpu'}, load ${os.loadavg()[0]!.toFixed(1)}:`);
+  console.log(formatHostCost(await measureHostCost()));
+  for (const stock of [false, true]) {
+    if (stock) useStockKernels();
+    const w = makeWorkload(a.batch, a.small);
+    const s = await stepHostMs(() => stepOnce(w));
+    w.dispose();
+    console.log(`one train step encoded (reference${a.small ? ', small' : ''}, B=${a.batch}, ${stock ? 'tfjs stock kernels, chunked AddN' : 'fused kernels'}): ${s.ms.toFixed(0)} ms host for ${s.programs} programs, ${((1000 * s.ms) / Math.max(1, s.programs)).toFixed(0)} µs per program`);
+  }
+}
+
+/** Child mode with --count: the dispatch counts of one training step and one scoring pass, as text lines. */
+async function runCountChild(a: Args): Promise<void> {
+  const choice = await initBackend(a.child as BackendName);
+  if (choice.name !== 'webgpu') throw new Error(`--count needs the webgpu backend (got ${choice.name})`);
+  if (a.hostCost) return runHostCostChild(a);
+  const t0 = performance.now();
+  const c = await countReference(a.batch, a.small);
+  console.log(`reference workload${a.small ? ' (small)' : ''}, B=${a.batch} pairs, adapter ${String(choice.probes[0]?.details?.['adapter'] ?? '?')}; after ${WARMUP_STEPS} warm-up steps`);
+  console.log(`webgpu train step: ${c.train.programs} programs`);
+  console.log(`webgpu score pass: ${c.score.programs} programs`);
+  console.log(formatCounts('  train step', c.train));
+  console.log(formatCounts('  score pass', c.score));
+  console.log(`  (${((performance.now() - t0) / 1000).toFixed(0)} s; the train step leaves its metrics on the GPU, the score pass reads its rewards)`);
+  // The Hugging Face path at Qwen2.5-0.5B's structure (24 layers), widths /16: the count is the full model's (countHf.ts).
+  const t1 = performance.now();
+  const q = await countQwenScore({ shrink: 16, sequences: 2, tokens: 16 });
+  console.log(`webgpu qwen2.5-0.5b-shaped score pass: ${q.programs} programs`);
+  console.log(formatCounts('  Qwen2.5-0.5B-shaped score pass (24 layers, widths /16, 2 × 16 tokens)', q));
+  const l = await countQwenLoraStep({ shrink: 16, pairs: 1, tokens: 16 });
+  console.log(`webgpu qwen2.5-0.5b-shaped lora train step: ${l.programs} programs`);
+  console.log(formatCounts('  Qwen2.5-0.5B-shaped LoRA train step (r 8, checkpointed, 1 pair × 16 tokens)', l));
+  console.log(`  (${((performance.now() - t1) / 1000).toFixed(0)} s)`);
+}
+
 /** Child mode: one backend, one JSON line on stdout. */
 async function runChild(a: Args): Promise<void> {
+  if (a.count) return runCountChild(a);
   const choice = await initBackend(a.child as BackendName);
   // Before/after evidence for the custom kernels: the same run with tfjs's stock kernels put back.
   if (a.stock) unregisterCustomKernels(choice.name);
@@ -134,10 +182,22 @@ function table(rows: readonly BenchRow[], torch: BenchRow | null): string {
   return [head, head.map(() => '---'), ...body].map((c) => `| ${c.join(' | ')} |`).join('\n');
 }
 
+/** --count: each requested backend (webgpu by default) in its own child, its lines passed through. */
+function runCounts(a: Args): void {
+  const pairs = a.batchGiven ? a.batch : 2;
+  for (const b of a.backends ?? ['webgpu']) {
+    const args = [...process.execArgv, process.argv[1]!, '--child', b, a.hostCost ? '--host-cost' : '--count', '--batch', String(pairs), ...(a.small ? ['--small'] : [])];
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    process.stdout.write(r.stdout);
+    if (r.status !== 0) console.error(`${b}: --count failed: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+  }
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--hf') || process.argv.includes('--hf-train')) runHfBench(process.argv.slice(2));
   const a = parseArgs(process.argv.slice(2));
   if (a.child) return runChild(a);
+  if (a.count) return runCounts(a);
   const machine = `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, load ${os.loadavg().map((x) => x.toFixed(1)).join('/')}`;
   let backends = a.backends;
   if (!backends) {

@@ -13,6 +13,7 @@ import { bestOfNFiles, bestOfNSets, type BestOfNOptions } from '../train/bestOfN
 import { bonTarget, writeBonRun } from '../node/bonOutput';
 import { splitPoolSets } from '../node/experimentBon';
 import { resolveModelFolder } from '../train/openScorer';
+import { SCORING_ENGINES } from '../core/config';
 import { fail, numberOpt } from './errors';
 import { mappingFrom, mappingOptions } from './mapping';
 import { modelOptions, openModelFromFlags } from './modelOptions';
@@ -28,7 +29,7 @@ export const BON_HELP = `reward-lens bon --model MODEL FILE… [options]
     --include-adversarial   keep responses flagged is_adversarial (AlpacaEval's NullModel), dropped by default
     --out DIR               write DIR/bon.json (a new DIR becomes an evaluation the diagnostics panel shows; an existing run or evaluation of MODEL gets bon.json added)
     --json                  print the report as JSON
-    --engine auto|onnx|tfjs --backend … --max-length N   as for eval
+    --engine ${SCORING_ENGINES.join('|')} --backend … --max-length N   as for eval
 `;
 
 const options = {

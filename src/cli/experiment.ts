@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { runTraining } from '../train/runTraining';
 import { bestOfNForRun } from '../train/bestOfN';
-import { OBJECTIVES, PRESETS, type BackendName, type Objective, type PresetName } from '../core/config';
+import { BACKEND_NAMES, isOneOf, OBJECTIVES, PRESET_NAMES, type Objective } from '../core/config';
 import { ScenarioError, SCENARIO_NAMES, type ScenarioName } from '../core/scenarios/splitTypes';
 import { describeSplits } from '../core/scenarios/splitRows';
 import { loadDatasetFile } from '../node/loadDataset';
@@ -73,7 +73,7 @@ export const SPLIT_HELP = `reward-lens split --data FILE… --out DIR [options]
 `;
 
 export const EXPERIMENT_HELP = `reward-lens experiment scenarios --data FILE… --out DIR [split options] [options]
-    --objectives bt,bsr[,hinge,norm,dr]  --seeds 3 (or a list: 1,2,5)  --preset tiny  --epochs 1 | --steps N
+    --objectives bt,bsr[,…] (any of ${OBJECTIVES.join(',')})  --seeds 3 (or a list: 1,2,5)  --preset tiny  --epochs 1 | --steps N
     --batch-size 16 --lr 1e-3 --lambda 1e-3 --backend auto --checkpoints 5 (evaluations per run)
     --extra-eval FILE…  more eval sets per checkpoint, e.g. RM-Bench files (hard/normal/easy reported; not deduplicated, overlap counted)
     --bon-n 1,2,4,8,16 (best-of-N curves of every run on the multi-response pools, DIR/bon/; --no-bon: none)
@@ -177,16 +177,16 @@ export async function runExperimentCli(argv: string[]): Promise<number> {
     return 0;
   }
   const objectives = list(values.objectives ?? 'bt,bsr') as Objective[];
-  const bad = objectives.filter((o) => !OBJECTIVES.includes(o));
+  const bad = objectives.filter((o) => !isOneOf(OBJECTIVES, o));
   if (bad.length) fail(`--objectives: unknown ${bad.join(', ')}; choose from ${OBJECTIVES.join(', ')}`);
   const seedsRaw = values.seeds ?? '3';
   const seeds = seedsRaw.includes(',')
     ? list(seedsRaw).map((s) => numberOpt('seeds', s, 1, int(0)))
     : Array.from({ length: numberOpt('seeds', seedsRaw, 3, int(1)) }, (_, i) => i + 1);
-  const preset = (values.preset ?? 'tiny') as PresetName;
-  if (!(preset in PRESETS)) fail(`--preset must be one of ${Object.keys(PRESETS).join('|')}, got "${preset}"`);
-  const backend = (values.backend ?? 'auto') as BackendName;
-  if (!['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'].includes(backend)) fail(`--backend must be auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu, got "${backend}"`);
+  const preset = values.preset ?? 'tiny';
+  if (!isOneOf(PRESET_NAMES, preset)) fail(`--preset must be one of ${PRESET_NAMES.join('|')}, got "${preset}"`);
+  const backend = values.backend ?? 'auto';
+  if (!isOneOf(BACKEND_NAMES, backend)) fail(`--backend must be ${BACKEND_NAMES.join('|')}, got "${backend}"`);
   const opt = (k: 'epochs' | 'steps' | 'batch-size' | 'lr' | 'lambda', check: (v: number) => boolean) =>
     values[k] === undefined ? undefined : numberOpt(k, values[k], 0, check);
   const train = Object.fromEntries(Object.entries({

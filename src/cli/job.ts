@@ -6,8 +6,7 @@ import path from 'node:path';
 import { exportTrlJob } from '../train/job/exportJob';
 import { importTrlJob } from '../train/job/importJob';
 import { terminalJson, visibleControls } from '../core/text';
-import type { BackendName } from '../core/config';
-import type { ScoringEngine } from '../train/openScorer';
+import { isOneOf, SCORING_ENGINES, type BackendName } from '../core/config';
 import { fail } from './errors';
 import { formatEval } from './formatReport';
 import { backboneFrom } from './train';
@@ -45,8 +44,8 @@ export async function importJobCli(argv: string[]): Promise<number> {
     options: { out: { type: 'string' }, job: { type: 'string' }, engine: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } },
   });
   if (positionals.length !== 1) fail('import-job needs the TRL output directory: reward-lens import-job jobs/bsr-trl/output [--out runs/bsr-trl]');
-  const engine = (values.engine ?? 'auto') as ScoringEngine;
-  if (!['auto', 'onnx', 'tfjs'].includes(engine)) fail(`--engine must be one of auto, onnx, tfjs, got "${values.engine}"`);
+  const engine = values.engine ?? 'auto';
+  if (!isOneOf(SCORING_ENGINES, engine)) fail(`--engine must be one of ${SCORING_ENGINES.join(', ')}, got "${values.engine}"`);
   const summary = await importTrlJob({
     dir: positionals[0]!, ...(values.out ? { outDir: values.out } : {}), ...(values.job ? { jobDir: values.job } : {}), engine,
     ...(values.backend ? { backend: values.backend as BackendName } : {}), ...(values.quiet || values.json ? {} : { log: say }),

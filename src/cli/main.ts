@@ -1,4 +1,5 @@
 // reward-lens: the command-line face of the same engine the extension uses.
+import { BACKEND_NAMES, OBJECTIVES, PRESET_NAMES, SCORING_ENGINES } from '../core/config';
 import { describeCliError, UsageError } from './errors';
 import { inspectCli } from './inspect';
 import { trainCli } from './train';
@@ -19,15 +20,15 @@ usage:
   reward-lens inspect FILE|DIR|hf:ORG/NAME[:SPLIT]… [--json] [--prompt-key K --chosen-key K --rejected-key K]
                     [--a-key K --b-key K --label-key K --a-wins V --b-wins V --ties V] [--gold ATTR[=W],…]
                     (keys may be dotted paths: --chosen-key output.text; inspect hf: lists the Hugging Face cache)
-  reward-lens train FILE… [--objective bt|bsr|margin|hinge|norm|dr|center] [--lambda 1e-3] [--preset tiny|small|base|reference]
+  reward-lens train FILE… [--objective ${OBJECTIVES.join('|')}] [--lambda 1e-3] [--preset ${PRESET_NAMES.join('|')}]
                     [--epochs N | --steps N] [--batch-size 16] [--lr 1e-3] [--seed 1] [--eval FILE]… [--holdout 0.1]
                     [--eval-every N] [--checkpoint-every N] [--checkpoint-minutes 5] [--grad-clip 1] [--out DIR] [--resume]
-                    [--backend auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--grad-accum K] [--json]
+                    [--backend ${BACKEND_NAMES.join('|')}] [--grad-accum K] [--json]
                     [--from HF_FOLDER [--tune lora|full|head|top-k] [--lora-rank 8 --lora-alpha 16 --lora-dropout 0]
                      [--lora-targets q_proj,v_proj,…] [--top-k 2] [--reset-head] [--max-length 1024] [--no-grad-checkpointing]]
                     (--grad-accum K: K micro-batches per step; BSR's λ·b·mean(r)² is per micro-batch of batch-size/K pairs,
                      as in the paper's code, where b is the per-device batch)
-  reward-lens eval --model DIR FILE… [--json] [--out DIR] [--engine auto|onnx|tfjs] [--max-length N]
+  reward-lens eval --model DIR FILE… [--json] [--out DIR] [--engine ${SCORING_ENGINES.join('|')}] [--max-length N]
   reward-lens model HF_FOLDER [--json] [--self-test FILE]        (what a Hugging Face reward model is, how it is scored)
   reward-lens score --model DIR FILE [--out scores.jsonl]         (every pair's rewards, margin, ‖h‖, truncation)
                     DIR: a Hugging Face folder (Llama, Mistral, Qwen2, Qwen3, Gemma-2, GPT-2), a run directory or its model/
@@ -38,7 +39,7 @@ usage:
   reward-lens export-job RUN_OR_CONFIG --trl OUT [--from HF_FOLDER [--tune lora|full|head|top-k] …] [--json]
                     (a folder that trains the run with TRL's RewardTrainer: data, objective, train.py, accelerate/DeepSpeed
                      configs, Slurm; a run trained from scratch needs --from: transformers cannot load our small models)
-  reward-lens import-job TRL_OUTPUT_DIR [--out RUN_DIR] [--job JOB_DIR] [--engine auto|onnx|tfjs] [--json]
+  reward-lens import-job TRL_OUTPUT_DIR [--out RUN_DIR] [--job JOB_DIR] [--engine ${SCORING_ENGINES.join('|')}] [--json]
                     (the TRL run as a Reward Lens run: curves, every diagnostic on each checkpoint, compare)
   reward-lens doctor [--json]
   reward-lens split --data FILE… --out DIR [options]            (over-optimization scenario splits)

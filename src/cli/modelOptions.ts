@@ -1,10 +1,10 @@
 // Flags shared by every command that opens a model (eval, score, model, bon…) and the one way they open it.
 import { initBackend } from '../train/backends';
-import { chooseEngine, openScorer, resolveModelFolder, type OpenedScorer, type ScoringEngine } from '../train/openScorer';
+import { chooseEngine, openScorer, resolveModelFolder, type OpenedScorer } from '../train/openScorer';
 import { DEFAULT_MAX_TOKENS } from '../train/hf/hfScorer';
 import { fail, numberOpt } from './errors';
 import { Progress } from './progress';
-import type { BackendName } from '../core/config';
+import { isOneOf, SCORING_ENGINES, type BackendName } from '../core/config';
 
 export const modelOptions = {
   model: { type: 'string' },
@@ -24,7 +24,6 @@ export interface ModelFlags {
   'no-chat-template'?: boolean;
 }
 
-const ENGINES: readonly ScoringEngine[] = ['auto', 'tfjs', 'onnx'];
 
 export function maxLengthOf(v: ModelFlags): number {
   return numberOpt('max-length', v['max-length'], DEFAULT_MAX_TOKENS, (x) => Number.isInteger(x) && x >= 8);
@@ -33,8 +32,8 @@ export function maxLengthOf(v: ModelFlags): number {
 /** Opens --model with --engine/--backend, printing the engine and a load progress bar to stderr unless quiet. */
 export async function openModelFromFlags(v: ModelFlags, command: string, quiet = false): Promise<OpenedScorer> {
   if (!v.model) fail(`${command} needs --model DIR (a Hugging Face folder, a run directory or its model/ folder)`);
-  const engine = (v.engine ?? 'auto') as ScoringEngine;
-  if (!ENGINES.includes(engine)) fail(`--engine must be one of ${ENGINES.join(', ')}, got "${v.engine}"`);
+  const engine = v.engine ?? 'auto';
+  if (!isOneOf(SCORING_ENGINES, engine)) fail(`--engine must be one of ${SCORING_ENGINES.join(', ')}, got "${v.engine}"`);
   const dir = resolveModelFolder(v.model); // a UserError when it is not a model folder
   const chosen = await chooseEngine(dir, engine);
   // Said once the model opened: a model that cannot be opened gets its one-line error and nothing else.

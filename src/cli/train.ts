@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runTraining } from '../train/runTraining';
-import { DEFAULTS, OBJECTIVES, PRESETS, type BackendName, type Objective, type PresetName, type TrainConfig } from '../core/config';
+import { BACKEND_NAMES, DEFAULTS, isOneOf, OBJECTIVES, PRESET_NAMES, type TrainConfig } from '../core/config';
 import { newRunId } from '../node/runDir';
 import { fail, numberOpt } from './errors';
 import { Progress } from './progress';
@@ -58,12 +58,12 @@ const isInt = (v: number) => Number.isInteger(v) && v >= 0;
 
 export function configFrom(v: Record<string, unknown>): TrainConfig {
   const s = (k: string) => v[k] as string | undefined;
-  const objective = (s('objective') ?? DEFAULTS.objective) as Objective;
-  if (!OBJECTIVES.includes(objective)) fail(`--objective must be one of ${OBJECTIVES.join('|')}, got "${objective}"`);
-  const preset = (s('preset') ?? DEFAULTS.preset) as PresetName;
-  if (!(preset in PRESETS)) fail(`--preset must be one of ${Object.keys(PRESETS).join('|')}, got "${preset}"`);
-  const backend = (s('backend') ?? DEFAULTS.backend) as BackendName;
-  if (!['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'].includes(backend)) fail(`--backend must be auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu, got "${backend}"`);
+  const objective = s('objective') ?? DEFAULTS.objective;
+  if (!isOneOf(OBJECTIVES, objective)) fail(`--objective must be one of ${OBJECTIVES.join('|')}, got "${objective}"`);
+  const preset = s('preset') ?? DEFAULTS.preset;
+  if (!isOneOf(PRESET_NAMES, preset)) fail(`--preset must be one of ${PRESET_NAMES.join('|')}, got "${preset}"`);
+  const backend = s('backend') ?? DEFAULTS.backend;
+  if (!isOneOf(BACKEND_NAMES, backend)) fail(`--backend must be ${BACKEND_NAMES.join('|')}, got "${backend}"`);
   return {
     ...DEFAULTS, objective, preset, backend,
     lambda: numberOpt('lambda', s('lambda'), DEFAULTS.lambda),

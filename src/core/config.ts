@@ -3,9 +3,15 @@
 // can all show them.
 
 /** The objectives of paper-spec §2. 'bsr' is the paper's method, in the code's form. */
-export type Objective = 'bt' | 'bsr' | 'margin' | 'hinge' | 'norm' | 'dr' | 'center';
+export const OBJECTIVES = ['bt', 'bsr', 'margin', 'hinge', 'norm', 'dr', 'center'] as const;
 
-export const OBJECTIVES: readonly Objective[] = ['bt', 'bsr', 'margin', 'hinge', 'norm', 'dr', 'center'];
+export type Objective = (typeof OBJECTIVES)[number];
+
+/** Short names, for pickers: "BT + BSR (the paper’s method)". */
+export const OBJECTIVE_NAMES: Readonly<Record<Objective, string>> = {
+  bt: 'Bradley-Terry (BT)', bsr: 'BT + BSR (the paper’s method)', margin: 'BT with margin', hinge: 'Hinge',
+  norm: 'BT-Norm', dr: 'BT-DR (Eurus)', center: 'BT + TRL centering',
+};
 
 /** One-line descriptions, for the CLI help and the quick input. */
 export const OBJECTIVE_LABELS: Readonly<Record<Objective, string>> = {
@@ -18,7 +24,18 @@ export const OBJECTIVE_LABELS: Readonly<Record<Objective, string>> = {
   center: 'BT + TRL centering: mean BT + c·mean((r_w + r_l)²)',
 };
 
-export type PresetName = 'tiny' | 'small' | 'base' | 'reference';
+/**
+ * The objective as run labels and legends show it: "BSR λ=0.001", "BT", "HINGE".
+ * @example objectiveTag({ objective: 'bsr', lambda: 1e-3 }) // 'BSR λ=0.001'
+ */
+export function objectiveTag(config: Pick<TrainConfig, 'objective' | 'lambda'>): string {
+  return config.objective === 'bsr' ? `BSR λ=${config.lambda}` : config.objective.toUpperCase();
+}
+
+/** Model sizes, in the order pickers and messages list them (PRESETS gives each one's shape). */
+export const PRESET_NAMES = ['tiny', 'small', 'base', 'reference'] as const;
+
+export type PresetName = (typeof PRESET_NAMES)[number];
 
 /** The transformer's shape. A pre-LN decoder; h is the final-LayerNorm state at the last real token. */
 export interface ModelConfig {
@@ -42,9 +59,34 @@ export const PRESETS: Readonly<Record<PresetName, Omit<ModelConfig, 'vocabSize'>
   reference: { dModel: 256, nLayers: 2, nHeads: 4, dFF: 1024, maxLen: 128, maxVocab: 8192 },
 };
 
-export type BackendName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
-/** Every BackendName, in the order settings and pickers list them. */
-export const BACKEND_NAMES: readonly BackendName[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
+/**
+ * A preset's shape in one line, for the pickers.
+ * @example presetSummary('tiny') // '2 layers · d=64 · 128 tokens'
+ */
+export function presetSummary(p: PresetName): string {
+  const s = PRESETS[p];
+  return `${s.nLayers} layers · d=${s.dModel} · ${s.maxLen} tokens`;
+}
+
+/**
+ * Compute backends, declared once: 'auto', then the concrete backends in the order 'auto' tries them (fastest first).
+ * The CLI flags, the setting's enum (package.json, checked by the manifest test), the pickers and the probe all use it.
+ */
+export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** How Hugging Face models are scored: 'onnx' (onnxruntime, fast on CPU), 'tfjs' (the training backends) or 'auto'. */
+export const SCORING_ENGINES = ['auto', 'onnx', 'tfjs'] as const;
+
+export type ScoringEngine = (typeof SCORING_ENGINES)[number];
+
+/**
+ * Is `v` one of a declared list (BACKEND_NAMES, OBJECTIVES, …)? A type guard, so CLI flags and settings are checked
+ * against the one declaration.
+ * @example isOneOf(BACKEND_NAMES, 'wasm') // true
+ */
+export const isOneOf = <T extends string>(list: readonly T[], v: string): v is T => (list as readonly string[]).includes(v);
 
 export interface TrainConfig {
   /** Which loss (paper-spec §2). */
@@ -140,7 +182,7 @@ export function validateTrainConfig(cfg: TrainConfig): string[] {
     if (!(Number.isFinite(v) && v >= 0)) problems.push(`${name} must be a number ≥ 0, got ${v}`);
   };
   if (!OBJECTIVES.includes(cfg.objective)) problems.push(`objective must be one of ${OBJECTIVES.join(', ')}, got ${cfg.objective}`);
-  if (!(cfg.preset in PRESETS)) problems.push(`preset must be one of ${Object.keys(PRESETS).join(', ')}, got ${cfg.preset}`);
+  if (!(cfg.preset in PRESETS)) problems.push(`preset must be one of ${PRESET_NAMES.join(', ')}, got ${cfg.preset}`);
   intAtLeast('batchSize', 1);
   intAtLeast('gradAccum', 1);
   if (Number.isInteger(cfg.gradAccum) && Number.isInteger(cfg.batchSize) && cfg.batchSize >= 1 && cfg.gradAccum > cfg.batchSize) problems.push(`gradAccum (${cfg.gradAccum}) must not exceed batchSize (${cfg.batchSize}): each micro-batch needs at least one pair`);

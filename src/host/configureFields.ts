@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { describeMapping, fieldPaths, labelValues } from '../core/data/fieldMapping';
 import { sampleRecords } from '../core/data/sampleRecords';
+import { datasetGlob, formatOfName, LINE_FORMATS } from '../core/data/extensions';
 import type { FieldMapping } from '../core/types';
 import type { ScoreService } from './scoreService';
 import type { Services } from './services';
@@ -76,7 +77,8 @@ async function askValues(records: readonly Record<string, unknown>[], label: str
 export function registerFieldHints(svc: Services, scores: ScoreService): vscode.Disposable {
   const hints = vscode.languages.createDiagnosticCollection('rewardLens.fields');
   const check = (doc: vscode.TextDocument) => {
-    const tabular = /\.(jsonl|ndjson|csv)$/i.test(doc.fileName);
+    const format = formatOfName(doc.fileName);
+    const tabular = format !== undefined && LINE_FORMATS.includes(format);
     if (!tabular || doc.uri.scheme === 'output' || scores.isPreferenceDocument(doc)) return void hints.delete(doc.uri);
     const records = sampleRecords(doc.fileName, doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, 50), 0)), 5);
     if (!records.length) return void hints.delete(doc.uri);
@@ -105,6 +107,6 @@ export function registerFieldHints(svc: Services, scores: ScoreService): vscode.
     vscode.workspace.onDidCloseTextDocument((d) => hints.delete(d.uri)),
     // After the score service has dropped its cached sniff verdicts (it listens to the same event).
     svc.onSettingsChanged(() => setTimeout(() => vscode.workspace.textDocuments.forEach(check), 0)),
-    vscode.languages.registerCodeActionsProvider([{ pattern: '**/*.{jsonl,ndjson,csv,json}' }, { language: 'jsonl' }], fix, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    vscode.languages.registerCodeActionsProvider([{ pattern: datasetGlob([...LINE_FORMATS, 'json']) }, { language: 'jsonl' }], fix, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
   );
 }

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import { newEvaluationId } from '../node/evaluationRun';
 import { logError } from './errorLog';
-import { candidateFiles } from './trainCommand';
+import { extensionsOf } from '../core/data/extensions';
+import { candidateFiles } from './workspaceDataFiles';
 import type { DiagnosticsPanels } from './diagnosticsPanel';
 import type { Services } from './services';
 
@@ -47,6 +48,6 @@ async function pickFiles(svc: Services): Promise<string[] | undefined> {
   const picks = await vscode.window.showQuickPick(items, { title: 'Reward Lens: Evaluate Model on Files (pick one or more)', canPickMany: true });
   if (!picks?.length) return undefined;
   if (!picks.includes(browse)) return picks.map((p) => p.file);
-  const chosen = await vscode.window.showOpenDialog({ canSelectMany: true, filters: { 'Preference data': ['jsonl', 'json', 'csv', 'parquet'] }, title: 'Reward Lens: files to evaluate on' });
+  const chosen = await vscode.window.showOpenDialog({ canSelectMany: true, filters: { 'Preference data': extensionsOf() }, title: 'Reward Lens: files to evaluate on' });
   return [...picks.filter((p) => p !== browse).map((p) => p.file), ...(chosen ?? []).map((u) => u.fsPath)];
 }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import fs from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { isBinaryDataName } from '../core/data/extensions';
 import { hfCacheRoots, listHfCache, type CachedDataset, type CachedSplit } from '../node/hfCache';
 import { PARQUET_VIEW_TYPE } from './parquetEditor';
 import { readHfModelFolder } from './hfModels';
@@ -24,7 +25,7 @@ export async function hfCacheItems(): Promise<Pick[]> {
     for (const s of ds.splits) {
       items.push({
         label: `$(database) ${ds.repo}:${s.name}`,
-        description: `${s.rows !== undefined ? `${s.rows.toLocaleString('en-US')} rows` : 'rows unknown until read'} · ${s.files.length} file${s.files.length === 1 ? '' : 's'} · ${ds.where === 'hub' ? 'hub snapshot' : 'datasets Arrow cache'}`,
+        description: `${s.rows !== undefined ? `${s.rows.toLocaleString('en-US')} rows` : 'rows unknown until read'}${s.head?.family ? ` · ${s.head.family}` : ''} · ${s.files.length} file${s.files.length === 1 ? '' : 's'} · ${ds.where === 'hub' ? 'hub snapshot' : 'datasets Arrow cache'}`,
         detail: s.files[0],
         split: { ds, split: s },
       });
@@ -62,7 +63,7 @@ async function openSplit(svc: Services, ds: CachedDataset, split: CachedSplit): 
   svc.log.info(`opening hf:${ds.repo}:${split.name} from ${file}${split.files.length > 1 ? ` (first of ${split.files.length} files)` : ''}`);
   if (split.files.length > 1) void vscode.window.showInformationMessage(`Reward Lens: hf:${ds.repo}:${split.name} has ${split.files.length} files; opened the first. reward-lens inspect hf:${ds.repo}:${split.name} reads them all.`);
   // Files are opened where they are (the hub's snapshot links into blobs/): nothing is copied.
-  if (/\.(parquet|arrow)$/i.test(file)) return void vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), PARQUET_VIEW_TYPE);
+  if (isBinaryDataName(file)) return void vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), PARQUET_VIEW_TYPE);
   if (/\.gz$/i.test(file)) {
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: GZ_SCHEME, path: file.replace(/\.gz$/i, '') }));
     return void vscode.window.showTextDocument(doc, { preview: false });

@@ -3,6 +3,8 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 import type { EvalReport } from '../core/report';
+import { datasetExtensionList, isBinaryDataName } from '../core/data/extensions';
+import { escapeMarkdown } from '../core/markdown';
 import { logError } from './errorLog';
 import type { ScoreService } from './scoreService';
 import type { Services } from './services';
@@ -10,7 +12,7 @@ import type { Services } from './services';
 export async function scoreFile(svc: Services, scores: ScoreService, arg?: unknown): Promise<void> {
   const uri = toUri(arg) ?? activeResource();
   if (!uri) {
-    void vscode.window.showErrorMessage('Reward Lens: open a preference file (.jsonl, .json, .csv, .parquet) to score it.');
+    void vscode.window.showErrorMessage(`Reward Lens: open a preference file (${datasetExtensionList()}) to score it.`);
     return;
   }
   const model = svc.activeModel;
@@ -19,7 +21,7 @@ export async function scoreFile(svc: Services, scores: ScoreService, arg?: unkno
     if (a) await vscode.commands.executeCommand(a.startsWith('Train') ? 'rewardLens.trainModel' : 'rewardLens.selectModel');
     return;
   }
-  if (/\.(parquet|arrow)$/.test(uri.fsPath.toLowerCase())) {
+  if (isBinaryDataName(uri.fsPath)) {
     await scoreParquet(svc, uri.fsPath);
     return;
   }
@@ -76,7 +78,7 @@ export async function scoreParquet(svc: Services, file: string): Promise<EvalRep
   }
 }
 
-const esc = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`);
+const esc = escapeMarkdown;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 export function evalMarkdown(file: string, modelLabel: string, r: EvalReport): string {

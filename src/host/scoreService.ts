@@ -6,15 +6,16 @@ import * as vscode from 'vscode';
 import { annotateScores } from '../core/scoring/annotations';
 import { planChunks, windowJsonl, type LineRange } from '../core/scoring/chunks';
 import { LineStore } from '../core/scoring/lineStore';
-import { looksLikePreferenceData, SNIFF_CHARS } from '../core/scoring/sniff';
-import { classifyRecord } from '../core/data/detect';
+import { describeHead, HEAD_BYTES, type FileHead } from '../core/data/head';
+import { datasetGlob, formatOfName, LINE_FORMATS } from '../core/data/extensions';
+import { isOneRowPerResponse } from '../core/data/families';
 import { mappingSniffKeys } from '../core/data/fieldMapping';
 import { logError } from './errorLog';
 import type { Services } from './services';
 
 /** The documents Reward Lens providers attach to; content sniffing narrows JSON/CSV further. */
 export const PREFERENCE_SELECTOR: vscode.DocumentSelector = [
-  { language: 'jsonl' }, { language: 'json' }, { language: 'csv' }, { pattern: '**/*.{jsonl,csv}' },
+  { language: 'jsonl' }, { language: 'json' }, { language: 'csv' }, { pattern: datasetGlob(LINE_FORMATS) },
 ];
 const CHUNK_LINES = 500;
 /** Above this many lines, JSONL chunks are sent windowed (see windowJsonl) so the worker parses only the chunk. */
@@ -38,7 +39,7 @@ interface DocState {
 
 export class ScoreService implements vscode.Disposable {
   private readonly docs = new Map<string, DocState>();
-  private readonly sniffCache = new Map<string, { version: number; yes: boolean }>();
+  private readonly heads = new Map<string, { version: number; head: FileHead }>();
   private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
   private readonly debounce = new Map<string, NodeJS.Timeout>();
   private readonly subs: vscode.Disposable[] = [];
@@ -60,13 +61,18 @@ export class ScoreService implements vscode.Disposable {
 
   /** Cheap, cached: does this document hold preference data? */
   isPreferenceDocument(doc: vscode.TextDocument): boolean {
+    return this.headOf(doc).preference;
+  }
+
+  /** What the document is (format, first record's family), from its first lines; cached per version. */
+  headOf(doc: vscode.TextDocument): FileHead {
     const key = doc.uri.toString();
-    const hit = this.sniffCache.get(key);
-    if (hit && hit.version === doc.version) return hit.yes;
-    const head = doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, 200), 0)).slice(0, SNIFF_CHARS);
-    const yes = looksLikePreferenceData(doc.fileName, head, mappingSniffKeys(this.svc.mappingFor(doc.uri)));
-    this.sniffCache.set(key, { version: doc.version, yes });
-    return yes;
+    const hit = this.heads.get(key);
+    if (hit && hit.version === doc.version) return hit.head;
+    const text = doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, 200), 0)).slice(0, HEAD_BYTES);
+    const head = describeHead(doc.fileName, text, mappingSniffKeys(this.svc.mappingFor(doc.uri)));
+    this.heads.set(key, { version: doc.version, head });
+    return head;
   }
 
   /** Current annotations of a document, if they belong to its current version. */
@@ -154,10 +160,12 @@ export class ScoreService implements vscode.Disposable {
   /** The text sent for one chunk: the whole document, or for big one-record-per-line JSONL only the chunk. */
   private textFor(doc: vscode.TextDocument, st: DocState, r: LineRange): string {
     st.text ??= doc.getText();
-    const jsonl = doc.languageId === 'jsonl' || doc.fileName.toLowerCase().endsWith('.jsonl');
-    // One-row-per-response data groups rows by prompt across the file: it must be parsed whole.
-    const perResponse = isPerResponse(st.text.slice(0, st.text.indexOf('\n') >>> 0));
-    if (!jsonl || perResponse || doc.lineCount <= WINDOW_ABOVE_LINES) return st.text;
+    const head = this.headOf(doc);
+    // Only a JSON Lines name or language is windowed: the worker reads a window by the same name, and a .json window
+    // holding a single record would be read as JSON. One-row-per-response data groups rows by prompt across the
+    // file: it must be parsed whole.
+    const jsonlName = doc.languageId === 'jsonl' || formatOfName(doc.fileName) === 'jsonl';
+    if (!jsonlName || head.format !== 'jsonl' || isOneRowPerResponse(head.family) || doc.lineCount <= WINDOW_ABOVE_LINES) return st.text;
     st.lines ??= st.text.split(/\r?\n/);
     return windowJsonl(st.lines, r.from, r.to);
   }
@@ -188,7 +196,7 @@ export class ScoreService implements vscode.Disposable {
     const st = this.docs.get(key);
     if (st) st.generation++;
     this.docs.delete(key);
-    this.sniffCache.delete(key);
+    this.heads.delete(key);
     this.changeEmitter.fire(uri);
   }
 
@@ -199,7 +207,7 @@ export class ScoreService implements vscode.Disposable {
       this.docs.delete(key);
       this.changeEmitter.fire(vscode.Uri.parse(key));
     }
-    this.sniffCache.clear();
+    this.heads.clear();
     this.kickVisible();
   }
 
@@ -207,15 +215,5 @@ export class ScoreService implements vscode.Disposable {
     for (const t of this.debounce.values()) clearTimeout(t);
     for (const s of this.subs) s.dispose();
     this.changeEmitter.dispose();
-  }
-}
-
-/** Does the first JSONL record hold one response of a prompt (rows merged by prompt across the file)? */
-function isPerResponse(firstLine: string): boolean {
-  try {
-    const f = classifyRecord(JSON.parse(firstLine) as Record<string, unknown>);
-    return f === 'multi-long' || f === 'helpsteer2' || f === 'responses';
-  } catch {
-    return false;
   }
 }

@@ -1,6 +1,6 @@
 // Typed view of the rewardLens.* settings. Pure (no runtime vscode import) so the manifest test can check
 // that every contributed setting is read here and nothing else is: readSettings() asks a getter for each key.
-import { BACKEND_NAMES, type BackendName, type PresetName } from '../core/config';
+import { BACKEND_NAMES, PRESET_NAMES, SCORING_ENGINES, type BackendName, type PresetName, type ScoringEngine } from '../core/config';
 import type { FieldMapping } from '../core/types';
 
 export type ScoringDisplay = 'codeLens' | 'decoration' | 'both' | 'off';
@@ -18,7 +18,7 @@ export interface Settings {
     /** Cap on Problems entries per file. */
     readonly maxProblems: number;
     /** How Hugging Face models are run: onnxruntime (fast on CPU), tfjs, or auto. */
-    readonly engine: 'auto' | 'onnx' | 'tfjs';
+    readonly engine: ScoringEngine;
     /** Longest sequence (tokens) fed to a Hugging Face model; longer pairs are truncated and say so. */
     readonly maxLength: number;
     /** The tfjs backend scoring runs on; training runs choose their own and never change it. */
@@ -95,14 +95,14 @@ export function readSettings(cfg: ConfigGetter): Settings {
       maxLines: num(cfg.get('scoring.maxLines', 5000), 5000, 0, 10_000_000),
       reportMisranked: cfg.get<boolean>('scoring.reportMisranked', true) !== false,
       maxProblems: num(cfg.get('scoring.maxProblems', 1000), 1000, 0, 100_000),
-      engine: oneOf(cfg.get('scoring.engine', 'auto'), ['auto', 'onnx', 'tfjs'], 'auto'),
+      engine: oneOf(cfg.get('scoring.engine', 'auto'), SCORING_ENGINES, 'auto'),
       maxLength: Math.round(num(cfg.get('scoring.maxLength', 4096), 4096, 8, 1_000_000)),
       backend: oneOf(cfg.get('scoring.backend', 'auto'), BACKEND_NAMES, 'auto'),
     },
     training: {
       runsDirectory: runsDirectoryProblem(cfg.get('training.runsDirectory', DEFAULT_RUNS_DIRECTORY)) ? DEFAULT_RUNS_DIRECTORY : cfg.get('training.runsDirectory', DEFAULT_RUNS_DIRECTORY),
-      backend: oneOf(cfg.get('training.backend', 'auto'), ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'], 'auto'),
-      preset: oneOf(cfg.get('training.preset', 'tiny'), ['tiny', 'small', 'base', 'reference'], 'tiny'),
+      backend: oneOf(cfg.get('training.backend', 'auto'), BACKEND_NAMES, 'auto'),
+      preset: oneOf(cfg.get('training.preset', 'tiny'), PRESET_NAMES, 'tiny'),
       holdoutFrac: num(cfg.get('training.holdoutFrac', 0.1), 0.1, 0, 0.9),
       steps: Math.round(num(cfg.get('training.steps', 0), 0, 0, 10_000_000)),
       logEvery: Math.round(num(cfg.get('training.logEvery', 10), 10, 1, 100_000)),

@@ -3,13 +3,13 @@
 // eval sets → objective (+λ for BSR) → tuning (pretrained) or preset (new) → epochs/batch → backend. Escape at any
 // step cancels without side effects. Offers to resume unfinished runs first.
 import * as vscode from 'vscode';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
-  DEFAULTS, OBJECTIVES, OBJECTIVE_LABELS, PRESETS, validateTrainConfig,
+  BACKEND_NAMES, DEFAULTS, OBJECTIVES, OBJECTIVE_LABELS, OBJECTIVE_NAMES, PRESET_NAMES, presetSummary, validateTrainConfig,
   type BackendName, type Objective, type PresetName, type TrainConfig,
 } from '../core/config';
-import { looksLikePreferenceData, SNIFF_CHARS } from '../core/scoring/sniff';
+import { datasetExtensionList } from '../core/data/extensions';
+import { candidateFiles } from './workspaceDataFiles';
 import { newRunId } from '../node/runDir';
 import { listRuns, type RunInfo, type RunRequest } from '../node/runs';
 import { mappingKeys } from './settings';
@@ -34,14 +34,7 @@ interface TrainDefaults {
 }
 const DEFAULTS_KEY = 'rewardLens.trainDefaults';
 const STEPS = 7;
-export const DATA_GLOB = '**/*.{jsonl,json,csv,parquet}';
-export const DATA_EXCLUDE = '{**/node_modules/**,**/.reward-lens/**,**/.git/**,**/.vscode/**,**/dist/**}';
 
-const OBJECTIVE_NAMES: Readonly<Record<Objective, string>> = {
-  bt: 'Bradley-Terry (BT)', bsr: 'BT + BSR (the paper’s method)', margin: 'BT with margin', hinge: 'Hinge',
-  norm: 'BT-Norm', dr: 'BT-DR (Eurus)', center: 'BT + TRL centering',
-};
-const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 /** Asks for everything a run needs; undefined when the user cancels. Returns a new or a resumed request. */
 export async function askTrainRequest(svc: Services): Promise<RunRequest | undefined> {
@@ -57,7 +50,7 @@ export async function askTrainRequest(svc: Services): Promise<RunRequest | undef
   if (from === undefined) return undefined;
   const files = await candidateFiles(svc);
   if (!files.length) {
-    void vscode.window.showErrorMessage('Reward Lens: no preference files (.jsonl, .json, .csv, .parquet) found in the workspace. Open one and try again.');
+    void vscode.window.showErrorMessage(`Reward Lens: no preference files (${datasetExtensionList()}) found in the workspace. Open one and try again.`);
     return undefined;
   }
   const a = await askSteps({ svc, d, files, from });
@@ -161,10 +154,7 @@ async function askLambda({ d }: StepContext, a: Partial<Answers>): Promise<Parti
 /** A new small model only: its size (a pretrained one keeps the remembered preset). */
 async function askPreset({ d }: StepContext, a: Partial<Answers>): Promise<Partial<Answers> | undefined> {
   if (a.from) return { preset: d.preset };
-  const preset = await pickOne(stepTitle(5, 'model size'), Object.keys(PRESETS) as PresetName[], d.preset, (p) => {
-    const s = PRESETS[p];
-    return { label: p, description: `${s.nLayers} layers · d=${s.dModel} · ${s.maxLen} tokens` };
-  });
+  const preset = await pickOne(stepTitle(5, 'model size'), PRESET_NAMES, d.preset, (p) => ({ label: p, description: presetSummary(p) }));
   return preset ? { preset } : undefined;
 }
 
@@ -186,7 +176,7 @@ async function askSizes({ d }: StepContext): Promise<Partial<Answers> | undefine
 }
 
 async function askBackend({ d }: StepContext): Promise<Partial<Answers> | undefined> {
-  const backend = await pickOne(stepTitle(7, 'compute backend'), BACKENDS, d.backend, (b) => ({ label: b, description: b === 'auto' ? 'the best backend that actually works (see Show Compute Doctor)' : '' }));
+  const backend = await pickOne(stepTitle(7, 'compute backend'), BACKEND_NAMES, d.backend, (b) => ({ label: b, description: b === 'auto' ? 'the best backend that actually works (see Show Compute Doctor)' : '' }));
   return backend ? { backend } : undefined;
 }
 
@@ -275,31 +265,3 @@ function fallbackDefaults(svc: Services): TrainDefaults {
 
 const relative = (f: string) => vscode.workspace.asRelativePath(f);
 
-/** Workspace files that look like preference data (JSON files are sniffed so package.json is not offered). */
-export async function candidateFiles(svc: Services): Promise<string[]> {
-  const uris = await vscode.workspace.findFiles(DATA_GLOB, DATA_EXCLUDE, 500);
-  const current = vscode.window.activeTextEditor?.document;
-  const keys = mappingKeys(svc.settings.data.fieldMapping);
-  const out: string[] = [];
-  if (current?.uri.scheme === 'file' && looksLikePreferenceData(current.fileName, current.getText().slice(0, SNIFF_CHARS), keys)) out.push(current.uri.fsPath);
-  for (const u of uris.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
-    if (out.includes(u.fsPath)) continue;
-    if (u.fsPath.endsWith('.parquet') || (await sniffFile(u.fsPath, keys))) out.push(u.fsPath);
-  }
-  return out;
-}
-
-async function sniffFile(file: string, keys: readonly string[]): Promise<boolean> {
-  try {
-    const fh = await fs.open(file, 'r');
-    try {
-      const buf = new Uint8Array(SNIFF_CHARS);
-      const { bytesRead } = await fh.read(buf, 0, SNIFF_CHARS, 0);
-      return looksLikePreferenceData(file, new TextDecoder().decode(buf.subarray(0, bytesRead)), keys);
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    return false;
-  }
-}

@@ -9,6 +9,7 @@ import {
   type DoctorReport, type EvalParams, type ExperimentRunResult, type ExperimentRunSpec, type RunSummary, type ScoreParams, type ScoreResult,
 } from '../protocol/trainer';
 import { JobExport, JobImport, type JobExportParams, type JobExportResult, type JobImportParams } from '../protocol/trainer';
+import { InspectScenarioData, type ScenarioDataParams, type ScenarioDataReport } from '../protocol/scenarios';
 import { ScoringBackendChanged, type ScoringBackendInfo } from '../protocol/backendState';
 import type { EvalReport } from '../core/report';
 import type { ExperimentView } from '../core/runs/runStore';
@@ -188,6 +189,11 @@ export class TrainingService implements vscode.Disposable {
   }
 
   /** Writes a TRL job folder for a run (Export Training Job (TRL)…). */
+  /** What a file offers the scenarios; the worker loads it (see src/protocol/scenarios.ts). */
+  inspectScenarioData(params: ScenarioDataParams): Promise<ScenarioDataReport> {
+    return this.ensure().sendRequest(InspectScenarioData, params);
+  }
+
   exportJob(params: JobExportParams): Promise<JobExportResult> {
     return this.ensure().sendRequest(JobExport, params);
   }

@@ -18,6 +18,7 @@ import { writeJsonAtomic } from './atomic';
 import { writeExperimentReport, type ReportFiles } from './experimentReport';
 import type { ExperimentRunSpec } from '../protocol/trainer';
 import { runExperimentBon, type BonFn } from './experimentBon';
+import { stripDatasetExtension } from '../core/data/extensions';
 
 export interface TrainHooksLike {
   onProgress?(metrics: StepMetrics, totalSteps: number, backend: string): void;
@@ -143,7 +144,7 @@ async function recordExtraOverlap(outDir: string, trainFile: string, files: read
     const ds = await deps.load(f);
     const prompts = new Set([...ds.pairs.map((p) => p.prompt), ...ds.multi.map((g) => g.prompt)].map(normalizePrompt));
     const inTrain = [...prompts].filter((k) => keys.has(k)).length;
-    overlap[path.basename(f).replace(/\.(jsonl|json|csv|parquet)$/i, '')] = { prompts: prompts.size, inTrain };
+    overlap[stripDatasetExtension(path.basename(f))] = { prompts: prompts.size, inTrain };
     if (inTrain) deps.log(`note: ${inTrain} of ${prompts.size} prompts of ${f} are also training prompts`);
   }
   writeJsonAtomic(path.join(outDir, 'extra-eval-overlap.json'), overlap);

@@ -9,6 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet';
 import { FileError, UserError } from '../core/errors';
+import { formatOfName, isDatasetFileName, stripDatasetExtension } from '../core/data/extensions';
+import type { FileHead } from '../core/data/head';
+import { describeFile } from './readHead';
 
 export interface HfCacheRoots {
   readonly hub: string;
@@ -20,6 +23,8 @@ export interface CachedSplit {
   readonly name: string;
   readonly files: readonly string[];
   readonly rows?: number;
+  /** What the first file's head says it is (format, schema family, reason); absent when it cannot be read. */
+  readonly head?: FileHead;
 }
 
 export interface CachedDataset {
@@ -43,7 +48,6 @@ export function hfCacheRoots(env: NodeJS.ProcessEnv = process.env): HfCacheRoots
   return { hub: env.HF_HUB_CACHE || env.HUGGINGFACE_HUB_CACHE || path.join(home, 'hub'), datasets: env.HF_DATASETS_CACHE || path.join(home, 'datasets') };
 }
 
-const DATA_FILE = /\.(parquet|jsonl|ndjson|json|csv|arrow)(\.gz)?$/i;
 const METADATA_FILE = /^(dataset_info|dataset_infos|dataset_dict|state|config|.*_config|.*metadata.*)\.json$/i;
 const entries = (dir: string): fs.Dirent[] => {
   try {
@@ -76,7 +80,7 @@ function dataFiles(dir: string, depth = 0, out: string[] = []): string[] {
       continue; // A dangling link (blob not downloaded).
     }
     if (st.isDirectory() && !d.name.startsWith('.')) dataFiles(p, depth + 1, out);
-    else if (st.isFile() && DATA_FILE.test(d.name) && !METADATA_FILE.test(d.name)) out.push(p);
+    else if (st.isFile() && isDatasetFileName(d.name) && !METADATA_FILE.test(d.name)) out.push(p);
   }
   return out;
 }
@@ -87,7 +91,7 @@ function dataFiles(dir: string, depth = 0, out: string[] = []): string[] {
  */
 export function splitNameOf(rel: string): string {
   const parts = rel.split(/[\\/]/);
-  const base = parts.pop()!.replace(DATA_FILE, '').replace(/-\d{5}-of-\d{5}.*$/, '').replace(/-\d{5}$/, '');
+  const base = stripDatasetExtension(parts.pop()!).replace(/-\d{5}-of-\d{5}.*$/, '').replace(/-\d{5}$/, '');
   const generic = /^\d+$/.test(base) || base === 'data' || base === '';
   const split = generic ? parts.pop() ?? 'data' : base;
   const config = parts.filter((p) => p !== 'data')[0];
@@ -104,7 +108,7 @@ async function parquetRows(file: string): Promise<number | undefined> {
 
 /** Lines with content in a text file (its JSONL rows), for files up to 256 MB; undefined past that or for other kinds. */
 function jsonlRows(file: string): number | undefined {
-  if (!/\.(jsonl|ndjson)$/i.test(file) || fs.statSync(file).size > 256 * 1024 * 1024) return undefined;
+  if (formatOfName(file) !== 'jsonl' || /\.gz$/i.test(file) || fs.statSync(file).size > 256 * 1024 * 1024) return undefined;
   return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
 }
 
@@ -118,9 +122,10 @@ async function hubDataset(repoDir: string, repo: string): Promise<CachedDataset 
   }
   const splits: CachedSplit[] = [];
   for (const [name, files] of bySplit) {
-    const counts = await Promise.all(files.map(async (f) => (/\.parquet$/i.test(f) ? parquetRows(f) : jsonlRows(f))));
+    const counts = await Promise.all(files.map(async (f) => (formatOfName(f) === 'parquet' && !/\.gz$/i.test(f) ? parquetRows(f) : jsonlRows(f))));
     const rows = counts.every((c) => c !== undefined) ? counts.reduce((a, b) => a! + b!, 0) : undefined;
-    splits.push({ name, files, ...(rows !== undefined ? { rows } : {}) });
+    const head = await describeFile(files[0]!).catch(() => undefined);
+    splits.push({ name, files, ...(rows !== undefined ? { rows } : {}), ...(head ? { head } : {}) });
   }
   return splits.length ? { repo, where: 'hub', dir: snap, splits } : undefined;
 }

@@ -4,7 +4,7 @@
 // All schema logic is in src/core/data (DatasetBuilder), shared with loadDatasetText for editor buffers.
 
 import { createReadStream } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -12,11 +12,13 @@ import { createGunzip } from 'node:zlib';
 import type { LoadedDataset, LoadOptions } from '../core/types';
 import { DatasetBuilder } from '../core/data/builder';
 import { csvReaderFor, jsonSplitterFor, splitterNotes } from '../core/data/loadText';
-import { sniffKind } from '../core/data/sniff';
+import { describeHead } from '../core/data/head';
 import { feedParquet } from './datasetParquet';
 import { encodingProblem } from '../core/data/encoding';
 import { FileError } from '../core/errors';
 import { userIoError } from './ioError';
+import { gunzipProblem, readHead } from './readHead';
+import { datasetExtensionList } from '../core/data/extensions';
 
 /**
  * Streams a dataset file into pairs (or multi-response groups). Throws a one-line UserError (FileError) only when the
@@ -28,13 +30,11 @@ import { userIoError } from './ioError';
 export async function loadDatasetFile(file: string, opts: LoadOptions = {}): Promise<LoadedDataset> {
   try {
     if ((await stat(file)).isDirectory()) return await loadSavedDataset(file, opts);
-    const raw = await readHead(file, 65536);
-    // Only a .gz name means compressed: gzip bytes under a .jsonl name are the binary file they look like.
-    const gz = /\.gz$/i.test(file) && raw[0] === 0x1f && raw[1] === 0x8b;
-    const head = gz ? await gzipHead(file, 65536) : raw;
-    const kind = isArrowHead(head) ? 'arrow' : sniffKind(file, new TextDecoder().decode(head));
+    const head = await readHead(file);
+    const gz = head.gzip;
+    const kind = describeHead(file, head.text).format;
     if (kind !== 'parquet' && kind !== 'arrow') {
-      const problem = encodingProblem(head);
+      const problem = encodingProblem(head.bytes);
       if (problem) throw new FileError({ file }, problem);
     }
     if (gz && (kind === 'parquet' || kind === 'arrow')) throw new FileError({ file }, `a gzip-compressed ${kind} file; decompress it first (gunzip), ${kind} is compressed inside already`);
@@ -64,9 +64,6 @@ export async function loadDataSource(src: { readonly label: string; readonly fil
   }
 }
 
-/** Arrow IPC: the file format's "ARROW1" magic or the stream format's 0xFFFFFFFF continuation marker. */
-const isArrowHead = (h: Uint8Array) => (h[0] === 0x41 && h[1] === 0x52 && h[2] === 0x52 && h[3] === 0x4f && h[4] === 0x57 && h[5] === 0x31) || (h[0] === 0xff && h[1] === 0xff && h[2] === 0xff && h[3] === 0xff);
-
 /**
  * A folder written by `datasets` save_to_disk (state.json lists the Arrow shards of one split) is read shard after
  * shard into one dataset; a DatasetDict folder (dataset_dict.json) names its splits.
@@ -77,7 +74,7 @@ async function loadSavedDataset(dir: string, opts: LoadOptions): Promise<LoadedD
     const dict = await readJson(path.join(dir, 'dataset_dict.json'));
     const splits = Array.isArray((dict as { splits?: unknown } | undefined)?.splits) ? ((dict as { splits: unknown[] }).splits).map(String) : undefined;
     if (splits) throw new FileError({ file: dir }, `is a DatasetDict with splits ${splits.join(', ')}; give one split's folder, e.g. ${path.join(dir, splits[0] ?? 'train')}`);
-    throw new FileError({ file: dir }, 'is a directory; give a data file (.jsonl, .json, .csv, .parquet, .arrow, or .gz of a text format) or a folder saved by the datasets library (state.json)');
+    throw new FileError({ file: dir }, `is a directory; give a data file (${datasetExtensionList()}, or .gz of a text format) or a folder saved by the datasets library (state.json)`);
   }
   const files = (state as { _data_files?: { filename?: unknown }[] })._data_files?.map((f) => f.filename).filter((f): f is string => typeof f === 'string') ?? [];
   if (!files.length) throw new FileError({ file: path.join(dir, 'state.json') }, 'lists no _data_files; is this folder written by datasets save_to_disk?');
@@ -119,26 +116,6 @@ export async function feedArrow(b: DatasetBuilder, files: readonly string[], wai
   }
 }
 
-/** The first decompressed bytes of a .gz file. */
-async function gzipHead(file: string, bytes: number): Promise<Uint8Array> {
-  const out = new Uint8Array(bytes);
-  let n = 0;
-  const s = textStream(file, true, null);
-  try {
-    for await (const c of s) {
-      const chunk = c as Uint8Array;
-      out.set(chunk.subarray(0, bytes - n), n);
-      n += Math.min(chunk.length, bytes - n);
-      if (n >= bytes) break;
-    }
-  } catch (e) {
-    throw gunzipProblem(file, e) ?? e;
-  } finally {
-    s.destroy();
-  }
-  return out.subarray(0, n);
-}
-
 /** The file's bytes, decompressed when gz; as UTF-8 text unless encoding is null. A damaged .gz is a FileError. */
 function textStream(file: string, gz: boolean, encoding: 'utf8' | null = 'utf8', highWaterMark = 1 << 20): Readable {
   const raw = createReadStream(file, { highWaterMark });
@@ -151,24 +128,6 @@ function textStream(file: string, gz: boolean, encoding: 'utf8' | null = 'utf8',
   out.on('close', () => raw.destroy());
   if (encoding) out.setEncoding(encoding);
   return out;
-}
-
-const gunzipProblem = (file: string, e: unknown) =>
-  (e as { code?: string }).code?.startsWith('Z_') ? new FileError({ file }, `is not valid gzip data (${(e as Error).message}); is it truncated?`) : undefined;
-
-/** The first bytes of the file; a special file is refused before anything is read. */
-async function readHead(file: string, bytes: number): Promise<Uint8Array> {
-  const st = await stat(file);
-  if (!st.isFile()) throw new FileError({ file }, 'is not a regular file (a device, socket or pipe)');
-  const fh = await open(file, 'r');
-  try {
-    const buf = new Uint8Array(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    // A multi-byte character cut at the end only affects the sniff of that last line.
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
 }
 
 async function feedJsonLinesFile(b: DatasetBuilder, file: string, gz: boolean, wait: Wait): Promise<void> {

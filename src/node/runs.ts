@@ -4,7 +4,7 @@
 // still going, or was interrupted by a window reload, has no summary.json yet.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULTS, type TrainConfig } from '../core/config';
+import { DEFAULTS, objectiveTag, type TrainConfig } from '../core/config';
 import type { EvalReport, StepMetrics } from '../core/report';
 import type { RunSnapshot } from '../protocol/panel';
 import type { BackboneParams, RunSummary, TrainRunParams } from '../protocol/trainer';
@@ -78,7 +78,7 @@ function configOf(cfgFile: Record<string, unknown> | undefined, req: Record<stri
  * "BSR λ=0.001 · qwen2-rm LoRA · pairs.jsonl · 2026-11-28 04:12".
  */
 export function runLabel(runId: string, config: TrainConfig, trainFiles: readonly string[], backbone?: Pick<BackboneParams, 'dir' | 'tune'>): string {
-  const obj = config.objective === 'bsr' ? `BSR λ=${config.lambda}` : config.objective.toUpperCase();
+  const obj = objectiveTag(config);
   const file = trainFiles[0] ? path.basename(trainFiles[0]) + (trainFiles.length > 1 ? ` +${trainFiles.length - 1}` : '') : '?';
   const when = /^(\d{4}-\d\d-\d\d)T(\d\d)-(\d\d)/.exec(runId);
   const model = backbone ? `${path.basename(path.resolve(backbone.dir))} ${backbone.tune === 'lora' ? 'LoRA' : backbone.tune}` : config.preset;
@@ -117,7 +117,7 @@ export function experimentOfRun(runDir: string): { readonly experimentId: string
 
 /** "BSR λ=0.001 · seed 2 · tiny · experiment 2026-11-28T05-30-00-scenarios". */
 export function experimentRunLabel(experimentId: string, config: TrainConfig): string {
-  const obj = config.objective === 'bsr' ? `BSR λ=${config.lambda}` : config.objective.toUpperCase();
+  const obj = objectiveTag(config);
   return `${obj} · seed ${config.seed} · ${config.preset} · experiment ${experimentId}`;
 }
 

@@ -1,7 +1,7 @@
 // Host ↔ training worker messages. The same worker serves the extension (worker_threads) and could serve
 // any other host; the CLI calls the same functions in-process. Declared once, here.
 import { notification, request } from './rpc';
-import type { BackendName, Objective, TrainConfig } from '../core/config';
+import type { BackendName, Objective, ScoringEngine, TrainConfig } from '../core/config';
 import type { TuneMode } from '../core/hf/tuning';
 import type { MultiSplitOptions } from '../core/scenarios/multiSplit';
 import type { ScenarioName } from '../core/scenarios/splitTypes';
@@ -94,7 +94,7 @@ export interface ScoredGroup {
 /** How a Hugging Face model is run and fed (settings rewardLens.scoring.engine / maxLength). */
 export interface ModelRunOptions {
   /** 'onnx' (onnxruntime, fast on CPU), 'tfjs' (the training backends) or 'auto'. Our own models always use tfjs. */
-  readonly engine?: 'auto' | 'tfjs' | 'onnx';
+  readonly engine?: ScoringEngine;
   /** Longest sequence in tokens; the prompt is cut from the left first, then the response. */
   readonly maxTokens?: number;
   /** The tfjs backend scoring runs on (rewardLens.scoring.backend); omitted: 'auto'. Never the last training run's. */

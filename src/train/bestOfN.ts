@@ -12,6 +12,7 @@ import type { BonRequest } from '../node/experimentBon';
 import { initBackend } from './backends';
 import { openScorer } from './openScorer';
 import type { RewardScorer } from './scorer';
+import { stripDatasetExtension } from '../core/data/extensions';
 
 export interface BestOfNOptions extends BonOptions {
   readonly includeAdversarial?: boolean;
@@ -58,7 +59,7 @@ async function oneSet(scorer: RewardScorer, input: BonInputSet, opts: BestOfNOpt
 function setNames(files: readonly string[], given?: readonly string[]): string[] {
   const names: string[] = [];
   files.forEach((f, i) => {
-    let name = given?.[i] ?? path.basename(f).replace(/\.(jsonl|json|csv|parquet)$/i, '');
+    let name = given?.[i] ?? stripDatasetExtension(path.basename(f));
     for (let k = 2; names.includes(name); k++) name = `${name}-${k}`;
     names.push(name);
   });

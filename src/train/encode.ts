@@ -29,11 +29,6 @@ export function encodePairs(vocab: Vocabulary, pairs: readonly PreferencePair[],
   return { chosen, rejected, lenChosen, lenRejected, truncation: { promptCut, responseCut, promptTokensDropped, responseTokensDropped } };
 }
 
-/** Encodes single responses (multi-response prompts) the same way. */
-export function encodeResponses(vocab: Vocabulary, prompt: string, responses: readonly string[], maxLen: number) {
-  return responses.map((r) => encodePair(vocab, prompt, r, maxLen));
-}
-
 export function describeTruncation(t: EncodedPairs['truncation'], sequences: number): string {
   if (t.promptCut === 0 && t.responseCut === 0) return `no truncation (${sequences} sequences)`;
   return `truncated ${t.promptCut}/${sequences} prompts (from the left, ${t.promptTokensDropped} tokens) and ` +

@@ -2,8 +2,6 @@
 // Reads from the backend once per batch (eval is not the hot loop).
 import { tf } from './tf';
 import { forward, makeBatch, type RewardModel } from './model';
-import type { Vocabulary } from '../core/tokenize';
-import { toyScorer } from './toyScorer';
 import type { EncodedSeq, RewardScorer } from './scorer';
 import { boxStats, buildEvalReport, buildEvalSetReport } from '../core/stats';
 import type { EvalReport, EvalSetReport, PairScores } from '../core/report';
@@ -63,10 +61,6 @@ function hiddenDiffNorms(hidden: Float32Array, dim: number, pairs: number): Floa
   return out;
 }
 
-export async function evaluateSet(model: RewardModel, vocab: Vocabulary, set: EvalSetData, batchSize: number): Promise<EvalSetReport> {
-  return evaluateSetWith(toyScorer(model, vocab), set, batchSize);
-}
-
 /** The diagnostics of one eval set under any reward model (ours or a Hugging Face checkpoint). */
 export async function evaluateSetWith(scorer: RewardScorer, set: EvalSetData, batchSize: number): Promise<EvalSetReport> {
   const wp = scorer.wpNorm();
@@ -124,10 +118,6 @@ function outlierLinesOf(outliers: readonly number[], values: readonly number[], 
     used.add(i);
     return lines[i] ?? 0;
   });
-}
-
-export async function evaluateAll(model: RewardModel, vocab: Vocabulary, sets: readonly EvalSetData[], step: number, batchSize: number): Promise<EvalReport> {
-  return evaluateAllWith(toyScorer(model, vocab), sets, step, batchSize);
 }
 
 export async function evaluateAllWith(scorer: RewardScorer, sets: readonly EvalSetData[], step: number, batchSize: number): Promise<EvalReport> {

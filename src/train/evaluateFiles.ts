@@ -8,13 +8,14 @@ import type { EvalSetData } from './trainingData';
 import type { RewardScorer } from './scorer';
 import type { RunSummary } from '../protocol/trainer';
 import { writeEvaluationRun } from '../node/evaluationRun';
+import { stripDatasetExtension } from '../core/data/extensions';
 
 export async function evaluateFiles(scorer: RewardScorer, files: readonly string[], mapping?: FieldMapping, log?: (m: string) => void): Promise<EvalReport> {
   const sets: EvalSetData[] = [];
   for (const f of files) {
     const ds = await loadDatasetFile(f, { mapping });
     if (ds.skipped.length) log?.(`${f}: skipped ${ds.skipped.length} rows`);
-    let name = path.basename(f).replace(/\.(jsonl|json|csv|parquet)$/i, '');
+    let name = stripDatasetExtension(path.basename(f));
     for (let i = 2; sets.some((s) => s.name === name); i++) name = `${name}-${i}`;
     sets.push({ name, file: f, pairs: ds.pairs, multi: ds.multi });
   }

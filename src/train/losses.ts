@@ -6,6 +6,8 @@
 // gradient failed inside optimizer.minimize on this machine (and crashes on wasm).
 import type { Objective, TrainConfig } from '../core/config';
 import { tf, type Scalar, type Tensor, type Tensor1D } from './tf';
+import { hasKernel } from './fusedOps';
+import { PAIR_LOSS, PAIR_LOSS_OBJECTIVES } from './kernels/webgpuLoss';
 
 // A type alias, not an interface, so it is a tf.TensorContainer and can be returned from tf.tidy.
 export type LossParts = {
@@ -135,4 +137,24 @@ export function computeLoss(objective: Objective, rc: Tensor1D, rr: Tensor1D, cf
       throw new Error(`unknown objective ${String(never)}`);
     }
   }
+}
+
+/** Order of the values in lossWithStats' stats. */
+export const LOSS_STATS = ['loss', 'base', 'reg', 'batchMean', 'accuracy'] as const;
+
+/**
+ * The loss of one micro-batch (rewards: its b chosen, then its b rejected) and its statistics, LOSS_STATS in order.
+ * BT and BT + BSR are one fused kernel each way where the backend has it (webgpu); the rest, and every other
+ * backend, use computeLoss and the stock ops. Accuracy is strict: ties count as wrong.
+ */
+export function lossWithStats(objective: Objective, rewards: Tensor1D, b: number, cfg: LossConfig): { loss: Scalar; stats: Tensor1D } {
+  if ((objective === 'bt' || objective === 'bsr') && hasKernel(PAIR_LOSS)) {
+    const [loss, stats] = tf.engine().runKernel(PAIR_LOSS, { rewards }, { pairs: b, objective: PAIR_LOSS_OBJECTIVES[objective], lambda: cfg.lambda }) as unknown as [Scalar, Tensor1D];
+    return { loss, stats };
+  }
+  const rc = rewards.slice([0], [b]);
+  const rr = rewards.slice([b], [b]);
+  const { loss, base, reg } = computeLoss(objective, rc, rr, cfg);
+  const accuracy = tf.mean(tf.cast(tf.greater(rc, rr), 'float32'));
+  return { loss, stats: tf.stack([loss, base, reg, tf.mean(rewards), accuracy]) as Tensor1D };
 }

@@ -15,6 +15,8 @@ import type { ModelConfig } from '../core/config';
 import { deriveSeed } from '../core/random';
 import { PAD } from '../core/tokenize';
 import { tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D, type Tensor3D, type Variable } from './tf';
+import { stepBoundary } from './kernels';
+import { fusedAttention, fusedAttentionAvailable, fusedEmbedding, fusedEmbeddingAvailable, l2Norm, layerNorm as fusedLayerNorm, linear, pickRows, projections } from './fusedOps';
 
 /** LayerNorm ε, PyTorch's default, so a PyTorch port gives the same numbers. */
 export const LN_EPS = 1e-5;
@@ -162,7 +164,7 @@ export function disposeModel(model: RewardModel): void {
 
 /** ‖W_p‖₂ as a scalar tensor that stays on the backend (no sync); the caller disposes it. */
 export function wpNormTensor(model: RewardModel): Scalar {
-  return tf.tidy(() => tf.norm(param(model, 'score.weight')) as Scalar);
+  return tf.tidy(() => l2Norm(param(model, 'score.weight')) as Scalar);
 }
 
 /** ‖W_p‖₂ as a number. Sync point: a GPU→CPU read, so call it on log/eval steps only. */
@@ -188,6 +190,7 @@ function param(model: RewardModel, name: string): Variable {
  * a scatter-add (tf.scatterND sums duplicate indices), which every backend has.
  */
 export function embed(table: Variable | Tensor, ids: Tensor2D): Tensor3D {
+  if (fusedEmbeddingAvailable(table.shape[1]!)) return fusedEmbedding(table, ids) as Tensor3D;
   const [N, T] = ids.shape;
   const D = table.shape[1]!;
   const flatIds = tf.reshape(ids, [N * T]);
@@ -201,14 +204,9 @@ export function embed(table: Variable | Tensor, ids: Tensor2D): Tensor3D {
   return tf.reshape(lookup(table), [N, T, D]);
 }
 
+/** LayerNorm over the last axis (one fused kernel on webgpu, the stock ops elsewhere: src/train/fusedOps.ts). */
 function layerNorm(x: Tensor, gain: Tensor, bias: Tensor): Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, LN_EPS))), gain), bias);
-}
-
-/** Exact GELU, 0.5·x·(1 + erf(x/√2)), as PyTorch's default nn.GELU. */
-function gelu(x: Tensor): Tensor {
-  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+  return fusedLayerNorm(x, gain, bias, LN_EPS);
 }
 
 /** [T, T] additive mask: 0 where key ≤ query, MASK_VALUE above the diagonal. Built in JS: one upload, no kernels. */
@@ -218,23 +216,41 @@ function causalMask(T: number): Tensor2D {
   return tf.tensor2d(m, [T, T]);
 }
 
-/** Multi-head causal self-attention on x2d [N·T, D]; returns [N·T, D]. */
-function attention(model: RewardModel, l: number, x2d: Tensor, N: number, T: number, mask: Tensor2D): Tensor {
+/**
+ * Multi-head causal self-attention of a2d [N·T, D] (the LayerNormed stream), added to the residual stream [N·T, D];
+ * returns the new stream. The mask is needed by the stock path only.
+ */
+function attention(model: RewardModel, l: number, a2d: Tensor, [N, T]: [number, number], mask: Tensor2D | undefined, residual: Tensor): Tensor {
   const { dModel: D, nHeads: H } = model.config;
   const dh = D / H;
-  const heads = (w: string) => tf.transpose(tf.reshape(tf.matMul(x2d, param(model, `blocks.${l}.attn.${w}.weight`)), [N, T, H, dh]), [0, 2, 1, 3]);
-  // The 1/√dh scale is applied to q ([N, H, T, dh]) rather than to the scores ([N, H, T, T]): fewer elements.
-  const q = tf.mul(heads('q'), 1 / Math.sqrt(dh));
-  const k = heads('k');
-  const v = heads('v');
-  const scores = tf.add(tf.matMul(q, k, false, true), mask); // [N, H, T, T]
-  const y = tf.matMul(tf.softmax(scores, -1), v); // [N, H, T, dh]
-  const merged = tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [N * T, D]);
-  return tf.matMul(merged, param(model, `blocks.${l}.attn.o.weight`));
+  const w = (name: string) => param(model, `blocks.${l}.attn.${name}.weight`);
+  const [q, k, v] = projections(a2d, [w('q'), w('k'), w('v')]) as [Tensor, Tensor, Tensor];
+  let merged: Tensor;
+  if (!mask) {
+    // The fused kernel reads the projections as they are ([N, T, H·dh]) and masks by position: no transposes.
+    const bthd = (t: Tensor) => tf.reshape(t, [N, T, D]);
+    merged = tf.reshape(fusedAttention(bthd(q), bthd(k), bthd(v), { heads: H, scale: 1 / Math.sqrt(dh), causal: true, layout: 'bthd' }), [N * T, D]);
+  } else {
+    const heads = (t: Tensor) => tf.transpose(tf.reshape(t, [N, T, H, dh]), [0, 2, 1, 3]);
+    // The 1/√dh scale is applied to q ([N, H, T, dh]) rather than to the scores ([N, H, T, T]): fewer elements.
+    const scores = tf.add(tf.matMul(tf.mul(heads(q), 1 / Math.sqrt(dh)), heads(k), false, true), mask); // [N, H, T, T]
+    const y = tf.matMul(tf.softmax(scores, -1), heads(v)); // [N, H, T, dh]
+    merged = tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [N * T, D]);
+  }
+  return linear(merged, w('o'), { residual });
 }
 
-function mlp(model: RewardModel, b: string, m: Tensor): Tensor {
-  return tf.matMul(gelu(tf.matMul(m, param(model, `${b}.mlp.fc.weight`))), param(model, `${b}.mlp.proj.weight`));
+/** residual + proj(gelu(fc(m))): fused on webgpu into one product with a GELU epilogue and one with the residual. */
+function mlp(model: RewardModel, b: string, m: Tensor, residual: Tensor): Tensor {
+  return linear(linear(m, param(model, `${b}.mlp.fc.weight`), { act: 'gelu' }), param(model, `${b}.mlp.proj.weight`), { residual });
+}
+
+/** One full block on the residual stream x2d [N·T, D]; returns the new stream. */
+function block(model: RewardModel, l: number, x2d: Tensor, NT: [number, number], mask: Tensor2D | undefined): Tensor {
+  const b = `blocks.${l}`;
+  const a = layerNorm(x2d, param(model, `${b}.ln1.weight`), param(model, `${b}.ln1.bias`));
+  const x = attention(model, l, a, NT, mask, x2d);
+  return mlp(model, b, layerNorm(x, param(model, `${b}.ln2.weight`), param(model, `${b}.ln2.bias`)), x);
 }
 
 /**
@@ -244,31 +260,41 @@ function mlp(model: RewardModel, b: string, m: Tensor): Tensor {
  * Returns the residual stream at lastIdx, [N, D].
  */
 function lastBlock(model: RewardModel, x: Tensor3D, lastIdx: Tensor1D): Tensor2D {
-  const { dModel: D, nHeads: H, nLayers } = model.config;
+  const { dModel: D, nLayers } = model.config;
   const [N, T] = x.shape;
-  const dh = D / H;
   const b = `blocks.${nLayers - 1}`;
   const a = layerNorm(x, param(model, `${b}.ln1.weight`), param(model, `${b}.ln1.bias`)) as Tensor3D;
-  const a2d = tf.reshape(a, [N * T, D]);
-  const heads = (w: string) => tf.transpose(tf.reshape(tf.matMul(a2d, param(model, `${b}.attn.${w}.weight`)), [N, T, H, dh]), [0, 2, 1, 3]);
-  const k = heads('k'); // [N, H, T, dh]
-  const v = heads('v');
-  const q = tf.reshape(tf.mul(tf.matMul(pickLast(a, lastIdx), param(model, `${b}.attn.q.weight`)), 1 / Math.sqrt(dh)), [N, H, 1, dh]);
+  const y = lastQueryAttention(model, b, tf.reshape(a, [N * T, D]), pickLast(a, lastIdx), lastIdx, [N, T]);
+  const h = linear(y, param(model, `${b}.attn.o.weight`), { residual: pickLast(x, lastIdx) });
+  return mlp(model, b, layerNorm(h, param(model, `${b}.ln2.weight`), param(model, `${b}.ln2.bias`)), h) as Tensor2D;
+}
+
+/**
+ * Attention of the single query at lastIdx (a [N, D], the LayerNormed row there) over the keys and values of every
+ * position (a2d [N·T, D]); returns [N, D]. Keys after lastIdx (padding) are masked.
+ */
+function lastQueryAttention(model: RewardModel, b: string, a2d: Tensor, aLast: Tensor2D, lastIdx: Tensor1D, [N, T]: [number, number]): Tensor2D {
+  const { dModel: D, nHeads: H } = model.config;
+  const dh = D / H;
+  const w = (name: string) => param(model, `${b}.attn.${name}.weight`);
+  const [k, v] = projections(a2d, [w('k'), w('v')]) as [Tensor, Tensor];
+  const q = linear(aLast, w('q'));
+  if (fusedAttentionAvailable(dh)) {
+    const spec = { heads: H, scale: 1 / Math.sqrt(dh), causal: true, queryPos: lastIdx, layout: 'bthd' } as const;
+    return tf.reshape(fusedAttention(tf.reshape(q, [N, 1, D]), tf.reshape(k, [N, T, D]), tf.reshape(v, [N, T, D]), spec), [N, D]);
+  }
+  const heads = (t: Tensor) => tf.transpose(tf.reshape(t, [N, T, H, dh]), [0, 2, 1, 3]); // [N, H, T, dh]
+  const qh = tf.reshape(tf.mul(q, 1 / Math.sqrt(dh)), [N, H, 1, dh]);
   // The causal row of the query at lastIdx: keys after it (padding) are masked. Kept 4-D for WebGPU.
   const after = tf.greater(tf.range(0, T, 1, 'int32').reshape([1, T]), tf.reshape(lastIdx, [N, 1]));
   const rowMask = tf.reshape(tf.mul(tf.cast(after, 'float32'), MASK_VALUE), [N, 1, 1, T]);
-  const y = tf.matMul(tf.softmax(tf.add(tf.matMul(q, k, false, true), rowMask), -1), v); // [N, H, 1, dh]
-  const attn = tf.matMul(tf.reshape(y, [N, D]), param(model, `${b}.attn.o.weight`));
-  let h: Tensor = tf.add(pickLast(x, lastIdx), attn);
-  h = tf.add(h, mlp(model, b, layerNorm(h, param(model, `${b}.ln2.weight`), param(model, `${b}.ln2.bias`))));
-  return h as Tensor2D;
+  const y = tf.matMul(tf.softmax(tf.add(tf.matMul(qh, heads(k), false, true), rowMask), -1), heads(v)); // [N, H, 1, dh]
+  return tf.reshape(y, [N, D]);
 }
 
-/** Rows of x [N, T, D] at lastIdx, as a batched one-hot matmul: differentiable on every backend, no gather. */
+/** Rows of x [N, T, D] at lastIdx: a batched one-hot matmul (differentiable on every backend), fused on webgpu. */
 function pickLast(x: Tensor3D, lastIdx: Tensor1D): Tensor2D {
-  const [N, T, D] = x.shape;
-  const sel = tf.reshape(tf.cast(tf.oneHot(lastIdx, T), 'float32'), [N, 1, T]);
-  return tf.reshape(tf.matMul(sel, x), [N, D]);
+  return pickRows(x, lastIdx) as Tensor2D;
 }
 
 /** Rewards and hidden states for a batch. Safe inside optimizer.minimize and tf.tidy; frees its intermediates. */
@@ -279,19 +305,16 @@ export function forward(model: RewardModel, batch: Batch): ForwardResult {
   if (T > cfg.maxLen) throw new Error(`forward: sequence length ${T} exceeds the model's maxLen ${cfg.maxLen}`);
   if (batch.lastIdx.shape[0] !== N) throw new Error(`forward: lastIdx has ${batch.lastIdx.shape[0]} rows, ids has ${N}`);
   const D = cfg.dModel;
+  stepBoundary();
   return tf.tidy(() => {
-    const pos = tf.slice(param(model, 'pos_emb.weight'), [0, 0], [T, D]);
-    let x: Tensor = tf.add(embed(param(model, 'tok_emb.weight'), batch.ids), pos); // [N, T, D]
-    const mask = causalMask(T);
-    for (let l = 0; l < cfg.nLayers - 1; l++) {
-      const b = `blocks.${l}`;
-      const a = layerNorm(x, param(model, `${b}.ln1.weight`), param(model, `${b}.ln1.bias`));
-      x = tf.add(x, tf.reshape(attention(model, l, tf.reshape(a, [N * T, D]), N, T, mask), [N, T, D]));
-      const m = tf.reshape(layerNorm(x, param(model, `${b}.ln2.weight`), param(model, `${b}.ln2.bias`)), [N * T, D]);
-      x = tf.add(x, tf.reshape(mlp(model, b, m), [N, T, D]));
-    }
-    const hidden = layerNorm(lastBlock(model, x as Tensor3D, batch.lastIdx), param(model, 'ln_f.weight'), param(model, 'ln_f.bias')) as Tensor2D;
-    const rewards = tf.reshape(tf.matMul(hidden, param(model, 'score.weight')), [N]) as Tensor1D;
+    const [tok, posTable] = [param(model, 'tok_emb.weight'), param(model, 'pos_emb.weight')];
+    const x0 = fusedEmbeddingAvailable(D) ? fusedEmbedding(tok, batch.ids, posTable) : tf.add(embed(tok, batch.ids), tf.slice(posTable, [0, 0], [T, D]));
+    let x: Tensor = tf.reshape(x0, [N * T, D]); // the residual stream
+    // The fused attention masks by position; only the stock path needs the mask as a tensor (an upload per forward).
+    const mask = fusedAttentionAvailable(D / cfg.nHeads) ? undefined : causalMask(T);
+    for (let l = 0; l < cfg.nLayers - 1; l++) x = block(model, l, x, [N, T], mask);
+    const hidden = layerNorm(lastBlock(model, tf.reshape(x, [N, T, D]), batch.lastIdx), param(model, 'ln_f.weight'), param(model, 'ln_f.bias')) as Tensor2D;
+    const rewards = tf.reshape(linear(hidden, param(model, 'score.weight')), [N]) as Tensor1D;
     return { rewards, hidden };
   });
 }

@@ -12,8 +12,10 @@ import { hfScorer } from './hf/hfScorer';
 import { tf } from './tf';
 import type { RewardScorer } from './scorer';
 
-/** 'tfjs' runs on the active tfjs backend; 'onnx' on onnxruntime (HF models, scoring only); 'auto' picks. */
-export type ScoringEngine = 'auto' | 'tfjs' | 'onnx';
+import type { ScoringEngine } from '../core/config';
+
+/** 'tfjs' runs on the active tfjs backend; 'onnx' on onnxruntime (HF models, scoring only); 'auto' picks (SCORING_ENGINES). */
+export type { ScoringEngine };
 
 export interface OpenScorerOptions extends LoadHfOptions {
   readonly engine?: ScoringEngine;

@@ -6,7 +6,9 @@
 // the gradients are averaged, clipped once and applied once.
 import { tf } from './tf';
 import { deriveSeed } from '../core/random';
-import { computeLoss } from './losses';
+import { lossWithStats } from './losses';
+import { clipAndApply } from './clippedAdam';
+import { stepBoundary } from './kernels';
 import type { TrainConfig } from '../core/config';
 import type { TrainModel } from './trainModel';
 import { forward, trainableVariables, wpNormTensor, type RewardModel } from './model';
@@ -45,28 +47,24 @@ export function microBatches(pairIdx: readonly number[], k: number): number[][] 
  * reward mean and accuracy are means over the micro-batches.
  */
 export function trainStep(model: StepModel, optimizer: tf.Optimizer, pairIdx: readonly number[], cfg: StepConfig, stepSeed?: number): tf.Tensor1D {
+  stepBoundary();
   return tf.tidy(() => {
     const micros = microBatches(pairIdx, cfg.gradAccum ?? 1);
     let k = 0;
     let summed: Record<string, tf.Tensor> | undefined;
-    const parts: tf.Tensor[][] = [];
+    // Per micro-batch: [loss, base, reg, batchMean, accuracy] (losses.ts LOSS_STATS).
+    const parts: tf.Tensor1D[] = [];
     for (const micro of micros) {
-      const b = micro.length;
       const seed = stepSeed === undefined ? undefined : deriveSeed(stepSeed, 'micro', k++);
-      // Tensors created inside variableGrads' closure are disposed when it returns; keep the few we report.
-      let kept: tf.Tensor[] = [];
+      // Tensors created inside variableGrads' closure are disposed when it returns; keep the statistics we report.
       const lossOf = (rewards: tf.Tensor1D) => {
-        const rc = rewards.slice([0], [b]);
-        const rr = rewards.slice([b], [b]);
-        const { loss, base, reg } = computeLoss(cfg.objective, rc, rr, cfg);
-        const accuracy = tf.mean(tf.cast(tf.greater(rc, rr), 'float32')); // strict: ties count as wrong
-        kept = [tf.keep(base), tf.keep(reg), tf.keep(tf.mean(rewards)), tf.keep(accuracy)];
+        const { loss, stats } = lossWithStats(cfg.objective, rewards, micro.length, cfg);
+        parts.push(tf.keep(stats));
         return loss;
       };
-      const { value, grads } = model.stepGrads
+      const { grads } = model.stepGrads
         ? model.stepGrads(micro, lossOf, seed)
         : tf.variableGrads(() => lossOf(model.stepRewards(micro, seed)), [...model.variables]);
-      parts.push([value, ...kept]);
       summed = summed ? Object.fromEntries(Object.keys(grads).map((n) => [n, tf.add(summed![n]!, grads[n]!)])) : grads;
     }
     // Adam keeps its moments by position in this map: always the model's variable order, whichever way the
@@ -74,18 +72,12 @@ export function trainStep(model: StepModel, optimizer: tf.Optimizer, pairIdx: re
     // moments meet the same variables.
     const names = model.variables.map((v) => v.name).filter((n) => summed![n] !== undefined);
     const grads = Object.fromEntries(names.map((n) => [n, micros.length > 1 ? tf.div(summed![n]!, micros.length) : summed![n]!]));
-    const gradNorm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))));
-    let applied = grads;
-    if (cfg.gradClip > 0) {
-      // Scale = min(1, clip / ‖g‖): a no-op for small gradients, a rescale (same direction) for large ones.
-      const scale = tf.minimum(tf.scalar(1), tf.div(tf.scalar(cfg.gradClip), tf.add(gradNorm, 1e-12)));
-      applied = Object.fromEntries(names.map((n) => [n, tf.mul(grads[n]!, scale)]));
-    }
-    optimizer.applyGradients(applied);
-    const mean = (k: number) => tf.div(tf.addN(parts.map((p) => p[k]!)), parts.length);
+    // ‖g‖, clipping and Adam: the fused kernel where the backend has one (webgpu), the stock ops elsewhere.
+    const gradNorm = clipAndApply(optimizer, names, grads, cfg.gradClip);
+    const mean = parts.length === 1 ? parts[0]! : tf.div(tf.addN(parts), parts.length);
     // ‖W_p‖ after the update, so the logged value matches the saved weights.
-    const metrics = tf.stack([mean(0), mean(1), mean(2), mean(3), mean(4), gradNorm, model.wpNormTensor()]) as tf.Tensor1D;
-    tf.dispose(parts.flatMap((p) => p.slice(1))); // the tf.keep()s escape tidy
+    const metrics = tf.concat([mean, tf.reshape(gradNorm, [1]), tf.reshape(model.wpNormTensor(), [1])]) as tf.Tensor1D;
+    tf.dispose(parts); // the tf.keep()s escape tidy
     return metrics;
   });
 }

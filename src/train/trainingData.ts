@@ -6,6 +6,7 @@ import { normalizePrompt, pairsFromMulti } from '../core/data';
 import { deriveSeed, mulberry32, permutation } from '../core/random';
 import { UserError } from '../core/errors';
 import type { FieldMapping, LoadedDataset, MultiResponseGroup, PreferencePair, SkippedRow } from '../core/types';
+import { stripDatasetExtension } from '../core/data/extensions';
 
 export interface EvalSetData {
   readonly name: string;
@@ -81,7 +82,7 @@ export async function loadTrainingData(
     const ds = await loadDatasetFile(f, { mapping: opts.mapping });
     skipped.push(...ds.skipped);
     notes.push(...ds.notes.map((n) => `${f}: ${n}`));
-    evalSets.push({ name: uniqueName(evalSets, path.basename(f).replace(/\.(jsonl|json|csv|parquet)$/i, '')), file: f, pairs: ds.pairs, multi: ds.multi });
+    evalSets.push({ name: uniqueName(evalSets, stripDatasetExtension(path.basename(f))), file: f, pairs: ds.pairs, multi: ds.multi });
     opts.log?.(`eval ${f}: ${ds.format}, ${ds.pairs.length} pairs, ${ds.multi.length} multi-response prompts, ${ds.skipped.length} skipped`);
   }
   const trainSample: EvalSetData = { name: 'train', file: trainFiles[0]!, pairs: samplePairs(train, TRAIN_SAMPLE, opts.seed), multi: [] };

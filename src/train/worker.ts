@@ -18,6 +18,8 @@ import { loadDatasetFile } from '../node/loadDataset';
 import { JobExport, JobImport } from '../protocol/trainer';
 import { exportTrlJob } from './job/exportJob';
 import { importTrlJob } from './job/importJob';
+import { InspectScenarioData } from '../protocol/scenarios';
+import { inspectScenarioData } from '../node/scenarioData';
 import { ScoringBackendChanged } from '../protocol/backendState';
 import { userIoError } from '../node/ioError';
 import { EngineLease } from './engineLease';
@@ -116,6 +118,9 @@ endpoint.onNotification(CancelExperiment, ({ experimentId }) => {
   const f = experimentCancels.get(experimentId);
   if (f) Atomics.store(f, 0, 1);
 });
+// The scenarios quick input's look at a file: the whole dataset is loaded here, never on the extension host.
+endpoint.onRequest(InspectScenarioData, (params) => inspectScenarioData(params));
+
 // TRL jobs: the same functions as reward-lens export-job / import-job; their log lines go to the output channel.
 endpoint.onRequest(JobExport, async ({ source, outDir, backbone }) => {
   const r = await exportTrlJob({ source, outDir, ...(backbone ? { backbone } : {}), log: (m) => log('info', m) });

@@ -52,7 +52,8 @@ test('Open from Hugging Face Cache… lists datasets with splits and row counts 
   await runCommand(page, 'Reward Lens: Open from Hugging Face Cache…');
   await pickRow('acme/arena-conversations:train').waitFor({ timeout: 60000 });
   const list = await page.locator('.quick-input-widget').innerText();
-  assert.match(list, /acme\/arena-conversations:train\s*5 rows · 1 file · hub snapshot/);
+  // The split says what its first file is (describeHead): the schema family of its first record.
+  assert.match(list, /acme\/arena-conversations:train\s*5 rows · chatbot-arena · 1 file · hub snapshot/);
   assert.match(list, /acme\/qwen2-rm\s*model folder → Select Active Model/);
   await page.screenshot({ path: `${SHOTS}/hfcache-01-list.png` });
   await pickRow('acme/qwen2-rm').click();

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { COMMAND_IDS } from '../../src/host/commandIds';
 import { readSettings } from '../../src/host/settings';
+import { BACKEND_NAMES, PRESET_NAMES, SCORING_ENGINES } from '../../src/core/config';
 
 const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
 const nls = JSON.parse(fs.readFileSync('package.nls.json', 'utf8'));
@@ -46,6 +47,13 @@ test('settings defaults in the manifest match the settings module fallbacks', ()
   const fromCode = readSettings({ get: <T>(_key: string, def: T) => def });
   assert.deepEqual(fromManifest, fromCode);
   for (const [k, p] of Object.entries(props)) assert.ok(nls[p.markdownDescription.slice(1, -1)], `${k} has no description string`);
+});
+
+test('the enum settings list exactly the values their declaration in core/config lists, in its order', () => {
+  const props = pkg.contributes.configuration.properties as Record<string, { enum?: string[] }>;
+  assert.deepEqual(props['rewardLens.training.backend']?.enum, [...BACKEND_NAMES]);
+  assert.deepEqual(props['rewardLens.training.preset']?.enum, [...PRESET_NAMES]);
+  assert.deepEqual(props['rewardLens.scoring.engine']?.enum, [...SCORING_ENGINES]);
 });
 
 test('activation is narrow: no "*", no onStartupFinished, preference languages only', () => {

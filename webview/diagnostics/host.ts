@@ -1,5 +1,5 @@
 // The only place that touches acquireVsCodeApi() (GitLens rule): everything else asks getHost().
-// Tests swap the host with setHost() before main.ts runs, or define a fake acquireVsCodeApi on window.
+// Tests define a fake acquireVsCodeApi on window before main.ts runs (test/webview/harness.ts).
 
 /** What the panel needs from VS Code's webview API. */
 export interface WebviewHost {
@@ -11,11 +11,6 @@ export interface WebviewHost {
 declare function acquireVsCodeApi(): WebviewHost;
 
 let host: WebviewHost | undefined;
-
-/** Replaces the host (tests). Call before main() starts. */
-export function setHost(h: WebviewHost): void {
-  host = h;
-}
 
 /** The VS Code API, acquired once (acquireVsCodeApi throws when called twice). */
 export function getHost(): WebviewHost {

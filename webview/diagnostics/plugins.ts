@@ -41,11 +41,6 @@ export function outlierAt(canvas: HTMLCanvasElement, x: number, y: number, radiu
   return best;
 }
 
-/** The drawn outliers (for tests and keyboard users' tables). */
-export function drawnOutliers(canvas: HTMLCanvasElement): readonly OutlierHit[] {
-  return outlierHits.get(canvas) ?? [];
-}
-
 function barGeometry(chart: Chart, datasetIndex: number, index: number): { y: number; height: number } | undefined {
   const el = chart.getDatasetMeta(datasetIndex).data[index];
   if (!el) return undefined;

@@ -2,6 +2,7 @@
 // unit-testable in plain Node, and the one place that decides what each chart plots.
 import type { BoxStats, EvalReport, EvalSetReport, Histogram, Proportion, StepMetrics } from '../../src/core/report';
 import type { RunSnapshot } from '../../src/protocol/panel';
+import { equalWidthEdges, histogramWithEdges } from '../../src/core/stats/histogram';
 
 export interface XY {
   readonly x: number;
@@ -91,21 +92,14 @@ export function groupRows(set: EvalSetReport | undefined, cap = 30): { rows: Gro
   return { rows: all.slice(0, cap), hidden: Math.max(0, all.length - cap) };
 }
 
-/** Fixed bins over [-1, 1] so that two runs' τ histograms share one axis; NaN prompts are counted apart. */
+/**
+ * Fixed bins over [-1, 1] so that two runs' τ histograms share one axis; NaN prompts are counted apart. The binning
+ * is core's (numpy's: τ = 1 falls in the last bin).
+ */
 export function tauHistogram(values: readonly number[], bins = 20): { edges: number[]; counts: number[]; nan: number } {
-  const edges = Array.from({ length: bins + 1 }, (_, i) => -1 + (2 * i) / bins);
-  const counts = new Array<number>(bins).fill(0);
-  let nan = 0;
-  for (const v of values) {
-    if (!Number.isFinite(v)) {
-      nan++;
-      continue;
-    }
-    // τ = 1 falls in the last bin, not past it.
-    const i = Math.min(bins - 1, Math.max(0, Math.floor(((v + 1) / 2) * bins)));
-    counts[i]!++;
-  }
-  return { edges, counts, nan };
+  const finite = values.filter((v) => Number.isFinite(v));
+  const { edges, counts } = histogramWithEdges(finite, equalWidthEdges(-1, 1, bins));
+  return { edges: [...edges], counts: [...counts], nan: values.length - finite.length };
 }
 
 export interface BoxRow {
@@ -141,11 +135,6 @@ export function lengthBaselineRows(set: EvalSetReport | undefined): { label: str
     { label: 'Pick longer', p: set.lengthBias.pickLonger },
     { label: 'Pick shorter', p: set.lengthBias.pickShorter },
   ];
-}
-
-/** ‖W_p‖ per logged step (Figure 1 tracks it per checkpoint; the step log is finer). */
-export function wpNormSeries(run: RunSnapshot): XY[] {
-  return metricSeries(run.metrics, 'wpNorm');
 }
 
 /** Short, stable number formatting for tables and tooltips. */

@@ -4,6 +4,7 @@
 
 import type { DatasetFormat, LoadedDataset, LoadOptions, NonPairRowKind, PreferencePair, RowAccounting, SkippedRow, SkipReason } from '../types';
 import { DETECTION_RULES, detectWithVotes } from './detect';
+import { MULTI_RESPONSE_FORMATS, NON_PAIR_KIND } from './families';
 import { describeMapping, isLabelledFormat, mappedConverter, mappingKind } from './fieldMapping';
 import { pickGroups, ROW_GROUP_KEYS, tally } from './groups';
 import { MultiCollector } from './multi';
@@ -118,7 +119,7 @@ export class DatasetBuilder {
     if (this.full) this.notes.push(`stopped after ${this.opts.limit} records (limit)`);
     const format = this.format ?? 'trl-pairwise';
     const multi = this.multi.groups;
-    if (MULTI_FORMATS.includes(format)) this.multiNotes(format);
+    if (MULTI_RESPONSE_FORMATS.includes(format)) this.multiNotes(format);
     this.tieNotes();
     if (format === 'responses') this.notes.push(`no pairs: this file holds ${this.nonPairRows['response-only'] ?? 0} single labelled responses without a chosen/rejected structure; use a paired file built from them (for XSTest: derived_pairs.jsonl)`);
     if (format === 'prompts') this.notes.push(`no pairs: this file holds ${this.nonPairRows['prompt-only'] ?? 0} prompts without responses`);
@@ -249,14 +250,6 @@ export class DatasetBuilder {
     this.nonPairRows[kind] = (this.nonPairRows[kind] ?? 0) + 1;
   }
 }
-
-const MULTI_FORMATS: readonly DatasetFormat[] = ['multi-long', 'multi-wide', 'ultrafeedback-raw', 'nectar', 'helpsteer2', 'ppe-correctness'];
-
-/** What a row of a format without pairs is, for the accounting. Pairwise formats have none: their rows pair or skip. */
-const NON_PAIR_KIND: Partial<Record<DatasetFormat, NonPairRowKind>> = {
-  prompts: 'prompt-only', responses: 'response-only', 'multi-long': 'scored-response', 'multi-wide': 'multi-response',
-  helpsteer2: 'scored-response', 'ultrafeedback-raw': 'multi-response', nectar: 'multi-response', 'ppe-correctness': 'multi-response',
-};
 
 /** Details quote the data (JSON parse errors quote the line): one line, control characters made visible. */
 const cleanDetail = (detail: string) => oneLine(detail, 300);

@@ -7,6 +7,7 @@ import { isMessageList } from './messages';
 import { AB_LABEL_KEYS, AB_PAIRS } from './labelled';
 import { GOLD_KEYS, MODEL_KEYS, PROMPT_KEYS, RESPONSE_KEYS } from './multi';
 import { HELPSTEER2_ATTRIBUTES } from './multiFamilies';
+import { FALLBACK_FORMATS } from './families';
 
 type Row = Record<string, unknown>;
 
@@ -17,8 +18,6 @@ const isTextOrMessages = (v: unknown) => typeof v === 'string' || isMessageList(
 const isStringList = (v: unknown) => Array.isArray(v) && v.length >= 2 && v.every((x) => typeof x === 'string');
 const isTextList = (v: unknown) => Array.isArray(v) && v.length >= 1 && v.every((x) => typeof x === 'string');
 const isList = (v: unknown) => Array.isArray(v);
-
-const FALLBACK_FORMATS: readonly DatasetFormat[] = ['prompts', 'responses'];
 
 const SCORE_KEYS = ['score_chosen', 'score-chosen', 'chosen_score', 'chosen-score', 'chosen_rating', 'chosen-rating'];
 

@@ -11,4 +11,4 @@ export { MultiCollector, pairsFromMulti, type MultiPairOptions } from './multi';
 export { baseName, firstHumanTurn, hashString, normalizePrompt } from './normalize';
 export { domainFromFileName, styleOf } from './rmbench';
 export { countSkipped, formatSkipped, formatSkippedRow } from './skipped';
-export { sniffKind, type FileKind } from './sniff';
+export { describeHead, HEAD_BYTES, type FileFormat, type FileHead } from './head';

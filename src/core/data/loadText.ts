@@ -5,7 +5,7 @@ import type { LoadedDataset, LoadOptions } from '../types';
 import { DatasetBuilder } from './builder';
 import { CsvReader, csvObjects } from './csv';
 import { JsonRecordSplitter } from './jsonSplitter';
-import { sniffKind } from './sniff';
+import { describeHead, HEAD_BYTES } from './head';
 import { FileError } from '../errors';
 
 /**
@@ -14,7 +14,7 @@ import { FileError } from '../errors';
  * @example loadDatasetText('a.jsonl', '{"prompt":"p","chosen":"a","rejected":"b"}').pairs.length === 1
  */
 export function loadDatasetText(file: string, text: string, opts: LoadOptions = {}): LoadedDataset {
-  const kind = sniffKind(file, text.slice(0, 65536));
+  const kind = describeHead(file, text.slice(0, HEAD_BYTES)).format;
   const b = new DatasetBuilder(file, opts);
   if (kind === 'parquet' || kind === 'arrow') throw new FileError({ file }, `${kind} is binary and cannot be read from editor text; load the file instead`);
   if (kind === 'jsonl') feedJsonLines(b, text);

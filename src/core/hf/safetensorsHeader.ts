@@ -105,7 +105,3 @@ export function halfToFloat(h: number): number {
   if (exp === 0x1f) return frac ? NaN : sign * Infinity;
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
-
-export function dtypeBytes(dtype: HfDtype): number {
-  return BYTES[dtype];
-}

@@ -3,6 +3,7 @@
 // formulas as src/train/losses.ts; test/unit/job/lossParity.test.ts checks them in float64). Kept as text here so
 // the CLI, the worker and the extension carry them without extra files; the job's settings live in job.json.
 // Written for and tested with the versions in TRL_TESTED_VERSIONS (src/core/job/trlJob.ts).
+import { OBJECTIVES } from '../config';
 
 export const LOSS_PY = String.raw`"""The Reward Lens training objectives in PyTorch: the same formulas as Reward Lens' own trainer (src/train/losses.ts).
 
@@ -23,7 +24,7 @@ would differ from the exact value by ~2e-9).
 import torch
 import torch.nn.functional as F
 
-OBJECTIVES = ("bt", "bsr", "margin", "hinge", "norm", "dr", "center")
+OBJECTIVES = (${OBJECTIVES.map((o) => JSON.stringify(o)).join(', ')})
 
 # Below this the reward-vector norm's square is clamped, so the gradient of sqrt stays finite at r_c = r_r = 0
 # (the same floor as Reward Lens; it changes nothing unless both |rewards| < 1e-15).

@@ -43,9 +43,6 @@ export interface AnnotateOptions {
 const sign = (x: number, d: number) => (x >= 0 ? '+' : '') + x.toFixed(d);
 const mark = (ok: boolean) => (ok ? '✓' : '✗');
 
-/** Ids and skip details come from the dataset: the shared escaper makes them inert in the hover's Markdown. */
-export { escapeMarkdown };
-
 export const UNTRAINED_NOTE = '⚠ **Untrained reward head**: this backbone has no score head, so W_p is a fresh random vector. Rewards and margins mean nothing yet; ‖h‖ is the backbone\'s own.';
 
 /**

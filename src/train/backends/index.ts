@@ -8,7 +8,7 @@
 //   webgpu          Dawn on a hardware adapter (software adapters are skipped: slower than wasm)
 //   wasm            XNNPACK SIMD, one thread, with our fast BatchMatMul and UnsortedSegmentSum
 //   cpu             plain JS, always there
-import type { BackendName } from '../../core/config';
+import { BACKEND_NAMES, type BackendName } from '../../core/config';
 import { UserError } from '../../core/errors';
 import type { BackendProbe, DoctorReport } from '../../protocol/trainer';
 import { tf } from '../tf';
@@ -19,7 +19,8 @@ import { probeWebGpu } from './webgpu';
 
 export type ConcreteBackend = Exclude<BackendName, 'auto'>;
 
-export const AUTO_ORDER: readonly ConcreteBackend[] = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
+/** BACKEND_NAMES lists the concrete backends in the order 'auto' tries them. */
+export const AUTO_ORDER: readonly ConcreteBackend[] = BACKEND_NAMES.filter((b): b is ConcreteBackend => b !== 'auto');
 
 export interface BackendChoice {
   readonly name: ConcreteBackend;

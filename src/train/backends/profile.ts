@@ -41,7 +41,8 @@ export async function profileStep(run: () => tf.Tensor): Promise<StepProfile> {
 
 export function formatProfile(p: StepProfile, top = 15): string {
   const pct = (ms: number) => `${((100 * ms) / Math.max(p.kernelMs, 1e-9)).toFixed(1)}%`;
-  const lines = [`one step: ${p.wallMs.toFixed(0)} ms wall, ${p.kernelMs.toFixed(0)} ms in ${p.kernels} kernels`];
+  // On webgpu kernelMs is GPU time (timestamp queries): its share of the wall time is how busy the GPU was.
+  const lines = [`one step: ${p.wallMs.toFixed(0)} ms wall, ${p.kernelMs.toFixed(0)} ms in ${p.kernels} kernels (${((100 * p.kernelMs) / Math.max(p.wallMs, 1e-9)).toFixed(0)}% of the wall time)`];
   for (const r of p.byKernel.slice(0, top)) lines.push(`  ${r.name.padEnd(22)} ${r.ms.toFixed(1).padStart(9)} ms ${pct(r.ms).padStart(6)} ×${r.count}`);
   lines.push('matmuls by input shapes:');
   for (const r of p.byMatMul.slice(0, top)) lines.push(`  ${r.name.padEnd(34)} ${r.ms.toFixed(1).padStart(9)} ms ${pct(r.ms).padStart(6)} ×${r.count}`);

@@ -84,6 +84,33 @@ function probeInChild(file: string): IsolatedProbe {
   }
 }
 
+interface AdapterWithDevice { readonly limits: Record<string, number>; requestDevice(d?: { requiredLimits?: Record<string, number> }): Promise<unknown> }
+
+/**
+ * navigator.gpu for tfjs: Dawn's, except that the device tfjs requests also gets the adapter's maximum of storage
+ * buffers per shader stage. tfjs asks for a few limits but not this one, so it gets WebGPU's default of 8, and the
+ * fused kernels (src/train/kernels/) bind one buffer per parameter: Adam updates (limit − 1) / 4 parameters per
+ * dispatch. Everything else is Dawn's own object.
+ */
+function withStorageLimit(gpu: GpuLike): GpuLike {
+  return {
+    requestAdapter: async (opts?: object) => {
+      const adapter = (await gpu.requestAdapter(opts)) as unknown as AdapterWithDevice | null;
+      if (!adapter) return null;
+      const max = adapter.limits['maxStorageBuffersPerShaderStage'];
+      return new Proxy(adapter, {
+        get(target, key) {
+          if (key === 'requestDevice') {
+            return (d: { requiredLimits?: Record<string, number> } = {}) => target.requestDevice({ ...d, requiredLimits: { ...d.requiredLimits, ...(max ? { maxStorageBuffersPerShaderStage: max } : {}) } });
+          }
+          const v = Reflect.get(target, key, target) as unknown;
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      }) as unknown as AdapterLike;
+    },
+  };
+}
+
 /** Loads Dawn in this process (once) and points navigator.gpu at it, for tfjs's webgpu backend. */
 async function loadDawn(file: string): Promise<NonNullable<typeof dawn>> {
   if (dawn) return dawn;
@@ -95,7 +122,7 @@ async function loadDawn(file: string): Promise<NonNullable<typeof dawn>> {
   dawn = { gpu, adapter: await gpu.requestAdapter({ powerPreference: 'high-performance' }) };
   // tfjs's webgpu backend asks navigator.gpu for its adapter. Node ≥ 21 has a read-only navigator.
   const nav = (globalThis as { navigator?: object }).navigator ?? {};
-  Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+  Object.defineProperty(nav, 'gpu', { value: withStorageLimit(gpu), configurable: true });
   if (!(globalThis as { navigator?: object }).navigator) Object.defineProperty(globalThis, 'navigator', { value: nav, configurable: true });
   return dawn;
 }
@@ -134,5 +161,7 @@ export async function probeWebGpu(activate: boolean): Promise<BackendProbe> {
   const kernels = registerCustomKernels('webgpu');
   const check = await activateAndCheck('webgpu');
   if (!check.ok) return { name: 'webgpu', available: false, details, reason: check.reason };
+  // The backend instance exists now: give it the cached bind groups and uniforms (src/train/kernels/webgpuBindCache.ts).
+  registerCustomKernels('webgpu');
   return { name: 'webgpu', available: true, details: { ...details, customKernels: kernels.join(' ') || 'already registered' }, reason: `adapter ${adapter.name}${adapter.software ? ' (software: slow, for tests)' : ''}` };
 }

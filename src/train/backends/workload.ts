@@ -7,7 +7,6 @@ import { createModel, disposeModel, forward, type RewardModel } from '../model';
 import { trainStepOnBatch, type StepBatch } from '../step';
 
 export const REFERENCE_VOCAB = 8192;
-export const REFERENCE_T = 128;
 
 export interface Workload {
   readonly model: RewardModel;

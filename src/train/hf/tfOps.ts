@@ -5,6 +5,7 @@
 // Backend notes: every op stays ≤ 4-D (WebGPU cannot pad 5-D tensors); dense layers use transposed matmuls, which
 // our wasm BatchMatMul kernel sends to XNNPACK; the embedding and pooling use the differentiable forms of model.ts.
 import { embed } from '../model';
+import { activation as fusedActivation, layerNorm as fusedLayerNorm, pickRows, rmsNorm as fusedRmsNorm } from '../fusedOps';
 import { deriveSeed } from '../../core/random';
 import { tf, type Tensor } from '../tf';
 import type { Activation } from '../../core/hf/spec';
@@ -68,23 +69,17 @@ export class TfOps implements Ops<Tensor> {
     return tf.reshape(y, [...x.shape.slice(0, -1), y.shape[1]!]);
   }
 
+  // Both norms are one fused kernel each way on webgpu and the stock ops elsewhere (src/train/fusedOps.ts).
   rmsNorm(x: Tensor, weight: string, eps: number, onePlus: boolean): Tensor {
-    const w = this.w(weight);
-    const normed = tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps)));
-    return tf.mul(normed, onePlus ? tf.add(w, 1) : w);
+    return fusedRmsNorm(x, this.w(weight), eps, onePlus);
   }
 
   layerNorm(x: Tensor, weight: string, bias: string, eps: number): Tensor {
-    const { mean, variance } = tf.moments(x, -1, true);
-    return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), this.w(weight)), this.w(bias));
+    return fusedLayerNorm(x, this.w(weight), this.w(bias), eps);
   }
 
   activation(x: Tensor, kind: Activation): Tensor {
-    if (kind === 'silu') return tf.mul(x, tf.sigmoid(x));
-    if (kind === 'gelu') return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
-    // gelu_pytorch_tanh / gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
-    const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
-    return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+    return fusedActivation(x, kind);
   }
 
   sliceLast(x: Tensor, start: number, size: number): Tensor {
@@ -123,9 +118,7 @@ export class TfOps implements Ops<Tensor> {
   }
 
   pool(x: Tensor, index: Tensor): Tensor {
-    // A batched one-hot matmul: differentiable on every backend, no gather gradient needed.
-    const [N, T, H] = x.shape as [number, number, number];
-    const sel = tf.reshape(tf.cast(tf.oneHot(index as tf.Tensor1D, T), 'float32'), [N, 1, T]);
-    return tf.reshape(tf.matMul(sel, x), [N, H]);
+    // A batched one-hot matmul (differentiable on every backend, no gather gradient needed); fused on webgpu.
+    return pickRows(x, index);
   }
 }

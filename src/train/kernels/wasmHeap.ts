@@ -55,11 +55,6 @@ export function heapF32(backend: WasmBackendLike, t: TensorInfo): Float32Array {
   return new Float32Array(backend.wasm.HEAPU8.buffer, offset, sizeOf(t.shape));
 }
 
-export function heapI32(backend: WasmBackendLike, t: TensorInfo): Int32Array {
-  const { offset } = tensorId(backend, t);
-  return new Int32Array(backend.wasm.HEAPU8.buffer, offset, sizeOf(t.shape));
-}
-
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const s of shape) n *= s;

@@ -6,6 +6,7 @@ import { openHfFolder } from '../../node/hf/modelFolder';
 import type { EncodedSeq, RewardScorer } from '../scorer';
 import { openOrtScorer } from './ortScorer';
 import type { WeightPassing } from './ortModel';
+import type { ConcreteBackend } from '../backends';
 
 export interface BenchHfOptions {
   readonly batch: number;
@@ -64,7 +65,7 @@ export function benchOrt(dir: string, weights: WeightPassing, o: BenchHfOptions,
 }
 
 /** The tfjs engine on one backend (wasm: XNNPACK, single-threaded). */
-export async function benchTfjs(dir: string, backend: 'wasm' | 'cpu' | 'tensorflow', o: BenchHfOptions): Promise<BenchHfRow> {
+export async function benchTfjs(dir: string, backend: ConcreteBackend, o: BenchHfOptions): Promise<BenchHfRow> {
   const { initBackend } = await import('../backends');
   const { loadHfModel } = await import('../hf/hfModel');
   const { hfScorer } = await import('../hf/hfScorer');

@@ -9,7 +9,7 @@ import { parquetWriteFile } from 'hyparquet-writer';
 import { JsonRecordSplitter } from '../../../src/core/data/jsonSplitter';
 import { CsvReader } from '../../../src/core/data/csv';
 import { loadDatasetText } from '../../../src/core/data/loadText';
-import { sniffKind } from '../../../src/core/data/sniff';
+import { describeHead } from '../../../src/core/data/head';
 import { loadDatasetFile } from '../../../src/node/loadDataset';
 
 function split(text: string, chunk = text.length) {
@@ -87,8 +87,8 @@ test('JSONL: CRLF line ends, a BOM and blank lines; .json holding JSON Lines is 
       assert.deepEqual(d.pairs.map((p) => [p.prompt, p.source.line]), [['p', 1], ['q', 3]], name);
       assert.deepEqual(d.skipped, []);
     }
-    assert.equal(sniffKind('x.json', text), 'jsonl');
-    assert.equal(sniffKind('x.json', '[{"a":1}]'), 'json');
+    assert.equal(describeHead('x.json', text).format, 'jsonl');
+    assert.equal(describeHead('x.json', '[{"a":1}]').format, 'json');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

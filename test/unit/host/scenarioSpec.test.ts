@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { parseArgs } from 'node:util';
 import { loadDatasetFile } from '../../../src/node/loadDataset';
 import { buildSplitsFromFiles } from '../../../src/node/experimentSplits';
-import { datasetIdentities, experimentSpecFrom, newExperimentId, parseSeeds, seedsArg, SPLIT_DEFAULTS } from '../../../src/host/scenarioSpec';
+import { experimentSpecFrom, newExperimentId, parseSeeds, seedsArg, SPLIT_DEFAULTS } from '../../../src/host/scenarioSpec';
+import { datasetIdentities } from '../../../src/core/scenarios/identities';
 
 const FIXTURE = 'test/e2e/fixtures/ws/scenarios.jsonl';
 

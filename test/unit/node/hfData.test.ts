@@ -141,6 +141,8 @@ test('a fake hub cache: snapshots linked into blobs, refs/main, splits and row c
   const c = await listHfCache(roots);
   assert.deepEqual(c.datasets.map((d) => [d.repo, d.dir, d.splits.map((s) => [s.name, s.rows])]), [['acme/prefs-v2', snap('new222'), [['train', 3], ['test', 5]]]]);
   assert.deepEqual(c.models, [{ repo: 'acme/tiny-rm', dir: model }]);
+  // Each split says what its first file is: the Parquet shard is binary (its reader decides), the JSONL names its family.
+  assert.deepEqual(c.datasets[0]!.splits.map((s) => [s.head?.format, s.head?.family]), [['parquet', undefined], ['jsonl', 'chatbot-arena']]);
   const r = await resolveHfSpec('hf:acme/prefs-v2:train', roots);
   const d = await loadDataSource(splitSources(r.dataset, r.splits)[0]!);
   assert.deepEqual([d.format, d.rows, d.pairs.map((p) => p.chosen), d.accounting.nonPairRows], ['ab-label', 3, ['a0', 'b2'], { tie: 1 }]);

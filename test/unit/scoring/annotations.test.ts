@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { annotateScores, escapeMarkdown, fieldColumns } from '../../../src/core/scoring/annotations';
+import { annotateScores, fieldColumns } from '../../../src/core/scoring/annotations';
+import { escapeMarkdown } from '../../../src/core/markdown';
 import type { ScoreResult, ScoredRow } from '../../../src/protocol/trainer';
 
 const row = (line: number, rChosen: number, rRejected: number, id = `pairs.jsonl:${line}`): ScoredRow => ({

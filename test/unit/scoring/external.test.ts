@@ -7,7 +7,7 @@ import { compareScorers, parseExternalScores } from '../../../src/core/scoring/e
 import { annotateScores } from '../../../src/core/scoring/annotations';
 import { fieldPaths, globToRegExp, labelValues, mappingForFile, mappingSniffKeys } from '../../../src/core/data/fieldMapping';
 import { sampleRecords } from '../../../src/core/data/sampleRecords';
-import { looksLikePreferenceData } from '../../../src/core/scoring/sniff';
+import { describeHead } from '../../../src/core/data/head';
 import { readSettings } from '../../../src/host/settings';
 import { kendallTauB } from '../../../src/core/stats/kendall';
 import type { ScoreResult } from '../../../src/protocol/trainer';
@@ -73,9 +73,9 @@ test('Configure Fields helpers: dotted field paths, label values, sample records
   assert.deepEqual(labelValues(recs, 'pick'), ['left', 'right']);
   assert.deepEqual(sampleRecords('f.csv', 'a,b\n1,2\n'), [{ a: '1', b: '2' }]);
   for (const head of ['{"prompt":"p","response_0":"a","response_1":"b","better_response_id":0}', '{"conversation_a":[],"conversation_b":[],"winner":"tie"}', '{"prompt":"p","response":"r","helpfulness":3}', '{"prompt":"p","output":"o","rank":1}']) {
-    assert.ok(looksLikePreferenceData('x.jsonl', head), head);
+    assert.ok(describeHead('x.jsonl', head).preference, head);
   }
-  assert.ok(looksLikePreferenceData('x.jsonl', '{"q":{"text":"hi"},"pick":1}', mappingSniffKeys({ prompt: 'q.text', label: 'pick' })));
+  assert.ok(describeHead('x.jsonl', '{"q":{"text":"hi"},"pick":1}', mappingSniffKeys({ prompt: 'q.text', label: 'pick' })).preference);
 });
 
 test('tie rows are marked in the editor as counted and not scored (Chatbot Arena ties)', async () => {

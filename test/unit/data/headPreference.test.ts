@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { looksLikePreferenceData } from '../../../src/core/scoring/sniff';
+import { describeHead } from '../../../src/core/data/head';
+
+/** The verdict activation, inline scoring and the file pickers act on. */
+const looksLikePreferenceData = (file: string, head: string, keys: readonly string[] = []) => describeHead(file, head, keys).preference;
 
 test('pairwise JSONL and JSON arrays are detected; ordinary JSON is not', () => {
   assert.ok(looksLikePreferenceData('a.jsonl', '{"prompt":"hi","chosen":"a","rejected":"b"}\n'));
@@ -30,7 +33,8 @@ test('parquet is always a candidate (binary; the worker decides)', () => {
 
 test('AlpacaEval-style long rows (output + win_prob_vs_baseline) count as preference data', () => {
   // The first row of ../shared/data/alpacaeval-multi/responses_scored.jsonl, shortened.
-  const row = '{"instruction_id": 0, "dataset": "helpful_base", "instruction": "What are the names of some famous actors?", "generator": "OpenHermes-2.5-Mistral-7B", "output": "Some famous actors…", "preference_vs_baseline": 1.0000002038, "win_prob_vs_baseline": 0.0, "is_adversarial": false}\n';
+  const row =
+    '{"instruction_id": 0, "dataset": "helpful_base", "instruction": "What are the names of some famous actors?", "generator": "OpenHermes-2.5-Mistral-7B", "output": "Some famous actors…", "preference_vs_baseline": 1.0000002038, "win_prob_vs_baseline": 0.0, "is_adversarial": false}\n';
   assert.equal(looksLikePreferenceData('responses_scored.jsonl', row), true);
   assert.equal(looksLikePreferenceData('notes.jsonl', '{"output": "x", "level": 3}\n'), false);
 });
