@@ -74,7 +74,9 @@ test('latency: activation, first lenses, re-score after an edit, panel, host eve
       if (m && JSON.parse(m[1]).name === 'panel') pending.push(timePanel(wb.page, JSON.parse(m[1]).t).then((r) => Object.assign(ui, r)));
     });
     await wb.page.goto(wb.url, { waitUntil: 'domcontentloaded', timeout: 120000 });
-    const code = await Promise.race([done, new Promise((r) => setTimeout(() => r('timeout'), 840000))]);
+    let timer;
+    const code = await Promise.race([done, new Promise((r) => { timer = setTimeout(() => r('timeout'), 840000); })]);
+    clearTimeout(timer); // a pending timer would keep this process alive for 14 minutes after the suite
     await Promise.all(pending);
     await wb.page.screenshot({ path: `${SHOTS}/latency-end.png` }).catch(() => {});
     const result = fs.existsSync(resultFile) ? JSON.parse(fs.readFileSync(resultFile, 'utf8')) : undefined;
@@ -92,7 +94,8 @@ test('latency: activation, first lenses, re-score after an edit, panel, host eve
     assert.equal(code, 0, `latency suite exit code ${code}`);
     assert.ok(result && result.results.length >= 2 && result.results.every((r) => r.ok));
     for (const k of ['firstLens10kColdRenderedMs', 'firstLens10kCachedRenderedMs', 'editRenderedMs']) {
-      if (!process.env.REWARD_LENS_HOST_ONLY) assert.ok(typeof ui[k] === 'number' && ui[k] < 10000, `${k}: ${ui[k]}`);
+      // From the host's mark: includes VS Code reading the file and the workbench's CodeLens debounce (375 ms here).
+      if (!process.env.REWARD_LENS_HOST_ONLY) assert.ok(typeof ui[k] === 'number' && ui[k] < 20000, `${k}: ${ui[k]}`);
     }
   } finally {
     await wb.close();
