@@ -95,7 +95,7 @@ export class ScoreService implements vscode.Disposable {
   async whenScored(doc: vscode.TextDocument, timeoutMs: number, line?: number): Promise<LineStore | undefined> {
     const covered = () => {
       const s = this.storeFor(doc);
-      return s && s.done.some((r) => line === undefined || (r.from <= line && line <= r.to)) ? s : undefined;
+      return s?.done.some((r) => line === undefined || (r.from <= line && line <= r.to)) ? s : undefined;
     };
     if (covered()) return covered();
     this.kick(doc);
