@@ -33,7 +33,11 @@ const median = (xs) => {
 const runs = [];
 for (let i = 1; i <= reps; i++) {
   fs.rmSync(RESULT, { force: true });
-  const r = spawnSync(process.execPath, ['--test', 'test/e2e/latency.test.mjs'], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--test', 'test/e2e/latency.test.mjs'], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
   const ok = r.status === 0;
   if (!fs.existsSync(RESULT)) {
     console.error(`bench-latency: repetition ${i} wrote no ${RESULT} (exit ${r.status}):\n${r.stdout.slice(-3000)}`);

@@ -61,7 +61,14 @@ function startProbe(): Probe {
       probe.gcTotalMs += e.duration;
     }
   });
-  const probe: Probe = { histogram: monitorEventLoopDelay({ resolution: RESOLUTION_MS }), gc, startedMs: performance.now(), gcMaxMs: 0, gcTotalMs: 0, profiler: startProfiler() };
+  const probe: Probe = {
+    histogram: monitorEventLoopDelay({ resolution: RESOLUTION_MS }),
+    gc,
+    startedMs: performance.now(),
+    gcMaxMs: 0,
+    gcTotalMs: 0,
+    profiler: startProfiler(),
+  };
   gc.observe({ entryTypes: ['gc'] });
   probe.histogram.enable();
   return probe;
@@ -78,7 +85,8 @@ export function registerPerfProbe(): vscode.Disposable {
       probe = startProbe();
       return undefined;
     }
-    if (action !== 'stop' || !probe) throw new Error(`${PERF_PROBE_COMMAND}: expected 'start', or 'stop' after 'start'; got ${String(action)}`);
+    if (action !== 'stop' || !probe)
+      throw new Error(`${PERF_PROBE_COMMAND}: expected 'start', or 'stop' after 'start'; got ${String(action)}`);
     const { histogram: h, startedMs, gcMaxMs, gcTotalMs } = probe;
     probe.gc.disconnect();
     if (probe.profiler) saveProfile(probe.profiler, typeof label === 'string' ? label : `window-${Date.now()}`);
@@ -88,6 +96,15 @@ export function registerPerfProbe(): vscode.Disposable {
     // RESOLUTION_MS, and a task that holds the thread for T ms (T > RESOLUTION_MS) reads about T.
     const ms = (ns: number) => Math.round(ns / 1e4) / 100;
     const samples = (h as IntervalHistogram & { readonly count?: number }).count ?? NaN;
-    return { maxMs: ms(h.max), p99Ms: ms(h.percentile(99)), p50Ms: ms(h.percentile(50)), meanMs: ms(h.mean), samples, windowMs: Math.round(performance.now() - startedMs), gcMaxMs: ms(gcMaxMs * 1e6), gcTotalMs: ms(gcTotalMs * 1e6) };
+    return {
+      maxMs: ms(h.max),
+      p99Ms: ms(h.percentile(99)),
+      p50Ms: ms(h.percentile(50)),
+      meanMs: ms(h.mean),
+      samples,
+      windowMs: Math.round(performance.now() - startedMs),
+      gcMaxMs: ms(gcMaxMs * 1e6),
+      gcTotalMs: ms(gcTotalMs * 1e6),
+    };
   });
 }
