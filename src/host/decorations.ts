@@ -30,7 +30,9 @@ export function registerDecorations(svc: Services, scores: ScoreService): vscode
       const line = a.line - 1;
       if (line < 0 || line >= editor.document.lineCount) continue;
       const end = editor.document.lineAt(line).range.end;
-      byStatus.set(a.status, [...(byStatus.get(a.status) ?? []), { range: new vscode.Range(end, end), renderOptions: { after: { contentText: a.inlineText } } }]);
+      const list = byStatus.get(a.status) ?? [];
+      list.push({ range: new vscode.Range(end, end), renderOptions: { after: { contentText: a.inlineText } } });
+      byStatus.set(a.status, list);
     }
     for (const s of Object.keys(types) as LineStatus[]) editor.setDecorations(types[s], byStatus.get(s) ?? []);
   };

@@ -10,6 +10,7 @@ import { DiagnosticsPanels } from './diagnosticsPanel';
 import { registerHover } from './hover';
 import { createLog, errorMessage } from './log';
 import { registerParquetEditor } from './parquetEditor';
+import { registerPerfProbe } from './perfProbe';
 import { registerFieldHints } from './configureFields';
 import { registerGzViews } from './hfCacheCommand';
 import { registerProblems } from './problems';
@@ -54,6 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Reward
       registerParquetEditor(svc),
       registerFieldHints(svc, scores),
       registerGzViews(),
+      registerPerfProbe(),
     );
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasActiveModel, !!svc.activeModel);
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.isTraining, false);

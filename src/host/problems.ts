@@ -1,8 +1,11 @@
-// Mis-ranked pairs and invalid rows in the Problems panel, from the scoring annotations.
+// Mis-ranked pairs and invalid rows in the Problems panel, from the scoring annotations. Updates are coalesced
+// (UPDATE_MS): scoring a 100,000-line file fires a change per chunk, and each update walks the annotations.
 import * as vscode from 'vscode';
 import { fieldColumns } from '../core/scoring/annotations';
 import type { ScoreService } from './scoreService';
 import type { Services } from './services';
+
+const UPDATE_MS = 100;
 
 export function registerProblems(svc: Services, scores: ScoreService): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection('rewardLens');
@@ -14,9 +17,11 @@ export function registerProblems(svc: Services, scores: ScoreService): vscode.Di
       return;
     }
     const out: vscode.Diagnostic[] = [];
-    for (const a of store.all()) {
+    const max = svc.settings.scoring.maxProblems;
+    for (const a of store.withProblems()) {
+      if (out.length >= max) break;
       for (const p of a.problems) {
-        if (out.length >= svc.settings.scoring.maxProblems) break;
+        if (out.length >= max) break;
         const line = p.line - 1;
         if (line < 0 || line >= doc.lineCount) continue;
         const cols = fieldColumns(doc.lineAt(line).text, p.field);
@@ -29,5 +34,15 @@ export function registerProblems(svc: Services, scores: ScoreService): vscode.Di
     }
     collection.set(uri, out);
   };
-  return vscode.Disposable.from(collection, scores.onDidChange(update), svc.onActiveModelChanged(() => collection.clear()));
+  const pending = new Map<string, vscode.Uri>();
+  let timer: NodeJS.Timeout | undefined;
+  const updateSoon = (uri: vscode.Uri) => {
+    pending.set(uri.toString(), uri);
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      for (const u of pending.values()) update(u);
+      pending.clear();
+    }, UPDATE_MS);
+  };
+  return vscode.Disposable.from(collection, scores.onDidChange(updateSoon), svc.onActiveModelChanged(() => collection.clear()), { dispose: () => clearTimeout(timer) });
 }

@@ -22,16 +22,19 @@ const CHUNK_LINES = 500;
 const WINDOW_ABOVE_LINES = 2000;
 // The first request covers exactly the visible lines (fastest first lenses); the neighbours come next, outward.
 const VISIBLE_MARGIN = 0;
+// A freshly opened editor shows the top of the file but reports its visible ranges only after the workbench laid it
+// out (a second or more on a busy machine): until then these lines are taken as visible, so scoring starts at once.
+const FIRST_SCREEN_LINES = 60;
 
 interface DocState {
   store: LineStore;
   /** Bumped on every (re)start, so a stale chunk loop stops. */
   generation: number;
   running: boolean;
-  /** Text of this version, read once (getText() on a 100k-line file is not free). */
+  /** Text of this version, read once, when chunks are not windowed (getText() on a 100k-line file is not free). */
   text?: string;
-  /** Its lines, when chunks are windowed. */
-  lines?: string[];
+  /** Whether chunks are sent windowed (big one-record-per-line JSONL): decided once per version. */
+  windowed?: boolean;
   /** Score every line regardless of rewardLens.scoring.maxLines (Score Current File). */
   full: boolean;
   error?: string;
@@ -41,6 +44,8 @@ export class ScoreService implements vscode.Disposable {
   private readonly docs = new Map<string, DocState>();
   private readonly heads = new Map<string, { version: number; head: FileHead }>();
   private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
+  /** Fires when a document's chunk loop stopped (done, failed, or nothing to score): wakes whenScored. */
+  private readonly stopEmitter = new vscode.EventEmitter<vscode.Uri>();
   private readonly debounce = new Map<string, NodeJS.Timeout>();
   private readonly subs: vscode.Disposable[] = [];
   /** Fires when annotations of a document changed (or were cleared). */
@@ -51,6 +56,9 @@ export class ScoreService implements vscode.Disposable {
       vscode.window.onDidChangeVisibleTextEditors(() => this.kickVisible()),
       vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.kick(e.textEditor.document)),
       vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e.document)),
+      // The workbench lays an opened editor out (and reports it visible) a second or more after the document reaches
+      // the host on a busy machine: its top screen is scored from the document's arrival, so lenses are ready then.
+      vscode.workspace.onDidOpenTextDocument((d) => d.uri.scheme === 'file' && this.kick(d)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
       svc.onActiveModelChanged(() => this.resetAll()),
       svc.onSettingsChanged(() => this.resetAll()),
@@ -83,6 +91,34 @@ export class ScoreService implements vscode.Disposable {
 
   lastError(doc: vscode.TextDocument): string | undefined {
     return this.docs.get(doc.uri.toString())?.error;
+  }
+
+  /**
+   * Resolves when `line` (default: the first chunk scored) of the document's current version is scored, when scoring
+   * stopped (an error, no model) or after `timeoutMs`, with the store as it is then. Starts scoring at once, without
+   * the edit debounce: a provider waiting here (first lenses, a hover) is what the user looks at now.
+   */
+  async whenScored(doc: vscode.TextDocument, timeoutMs: number, line?: number): Promise<LineStore | undefined> {
+    const covered = () => {
+      const s = this.storeFor(doc);
+      return s?.done.some((r) => line === undefined || (r.from <= line && line <= r.to)) ? s : undefined;
+    };
+    if (covered()) return covered();
+    this.kick(doc);
+    const key = doc.uri.toString();
+    if (!this.docs.get(key)?.running) return this.storeFor(doc);
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(this.storeFor(doc));
+      };
+      const timer = setTimeout(finish, timeoutMs);
+      const check = (uri: vscode.Uri) => {
+        if (uri.toString() === key && (covered() || !this.docs.get(key)?.running)) finish();
+      };
+      const sub = vscode.Disposable.from(this.onDidChange(check), this.stopEmitter.event(check));
+    });
   }
 
   /** Starts (or continues) scoring a document: visible ranges first. No-op without an active model. */
@@ -124,7 +160,8 @@ export class ScoreService implements vscode.Disposable {
         const next = planChunks(this.visibleRanges(doc), st.store.done, {
           lineCount: doc.lineCount, chunkLines: CHUNK_LINES, maxLines: st.full ? 0 : this.svc.settings.scoring.maxLines, margin: VISIBLE_MARGIN,
         })[0];
-        if (!next) return;
+        // A document no editor shows (yet) gets its first screen only; becoming visible kicks the rest.
+        if (!next || (!st.full && st.store.done.length > 0 && !this.isVisible(doc))) return;
         const sent = performance.now();
         const cacheDir = this.svc.scoreCacheDir;
         const mapping = this.svc.mappingFor(doc.uri);
@@ -147,6 +184,9 @@ export class ScoreService implements vscode.Disposable {
     } finally {
       if (st.generation === gen) st.running = false;
     }
+    if (st.generation !== gen) return;
+    this.stopEmitter.fire(doc.uri);
+    if (st.error) this.changeEmitter.fire(doc.uri); // the head lens shows the error
   }
 
   /** Keeps the active model's margins of this document, so the panel can compare them with an external scorer. */
@@ -157,23 +197,34 @@ export class ScoreService implements vscode.Disposable {
     this.svc.modelMargins.set(key, m);
   }
 
-  /** The text sent for one chunk: the whole document, or for big one-record-per-line JSONL only the chunk. */
+  /**
+   * The text sent for one chunk: the whole document, or for big one-record-per-line JSONL only the chunk's lines
+   * (read with lineAt: copying and splitting a 100,000-line document blocked the extension host for seconds).
+   */
   private textFor(doc: vscode.TextDocument, st: DocState, r: LineRange): string {
-    st.text ??= doc.getText();
-    const head = this.headOf(doc);
-    // Only a JSON Lines name or language is windowed: the worker reads a window by the same name, and a .json window
-    // holding a single record would be read as JSON. One-row-per-response data groups rows by prompt across the
-    // file: it must be parsed whole.
-    const jsonlName = doc.languageId === 'jsonl' || formatOfName(doc.fileName) === 'jsonl';
-    if (!jsonlName || head.format !== 'jsonl' || isOneRowPerResponse(head.family) || doc.lineCount <= WINDOW_ABOVE_LINES) return st.text;
-    st.lines ??= st.text.split(/\r?\n/);
-    return windowJsonl(st.lines, r.from, r.to);
+    if (st.windowed === undefined) {
+      const head = this.headOf(doc);
+      // Only a JSON Lines name or language is windowed: the worker reads a window by the same name, and a .json window
+      // holding a single record would be read as JSON. One-row-per-response data groups rows by prompt across the
+      // file: it must be parsed whole.
+      const jsonlName = doc.languageId === 'jsonl' || formatOfName(doc.fileName) === 'jsonl';
+      st.windowed = jsonlName && head.format === 'jsonl' && !isOneRowPerResponse(head.family) && doc.lineCount > WINDOW_ABOVE_LINES;
+    }
+    if (!st.windowed) return (st.text ??= doc.getText());
+    return windowJsonl(doc.lineCount, (i) => doc.lineAt(i).text, r.from, r.to);
   }
 
-  private visibleRanges(doc: vscode.TextDocument): LineRange[] {
-    return vscode.window.visibleTextEditors
+  /** 1-based line ranges the editors of `doc` show; the top screen when none is reported yet (see FIRST_SCREEN_LINES). */
+  visibleRanges(doc: vscode.TextDocument): LineRange[] {
+    const shown = vscode.window.visibleTextEditors
       .filter((e) => e.document === doc)
       .flatMap((e) => e.visibleRanges.map((r) => ({ from: r.start.line + 1, to: r.end.line + 1 })));
+    // Before layout an editor may report one line (or none): take the top screen then.
+    return shown.some((r) => r.to > r.from) ? shown : [{ from: 1, to: Math.min(doc.lineCount, FIRST_SCREEN_LINES) }];
+  }
+
+  private isVisible(doc: vscode.TextDocument): boolean {
+    return vscode.window.visibleTextEditors.some((e) => e.document === doc);
   }
 
   private kickVisible(): void {
@@ -215,5 +266,6 @@ export class ScoreService implements vscode.Disposable {
     for (const t of this.debounce.values()) clearTimeout(t);
     for (const s of this.subs) s.dispose();
     this.changeEmitter.dispose();
+    this.stopEmitter.dispose();
   }
 }

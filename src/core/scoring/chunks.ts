@@ -77,10 +77,13 @@ function split(r: LineRange, size: number): LineRange[] {
  * JSON Lines text that keeps only lines [from, to] and blanks the rest, so line numbers stay right while the
  * worker parses a chunk instead of the whole file (JSONL readers skip blank lines). Not for formats whose
  * records span lines or group rows across the file (JSON arrays, CSV, one-row-per-response data).
- * @example windowJsonl(['a', 'b', 'c', 'd'], 2, 3) // '\nb\nc'
+ * Lines are read through `lineText` (0-based), so the host never copies or splits the whole document.
+ * @example windowJsonl(4, (i) => 'abcd'[i], 2, 3) // '\nb\nc'
  */
-export function windowJsonl(lines: readonly string[], from: number, to: number): string {
+export function windowJsonl(lineCount: number, lineText: (index: number) => string, from: number, to: number): string {
   const lo = Math.max(1, from);
-  const hi = Math.min(lines.length, to);
-  return '\n'.repeat(lo - 1) + lines.slice(lo - 1, hi).join('\n');
+  const hi = Math.min(lineCount, to);
+  const kept: string[] = [];
+  for (let i = lo - 1; i < hi; i++) kept.push(lineText(i));
+  return '\n'.repeat(lo - 1) + kept.join('\n');
 }
