@@ -1,6 +1,7 @@
 // The Diagnostics panel host: one WebviewPanel (restored after reload by a serializer), a ready handshake
-// (PanelReady answered with the full PanelState), then complete PanelState snapshots on every change,
-// throttled. Runs are read from their directories (src/node/runs.ts); a live run overlays its progress.
+// (PanelReady answered with the full PanelState), then complete PanelState snapshots on every change of the
+// RunStore, throttled. The state is panelState(store, selection) (src/core/runs/panelState.ts); this file only
+// keeps the selection, asks for the selected runs' curves, and posts.
 import * as vscode from 'vscode';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -9,7 +10,8 @@ import { escapeHtml } from '../core/escapeHtml';
 import { renderPanelHtml } from '../core/panelHtml';
 import { Endpoint, type Wire } from '../protocol/rpc';
 import { CancelRunFromPanel, PanelReady, PanelStateDidChange, RevealRow, SelectRuns, type PanelState } from '../protocol/panel';
-import { listAllRuns, readRunSnapshot, type RunInfo } from '../node/runs';
+import { panelState, resolveSelection, type PanelSelection } from '../core/runs/panelState';
+import type { RunStoreChange } from '../core/runs/runStore';
 import { errorMessage } from './log';
 import { checkReveal, revealTargets } from './revealGuard';
 import { externalComparisons } from './externalScores';
@@ -26,6 +28,8 @@ class DiagnosticsPanel implements vscode.Disposable {
   pushes = 0;
   private pushTimer?: NodeJS.Timeout;
   private lastPush = 0;
+  /** The next push scans the run directories first (the panel was opened or shown again). */
+  private rescan = false;
   /** The last state sent to the webview: what RevealRow requests are checked against. */
   private sent?: PanelState;
   /** Training runs already switched to once (a later choice of the user's is not overridden). */
@@ -37,12 +41,13 @@ class DiagnosticsPanel implements vscode.Disposable {
     panel.iconPath = svc.asset('media', 'icon.png');
     webview.html = this.html(webview);
     this.endpoint = new Endpoint((msg) => void webview.postMessage(msg));
-    this.endpoint.onRequest(PanelReady, (p) => {
-      this.ready = true;
+    this.endpoint.onRequest(PanelReady, async (p) => {
       const [a, b] = p.restoredRunIds ?? [];
       if (!this.primary && a) this.primary = a;
       if (!this.secondary && b) this.secondary = b;
-      return (this.sent = this.state());
+      const state = await this.state(true);
+      this.ready = true;
+      return state;
     });
     this.endpoint.onNotification(SelectRuns, (p) => {
       this.primary = p.primary;
@@ -58,11 +63,9 @@ class DiagnosticsPanel implements vscode.Disposable {
     this.endpoint.onNotification(CancelRunFromPanel, (p) => svc.training.cancel(p.runId));
     this.subs.push(
       webview.onDidReceiveMessage((m: Wire) => this.endpoint.handle(m)),
-      svc.training.onProgress(() => this.push()),
-      svc.training.onRunsChanged(() => this.followNewRun()),
-      svc.training.onExperimentProgress(() => this.push()),
+      { dispose: svc.runs.store.subscribe((c) => this.onStoreChange(c)) },
       svc.onExternalChanged(() => this.push(true)),
-      panel.onDidChangeViewState(() => panel.visible && this.push(true)),
+      panel.onDidChangeViewState(() => panel.visible && this.push(true, true)),
       panel.onDidDispose(() => this.dispose()),
     );
   }
@@ -86,43 +89,52 @@ class DiagnosticsPanel implements vscode.Disposable {
     }).replaceAll(placeholder, escapeHtml(sources.join(' ')));
   }
 
-  /** Complete snapshot: the run list plus the selected run(s), newest run by default. */
-  state(): PanelState {
-    const ext = this.svc.external;
-    const external = ext ? { external: { name: ext.name, file: ext.file, pairs: ext.byId.size, ...(this.svc.activeModel ? { model: this.svc.activeModel.label } : {}), documents: externalComparisons(this.svc) } } : {};
-    if (!this.svc.runsRoot) return { runs: [], ...external };
-    const runs = workspaceRuns(this.svc);
-    // The run an experiment is training has no summary yet; overlay its progress so it reads as running.
-    const expLive = new Map(this.svc.training.runningExperiments.filter((x) => x.runId).map((x) => [`${x.experimentId}/${x.runId}`, { step: x.step, totalSteps: x.totalSteps, backend: x.backend ?? '', metrics: [] }]));
-    const live = (id: string) => this.svc.training.liveRun(id) ?? expLive.get(id);
-    const snap = (id: string | undefined) => {
-      const info = id ? runs.find((r) => r.runId === id) : undefined;
-      const l = id ? live(id) : undefined;
-      return info ? readRunSnapshot(info.runDir, l) : undefined;
-    };
-    if (!this.primary || !runs.some((r) => r.runId === this.primary)) this.primary = runs[0]?.runId;
-    const primary = snap(this.primary);
-    const secondary = this.secondary && this.secondary !== this.primary ? snap(this.secondary) : undefined;
-    return {
-      runs: runs.map((r) => ({ runId: r.runId, label: r.label, status: live(r.runId) ? 'running' : r.status })),
-      ...(primary ? { primary } : {}),
-      ...(secondary ? { secondary } : {}),
-      ...external,
-    };
+  /**
+   * The complete snapshot for the current selection. The selected runs' curves are read (once, asynchronously) when
+   * the selection moved to runs not read yet; a push during training reads nothing.
+   */
+  private async state(rescan: boolean): Promise<PanelState> {
+    const runs = this.svc.runs;
+    if (rescan) await runs.refresh();
+    const selected = this.select();
+    if (runs.want(selected) || selected.some((id) => runs.store.run(id)?.detailed === false)) await runs.refresh();
+    this.select();
+    return (this.sent = panelState(runs.store, this.selection(), this.external()));
   }
 
-  /** A training run started in this window becomes the one shown: the user just asked for it. */
-  private followNewRun(): void {
-    for (const r of this.svc.training.running) {
-      if (this.followed.has(r.runId)) continue;
-      this.followed.add(r.runId);
-      this.primary = r.runId;
+  private selection(): PanelSelection {
+    return { ...(this.primary ? { primary: this.primary } : {}), ...(this.secondary ? { secondary: this.secondary } : {}) };
+  }
+
+  /** Resolves the selection against the store (the newest run when none is chosen); returns the ids shown. */
+  private select(): string[] {
+    const sel = resolveSelection(this.svc.runs.store, this.selection());
+    this.primary = sel.primary;
+    return [sel.primary, sel.secondary].filter((id): id is string => !!id);
+  }
+
+  private external(): PanelState['external'] {
+    const ext = this.svc.external;
+    if (!ext) return undefined;
+    return { name: ext.name, file: ext.file, pairs: ext.byId.size, ...(this.svc.activeModel ? { model: this.svc.activeModel.label } : {}), documents: externalComparisons(this.svc) };
+  }
+
+  /** A training run started in this window becomes the one shown: the user just asked for it. Progress is throttled. */
+  private onStoreChange(c: RunStoreChange): void {
+    if (c.kind === 'progress' || c.kind === 'experiment') {
+      this.push();
+      return;
+    }
+    if (c.kind === 'started' && c.runId && !c.experimentId && !this.followed.has(c.runId)) {
+      this.followed.add(c.runId);
+      this.primary = c.runId;
     }
     this.push(true);
   }
 
-  /** Sends a snapshot now (force) or at most every PUSH_MS. Nothing is sent before the handshake. */
-  push(force = false): void {
+  /** Sends a snapshot now (force) or at most every PUSH_MS, scanning the run directories first with `rescan`. Nothing is sent before the handshake. */
+  push(force = false, rescan = false): void {
+    if (rescan) this.rescan = true;
     if (!this.ready) return;
     const wait = force ? 0 : Math.max(0, this.lastPush + PUSH_MS - Date.now());
     if (this.pushTimer && !force) return;
@@ -130,13 +142,15 @@ class DiagnosticsPanel implements vscode.Disposable {
     this.pushTimer = setTimeout(() => {
       this.pushTimer = undefined;
       this.lastPush = Date.now();
-      try {
-        this.sent = this.state();
-        this.endpoint.sendNotification(PanelStateDidChange, this.sent);
-        this.pushes++;
-      } catch (e) {
-        this.svc.log.error(`panel update failed: ${errorMessage(e)}`);
-      }
+      const rescanNow = this.rescan;
+      this.rescan = false;
+      this.state(rescanNow).then(
+        (state) => {
+          this.endpoint.sendNotification(PanelStateDidChange, state);
+          this.pushes++;
+        },
+        (e) => this.svc.log.error(`panel update failed: ${errorMessage(e)}`),
+      );
     }, wait);
   }
 
@@ -148,9 +162,6 @@ class DiagnosticsPanel implements vscode.Disposable {
     this.onDispose?.();
   }
 }
-
-/** The panel's run list: plain runs and the runs of scenario experiments (.reward-lens/experiments/<id>/runs). */
-export const workspaceRuns = (svc: Services): RunInfo[] => listAllRuns(svc.runsRoot, svc.experimentsRoot);
 
 async function revealRow(file: string, line: number): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -182,7 +193,7 @@ export class DiagnosticsPanels implements vscode.Disposable {
 
   /** The runs the panel lists, as it lists them (the extension-host tests read it). */
   runList(): { readonly runId: string; readonly label: string; readonly status: string }[] {
-    return workspaceRuns(this.svc).map((r) => ({ runId: r.runId, label: r.label, status: r.status }));
+    return this.svc.runs.store.runs().map((r) => ({ runId: r.runId, label: r.label, status: r.status }));
   }
 
   /** The runs the open panel shows (primary, secondary), if a panel is open. */
@@ -196,7 +207,7 @@ export class DiagnosticsPanels implements vscode.Disposable {
       if (primary) this.current.primary = primary;
       this.current.secondary = secondary;
       this.current.panel.reveal(undefined, false);
-      this.current.push(true);
+      this.current.push(true, true);
       return;
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Reward Lens Diagnostics', vscode.ViewColumn.Beside, { enableScripts: true, retainContextWhenHidden: false });

@@ -19,6 +19,7 @@ import { Services } from './services';
 import { registerStatusBar, type StatusBar } from './statusBar';
 import { registerModelLoadProgress } from './modelLoad';
 import { TrainingService } from './trainingService';
+import { WorkspaceRuns } from './workspaceRuns';
 
 /** What activate() returns; the extension-host tests read it. */
 export interface RewardLensApi {
@@ -34,13 +35,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Reward
   const log = createLog();
   context.subscriptions.push(log);
   try {
-    const training = new TrainingService(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath, log);
-    const svc = new Services(context, log, training);
+    // The run directories' locations come from the settings Services reads, and Services needs the training service.
+    const roots = () => ({ runsRoot: svc.runsRoot, experimentsRoot: svc.experimentsRoot });
+    const runs = new WorkspaceRuns(roots, log);
+    const training = new TrainingService(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath, log, runs);
+    const svc: Services = new Services(context, log, training, runs);
     const scores = new ScoreService(svc);
     const panels = new DiagnosticsPanels(svc);
     const statusBar = registerStatusBar(svc);
     context.subscriptions.push(
-      training, svc, scores, panels,
+      training, runs, svc, scores, panels,
       registerCommands({ svc, scores, panels }),
       statusBar,
       registerModelLoadProgress(svc),

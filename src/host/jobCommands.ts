@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BACKBONE_DEFAULTS } from '../core/hf/tuning';
-import { workspaceRuns, type DiagnosticsPanels } from './diagnosticsPanel';
+import type { DiagnosticsPanels } from './diagnosticsPanel';
 import { findWorkspaceHfModels } from './hfModels';
 import { logError } from './errorLog';
 import type { BackboneParams } from '../protocol/trainer';
@@ -28,7 +28,7 @@ function namesBackbone(source: string): boolean {
 }
 
 async function pickSource(svc: Services): Promise<Source | undefined> {
-  const runs = workspaceRuns(svc).filter((r) => fs.existsSync(path.join(r.runDir, 'config.json')) && !r.label.startsWith('Evaluation ·'));
+  const runs = (await svc.runs.list()).filter((r) => fs.existsSync(path.join(r.runDir, 'config.json')) && !r.label.startsWith('Evaluation ·'));
   const browse = { label: '$(folder-opened) Browse for a run directory or a config JSON…', source: '' };
   const items = [
     ...runs.map((r) => ({ label: r.label, description: `${r.status} · ${r.backbone ? `from ${path.basename(r.backbone.dir)}` : 'trained from scratch'}`, detail: r.runDir, source: r.runDir })),

@@ -1,10 +1,9 @@
 // Commands that work on stored runs: Select Active Model…, Compare Runs…, Export Run…, Cancel Training,
-// Open Diagnostics Panel. Thin: the run files are read by src/node/runs.ts.
+// Open Diagnostics Panel. Thin: the runs come from the RunStore (svc.runs).
 import * as vscode from 'vscode';
 import fs from 'node:fs';
 import path from 'node:path';
 import { exportRun, type RunInfo } from '../node/runs';
-import { workspaceRuns } from './diagnosticsPanel';
 import { errorMessage } from './log';
 import { findWorkspaceHfModels, readHfModelFolder, type WorkspaceHfModel } from './hfModels';
 import type { DiagnosticsPanels } from './diagnosticsPanel';
@@ -17,8 +16,8 @@ const runItem = (r: RunInfo) => ({
   run: r,
 });
 
-function runsOrWarn(svc: Services): RunInfo[] | undefined {
-  const runs = workspaceRuns(svc);
+async function runsOrWarn(svc: Services): Promise<RunInfo[] | undefined> {
+  const runs = await svc.runs.list();
   if (!runs.length) {
     void vscode.window.showInformationMessage('Reward Lens: no runs yet. Run "Train Reward Model…" first.', 'Train Reward Model…')
       .then((a) => a && vscode.commands.executeCommand('rewardLens.trainModel'));
@@ -30,7 +29,7 @@ function runsOrWarn(svc: Services): RunInfo[] | undefined {
 type ModelPick = vscode.QuickPickItem & { action: 'run' | 'hf' | 'browse' | 'clear'; run?: RunInfo; hf?: WorkspaceHfModel };
 
 export async function selectModel(svc: Services): Promise<void> {
-  const runs = workspaceRuns(svc).filter((r) => r.modelDir && fs.existsSync(r.modelDir));
+  const runs = (await svc.runs.list()).filter((r) => r.modelDir && fs.existsSync(r.modelDir));
   const active = svc.activeModel;
   const mark = (yes: boolean) => (yes ? '$(check) active · ' : '');
   const items = async (): Promise<ModelPick[]> => {
@@ -68,7 +67,7 @@ export async function setModelFolder(svc: Services, folder: string): Promise<voi
 }
 
 export async function compareRuns(svc: Services, panels: DiagnosticsPanels): Promise<void> {
-  const runs = runsOrWarn(svc);
+  const runs = await runsOrWarn(svc);
   if (!runs) return;
   const picks = await vscode.window.showQuickPick(runs.map(runItem), { title: 'Reward Lens: Compare Runs (pick two, e.g. BT and BSR)', canPickMany: true });
   if (!picks) return;
@@ -80,7 +79,7 @@ export async function compareRuns(svc: Services, panels: DiagnosticsPanels): Pro
 }
 
 export async function exportRunCommand(svc: Services, runId?: string): Promise<void> {
-  const runs = runsOrWarn(svc);
+  const runs = await runsOrWarn(svc);
   if (!runs) return;
   const run = runs.find((r) => r.runId === runId) ?? (await vscode.window.showQuickPick(runs.map(runItem), { title: 'Reward Lens: Export Run' }))?.run;
   if (!run) return;

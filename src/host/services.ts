@@ -10,6 +10,7 @@ import { resolveInside } from '../node/safePath';
 import { errorMessage } from './log';
 import type { Log } from './log';
 import type { TrainingService } from './trainingService';
+import type { WorkspaceRuns } from './workspaceRuns';
 
 export interface ActiveModel {
   readonly runId: string;
@@ -36,7 +37,8 @@ export class Services implements vscode.Disposable {
   /** The active model's margins per scored document (uri → pair id → margin), for the comparison with `external`. */
   readonly modelMargins = new Map<string, Map<string, number>>();
 
-  constructor(readonly context: vscode.ExtensionContext, readonly log: Log, readonly training: TrainingService) {
+  /** `runs`: every run and experiment, live and on disk (the one RunStore and its directory reader). */
+  constructor(readonly context: vscode.ExtensionContext, readonly log: Log, readonly training: TrainingService, readonly runs: WorkspaceRuns) {
     this.cached = readSettings(vscode.workspace.getConfiguration('rewardLens'));
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('rewardLens')) return;

@@ -5,78 +5,67 @@ import * as vscode from 'vscode';
 import { Worker } from 'node:worker_threads';
 import { Endpoint, type Wire } from '../protocol/rpc';
 import {
-  CancelExperiment, CancelModelLoad, CancelTrain, EvalFiles, ExperimentLog, ExperimentProgress, ExperimentRun, ModelLoadProgress, RunDoctor, ScoreDocument, TrainEval, TrainProgress, TrainRun, WorkerLog,
+  CancelExperiment, CancelModelLoad, CancelTrain, EvalFiles, ExperimentLog, ExperimentRun, ExperimentRunDidFinish, ModelLoadProgress, RunDidFinish, RunDidStart, RunDoctor, ScoreDocument, TrainEval, TrainProgress, TrainRun, WorkerLog,
   type DoctorReport, type EvalParams, type ExperimentRunResult, type ExperimentRunSpec, type RunSummary, type ScoreParams, type ScoreResult,
 } from '../protocol/trainer';
 import { JobExport, JobImport, type JobExportParams, type JobExportResult, type JobImportParams } from '../protocol/trainer';
 import { InspectScenarioData, type ScenarioDataParams, type ScenarioDataReport } from '../protocol/scenarios';
 import { ScoringBackendChanged, type ScoringBackendInfo } from '../protocol/backendState';
-import type { EvalReport, StepMetrics } from '../core/report';
-import type { RunRequest } from '../node/runs';
+import type { EvalReport } from '../core/report';
+import type { ExperimentView } from '../core/runs/runStore';
+import type { RunView } from '../core/runs/runView';
+import { runLabel, type RunRequest } from '../node/runs';
 import { errorMessage, type Log } from './log';
-
-/** A scenario experiment in progress in the worker (its runs train one after another). */
-export interface LiveExperiment {
-  readonly experimentId: string;
-  readonly outDir: string;
-  /** The run now training ("bsr-s1"), its progress, and the runner's last log line. */
-  runId?: string;
-  step: number;
-  totalSteps: number;
-  loss?: number;
-  accuracy?: number;
-  backend?: string;
-  lastLog?: string;
-  readonly cancelFlag: Int32Array;
-}
-
-/** What the host knows about a run in progress (the files lag behind by up to one log step). */
-export interface LiveRun {
-  readonly runId: string;
-  readonly runDir: string;
-  step: number;
-  totalSteps: number;
-  backend: string;
-  readonly metrics: StepMetrics[];
-  readonly evals: EvalReport[];
-  readonly cancelFlag: Int32Array;
-}
+import type { WorkspaceRuns } from './workspaceRuns';
 
 export class TrainingService implements vscode.Disposable {
   private worker?: Worker;
   private endpoint?: Endpoint;
   private doctorReport?: Promise<DoctorReport>;
-  private readonly live = new Map<string, LiveRun>();
-  private readonly experiments = new Map<string, LiveExperiment>();
-  private readonly experimentEmitter = new vscode.EventEmitter<LiveExperiment>();
+  /** Cancel flags of the TrainRun / ExperimentRun requests in flight (run state itself lives in the RunStore). */
+  private readonly runFlags = new Map<string, Int32Array>();
+  private readonly experimentFlags = new Map<string, Int32Array>();
+  private readonly experimentEmitter = new vscode.EventEmitter<ExperimentView>();
   /** Fires on every progress or log line of a live experiment. */
   readonly onExperimentProgress = this.experimentEmitter.event;
-  private readonly progressEmitter = new vscode.EventEmitter<LiveRun>();
+  private readonly progressEmitter = new vscode.EventEmitter<RunView>();
   private readonly doctorEmitter = new vscode.EventEmitter<DoctorReport>();
   private readonly runsEmitter = new vscode.EventEmitter<void>();
-  /** Fires on every TrainProgress / TrainEval of a live run. */
+  /** Fires on every TrainProgress / TrainEval of a live run (not an experiment's). */
   readonly onProgress = this.progressEmitter.event;
   /** Fires when a doctor report arrives (status bar). */
   readonly onDoctor = this.doctorEmitter.event;
-  /** Fires when a run starts or ends. */
+  /** Fires when a run starts or ends, or a request ends. */
   readonly onRunsChanged = this.runsEmitter.event;
   private readonly loadEmitter = new vscode.EventEmitter<{ readonly modelDir: string; readonly doneBytes: number; readonly totalBytes: number; readonly done: boolean }>();
   /** Fires while the worker loads a model's weights (a multi-GB Hugging Face model takes a while). */
   readonly onModelLoad = this.loadEmitter.event;
+  private readonly unsubscribe: () => void;
   private readonly scoringBackendEmitter = new vscode.EventEmitter<ScoringBackendInfo>();
   /** Fires when the worker's scoring backend is first chosen or changes (status bar). */
   readonly onScoringBackend = this.scoringBackendEmitter.event;
   /** The backend the worker scores on, as it last said; undefined until it has scored in this worker. */
   scoringBackend?: ScoringBackendInfo;
 
-  constructor(private readonly workerPath: string, private readonly log: Log) {}
-
-  get running(): readonly LiveRun[] {
-    return [...this.live.values()];
+  constructor(private readonly workerPath: string, private readonly log: Log, private readonly runs: WorkspaceRuns) {
+    const store = runs.store;
+    this.unsubscribe = store.subscribe((c) => {
+      const run = c.kind === 'progress' && c.runId && !c.experimentId ? store.run(c.runId) : undefined;
+      if (run) this.progressEmitter.fire(run);
+      const x = c.experimentId ? store.experiment(c.experimentId) : undefined;
+      if (x) this.experimentEmitter.fire(x);
+      if (c.kind === 'started' || c.kind === 'finished' || c.kind === 'settled') this.runsEmitter.fire();
+    });
   }
 
-  liveRun(runId: string): LiveRun | undefined {
-    return this.live.get(runId);
+  /** Plain runs training now (an experiment's runs are in runningExperiments). */
+  get running(): readonly RunView[] {
+    return this.runs.store.liveRuns().filter((r) => !r.experimentId);
+  }
+
+  liveRun(runId: string): RunView | undefined {
+    const r = this.runs.store.run(runId);
+    return r?.live ? r : undefined;
   }
 
   private ensure(): Endpoint {
@@ -100,28 +89,16 @@ export class TrainingService implements vscode.Disposable {
       endpoint.dispose(`training worker exited (code ${code})`);
       if (code !== 0) this.log.warn(`training worker exited with code ${code}`);
     });
-    endpoint.onNotification(TrainProgress, (p) => this.onTrainProgress(p.runId, p.totalSteps, p.metrics, p.backend));
-    endpoint.onNotification(TrainEval, (p) => {
-      const run = this.live.get(p.runId);
-      if (!run) return;
-      run.evals.push(p.report);
-      this.progressEmitter.fire(run);
-    });
-    endpoint.onNotification(ExperimentProgress, (p) => {
-      const x = this.experiments.get(p.experimentId);
-      if (!x) return;
-      const newRun = x.runId !== p.runId;
-      Object.assign(x, { runId: p.runId, step: p.step, totalSteps: p.totalSteps, loss: p.loss, accuracy: p.accuracy, backend: p.backend });
-      this.experimentEmitter.fire(x);
-      if (newRun) this.runsEmitter.fire(); // a new run directory exists: the panel's run list grows
-    });
-    endpoint.onNotification(ExperimentLog, (p) => {
-      this.log.info(`[experiment ${p.experimentId}] ${p.message}`);
-      const x = this.experiments.get(p.experimentId);
-      if (!x) return;
-      x.lastLog = p.message;
-      this.experimentEmitter.fire(x);
-      if (/: (completed|cancelled|failed) at step/.test(p.message)) this.runsEmitter.fire(); // a run finished
+    // The run notifications go to the RunStore as they are; it is the only place that keeps what they say.
+    const store = this.runs.store;
+    endpoint.onNotification(RunDidStart, (params) => store.apply({ method: 'run/didStart', params }));
+    endpoint.onNotification(TrainProgress, (params) => store.apply({ method: 'train/progress', params }));
+    endpoint.onNotification(TrainEval, (params) => store.apply({ method: 'train/eval', params }));
+    endpoint.onNotification(RunDidFinish, (params) => store.apply({ method: 'run/didFinish', params }));
+    endpoint.onNotification(ExperimentRunDidFinish, (params) => store.apply({ method: 'experiment/runDidFinish', params }));
+    endpoint.onNotification(ExperimentLog, (params) => {
+      this.log.info(`[experiment ${params.experimentId}] ${params.message}`);
+      store.apply({ method: 'experiment/log', params });
     });
     endpoint.onNotification(WorkerLog, (p) => this.log[p.level](`[worker] ${p.message}`));
     endpoint.onNotification(ModelLoadProgress, (p) => this.loadEmitter.fire(p));
@@ -131,74 +108,70 @@ export class TrainingService implements vscode.Disposable {
     return endpoint;
   }
 
-  private onTrainProgress(runId: string, totalSteps: number, m: StepMetrics, backend: string): void {
-    const run = this.live.get(runId);
-    if (!run) return;
-    run.totalSteps = totalSteps;
-    run.backend = backend;
-    run.step = Math.max(run.step, m.step);
-    // Progress is cumulative and may repeat a step; keep one entry per step, in order.
-    const last = run.metrics[run.metrics.length - 1];
-    if (!last || m.step > last.step) run.metrics.push(m);
-    else if (m.step === last.step) run.metrics[run.metrics.length - 1] = m;
-    this.progressEmitter.fire(run);
-  }
-
   /** Starts a run in the worker; resolves with its summary (completed, cancelled or failed). */
   async train(req: RunRequest): Promise<RunSummary> {
-    if (this.experiments.size > 0) throw new Error(`a scenario experiment is running (${[...this.experiments.keys()].join(', ')}); cancel it first`);
-    if (this.live.size > 0) throw new Error(`a training run is already in progress (${[...this.live.keys()].join(', ')}); cancel it first`);
+    if (this.experimentFlags.size > 0) throw new Error(`a scenario experiment is running (${[...this.experimentFlags.keys()].join(', ')}); cancel it first`);
+    if (this.runFlags.size > 0) throw new Error(`a training run is already in progress (${[...this.runFlags.keys()].join(', ')}); cancel it first`);
     const cancel = new SharedArrayBuffer(4);
-    const run: LiveRun = { runId: req.runId, runDir: req.runDir, step: 0, totalSteps: 0, backend: req.config.backend, metrics: [], evals: [], cancelFlag: new Int32Array(cancel) };
-    this.live.set(req.runId, run);
-    this.runsEmitter.fire();
+    this.runFlags.set(req.runId, new Int32Array(cancel));
+    this.runs.store.requestRun({ runId: req.runId, runDir: req.runDir, label: runLabel(req.runId, req.config, req.trainFiles, req.backbone), config: req.config, trainFiles: req.trainFiles, resume: req.resume });
+    let error: string | undefined;
     try {
       const summary = await this.ensure().sendRequest(TrainRun, { ...req, cancel });
       this.log.info(`run ${req.runId} ${summary.status} after ${summary.steps}/${summary.totalSteps} steps on ${summary.backend} (${summary.elapsedMs} ms)${summary.error ? `: ${summary.error}` : ''}`);
       return summary;
+    } catch (e) {
+      error = errorMessage(e);
+      throw e;
     } finally {
-      this.live.delete(req.runId);
-      this.runsEmitter.fire();
+      this.runFlags.delete(req.runId);
+      this.runs.store.settleRun(req.runId, error);
     }
   }
 
-  get runningExperiments(): readonly LiveExperiment[] {
-    return [...this.experiments.values()];
+  get runningExperiments(): readonly ExperimentView[] {
+    return this.runs.store.experiments();
   }
 
   /** Runs a scenario experiment in the worker (the CLI's runner); rejects with the runner's message on bad data. */
   async experiment(experimentId: string, spec: ExperimentRunSpec): Promise<ExperimentRunResult> {
-    if (this.live.size > 0 || this.experiments.size > 0) {
-      throw new Error(`training is already in progress (${[...this.live.keys(), ...this.experiments.keys()].join(', ')}); cancel it first`);
+    if (this.runFlags.size > 0 || this.experimentFlags.size > 0) {
+      throw new Error(`training is already in progress (${[...this.runFlags.keys(), ...this.experimentFlags.keys()].join(', ')}); cancel it first`);
     }
     const cancel = new SharedArrayBuffer(4);
-    this.experiments.set(experimentId, { experimentId, outDir: spec.outDir, step: 0, totalSteps: 0, cancelFlag: new Int32Array(cancel) });
-    this.runsEmitter.fire();
+    this.experimentFlags.set(experimentId, new Int32Array(cancel));
+    this.runs.store.requestExperiment(experimentId, spec.outDir);
+    let error: string | undefined;
     try {
       const r = await this.ensure().sendRequest(ExperimentRun, { experimentId, spec, cancel });
       this.log.info(`experiment ${experimentId} ${r.status}: ${r.completed.length} trained, ${r.skipped.length} skipped, ${r.failed.length} failed; report ${r.reportMarkdown}`);
       return r;
+    } catch (e) {
+      error = errorMessage(e);
+      throw e;
     } finally {
-      this.experiments.delete(experimentId);
-      this.runsEmitter.fire();
+      this.experimentFlags.delete(experimentId);
+      this.runs.store.settleExperiment(experimentId, error);
     }
   }
 
   /** Stops an experiment: the run in progress checkpoints at its next step and the rest are not started. */
   cancelExperiment(experimentId: string): boolean {
-    const x = this.experiments.get(experimentId);
-    if (!x) return false;
-    Atomics.store(x.cancelFlag, 0, 1);
+    const flag = this.experimentFlags.get(experimentId);
+    if (!flag) return false;
+    Atomics.store(flag, 0, 1);
     this.endpoint?.sendNotification(CancelExperiment, { experimentId });
     this.log.info(`cancel requested for experiment ${experimentId}`);
     return true;
   }
 
-  /** Asks a run to stop at its next step boundary (it then saves a checkpoint and a summary). */
+  /** Asks a run to stop at its next step boundary (it then saves a checkpoint and a summary); an experiment's run stops its experiment. */
   cancel(runId: string): boolean {
-    const run = this.live.get(runId);
-    if (!run) return false;
-    Atomics.store(run.cancelFlag, 0, 1);
+    const experimentId = this.runs.store.run(runId)?.experimentId;
+    if (experimentId) return this.cancelExperiment(experimentId);
+    const flag = this.runFlags.get(runId);
+    if (!flag) return false;
+    Atomics.store(flag, 0, 1);
     this.endpoint?.sendNotification(CancelTrain, { runId });
     this.log.info(`cancel requested for run ${runId}`);
     return true;
@@ -208,8 +181,11 @@ export class TrainingService implements vscode.Disposable {
     return this.ensure().sendRequest(ScoreDocument, params);
   }
 
-  evaluate(params: EvalParams): Promise<EvalReport> {
-    return this.ensure().sendRequest(EvalFiles, params);
+  /** Evaluates in the worker; with outDir, the evaluation run is in the RunStore when this resolves. */
+  async evaluate(params: EvalParams): Promise<EvalReport> {
+    const report = await this.ensure().sendRequest(EvalFiles, params);
+    if (params.outDir) await this.runs.refresh();
+    return report;
   }
 
   /** Writes a TRL job folder for a run (Export Training Job (TRL)…). */
@@ -222,12 +198,12 @@ export class TrainingService implements vscode.Disposable {
     return this.ensure().sendRequest(JobExport, params);
   }
 
-  /** Imports a TRL job's output as a run; the run list changes when it is written. */
+  /** Imports a TRL job's output as a run; the run is in the RunStore when this resolves. */
   async importJob(params: JobImportParams): Promise<RunSummary> {
     try {
       return await this.ensure().sendRequest(JobImport, params);
     } finally {
-      this.runsEmitter.fire();
+      await this.runs.refresh();
     }
   }
 
@@ -258,8 +234,8 @@ export class TrainingService implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const run of this.live.values()) Atomics.store(run.cancelFlag, 0, 1);
-    for (const x of this.experiments.values()) Atomics.store(x.cancelFlag, 0, 1);
+    for (const flag of [...this.runFlags.values(), ...this.experimentFlags.values()]) Atomics.store(flag, 0, 1);
+    this.unsubscribe();
     this.endpoint?.dispose('extension deactivated');
     void this.worker?.terminate();
     this.worker = undefined;

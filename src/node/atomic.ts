@@ -94,9 +94,13 @@ function parseCheckedLine<T>(text: string, sealed: boolean): T {
  * every line must.
  */
 export function readJsonLines<T>(file: string, onBadLine?: (line: number, err: string) => void): T[] {
-  if (!fs.existsSync(file)) return [];
+  return fs.existsSync(file) ? parseJsonLines<T>(fs.readFileSync(file, 'utf8'), onBadLine) : [];
+}
+
+/** The text of a JSON-lines artifact, checked as readJsonLines does (for readers that read the file themselves). */
+export function parseJsonLines<T>(text: string, onBadLine?: (line: number, err: string) => void): T[] {
   const out: T[] = [];
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const lines = text.split('\n');
   const sealed = lines.some((l) => LINE_SEAL.test(l));
   lines.forEach((text, i) => {
     if (!text.trim()) return;
@@ -111,7 +115,11 @@ export function readJsonLines<T>(file: string, onBadLine?: (line: number, err: s
 
 /** Reads a JSON artifact; a file that does not parse is a FileError naming it (damaged or truncated), not a stack. */
 export function readJsonFile<T>(file: string): T {
-  const text = fs.readFileSync(file, 'utf8');
+  return parseJsonFile<T>(fs.readFileSync(file, 'utf8'), file);
+}
+
+/** The text of a JSON artifact read by the caller; one that does not parse is a FileError naming `file`. */
+export function parseJsonFile<T>(text: string, file: string): T {
   try {
     return JSON.parse(text) as T;
   } catch (e) {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { FileError, UserError } from '../core/errors';
 import type { BonReport } from '../core/bon/types';
 import type { RunSummary } from '../protocol/trainer';
-import { readJsonFile, writeJsonAtomic } from './atomic';
+import { parseJsonFile, readJsonFile, writeJsonAtomic } from './atomic';
 import { EVALUATION_KIND } from './evaluationRun';
 import { runPaths } from './runDir';
 import { assertSparesInputs, realPathOf } from './safePath';
@@ -85,7 +85,15 @@ function isBonReport(v: unknown): v is BonReport {
 export function readBonReport(runDir: string): BonReport | undefined {
   const file = bonPath(runDir);
   if (!fs.existsSync(file)) return undefined;
-  const v = readJsonFile<unknown>(file);
+  return checkBonReport(readJsonFile<unknown>(file), file);
+}
+
+/** The text of a bon.json (read by the caller); a damaged one is a FileError naming `file`. */
+export function parseBonReport(text: string, file: string): BonReport {
+  return checkBonReport(parseJsonFile<unknown>(text, file), file);
+}
+
+function checkBonReport(v: unknown, file: string): BonReport {
   if (!isBonReport(v)) throw new FileError({ file, field: 'format' }, 'not a Reward Lens best-of-N report (expected format "reward-lens-bon", version 1, sets, ns)');
   return v;
 }

@@ -42,6 +42,17 @@ export interface ExperimentDeps {
   readonly svgToPng?: (svgFile: string, pngFile: string) => boolean;
   /** Best-of-N of one run's model on the pool files (src/train/bestOfN); without it the report has no best-of-N section. */
   readonly bestOfN?: BonFn;
+  /** Called once per trained run, after its outcome is recorded in experiment.json (the worker tells the host). */
+  readonly onRunDone?: (run: ExperimentRunOutcome) => void;
+}
+
+/** How one run of an experiment ended, as experiment.json records it. */
+export interface ExperimentRunOutcome {
+  /** The run's name in the experiment ("bsr-s1"). */
+  readonly name: string;
+  readonly runDir: string;
+  readonly status: RunSummary['status'];
+  readonly reason?: string;
 }
 
 export interface ExperimentResult {
@@ -175,6 +186,7 @@ async function trainOne(spec: ExperimentSpec, deps: ExperimentDeps, state: Exper
   run.finishedAt = new Date().toISOString();
   if (summary.error) run.error = summary.error; else delete run.error;
   writeExperimentState(spec.outDir, state);
+  deps.onRunDone?.({ name: run.runId, runDir, status: summary.status, ...(summary.error ? { reason: summary.error } : {}) });
   deps.log(`${run.runId}: ${summary.status} at step ${summary.steps}/${summary.totalSteps} in ${(summary.elapsedMs / 1000).toFixed(1)} s on ${summary.backend || '?'}${summary.error ? `: ${summary.error}` : ''}`);
   return summary;
 }

@@ -8,10 +8,13 @@ import { DEFAULTS, objectiveTag, type TrainConfig } from '../core/config';
 import type { EvalReport, StepMetrics } from '../core/report';
 import type { RunSnapshot } from '../protocol/panel';
 import type { BackboneParams, RunSummary, TrainRunParams } from '../protocol/trainer';
-import { readJsonLines, writeJsonAtomic } from './atomic';
+import { parseJsonLines, readJsonLines, writeJsonAtomic } from './atomic';
 import { runPaths } from './runDir';
-import { readBonReport } from './bonOutput';
+import { bonPath, parseBonReport } from './bonOutput';
 import type { BonReport } from '../core/bon/types';
+import { experimentRunId, type RunDetails, type RunInfo, type RunStatus } from '../core/runs/runInfo';
+import { storedView } from '../core/runs/runView';
+import { runSnapshot } from '../core/runs/panelState';
 
 /** The host's record of how a run was started (TrainRunParams without the cancel buffer). */
 export type RunRequest = Omit<TrainRunParams, 'cancel'>;
@@ -22,31 +25,35 @@ export function writeRunRequest(req: RunRequest): void {
   writeJsonAtomic(requestPath(req.runDir), req);
 }
 
-export interface RunInfo {
-  readonly runId: string;
-  readonly runDir: string;
-  readonly label: string;
-  readonly status: RunSnapshot['status'];
-  readonly config: TrainConfig;
-  readonly trainFiles: readonly string[];
-  readonly evalFiles: readonly string[];
-  /** The pretrained model a run started from (train --from), as its request recorded it. */
-  readonly backbone?: BackboneParams;
-  readonly backend: string;
-  readonly step: number;
-  readonly totalSteps: number;
-  /** The model to score with: summary.modelDir, else <run>/model when it exists. */
-  readonly modelDir?: string;
-  /** A checkpoint exists and the run did not complete. */
-  readonly resumable: boolean;
-  readonly summary?: RunSummary;
-  readonly error?: string;
+export type { RunInfo } from '../core/runs/runInfo';
+export { thin } from '../core/runs/thin';
+
+/** The raw contents of what a run directory is read from (undefined: missing or unreadable), read by the caller. */
+export interface RunFiles {
+  readonly config?: string;
+  readonly request?: string;
+  readonly summary?: string;
+  /** metrics.jsonl: the run list needs it only without a summary (for the last logged step). */
+  readonly metrics?: string;
+  readonly hasCheckpoint: boolean;
+  readonly hasModel: boolean;
+  /** Set when the directory is <experiments>/<id>/runs/<name> with experiment.json beside runs/. */
+  readonly experiment?: { readonly experimentId: string; readonly name: string };
 }
 
-function readJson(file: string): Record<string, unknown> | undefined {
+function parseObject(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
   try {
-    const v: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const v: unknown = JSON.parse(text);
     return v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
@@ -114,25 +121,25 @@ export function experimentRunLabel(experimentId: string, config: TrainConfig): s
   return `${obj} · seed ${config.seed} · ${config.preset} · experiment ${experimentId}`;
 }
 
-/** Reads one run directory; undefined when it does not look like a run. */
-export function readRunInfo(runDir: string): RunInfo | undefined {
+/** What a run directory's files say about the run; undefined when it does not look like a run. */
+export function runInfoOf(runDir: string, f: RunFiles): RunInfo | undefined {
   const p = runPaths(runDir);
-  const cfgFile = readJson(p.config);
-  const req = readJson(requestPath(runDir));
-  const summary = readJson(p.summary) as RunSummary | undefined;
+  const cfgFile = parseObject(f.config);
+  const req = parseObject(f.request);
+  const summary = parseObject(f.summary) as RunSummary | undefined;
   if (!cfgFile && !req && !summary) return undefined;
   const { config, trainFiles, evalFiles, backend } = configOf(cfgFile, req);
-  const exp = experimentOfRun(runDir);
-  const runId = exp ? `${exp.experimentId}/${exp.name}` : path.basename(runDir);
+  const exp = f.experiment;
+  const runId = exp ? experimentRunId(exp.experimentId, exp.name) : path.basename(runDir);
   const evaluation = cfgFile?.kind === 'evaluation' ? obj(cfgFile.model) : undefined;
   const backbone = (obj(req?.backbone) ?? obj(cfgFile?.backbone)) as BackboneParams | undefined;
-  const lastMetric = lastJsonLine<StepMetrics>(p.metrics);
-  const hasCheckpoint = fs.existsSync(p.checkpoint) || fs.existsSync(path.join(p.checkpoints, 'previous'));
-  const modelDir = summary?.modelDir ?? (fs.existsSync(p.model) ? p.model : undefined);
-  const status: RunSnapshot['status'] = summary ? summary.status : 'cancelled';
+  const lastMetric = summary || f.metrics === undefined ? undefined : parseJsonLines<StepMetrics>(f.metrics).pop();
+  const modelDir = summary?.modelDir ?? (f.hasModel ? p.model : undefined);
+  const status: RunStatus = summary ? summary.status : 'cancelled';
   return {
     runId,
     runDir,
+    ...(exp ? { experimentId: exp.experimentId } : {}),
     label: exp ? experimentRunLabel(exp.experimentId, config) : evaluation ? evaluationLabel(runId, evaluation, evalFiles) : importedLabel(cfgFile) ?? runLabel(runId, config, trainFiles, backbone),
     status,
     config,
@@ -143,10 +150,42 @@ export function readRunInfo(runDir: string): RunInfo | undefined {
     step: summary?.steps ?? lastMetric?.step ?? 0,
     totalSteps: summary?.totalSteps ?? 0,
     modelDir,
-    resumable: status !== 'completed' && (hasCheckpoint || !!req),
+    resumable: status !== 'completed' && (f.hasCheckpoint || !!req),
     summary,
     error: summary ? summary.error : 'interrupted: no summary.json (the window was reloaded or the worker stopped); resume to continue',
   };
+}
+
+/** A run's curves from the text of its metrics.jsonl, evals.jsonl and bon.json (a damaged bon.json is left out). */
+export function runDetailsOf(runDir: string, texts: { readonly metrics?: string; readonly evals?: string; readonly bon?: string }): RunDetails {
+  const evals = texts.evals === undefined ? [] : parseJsonLines<EvalReport>(texts.evals).sort((a, b) => a.step - b.step);
+  let bon: BonReport | undefined;
+  try {
+    bon = texts.bon === undefined ? undefined : parseBonReport(texts.bon, bonPath(runDir));
+  } catch {
+    bon = undefined; // the panel must open whatever a directory holds
+  }
+  return { metrics: texts.metrics === undefined ? [] : parseJsonLines<StepMetrics>(texts.metrics), evals, ...(bon ? { bon } : {}) };
+}
+
+/** Reads what runInfoOf needs, synchronously (the CLI, resume, export and tests; the extension host uses runCatalog.ts). */
+function readRunFiles(runDir: string): RunFiles {
+  const p = runPaths(runDir);
+  const exp = experimentOfRun(runDir);
+  return {
+    config: readText(p.config),
+    request: readText(requestPath(runDir)),
+    summary: readText(p.summary),
+    metrics: readText(p.metrics),
+    hasCheckpoint: fs.existsSync(p.checkpoint) || fs.existsSync(path.join(p.checkpoints, 'previous')),
+    hasModel: fs.existsSync(p.model),
+    ...(exp ? { experiment: exp } : {}),
+  };
+}
+
+/** Reads one run directory; undefined when it does not look like a run. */
+export function readRunInfo(runDir: string): RunInfo | undefined {
+  return runInfoOf(runDir, readRunFiles(runDir));
 }
 
 /** Every run under the runs root, newest first. */
@@ -164,78 +203,13 @@ export function listRuns(runsRoot: string): RunInfo[] {
     .filter((r): r is RunInfo => r !== undefined);
 }
 
-/** The runs of every scenario experiment under `experimentsRoot` (<id>/runs/*), newest experiment first. */
-export function listExperimentRuns(experimentsRoot: string): RunInfo[] {
-  let ids: string[];
-  try {
-    ids = fs.readdirSync(experimentsRoot, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
-  } catch {
-    return [];
-  }
-  return ids
-    .sort()
-    .reverse()
-    .flatMap((id) => listRuns(path.join(experimentsRoot, id, 'runs')).reverse()); // bsr-s1 … in name order within one
-}
-
-/** Plain runs and experiment runs together (the panel's list, the model picker, Compare Runs…), newest first. */
-export function listAllRuns(runsRoot: string | undefined, experimentsRoot: string | undefined): RunInfo[] {
-  const plain = runsRoot ? listRuns(runsRoot) : [];
-  const fromExperiments = experimentsRoot ? listExperimentRuns(experimentsRoot) : [];
-  // Both kinds of id start with a timestamp (runs: 2026-11-28T04-12-33-…, experiments: 2026-11-28T05-30-00-…);
-  // an experiment's runs sort by the experiment id and keep their own order (the sort is stable).
-  const group = (r: RunInfo) => experimentOfRun(r.runDir)?.experimentId ?? r.runId;
-  return [...plain, ...fromExperiments].sort((a, b) => (group(a) < group(b) ? 1 : group(a) > group(b) ? -1 : 0));
-}
-
-/** Keeps at most `max` points, evenly spaced, always including the last one. */
-export function thin<T>(xs: readonly T[], max: number): T[] {
-  if (xs.length <= max) return [...xs];
-  const out: T[] = [];
-  const stride = (xs.length - 1) / (max - 1);
-  for (let i = 0; i < max; i++) out.push(xs[Math.round(i * stride)]!);
-  return out;
-}
-
-/** The panel's view of a run, from disk. `live` overrides what a running training knows better than its files. */
-export function readRunSnapshot(
-  runDir: string,
-  live?: { readonly step: number; readonly totalSteps: number; readonly backend: string; readonly metrics: readonly StepMetrics[] },
-): RunSnapshot | undefined {
+/** The panel's view of a run directory, as the extension's panel would show it with no live training. */
+export function readRunSnapshot(runDir: string): RunSnapshot | undefined {
   const info = readRunInfo(runDir);
   if (!info) return undefined;
   const p = runPaths(runDir);
-  const fileMetrics = readJsonLines<StepMetrics>(p.metrics);
-  const metrics = live && live.metrics.length > fileMetrics.length ? live.metrics : fileMetrics;
-  const bon = bestOfNOf(runDir);
-  return {
-    runId: info.runId,
-    label: info.label,
-    status: live ? 'running' : info.status,
-    config: info.config,
-    backend: live?.backend ?? info.backend,
-    step: live?.step ?? info.step,
-    totalSteps: live?.totalSteps ?? info.totalSteps,
-    metrics: thin(metrics, 2000),
-    evals: readJsonLines<EvalReport>(p.evals).sort((a, b) => a.step - b.step),
-    trainFiles: info.trainFiles,
-    ...(live ? {} : info.error ? { error: info.error } : {}),
-    ...(bon ? { bon } : {}),
-  };
-}
-
-/** The run's bon.json for the panel; a damaged one is left out (the panel must open whatever a directory holds). */
-function bestOfNOf(runDir: string): BonReport | undefined {
-  try {
-    return readBonReport(runDir);
-  } catch {
-    return undefined;
-  }
-}
-
-function lastJsonLine<T>(file: string): T | undefined {
-  const all = readJsonLines<T>(file);
-  return all[all.length - 1];
+  const details = runDetailsOf(runDir, { metrics: readText(p.metrics), evals: readText(p.evals), bon: readText(bonPath(runDir)) });
+  return runSnapshot(storedView({ info, stamp: '', details }));
 }
 
 /** Writes one self-contained JSON file with everything about a run except the model weights (atomically). */

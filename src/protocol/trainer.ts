@@ -6,7 +6,10 @@ import type { TuneMode } from '../core/hf/tuning';
 import type { MultiSplitOptions } from '../core/scenarios/multiSplit';
 import type { ScenarioName } from '../core/scenarios/splitTypes';
 import type { FieldMapping } from '../core/types';
-import type { EvalReport, StepMetrics } from '../core/report';
+import type { EvalReport } from '../core/report';
+import type { TrainEvalParams, TrainProgressParams } from './runEvents';
+
+export * from './runEvents';
 
 /** Training from a pretrained Hugging Face folder instead of a new small model (reward-lens train --from). */
 export interface BackboneParams {
@@ -158,10 +161,10 @@ export interface DoctorReport {
 
 /** Host → worker. Trains until done, cancelled or failed; resolves with the summary. Progress arrives as TrainProgress. */
 export const TrainRun = request<TrainRunParams, RunSummary>('train/run');
-/** Worker → host, at most every ~500 ms and on every log step. Cumulative values, so a lost message loses nothing. */
-export const TrainProgress = notification<{ readonly runId: string; readonly totalSteps: number; readonly metrics: StepMetrics; readonly backend: string }>('train/progress');
-/** Worker → host, after each evaluation during training. */
-export const TrainEval = notification<{ readonly runId: string; readonly report: EvalReport }>('train/eval');
+/** Worker → host, at most every ~250 ms and on the last step, for plain and experiment runs; `earlier` has the steps in between. */
+export const TrainProgress = notification<TrainProgressParams>('train/progress');
+/** Worker → host, after each evaluation during training; the host's RunStore keeps the report for the panel. */
+export const TrainEval = notification<TrainEvalParams>('train/eval');
 /** Host → worker. Cooperative cancel (the SharedArrayBuffer flag is the fast path; this is the fallback). */
 export const CancelTrain = notification<{ readonly runId: string }>('train/cancel');
 /** Host → worker. Scores the pairs of a document with a saved model. */
@@ -223,16 +226,6 @@ export interface ExperimentRunResult {
 
 /** Host → worker. Builds the splits and trains every objective × seed; rejects with the runner's message on bad data. */
 export const ExperimentRun = request<ExperimentRunParams, ExperimentRunResult>('experiment/run');
-/** Worker → host, throttled: which run of the experiment is training and how far it is. */
-export const ExperimentProgress = notification<{
-  readonly experimentId: string;
-  readonly runId: string;
-  readonly step: number;
-  readonly totalSteps: number;
-  readonly loss: number;
-  readonly accuracy: number;
-  readonly backend: string;
-}>('experiment/progress');
 /** Worker → host: one line of the runner's log (splits built, run started/finished, evaluations). */
 export const ExperimentLog = notification<{ readonly experimentId: string; readonly message: string }>('experiment/log');
 /** Host → worker. Cooperative cancel, the fallback for the SharedArrayBuffer flag. */

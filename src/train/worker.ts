@@ -3,12 +3,14 @@
 // It wires the protocol in src/protocol/trainer.ts to the same functions the CLI calls.
 import { parentPort } from 'node:worker_threads';
 import { Endpoint, type Wire } from '../protocol/rpc';
-import { CancelModelLoad, CancelTrain, EvalFiles, ModelLoadProgress, RunDoctor, ScoreDocument, TrainEval, TrainProgress, TrainRun, WorkerLog, type ModelRunOptions } from '../protocol/trainer';
+import { CancelModelLoad, CancelTrain, EvalFiles, ModelLoadProgress, RunDoctor, ScoreDocument, TrainRun, WorkerLog, type ModelRunOptions } from '../protocol/trainer';
+import { announcedRunDone, announcedTraining, type Notify, type Trainer } from './announcedTraining';
 import { runTraining } from './runTraining';
+import { throttle } from './throttle';
 import { scoreDocument, getModel } from './score';
 import { evaluateFiles, evaluateToRun } from './evaluateFiles';
 import { probeBackends } from './backends';
-import { CancelExperiment, ExperimentLog, ExperimentProgress, ExperimentRun } from '../protocol/trainer';
+import { CancelExperiment, ExperimentLog, ExperimentRun } from '../protocol/trainer';
 import { runExperiment } from '../node/experiment';
 import { bestOfNForRun } from './bestOfN';
 import { rsvgConvert } from '../node/experimentReport';
@@ -35,6 +37,7 @@ else process.on('message', (m: Wire) => endpoint.handle(m));
 
 const cancelled = new Set<string>();
 const log = (level: 'info' | 'warn' | 'error', message: string) => endpoint.sendNotification(WorkerLog, { level, message });
+const notify: Notify = (type, params) => endpoint.sendNotification(type, params);
 // The worker's backend state, explicit: training, scoring and the doctor each hold the engine in turn, and each makes
 // its own backend active (a run: its config's; scoring: the request's), so scoring never inherits a run's choice.
 const engine = new EngineLease({ active: safeBackend, activate: async (name) => void (await tf.setBackend(name)) });
@@ -47,31 +50,15 @@ const scoringWork = <T>(backend: ModelRunOptions['backend'], work: () => Promise
   await scoring.use(backend);
   return work();
 });
-
-/** Progress goes out on log steps, but at most every 250 ms (the last step always goes out). */
-function throttle(ms: number) {
-  let last = 0;
-  return (force: boolean) => {
-    const now = performance.now();
-    if (!force && now - last < ms) return false;
-    last = now;
-    return true;
-  };
-}
+/** runTraining with the engine held; it makes its config's backend active, and score requests get the engine at step boundaries. */
+const leasedTraining: Trainer = (params, hooks) => engine.hold(() => runTraining(params, { ...hooks, atStepBoundary: () => engine.yieldToWaiters() }));
 
 endpoint.onRequest(TrainRun, async (params) => {
-  const due = throttle(250);
   try {
-    // runTraining makes its config's backend active; score requests get the engine at step boundaries.
-    return await engine.hold(() => runTraining(params, {
-      onProgress: (metrics, totalSteps, backend) => {
-        if (due(metrics.step === totalSteps)) endpoint.sendNotification(TrainProgress, { runId: params.runId, totalSteps, metrics, backend });
-      },
-      onEval: (report) => endpoint.sendNotification(TrainEval, { runId: params.runId, report }),
+    return await announcedTraining(notify, leasedTraining)(params, {
       onLog: (message) => log('info', message),
       shouldCancel: () => cancelled.has(params.runId),
-      atStepBoundary: () => engine.yieldToWaiters(),
-    }));
+    });
   } finally {
     cancelled.delete(params.runId);
   }
@@ -109,19 +96,8 @@ endpoint.onRequest(ExperimentRun, async ({ experimentId, spec, cancel }) => {
   experimentCancels.set(experimentId, new Int32Array(flag));
   try {
     const res = await runExperiment(spec, {
-      train: (params, hooks) => {
-        const due = throttle(250);
-        return engine.hold(() => runTraining(params, {
-          ...hooks,
-          atStepBoundary: () => engine.yieldToWaiters(),
-          onProgress: (m, totalSteps, backend) => {
-            hooks?.onProgress?.(m, totalSteps, backend);
-            if (due(m.step === totalSteps)) {
-              endpoint.sendNotification(ExperimentProgress, { experimentId, runId: params.runId, step: m.step, totalSteps, loss: m.loss, accuracy: m.accuracy, backend });
-            }
-          },
-        }));
-      },
+      train: announcedTraining(notify, leasedTraining, experimentId),
+      onRunDone: announcedRunDone(notify, experimentId),
       load: (file) => loadDatasetFile(file),
       log: (message) => endpoint.sendNotification(ExperimentLog, { experimentId, message }),
       cancel: flag,

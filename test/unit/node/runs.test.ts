@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULTS } from '../../../src/core/config';
-import { exportRun, listRuns, readRunInfo, readRunSnapshot, runLabel, thin, writeRunRequest } from '../../../src/node/runs';
+import { exportRun, listRuns, readRunInfo, readRunSnapshot, runDetailsOf, runLabel, thin, writeRunRequest } from '../../../src/node/runs';
+import { RunStore } from '../../../src/core/runs/runStore';
+import { runSnapshot } from '../../../src/core/runs/panelState';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rl-runs-'));
 const metric = (step: number) => ({ step, epoch: 0, lr: 1e-3, loss: 1 / step, bt: 1 / step, reg: 0, batchMean: 0, accuracy: 0.5, wpNorm: 1, gradNorm: 1, elapsedMs: step, pairsPerSec: 1 });
@@ -40,11 +42,15 @@ test('an interrupted run (no summary) is resumable from request.json and says wh
   assert.equal(info.step, 7, 'the truncated last line is skipped');
   assert.deepEqual(info.evalFiles, ['/d/b.jsonl']);
   assert.match(info.error!, /interrupted/);
-  // A live run overrides what the files say.
-  const live = readRunSnapshot(dir, { step: 9, totalSteps: 20, backend: 'cpu', metrics: [metric(7), metric(8), metric(9)] })!;
+  // Resumed in this window: what the worker reports overrides what the files say, and extends their curve.
+  const store = new RunStore();
+  store.setStored([{ info, stamp: 's', details: runDetailsOf(dir, { metrics: fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8') }) }], store.mark());
+  store.apply({ method: 'run/didStart', params: { runId: 'r2', runDir: dir, label: info.label, config: info.config, trainFiles: info.trainFiles, resume: true } });
+  store.apply({ method: 'train/progress', params: { runId: 'r2', totalSteps: 20, metrics: metric(9), earlier: [metric(8)], backend: 'cpu' } });
+  const live = runSnapshot(store.run('r2')!);
   assert.equal(live.status, 'running');
   assert.equal(live.step, 9);
-  assert.equal(live.metrics.length, 3);
+  assert.deepEqual(live.metrics.map((m) => m.step), [7, 8, 9]);
   assert.equal(live.error, undefined);
 });
 

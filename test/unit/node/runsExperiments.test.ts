@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULTS } from '../../../src/core/config';
-import { experimentOfRun, listAllRuns, listExperimentRuns, readRunInfo, readRunSnapshot } from '../../../src/node/runs';
+import { experimentOfRun, readRunInfo, readRunSnapshot } from '../../../src/node/runs';
+import { RunCatalog } from '../../../src/node/runCatalog';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rl-exp-runs-'));
 
@@ -43,7 +44,8 @@ test('a "runs" folder without experiment.json above it is a plain runs root', ()
   assert.equal(readRunInfo(dir)!.runId, 'r1');
 });
 
-test('listAllRuns: plain runs and every experiment’s runs, newest first, an experiment’s runs kept together', () => {
+test('the run list: plain runs and every experiment’s runs, newest first, an experiment’s runs kept together', async () => {
+  const list = async (runsRoot?: string, experimentsRoot?: string) => (await new RunCatalog().list({ runsRoot, experimentsRoot }, new Set())).map((r) => r.info.runId);
   const runs = tmp();
   const exps = tmp();
   fakeRun(path.join(runs, '2026-11-28T04-00-00-bt-s1'), 'bt', 1);
@@ -51,13 +53,13 @@ test('listAllRuns: plain runs and every experiment’s runs, newest first, an ex
   fakeExperiment(exps, '2026-11-28T05-00-00-scenarios', [['bt', 1], ['bsr', 1], ['bt', 2], ['bsr', 2]]);
   fakeExperiment(exps, '2026-11-28T03-00-00-scenarios', [['bt', 1], ['bsr', 1]]);
   fs.mkdirSync(path.join(exps, 'empty-experiment'));
-  assert.equal(listExperimentRuns(exps).length, 6);
-  assert.deepEqual(listAllRuns(runs, exps).map((r) => r.runId), [
+  assert.equal((await list(undefined, exps)).length, 6);
+  assert.deepEqual(await list(runs, exps), [
     '2026-11-28T06-00-00-bsr-s1',
     '2026-11-28T05-00-00-scenarios/bsr-s1', '2026-11-28T05-00-00-scenarios/bsr-s2', '2026-11-28T05-00-00-scenarios/bt-s1', '2026-11-28T05-00-00-scenarios/bt-s2',
     '2026-11-28T04-00-00-bt-s1',
     '2026-11-28T03-00-00-scenarios/bsr-s1', '2026-11-28T03-00-00-scenarios/bt-s1',
   ]);
-  assert.deepEqual(listAllRuns(undefined, undefined), []);
-  assert.equal(listAllRuns(runs, path.join(exps, 'missing')).length, 2);
+  assert.deepEqual(await list(), []);
+  assert.equal((await list(runs, path.join(exps, 'missing'))).length, 2);
 });
