@@ -8,13 +8,17 @@ const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 // Native addons and wasm-backed packages stay outside the bundle: they load files next to themselves.
-const trainExternals = [
-  'webgpu',
-  '@tensorflow/tfjs-node',
-  '@tensorflow/tfjs-node-gpu',
-];
+const trainExternals = ['webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
 
-const node = { platform: 'node', format: 'cjs', target: 'node20', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
+const node = {
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+};
 
 const entries = [
   // The extension host must never pull in tfjs: checked by scripts/check-boundaries.mjs on the metafile.
@@ -22,8 +26,17 @@ const entries = [
   { ...node, entryPoints: ['src/train/worker.ts'], outfile: 'dist/worker.js', external: trainExternals },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: trainExternals, banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['src/cli/bench.ts'], outfile: 'dist/bench.js', external: trainExternals },
-  { platform: 'browser', format: 'iife', target: 'es2022', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
-    entryPoints: ['webview/diagnostics/main.ts'], outfile: 'dist/webview/diagnostics.js' },
+  {
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    bundle: true,
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: ['webview/diagnostics/main.ts'],
+    outfile: 'dist/webview/diagnostics.js',
+  },
 ].filter((e) => fs.existsSync(e.entryPoints[0]));
 
 /** Prints errors in the format the `$esbuild-watch` problem matcher in .vscode/tasks.json expects. */

@@ -19,10 +19,32 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const TOKENIZER = path.join(root, 'test', 'fixtures', 'hf', 'qwen2', 'tokenizer.json');
 
 function parseArgs(argv) {
-  const a = { batch: 8, tokens: 256, runs: 2, rounds: 2, threads: 2, engines: ['ort-external', 'ort-inputs', 'torch'], dtype: 'bfloat16', dir: '', keep: false, json: false, child: '', tfjsBatch: 1, trainPairs: 2, trainTokens: 128, trainSteps: 2 };
+  const a = {
+    batch: 8,
+    tokens: 256,
+    runs: 2,
+    rounds: 2,
+    threads: 2,
+    engines: ['ort-external', 'ort-inputs', 'torch'],
+    dtype: 'bfloat16',
+    dir: '',
+    keep: false,
+    json: false,
+    child: '',
+    tfjsBatch: 1,
+    trainPairs: 2,
+    trainTokens: 128,
+    trainSteps: 2,
+  };
   for (let i = 0; i < argv.length; i++) {
-    const k = argv[i], v = argv[i + 1];
-    const int = () => { const n = Number(v); if (!Number.isInteger(n) || n < 1) throw new Error(`${k} needs an integer ≥ 1, got ${v}`); i++; return n; };
+    const k = argv[i],
+      v = argv[i + 1];
+    const int = () => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${k} needs an integer ≥ 1, got ${v}`);
+      i++;
+      return n;
+    };
     if (k === '--batch') a.batch = int();
     else if (k === '--tokens') a.tokens = int();
     else if (k === '--runs') a.runs = int();
@@ -32,12 +54,22 @@ function parseArgs(argv) {
     else if (k === '--train-pairs') a.trainPairs = int();
     else if (k === '--train-tokens') a.trainTokens = int();
     else if (k === '--train-steps') a.trainSteps = int();
-    else if (k === '--train') { a.engines = ['tfjs-lora-train', 'torch-lora-train', 'torch-lora-train-ckpt']; a.rounds = 1; }
-    else if (k === '--engines') { a.engines = (v ?? '').split(',').filter(Boolean); i++; }
-    else if (k === '--dtype') { a.dtype = v; i++; }
-    else if (k === '--dir') { a.dir = v; i++; }
-    else if (k === '--child') { a.child = v; i++; }
-    else if (k === '--keep') a.keep = true;
+    else if (k === '--train') {
+      a.engines = ['tfjs-lora-train', 'torch-lora-train', 'torch-lora-train-ckpt'];
+      a.rounds = 1;
+    } else if (k === '--engines') {
+      a.engines = (v ?? '').split(',').filter(Boolean);
+      i++;
+    } else if (k === '--dtype') {
+      a.dtype = v;
+      i++;
+    } else if (k === '--dir') {
+      a.dir = v;
+      i++;
+    } else if (k === '--child') {
+      a.child = v;
+      i++;
+    } else if (k === '--keep') a.keep = true;
     else if (k === '--json') a.json = true;
     else throw new Error(`unknown argument ${k}`);
   }
@@ -48,14 +80,22 @@ function parseArgs(argv) {
 async function child(a) {
   if (a.child.startsWith('tfjs-lora-train')) {
     const { benchLoraTrain } = await import('../src/train/hf/benchTrain.ts');
-    const row = await benchLoraTrain(a.dir, { pairs: a.trainPairs, tokens: a.trainTokens, steps: a.trainSteps, checkpointing: a.child !== 'tfjs-lora-train-plain' });
+    const row = await benchLoraTrain(a.dir, {
+      pairs: a.trainPairs,
+      tokens: a.trainTokens,
+      steps: a.trainSteps,
+      checkpointing: a.child !== 'tfjs-lora-train-plain',
+    });
     process.stdout.write(JSON.stringify(row) + '\n');
     return;
   }
   const { benchOrt, benchTfjs } = await import('../src/train/ort/benchHf.ts');
   const o = { batch: a.batch, tokens: a.tokens, runs: a.runs, threads: a.threads };
   const cache = path.join(os.tmpdir(), 'reward-lens-bench-onnx-cache'); // never next to the model in --dir
-  const row = a.child === 'tfjs-wasm' ? await benchTfjs(a.dir, 'wasm', o) : await benchOrt(a.dir, a.child === 'ort-inputs' ? 'inputs' : 'external', o, cache);
+  const row =
+    a.child === 'tfjs-wasm'
+      ? await benchTfjs(a.dir, 'wasm', o)
+      : await benchOrt(a.dir, a.child === 'ort-inputs' ? 'inputs' : 'external', o, cache);
   process.stdout.write(JSON.stringify(row) + '\n');
 }
 
@@ -64,25 +104,99 @@ function runChild(a, engine) {
   const batch = engine === 'tfjs-wasm' ? a.tfjsBatch : a.batch;
   const runs = engine === 'tfjs-wasm' ? 1 : a.runs;
   const common = ['--batch', String(batch), '--tokens', String(a.tokens), '--runs', String(runs), '--threads', String(a.threads)];
-  const train = ['--pairs', String(a.trainPairs), '--tokens', String(a.trainTokens), '--steps', String(a.trainSteps), '--threads', String(a.threads)];
+  const train = [
+    '--pairs',
+    String(a.trainPairs),
+    '--tokens',
+    String(a.trainTokens),
+    '--steps',
+    String(a.trainSteps),
+    '--threads',
+    String(a.threads),
+  ];
   if (engine.startsWith('torch-lora-train')) {
-    const r = spawnSync('python3', [path.join(root, 'scripts', 'bench_hf_train_torch.py'), a.dir, ...train, ...(engine.endsWith('-ckpt') ? ['--checkpointing'] : [])], { encoding: 'utf8', cwd: path.join(root, 'scripts'), env: { ...process.env, OMP_NUM_THREADS: String(a.threads) } });
-    const line = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
-    if (r.status !== 0 || !line) return { engine, error: ((r.stderr ?? '').trim().split('\n').pop() ?? `exit ${r.status}`).slice(0, 300), loadAvg: load };
-    return { ...JSON.parse(line), batch: 2 * a.trainPairs, tokens: a.trainTokens, loadAvg: load, loadAvgAfter: os.loadavg()[0], training: true };
+    const r = spawnSync(
+      'python3',
+      [path.join(root, 'scripts', 'bench_hf_train_torch.py'), a.dir, ...train, ...(engine.endsWith('-ckpt') ? ['--checkpointing'] : [])],
+      { encoding: 'utf8', cwd: path.join(root, 'scripts'), env: { ...process.env, OMP_NUM_THREADS: String(a.threads) } },
+    );
+    const line = (r.stdout ?? '')
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .pop();
+    if (r.status !== 0 || !line)
+      return { engine, error: ((r.stderr ?? '').trim().split('\n').pop() ?? `exit ${r.status}`).slice(0, 300), loadAvg: load };
+    return {
+      ...JSON.parse(line),
+      batch: 2 * a.trainPairs,
+      tokens: a.trainTokens,
+      loadAvg: load,
+      loadAvgAfter: os.loadavg()[0],
+      training: true,
+    };
   }
   if (engine.startsWith('tfjs-lora-train')) {
-    const r = spawnSync(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', engine, '--dir', a.dir, '--train-pairs', String(a.trainPairs), '--train-tokens', String(a.trainTokens), '--train-steps', String(a.trainSteps)], { encoding: 'utf8', cwd: root });
-    const line = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
-    if (r.status !== 0 || !line) return { engine, error: ((r.stderr ?? '').trim().split('\n').pop() ?? `exit ${r.status}`).slice(0, 300), loadAvg: load };
-    return { ...JSON.parse(line), batch: 2 * a.trainPairs, tokens: a.trainTokens, loadAvg: load, loadAvgAfter: os.loadavg()[0], training: true };
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--max-old-space-size=8192',
+        '--import',
+        'tsx',
+        fileURLToPath(import.meta.url),
+        '--child',
+        engine,
+        '--dir',
+        a.dir,
+        '--train-pairs',
+        String(a.trainPairs),
+        '--train-tokens',
+        String(a.trainTokens),
+        '--train-steps',
+        String(a.trainSteps),
+      ],
+      { encoding: 'utf8', cwd: root },
+    );
+    const line = (r.stdout ?? '')
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .pop();
+    if (r.status !== 0 || !line)
+      return { engine, error: ((r.stderr ?? '').trim().split('\n').pop() ?? `exit ${r.status}`).slice(0, 300), loadAvg: load };
+    return {
+      ...JSON.parse(line),
+      batch: 2 * a.trainPairs,
+      tokens: a.trainTokens,
+      loadAvg: load,
+      loadAvgAfter: os.loadavg()[0],
+      training: true,
+    };
   }
-  const r = engine === 'torch'
-    ? spawnSync('python3', [path.join(root, 'scripts', 'bench_hf_torch.py'), a.dir, ...common], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(a.threads) } })
-    : spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', engine, '--dir', a.dir, ...common], { encoding: 'utf8', cwd: root });
-  const line = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  if (r.status !== 0 || !line) return { engine, error: ((r.stderr ?? '').trim().split('\n').pop() ?? `exit ${r.status}`).slice(0, 300), loadAvg: load };
-  return { ...JSON.parse(line), engine: engine === 'torch' ? 'pytorch' : JSON.parse(line).engine, batch, loadAvg: load, loadAvgAfter: os.loadavg()[0] };
+  const r =
+    engine === 'torch'
+      ? spawnSync('python3', [path.join(root, 'scripts', 'bench_hf_torch.py'), a.dir, ...common], {
+          encoding: 'utf8',
+          env: { ...process.env, OMP_NUM_THREADS: String(a.threads) },
+        })
+      : spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', engine, '--dir', a.dir, ...common], {
+          encoding: 'utf8',
+          cwd: root,
+        });
+  const line = (r.stdout ?? '')
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
+  if (r.status !== 0 || !line)
+    return { engine, error: ((r.stderr ?? '').trim().split('\n').pop() ?? `exit ${r.status}`).slice(0, 300), loadAvg: load };
+  return {
+    ...JSON.parse(line),
+    engine: engine === 'torch' ? 'pytorch' : JSON.parse(line).engine,
+    batch,
+    loadAvg: load,
+    loadAvgAfter: os.loadavg()[0],
+  };
 }
 
 /** The LoRA training rows, each against both PyTorch rows (plain and with gradient checkpointing, which we do). */
@@ -91,10 +205,19 @@ function trainTable(rows) {
   const best = new Map();
   for (const r of ok) if (!best.has(r.engine) || r.msPerBatch < best.get(r.engine).msPerBatch) best.set(r.engine, r);
   const torch = [...best.values()].filter((r) => r.engine.startsWith('pytorch'));
-  const lines = [`| engine (LoRA training step) | seqs×tokens | tokens/s (best) | ${torch.map((t) => `× ${t.engine}`).join(' | ')} | s/step (all) | trained params | peak RSS (MB) | load avg |`, `|---|---|---|${torch.map(() => '---|').join('')}---|---|---|---|`];
+  const lines = [
+    `| engine (LoRA training step) | seqs×tokens | tokens/s (best) | ${torch.map((t) => `× ${t.engine}`).join(' | ')} | s/step (all) | trained params | peak RSS (MB) | load avg |`,
+    `|---|---|---|${torch.map(() => '---|').join('')}---|---|---|---|`,
+  ];
   for (const r of best.values()) {
-    const all = ok.filter((x) => x.engine === r.engine).flatMap((x) => x.msPerBatchAll).map((ms) => (ms / 1000).toFixed(1)).join(' ');
-    lines.push(`| ${r.engine} | ${r.batch}×${r.tokens} | ${r.tokensPerS.toFixed(1)} | ${torch.map((t) => (r.tokensPerS / t.tokensPerS).toFixed(2)).join(' | ')} | ${all} | ${r.trainedParameters ?? '—'} | ${Math.round(r.peakRssMb)} | ${r.loadAvg.toFixed(2)} |`);
+    const all = ok
+      .filter((x) => x.engine === r.engine)
+      .flatMap((x) => x.msPerBatchAll)
+      .map((ms) => (ms / 1000).toFixed(1))
+      .join(' ');
+    lines.push(
+      `| ${r.engine} | ${r.batch}×${r.tokens} | ${r.tokensPerS.toFixed(1)} | ${torch.map((t) => (r.tokensPerS / t.tokensPerS).toFixed(2)).join(' | ')} | ${all} | ${r.trainedParameters ?? '—'} | ${Math.round(r.peakRssMb)} | ${r.loadAvg.toFixed(2)} |`,
+    );
   }
   for (const r of rows.filter((x) => x.training && x.error)) lines.push(`| ${r.engine} | failed: ${r.error} |`);
   return lines.join('\n');
@@ -105,12 +228,24 @@ function table(rows, a) {
   const torch = rows.filter((r) => r.engine === 'pytorch' && !r.error).sort((x, y) => x.msPerBatch - y.msPerBatch)[0];
   const best = new Map();
   for (const r of rows) if (!r.error && (!best.has(r.engine) || r.msPerBatch < best.get(r.engine).msPerBatch)) best.set(r.engine, r);
-  const lines = [`| engine | batch×tokens | tokens/s (best) | × PyTorch | all batches (s) | load (s) | peak RSS (MB) | load avg |`, `|---|---|---|---|---|---|---|---|`];
+  const lines = [
+    `| engine | batch×tokens | tokens/s (best) | × PyTorch | all batches (s) | load (s) | peak RSS (MB) | load avg |`,
+    `|---|---|---|---|---|---|---|---|`,
+  ];
   for (const r of best.values()) {
-    const all = rows.filter((x) => x.engine === r.engine && !x.error).flatMap((x) => x.msPerBatchAll).map((ms) => (ms / 1000).toFixed(2)).join(' ');
-    const loads = rows.filter((x) => x.engine === r.engine).map((x) => x.loadAvg.toFixed(2)).join(' ');
+    const all = rows
+      .filter((x) => x.engine === r.engine && !x.error)
+      .flatMap((x) => x.msPerBatchAll)
+      .map((ms) => (ms / 1000).toFixed(2))
+      .join(' ');
+    const loads = rows
+      .filter((x) => x.engine === r.engine)
+      .map((x) => x.loadAvg.toFixed(2))
+      .join(' ');
     const ratio = torch ? (r.tokensPerS / torch.tokensPerS).toFixed(2) : '—';
-    lines.push(`| ${r.engine} | ${r.batch}×${a.tokens} | ${r.tokensPerS.toFixed(0)} | ${ratio} | ${all} | ${(r.loadS ?? 0).toFixed(1)} | ${Math.round(Math.max(...rows.filter((x) => x.engine === r.engine && !x.error).map((x) => x.peakRssMb)))} | ${loads} |`);
+    lines.push(
+      `| ${r.engine} | ${r.batch}×${a.tokens} | ${r.tokensPerS.toFixed(0)} | ${ratio} | ${all} | ${(r.loadS ?? 0).toFixed(1)} | ${Math.round(Math.max(...rows.filter((x) => x.engine === r.engine && !x.error).map((x) => x.peakRssMb)))} | ${loads} |`,
+    );
   }
   for (const r of rows.filter((x) => x.error)) lines.push(`| ${r.engine} | failed: ${r.error} |`);
   if (torch) {
@@ -142,7 +277,9 @@ async function main() {
       for (const e of a.engines) {
         if (e === 'tfjs-wasm' && round > 0) continue;
         const row = runChild(a, e);
-        console.error(`round ${round + 1} ${row.engine}: ${row.error ?? `${row.tokensPerS.toFixed(0)} tokens/s, peak ${row.peakRssMb.toFixed(0)} MB`} (load ${row.loadAvg.toFixed(2)})`);
+        console.error(
+          `round ${round + 1} ${row.engine}: ${row.error ?? `${row.tokensPerS.toFixed(0)} tokens/s, peak ${row.peakRssMb.toFixed(0)} MB`} (load ${row.loadAvg.toFixed(2)})`,
+        );
         rows.push(row);
       }
     }

@@ -5,12 +5,20 @@ import path from 'node:path';
 
 const NODE_BUILTINS = /^(node:|fs$|path$|os$|child_process$|worker_threads$|url$|util$|crypto$|stream$|readline$|zlib$|events$)/;
 const rules = [
-  { dir: 'src/core', forbid: [/^vscode$/, /^@tensorflow\//, NODE_BUILTINS, /\/(host|train|node)\//, /^\.\.\/(host|train|node)\b/], why: 'src/core is pure: no vscode, tfjs, Node builtins, host/train/node imports' },
+  {
+    dir: 'src/core',
+    forbid: [/^vscode$/, /^@tensorflow\//, NODE_BUILTINS, /\/(host|train|node)\//, /^\.\.\/(host|train|node)\b/],
+    why: 'src/core is pure: no vscode, tfjs, Node builtins, host/train/node imports',
+  },
   { dir: 'src/protocol', forbid: [/^vscode$/, /^@tensorflow\//, NODE_BUILTINS, /^\.\.\/(host|train|node)\b/], why: 'src/protocol is pure' },
   { dir: 'src/node', forbid: [/^vscode$/, /^@tensorflow\//, /^\.\.\/(host|train)\b/], why: 'src/node is Node-only IO: no vscode, no tfjs' },
   { dir: 'src/train', forbid: [/^vscode$/, /^\.\.\/host\b/], why: 'src/train never imports vscode' },
   { dir: 'src/host', forbid: [/^@tensorflow\//, /^\.\.\/train\b/, /^webgpu$/], why: 'src/host never loads tfjs or src/train' },
-  { dir: 'webview', forbid: [/^vscode$/, /^@tensorflow\//, NODE_BUILTINS, /\/src\/(host|train|node)\b/], why: 'webview imports only src/protocol and src/core' },
+  {
+    dir: 'webview',
+    forbid: [/^vscode$/, /^@tensorflow\//, NODE_BUILTINS, /\/src\/(host|train|node)\b/],
+    why: 'webview imports only src/protocol and src/core',
+  },
 ];
 
 function walk(dir) {
@@ -21,7 +29,8 @@ function walk(dir) {
   });
 }
 
-const importRe = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
+const importRe =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
 const violations = [];
 for (const rule of rules) {
   for (const file of walk(rule.dir)) {
@@ -41,7 +50,9 @@ for (const rule of rules) {
 const meta = 'dist/extension.meta.json';
 if (fs.existsSync(meta)) {
   const inputs = Object.keys(JSON.parse(fs.readFileSync(meta, 'utf8')).inputs);
-  for (const i of inputs) if (/@tensorflow|src\/train\/|node_modules\/webgpu/.test(i)) violations.push(`dist/extension.js bundles ${i} — the extension host must never load tfjs or src/train`);
+  for (const i of inputs)
+    if (/@tensorflow|src\/train\/|node_modules\/webgpu/.test(i))
+      violations.push(`dist/extension.js bundles ${i} — the extension host must never load tfjs or src/train`);
 }
 if (violations.length) {
   console.error(violations.join('\n'));

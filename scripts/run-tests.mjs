@@ -17,6 +17,9 @@ function walk(dir) {
 }
 let files = roots.flatMap(walk).sort();
 if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
-if (!files.length) { console.error('no test files found'); process.exit(1); }
+if (!files.length) {
+  console.error('no test files found');
+  process.exit(1);
+}
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

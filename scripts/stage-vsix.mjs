@@ -14,7 +14,8 @@ if (!fs.existsSync(path.join(src, 'dist', platform))) {
   console.warn(`webgpu has no Dawn build for ${platform}: the VSIX will offer wasm and cpu only`);
 } else {
   fs.mkdirSync(path.join(dst, 'dist'), { recursive: true });
-  for (const f of ['package.json', 'index.js', 'LICENSE.md']) if (fs.existsSync(path.join(src, f))) fs.copyFileSync(path.join(src, f), path.join(dst, f));
+  for (const f of ['package.json', 'index.js', 'LICENSE.md'])
+    if (fs.existsSync(path.join(src, f))) fs.copyFileSync(path.join(src, f), path.join(dst, f));
   fs.cpSync(path.join(src, 'dist', platform), path.join(dst, 'dist', platform), { recursive: true });
   console.log(`staged Dawn (${platform}) into ${dst}`);
 }
@@ -31,7 +32,8 @@ if (!fs.existsSync(path.join(ortSrc, ortBin))) {
   console.warn(`onnxruntime-node has no binding for ${process.platform}-${process.arch}: Hugging Face models will score on tfjs`);
 } else {
   fs.mkdirSync(ortDst, { recursive: true });
-  for (const f of ['package.json', 'LICENSE', 'README.md']) if (fs.existsSync(path.join(ortSrc, f))) fs.copyFileSync(path.join(ortSrc, f), path.join(ortDst, f));
+  for (const f of ['package.json', 'LICENSE', 'README.md'])
+    if (fs.existsSync(path.join(ortSrc, f))) fs.copyFileSync(path.join(ortSrc, f), path.join(ortDst, f));
   fs.cpSync(path.join(ortSrc, 'dist'), path.join(ortDst, 'dist'), { recursive: true });
   fs.cpSync(path.join(ortSrc, ortBin), path.join(ortDst, ortBin), { recursive: true });
   fs.cpSync('node_modules/onnxruntime-common', 'dist/node_modules/onnxruntime-common', { recursive: true });

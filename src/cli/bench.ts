@@ -24,7 +24,22 @@ import { countQwenLoraStep, countQwenScore } from '../train/backends/countHf';
 import { formatHostCost, measureHostCost, stepHostMs, useStockKernels } from '../train/backends/hostCost';
 import { unregisterCustomKernels } from '../train/kernels';
 
-interface Args { hostCost: boolean; count: boolean; batchGiven: boolean; stock: boolean; compareStock: boolean; steps: number; batch: number; backends: ConcreteBackend[] | null; torchThreads: number; torch: boolean; profile: boolean; small: boolean; json: boolean; child: ConcreteBackend | null }
+interface Args {
+  hostCost: boolean;
+  count: boolean;
+  batchGiven: boolean;
+  stock: boolean;
+  compareStock: boolean;
+  steps: number;
+  batch: number;
+  backends: ConcreteBackend[] | null;
+  torchThreads: number;
+  torch: boolean;
+  profile: boolean;
+  small: boolean;
+  json: boolean;
+  child: ConcreteBackend | null;
+}
 
 export interface BenchRow {
   readonly backend: string;
@@ -45,31 +60,90 @@ export interface BenchRow {
 function runHfBench(argv: string[]): never {
   const train = argv.includes('--hf-train');
   const rest = argv.filter((a) => a !== '--hf' && a !== '--hf-train');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join('scripts', 'bench-hf-score.mjs'), ...(train ? ['--train'] : []), ...rest], { stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join('scripts', 'bench-hf-score.mjs'), ...(train ? ['--train'] : []), ...rest],
+    { stdio: 'inherit' },
+  );
   process.exit(r.status ?? 1);
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { hostCost: false, count: false, batchGiven: false, stock: false, compareStock: false, steps: 3, batch: 16, backends: null, torchThreads: 2, torch: true, profile: false, small: false, json: false, child: null };
+  const a: Args = {
+    hostCost: false,
+    count: false,
+    batchGiven: false,
+    stock: false,
+    compareStock: false,
+    steps: 3,
+    batch: 16,
+    backends: null,
+    torchThreads: 2,
+    torch: true,
+    profile: false,
+    small: false,
+    json: false,
+    child: null,
+  };
   for (let i = 0; i < argv.length; i++) {
-    const k = argv[i]!, v = argv[i + 1];
-    const num = (name: string) => { const n = Number(v); if (!Number.isInteger(n) || n < 1) throw new Error(`${name} needs an integer ≥ 1, got ${v}`); i++; return n; };
-    const backend = (s: string): ConcreteBackend => { if (!(AUTO_ORDER as readonly string[]).includes(s)) throw new Error(`unknown backend ${s}; one of ${AUTO_ORDER.join(', ')}`); return s as ConcreteBackend; };
+    const k = argv[i]!,
+      v = argv[i + 1];
+    const num = (name: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${name} needs an integer ≥ 1, got ${v}`);
+      i++;
+      return n;
+    };
+    const backend = (s: string): ConcreteBackend => {
+      if (!(AUTO_ORDER as readonly string[]).includes(s)) throw new Error(`unknown backend ${s}; one of ${AUTO_ORDER.join(', ')}`);
+      return s as ConcreteBackend;
+    };
     switch (k) {
-      case '--steps': a.steps = num(k); break;
-      case '--batch': a.batch = num(k); a.batchGiven = true; break;
-      case '--torch-threads': a.torchThreads = num(k); break;
-      case '--backends': a.backends = (v ?? '').split(',').filter(Boolean).map(backend); i++; break;
-      case '--child': a.child = backend(v ?? ''); i++; break;
-      case '--no-torch': a.torch = false; break;
-      case '--stock-kernels': a.stock = true; break;
-      case '--compare-stock': a.compareStock = true; break;
-      case '--profile': a.profile = true; break;
-      case '--count': a.count = true; break;
-      case '--host-cost': a.hostCost = true; a.count = true; break;
-      case '--small': a.small = true; break;
-      case '--json': a.json = true; break;
-      default: throw new Error(`unknown argument ${k}`);
+      case '--steps':
+        a.steps = num(k);
+        break;
+      case '--batch':
+        a.batch = num(k);
+        a.batchGiven = true;
+        break;
+      case '--torch-threads':
+        a.torchThreads = num(k);
+        break;
+      case '--backends':
+        a.backends = (v ?? '').split(',').filter(Boolean).map(backend);
+        i++;
+        break;
+      case '--child':
+        a.child = backend(v ?? '');
+        i++;
+        break;
+      case '--no-torch':
+        a.torch = false;
+        break;
+      case '--stock-kernels':
+        a.stock = true;
+        break;
+      case '--compare-stock':
+        a.compareStock = true;
+        break;
+      case '--profile':
+        a.profile = true;
+        break;
+      case '--count':
+        a.count = true;
+        break;
+      case '--host-cost':
+        a.hostCost = true;
+        a.count = true;
+        break;
+      case '--small':
+        a.small = true;
+        break;
+      case '--json':
+        a.json = true;
+        break;
+      default:
+        throw new Error(`unknown argument ${k}`);
     }
   }
   return a;
@@ -77,14 +151,18 @@ function parseArgs(argv: string[]): Args {
 
 /** Child mode with --host-cost: host time per dispatch and per encoded step, fused and with tfjs's stock kernels. */
 async function runHostCostChild(a: Args): Promise<void> {
-  console.log(`host time per dispatch, GPU work excluded (no-op programs, 2000 each), ${os.cpus()[0]?.model ?? 'cpu'}, load ${os.loadavg()[0]!.toFixed(1)}:`);
+  console.log(
+    `host time per dispatch, GPU work excluded (no-op programs, 2000 each), ${os.cpus()[0]?.model ?? 'cpu'}, load ${os.loadavg()[0]!.toFixed(1)}:`,
+  );
   console.log(formatHostCost(await measureHostCost()));
   for (const stock of [false, true]) {
     if (stock) useStockKernels();
     const w = makeWorkload(a.batch, a.small);
     const s = await stepHostMs(() => stepOnce(w));
     w.dispose();
-    console.log(`one train step encoded (reference${a.small ? ', small' : ''}, B=${a.batch}, ${stock ? 'tfjs stock kernels, chunked AddN' : 'fused kernels'}): ${s.ms.toFixed(0)} ms host for ${s.programs} programs, ${((1000 * s.ms) / Math.max(1, s.programs)).toFixed(0)} µs per program`);
+    console.log(
+      `one train step encoded (reference${a.small ? ', small' : ''}, B=${a.batch}, ${stock ? 'tfjs stock kernels, chunked AddN' : 'fused kernels'}): ${s.ms.toFixed(0)} ms host for ${s.programs} programs, ${((1000 * s.ms) / Math.max(1, s.programs)).toFixed(0)} µs per program`,
+    );
   }
 }
 
@@ -95,12 +173,16 @@ async function runCountChild(a: Args): Promise<void> {
   if (a.hostCost) return runHostCostChild(a);
   const t0 = performance.now();
   const c = await countReference(a.batch, a.small);
-  console.log(`reference workload${a.small ? ' (small)' : ''}, B=${a.batch} pairs, adapter ${String(choice.probes[0]?.details?.['adapter'] ?? '?')}; after ${WARMUP_STEPS} warm-up steps`);
+  console.log(
+    `reference workload${a.small ? ' (small)' : ''}, B=${a.batch} pairs, adapter ${String(choice.probes[0]?.details?.['adapter'] ?? '?')}; after ${WARMUP_STEPS} warm-up steps`,
+  );
   console.log(`webgpu train step: ${c.train.programs} programs`);
   console.log(`webgpu score pass: ${c.score.programs} programs`);
   console.log(formatCounts('  train step', c.train));
   console.log(formatCounts('  score pass', c.score));
-  console.log(`  (${((performance.now() - t0) / 1000).toFixed(0)} s; the train step leaves its metrics on the GPU, the score pass reads its rewards)`);
+  console.log(
+    `  (${((performance.now() - t0) / 1000).toFixed(0)} s; the train step leaves its metrics on the GPU, the score pass reads its rewards)`,
+  );
   // The Hugging Face path at Qwen2.5-0.5B's structure (24 layers), widths /16: the count is the full model's (countHf.ts).
   const t1 = performance.now();
   const q = await countQwenScore({ shrink: 16, sequences: 2, tokens: 16 });
@@ -125,22 +207,33 @@ async function runChild(a: Args): Promise<void> {
   m.dispose();
   if (a.profile) process.stderr.write(`${choice.name}:\n${formatProfile(await profileStep(() => stepOnce(w)))}\n`);
   const t0 = performance.now();
-  for (let i = 0; i < a.steps; i++) { m.dispose(); m = stepOnce(w); }
+  for (let i = 0; i < a.steps; i++) {
+    m.dispose();
+    m = stepOnce(w);
+  }
   const metrics = await m.data(); // Sync point: the only read, after the timed steps.
   const trainMs = (performance.now() - t0) / a.steps;
   m.dispose();
   let r = scoreOnce(w);
   await r.data();
   const s0 = performance.now();
-  for (let i = 0; i < a.steps; i++) { r.dispose(); r = scoreOnce(w); }
+  for (let i = 0; i < a.steps; i++) {
+    r.dispose();
+    r = scoreOnce(w);
+  }
   await r.data();
   const scoreMs = (performance.now() - s0) / a.steps;
   r.dispose();
   w.dispose();
   const row: BenchRow = {
-    backend: `${choice.name}${a.stock ? ' (stock kernels)' : ''}`, trainMsPerStep: round(trainMs), trainPairsPerS: round((a.batch / trainMs) * 1000),
-    scorePairsPerS: round((a.batch / scoreMs) * 1000), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    steps: a.steps, loss: metrics[0], note: choice.why.split(';')[0],
+    backend: `${choice.name}${a.stock ? ' (stock kernels)' : ''}`,
+    trainMsPerStep: round(trainMs),
+    trainPairsPerS: round((a.batch / trainMs) * 1000),
+    scorePairsPerS: round((a.batch / scoreMs) * 1000),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    steps: a.steps,
+    loss: metrics[0],
+    note: choice.why.split(';')[0],
   };
   process.stdout.write(`${JSON.stringify(row)}\n`);
 }
@@ -158,19 +251,73 @@ function torchRow(a: Args, py: string): BenchRow & { blas?: string } {
   const script = path.join(__dirname, '..', 'scripts', 'bench_torch.py');
   if (!fs.existsSync(script)) throw new Error(`missing ${script}`);
   const device = process.env['BENCH_TORCH_DEVICE'] ?? 'cpu';
-  const r = spawnSync(py, [script, '--device', device, '--steps', String(a.steps), '--batch', String(a.batch), '--threads', String(a.torchThreads), ...(a.small ? ['--small'] : [])], { encoding: 'utf8' });
+  const r = spawnSync(
+    py,
+    [
+      script,
+      '--device',
+      device,
+      '--steps',
+      String(a.steps),
+      '--batch',
+      String(a.batch),
+      '--threads',
+      String(a.torchThreads),
+      ...(a.small ? ['--small'] : []),
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`bench_torch.py failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
-  return { backend: `${j.backend} ×${j.threads}`, trainPairsPerS: j.train_pairs_per_s, scorePairsPerS: j.score_pairs_per_s, trainMsPerStep: j.train_ms_per_step, peakRssMb: j.peak_rss_mb, steps: a.steps, blas: j.blas, loss: j.loss };
+  return {
+    backend: `${j.backend} ×${j.threads}`,
+    trainPairsPerS: j.train_pairs_per_s,
+    scorePairsPerS: j.score_pairs_per_s,
+    trainMsPerStep: j.train_ms_per_step,
+    peakRssMb: j.peak_rss_mb,
+    steps: a.steps,
+    blas: j.blas,
+    loss: j.loss,
+  };
 }
 
 function childRow(a: Args, backend: ConcreteBackend, stock = false): BenchRow {
-  const args = [...process.execArgv, process.argv[1]!, '--child', backend, '--steps', String(a.steps), '--batch', String(a.batch),
-    ...(a.small ? ['--small'] : []), ...(a.profile ? ['--profile'] : []), ...(stock ? ['--stock-kernels'] : [])];
+  const args = [
+    ...process.execArgv,
+    process.argv[1]!,
+    '--child',
+    backend,
+    '--steps',
+    String(a.steps),
+    '--batch',
+    String(a.batch),
+    ...(a.small ? ['--small'] : []),
+    ...(a.profile ? ['--profile'] : []),
+    ...(stock ? ['--stock-kernels'] : []),
+  ];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  if (a.profile) process.stderr.write(r.stderr.split('\n').filter((l) => !/XDG_RUNTIME_DIR|^=+$|Hi, looks like|^$/.test(l)).join('\n') + '\n');
-  if (r.status !== 0 || !line) return { backend, trainPairsPerS: NaN, scorePairsPerS: NaN, trainMsPerStep: NaN, peakRssMb: NaN, steps: 0, note: `failed: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}` };
+  const line = r.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
+  if (a.profile)
+    process.stderr.write(
+      r.stderr
+        .split('\n')
+        .filter((l) => !/XDG_RUNTIME_DIR|^=+$|Hi, looks like|^$/.test(l))
+        .join('\n') + '\n',
+    );
+  if (r.status !== 0 || !line)
+    return {
+      backend,
+      trainPairsPerS: NaN,
+      scorePairsPerS: NaN,
+      trainMsPerStep: NaN,
+      peakRssMb: NaN,
+      steps: 0,
+      note: `failed: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`,
+    };
   return JSON.parse(line) as BenchRow;
 }
 
@@ -178,7 +325,16 @@ function table(rows: readonly BenchRow[], torch: BenchRow | null): string {
   const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(x < 10 ? 2 : 1) : '—');
   const ratio = (x: number, t: number | undefined) => (t && Number.isFinite(x) ? `${(x / t).toFixed(3)}×` : '—');
   const head = ['backend', 'train pairs/s', 'score pairs/s', 'train ×torch', 'score ×torch', 'peak RSS MB', 'steps', 'note'];
-  const body = rows.map((r) => [r.backend, fmt(r.trainPairsPerS), fmt(r.scorePairsPerS), ratio(r.trainPairsPerS, torch?.trainPairsPerS), ratio(r.scorePairsPerS, torch?.scorePairsPerS), fmt(r.peakRssMb), String(r.steps), r.note ?? '']);
+  const body = rows.map((r) => [
+    r.backend,
+    fmt(r.trainPairsPerS),
+    fmt(r.scorePairsPerS),
+    ratio(r.trainPairsPerS, torch?.trainPairsPerS),
+    ratio(r.scorePairsPerS, torch?.scorePairsPerS),
+    fmt(r.peakRssMb),
+    String(r.steps),
+    r.note ?? '',
+  ]);
   return [head, head.map(() => '---'), ...body].map((c) => `| ${c.join(' | ')} |`).join('\n');
 }
 
@@ -186,7 +342,16 @@ function table(rows: readonly BenchRow[], torch: BenchRow | null): string {
 function runCounts(a: Args): void {
   const pairs = a.batchGiven ? a.batch : 2;
   for (const b of a.backends ?? ['webgpu']) {
-    const args = [...process.execArgv, process.argv[1]!, '--child', b, a.hostCost ? '--host-cost' : '--count', '--batch', String(pairs), ...(a.small ? ['--small'] : [])];
+    const args = [
+      ...process.execArgv,
+      process.argv[1]!,
+      '--child',
+      b,
+      a.hostCost ? '--host-cost' : '--count',
+      '--batch',
+      String(pairs),
+      ...(a.small ? ['--small'] : []),
+    ];
     const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     process.stdout.write(r.stdout);
     if (r.status !== 0) console.error(`${b}: --count failed: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
@@ -198,15 +363,22 @@ async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
   if (a.child) return runChild(a);
   if (a.count) return runCounts(a);
-  const machine = `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, load ${os.loadavg().map((x) => x.toFixed(1)).join('/')}`;
+  const machine = `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, load ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join('/')}`;
   let backends = a.backends;
   if (!backends) {
     const doc = await probeBackends();
     backends = doc.probes.filter((p) => p.available && p.details?.['software'] !== true).map((p) => p.name);
-    for (const p of doc.probes.filter((q) => !backends!.includes(q.name))) console.error(`skipping ${p.name}: ${p.reason}${p.details?.['software'] ? ' (pass --backends webgpu to run it anyway)' : ''}`);
+    for (const p of doc.probes.filter((q) => !backends!.includes(q.name)))
+      console.error(`skipping ${p.name}: ${p.reason}${p.details?.['software'] ? ' (pass --backends webgpu to run it anyway)' : ''}`);
   }
   const py = a.torch ? python() : null;
-  if (a.torch && !py) console.error("PyTorch not found (python3 -c 'import torch' failed): no ratios. Debian: apt-get install -y python3-torch libopenblas0-openmp");
+  if (a.torch && !py)
+    console.error(
+      "PyTorch not found (python3 -c 'import torch' failed): no ratios. Debian: apt-get install -y python3-torch libopenblas0-openmp",
+    );
   const torchRuns: (BenchRow & { blas?: string })[] = [];
   if (py) torchRuns.push(torchRow(a, py));
   const rows: BenchRow[] = [];
@@ -217,19 +389,31 @@ async function main(): Promise<void> {
   }
   // PyTorch again after the backends: the ratio uses the mean of both runs, so load drift shows and averages out.
   if (py) torchRuns.push(torchRow(a, py));
-  const torch: BenchRow | null = torchRuns.length ? {
-    backend: `${torchRuns[0]!.backend} (mean of ${torchRuns.length})`,
-    trainPairsPerS: round(torchRuns.reduce((s, r) => s + r.trainPairsPerS, 0) / torchRuns.length),
-    scorePairsPerS: round(torchRuns.reduce((s, r) => s + r.scorePairsPerS, 0) / torchRuns.length),
-    trainMsPerStep: round(torchRuns.reduce((s, r) => s + r.trainMsPerStep, 0) / torchRuns.length),
-    peakRssMb: Math.max(...torchRuns.map((r) => r.peakRssMb)), steps: a.steps,
-    note: `${torchRuns.map((r) => `${r.trainPairsPerS}/${r.scorePairsPerS}`).join(' then ')} · ${torchRuns[0]!.blas ?? ''}`,
-  } : null;
+  const torch: BenchRow | null = torchRuns.length
+    ? {
+        backend: `${torchRuns[0]!.backend} (mean of ${torchRuns.length})`,
+        trainPairsPerS: round(torchRuns.reduce((s, r) => s + r.trainPairsPerS, 0) / torchRuns.length),
+        scorePairsPerS: round(torchRuns.reduce((s, r) => s + r.scorePairsPerS, 0) / torchRuns.length),
+        trainMsPerStep: round(torchRuns.reduce((s, r) => s + r.trainMsPerStep, 0) / torchRuns.length),
+        peakRssMb: Math.max(...torchRuns.map((r) => r.peakRssMb)),
+        steps: a.steps,
+        note: `${torchRuns.map((r) => `${r.trainPairsPerS}/${r.scorePairsPerS}`).join(' then ')} · ${torchRuns[0]!.blas ?? ''}`,
+      }
+    : null;
   const all = torch ? [...rows, torch] : rows;
-  const end = `load at end ${os.loadavg().map((x) => x.toFixed(1)).join('/')}`;
-  if (a.json) { console.log(JSON.stringify({ machine, end, batch: a.batch, small: a.small, rows: all }, null, 1)); return; }
+  const end = `load at end ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join('/')}`;
+  if (a.json) {
+    console.log(JSON.stringify({ machine, end, batch: a.batch, small: a.small, rows: all }, null, 1));
+    return;
+  }
   console.log(`Reference workload${a.small ? ' (SMALL: correctness only)' : ''}: B=${a.batch} pairs, ${machine}; ${end}`);
   console.log(table(all, torch));
 }
 
-main().catch((e) => { console.error(e instanceof Error ? e.message : String(e)); process.exit(1); });
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+});

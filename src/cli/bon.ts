@@ -33,15 +33,31 @@ export const BON_HELP = `reward-lens bon --model MODEL FILE… [options]
 `;
 
 const options = {
-  n: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, bootstrap: { type: 'string' }, split: { type: 'string' },
-  'lower-is-better': { type: 'boolean' }, 'include-adversarial': { type: 'boolean' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
-  ...modelOptions, ...mappingOptions,
+  n: { type: 'string' },
+  samples: { type: 'string' },
+  seed: { type: 'string' },
+  bootstrap: { type: 'string' },
+  split: { type: 'string' },
+  'lower-is-better': { type: 'boolean' },
+  'include-adversarial': { type: 'boolean' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean' },
+  ...modelOptions,
+  ...mappingOptions,
 } as const;
 
 const int = (min: number) => (v: number) => Number.isInteger(v) && v >= min;
 
 function bonOptionsFrom(v: { n?: string; samples?: string; seed?: string; bootstrap?: string; 'lower-is-better'?: boolean }): BonOptions {
-  const ns = v.n === undefined ? [...DEFAULT_NS] : v.n.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const ns =
+    v.n === undefined
+      ? [...DEFAULT_NS]
+      : v.n
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map(Number);
   const bad = checkNs(ns);
   if (bad) fail(`--n: ${bad} (e.g. --n 1,2,4,8,16)`);
   const samples = v.samples === undefined ? undefined : numberOpt('samples', v.samples, 0, int(1));
@@ -62,24 +78,46 @@ export function modelLabel(modelDir: string): string {
 
 export async function bonCli(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options });
-  if (values.help) { process.stdout.write(BON_HELP); return 0; }
+  if (values.help) {
+    process.stdout.write(BON_HELP);
+    return 0;
+  }
   if (!values.model) fail('bon needs --model MODEL (a run directory, its model/ folder, or a Hugging Face folder)');
   if (positionals.length === 0) fail('bon needs at least one multi-response file with gold scores');
   for (const f of positionals) if (!fs.existsSync(f) || !fs.statSync(f).isFile()) fail(`cannot read ${f}: no such file`);
-  if (values.split && positionals.length !== 1) fail('--split cuts one file into the experiment\'s pools: give exactly the one file the experiment was built from');
-  const opts: BestOfNOptions = { ...bonOptionsFrom(values), includeAdversarial: Boolean(values['include-adversarial']), ...(mappingFrom(values) ? { mapping: mappingFrom(values)! } : {}) };
+  if (values.split && positionals.length !== 1)
+    fail("--split cuts one file into the experiment's pools: give exactly the one file the experiment was built from");
+  const opts: BestOfNOptions = {
+    ...bonOptionsFrom(values),
+    includeAdversarial: Boolean(values['include-adversarial']),
+    ...(mappingFrom(values) ? { mapping: mappingFrom(values)! } : {}),
+  };
   const folder = resolveModelFolder(values.model); // a UserError when it is not a model folder
   // --out is checked before the model loads or anything is scored: a refusal costs nothing and writes nothing.
   const target = values.out ? bonTarget(values.out, folder, positionals) : undefined;
-  const log = (m: string) => { if (!values.json) process.stderr.write(`${m}\n`); };
+  const log = (m: string) => {
+    if (!values.json) process.stderr.write(`${m}\n`);
+  };
   const splitSets: BonInputSet[] | undefined = values.split ? await splitPoolSets(values.split, positionals[0]!, log) : undefined;
   const t0 = performance.now();
   const { scorer } = await openModelFromFlags(values, 'bon', Boolean(values.json));
   try {
-    if (!scorer.info.headTrained) process.stderr.write('note: this model has no trained reward head (a fresh random head): its picks are random\n');
-    const model = { label: modelLabel(values.model), dir: values.model, kind: scorer.info.kind, engine: scorer.info.engine, headTrained: scorer.info.headTrained };
-    const report = splitSets ? await bestOfNSets(scorer, model, splitSets, opts, log) : await bestOfNFiles(scorer, model, positionals, opts, log);
-    if (values.out && target) log(`wrote ${writeBonRun(values.out, target, { modelDir: values.model, files: positionals, report, elapsedMs: performance.now() - t0 })} (the diagnostics panel shows it on ${values.out})`);
+    if (!scorer.info.headTrained)
+      process.stderr.write('note: this model has no trained reward head (a fresh random head): its picks are random\n');
+    const model = {
+      label: modelLabel(values.model),
+      dir: values.model,
+      kind: scorer.info.kind,
+      engine: scorer.info.engine,
+      headTrained: scorer.info.headTrained,
+    };
+    const report = splitSets
+      ? await bestOfNSets(scorer, model, splitSets, opts, log)
+      : await bestOfNFiles(scorer, model, positionals, opts, log);
+    if (values.out && target)
+      log(
+        `wrote ${writeBonRun(values.out, target, { modelDir: values.model, files: positionals, report, elapsedMs: performance.now() - t0 })} (the diagnostics panel shows it on ${values.out})`,
+      );
     console.log(values.json ? terminalJson(report) : formatBonText(report));
   } finally {
     scorer.dispose();

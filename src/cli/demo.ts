@@ -10,13 +10,23 @@ import { numberOpt } from './errors';
 export const sampleDir = () => path.join(__dirname, '..', 'data', 'sample');
 
 export async function demoCli(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { out: { type: 'string' }, epochs: { type: 'string' }, steps: { type: 'string' }, backend: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { out: { type: 'string' }, epochs: { type: 'string' }, steps: { type: 'string' }, backend: { type: 'string' } },
+  });
   const out = values.out ?? path.join('runs', 'demo');
   const train = path.join(sampleDir(), 'hh-helpful-base-2000.jsonl');
   const shifted = path.join(sampleDir(), 'hh-harmless-base-400.jsonl');
   const base: TrainConfig = {
-    ...DEFAULTS, preset: 'tiny', holdoutFrac: 0.1, batchSize: 16, lr: 1e-3, logEvery: 5, evalEvery: 62,
-    epochs: numberOpt('epochs', values.epochs, 1, Number.isInteger), steps: numberOpt('steps', values.steps, 0, Number.isInteger),
+    ...DEFAULTS,
+    preset: 'tiny',
+    holdoutFrac: 0.1,
+    batchSize: 16,
+    lr: 1e-3,
+    logEvery: 5,
+    evalEvery: 62,
+    epochs: numberOpt('epochs', values.epochs, 1, Number.isInteger),
+    steps: numberOpt('steps', values.steps, 0, Number.isInteger),
     backend: (values.backend ?? 'auto') as TrainConfig['backend'],
   };
   console.log(`Reward Lens demo: BT vs BSR on ${path.basename(train)} (held-out 10% of prompts + ${path.basename(shifted)})\n`);

@@ -6,7 +6,10 @@ import { probeBackends } from '../train/backends';
 export async function doctorCli(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } } });
   const r = await probeBackends();
-  if (values.json) { console.log(terminalJson(r)); return 0; }
+  if (values.json) {
+    console.log(terminalJson(r));
+    return 0;
+  }
   console.log(`auto picks: ${r.chosen} (${r.why})\n`);
   for (const p of r.probes) {
     console.log(`${p.available ? '✓' : '✗'} ${p.name.padEnd(15)} ${p.reason}`);

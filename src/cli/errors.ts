@@ -13,7 +13,12 @@ export function fail(message: string): never {
   throw new UsageError(message);
 }
 
-export function numberOpt(name: string, raw: string | undefined, fallback: number, check: (v: number) => boolean = Number.isFinite): number {
+export function numberOpt(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  check: (v: number) => boolean = Number.isFinite,
+): number {
   if (raw === undefined) return fallback;
   const v = Number(raw);
   if (!check(v)) fail(`--${name} expects a valid number, got "${raw}"`);
@@ -37,6 +42,10 @@ export function describeCliError(err: unknown): { readonly text: string; readonl
   const user = err instanceof UserError ? err : userIoError(err);
   if (user) return { text: oneLine(user.message), exitCode: EXIT.userError };
   const e = err as Error & { code?: string };
-  if (typeof e?.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) return { text: oneLine(e.message.split('\n')[0] ?? ''), exitCode: EXIT.userError };
-  return { text: `internal error (a bug in reward-lens; please report it with this stack):\n${e?.stack ?? String(err)}`, exitCode: EXIT.bug };
+  if (typeof e?.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS'))
+    return { text: oneLine(e.message.split('\n')[0] ?? ''), exitCode: EXIT.userError };
+  return {
+    text: `internal error (a bug in reward-lens; please report it with this stack):\n${e?.stack ?? String(err)}`,
+    exitCode: EXIT.bug,
+  };
 }

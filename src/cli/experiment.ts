@@ -82,9 +82,19 @@ export const EXPERIMENT_HELP = `reward-lens experiment scenarios --data FILE… 
 
 ${SPLIT_HELP}`;
 
-type SplitValues = { [K in keyof typeof splitOptions]?: (typeof splitOptions)[K] extends { multiple: true } ? string[] : (typeof splitOptions)[K]['type'] extends 'boolean' ? boolean : string };
+type SplitValues = {
+  [K in keyof typeof splitOptions]?: (typeof splitOptions)[K] extends { multiple: true }
+    ? string[]
+    : (typeof splitOptions)[K]['type'] extends 'boolean'
+      ? boolean
+      : string;
+};
 
-const list = (raw: string | undefined) => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const list = (raw: string | undefined) =>
+  (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const int = (min: number) => (v: number) => Number.isInteger(v) && v >= min;
 
 function dataInputs(v: SplitValues): DataInput[] {
@@ -92,7 +102,8 @@ function dataInputs(v: SplitValues): DataInput[] {
   for (const r of v.role ?? []) {
     const eq = r.indexOf('=');
     const role = r.slice(0, eq) as ScenarioName;
-    if (eq < 0 || !SCENARIO_NAMES.includes(role)) fail(`--role expects ROLE=FILE[,FILE] with ROLE one of ${SCENARIO_NAMES.join('|')}, got "${r}"`);
+    if (eq < 0 || !SCENARIO_NAMES.includes(role))
+      fail(`--role expects ROLE=FILE[,FILE] with ROLE one of ${SCENARIO_NAMES.join('|')}, got "${r}"`);
     for (const file of list(r.slice(eq + 1))) inputs.push({ file, role });
   }
   if (inputs.length === 0) fail('give the data: --data FILE (multi-response) or --role train=FILE --role prompt-ood=FILE … (pairwise)');
@@ -138,7 +149,10 @@ const loadFile = (f: string) => loadDatasetFile(f);
 
 export async function runSplitCli(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: splitOptions });
-  if (values.help) { process.stdout.write(SPLIT_HELP); return 0; }
+  if (values.help) {
+    process.stdout.write(SPLIT_HELP);
+    return 0;
+  }
   if (!values.out) fail('split needs --out DIR (the split files and manifest.json go there)');
   const data = dataInputs(values);
   const spec = splitSpecFrom(values);
@@ -164,7 +178,10 @@ const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replac
 
 export async function runExperimentCli(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: experimentOptions });
-  if (values.help) { process.stdout.write(EXPERIMENT_HELP); return 0; }
+  if (values.help) {
+    process.stdout.write(EXPERIMENT_HELP);
+    return 0;
+  }
   if (!values.out) fail('experiment scenarios needs --out DIR');
   const out = values.out;
   if (values['report-only']) {
@@ -189,10 +206,17 @@ export async function runExperimentCli(argv: string[]): Promise<number> {
   if (!isOneOf(BACKEND_NAMES, backend)) fail(`--backend must be ${BACKEND_NAMES.join('|')}, got "${backend}"`);
   const opt = (k: 'epochs' | 'steps' | 'batch-size' | 'lr' | 'lambda', check: (v: number) => boolean) =>
     values[k] === undefined ? undefined : numberOpt(k, values[k], 0, check);
-  const train = Object.fromEntries(Object.entries({
-    preset, backend,
-    epochs: opt('epochs', int(1)), steps: opt('steps', int(0)), batchSize: opt('batch-size', int(1)), lr: opt('lr', (x) => x > 0), lambda: opt('lambda', (x) => x >= 0),
-  }).filter(([, v]) => v !== undefined)) as ExperimentSpec['train'];
+  const train = Object.fromEntries(
+    Object.entries({
+      preset,
+      backend,
+      epochs: opt('epochs', int(1)),
+      steps: opt('steps', int(0)),
+      batchSize: opt('batch-size', int(1)),
+      lr: opt('lr', (x) => x > 0),
+      lambda: opt('lambda', (x) => x >= 0),
+    }).filter(([, v]) => v !== undefined),
+  ) as ExperimentSpec['train'];
   const spec: ExperimentSpec = {
     outDir: out,
     data: dataInputs(values),
@@ -216,15 +240,21 @@ export async function runExperimentCli(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   try {
-    const res = await userErrors(() => runExperiment(spec, {
-      train: runTraining,
-      load: loadFile,
-      log: (m) => { if (!values.quiet || !/: (step|eval @)/.test(m)) process.stderr.write(`${m}\n`); },
-      cancel,
-      svgToPng: rsvgConvert,
-      bestOfN: bestOfNForRun,
-    }));
-    console.log(`${res.status}: ${res.completed.length} run(s) trained, ${res.skipped.length} skipped (finished earlier), ${res.failed.length} failed`);
+    const res = await userErrors(() =>
+      runExperiment(spec, {
+        train: runTraining,
+        load: loadFile,
+        log: (m) => {
+          if (!values.quiet || !/: (step|eval @)/.test(m)) process.stderr.write(`${m}\n`);
+        },
+        cancel,
+        svgToPng: rsvgConvert,
+        bestOfN: bestOfNForRun,
+      }),
+    );
+    console.log(
+      `${res.status}: ${res.completed.length} run(s) trained, ${res.skipped.length} skipped (finished earlier), ${res.failed.length} failed`,
+    );
     for (const f of res.failed) console.log(`  ${f.runId} failed: ${f.error}`);
     console.log(`report: ${res.report.markdown}${res.report.pngNote ? ` (${res.report.pngNote})` : ''}`);
     if (res.status === 'cancelled') console.log(`interrupted: rerun to resume:\n  ${spec.command}`);

@@ -11,9 +11,14 @@ import { EVALUATION_KIND } from '../node/evaluationRun';
 import { fail } from './errors';
 
 export async function exportCli(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { hf: { type: 'string' }, json: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { hf: { type: 'string' }, json: { type: 'string' } },
+  });
   const run = positionals[0];
-  if (!run || positionals.length > 1 || (!values.hf && !values.json)) fail('export needs one run directory and --hf OUT_DIR or --json OUT_FILE: reward-lens export runs/bsr --hf exported/');
+  if (!run || positionals.length > 1 || (!values.hf && !values.json))
+    fail('export needs one run directory and --hf OUT_DIR or --json OUT_FILE: reward-lens export runs/bsr --hf exported/');
   const info = readRunInfo(run);
   if (!info) fail(`${run} is not a Reward Lens run (no config.json, request.json or summary.json)`);
   if (values.json) {
@@ -29,9 +34,12 @@ export async function exportCli(argv: string[]): Promise<number> {
 }
 
 async function exportHf(run: string, modelDir: string | undefined, out: string): Promise<void> {
-  if (!modelDir || !fs.existsSync(modelDir)) fail(`${run} has no model yet (it did not finish or was not cancelled cleanly); resume it first`);
+  if (!modelDir || !fs.existsSync(modelDir))
+    fail(`${run} has no model yet (it did not finish or was not cancelled cleanly); resume it first`);
   if (!isHfModelFolder(modelDir)) {
-    fail(`${run} was trained from scratch: its model uses Reward Lens' own format and vocabulary (docs/model-format.md), which transformers cannot load; --hf exports runs trained --from a Hugging Face backbone`);
+    fail(
+      `${run} was trained from scratch: its model uses Reward Lens' own format and vocabulary (docs/model-format.md), which transformers cannot load; --hf exports runs trained --from a Hugging Face backbone`,
+    );
   }
   if (fs.existsSync(out) && fs.readdirSync(out).length > 0) fail(`${out} is not empty; export into a new folder`);
   const files = listFiles(modelDir);
@@ -41,9 +49,15 @@ async function exportHf(run: string, modelDir: string | undefined, out: string):
       fs.copyFileSync(path.join(modelDir, f), path.join(tmp, f));
     }
   });
-  process.stderr.write(`wrote ${out}: ${files.join(', ')}\n  load it with AutoModelForSequenceClassification.from_pretrained("${out}")${files.includes(path.join('adapter', 'adapter_config.json')) ? `; the PEFT adapter is ${path.join(out, 'adapter')}` : ''}\n`);
+  process.stderr.write(
+    `wrote ${out}: ${files.join(', ')}\n  load it with AutoModelForSequenceClassification.from_pretrained("${out}")${files.includes(path.join('adapter', 'adapter_config.json')) ? `; the PEFT adapter is ${path.join(out, 'adapter')}` : ''}\n`,
+  );
 }
 
 function listFiles(dir: string, rel = ''): string[] {
-  return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(dir, path.join(rel, e.name)) : [path.join(rel, e.name)])).filter((f) => f !== 'hnorm-train.json').sort();
+  return fs
+    .readdirSync(path.join(dir, rel), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(dir, path.join(rel, e.name)) : [path.join(rel, e.name)]))
+    .filter((f) => f !== 'hnorm-train.json')
+    .sort();
 }

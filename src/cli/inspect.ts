@@ -10,8 +10,13 @@ import { describeCliError, EXIT, fail } from './errors';
 import { mappingFrom, mappingOptions } from './mapping';
 
 export async function inspectCli(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, ...mappingOptions, gold: { type: 'string' }, 'max-skipped': { type: 'string' } } });
-  if (positionals.length === 0) fail('inspect needs at least one file: reward-lens inspect data.jsonl (or hf:ORG/NAME[:SPLIT], or hf: to list the cache)');
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, ...mappingOptions, gold: { type: 'string' }, 'max-skipped': { type: 'string' } },
+  });
+  if (positionals.length === 0)
+    fail('inspect needs at least one file: reward-lens inspect data.jsonl (or hf:ORG/NAME[:SPLIT], or hf: to list the cache)');
   if (positionals.length === 1 && positionals[0] === 'hf:') return listCache(!!values.json);
   const mapping = mappingFrom(values);
   const out: unknown[] = [];
@@ -34,9 +39,19 @@ export async function inspectCli(argv: string[]): Promise<number> {
     const skippedByReason: Record<string, number> = {};
     for (const s of ds.skipped) skippedByReason[s.reason] = (skippedByReason[s.reason] ?? 0) + 1;
     out.push({
-      file, format: ds.format, detection: ds.detection, rows: ds.rows, pairs: pairCount(ds), prompts: ds.multi.length,
+      file,
+      format: ds.format,
+      detection: ds.detection,
+      rows: ds.rows,
+      pairs: pairCount(ds),
+      prompts: ds.multi.length,
       responses: ds.multi.reduce((a, g) => a + g.responses.length, 0),
-      skipped: ds.skipped, skippedByReason, accounting: ds.accounting, truncated: ds.truncated, groups: ds.groups, notes: ds.notes,
+      skipped: ds.skipped,
+      skippedByReason,
+      accounting: ds.accounting,
+      truncated: ds.truncated,
+      groups: ds.groups,
+      notes: ds.notes,
     });
     if (!values.json) printDataset(file, ds, skippedByReason, Number(values['max-skipped'] ?? 20));
   }
@@ -46,16 +61,34 @@ export async function inspectCli(argv: string[]): Promise<number> {
 
 function printDataset(file: string, ds: LoadedDataset, skippedByReason: Record<string, number>, maxSkipped: number): void {
   const responses = ds.multi.reduce((a, g) => a + g.responses.length, 0);
-  console.log(`${oneLine(file)}\n  format  ${ds.format}${ds.detection ? `\n  rule    ${oneLine(ds.detection)}` : ''}\n  rows    ${ds.rows} = ${accountingLine(ds)}\n  pairs   ${pairCount(ds)}` +
-    (ds.multi.length ? `\n  multi-response prompts ${ds.multi.length} (${responses} responses)` : ''));
+  console.log(
+    `${oneLine(file)}\n  format  ${ds.format}${ds.detection ? `\n  rule    ${oneLine(ds.detection)}` : ''}\n  rows    ${ds.rows} = ${accountingLine(ds)}\n  pairs   ${pairCount(ds)}` +
+      (ds.multi.length ? `\n  multi-response prompts ${ds.multi.length} (${responses} responses)` : ''),
+  );
   const t = ds.truncated;
-  if (t.prompt + t.chosen + t.rejected + t.response > 0) console.log(`  truncated prompt ${t.prompt}, chosen ${t.chosen}, rejected ${t.rejected}, response ${t.response}`);
+  if (t.prompt + t.chosen + t.rejected + t.response > 0)
+    console.log(`  truncated prompt ${t.prompt}, chosen ${t.chosen}, rejected ${t.rejected}, response ${t.response}`);
   for (const [key, counts] of Object.entries(ds.groups)) {
     const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
-    console.log(`  group ${oneLine(key, 60)}: ${entries.length} values: ${entries.slice(0, 8).map(([v, n]) => `${oneLine(JSON.stringify(v).slice(0, 30))} ${n}`).join(', ')}${entries.length > 8 ? ', …' : ''}`);
+    console.log(
+      `  group ${oneLine(key, 60)}: ${entries.length} values: ${entries
+        .slice(0, 8)
+        .map(([v, n]) => `${oneLine(JSON.stringify(v).slice(0, 30))} ${n}`)
+        .join(', ')}${entries.length > 8 ? ', …' : ''}`,
+    );
   }
   for (const n of ds.notes) console.log(`  note: ${oneLine(n)}`);
-  console.log(`  skipped ${ds.skipped.length}${ds.skipped.length ? ' (' + Object.entries(skippedByReason).map(([r, n]) => `${r} ${n}`).join(', ') + ')' : ''}`);
+  console.log(
+    `  skipped ${ds.skipped.length}${
+      ds.skipped.length
+        ? ' (' +
+          Object.entries(skippedByReason)
+            .map(([r, n]) => `${r} ${n}`)
+            .join(', ') +
+          ')'
+        : ''
+    }`,
+  );
   if (ds.skipped.length) console.log(visibleControls(formatSkipped(ds.skipped, maxSkipped)).replace(/^/gm, '    '));
 }
 
@@ -90,9 +123,13 @@ async function listCache(json: boolean): Promise<number> {
   }
   for (const d of c.datasets) {
     console.log(`hf:${oneLine(d.repo)}  (${d.where === 'hub' ? 'hub snapshot' : 'datasets Arrow cache'}, ${oneLine(d.dir)})`);
-    for (const s of d.splits) console.log(`  :${oneLine(s.name)}  ${s.rows !== undefined ? `${s.rows} rows` : 'rows unknown until read'}, ${s.files.length} file${s.files.length === 1 ? '' : 's'}`);
+    for (const s of d.splits)
+      console.log(
+        `  :${oneLine(s.name)}  ${s.rows !== undefined ? `${s.rows} rows` : 'rows unknown until read'}, ${s.files.length} file${s.files.length === 1 ? '' : 's'}`,
+      );
   }
   for (const m of c.models) console.log(`model ${oneLine(m.repo)}  ${oneLine(m.dir)}  (use with --model)`);
-  if (!c.datasets.length && !c.models.length) console.log('the Hugging Face cache holds no datasets or models (HF_HOME, HF_HUB_CACHE, HF_DATASETS_CACHE)');
+  if (!c.datasets.length && !c.models.length)
+    console.log('the Hugging Face cache holds no datasets or models (HF_HOME, HF_HUB_CACHE, HF_DATASETS_CACHE)');
   return 0;
 }

@@ -52,16 +52,31 @@ interrupted by Ctrl-C (rerun to resume)
 `;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
-  inspect: inspectCli, train: trainCli, eval: evalCli, model: modelCli, score: scoreCli, export: exportCli, compare: compareCli, doctor: doctorCli, demo: demoCli,
+  inspect: inspectCli,
+  train: trainCli,
+  eval: evalCli,
+  model: modelCli,
+  score: scoreCli,
+  export: exportCli,
+  compare: compareCli,
+  doctor: doctorCli,
+  demo: demoCli,
   split: runSplitCli,
   bon: bonCli,
-  'export-job': exportJobCli, 'import-job': importJobCli,
-  experiment: (argv) => (argv[0] === 'scenarios' ? runExperimentCli(argv.slice(1)) : Promise.reject(new UsageError(`unknown experiment "${argv[0] ?? ''}"; try: reward-lens experiment scenarios …`))),
+  'export-job': exportJobCli,
+  'import-job': importJobCli,
+  experiment: (argv) =>
+    argv[0] === 'scenarios'
+      ? runExperimentCli(argv.slice(1))
+      : Promise.reject(new UsageError(`unknown experiment "${argv[0] ?? ''}"; try: reward-lens experiment scenarios …`)),
 };
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { process.stdout.write(USAGE); return cmd ? 0 : 2; }
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(USAGE);
+    return cmd ? 0 : 2;
+  }
   const run = commands[cmd];
   if (!run) throw new UsageError(`unknown command "${cmd}"; run reward-lens --help`);
   return run(rest);

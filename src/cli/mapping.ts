@@ -27,10 +27,21 @@ export interface MappingFlags {
   ties?: string[];
 }
 
-const values = (v: string[] | undefined) => v?.flatMap((x) => x.split(',')).map((x) => x.trim()).filter((x) => x !== '');
+const values = (v: string[] | undefined) =>
+  v
+    ?.flatMap((x) => x.split(','))
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
 
 export function mappingFrom(v: MappingFlags): FieldMapping | undefined {
-  const keys = { prompt: v['prompt-key'], chosen: v['chosen-key'], rejected: v['rejected-key'], a: v['a-key'], b: v['b-key'], label: v['label-key'] };
+  const keys = {
+    prompt: v['prompt-key'],
+    chosen: v['chosen-key'],
+    rejected: v['rejected-key'],
+    a: v['a-key'],
+    b: v['b-key'],
+    label: v['label-key'],
+  };
   const lists = { aWins: values(v['a-wins']), bWins: values(v['b-wins']), ties: values(v.ties) };
   const m: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(keys)) if (x) m[k] = x;

@@ -11,11 +11,16 @@ import { fail } from './errors';
 import { maxLengthOf, modelOptions, openModelFromFlags, type ModelFlags } from './modelOptions';
 
 export async function modelCli(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, 'self-test': { type: 'string' }, sample: { type: 'string' }, ...modelOptions } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, 'self-test': { type: 'string' }, sample: { type: 'string' }, ...modelOptions },
+  });
   const dir = positionals[0];
   if (!dir || positionals.length > 1) fail('model needs exactly one folder: reward-lens model path/to/hf-model');
   if (!fs.existsSync(dir)) fail(`cannot read ${dir}: no such folder`);
-  if (!isHfModelFolder(dir)) fail(`${dir}: not a Hugging Face model folder (config.json with a "model_type"); for our own runs use reward-lens eval --model`);
+  if (!isHfModelFolder(dir))
+    fail(`${dir}: not a Hugging Face model folder (config.json with a "model_type"); for our own runs use reward-lens eval --model`);
   // A folder that cannot be used throws a UserError (one line, exit 2); anything else is a bug and keeps its stack.
   const summary = describeHfFolder(dir, maxLengthOf(values));
   let selfTest: SelfTestResult | undefined;
@@ -35,7 +40,10 @@ async function runSelfTest(dir: string, file: string, sample: number, flags: Mod
   if (pairs.length === 0) fail(`${file}: no pairs to self-test with`);
   const { scorer } = await openModelFromFlags({ ...flags, model: dir }, 'model --self-test', Boolean(flags.json));
   try {
-    const seqs = pairs.flatMap((p) => { const e = scorer.encodePair(p); return [e.chosen, e.rejected]; });
+    const seqs = pairs.flatMap((p) => {
+      const e = scorer.encodePair(p);
+      return [e.chosen, e.rejected];
+    });
     const labels = pairs.flatMap((p) => [`${file}:${p.source.line} chosen`, `${file}:${p.source.line} rejected`]);
     return await paddingSelfTest(scorer, seqs, labels);
   } finally {
@@ -45,7 +53,13 @@ async function runSelfTest(dir: string, file: string, sample: number, flags: Mod
 
 function formatSelfTest(r: SelfTestResult): string {
   const how = `${r.sequences} sequences at batch 1 vs batch ${r.batchSize}, right${r.leftSupported ? ' and left' : ''} padding`;
-  if (r.drifting.length === 0) return `  self-test     ok: ${how}; max relative drift ${r.maxDrift.toExponential(2)} (tolerance ${r.tolerance})`;
-  const rows = r.drifting.slice(0, 10).map((d) => `    ${d.label}: batch1 ${d.single.toFixed(5)}, right ${d.right.toFixed(5)}, left ${d.left.toFixed(5)} (drift ${d.drift.toExponential(2)})`);
+  if (r.drifting.length === 0)
+    return `  self-test     ok: ${how}; max relative drift ${r.maxDrift.toExponential(2)} (tolerance ${r.tolerance})`;
+  const rows = r.drifting
+    .slice(0, 10)
+    .map(
+      (d) =>
+        `    ${d.label}: batch1 ${d.single.toFixed(5)}, right ${d.right.toFixed(5)}, left ${d.left.toFixed(5)} (drift ${d.drift.toExponential(2)})`,
+    );
   return [`  self-test     FAILED: ${r.drifting.length} of ${how} drift by more than ${r.tolerance}`, ...rows].join('\n');
 }

@@ -24,7 +24,6 @@ export interface ModelFlags {
   'no-chat-template'?: boolean;
 }
 
-
 export function maxLengthOf(v: ModelFlags): number {
   return numberOpt('max-length', v['max-length'], DEFAULT_MAX_TOKENS, (x) => Number.isInteger(x) && x >= 8);
 }

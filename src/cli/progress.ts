@@ -2,7 +2,10 @@
 export class Progress {
   private lastPct = -1;
   private readonly tty = Boolean(process.stderr.isTTY);
-  constructor(private readonly label: string, private readonly quiet = false) {}
+  constructor(
+    private readonly label: string,
+    private readonly quiet = false,
+  ) {}
 
   update(done: number, total: number, detail = ''): void {
     if (this.quiet) return;

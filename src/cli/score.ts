@@ -20,13 +20,23 @@ const BATCH = 16;
 
 /** The flags and the one data source to score; a usage error for anything else. */
 async function scoreArgs(argv: string[]) {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string' }, 'batch-size': { type: 'string' }, gold: { type: 'string' }, ...modelOptions, ...mappingOptions } });
-  if (positionals.length !== 1) fail('score needs --model DIR and exactly one data file: reward-lens score --model M data.jsonl --out scores.jsonl');
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { out: { type: 'string' }, 'batch-size': { type: 'string' }, gold: { type: 'string' }, ...modelOptions, ...mappingOptions },
+  });
+  if (positionals.length !== 1)
+    fail('score needs --model DIR and exactly one data file: reward-lens score --model M data.jsonl --out scores.jsonl');
   const sources = await sourcesOf(positionals);
   if (sources.length !== 1) fail(`${positionals[0]} is ${sources.length} files; score one of them (hf:ORG/NAME:SPLIT, or the file's path)`);
   const src = sources[0]!;
   const file = src.label;
-  if (src.files.length === 1 && (!fs.existsSync(file) || !fs.statSync(file).isFile()) && !(fs.existsSync(file) && fs.statSync(file).isDirectory())) fail(`cannot read ${file}: no such file`);
+  if (
+    src.files.length === 1 &&
+    (!fs.existsSync(file) || !fs.statSync(file).isFile()) &&
+    !(fs.existsSync(file) && fs.statSync(file).isDirectory())
+  )
+    fail(`cannot read ${file}: no such file`);
   const out = values.out;
   if (out && path.resolve(out) === path.resolve(file)) fail(`--out ${out} is the input file; choose another path`);
   return { values, src, file, out };
@@ -37,14 +47,21 @@ export async function scoreCli(argv: string[]): Promise<number> {
   const { scorer } = await openModelFromFlags(values, 'score');
   const sink = openSink(out);
   try {
-    if (!scorer.info.headTrained) process.stderr.write('note: this model has no trained reward head: rewards come from a fresh random head\n');
+    if (!scorer.info.headTrained)
+      process.stderr.write('note: this model has no trained reward head: rewards come from a fresh random head\n');
     const run = new StreamScorer(scorer, sink.write, Number(values['batch-size'] ?? BATCH));
     // Pairs are scored as they are read and then dropped (bounded memory on a 1 GB file); multi-response prompts are
     // grouped across the whole file, so they are scored at the end.
-    const ds = await loadDataSource(src, { mapping: mappingFrom(values), ...(values.gold ? { gold: values.gold } : {}), onPair: (p) => run.add(p), waitForConsumer: () => run.drain(false) });
+    const ds = await loadDataSource(src, {
+      mapping: mappingFrom(values),
+      ...(values.gold ? { gold: values.gold } : {}),
+      onPair: (p) => run.add(p),
+      waitForConsumer: () => run.drain(false),
+    });
     await run.drain(true);
     const pairs = ds.streamedPairs ?? 0;
-    if (pairs === 0 && ds.multi.length === 0) fail(`${file}: no pairs to score (${ds.format}, ${ds.rows} rows, ${ds.skipped.length} skipped)`);
+    if (pairs === 0 && ds.multi.length === 0)
+      fail(`${file}: no pairs to score (${ds.format}, ${ds.rows} rows, ${ds.skipped.length} skipped)`);
     await run.scoreGroups(ds.multi);
     sink.close();
     if (process.stderr.isTTY) process.stderr.write('\n');
@@ -59,10 +76,20 @@ export async function scoreCli(argv: string[]): Promise<number> {
 }
 
 /** The closing lines on stderr: counts, accuracy, throughput, truncation and the skipped rows. */
-function printSummary(file: string, pairs: number, ds: Awaited<ReturnType<typeof loadDataSource>>, s: ReturnType<StreamScorer['stats']>, out: string | undefined): void {
-  process.stderr.write(`${file}: ${pairs} pairs, accuracy ${(s.correct / Math.max(1, pairs)).toFixed(4)}; ` +
-    `${ds.multi.length} multi-response prompts; ${s.tokens} tokens at ${s.tokensPerSec.toFixed(1)} tokens/s; ` +
-    `truncated ${s.promptCut} prompts / ${s.responseCut} responses; ${ds.skipped.length} rows skipped` + (out ? `; wrote ${out}` : '') + '\n');
+function printSummary(
+  file: string,
+  pairs: number,
+  ds: Awaited<ReturnType<typeof loadDataSource>>,
+  s: ReturnType<StreamScorer['stats']>,
+  out: string | undefined,
+): void {
+  process.stderr.write(
+    `${file}: ${pairs} pairs, accuracy ${(s.correct / Math.max(1, pairs)).toFixed(4)}; ` +
+      `${ds.multi.length} multi-response prompts; ${s.tokens} tokens at ${s.tokensPerSec.toFixed(1)} tokens/s; ` +
+      `truncated ${s.promptCut} prompts / ${s.responseCut} responses; ${ds.skipped.length} rows skipped` +
+      (out ? `; wrote ${out}` : '') +
+      '\n',
+  );
   if (ds.skipped.length) process.stderr.write(formatSkipped(ds.skipped, 10) + '\n');
 }
 
@@ -73,8 +100,18 @@ function openSink(out: string | undefined) {
   const fd = fs.openSync(tmp, 'w');
   return {
     write: (line: string) => void fs.writeSync(fd, line + '\n'),
-    close: () => { fs.closeSync(fd); fs.renameSync(tmp, out); },
-    abort: () => { try { fs.closeSync(fd); } catch { /* already closed */ } fs.rmSync(tmp, { force: true }); },
+    close: () => {
+      fs.closeSync(fd);
+      fs.renameSync(tmp, out);
+    },
+    abort: () => {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* already closed */
+      }
+      fs.rmSync(tmp, { force: true });
+    },
   };
 }
 
@@ -90,7 +127,11 @@ class StreamScorer {
   private promptCut = 0;
   private responseCut = 0;
 
-  constructor(private readonly scorer: RewardScorer, private readonly write: (l: string) => void, private readonly batch: number) {}
+  constructor(
+    private readonly scorer: RewardScorer,
+    private readonly write: (l: string) => void,
+    private readonly batch: number,
+  ) {}
 
   add(p: PreferencePair): void {
     this.queue.push(p);
@@ -106,9 +147,21 @@ class StreamScorer {
     const seqs = [...enc.map((e) => e.chosen), ...enc.map((e) => e.rejected)];
     const s = await this.scorer.score(seqs, this.batch);
     chunk.forEach((p, i) => {
-      const rc = s.rewards[i]!, rr = s.rewards[chunk.length + i]!;
+      const rc = s.rewards[i]!,
+        rr = s.rewards[chunk.length + i]!;
       if (rc > rr) this.correct++;
-      this.write(JSON.stringify({ id: p.id, line: p.source.line, r_chosen: rc, r_rejected: rr, margin: rc - rr, h_norm_chosen: s.hNorm[i], h_norm_rejected: s.hNorm[chunk.length + i], truncation: { chosen: trunc(enc[i]!.chosen), rejected: trunc(enc[i]!.rejected) } }));
+      this.write(
+        JSON.stringify({
+          id: p.id,
+          line: p.source.line,
+          r_chosen: rc,
+          r_rejected: rr,
+          margin: rc - rr,
+          h_norm_chosen: s.hNorm[i],
+          h_norm_rejected: s.hNorm[chunk.length + i],
+          truncation: { chosen: trunc(enc[i]!.chosen), rejected: trunc(enc[i]!.rejected) },
+        }),
+      );
     });
     this.account(seqs);
   }
@@ -118,7 +171,21 @@ class StreamScorer {
       const seqs = g.responses.map((r) => this.scorer.encode(g.prompt, r.text));
       const s = await this.scorer.score(seqs, this.batch);
       const rewards = Array.from(s.rewards);
-      this.write(JSON.stringify({ id: g.id, line: g.source.line, kind: 'prompt', rewards, h_norms: Array.from(s.hNorm), gold: g.responses.map((r) => r.gold), tau: kendallTauB(g.responses.map((r) => r.gold), rewards), truncation: seqs.map(trunc) }));
+      this.write(
+        JSON.stringify({
+          id: g.id,
+          line: g.source.line,
+          kind: 'prompt',
+          rewards,
+          h_norms: Array.from(s.hNorm),
+          gold: g.responses.map((r) => r.gold),
+          tau: kendallTauB(
+            g.responses.map((r) => r.gold),
+            rewards,
+          ),
+          truncation: seqs.map(trunc),
+        }),
+      );
       this.account(seqs);
     }
   }
@@ -133,11 +200,19 @@ class StreamScorer {
     // The total is unknown while the file streams: a count on a terminal, a line every 20,000 sequences in a log.
     if (process.stderr.isTTY || Math.floor(this.done / 20_000) > Math.floor((this.done - seqs.length) / 20_000)) {
       const sec = (performance.now() - this.t0) / 1000;
-      process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}scoring: ${this.done} sequences, ${(this.tokens / Math.max(sec, 1e-9)).toFixed(0)} tokens/s${process.stderr.isTTY ? '\x1b[K' : '\n'}`);
+      process.stderr.write(
+        `${process.stderr.isTTY ? '\r' : ''}scoring: ${this.done} sequences, ${(this.tokens / Math.max(sec, 1e-9)).toFixed(0)} tokens/s${process.stderr.isTTY ? '\x1b[K' : '\n'}`,
+      );
     }
   }
 
   stats() {
-    return { promptCut: this.promptCut, responseCut: this.responseCut, tokens: this.tokens, correct: this.correct, tokensPerSec: this.tokens / Math.max((performance.now() - this.t0) / 1000, 1e-9) };
+    return {
+      promptCut: this.promptCut,
+      responseCut: this.responseCut,
+      tokens: this.tokens,
+      correct: this.correct,
+      tokensPerSec: this.tokens / Math.max((performance.now() - this.t0) / 1000, 1e-9),
+    };
   }
 }

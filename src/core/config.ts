@@ -9,8 +9,13 @@ export type Objective = (typeof OBJECTIVES)[number];
 
 /** Short names, for pickers: "BT + BSR (the paper’s method)". */
 export const OBJECTIVE_NAMES: Readonly<Record<Objective, string>> = {
-  bt: 'Bradley-Terry (BT)', bsr: 'BT + BSR (the paper’s method)', margin: 'BT with margin', hinge: 'Hinge',
-  norm: 'BT-Norm', dr: 'BT-DR (Eurus)', center: 'BT + TRL centering',
+  bt: 'Bradley-Terry (BT)',
+  bsr: 'BT + BSR (the paper’s method)',
+  margin: 'BT with margin',
+  hinge: 'Hinge',
+  norm: 'BT-Norm',
+  dr: 'BT-DR (Eurus)',
+  center: 'BT + TRL centering',
 };
 
 /** One-line descriptions, for the CLI help and the quick input. */
@@ -185,7 +190,8 @@ export function validateTrainConfig(cfg: TrainConfig): string[] {
   if (!(cfg.preset in PRESETS)) problems.push(`preset must be one of ${PRESET_NAMES.join(', ')}, got ${cfg.preset}`);
   intAtLeast('batchSize', 1);
   intAtLeast('gradAccum', 1);
-  if (Number.isInteger(cfg.gradAccum) && Number.isInteger(cfg.batchSize) && cfg.batchSize >= 1 && cfg.gradAccum > cfg.batchSize) problems.push(`gradAccum (${cfg.gradAccum}) must not exceed batchSize (${cfg.batchSize}): each micro-batch needs at least one pair`);
+  if (Number.isInteger(cfg.gradAccum) && Number.isInteger(cfg.batchSize) && cfg.batchSize >= 1 && cfg.gradAccum > cfg.batchSize)
+    problems.push(`gradAccum (${cfg.gradAccum}) must not exceed batchSize (${cfg.batchSize}): each micro-batch needs at least one pair`);
   intAtLeast('epochs', 1);
   intAtLeast('steps', 0);
   intAtLeast('seed', 0);

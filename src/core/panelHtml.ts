@@ -34,7 +34,9 @@ export function normaliseCspSource(cspSource: string): string {
   const tokens = cspSource.trim().split(/\s+/).filter(Boolean);
   const ok = (t: string) => t === "'self'" || /^[^\s;,'"]+$/.test(t);
   if (tokens.length === 0 || !tokens.every(ok)) {
-    throw new Error(`renderPanelHtml: cspSource must be source expressions (hosts, schemes or 'self') separated by spaces, got ${JSON.stringify(cspSource)}`);
+    throw new Error(
+      `renderPanelHtml: cspSource must be source expressions (hosts, schemes or 'self') separated by spaces, got ${JSON.stringify(cspSource)}`,
+    );
   }
   return tokens.join(' ');
 }

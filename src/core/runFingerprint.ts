@@ -22,11 +22,30 @@ export interface RunFingerprint {
 
 /** The loss coefficients each objective reads (the others do not change its trajectory). */
 const LOSS_KEYS: Readonly<Record<Objective, readonly (keyof TrainConfig)[]>> = {
-  bt: [], bsr: ['lambda'], margin: ['margin'], hinge: ['margin'], norm: ['normEps'], dr: [], center: ['centerCoef'],
+  bt: [],
+  bsr: ['lambda'],
+  margin: ['margin'],
+  hinge: ['margin'],
+  norm: ['normEps'],
+  dr: [],
+  center: ['centerCoef'],
 };
 
 /** Hyper-parameters that change the weights (logging, evaluation and checkpoint schedules do not). */
-const TRAJECTORY_KEYS: readonly (keyof TrainConfig)[] = ['preset', 'seed', 'batchSize', 'epochs', 'steps', 'lr', 'warmupFrac', 'beta1', 'beta2', 'adamEps', 'gradClip', 'holdoutFrac'];
+const TRAJECTORY_KEYS: readonly (keyof TrainConfig)[] = [
+  'preset',
+  'seed',
+  'batchSize',
+  'epochs',
+  'steps',
+  'lr',
+  'warmupFrac',
+  'beta1',
+  'beta2',
+  'adamEps',
+  'gradClip',
+  'holdoutFrac',
+];
 
 export interface FingerprintInput {
   readonly config: TrainConfig;
@@ -57,11 +76,16 @@ const comparable = (v: unknown): unknown => (Array.isArray(v) ? v.map(comparable
 const show = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(v));
 
 function fileListDiff(name: string, a: readonly FileDigest[], b: readonly FileDigest[]): string[] {
-  if (a.length !== b.length) return [`${name}: was ${a.length} (${a.map((f) => f.path).join(', ') || 'none'}), now ${b.length} (${b.map((f) => f.path).join(', ') || 'none'})`];
+  if (a.length !== b.length)
+    return [
+      `${name}: was ${a.length} (${a.map((f) => f.path).join(', ') || 'none'}), now ${b.length} (${b.map((f) => f.path).join(', ') || 'none'})`,
+    ];
   return a.flatMap((x, i) => {
     const y = b[i]!;
     if (x.sha256 === y.sha256 && x.bytes === y.bytes) return [];
-    return [`${name}[${i}] ${y.path}: content differs from ${x.path} (${x.bytes} → ${y.bytes} bytes, sha256 ${x.sha256.slice(0, 12)}… → ${y.sha256.slice(0, 12)}…)`];
+    return [
+      `${name}[${i}] ${y.path}: content differs from ${x.path} (${x.bytes} → ${y.bytes} bytes, sha256 ${x.sha256.slice(0, 12)}… → ${y.sha256.slice(0, 12)}…)`,
+    ];
   });
 }
 

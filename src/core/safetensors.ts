@@ -44,7 +44,8 @@ const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 export function encodeSafetensors(tensors: ReadonlyMap<string, SafeTensor>, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) {
-    for (const [k, v] of Object.entries(metadata)) if (typeof v !== 'string') throw new Error(`safetensors: metadata "${k}" must be a string`);
+    for (const [k, v] of Object.entries(metadata))
+      if (typeof v !== 'string') throw new Error(`safetensors: metadata "${k}" must be a string`);
     header[METADATA_KEY] = { ...metadata };
   }
   let offset = 0;
@@ -99,7 +100,8 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let expected = 0;
   for (const e of entries) {
-    if (e.begin !== expected) throw new Error(`safetensors: tensor "${e.name}" starts at byte ${e.begin}, expected ${expected} (gap or overlap)`);
+    if (e.begin !== expected)
+      throw new Error(`safetensors: tensor "${e.name}" starts at byte ${e.begin}, expected ${expected} (gap or overlap)`);
     expected = e.end;
   }
   if (expected !== dataLen) throw new Error(`safetensors: tensors cover ${expected} bytes but the data section has ${dataLen}`);
@@ -114,14 +116,17 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
 function checkTensor(name: string, t: SafeTensor): void {
   if (t.dtype !== 'F32' && t.dtype !== 'I32') throw new Error(`safetensors: tensor "${name}" has unsupported dtype ${String(t.dtype)}`);
   const wantArray = t.dtype === 'F32' ? Float32Array : Int32Array;
-  if (!(t.data instanceof wantArray)) throw new Error(`safetensors: tensor "${name}" is ${t.dtype} but its data is not a ${wantArray.name}`);
-  if (t.shape.some((d) => !Number.isInteger(d) || d < 0)) throw new Error(`safetensors: tensor "${name}" has an invalid shape [${t.shape}]`);
+  if (!(t.data instanceof wantArray))
+    throw new Error(`safetensors: tensor "${name}" is ${t.dtype} but its data is not a ${wantArray.name}`);
+  if (t.shape.some((d) => !Number.isInteger(d) || d < 0))
+    throw new Error(`safetensors: tensor "${name}" has an invalid shape [${t.shape}]`);
   if (numel(t.shape) !== t.data.length) throw new Error(`safetensors: tensor "${name}" has shape [${t.shape}] but ${t.data.length} values`);
 }
 
 function parseMetadata(raw: unknown): Record<string, string> {
   if (raw === undefined) return {};
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('safetensors: "__metadata__" must be an object of strings');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new Error('safetensors: "__metadata__" must be an object of strings');
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) {
     if (typeof v !== 'string') throw new Error(`safetensors: metadata "${k}" must be a string, got ${typeof v}`);
@@ -133,14 +138,18 @@ function parseMetadata(raw: unknown): Record<string, string> {
 function parseEntry(name: string, raw: unknown): { dtype: SafetensorsDtype; shape: number[]; begin: number; end: number } {
   if (typeof raw !== 'object' || raw === null) throw new Error(`safetensors: tensor "${name}" entry must be an object`);
   const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
-  if (dtype !== 'F32' && dtype !== 'I32') throw new Error(`safetensors: tensor "${name}" has dtype ${JSON.stringify(dtype)}; only F32 and I32 are supported`);
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) throw new Error(`safetensors: tensor "${name}" has an invalid shape ${JSON.stringify(shape)}`);
+  if (dtype !== 'F32' && dtype !== 'I32')
+    throw new Error(`safetensors: tensor "${name}" has dtype ${JSON.stringify(dtype)}; only F32 and I32 are supported`);
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0))
+    throw new Error(`safetensors: tensor "${name}" has an invalid shape ${JSON.stringify(shape)}`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || offsets.some((o) => !Number.isInteger(o) || o < 0) || offsets[0] > offsets[1]) {
     throw new Error(`safetensors: tensor "${name}" has invalid data_offsets ${JSON.stringify(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
   if (end - begin !== numel(shape as number[]) * 4) {
-    throw new Error(`safetensors: tensor "${name}" spans ${end - begin} bytes but shape [${shape}] of ${dtype} needs ${numel(shape as number[]) * 4}`);
+    throw new Error(
+      `safetensors: tensor "${name}" spans ${end - begin} bytes but shape [${shape}] of ${dtype} needs ${numel(shape as number[]) * 4}`,
+    );
   }
   return { dtype, shape: shape as number[], begin, end };
 }

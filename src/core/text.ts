@@ -29,7 +29,13 @@ export function foldLineBreaks(text: string): string {
  * @example oneLine('bad\nrow\x07') // 'bad\\nrow\\x07'
  */
 export function oneLine(text: string, maxChars = 2000): string {
-  const flat = visibleControls(text.replace(/\r\n|\n/g, '\\n').replace(/\r/g, '\\r').replace(/[\u2028\u2029]/g, ' ').replace(/\t/g, ' '));
+  const flat = visibleControls(
+    text
+      .replace(/\r\n|\n/g, '\\n')
+      .replace(/\r/g, '\\r')
+      .replace(/[\u2028\u2029]/g, ' ')
+      .replace(/\t/g, ' '),
+  );
   return flat.length > maxChars ? `${flat.slice(0, maxChars - 1)}…` : flat;
 }
 
@@ -38,5 +44,8 @@ export function oneLine(text: string, maxChars = 2000): string {
  * bidi overrides raw; these become \uXXXX escapes too, so the text is still valid JSON for the same value.
  */
 export function terminalJson(value: unknown, indent = 2): string {
-  return JSON.stringify(value, null, indent).replace(/[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${hex(c, 4).toLowerCase()}`);
+  return JSON.stringify(value, null, indent).replace(
+    /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${hex(c, 4).toLowerCase()}`,
+  );
 }

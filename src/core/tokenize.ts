@@ -109,8 +109,10 @@ export class Vocabulary {
     this.bpeIds = Int32Array.from(bpeIds);
     this.tokenizer = tokenizer;
     this.bpeIds.forEach((id, k) => {
-      if (!Number.isInteger(id) || id < 0 || id >= cl100kSize) throw new Error(`vocabulary: bpeIds[${k}] is not a ${tokenizer} token id (${id})`);
-      if (this.toCompact.has(id)) throw new Error(`vocabulary: BPE id ${id} appears twice (bpeIds[${this.toCompact.get(id)! - NUM_SPECIAL}] and bpeIds[${k}])`);
+      if (!Number.isInteger(id) || id < 0 || id >= cl100kSize)
+        throw new Error(`vocabulary: bpeIds[${k}] is not a ${tokenizer} token id (${id})`);
+      if (this.toCompact.has(id))
+        throw new Error(`vocabulary: BPE id ${id} appears twice (bpeIds[${this.toCompact.get(id)! - NUM_SPECIAL}] and bpeIds[${k}])`);
       this.toCompact.set(id, NUM_SPECIAL + k);
     });
   }
@@ -136,14 +138,21 @@ export class Vocabulary {
   }
 
   toJSON(): VocabularyJSON {
-    return { format: 'reward-lens-vocab', version: 1, tokenizer: this.tokenizer, specials: [...SPECIAL_NAMES], bpeIds: Array.from(this.bpeIds) };
+    return {
+      format: 'reward-lens-vocab',
+      version: 1,
+      tokenizer: this.tokenizer,
+      specials: [...SPECIAL_NAMES],
+      bpeIds: Array.from(this.bpeIds),
+    };
   }
 
   /** Parses vocab.json content. Errors name the field; the caller adds the file name. */
   static fromJSON(json: unknown): Vocabulary {
     if (typeof json !== 'object' || json === null) throw new Error('vocabulary: expected a JSON object');
     const j = json as Partial<Record<keyof VocabularyJSON, unknown>>;
-    if (j.format !== 'reward-lens-vocab') throw new Error(`vocabulary: field "format" must be "reward-lens-vocab", got ${JSON.stringify(j.format)}`);
+    if (j.format !== 'reward-lens-vocab')
+      throw new Error(`vocabulary: field "format" must be "reward-lens-vocab", got ${JSON.stringify(j.format)}`);
     if (j.version !== 1) throw new Error(`vocabulary: field "version" must be 1, got ${JSON.stringify(j.version)}`);
     if (typeof j.tokenizer !== 'string') throw new Error('vocabulary: field "tokenizer" must be a string');
     if (!Array.isArray(j.specials) || j.specials.length !== NUM_SPECIAL || j.specials.some((s, i) => s !== SPECIAL_NAMES[i])) {

@@ -60,7 +60,11 @@ export interface PreferencePair {
    * The turns, when the data gave message lists (TRL conversational, UltraFeedback, Skywork): a chat template then
    * sees the real conversation rather than the rendered text. `chosen`/`rejected` are the messages after the prompt.
    */
-  readonly messages?: { readonly prompt: readonly ChatMessage[]; readonly chosen: readonly ChatMessage[]; readonly rejected: readonly ChatMessage[] };
+  readonly messages?: {
+    readonly prompt: readonly ChatMessage[];
+    readonly chosen: readonly ChatMessage[];
+    readonly rejected: readonly ChatMessage[];
+  };
   /**
    * The cell of a multi-completion benchmark row this pair is (RewardBench 2: chosen[chosen] vs rejected[rejected] of
    * row `row`), so the benchmark's own per-row score can be rebuilt from the pairs' rewards.

@@ -35,12 +35,14 @@ export function backendStatus(
   }
   const predicted = setting !== 'auto' ? setting : doctor?.chosen;
   const name = predicted ?? 'auto';
-  const why = predicted && setting === 'auto' && doctor
-    ? `'auto' picks ${predicted}: ${doctor.why}`
-    : `rewardLens.scoring.backend: ${setting}`;
+  const why =
+    predicted && setting === 'auto' && doctor ? `'auto' picks ${predicted}: ${doctor.why}` : `rewardLens.scoring.backend: ${setting}`;
   return {
     text: `$(chip) ${name}`,
-    tooltip: paragraphs(`**Reward Lens will score on ${escapeMarkdown(name)}** (nothing scored with this setting yet)`, escapeMarkdown(why)),
+    tooltip: paragraphs(
+      `**Reward Lens will score on ${escapeMarkdown(name)}** (nothing scored with this setting yet)`,
+      escapeMarkdown(why),
+    ),
     label: `Reward Lens scoring backend: ${name} (not used yet)`,
   };
 }

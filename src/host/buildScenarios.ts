@@ -15,16 +15,24 @@ import type { DiagnosticsPanels } from './diagnosticsPanel';
 import type { Services } from './services';
 
 /** What the command resolves with (the extension-host test reads it). */
-export type ScenarioOutcome = { readonly experimentId: string; readonly outDir: string; readonly result: ExperimentRunResult } | { readonly error: string };
+export type ScenarioOutcome =
+  | { readonly experimentId: string; readonly outDir: string; readonly result: ExperimentRunResult }
+  | { readonly error: string };
 
 /**
  * The command. With `given` (an object with at least `file`), the quick input is skipped and its fields are the
  * answers (scripts and tests); otherwise the user is asked.
  */
-export async function buildScenariosCommand(svc: Services, panels: DiagnosticsPanels, given?: unknown): Promise<ScenarioOutcome | undefined> {
+export async function buildScenariosCommand(
+  svc: Services,
+  panels: DiagnosticsPanels,
+  given?: unknown,
+): Promise<ScenarioOutcome | undefined> {
   const root = svc.experimentsRoot;
   if (!root) {
-    void vscode.window.showErrorMessage('Reward Lens: open a folder first; experiments are stored in <workspace>/.reward-lens/experiments.');
+    void vscode.window.showErrorMessage(
+      'Reward Lens: open a folder first; experiments are stored in <workspace>/.reward-lens/experiments.',
+    );
     return undefined;
   }
   const answers = isAnswers(given) ? { ...defaultAnswers(svc, given.file), ...given } : await askScenarioAnswers(svc);
@@ -39,20 +47,36 @@ function isAnswers(v: unknown): v is Partial<ScenarioAnswers> & { file: string }
 
 function defaultAnswers(svc: Services, file: string): ScenarioAnswers {
   return {
-    file, promptGroupKey: 'dataset', heldOutPromptGroups: [], heldOutModels: [], objectives: ['bt', 'bsr'], seeds: [1, 2, 3],
-    preset: svc.settings.training.preset, epochs: 1, backend: svc.settings.training.backend,
+    file,
+    promptGroupKey: 'dataset',
+    heldOutPromptGroups: [],
+    heldOutModels: [],
+    objectives: ['bt', 'bsr'],
+    seeds: [1, 2, 3],
+    preset: svc.settings.training.preset,
+    epochs: 1,
+    backend: svc.settings.training.backend,
   };
 }
 
 /** Runs (or resumes) an experiment in the worker, then opens the report and the runs. */
-export async function runScenarioExperiment(svc: Services, panels: DiagnosticsPanels, experimentId: string, spec: ExperimentRunSpec): Promise<ScenarioOutcome> {
+export async function runScenarioExperiment(
+  svc: Services,
+  panels: DiagnosticsPanels,
+  experimentId: string,
+  spec: ExperimentRunSpec,
+): Promise<ScenarioOutcome> {
   const order = spec.seeds.flatMap((s) => spec.objectives.map((o) => `${o}-s${s}`)); // the runner's seed-major order
   svc.log.info(`experiment ${experimentId}: ${spec.command}`);
   await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.isTraining, true);
   let result: ExperimentRunResult;
   try {
     result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Reward Lens: scenarios ${spec.objectives.join(' vs ')} × ${spec.seeds.length} seed(s)`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Reward Lens: scenarios ${spec.objectives.join(' vs ')} × ${spec.seeds.length} seed(s)`,
+        cancellable: true,
+      },
       async (progress, token) => {
         token.onCancellationRequested(() => svc.training.cancelExperiment(experimentId));
         let reported = 0;
@@ -61,9 +85,10 @@ export async function runScenarioExperiment(svc: Services, panels: DiagnosticsPa
           const k = x.runId ? order.indexOf(x.runId) : -1;
           const frac = k >= 0 ? (k + (x.totalSteps ? x.step / x.totalSteps : 0)) / order.length : 0;
           const pct = 100 * frac;
-          const train = x.runId && x.totalSteps
-            ? `run ${k + 1}/${order.length} ${x.runId} · step ${x.step}/${x.totalSteps} · loss ${x.loss?.toFixed(4)} · acc ${(100 * (x.accuracy ?? 0)).toFixed(1)}% · ${x.backend}`
-            : (x.lastLog?.split('\n')[0] ?? '');
+          const train =
+            x.runId && x.totalSteps
+              ? `run ${k + 1}/${order.length} ${x.runId} · step ${x.step}/${x.totalSteps} · loss ${x.loss?.toFixed(4)} · acc ${(100 * (x.accuracy ?? 0)).toFixed(1)}% · ${x.backend}`
+              : (x.lastLog?.split('\n')[0] ?? '');
           progress.report({ message: train, increment: Math.max(0, pct - reported) });
           reported = Math.max(reported, pct);
         });
@@ -81,7 +106,11 @@ export async function runScenarioExperiment(svc: Services, panels: DiagnosticsPa
     void vscode.window.showErrorMessage(`Reward Lens: ${error}`, 'Show Log').then((a) => a && svc.log.show());
     return { error };
   } finally {
-    await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.isTraining, svc.training.running.length + svc.training.runningExperiments.length > 0);
+    await vscode.commands.executeCommand(
+      'setContext',
+      CONTEXT_KEYS.isTraining,
+      svc.training.running.length + svc.training.runningExperiments.length > 0,
+    );
   }
   await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(result.reportMarkdown));
   // BSR on the left, BT beside it, first seed: the comparison the paper makes.
@@ -93,11 +122,20 @@ export async function runScenarioExperiment(svc: Services, panels: DiagnosticsPa
   return { experimentId, outDir: spec.outDir, result };
 }
 
-async function afterExperiment(svc: Services, panels: DiagnosticsPanels, experimentId: string, spec: ExperimentRunSpec, r: ExperimentRunResult): Promise<void> {
+async function afterExperiment(
+  svc: Services,
+  panels: DiagnosticsPanels,
+  experimentId: string,
+  spec: ExperimentRunSpec,
+  r: ExperimentRunResult,
+): Promise<void> {
   const refused = r.refused.length ? ` Not built: ${[...new Set(r.refused.map((x) => x.scenario))].join(', ')} (see the report).` : '';
   const failed = r.failed.length ? ` Failed: ${r.failed.map((f) => `${f.runId} (${f.error})`).join('; ')}.` : '';
   if (r.status === 'cancelled') {
-    const a = await vscode.window.showInformationMessage(`Reward Lens: experiment stopped after ${r.completed.length} run(s); the run in progress kept its checkpoint.${refused}`, 'Resume');
+    const a = await vscode.window.showInformationMessage(
+      `Reward Lens: experiment stopped after ${r.completed.length} run(s); the run in progress kept its checkpoint.${refused}`,
+      'Resume',
+    );
     if (a === 'Resume') await runScenarioExperiment(svc, panels, experimentId, spec);
     return;
   }

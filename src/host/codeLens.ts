@@ -22,7 +22,10 @@ class ScoreCodeLensProvider implements vscode.CodeLensProvider {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.emitter.event;
 
-  constructor(private readonly svc: Services, private readonly scores: ScoreService) {}
+  constructor(
+    private readonly svc: Services,
+    private readonly scores: ScoreService,
+  ) {}
 
   refresh(): void {
     this.emitter.fire();
@@ -55,7 +58,13 @@ class ScoreCodeLensProvider implements vscode.CodeLensProvider {
       if (token.isCancellationRequested) break;
       const line = a.line - 1;
       if (line < 0 || line >= doc.lineCount) continue;
-      lenses.push(new vscode.CodeLens(new vscode.Range(line, 0, line, 0), { title: a.title, command: '', tooltip: 'Hover the row for ‖h‖, percentiles and the decomposition' }));
+      lenses.push(
+        new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
+          title: a.title,
+          command: '',
+          tooltip: 'Hover the row for ‖h‖, percentiles and the decomposition',
+        }),
+      );
     }
     return lenses;
   }

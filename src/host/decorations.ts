@@ -16,10 +16,13 @@ const REDRAW_MS = 100;
 
 export function registerDecorations(svc: Services, scores: ScoreService): vscode.Disposable {
   const types = Object.fromEntries(
-    (Object.keys(COLORS) as LineStatus[]).map((s) => [s, vscode.window.createTextEditorDecorationType({
-      after: { color: new vscode.ThemeColor(COLORS[s]), margin: '0 0 0 2em', fontStyle: 'italic' },
-      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
-    })]),
+    (Object.keys(COLORS) as LineStatus[]).map((s) => [
+      s,
+      vscode.window.createTextEditorDecorationType({
+        after: { color: new vscode.ThemeColor(COLORS[s]), margin: '0 0 0 2em', fontStyle: 'italic' },
+        rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+      }),
+    ]),
   ) as Record<LineStatus, vscode.TextEditorDecorationType>;
 
   const draw = (editor: vscode.TextEditor) => {
@@ -40,7 +43,11 @@ export function registerDecorations(svc: Services, scores: ScoreService): vscode
 
   let timer: NodeJS.Timeout | undefined;
   const drawSoon = () => {
-    if (!timer) timer = setTimeout(() => { timer = undefined; drawAll(); }, REDRAW_MS);
+    if (!timer)
+      timer = setTimeout(() => {
+        timer = undefined;
+        drawAll();
+      }, REDRAW_MS);
   };
   return vscode.Disposable.from(
     ...Object.values(types),

@@ -35,7 +35,13 @@ class DiagnosticsPanel implements vscode.Disposable {
   /** Training runs already switched to once (a later choice of the user's is not overridden). */
   private readonly followed = new Set<string>();
 
-  constructor(readonly panel: vscode.WebviewPanel, private readonly svc: Services, public primary?: string, public secondary?: string, private readonly onDispose?: () => void) {
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly svc: Services,
+    public primary?: string,
+    public secondary?: string,
+    private readonly onDispose?: () => void,
+  ) {
     const webview = panel.webview;
     webview.options = { enableScripts: true, localResourceRoots: [svc.asset('dist', 'webview'), svc.asset('media')] };
     panel.iconPath = svc.asset('media', 'icon.png');
@@ -73,12 +79,15 @@ class DiagnosticsPanel implements vscode.Disposable {
   private html(webview: vscode.Webview): string {
     const script = this.svc.asset('dist', 'webview', 'diagnostics.js');
     if (!fs.existsSync(script.fsPath)) this.svc.log.warn(`diagnostics webview bundle missing: ${script.fsPath} (run the build)`);
-    const css = [this.svc.asset('dist', 'webview', 'diagnostics.css'), this.svc.asset('media', 'diagnostics.css')].find((u) => fs.existsSync(u.fsPath));
+    const css = [this.svc.asset('dist', 'webview', 'diagnostics.css'), this.svc.asset('media', 'diagnostics.css')].find((u) =>
+      fs.existsSync(u.fsPath),
+    );
     // FIXME(webview helper, src/core/panelHtml.ts): renderPanelHtml accepts one CSP source expression, but
     // code-server's webview.cspSource is "'self' https://*.vscode-cdn.net" (two). Until it takes a list, render
     // with a placeholder and substitute the validated, escaped list.
     const sources = webview.cspSource.split(/\s+/).filter(Boolean);
-    if (!sources.length || !sources.every((s) => /^[^\s;,"]+$/.test(s))) throw new Error(`unexpected webview.cspSource ${JSON.stringify(webview.cspSource)}`);
+    if (!sources.length || !sources.every((s) => /^[^\s;,"]+$/.test(s)))
+      throw new Error(`unexpected webview.cspSource ${JSON.stringify(webview.cspSource)}`);
     const placeholder = 'https://reward-lens-csp-source.invalid';
     return renderPanelHtml({
       cspSource: placeholder,
@@ -116,7 +125,13 @@ class DiagnosticsPanel implements vscode.Disposable {
   private external(): PanelState['external'] {
     const ext = this.svc.external;
     if (!ext) return undefined;
-    return { name: ext.name, file: ext.file, pairs: ext.byId.size, ...(this.svc.activeModel ? { model: this.svc.activeModel.label } : {}), documents: externalComparisons(this.svc) };
+    return {
+      name: ext.name,
+      file: ext.file,
+      pairs: ext.byId.size,
+      ...(this.svc.activeModel ? { model: this.svc.activeModel.label } : {}),
+      documents: externalComparisons(this.svc),
+    };
   }
 
   /** A training run started in this window becomes the one shown: the user just asked for it. Progress is throttled. */
@@ -198,7 +213,12 @@ export class DiagnosticsPanels implements vscode.Disposable {
 
   /** The runs the open panel shows (primary, secondary), if a panel is open. */
   get shown(): { readonly primary?: string; readonly secondary?: string } {
-    return this.current ? { ...(this.current.primary ? { primary: this.current.primary } : {}), ...(this.current.secondary ? { secondary: this.current.secondary } : {}) } : {};
+    return this.current
+      ? {
+          ...(this.current.primary ? { primary: this.current.primary } : {}),
+          ...(this.current.secondary ? { secondary: this.current.secondary } : {}),
+        }
+      : {};
   }
 
   /** Shows the panel on a run (newest by default), optionally comparing with a second one. */
@@ -210,7 +230,10 @@ export class DiagnosticsPanels implements vscode.Disposable {
       this.current.push(true, true);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Reward Lens Diagnostics', vscode.ViewColumn.Beside, { enableScripts: true, retainContextWhenHidden: false });
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Reward Lens Diagnostics', vscode.ViewColumn.Beside, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+    });
     this.adopt(panel, primary, secondary);
   }
 

@@ -11,10 +11,14 @@ export async function showDoctor(svc: Services): Promise<void> {
       () => svc.training.doctor(true),
     );
     const md = doctorMarkdown(report);
-    svc.log.info(`compute doctor: ${report.chosen} (${report.why}); ${report.probes.map((p) => `${p.name}=${p.available ? 'ok' : 'no'}`).join(', ')}`);
+    svc.log.info(
+      `compute doctor: ${report.chosen} (${report.why}); ${report.probes.map((p) => `${p.name}=${p.available ? 'ok' : 'no'}`).join(', ')}`,
+    );
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
     await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
   } catch (e) {
-    void vscode.window.showErrorMessage(`Reward Lens: compute doctor failed: ${logError(svc.log, 'compute doctor', e)}`, 'Show Log').then((a) => a && svc.log.show());
+    void vscode.window
+      .showErrorMessage(`Reward Lens: compute doctor failed: ${logError(svc.log, 'compute doctor', e)}`, 'Show Log')
+      .then((a) => a && svc.log.show());
   }
 }

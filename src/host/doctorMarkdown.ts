@@ -30,7 +30,11 @@ export function doctorMarkdown(r: DoctorReport, when = new Date()): string {
     lines.push('## onnxruntime (scoring engine for Hugging Face models)', '', `${o.available ? '✅' : '❌'} ${cell(o.reason)}`, '');
     for (const [k, v] of Object.entries(o.details ?? {})) lines.push(`- ${cell(k)}: ${inlineCode(String(v))}`);
     if (o.fix) lines.push('', 'Fix (copy and paste):', '', codeFence(o.fix, 'sh'));
-    lines.push('', 'Inline scoring and evaluations of Hugging Face models use it when `rewardLens.scoring.engine` is `auto` or `onnx`; training always runs on the backend above.', '');
+    lines.push(
+      '',
+      'Inline scoring and evaluations of Hugging Face models use it when `rewardLens.scoring.engine` is `auto` or `onnx`; training always runs on the backend above.',
+      '',
+    );
   }
   lines.push(`_Probed ${when.toISOString()}. Pick a backend per run in Train Reward Model…, or set \`rewardLens.training.backend\`._`);
   return lines.join('\n');

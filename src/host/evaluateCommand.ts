@@ -10,7 +10,6 @@ import { candidateFiles } from './workspaceDataFiles';
 import type { DiagnosticsPanels } from './diagnosticsPanel';
 import type { Services } from './services';
 
-
 /** files: given by a caller (tests, other commands); otherwise picked. */
 export async function evaluateModelCommand(svc: Services, panels: DiagnosticsPanels, files?: unknown): Promise<string | undefined> {
   const model = svc.activeModel;
@@ -28,8 +27,19 @@ export async function evaluateModelCommand(svc: Services, panels: DiagnosticsPan
   const outDir = path.join(svc.runsRoot, newEvaluationId(model.modelDir));
   try {
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Reward Lens: evaluating ${model.label} on ${picked.length} file${picked.length > 1 ? 's' : ''}…` },
-      () => svc.training.evaluate({ modelDir: model.modelDir, files: picked, outDir, engine: svc.settings.scoring.engine, maxTokens: svc.settings.scoring.maxLength, backend: svc.settings.scoring.backend }),
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Reward Lens: evaluating ${model.label} on ${picked.length} file${picked.length > 1 ? 's' : ''}…`,
+      },
+      () =>
+        svc.training.evaluate({
+          modelDir: model.modelDir,
+          files: picked,
+          outDir,
+          engine: svc.settings.scoring.engine,
+          maxTokens: svc.settings.scoring.maxLength,
+          backend: svc.settings.scoring.backend,
+        }),
     );
   } catch (e) {
     void vscode.window.showErrorMessage(`Reward Lens: evaluation failed: ${logError(svc.log, 'evaluation', e)}`);
@@ -45,9 +55,16 @@ async function pickFiles(svc: Services): Promise<string[] | undefined> {
   const found = await candidateFiles(svc);
   const browse = { label: '$(folder-opened) Browse…', file: '' };
   const items = [...found.map((f) => ({ label: vscode.workspace.asRelativePath(f), file: f })), browse];
-  const picks = await vscode.window.showQuickPick(items, { title: 'Reward Lens: Evaluate Model on Files (pick one or more)', canPickMany: true });
+  const picks = await vscode.window.showQuickPick(items, {
+    title: 'Reward Lens: Evaluate Model on Files (pick one or more)',
+    canPickMany: true,
+  });
   if (!picks?.length) return undefined;
   if (!picks.includes(browse)) return picks.map((p) => p.file);
-  const chosen = await vscode.window.showOpenDialog({ canSelectMany: true, filters: { 'Preference data': extensionsOf() }, title: 'Reward Lens: files to evaluate on' });
+  const chosen = await vscode.window.showOpenDialog({
+    canSelectMany: true,
+    filters: { 'Preference data': extensionsOf() },
+    title: 'Reward Lens: files to evaluate on',
+  });
   return [...picks.filter((p) => p !== browse).map((p) => p.file), ...(chosen ?? []).map((u) => u.fsPath)];
 }

@@ -44,7 +44,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Reward
     const panels = new DiagnosticsPanels(svc);
     const statusBar = registerStatusBar(svc);
     context.subscriptions.push(
-      training, runs, svc, scores, panels,
+      training,
+      runs,
+      svc,
+      scores,
+      panels,
       registerCommands({ svc, scores, panels }),
       statusBar,
       registerModelLoadProgress(svc),

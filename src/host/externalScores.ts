@@ -13,14 +13,20 @@ export async function loadExternalScores(svc: Services, arg?: unknown): Promise<
   if (arg === 'clear') return svc.setExternal(undefined);
   let file = typeof arg === 'string' ? arg : arg instanceof vscode.Uri ? arg.fsPath : undefined;
   if (!file) {
-    const picked = await vscode.window.showOpenDialog({ title: 'Reward Lens: an external scorer’s scores (reward-lens score output, RewardBench scores, {id, score} lines)', filters: { 'Scores (JSON, JSON lines)': ['json', 'jsonl'] }, canSelectMany: false });
+    const picked = await vscode.window.showOpenDialog({
+      title: 'Reward Lens: an external scorer’s scores (reward-lens score output, RewardBench scores, {id, score} lines)',
+      filters: { 'Scores (JSON, JSON lines)': ['json', 'jsonl'] },
+      canSelectMany: false,
+    });
     file = picked?.[0]?.fsPath;
   }
   if (!file) return;
   try {
     const ext = parseExternalScores(file, await fs.promises.readFile(file, 'utf8'));
     svc.setExternal(ext);
-    void vscode.window.showInformationMessage(`Reward Lens: external scorer ${ext.name} loaded (${ext.byId.size} pairs, ${ext.layout}); hovers show it next to ${svc.activeModel?.label ?? 'the active model'}.`);
+    void vscode.window.showInformationMessage(
+      `Reward Lens: external scorer ${ext.name} loaded (${ext.byId.size} pairs, ${ext.layout}); hovers show it next to ${svc.activeModel?.label ?? 'the active model'}.`,
+    );
   } catch (e) {
     void vscode.window.showErrorMessage(`Reward Lens: ${path.basename(file)}: ${errorMessage(e)}`);
   }
@@ -34,5 +40,7 @@ export interface ExternalRow extends ScorerComparison {
 export function externalComparisons(svc: Services): ExternalRow[] {
   const ext = svc.external;
   if (!ext) return [];
-  return [...svc.modelMargins].map(([uri, margins]) => ({ document: vscode.workspace.asRelativePath(vscode.Uri.parse(uri), false), ...compareScorers(margins, ext) })).filter((r) => r.matched > 0);
+  return [...svc.modelMargins]
+    .map(([uri, margins]) => ({ document: vscode.workspace.asRelativePath(vscode.Uri.parse(uri), false), ...compareScorers(margins, ext) }))
+    .filter((r) => r.matched > 0);
 }

@@ -32,7 +32,8 @@ export async function hfCacheItems(): Promise<Pick[]> {
     }
   }
   if (models.length) items.push({ label: 'Models (open as the active model)', kind: vscode.QuickPickItemKind.Separator });
-  for (const m of models) items.push({ label: `$(hubot) ${m.repo}`, description: 'model folder → Select Active Model', detail: m.dir, model: m });
+  for (const m of models)
+    items.push({ label: `$(hubot) ${m.repo}`, description: 'model folder → Select Active Model', detail: m.dir, model: m });
   return items;
 }
 
@@ -42,10 +43,18 @@ export async function openFromHfCache(svc: Services, pick?: unknown): Promise<vo
   const choosable = items.filter((i) => i.split || i.model);
   if (!choosable.length) {
     const r = hfCacheRoots();
-    return void vscode.window.showInformationMessage(`Reward Lens: the Hugging Face cache holds no datasets or models (looked in ${r.hub} and ${r.datasets}; set HF_HOME, HF_HUB_CACHE or HF_DATASETS_CACHE).`);
+    return void vscode.window.showInformationMessage(
+      `Reward Lens: the Hugging Face cache holds no datasets or models (looked in ${r.hub} and ${r.datasets}; set HF_HOME, HF_HUB_CACHE or HF_DATASETS_CACHE).`,
+    );
   }
   const wanted = typeof pick === 'string' ? choosable.find((i) => i.label.endsWith(` ${pick}`)) : undefined;
-  const chosen = wanted ?? (await vscode.window.showQuickPick(items, { title: 'Reward Lens: Open from Hugging Face Cache', placeHolder: 'A cached dataset split (opened in place, not copied) or a model folder', matchOnDetail: true }));
+  const chosen =
+    wanted ??
+    (await vscode.window.showQuickPick(items, {
+      title: 'Reward Lens: Open from Hugging Face Cache',
+      placeHolder: 'A cached dataset split (opened in place, not copied) or a model folder',
+      matchOnDetail: true,
+    }));
   if (!chosen) return;
   if (chosen.model) return useModel(svc, chosen.model.dir, chosen.model.repo);
   if (chosen.split) await openSplit(svc, chosen.split.ds, chosen.split.split);
@@ -60,8 +69,13 @@ async function useModel(svc: Services, dir: string, repo: string): Promise<void>
 
 async function openSplit(svc: Services, ds: CachedDataset, split: CachedSplit): Promise<void> {
   const file = split.files[0]!;
-  svc.log.info(`opening hf:${ds.repo}:${split.name} from ${file}${split.files.length > 1 ? ` (first of ${split.files.length} files)` : ''}`);
-  if (split.files.length > 1) void vscode.window.showInformationMessage(`Reward Lens: hf:${ds.repo}:${split.name} has ${split.files.length} files; opened the first. reward-lens inspect hf:${ds.repo}:${split.name} reads them all.`);
+  svc.log.info(
+    `opening hf:${ds.repo}:${split.name} from ${file}${split.files.length > 1 ? ` (first of ${split.files.length} files)` : ''}`,
+  );
+  if (split.files.length > 1)
+    void vscode.window.showInformationMessage(
+      `Reward Lens: hf:${ds.repo}:${split.name} has ${split.files.length} files; opened the first. reward-lens inspect hf:${ds.repo}:${split.name} reads them all.`,
+    );
   // Files are opened where they are (the hub's snapshot links into blobs/): nothing is copied.
   if (isBinaryDataName(file)) return void vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), PARQUET_VIEW_TYPE);
   if (/\.gz$/i.test(file)) {

@@ -17,11 +17,17 @@ const EXCLUDE = '**/{node_modules,.git,.e2e,checkpoints}/**';
 /** Reads one candidate; undefined unless it is a supported HF model folder with safetensors weights. */
 export async function readHfModelFolder(dir: string): Promise<WorkspaceHfModel | undefined> {
   try {
-    const cfg = JSON.parse(await fs.promises.readFile(path.join(dir, 'config.json'), 'utf8')) as { model_type?: unknown; architectures?: unknown; format?: unknown };
-    if (typeof cfg.model_type !== 'string' || !(cfg.model_type in SUPPORTED_MODEL_TYPES) || cfg.format === 'reward-lens-model') return undefined;
+    const cfg = JSON.parse(await fs.promises.readFile(path.join(dir, 'config.json'), 'utf8')) as {
+      model_type?: unknown;
+      architectures?: unknown;
+      format?: unknown;
+    };
+    if (typeof cfg.model_type !== 'string' || !(cfg.model_type in SUPPORTED_MODEL_TYPES) || cfg.format === 'reward-lens-model')
+      return undefined;
     const files = await fs.promises.readdir(dir);
     if (!files.some((f) => f.endsWith('.safetensors'))) return undefined;
-    const architecture = Array.isArray(cfg.architectures) && typeof cfg.architectures[0] === 'string' ? cfg.architectures[0] : cfg.model_type;
+    const architecture =
+      Array.isArray(cfg.architectures) && typeof cfg.architectures[0] === 'string' ? cfg.architectures[0] : cfg.model_type;
     return { dir, label: path.basename(dir), architecture };
   } catch {
     return undefined;

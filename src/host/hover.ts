@@ -11,7 +11,11 @@ export function registerHover(scores: ScoreService): vscode.Disposable {
     async provideHover(doc, pos, token) {
       const line = pos.line + 1;
       const known = scores.storeFor(doc)?.done.some((r) => r.from <= line && line <= r.to);
-      const store = known ? scores.storeFor(doc) : scores.isPreferenceDocument(doc) ? await scores.whenScored(doc, SCORE_WAIT_MS, line) : undefined;
+      const store = known
+        ? scores.storeFor(doc)
+        : scores.isPreferenceDocument(doc)
+          ? await scores.whenScored(doc, SCORE_WAIT_MS, line)
+          : undefined;
       const a = store?.get(line);
       if (!a || token.isCancellationRequested) return undefined;
       const md = new vscode.MarkdownString(a.hoverMarkdown);

@@ -14,7 +14,11 @@ import type { Services } from './services';
 const EXPORT_TITLE = 'Export Training Job (TRL)';
 const RUN_RECORD = 'reward_lens_run.json';
 
-interface Source { readonly source: string; readonly id: string; readonly hasBackbone: boolean }
+interface Source {
+  readonly source: string;
+  readonly id: string;
+  readonly hasBackbone: boolean;
+}
 
 /** Whether a run directory's config.json, or a config file, names a pretrained model (backbone). */
 function namesBackbone(source: string): boolean {
@@ -28,34 +32,63 @@ function namesBackbone(source: string): boolean {
 }
 
 async function pickSource(svc: Services): Promise<Source | undefined> {
-  const runs = (await svc.runs.list()).filter((r) => fs.existsSync(path.join(r.runDir, 'config.json')) && !r.label.startsWith('Evaluation ·'));
+  const runs = (await svc.runs.list()).filter(
+    (r) => fs.existsSync(path.join(r.runDir, 'config.json')) && !r.label.startsWith('Evaluation ·'),
+  );
   const browse = { label: '$(folder-opened) Browse for a run directory or a config JSON…', source: '' };
   const items = [
-    ...runs.map((r) => ({ label: r.label, description: `${r.status} · ${r.backbone ? `from ${path.basename(r.backbone.dir)}` : 'trained from scratch'}`, detail: r.runDir, source: r.runDir })),
+    ...runs.map((r) => ({
+      label: r.label,
+      description: `${r.status} · ${r.backbone ? `from ${path.basename(r.backbone.dir)}` : 'trained from scratch'}`,
+      detail: r.runDir,
+      source: r.runDir,
+    })),
     browse,
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: `${EXPORT_TITLE} (1/3): the run to train with TRL`, ignoreFocusOut: true });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: `${EXPORT_TITLE} (1/3): the run to train with TRL`,
+    ignoreFocusOut: true,
+  });
   if (!pick) return undefined;
   let source = pick.source;
   if (!source) {
-    const uri = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectFolders: true, title: 'A run directory, or a JSON config ({ "trainFiles": […], "config": {…}, "backbone": {…} })' });
+    const uri = await vscode.window.showOpenDialog({
+      canSelectFiles: true,
+      canSelectFolders: true,
+      title: 'A run directory, or a JSON config ({ "trainFiles": […], "config": {…}, "backbone": {…} })',
+    });
     if (!uri?.[0]) return undefined;
     source = uri[0].fsPath;
   }
-  return { source, id: path.basename(source).replace(/\.json$/i, '').replace(/[\\/]/g, '-'), hasBackbone: namesBackbone(source) };
+  return {
+    source,
+    id: path
+      .basename(source)
+      .replace(/\.json$/i, '')
+      .replace(/[\\/]/g, '-'),
+    hasBackbone: namesBackbone(source),
+  };
 }
 
 /** A run trained from scratch needs a Hugging Face model: transformers cannot load Reward Lens' small models. */
 async function pickBaseModel(): Promise<BackboneParams | undefined> {
   const found = await findWorkspaceHfModels();
   const browse = { label: '$(folder-opened) Browse for a Hugging Face model folder…', dir: '' };
-  const pick = await vscode.window.showQuickPick([...found.map((m) => ({ label: `$(hubot) ${m.label}`, description: m.architecture, detail: m.dir, dir: m.dir })), browse], {
-    title: `${EXPORT_TITLE} (2/3): the model to train (the run was trained from scratch; transformers cannot load its small model)`, ignoreFocusOut: true,
-  });
+  const pick = await vscode.window.showQuickPick(
+    [...found.map((m) => ({ label: `$(hubot) ${m.label}`, description: m.architecture, detail: m.dir, dir: m.dir })), browse],
+    {
+      title: `${EXPORT_TITLE} (2/3): the model to train (the run was trained from scratch; transformers cannot load its small model)`,
+      ignoreFocusOut: true,
+    },
+  );
   if (!pick) return undefined;
   let dir = pick.dir;
   if (!dir) {
-    const uri = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'A Hugging Face model folder (config.json, *.safetensors, tokenizer.json)' });
+    const uri = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      title: 'A Hugging Face model folder (config.json, *.safetensors, tokenizer.json)',
+    });
     if (!uri?.[0]) return undefined;
     dir = uri[0].fsPath;
   }
@@ -65,7 +98,8 @@ async function pickBaseModel(): Promise<BackboneParams | undefined> {
 function outDirProblem(root: string, value: string): string | undefined {
   if (!value.trim()) return 'a folder for the job';
   const abs = path.resolve(root, value.trim());
-  if (fs.existsSync(abs) && (!fs.statSync(abs).isDirectory() || fs.readdirSync(abs).length > 0)) return `${value} is not empty: the job needs a new or empty folder`;
+  if (fs.existsSync(abs) && (!fs.statSync(abs).isDirectory() || fs.readdirSync(abs).length > 0))
+    return `${value} is not empty: the job needs a new or empty folder`;
   return undefined;
 }
 
@@ -76,25 +110,36 @@ export async function exportTrainingJobCommand(svc: Services, source?: unknown):
     void vscode.window.showErrorMessage('Reward Lens: open a folder first; the job is written into it.');
     return undefined;
   }
-  const src = typeof source === 'string' ? { source, id: path.basename(source), hasBackbone: namesBackbone(source) } : await pickSource(svc);
+  const src =
+    typeof source === 'string' ? { source, id: path.basename(source), hasBackbone: namesBackbone(source) } : await pickSource(svc);
   if (!src) return undefined;
   const backbone = src.hasBackbone ? undefined : await pickBaseModel();
   if (!src.hasBackbone && !backbone) return undefined;
   const value = await vscode.window.showInputBox({
-    title: `${EXPORT_TITLE} (3/3): the job folder (new or empty), relative to the workspace`, value: path.join('.reward-lens', 'jobs', `${src.id}-trl`),
-    validateInput: (v) => outDirProblem(root, v), ignoreFocusOut: true,
+    title: `${EXPORT_TITLE} (3/3): the job folder (new or empty), relative to the workspace`,
+    value: path.join('.reward-lens', 'jobs', `${src.id}-trl`),
+    validateInput: (v) => outDirProblem(root, v),
+    ignoreFocusOut: true,
   });
   if (!value) return undefined;
   const outDir = path.resolve(root, value.trim());
   try {
-    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reward Lens: writing the TRL job…' },
-      () => svc.training.exportJob({ source: src.source, outDir, ...(backbone ? { backbone } : {}) }));
+    const r = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Reward Lens: writing the TRL job…' },
+      () => svc.training.exportJob({ source: src.source, outDir, ...(backbone ? { backbone } : {}) }),
+    );
     svc.log.info(`TRL job for ${src.source} written to ${outDir}`);
     const sets = r.evalSets.map((e) => `${e.name} ${e.pairs}`).join(', ');
-    void vscode.window.showInformationMessage(`Reward Lens: wrote the TRL job to ${vscode.workspace.asRelativePath(outDir)}: ${r.trainPairs} training pairs (eval: ${sets}), ${r.objective} on ${path.basename(r.model)}.`, 'Open README', 'Copy Launch Command')
+    void vscode.window
+      .showInformationMessage(
+        `Reward Lens: wrote the TRL job to ${vscode.workspace.asRelativePath(outDir)}: ${r.trainPairs} training pairs (eval: ${sets}), ${r.objective} on ${path.basename(r.model)}.`,
+        'Open README',
+        'Copy Launch Command',
+      )
       .then(async (a) => {
         if (a === 'Open README') await vscode.window.showTextDocument(vscode.Uri.file(path.join(outDir, 'README.md')));
-        else if (a) await vscode.env.clipboard.writeText(`cd ${outDir} && accelerate launch --config_file accelerate/single_gpu.yaml train.py`);
+        else if (a)
+          await vscode.env.clipboard.writeText(`cd ${outDir} && accelerate launch --config_file accelerate/single_gpu.yaml train.py`);
       });
     return outDir;
   } catch (e) {
@@ -106,17 +151,31 @@ export async function exportTrainingJobCommand(svc: Services, source?: unknown):
 async function pickTrlOutput(): Promise<string | undefined> {
   const records = await vscode.workspace.findFiles(`**/${RUN_RECORD}`, '**/{node_modules,.git}/**', 100);
   const browse = { label: '$(folder-opened) Browse for a TRL output directory…', dir: '' };
-  const items = records.map((u) => path.dirname(u.fsPath)).sort().map((dir) => ({ label: `$(package) ${vscode.workspace.asRelativePath(dir)}`, description: statusOf(dir), dir }));
-  const pick = await vscode.window.showQuickPick([...items, browse], { title: 'Import TRL Run: the output directory of a Reward Lens TRL job (train.py --output_dir)', ignoreFocusOut: true });
+  const items = records
+    .map((u) => path.dirname(u.fsPath))
+    .sort()
+    .map((dir) => ({ label: `$(package) ${vscode.workspace.asRelativePath(dir)}`, description: statusOf(dir), dir }));
+  const pick = await vscode.window.showQuickPick([...items, browse], {
+    title: 'Import TRL Run: the output directory of a Reward Lens TRL job (train.py --output_dir)',
+    ignoreFocusOut: true,
+  });
   if (!pick) return undefined;
   if (pick.dir) return pick.dir;
-  const uri = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: `A TRL output directory (it holds ${RUN_RECORD})` });
+  const uri = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    title: `A TRL output directory (it holds ${RUN_RECORD})`,
+  });
   return uri?.[0]?.fsPath;
 }
 
 function statusOf(dir: string): string {
   try {
-    const r = JSON.parse(fs.readFileSync(path.join(dir, RUN_RECORD), 'utf8')) as { status?: string; global_step?: number; job_args?: { objective?: string } };
+    const r = JSON.parse(fs.readFileSync(path.join(dir, RUN_RECORD), 'utf8')) as {
+      status?: string;
+      global_step?: number;
+      job_args?: { objective?: string };
+    };
     return `${r.job_args?.objective ?? '?'} · ${r.status ?? '?'} · step ${r.global_step ?? '?'}`;
   } catch {
     return 'unreadable record';
@@ -133,11 +192,15 @@ export async function importTrainingJobCommand(svc: Services, panels: Diagnostic
   const picked = typeof dir === 'string' ? dir : await pickTrlOutput();
   if (!picked) return undefined;
   try {
-    const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reward Lens: importing the TRL run (scoring its checkpoints)…' },
-      () => svc.training.importJob({ dir: picked, runsRoot, engine: svc.settings.scoring.engine, backend: svc.settings.scoring.backend }));
+    const summary = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Reward Lens: importing the TRL run (scoring its checkpoints)…' },
+      () => svc.training.importJob({ dir: picked, runsRoot, engine: svc.settings.scoring.engine, backend: svc.settings.scoring.backend }),
+    );
     svc.log.info(`TRL run ${picked} imported to ${summary.runDir}`);
     panels.show(summary.runId);
-    void vscode.window.showInformationMessage(`Reward Lens: imported the TRL run (${summary.steps}/${summary.totalSteps} steps on ${summary.backend}) as ${summary.runId}.`);
+    void vscode.window.showInformationMessage(
+      `Reward Lens: imported the TRL run (${summary.steps}/${summary.totalSteps} steps on ${summary.backend}) as ${summary.runId}.`,
+    );
     return summary.runDir;
   } catch (e) {
     void vscode.window.showErrorMessage(`Reward Lens: import failed: ${logError(svc.log, 'TRL run import', e)}`);

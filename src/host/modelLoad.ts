@@ -28,7 +28,11 @@ function open(svc: Services, modelDir: string, totalBytes: number, onClose: () =
   const closed = new Promise<void>((resolve) => (finish = resolve));
   let last = 0;
   void vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Reward Lens: loading ${path.basename(modelDir)} (${(totalBytes / MiB).toFixed(0)} MiB)`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Reward Lens: loading ${path.basename(modelDir)} (${(totalBytes / MiB).toFixed(0)} MiB)`,
+      cancellable: true,
+    },
     (progress, token) => {
       token.onCancellationRequested(() => {
         svc.log.info(`model load cancelled: ${modelDir}`);

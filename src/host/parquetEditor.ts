@@ -13,7 +13,11 @@ export function registerParquetEditor(svc: Services): vscode.Disposable {
   const provider: vscode.CustomReadonlyEditorProvider = {
     openCustomDocument: (uri) => ({ uri, dispose: () => undefined }),
     resolveCustomEditor: (doc, panel) => {
-      panel.webview.options = { enableScripts: false, enableCommandUris: ['rewardLens.scoreFile', 'rewardLens.trainModel'], localResourceRoots: [] };
+      panel.webview.options = {
+        enableScripts: false,
+        enableCommandUris: ['rewardLens.scoreFile', 'rewardLens.trainModel'],
+        localResourceRoots: [],
+      };
       panel.webview.html = parquetHtml(doc.uri, svc);
     },
   };
@@ -25,7 +29,9 @@ function parquetHtml(uri: vscode.Uri, svc: Services): string {
   let size = '?';
   try {
     size = `${(fs.statSync(uri.fsPath).size / 1024 / 1024).toFixed(2)} MB`;
-  } catch { /* shown as ? */ }
+  } catch {
+    /* shown as ? */
+  }
   const arg = encodeURIComponent(JSON.stringify([uri]));
   const model = svc.activeModel;
   return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">

@@ -25,8 +25,11 @@ export function registerProblems(svc: Services, scores: ScoreService): vscode.Di
         const line = p.line - 1;
         if (line < 0 || line >= doc.lineCount) continue;
         const cols = fieldColumns(doc.lineAt(line).text, p.field);
-        const d = new vscode.Diagnostic(new vscode.Range(line, cols.start, line, cols.end), p.message,
-          p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
+        const d = new vscode.Diagnostic(
+          new vscode.Range(line, cols.start, line, cols.end),
+          p.message,
+          p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information,
+        );
         d.source = 'Reward Lens';
         d.code = p.code;
         out.push(d);
@@ -44,5 +47,10 @@ export function registerProblems(svc: Services, scores: ScoreService): vscode.Di
       pending.clear();
     }, UPDATE_MS);
   };
-  return vscode.Disposable.from(collection, scores.onDidChange(updateSoon), svc.onActiveModelChanged(() => collection.clear()), { dispose: () => clearTimeout(timer) });
+  return vscode.Disposable.from(
+    collection,
+    scores.onDidChange(updateSoon),
+    svc.onActiveModelChanged(() => collection.clear()),
+    { dispose: () => clearTimeout(timer) },
+  );
 }

@@ -17,9 +17,13 @@ export function revealTargets(state: PanelState | undefined): Set<string> {
 }
 
 /** The request if it names a file the host sent and a sane line; otherwise why it is refused. */
-export function checkReveal(msg: unknown, allowed: ReadonlySet<string>): { readonly file: string; readonly line: number } | { readonly refused: string } {
+export function checkReveal(
+  msg: unknown,
+  allowed: ReadonlySet<string>,
+): { readonly file: string; readonly line: number } | { readonly refused: string } {
   const m = msg as { file?: unknown; line?: unknown } | null;
-  if (!m || typeof m.file !== 'string' || typeof m.line !== 'number') return { refused: 'malformed request (file must be a string, line a number)' };
+  if (!m || typeof m.file !== 'string' || typeof m.line !== 'number')
+    return { refused: 'malformed request (file must be a string, line a number)' };
   if (!Number.isInteger(m.line) || m.line < 1 || m.line > 1e9) return { refused: `line ${String(m.line)} is not a line number` };
   if (!allowed.has(m.file)) return { refused: `${JSON.stringify(m.file.slice(0, 200))} is not a file of the runs the panel shows` };
   return { file: m.file, line: m.line };

@@ -19,7 +19,8 @@ const runItem = (r: RunInfo) => ({
 async function runsOrWarn(svc: Services): Promise<RunInfo[] | undefined> {
   const runs = await svc.runs.list();
   if (!runs.length) {
-    void vscode.window.showInformationMessage('Reward Lens: no runs yet. Run "Train Reward Model…" first.', 'Train Reward Model…')
+    void vscode.window
+      .showInformationMessage('Reward Lens: no runs yet. Run "Train Reward Model…" first.', 'Train Reward Model…')
       .then((a) => a && vscode.commands.executeCommand('rewardLens.trainModel'));
     return undefined;
   }
@@ -35,20 +36,45 @@ export async function selectModel(svc: Services): Promise<void> {
   const items = async (): Promise<ModelPick[]> => {
     const hf = await findWorkspaceHfModels();
     return [
-      ...runs.map((r) => ({ ...runItem(r), action: 'run' as const, description: `${mark(r.runId === active?.runId)}${runItem(r).description}` })),
-      ...(hf.length ? [{ label: 'Hugging Face models in this workspace', kind: vscode.QuickPickItemKind.Separator, action: 'hf' as const }] : []),
-      ...hf.map((m) => ({ label: `$(hubot) ${m.label}`, description: `${mark(m.dir === active?.modelDir)}${m.architecture}`, detail: m.dir, action: 'hf' as const, hf: m })),
+      ...runs.map((r) => ({
+        ...runItem(r),
+        action: 'run' as const,
+        description: `${mark(r.runId === active?.runId)}${runItem(r).description}`,
+      })),
+      ...(hf.length
+        ? [{ label: 'Hugging Face models in this workspace', kind: vscode.QuickPickItemKind.Separator, action: 'hf' as const }]
+        : []),
+      ...hf.map((m) => ({
+        label: `$(hubot) ${m.label}`,
+        description: `${mark(m.dir === active?.modelDir)}${m.architecture}`,
+        detail: m.dir,
+        action: 'hf' as const,
+        hf: m,
+      })),
       { label: '', kind: vscode.QuickPickItemKind.Separator, action: 'browse' as const },
-      { label: '$(folder-opened) Browse for a model folder…', description: 'a Hugging Face folder (config.json, *.safetensors, tokenizer.json) or a run', action: 'browse' as const },
+      {
+        label: '$(folder-opened) Browse for a model folder…',
+        description: 'a Hugging Face folder (config.json, *.safetensors, tokenizer.json) or a run',
+        action: 'browse' as const,
+      },
       ...(active ? [{ label: '$(close) Clear the active model (stop scoring)', action: 'clear' as const }] : []),
     ];
   };
-  const pick = await vscode.window.showQuickPick<ModelPick>(items(), { title: 'Reward Lens: Select Active Model', placeHolder: 'Model used for inline scoring, hovers and Problems' });
+  const pick = await vscode.window.showQuickPick<ModelPick>(items(), {
+    title: 'Reward Lens: Select Active Model',
+    placeHolder: 'Model used for inline scoring, hovers and Problems',
+  });
   if (!pick) return;
   if (pick.action === 'clear') return svc.setActiveModel(undefined);
-  if (pick.action === 'run' && pick.run?.modelDir) return svc.setActiveModel({ runId: pick.run.runId, modelDir: pick.run.modelDir, label: pick.run.label });
-  if (pick.action === 'hf' && pick.hf) return svc.setActiveModel({ runId: pick.hf.dir, modelDir: pick.hf.dir, label: pick.hf.label, kind: 'hf' });
-  const dir = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Reward Lens: a Hugging Face model folder, a run, or a run’s model/ folder' });
+  if (pick.action === 'run' && pick.run?.modelDir)
+    return svc.setActiveModel({ runId: pick.run.runId, modelDir: pick.run.modelDir, label: pick.run.label });
+  if (pick.action === 'hf' && pick.hf)
+    return svc.setActiveModel({ runId: pick.hf.dir, modelDir: pick.hf.dir, label: pick.hf.label, kind: 'hf' });
+  const dir = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    title: 'Reward Lens: a Hugging Face model folder, a run, or a run’s model/ folder',
+  });
   if (!dir?.[0]) return;
   await setModelFolder(svc, dir[0].fsPath);
 }
@@ -59,7 +85,9 @@ export async function setModelFolder(svc: Services, folder: string): Promise<voi
   if (hf) return svc.setActiveModel({ runId: hf.dir, modelDir: hf.dir, label: hf.label, kind: 'hf' });
   const modelDir = fs.existsSync(path.join(folder, 'model', 'model.safetensors')) ? path.join(folder, 'model') : folder;
   if (!fs.existsSync(path.join(modelDir, 'model.safetensors'))) {
-    void vscode.window.showErrorMessage(`Reward Lens: ${folder} is neither a Hugging Face model folder (config.json with a supported model_type, *.safetensors) nor a Reward Lens run.`);
+    void vscode.window.showErrorMessage(
+      `Reward Lens: ${folder} is neither a Hugging Face model folder (config.json with a supported model_type, *.safetensors) nor a Reward Lens run.`,
+    );
     return;
   }
   const runDir = path.basename(modelDir) === 'model' ? path.dirname(modelDir) : modelDir;
@@ -69,7 +97,10 @@ export async function setModelFolder(svc: Services, folder: string): Promise<voi
 export async function compareRuns(svc: Services, panels: DiagnosticsPanels): Promise<void> {
   const runs = await runsOrWarn(svc);
   if (!runs) return;
-  const picks = await vscode.window.showQuickPick(runs.map(runItem), { title: 'Reward Lens: Compare Runs (pick two, e.g. BT and BSR)', canPickMany: true });
+  const picks = await vscode.window.showQuickPick(runs.map(runItem), {
+    title: 'Reward Lens: Compare Runs (pick two, e.g. BT and BSR)',
+    canPickMany: true,
+  });
   if (!picks) return;
   if (picks.length !== 2) {
     void vscode.window.showWarningMessage(`Reward Lens: pick exactly two runs to compare (you picked ${picks.length}).`);
@@ -81,7 +112,9 @@ export async function compareRuns(svc: Services, panels: DiagnosticsPanels): Pro
 export async function exportRunCommand(svc: Services, runId?: string): Promise<void> {
   const runs = await runsOrWarn(svc);
   if (!runs) return;
-  const run = runs.find((r) => r.runId === runId) ?? (await vscode.window.showQuickPick(runs.map(runItem), { title: 'Reward Lens: Export Run' }))?.run;
+  const run =
+    runs.find((r) => r.runId === runId) ??
+    (await vscode.window.showQuickPick(runs.map(runItem), { title: 'Reward Lens: Export Run' }))?.run;
   if (!run) return;
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const target = await vscode.window.showSaveDialog({
@@ -93,7 +126,9 @@ export async function exportRunCommand(svc: Services, runId?: string): Promise<v
   try {
     const { bytes } = exportRun(run.runDir, target.fsPath);
     svc.log.info(`exported ${run.runId} to ${target.fsPath} (${bytes} bytes)`);
-    void vscode.window.showInformationMessage(`Reward Lens: exported ${run.label} (config, metrics, evals, summary) to ${vscode.workspace.asRelativePath(target)}.`);
+    void vscode.window.showInformationMessage(
+      `Reward Lens: exported ${run.label} (config, metrics, evals, summary) to ${vscode.workspace.asRelativePath(target)}.`,
+    );
   } catch (e) {
     void vscode.window.showErrorMessage(`Reward Lens: export failed: ${errorMessage(e)}`);
   }
@@ -117,4 +152,3 @@ export function openDiagnostics(svc: Services, panels: DiagnosticsPanels, runId?
   }
   panels.show(typeof runId === 'string' ? runId : undefined);
 }
-

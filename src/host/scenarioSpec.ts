@@ -54,7 +54,8 @@ export function parseSeeds(text: string): number[] | undefined {
   return seeds.length === parts.length ? seeds : undefined;
 }
 
-export const parseObjectives = (xs: readonly string[]): Objective[] => xs.filter((x): x is Objective => (OBJECTIVES as readonly string[]).includes(x));
+export const parseObjectives = (xs: readonly string[]): Objective[] =>
+  xs.filter((x): x is Objective => (OBJECTIVES as readonly string[]).includes(x));
 
 /** The CLI reads "--seeds 3" as seeds 1..3 and "--seeds 1,2,5" as a list; a lone seed other than 1 needs "5,". */
 export function seedsArg(seeds: readonly number[]): string {
@@ -67,15 +68,30 @@ const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replac
 /** The `reward-lens experiment scenarios` command line that runs the same experiment. */
 function cliArgs(a: ScenarioAnswers, outDir: string, split: MultiSplitOptions, steps: number | undefined, checkpoints: number): string[] {
   return [
-    'reward-lens', 'experiment', 'scenarios', '--data', a.file, '--out', outDir,
-    '--prompt-group-key', split.promptGroupKey,
+    'reward-lens',
+    'experiment',
+    'scenarios',
+    '--data',
+    a.file,
+    '--out',
+    outDir,
+    '--prompt-group-key',
+    split.promptGroupKey,
     ...(split.heldOutPromptGroups ? ['--held-out-prompts', split.heldOutPromptGroups.join(',')] : []),
     ...(split.heldOutModels ? ['--held-out-models', split.heldOutModels.join(',')] : []),
     ...(split.minTauResponses !== SPLIT_DEFAULTS.minTauResponses ? ['--min-tau-responses', String(split.minTauResponses)] : []),
     ...(split.seed !== SPLIT_DEFAULTS.seed ? ['--split-seed', String(split.seed)] : []),
-    '--objectives', a.objectives.join(','), '--seeds', seedsArg(a.seeds), '--preset', a.preset,
+    '--objectives',
+    a.objectives.join(','),
+    '--seeds',
+    seedsArg(a.seeds),
+    '--preset',
+    a.preset,
     ...(steps ? ['--steps', String(steps)] : ['--epochs', String(a.epochs)]),
-    '--backend', a.backend, '--checkpoints', String(checkpoints),
+    '--backend',
+    a.backend,
+    '--checkpoints',
+    String(checkpoints),
   ];
 }
 
@@ -90,7 +106,11 @@ export function experimentSpecFrom(a: ScenarioAnswers, outDir: string): Experime
   };
   const steps = a.steps && a.steps > 0 ? a.steps : undefined;
   const checkpoints = a.checkpoints ?? 5;
-  const train = { preset: a.preset, backend: a.backend as ExperimentRunSpec['train']['backend'], ...(steps ? { steps } : { epochs: a.epochs }) };
+  const train = {
+    preset: a.preset,
+    backend: a.backend as ExperimentRunSpec['train']['backend'],
+    ...(steps ? { steps } : { epochs: a.epochs }),
+  };
   const args = cliArgs(a, outDir, split, steps, checkpoints);
   return {
     outDir,

@@ -17,7 +17,11 @@ export async function scoreFile(svc: Services, scores: ScoreService, arg?: unkno
   }
   const model = svc.activeModel;
   if (!model) {
-    const a = await vscode.window.showWarningMessage('Reward Lens: no active model. Train one or select an existing run.', 'Train Reward Model…', 'Select Active Model…');
+    const a = await vscode.window.showWarningMessage(
+      'Reward Lens: no active model. Train one or select an existing run.',
+      'Train Reward Model…',
+      'Select Active Model…',
+    );
     if (a) await vscode.commands.executeCommand(a.startsWith('Train') ? 'rewardLens.trainModel' : 'rewardLens.selectModel');
     return;
   }
@@ -27,12 +31,16 @@ export async function scoreFile(svc: Services, scores: ScoreService, arg?: unkno
   }
   const doc = await vscode.workspace.openTextDocument(uri);
   if (!scores.isPreferenceDocument(doc)) {
-    void vscode.window.showWarningMessage(`Reward Lens: ${path.basename(uri.fsPath)} does not look like preference data (no chosen/rejected fields). Set rewardLens.data.fieldMapping if it uses other names.`);
+    void vscode.window.showWarningMessage(
+      `Reward Lens: ${path.basename(uri.fsPath)} does not look like preference data (no chosen/rejected fields). Set rewardLens.data.fieldMapping if it uses other names.`,
+    );
     return;
   }
   await vscode.window.showTextDocument(doc, { preview: false });
   try {
-    const store = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Reward Lens: scoring…' }, () => scores.scoreAll(doc));
+    const store = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Reward Lens: scoring…' }, () =>
+      scores.scoreAll(doc),
+    );
     if (!store) return;
     const all = store.all();
     const count = (s: string) => all.filter((a) => a.status === s).length;
@@ -41,7 +49,9 @@ export async function scoreFile(svc: Services, scores: ScoreService, arg?: unkno
     svc.log.info(msg);
     void vscode.window.showInformationMessage(msg);
   } catch (e) {
-    void vscode.window.showErrorMessage(`Reward Lens: scoring failed: ${logError(svc.log, `scoring ${uri.fsPath}`, e)}`, 'Show Log').then((a) => a && svc.log.show());
+    void vscode.window
+      .showErrorMessage(`Reward Lens: scoring failed: ${logError(svc.log, `scoring ${uri.fsPath}`, e)}`, 'Show Log')
+      .then((a) => a && svc.log.show());
   }
 }
 
@@ -73,7 +83,9 @@ export async function scoreParquet(svc: Services, file: string): Promise<EvalRep
     await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
     return report;
   } catch (e) {
-    void vscode.window.showErrorMessage(`Reward Lens: evaluating ${path.basename(file)} failed: ${logError(svc.log, `evaluating ${file}`, e)}`);
+    void vscode.window.showErrorMessage(
+      `Reward Lens: evaluating ${path.basename(file)} failed: ${logError(svc.log, `evaluating ${file}`, e)}`,
+    );
     return undefined;
   }
 }
@@ -82,8 +94,10 @@ const esc = escapeMarkdown;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 export function evalMarkdown(file: string, modelLabel: string, r: EvalReport): string {
-  const rows = r.sets.map((s) =>
-    `| ${esc(s.name)} | ${s.pairs} | ${pct(s.accuracy.value)} [${pct(s.accuracy.lo)}, ${pct(s.accuracy.hi)}] | ${s.margin.mean.toFixed(3)} | ${s.rewardChosen.mean.toFixed(3)} / ${s.rewardRejected.mean.toFixed(3)} | ${s.hNorm.median.toFixed(3)} | ${s.erank.toFixed(1)} |`);
+  const rows = r.sets.map(
+    (s) =>
+      `| ${esc(s.name)} | ${s.pairs} | ${pct(s.accuracy.value)} [${pct(s.accuracy.lo)}, ${pct(s.accuracy.hi)}] | ${s.margin.mean.toFixed(3)} | ${s.rewardChosen.mean.toFixed(3)} / ${s.rewardRejected.mean.toFixed(3)} | ${s.hNorm.median.toFixed(3)} | ${s.erank.toFixed(1)} |`,
+  );
   return [
     `# Reward Lens — ${esc(path.basename(file))}`,
     '',

@@ -15,7 +15,10 @@ import type { Services } from './services';
 
 /** The documents Reward Lens providers attach to; content sniffing narrows JSON/CSV further. */
 export const PREFERENCE_SELECTOR: vscode.DocumentSelector = [
-  { language: 'jsonl' }, { language: 'json' }, { language: 'csv' }, { pattern: datasetGlob(LINE_FORMATS) },
+  { language: 'jsonl' },
+  { language: 'json' },
+  { language: 'csv' },
+  { pattern: datasetGlob(LINE_FORMATS) },
 ];
 const CHUNK_LINES = 500;
 /** Above this many lines, JSONL chunks are sent windowed (see windowJsonl) so the worker parses only the chunk. */
@@ -158,7 +161,10 @@ export class ScoreService implements vscode.Disposable {
         const model = this.svc.activeModel;
         if (!model || st.generation !== gen || doc.isClosed || doc.version !== st.store.version) return;
         const next = planChunks(this.visibleRanges(doc), st.store.done, {
-          lineCount: doc.lineCount, chunkLines: CHUNK_LINES, maxLines: st.full ? 0 : this.svc.settings.scoring.maxLines, margin: VISIBLE_MARGIN,
+          lineCount: doc.lineCount,
+          chunkLines: CHUNK_LINES,
+          maxLines: st.full ? 0 : this.svc.settings.scoring.maxLines,
+          margin: VISIBLE_MARGIN,
         })[0];
         // A document no editor shows (yet) gets its first screen only; becoming visible kicks the rest.
         if (!next || (!st.full && st.store.done.length > 0 && !this.isVisible(doc))) return;
@@ -166,17 +172,35 @@ export class ScoreService implements vscode.Disposable {
         const cacheDir = this.svc.scoreCacheDir;
         const mapping = this.svc.mappingFor(doc.uri);
         const res = await this.svc.training.score({
-          modelDir: model.modelDir, file: doc.uri.fsPath, text: this.textFor(doc, st, next), fromLine: next.from, toLine: next.to,
-          engine: this.svc.settings.scoring.engine, maxTokens: this.svc.settings.scoring.maxLength, backend: this.svc.settings.scoring.backend, ...(cacheDir ? { cacheDir } : {}),
+          modelDir: model.modelDir,
+          file: doc.uri.fsPath,
+          text: this.textFor(doc, st, next),
+          fromLine: next.from,
+          toLine: next.to,
+          engine: this.svc.settings.scoring.engine,
+          maxTokens: this.svc.settings.scoring.maxLength,
+          backend: this.svc.settings.scoring.backend,
+          ...(cacheDir ? { cacheDir } : {}),
           ...(mapping ? { mapping } : {}),
         });
         if (st.generation !== gen || doc.version !== st.store.version) return;
         const first = st.store.done.length === 0;
         const ext = this.svc.external;
-        st.store.add(next, annotateScores(res, { reportMisranked: this.svc.settings.scoring.reportMisranked, ...(ext ? { external: { name: ext.name, get: (id) => ext.byId.get(id) } } : {}) }));
+        st.store.add(
+          next,
+          annotateScores(res, {
+            reportMisranked: this.svc.settings.scoring.reportMisranked,
+            ...(ext ? { external: { name: ext.name, get: (id) => ext.byId.get(id) } } : {}),
+          }),
+        );
         this.recordMargins(doc, res.rows);
-        if (first) this.svc.log.info(`first scores for ${doc.uri.fsPath} (v${doc.version}, ${doc.lineCount} lines): lines ${next.from}-${next.to}, ${res.rows.length} pairs (${res.cached} from the score cache), worker ${res.elapsedMs.toFixed(0)} ms, round trip ${(performance.now() - sent).toFixed(0)} ms`);
-        this.svc.log.debug(`scored ${doc.uri.fsPath} lines ${next.from}-${next.to}: ${res.rows.length} pairs, ${res.groups.length} groups, ${res.skipped.length} skipped in ${res.elapsedMs} ms (worker)`);
+        if (first)
+          this.svc.log.info(
+            `first scores for ${doc.uri.fsPath} (v${doc.version}, ${doc.lineCount} lines): lines ${next.from}-${next.to}, ${res.rows.length} pairs (${res.cached} from the score cache), worker ${res.elapsedMs.toFixed(0)} ms, round trip ${(performance.now() - sent).toFixed(0)} ms`,
+          );
+        this.svc.log.debug(
+          `scored ${doc.uri.fsPath} lines ${next.from}-${next.to}: ${res.rows.length} pairs, ${res.groups.length} groups, ${res.skipped.length} skipped in ${res.elapsedMs} ms (worker)`,
+        );
         this.changeEmitter.fire(doc.uri);
       }
     } catch (e) {
@@ -235,10 +259,13 @@ export class ScoreService implements vscode.Disposable {
     const key = doc.uri.toString();
     if (!this.docs.has(key)) return;
     clearTimeout(this.debounce.get(key));
-    this.debounce.set(key, setTimeout(() => {
-      this.debounce.delete(key);
-      this.kick(doc);
-    }, this.svc.settings.scoring.debounceMs));
+    this.debounce.set(
+      key,
+      setTimeout(() => {
+        this.debounce.delete(key);
+        this.kick(doc);
+      }, this.svc.settings.scoring.debounceMs),
+    );
   }
 
   private forget(uri: vscode.Uri): void {

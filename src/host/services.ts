@@ -38,7 +38,12 @@ export class Services implements vscode.Disposable {
   readonly modelMargins = new Map<string, Map<string, number>>();
 
   /** `runs`: every run and experiment, live and on disk (the one RunStore and its directory reader). */
-  constructor(readonly context: vscode.ExtensionContext, readonly log: Log, readonly training: TrainingService, readonly runs: WorkspaceRuns) {
+  constructor(
+    readonly context: vscode.ExtensionContext,
+    readonly log: Log,
+    readonly training: TrainingService,
+    readonly runs: WorkspaceRuns,
+  ) {
     this.cached = readSettings(vscode.workspace.getConfiguration('rewardLens'));
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('rewardLens')) return;

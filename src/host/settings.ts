@@ -52,8 +52,10 @@ export interface ConfigGetter {
   get<T>(key: string, defaultValue: T): T;
 }
 
-const oneOf = <T extends string>(v: string, allowed: readonly T[], fallback: T): T => ((allowed as readonly string[]).includes(v) ? (v as T) : fallback);
-const num = (v: unknown, fallback: number, min: number, max: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback);
+const oneOf = <T extends string>(v: string, allowed: readonly T[], fallback: T): T =>
+  (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
+const num = (v: unknown, fallback: number, min: number, max: number) =>
+  typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
 
 export const DEFAULT_RUNS_DIRECTORY = '.reward-lens/runs';
 
@@ -100,7 +102,9 @@ export function readSettings(cfg: ConfigGetter): Settings {
       backend: oneOf(cfg.get('scoring.backend', 'auto'), BACKEND_NAMES, 'auto'),
     },
     training: {
-      runsDirectory: runsDirectoryProblem(cfg.get('training.runsDirectory', DEFAULT_RUNS_DIRECTORY)) ? DEFAULT_RUNS_DIRECTORY : cfg.get('training.runsDirectory', DEFAULT_RUNS_DIRECTORY),
+      runsDirectory: runsDirectoryProblem(cfg.get('training.runsDirectory', DEFAULT_RUNS_DIRECTORY))
+        ? DEFAULT_RUNS_DIRECTORY
+        : cfg.get('training.runsDirectory', DEFAULT_RUNS_DIRECTORY),
       backend: oneOf(cfg.get('training.backend', 'auto'), BACKEND_NAMES, 'auto'),
       preset: oneOf(cfg.get('training.preset', 'tiny'), PRESET_NAMES, 'tiny'),
       holdoutFrac: num(cfg.get('training.holdoutFrac', 0.1), 0.1, 0, 0.9),
@@ -110,10 +114,13 @@ export function readSettings(cfg: ConfigGetter): Settings {
     },
     data: {
       fieldMapping: readMapping(cfg.get<Record<string, unknown>>('data.fieldMapping', {})),
-      fieldMappings: Object.entries(byGlob && typeof byGlob === 'object' ? byGlob : {}).map(([glob, m]) => ({ glob, mapping: readMapping(m) })).filter((g) => Object.keys(g.mapping).length > 0),
+      fieldMappings: Object.entries(byGlob && typeof byGlob === 'object' ? byGlob : {})
+        .map(([glob, m]) => ({ glob, mapping: readMapping(m) }))
+        .filter((g) => Object.keys(g.mapping).length > 0),
     },
   };
 }
 
 /** The keys of a mapping that is actually set, for content sniffing. */
-export const mappingKeys = (m: FieldMapping): string[] => [m.prompt, m.chosen, m.rejected, m.a, m.b, m.label].filter((k): k is string => !!k);
+export const mappingKeys = (m: FieldMapping): string[] =>
+  [m.prompt, m.chosen, m.rejected, m.a, m.b, m.label].filter((k): k is string => !!k);

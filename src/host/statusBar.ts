@@ -31,15 +31,18 @@ export function registerStatusBar(svc: Services): StatusBar {
     const live = svc.training.running[0];
     if (live) {
       const m = live.metrics[live.metrics.length - 1];
-      model.text = live.totalSteps > 0
-        ? `$(sync~spin) step ${live.step}/${live.totalSteps}${m ? ` · loss ${m.loss.toFixed(3)}` : ''}`
-        : '$(sync~spin) starting training…';
+      model.text =
+        live.totalSteps > 0
+          ? `$(sync~spin) step ${live.step}/${live.totalSteps}${m ? ` · loss ${m.loss.toFixed(3)}` : ''}`
+          : '$(sync~spin) starting training…';
       model.tooltip = `Reward Lens: training ${live.runId} on ${live.backend}. Click to cancel.`;
       model.command = 'rewardLens.cancelTraining';
     } else {
       const active = svc.activeModel;
       model.text = active ? `$(beaker) ${active.label.split(' · ').slice(0, 2).join(' · ')}` : '$(beaker) no reward model';
-      model.tooltip = active ? `Reward Lens active model: ${active.label}\n${active.modelDir}\nClick to change.` : 'Reward Lens: no active model. Click to select one, or run Train Reward Model….';
+      model.tooltip = active
+        ? `Reward Lens active model: ${active.label}\n${active.modelDir}\nClick to change.`
+        : 'Reward Lens: no active model. Click to select one, or run Train Reward Model….';
       model.command = 'rewardLens.selectModel';
     }
     model.show();
@@ -50,11 +53,17 @@ export function registerStatusBar(svc: Services): StatusBar {
   const all = vscode.Disposable.from(
     backend,
     model,
-    svc.training.onDoctor((r) => { report = r; renderBackend(); }),
+    svc.training.onDoctor((r) => {
+      report = r;
+      renderBackend();
+    }),
     svc.training.onScoringBackend(renderBackend),
     svc.training.onProgress(() => {
       // Status text changes at most every 250 ms; progress can be faster.
-      if (Date.now() - last > 250) { last = Date.now(); renderModel(); }
+      if (Date.now() - last > 250) {
+        last = Date.now();
+        renderModel();
+      }
     }),
     svc.training.onRunsChanged(() => {
       renderModel();

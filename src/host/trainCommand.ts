@@ -5,8 +5,18 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 import {
-  BACKEND_NAMES, DEFAULTS, OBJECTIVES, OBJECTIVE_LABELS, OBJECTIVE_NAMES, PRESET_NAMES, presetSummary, validateTrainConfig,
-  type BackendName, type Objective, type PresetName, type TrainConfig,
+  BACKEND_NAMES,
+  DEFAULTS,
+  OBJECTIVES,
+  OBJECTIVE_LABELS,
+  OBJECTIVE_NAMES,
+  PRESET_NAMES,
+  presetSummary,
+  validateTrainConfig,
+  type BackendName,
+  type Objective,
+  type PresetName,
+  type TrainConfig,
 } from '../core/config';
 import { datasetExtensionList } from '../core/data/extensions';
 import { candidateFiles } from './workspaceDataFiles';
@@ -35,7 +45,6 @@ interface TrainDefaults {
 const DEFAULTS_KEY = 'rewardLens.trainDefaults';
 const STEPS = 7;
 
-
 /** Asks for everything a run needs; undefined when the user cancels. Returns a new or a resumed request. */
 export async function askTrainRequest(svc: Services): Promise<RunRequest | undefined> {
   const root = svc.runsRoot;
@@ -50,7 +59,9 @@ export async function askTrainRequest(svc: Services): Promise<RunRequest | undef
   if (from === undefined) return undefined;
   const files = await candidateFiles(svc);
   if (!files.length) {
-    void vscode.window.showErrorMessage(`Reward Lens: no preference files (${datasetExtensionList()}) found in the workspace. Open one and try again.`);
+    void vscode.window.showErrorMessage(
+      `Reward Lens: no preference files (${datasetExtensionList()}) found in the workspace. Open one and try again.`,
+    );
     return undefined;
   }
   const a = await askSteps({ svc, d, files, from });
@@ -65,8 +76,15 @@ async function askResume(svc: Services, root: string): Promise<RunRequest | 'new
   const resumable = listRuns(root).filter((r) => r.resumable && !svc.training.liveRun(r.runId));
   if (!resumable.length) return 'new';
   const choice = await vscode.window.showQuickPick(
-    [{ label: '$(add) New run…', run: undefined as RunInfo | undefined },
-      ...resumable.map((r) => ({ label: `$(debug-continue) Resume ${r.label}`, description: `${r.status} at step ${r.step}`, detail: r.error, run: r }))],
+    [
+      { label: '$(add) New run…', run: undefined as RunInfo | undefined },
+      ...resumable.map((r) => ({
+        label: `$(debug-continue) Resume ${r.label}`,
+        description: `${r.status} at step ${r.step}`,
+        detail: r.error,
+        run: r,
+      })),
+    ],
     { title: 'Train Reward Model: new run or resume?', ignoreFocusOut: true },
   );
   if (!choice) return undefined;
@@ -118,7 +136,12 @@ async function askTrainFiles({ d, files }: StepContext): Promise<Partial<Answers
   const wanted = new Set(d.trainFiles.filter((f) => files.includes(f)));
   if (!wanted.size) wanted.add(current && files.includes(current) ? current : files[0]!);
   const trainPick = await vscode.window.showQuickPick(
-    files.map((f) => ({ label: `$(file) ${path.basename(f)}`, description: relative(f) + (f === current ? ' · current editor' : ''), picked: wanted.has(f), file: f })),
+    files.map((f) => ({
+      label: `$(file) ${path.basename(f)}`,
+      description: relative(f) + (f === current ? ' · current editor' : ''),
+      picked: wanted.has(f),
+      file: f,
+    })),
     { title: stepTitle(2, 'training data'), canPickMany: true, ignoreFocusOut: true, placeHolder: 'Preference files to train on' },
   );
   return trainPick?.length ? { trainFiles: trainPick.map((p) => p.file) } : undefined;
@@ -127,8 +150,12 @@ async function askTrainFiles({ d, files }: StepContext): Promise<Partial<Answers
 async function askEvalSets({ svc, d, files }: StepContext, a: Partial<Answers>): Promise<Partial<Answers> | undefined> {
   const holdoutPct = Math.round(svc.settings.training.holdoutFrac * 100);
   const evalPick = await vscode.window.showQuickPick(
-    [{ label: `$(split-horizontal) Held-out split: ${holdoutPct}% of the training data`, picked: d.holdout, file: '' },
-      ...files.filter((f) => !a.trainFiles?.includes(f)).map((f) => ({ label: `$(file) ${path.basename(f)}`, description: relative(f), picked: d.evalFiles.includes(f), file: f }))],
+    [
+      { label: `$(split-horizontal) Held-out split: ${holdoutPct}% of the training data`, picked: d.holdout, file: '' },
+      ...files
+        .filter((f) => !a.trainFiles?.includes(f))
+        .map((f) => ({ label: `$(file) ${path.basename(f)}`, description: relative(f), picked: d.evalFiles.includes(f), file: f })),
+    ],
     { title: stepTitle(3, 'eval sets (optional)'), canPickMany: true, ignoreFocusOut: true, placeHolder: 'Pick none to skip evaluation' },
   );
   if (!evalPick) return undefined;
@@ -136,7 +163,10 @@ async function askEvalSets({ svc, d, files }: StepContext, a: Partial<Answers>):
 }
 
 async function askObjective({ d }: StepContext): Promise<Partial<Answers> | undefined> {
-  const objective = await pickOne(stepTitle(4, 'objective'), OBJECTIVES, d.objective, (o) => ({ label: OBJECTIVE_NAMES[o], detail: OBJECTIVE_LABELS[o] }));
+  const objective = await pickOne(stepTitle(4, 'objective'), OBJECTIVES, d.objective, (o) => ({
+    label: OBJECTIVE_NAMES[o],
+    detail: OBJECTIVE_LABELS[o],
+  }));
   return objective ? { objective } : undefined;
 }
 
@@ -144,7 +174,9 @@ async function askObjective({ d }: StepContext): Promise<Partial<Answers> | unde
 async function askLambda({ d }: StepContext, a: Partial<Answers>): Promise<Partial<Answers> | undefined> {
   if (a.objective !== 'bsr') return { lambda: d.lambda };
   const text = await vscode.window.showInputBox({
-    title: stepTitle(4, 'BSR weight λ'), value: String(d.lambda), ignoreFocusOut: true,
+    title: stepTitle(4, 'BSR weight λ'),
+    value: String(d.lambda),
+    ignoreFocusOut: true,
     prompt: 'Penalty λ·b·mean(r)² over the micro-batch rewards. The paper uses 1e-3.',
     validateInput: (v) => (Number.isFinite(Number(v)) && Number(v) > 0 ? undefined : 'λ must be a positive number, e.g. 0.001'),
   });
@@ -167,7 +199,9 @@ async function askTune({ d }: StepContext, a: Partial<Answers>): Promise<Partial
 
 async function askSizes({ d }: StepContext): Promise<Partial<Answers> | undefined> {
   const sizes = await vscode.window.showInputBox({
-    title: stepTitle(6, 'epochs, batch size'), value: `${d.epochs}, ${d.batchSize}`, ignoreFocusOut: true,
+    title: stepTitle(6, 'epochs, batch size'),
+    value: `${d.epochs}, ${d.batchSize}`,
+    ignoreFocusOut: true,
     prompt: 'Two integers: epochs over the training pairs, pairs per micro-batch (BSR acts on this batch)',
     validateInput: (v) => (parseSizes(v) ? undefined : 'Expected two integers ≥ 1, e.g. "1, 16"'),
   });
@@ -176,7 +210,10 @@ async function askSizes({ d }: StepContext): Promise<Partial<Answers> | undefine
 }
 
 async function askBackend({ d }: StepContext): Promise<Partial<Answers> | undefined> {
-  const backend = await pickOne(stepTitle(7, 'compute backend'), BACKEND_NAMES, d.backend, (b) => ({ label: b, description: b === 'auto' ? 'the best backend that actually works (see Show Compute Doctor)' : '' }));
+  const backend = await pickOne(stepTitle(7, 'compute backend'), BACKEND_NAMES, d.backend, (b) => ({
+    label: b,
+    description: b === 'auto' ? 'the best backend that actually works (see Show Compute Doctor)' : '',
+  }));
   return backend ? { backend } : undefined;
 }
 
@@ -184,9 +221,17 @@ async function askBackend({ d }: StepContext): Promise<Partial<Answers> | undefi
 function newRequest(svc: Services, root: string, a: Answers): RunRequest | undefined {
   const { objective, lambda, preset, epochs, batchSize, backend, holdout, from, tune } = a;
   const config: TrainConfig = {
-    ...DEFAULTS, objective, lambda, preset, epochs, batchSize, backend,
-    holdoutFrac: holdout ? svc.settings.training.holdoutFrac : 0, steps: svc.settings.training.steps,
-    logEvery: svc.settings.training.logEvery, evalEvery: svc.settings.training.evalEvery,
+    ...DEFAULTS,
+    objective,
+    lambda,
+    preset,
+    epochs,
+    batchSize,
+    backend,
+    holdoutFrac: holdout ? svc.settings.training.holdoutFrac : 0,
+    steps: svc.settings.training.steps,
+    logEvery: svc.settings.training.logEvery,
+    evalEvery: svc.settings.training.evalEvery,
   };
   const problems = validateTrainConfig(config);
   if (problems.length) {
@@ -197,8 +242,14 @@ function newRequest(svc: Services, root: string, a: Answers): RunRequest | undef
   const m = svc.settings.data.fieldMapping;
   const backbone = from && tune ? backboneRequest(from, tune, svc) : undefined;
   return {
-    runId, runDir: path.join(root, runId), config, trainFiles: a.trainFiles, evalFiles: a.evalFiles, resume: false,
-    ...(mappingKeys(m).length ? { mapping: m } : {}), ...(backbone ? { backbone } : {}),
+    runId,
+    runDir: path.join(root, runId),
+    config,
+    trainFiles: a.trainFiles,
+    evalFiles: a.evalFiles,
+    resume: false,
+    ...(mappingKeys(m).length ? { mapping: m } : {}),
+    ...(backbone ? { backbone } : {}),
   };
 }
 
@@ -214,24 +265,48 @@ async function askStartFrom(title: string, last: string): Promise<string | undef
   const hf = await findWorkspaceHfModels();
   const items = [
     { label: '$(add) A new small model', description: 'trained from scratch on your data (Reward Lens presets)', dir: '' },
-    ...hf.map((m) => ({ label: `$(hubot) ${m.label}`, description: `${m.architecture}${m.dir === last ? ' (last used)' : ''}`, detail: m.dir, dir: m.dir })),
-    { label: '$(folder-opened) A pretrained model folder…', description: 'a Hugging Face folder: config.json, *.safetensors, tokenizer.json', dir: '?' },
+    ...hf.map((m) => ({
+      label: `$(hubot) ${m.label}`,
+      description: `${m.architecture}${m.dir === last ? ' (last used)' : ''}`,
+      detail: m.dir,
+      dir: m.dir,
+    })),
+    {
+      label: '$(folder-opened) A pretrained model folder…',
+      description: 'a Hugging Face folder: config.json, *.safetensors, tokenizer.json',
+      dir: '?',
+    },
   ];
   const ordered = [...items.filter((i) => i.dir === last), ...items.filter((i) => i.dir !== last)];
   const pick = await vscode.window.showQuickPick(ordered, { title, ignoreFocusOut: true, matchOnDetail: true });
   if (!pick) return undefined;
   if (pick.dir !== '?') return pick.dir;
-  const dir = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Reward Lens: a Hugging Face model folder to start from' });
+  const dir = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    title: 'Reward Lens: a Hugging Face model folder to start from',
+  });
   if (!dir?.[0]) return undefined;
   if (!(await readHfModelFolder(dir[0].fsPath))) {
-    void vscode.window.showErrorMessage(`Reward Lens: ${dir[0].fsPath} is not a Hugging Face model folder Reward Lens can load (config.json with a supported model_type, *.safetensors).`);
+    void vscode.window.showErrorMessage(
+      `Reward Lens: ${dir[0].fsPath} is not a Hugging Face model folder Reward Lens can load (config.json with a supported model_type, *.safetensors).`,
+    );
     return undefined;
   }
   return dir[0].fsPath;
 }
 
 function backboneRequest(dir: string, tune: TuneMode, svc: Services): BackboneParams {
-  return { dir, tune, loraRank: 8, loraAlpha: 16, loraDropout: 0, topK: 2, resetHead: false, maxTokens: Math.min(1024, svc.settings.scoring.maxLength) };
+  return {
+    dir,
+    tune,
+    loraRank: 8,
+    loraAlpha: 16,
+    loraDropout: 0,
+    topK: 2,
+    resetHead: false,
+    maxTokens: Math.min(1024, svc.settings.scoring.maxLength),
+  };
 }
 
 function resumeRequest(run: RunInfo): RunRequest | undefined {
@@ -239,14 +314,31 @@ function resumeRequest(run: RunInfo): RunRequest | undefined {
     void vscode.window.showErrorMessage(`Reward Lens: cannot resume ${run.runId}: its config names no training files.`);
     return undefined;
   }
-  return { runId: run.runId, runDir: run.runDir, config: run.config, trainFiles: run.trainFiles, evalFiles: run.evalFiles, resume: true, ...(run.backbone ? { backbone: run.backbone } : {}) };
+  return {
+    runId: run.runId,
+    runDir: run.runDir,
+    config: run.config,
+    trainFiles: run.trainFiles,
+    evalFiles: run.evalFiles,
+    resume: true,
+    ...(run.backbone ? { backbone: run.backbone } : {}),
+  };
 }
 
-async function pickOne<T extends string>(title: string, values: readonly T[], last: T, item: (v: T) => { label: string; description?: string; detail?: string }): Promise<T | undefined> {
+async function pickOne<T extends string>(
+  title: string,
+  values: readonly T[],
+  last: T,
+  item: (v: T) => { label: string; description?: string; detail?: string },
+): Promise<T | undefined> {
   // The remembered value goes first, so Enter accepts it.
   const ordered = [last, ...values.filter((v) => v !== last)].filter((v) => values.includes(v));
   const pick = await vscode.window.showQuickPick(
-    ordered.map((v) => ({ ...item(v), value: v, ...(v === last ? { description: `${item(v).description ?? ''} (last used)`.trim() } : {}) })),
+    ordered.map((v) => ({
+      ...item(v),
+      value: v,
+      ...(v === last ? { description: `${item(v).description ?? ''} (last used)`.trim() } : {}),
+    })),
     { title, ignoreFocusOut: true, matchOnDetail: true },
   );
   return pick?.value;
@@ -260,8 +352,17 @@ function parseSizes(v: string): [number, number] | undefined {
 }
 
 function fallbackDefaults(svc: Services): TrainDefaults {
-  return { trainFiles: [], holdout: true, evalFiles: [], objective: DEFAULTS.objective, lambda: DEFAULTS.lambda, preset: svc.settings.training.preset, epochs: DEFAULTS.epochs, batchSize: DEFAULTS.batchSize, backend: svc.settings.training.backend };
+  return {
+    trainFiles: [],
+    holdout: true,
+    evalFiles: [],
+    objective: DEFAULTS.objective,
+    lambda: DEFAULTS.lambda,
+    preset: svc.settings.training.preset,
+    epochs: DEFAULTS.epochs,
+    batchSize: DEFAULTS.batchSize,
+    backend: svc.settings.training.backend,
+  };
 }
 
 const relative = (f: string) => vscode.workspace.asRelativePath(f);
-

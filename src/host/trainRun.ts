@@ -10,7 +10,9 @@ import type { Services } from './services';
 export async function runTraining(svc: Services, req: RunRequest): Promise<RunSummary | undefined> {
   const label = runLabel(req.runId, req.config, req.trainFiles, req.backbone);
   writeRunRequest(req);
-  svc.log.info(`${req.resume ? 'resuming' : 'starting'} run ${req.runId}: ${JSON.stringify({ config: req.config, trainFiles: req.trainFiles, evalFiles: req.evalFiles })}`);
+  svc.log.info(
+    `${req.resume ? 'resuming' : 'starting'} run ${req.runId}: ${JSON.stringify({ config: req.config, trainFiles: req.trainFiles, evalFiles: req.evalFiles })}`,
+  );
   await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.isTraining, true);
   let summary: RunSummary | undefined;
   try {
@@ -24,7 +26,9 @@ export async function runTraining(svc: Services, req: RunRequest): Promise<RunSu
           const m = run.metrics[run.metrics.length - 1];
           const pct = run.totalSteps > 0 ? (100 * run.step) / run.totalSteps : 0;
           progress.report({
-            message: m ? `step ${run.step}/${run.totalSteps} · loss ${m.loss.toFixed(4)} · acc ${(100 * m.accuracy).toFixed(1)}% · ${run.backend}` : `step ${run.step}/${run.totalSteps}`,
+            message: m
+              ? `step ${run.step}/${run.totalSteps} · loss ${m.loss.toFixed(4)} · acc ${(100 * m.accuracy).toFixed(1)}% · ${run.backend}`
+              : `step ${run.step}/${run.totalSteps}`,
             increment: Math.max(0, pct - reported),
           });
           reported = Math.max(reported, pct);
@@ -38,7 +42,9 @@ export async function runTraining(svc: Services, req: RunRequest): Promise<RunSu
       },
     );
   } catch (e) {
-    void vscode.window.showErrorMessage(`Reward Lens: training failed: ${logError(svc.log, `run ${req.runId} failed`, e)}`, 'Show Log').then((a) => a && svc.log.show());
+    void vscode.window
+      .showErrorMessage(`Reward Lens: training failed: ${logError(svc.log, `run ${req.runId} failed`, e)}`, 'Show Log')
+      .then((a) => a && svc.log.show());
     return undefined;
   } finally {
     await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.isTraining, svc.training.running.length > 0);
@@ -49,7 +55,11 @@ export async function runTraining(svc: Services, req: RunRequest): Promise<RunSu
 
 async function afterRun(svc: Services, req: RunRequest, label: string, s: RunSummary): Promise<void> {
   if (s.status === 'failed') {
-    const a = await vscode.window.showErrorMessage(`Reward Lens: run ${label} failed: ${s.error ?? 'unknown error'}`, 'Open Diagnostics', 'Show Log');
+    const a = await vscode.window.showErrorMessage(
+      `Reward Lens: run ${label} failed: ${s.error ?? 'unknown error'}`,
+      'Open Diagnostics',
+      'Show Log',
+    );
     if (a === 'Open Diagnostics') await vscode.commands.executeCommand('rewardLens.openDiagnostics', req.runId);
     if (a === 'Show Log') svc.log.show();
     return;
@@ -57,9 +67,10 @@ async function afterRun(svc: Services, req: RunRequest, label: string, s: RunSum
   if (s.modelDir && s.status === 'completed') await svc.setActiveModel({ runId: req.runId, modelDir: s.modelDir, label });
   const acc = s.finalEval?.sets[0]?.accuracy;
   const accText = acc ? ` · eval accuracy ${(100 * acc.value).toFixed(1)}% (n=${acc.n})` : '';
-  const head = s.status === 'completed'
-    ? `Reward Lens: training finished (${s.steps} steps, ${(s.elapsedMs / 1000).toFixed(1)} s on ${s.backend})${accText}. It is now the active model.`
-    : `Reward Lens: training cancelled at step ${s.steps}/${s.totalSteps}; run Train Reward Model… to resume it.`;
+  const head =
+    s.status === 'completed'
+      ? `Reward Lens: training finished (${s.steps} steps, ${(s.elapsedMs / 1000).toFixed(1)} s on ${s.backend})${accText}. It is now the active model.`
+      : `Reward Lens: training cancelled at step ${s.steps}/${s.totalSteps}; run Train Reward Model… to resume it.`;
   const a = await vscode.window.showInformationMessage(head, 'Open Diagnostics', 'Score File');
   if (a === 'Open Diagnostics') await vscode.commands.executeCommand('rewardLens.openDiagnostics', req.runId);
   if (a === 'Score File') {

@@ -5,8 +5,29 @@ import * as vscode from 'vscode';
 import { Worker } from 'node:worker_threads';
 import { Endpoint, type Wire } from '../protocol/rpc';
 import {
-  CancelExperiment, CancelModelLoad, CancelTrain, EvalFiles, ExperimentLog, ExperimentRun, ExperimentRunDidFinish, ModelLoadProgress, RunDidFinish, RunDidStart, RunDoctor, ScoreDocument, TrainEval, TrainProgress, TrainRun, WorkerLog,
-  type DoctorReport, type EvalParams, type ExperimentRunResult, type ExperimentRunSpec, type RunSummary, type ScoreParams, type ScoreResult,
+  CancelExperiment,
+  CancelModelLoad,
+  CancelTrain,
+  EvalFiles,
+  ExperimentLog,
+  ExperimentRun,
+  ExperimentRunDidFinish,
+  ModelLoadProgress,
+  RunDidFinish,
+  RunDidStart,
+  RunDoctor,
+  ScoreDocument,
+  TrainEval,
+  TrainProgress,
+  TrainRun,
+  WorkerLog,
+  type DoctorReport,
+  type EvalParams,
+  type ExperimentRunResult,
+  type ExperimentRunSpec,
+  type RunSummary,
+  type ScoreParams,
+  type ScoreResult,
 } from '../protocol/trainer';
 import { JobExport, JobImport, type JobExportParams, type JobExportResult, type JobImportParams } from '../protocol/trainer';
 import { InspectScenarioData, type ScenarioDataParams, type ScenarioDataReport } from '../protocol/scenarios';
@@ -37,7 +58,12 @@ export class TrainingService implements vscode.Disposable {
   readonly onDoctor = this.doctorEmitter.event;
   /** Fires when a run starts or ends, or a request ends. */
   readonly onRunsChanged = this.runsEmitter.event;
-  private readonly loadEmitter = new vscode.EventEmitter<{ readonly modelDir: string; readonly doneBytes: number; readonly totalBytes: number; readonly done: boolean }>();
+  private readonly loadEmitter = new vscode.EventEmitter<{
+    readonly modelDir: string;
+    readonly doneBytes: number;
+    readonly totalBytes: number;
+    readonly done: boolean;
+  }>();
   /** Fires while the worker loads a model's weights (a multi-GB Hugging Face model takes a while). */
   readonly onModelLoad = this.loadEmitter.event;
   private readonly unsubscribe: () => void;
@@ -47,7 +73,11 @@ export class TrainingService implements vscode.Disposable {
   /** The backend the worker scores on, as it last said; undefined until it has scored in this worker. */
   scoringBackend?: ScoringBackendInfo;
 
-  constructor(private readonly workerPath: string, private readonly log: Log, private readonly runs: WorkspaceRuns) {
+  constructor(
+    private readonly workerPath: string,
+    private readonly log: Log,
+    private readonly runs: WorkspaceRuns,
+  ) {
     const store = runs.store;
     this.unsubscribe = store.subscribe((c) => {
       const run = c.kind === 'progress' && c.runId && !c.experimentId ? store.run(c.runId) : undefined;
@@ -102,7 +132,10 @@ export class TrainingService implements vscode.Disposable {
     });
     endpoint.onNotification(WorkerLog, (p) => this.log[p.level](`[worker] ${p.message}`));
     endpoint.onNotification(ModelLoadProgress, (p) => this.loadEmitter.fire(p));
-    endpoint.onNotification(ScoringBackendChanged, (p) => { this.scoringBackend = p; this.scoringBackendEmitter.fire(p); });
+    endpoint.onNotification(ScoringBackendChanged, (p) => {
+      this.scoringBackend = p;
+      this.scoringBackendEmitter.fire(p);
+    });
     this.worker = worker;
     this.endpoint = endpoint;
     return endpoint;
@@ -110,15 +143,26 @@ export class TrainingService implements vscode.Disposable {
 
   /** Starts a run in the worker; resolves with its summary (completed, cancelled or failed). */
   async train(req: RunRequest): Promise<RunSummary> {
-    if (this.experimentFlags.size > 0) throw new Error(`a scenario experiment is running (${[...this.experimentFlags.keys()].join(', ')}); cancel it first`);
-    if (this.runFlags.size > 0) throw new Error(`a training run is already in progress (${[...this.runFlags.keys()].join(', ')}); cancel it first`);
+    if (this.experimentFlags.size > 0)
+      throw new Error(`a scenario experiment is running (${[...this.experimentFlags.keys()].join(', ')}); cancel it first`);
+    if (this.runFlags.size > 0)
+      throw new Error(`a training run is already in progress (${[...this.runFlags.keys()].join(', ')}); cancel it first`);
     const cancel = new SharedArrayBuffer(4);
     this.runFlags.set(req.runId, new Int32Array(cancel));
-    this.runs.store.requestRun({ runId: req.runId, runDir: req.runDir, label: runLabel(req.runId, req.config, req.trainFiles, req.backbone), config: req.config, trainFiles: req.trainFiles, resume: req.resume });
+    this.runs.store.requestRun({
+      runId: req.runId,
+      runDir: req.runDir,
+      label: runLabel(req.runId, req.config, req.trainFiles, req.backbone),
+      config: req.config,
+      trainFiles: req.trainFiles,
+      resume: req.resume,
+    });
     let error: string | undefined;
     try {
       const summary = await this.ensure().sendRequest(TrainRun, { ...req, cancel });
-      this.log.info(`run ${req.runId} ${summary.status} after ${summary.steps}/${summary.totalSteps} steps on ${summary.backend} (${summary.elapsedMs} ms)${summary.error ? `: ${summary.error}` : ''}`);
+      this.log.info(
+        `run ${req.runId} ${summary.status} after ${summary.steps}/${summary.totalSteps} steps on ${summary.backend} (${summary.elapsedMs} ms)${summary.error ? `: ${summary.error}` : ''}`,
+      );
       return summary;
     } catch (e) {
       error = errorMessage(e);
@@ -136,7 +180,9 @@ export class TrainingService implements vscode.Disposable {
   /** Runs a scenario experiment in the worker (the CLI's runner); rejects with the runner's message on bad data. */
   async experiment(experimentId: string, spec: ExperimentRunSpec): Promise<ExperimentRunResult> {
     if (this.runFlags.size > 0 || this.experimentFlags.size > 0) {
-      throw new Error(`training is already in progress (${[...this.runFlags.keys(), ...this.experimentFlags.keys()].join(', ')}); cancel it first`);
+      throw new Error(
+        `training is already in progress (${[...this.runFlags.keys(), ...this.experimentFlags.keys()].join(', ')}); cancel it first`,
+      );
     }
     const cancel = new SharedArrayBuffer(4);
     this.experimentFlags.set(experimentId, new Int32Array(cancel));
@@ -144,7 +190,9 @@ export class TrainingService implements vscode.Disposable {
     let error: string | undefined;
     try {
       const r = await this.ensure().sendRequest(ExperimentRun, { experimentId, spec, cancel });
-      this.log.info(`experiment ${experimentId} ${r.status}: ${r.completed.length} trained, ${r.skipped.length} skipped, ${r.failed.length} failed; report ${r.reportMarkdown}`);
+      this.log.info(
+        `experiment ${experimentId} ${r.status}: ${r.completed.length} trained, ${r.skipped.length} skipped, ${r.failed.length} failed; report ${r.reportMarkdown}`,
+      );
       return r;
     } catch (e) {
       error = errorMessage(e);

@@ -66,7 +66,11 @@ export function appendJsonLine(file: string, value: object): void {
   try {
     fs.writeSync(fd, line);
   } catch (e) {
-    try { fs.ftruncateSync(fd, before); } catch { /* the original error is the one to report */ }
+    try {
+      fs.ftruncateSync(fd, before);
+    } catch {
+      /* the original error is the one to report */
+    }
     throw userIoError(e, file) ?? e;
   } finally {
     fs.closeSync(fd);

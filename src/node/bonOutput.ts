@@ -47,10 +47,15 @@ export function bonTarget(outDir: string, modelFolder: string, inputs: readonly 
   const cfg = readConfig(outDir);
   const runModel = cfg ? modelOfRun(outDir, cfg) : undefined;
   if (!cfg || !runModel) {
-    throw new UserError(`${outDir} is not empty and is not a Reward Lens run or evaluation (it holds ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); choose a new directory`);
+    throw new UserError(
+      `${outDir} is not empty and is not a Reward Lens run or evaluation (it holds ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); choose a new directory`,
+    );
   }
   const same = (a: string) => realPathOf(a) === realPathOf(modelFolder) || realPathOf(path.join(a, 'model')) === realPathOf(modelFolder);
-  if (!same(runModel)) throw new UserError(`${outDir} belongs to the model ${runModel}, not ${modelFolder}; write best-of-N for this model to its own directory`);
+  if (!same(runModel))
+    throw new UserError(
+      `${outDir} belongs to the model ${runModel}, not ${modelFolder}; write best-of-N for this model to its own directory`,
+    );
   return { kind: 'run' };
 }
 
@@ -67,8 +72,24 @@ export function writeBonRun(outDir: string, target: BonTarget, r: BonRunRecord):
   if (target.kind === 'new') {
     const runId = path.basename(path.resolve(outDir));
     const p = runPaths(outDir);
-    writeJsonAtomic(p.config, { kind: EVALUATION_KIND, runId, model: { ...r.report.model, dir: r.modelDir }, evalFiles: r.files, bestOfN: true, createdAt: r.report.createdAt });
-    const summary: RunSummary = { runId, runDir: outDir, status: 'completed', steps: 0, totalSteps: 0, backend: r.report.model.engine, elapsedMs: r.elapsedMs, modelDir: r.modelDir };
+    writeJsonAtomic(p.config, {
+      kind: EVALUATION_KIND,
+      runId,
+      model: { ...r.report.model, dir: r.modelDir },
+      evalFiles: r.files,
+      bestOfN: true,
+      createdAt: r.report.createdAt,
+    });
+    const summary: RunSummary = {
+      runId,
+      runDir: outDir,
+      status: 'completed',
+      steps: 0,
+      totalSteps: 0,
+      backend: r.report.model.engine,
+      elapsedMs: r.elapsedMs,
+      modelDir: r.modelDir,
+    };
     writeJsonAtomic(p.summary, summary);
   }
   const file = bonPath(outDir);
@@ -94,6 +115,10 @@ export function parseBonReport(text: string, file: string): BonReport {
 }
 
 function checkBonReport(v: unknown, file: string): BonReport {
-  if (!isBonReport(v)) throw new FileError({ file, field: 'format' }, 'not a Reward Lens best-of-N report (expected format "reward-lens-bon", version 1, sets, ns)');
+  if (!isBonReport(v))
+    throw new FileError(
+      { file, field: 'format' },
+      'not a Reward Lens best-of-N report (expected format "reward-lens-bon", version 1, sets, ns)',
+    );
   return v;
 }

@@ -22,7 +22,10 @@ export async function feedArrowFile(b: DatasetBuilder, file: string, rowStart = 
     }
   } catch (e) {
     if (e instanceof FileError) throw e;
-    throw new FileError({ file, line: row + 1 }, `not a readable Arrow IPC file (${(e as Error).message}); is it truncated, or not written by the datasets library?`);
+    throw new FileError(
+      { file, line: row + 1 },
+      `not a readable Arrow IPC file (${(e as Error).message}); is it truncated, or not written by the datasets library?`,
+    );
   } finally {
     stream.destroy();
   }
@@ -34,7 +37,8 @@ export function plainArrow(v: unknown): unknown {
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
   if (v instanceof Vector) return Array.from(v as Iterable<unknown>, plainArrow);
-  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return v instanceof Uint8Array ? v : Array.from(v as unknown as ArrayLike<number>, plainArrow);
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView))
+    return v instanceof Uint8Array ? v : Array.from(v as unknown as ArrayLike<number>, plainArrow);
   if (typeof v === 'object' && !(v instanceof Date) && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries((v as { toJSON(): Record<string, unknown> }).toJSON())) out[k] = plainArrow(x);

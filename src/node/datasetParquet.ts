@@ -21,7 +21,10 @@ export async function feedParquet(b: DatasetBuilder, file: string, wait?: () => 
     try {
       rows = await parquetReadObjects({ file: asyncBuffer, metadata, rowStart, rowEnd, compressors });
     } catch (e) {
-      throw new FileError({ file, line: rowStart + 1 }, `Parquet row group ${k} (rows ${rowStart + 1}–${rowEnd}) cannot be decoded (${(e as Error).message}); the file is damaged or truncated`);
+      throw new FileError(
+        { file, line: rowStart + 1 },
+        `Parquet row group ${k} (rows ${rowStart + 1}–${rowEnd}) cannot be decoded (${(e as Error).message}); the file is damaged or truncated`,
+      );
     }
     rows.forEach((row, i) => b.addRecord(plainValue(row), rowStart + i + 1));
     if (b.full) return;

@@ -6,10 +6,17 @@
 // Invariant: src/node never imports src/train (the extension host imports src/node); the trainer comes in as `train`.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULTS, type Objective, type TrainConfig } from '../core/config';
+import { DEFAULTS, type TrainConfig } from '../core/config';
 import type { EvalReport, StepMetrics } from '../core/report';
 import type { RunSummary, TrainRunParams } from '../protocol/trainer';
-import { experimentRunDir, openExperiment, writeExperimentState, ExperimentError, type ExperimentState, type RunState } from './experimentState';
+import {
+  experimentRunDir,
+  openExperiment,
+  writeExperimentState,
+  ExperimentError,
+  type ExperimentState,
+  type RunState,
+} from './experimentState';
 import { assertSparesInputs, resolveInside } from './safePath';
 import { buildSplitsFromFiles, readManifest, splitFiles, writeSplits, type LoadFn } from './experimentSplits';
 import { describeSplits, type SplitManifest } from '../core/scenarios/splitRows';
@@ -72,11 +79,19 @@ export function plannedSteps(trainPairs: number, cfg: Pick<TrainConfig, 'batchSi
 }
 
 export async function runExperiment(spec: ExperimentSpec, deps: ExperimentDeps): Promise<ExperimentResult> {
-  if (spec.objectives.length === 0 || spec.seeds.length === 0) throw new ExperimentError('give at least one objective (--objectives) and one seed (--seeds)');
-  if (!(Number.isInteger(spec.checkpoints) && spec.checkpoints >= 1)) throw new ExperimentError(`checkpoints must be an integer ≥ 1, got ${spec.checkpoints}`);
+  if (spec.objectives.length === 0 || spec.seeds.length === 0)
+    throw new ExperimentError('give at least one objective (--objectives) and one seed (--seeds)');
+  if (!(Number.isInteger(spec.checkpoints) && spec.checkpoints >= 1))
+    throw new ExperimentError(`checkpoints must be an integer ≥ 1, got ${spec.checkpoints}`);
   checkOutputs(spec);
   fs.mkdirSync(spec.outDir, { recursive: true });
-  const fingerprint = { data: spec.data, split: spec.split, train: spec.train, checkpoints: spec.checkpoints, ...(spec.extraEvalFiles?.length ? { extraEvalFiles: spec.extraEvalFiles } : {}) };
+  const fingerprint = {
+    data: spec.data,
+    split: spec.split,
+    train: spec.train,
+    checkpoints: spec.checkpoints,
+    ...(spec.extraEvalFiles?.length ? { extraEvalFiles: spec.extraEvalFiles } : {}),
+  };
   const state = openExperiment(spec.outDir, fingerprint, spec.command, spec.objectives, spec.seeds);
   const manifest = await ensureSplits(spec, deps);
   deps.log(`splits (${path.join(spec.outDir, 'splits')}):\n${describeSplits(manifest)}`);
@@ -95,16 +110,32 @@ export async function runExperiment(spec: ExperimentSpec, deps: ExperimentDeps):
   outer: for (const seed of spec.seeds) {
     for (const objective of spec.objectives) {
       const run = state.runs[`${objective}-s${seed}`] as RunState;
-      if (run.status === 'completed') { skipped.push(run.runId); deps.log(`${run.runId}: finished earlier, skipped`); continue; }
+      if (run.status === 'completed') {
+        skipped.push(run.runId);
+        deps.log(`${run.runId}: finished earlier, skipped`);
+        continue;
+      }
       const config: TrainConfig = { ...base, objective, seed, evalEvery: every, checkpointEvery: every };
       const summary = await trainOne(spec, deps, state, run, config, trainFile, evalFiles);
       if (summary.status === 'completed') completed.push(run.runId);
       else if (summary.status === 'failed') failed.push({ runId: run.runId, error: summary.error ?? 'unknown error' });
-      else { cancelled = true; break outer; }
+      else {
+        cancelled = true;
+        break outer;
+      }
     }
   }
   // Best-of-N needs finished models; an interrupted experiment gets it when it is resumed to the end.
-  if (!cancelled) await runExperimentBon(spec.outDir, state, manifest, spec.data.map((d) => d.file), spec.bestOfN, spec.train.backend, deps);
+  if (!cancelled)
+    await runExperimentBon(
+      spec.outDir,
+      state,
+      manifest,
+      spec.data.map((d) => d.file),
+      spec.bestOfN,
+      spec.train.backend,
+      deps,
+    );
   const report = writeExperimentReport(spec.outDir, deps.svgToPng);
   deps.log(`report: ${report.markdown}`);
   const status = cancelled ? 'cancelled' : failed.length ? 'failed' : 'completed';
@@ -117,7 +148,8 @@ function checkOutputs(spec: ExperimentSpec): void {
   for (const area of ['splits', 'runs', 'figures', 'bon', 'report.md', 'report.json', 'experiment.json', 'extra-eval-overlap.json']) {
     assertSparesInputs(path.join(spec.outDir, area), inputs, `experiment's ${area}`);
   }
-  if (fs.existsSync(spec.outDir)) for (const area of ['splits', 'runs', 'figures', 'bon']) resolveInside(spec.outDir, area, `the experiment's ${area} folder`);
+  if (fs.existsSync(spec.outDir))
+    for (const area of ['splits', 'runs', 'figures', 'bon']) resolveInside(spec.outDir, area, `the experiment's ${area} folder`);
 }
 
 /** Reuses DIR/splits when its manifest was made from the same inputs and options; builds and writes it otherwise. */
@@ -126,7 +158,10 @@ async function ensureSplits(spec: ExperimentSpec, deps: ExperimentDeps): Promise
   const prior = readManifest(spec.outDir);
   if (prior && JSON.stringify(prior.options) === JSON.stringify(options)) {
     const missing = Object.values(prior.files).filter((f) => !fs.existsSync(path.join(spec.outDir, 'splits', f.file)));
-    if (missing.length === 0) { deps.log('splits: reusing the ones built earlier'); return prior; }
+    if (missing.length === 0) {
+      deps.log('splits: reusing the ones built earlier');
+      return prior;
+    }
   }
   const { splits, inputs } = await buildSplitsFromFiles(spec.data, spec.split, deps.load, deps.log);
   return writeSplits(spec.outDir, splits, inputs, options);
@@ -154,21 +189,42 @@ export function splitOptionsRecord(spec: Pick<ExperimentSpec, 'data' | 'split'>)
   return { data: spec.data, ...spec.split };
 }
 
-async function trainOne(spec: ExperimentSpec, deps: ExperimentDeps, state: ExperimentState, run: RunState, config: TrainConfig, trainFile: string, evalFiles: string[]): Promise<RunSummary> {
+async function trainOne(
+  spec: ExperimentSpec,
+  deps: ExperimentDeps,
+  state: ExperimentState,
+  run: RunState,
+  config: TrainConfig,
+  trainFile: string,
+  evalFiles: string[],
+): Promise<RunSummary> {
   const runDir = experimentRunDir(spec.outDir, run);
   const resume = run.attempts > 0 || fs.existsSync(runDir);
   run.status = 'running';
   run.attempts += 1;
   run.startedAt = new Date().toISOString();
   writeExperimentState(spec.outDir, state);
-  deps.log(`${run.runId}: ${resume ? 'resuming' : 'starting'} (objective ${config.objective}, seed ${config.seed}, eval/checkpoint every ${config.evalEvery} steps)`);
-  const params: TrainRunParams = { runId: run.runId, runDir, config, trainFiles: [trainFile], evalFiles, resume, ...(deps.cancel ? { cancel: deps.cancel } : {}) };
+  deps.log(
+    `${run.runId}: ${resume ? 'resuming' : 'starting'} (objective ${config.objective}, seed ${config.seed}, eval/checkpoint every ${config.evalEvery} steps)`,
+  );
+  const params: TrainRunParams = {
+    runId: run.runId,
+    runDir,
+    config,
+    trainFiles: [trainFile],
+    evalFiles,
+    resume,
+    ...(deps.cancel ? { cancel: deps.cancel } : {}),
+  };
   let lastLogged = 0;
   let summary: RunSummary;
   try {
     summary = await deps.train(params, {
       onLog: (m) => deps.log(`${run.runId}: ${m}`),
-      onEval: (r) => deps.log(`${run.runId}: eval @${r.step}: ${r.sets.map((s) => `${s.name} ${s.kendall ? `τ ${fmt(s.kendall.mean)}` : `acc ${fmt(s.accuracy.value)}`}`).join(', ')}`),
+      onEval: (r) =>
+        deps.log(
+          `${run.runId}: eval @${r.step}: ${r.sets.map((s) => `${s.name} ${s.kendall ? `τ ${fmt(s.kendall.mean)}` : `acc ${fmt(s.accuracy.value)}`}`).join(', ')}`,
+        ),
       onProgress: (m, total) => {
         if (m.elapsedMs - lastLogged < 10_000 && m.step !== total) return;
         lastLogged = m.elapsedMs;
@@ -176,7 +232,16 @@ async function trainOne(spec: ExperimentSpec, deps: ExperimentDeps, state: Exper
       },
     });
   } catch (e) {
-    summary = { runId: run.runId, runDir, status: 'failed', steps: 0, totalSteps: 0, backend: '', elapsedMs: 0, error: (e as Error).message };
+    summary = {
+      runId: run.runId,
+      runDir,
+      status: 'failed',
+      steps: 0,
+      totalSteps: 0,
+      backend: '',
+      elapsedMs: 0,
+      error: (e as Error).message,
+    };
   }
   run.status = summary.status;
   run.backend = summary.backend;
@@ -184,10 +249,13 @@ async function trainOne(spec: ExperimentSpec, deps: ExperimentDeps, state: Exper
   run.totalSteps = summary.totalSteps;
   run.elapsedMs = summary.elapsedMs;
   run.finishedAt = new Date().toISOString();
-  if (summary.error) run.error = summary.error; else delete run.error;
+  if (summary.error) run.error = summary.error;
+  else delete run.error;
   writeExperimentState(spec.outDir, state);
   deps.onRunDone?.({ name: run.runId, runDir, status: summary.status, ...(summary.error ? { reason: summary.error } : {}) });
-  deps.log(`${run.runId}: ${summary.status} at step ${summary.steps}/${summary.totalSteps} in ${(summary.elapsedMs / 1000).toFixed(1)} s on ${summary.backend || '?'}${summary.error ? `: ${summary.error}` : ''}`);
+  deps.log(
+    `${run.runId}: ${summary.status} at step ${summary.steps}/${summary.totalSteps} in ${(summary.elapsedMs / 1000).toFixed(1)} s on ${summary.backend || '?'}${summary.error ? `: ${summary.error}` : ''}`,
+  );
   return summary;
 }
 

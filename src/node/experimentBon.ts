@@ -44,7 +44,8 @@ export interface PoolManifest {
 
 export const poolsDir = (outDir: string) => path.join(outDir, 'bon');
 
-const goldFieldsOf = (multi: readonly MultiResponseGroup[]) => [...new Set(multi.flatMap((g) => g.responses.flatMap((r) => (r.goldField ? [r.goldField] : []))))].sort();
+const goldFieldsOf = (multi: readonly MultiResponseGroup[]) =>
+  [...new Set(multi.flatMap((g) => g.responses.flatMap((r) => (r.goldField ? [r.goldField] : []))))].sort();
 
 /** The pools of a multi-response split, cut from the data it was built from. */
 function cutPools(manifest: SplitManifest, multi: readonly MultiResponseGroup[]) {
@@ -53,8 +54,13 @@ function cutPools(manifest: SplitManifest, multi: readonly MultiResponseGroup[])
 }
 
 /** Reuses DIR/bon when its manifest was cut with the same options; otherwise loads the data and writes the pools. */
-export async function ensurePools(outDir: string, manifest: SplitManifest, dataFiles: readonly string[], load: (f: string) => Promise<LoadedDataset>): Promise<PoolManifest> {
-  const dir = resolveInside(outDir, 'bon', 'the experiment\'s best-of-N folder');
+export async function ensurePools(
+  outDir: string,
+  manifest: SplitManifest,
+  dataFiles: readonly string[],
+  load: (f: string) => Promise<LoadedDataset>,
+): Promise<PoolManifest> {
+  const dir = resolveInside(outDir, 'bon', "the experiment's best-of-N folder");
   const file = path.join(dir, 'manifest.json');
   const options = { ...manifest.options, heldOut: manifest.heldOut };
   if (fs.existsSync(file)) {
@@ -87,7 +93,15 @@ export interface ExperimentBonDeps {
 }
 
 /** bon.json for every finished run that lacks one for these pools and Ns. Failures are logged, not fatal. */
-export async function runExperimentBon(outDir: string, state: ExperimentState, manifest: SplitManifest, dataFiles: readonly string[], ns: readonly number[] | undefined, backend: BackendName | undefined, deps: ExperimentBonDeps): Promise<void> {
+export async function runExperimentBon(
+  outDir: string,
+  state: ExperimentState,
+  manifest: SplitManifest,
+  dataFiles: readonly string[],
+  ns: readonly number[] | undefined,
+  backend: BackendName | undefined,
+  deps: ExperimentBonDeps,
+): Promise<void> {
   const wanted = ns ?? DEFAULT_NS;
   if (!deps.bestOfN || wanted.length === 0) return;
   if (manifest.kind !== 'multi-response') return deps.log('best-of-N: skipped (a pairwise split has no multi-response pools)');
@@ -100,7 +114,14 @@ export async function runExperimentBon(outDir: string, state: ExperimentState, m
     if (isCurrent(runDir, wanted, names)) continue;
     try {
       deps.log(`${run.runId}: best-of-N on ${names.join(', ')} (N = ${wanted.join(', ')})`);
-      const report = await deps.bestOfN({ modelDir: path.join(runDir, 'model'), label: run.runId, files, ns: wanted, seed: (manifest.options['seed'] as number | undefined) ?? 1, ...(backend ? { backend } : {}) });
+      const report = await deps.bestOfN({
+        modelDir: path.join(runDir, 'model'),
+        label: run.runId,
+        files,
+        ns: wanted,
+        seed: (manifest.options['seed'] as number | undefined) ?? 1,
+        ...(backend ? { backend } : {}),
+      });
       writeJsonAtomic(bonPath(runDir), report);
     } catch (e) {
       deps.log(`${run.runId}: best-of-N failed: ${(e as Error).message}`);
@@ -121,16 +142,27 @@ function isCurrent(runDir: string, ns: readonly number[], pools: readonly string
 /** `reward-lens bon --split EXPDIR FILE`: FILE (the data the split was built from) cut into the pools, in memory. */
 export async function splitPoolSets(expDir: string, file: string, log: (m: string) => void): Promise<BonInputSet[]> {
   const manifest = readManifest(expDir);
-  if (!manifest) throw new UserError(`${expDir}: no splits/manifest.json; --split takes the output directory of reward-lens split or experiment scenarios`);
-  if (manifest.kind !== 'multi-response') throw new UserError(`${expDir}: a pairwise split has no multi-response pools; run bon on its files directly`);
+  if (!manifest)
+    throw new UserError(
+      `${expDir}: no splits/manifest.json; --split takes the output directory of reward-lens split or experiment scenarios`,
+    );
+  if (manifest.kind !== 'multi-response')
+    throw new UserError(`${expDir}: a pairwise split has no multi-response pools; run bon on its files directly`);
   const ds = await loadDatasetFile(file);
   const source = manifest.inputs.find((i) => i.rows === ds.rows && i.format === ds.format);
-  if (!source) throw new UserError(`${file}: ${ds.rows} rows (${ds.format}), but the split in ${expDir} was built from ${manifest.inputs.map((i) => `${i.file} (${i.rows} rows, ${i.format})`).join(', ')}; give that file`);
+  if (!source)
+    throw new UserError(
+      `${file}: ${ds.rows} rows (${ds.format}), but the split in ${expDir} was built from ${manifest.inputs.map((i) => `${i.file} (${i.rows} rows, ${i.format})`).join(', ')}; give that file`,
+    );
   const { sets, dropped } = cutPools(manifest, ds.multi);
   for (const [why, n] of Object.entries(dropped)) log(`pools: left out ${n}: ${why}`);
   const goldFields = goldFieldsOf(ds.multi);
   const key = manifest.heldOut.promptGroupKey ?? 'dataset';
-  return sets.map((s) => ({ name: s.name, file: `${file}, ${s.name} pool`, multi: poolPrompts(s, key, goldFields.length === 1 ? goldFields[0] : undefined, `${file}, ${s.name} pool`) }));
+  return sets.map((s) => ({
+    name: s.name,
+    file: `${file}, ${s.name} pool`,
+    multi: poolPrompts(s, key, goldFields.length === 1 ? goldFields[0] : undefined, `${file}, ${s.name} pool`),
+  }));
 }
 
 /**
@@ -144,7 +176,10 @@ export async function experimentBonFromDir(outDir: string, ns: readonly number[]
   const data = (manifest.options['data'] as { file?: unknown }[] | undefined) ?? [];
   const files = data.map((d) => d.file).filter((f): f is string => typeof f === 'string');
   const missing = files.filter((f) => !fs.existsSync(f));
-  if (missing.length) return deps.log(`best-of-N: skipped (the experiment's data ${missing.join(', ')} is not reachable from here; rerun from the directory the experiment was started in)`);
+  if (missing.length)
+    return deps.log(
+      `best-of-N: skipped (the experiment's data ${missing.join(', ')} is not reachable from here; rerun from the directory the experiment was started in)`,
+    );
   const backend = (state.fingerprint['train'] as { backend?: BackendName } | undefined)?.backend;
   await runExperimentBon(outDir, state, manifest, files, ns, backend, deps);
 }

@@ -29,7 +29,10 @@ export interface ReportFiles {
 
 /** rsvg-convert (Debian: apt-get install -y librsvg2-bin) when it is on PATH; false otherwise. */
 export function rsvgConvert(svgFile: string, pngFile: string): boolean {
-  const r = spawnSync('rsvg-convert', ['--format=png', '--zoom=2', '-o', pngFile, svgFile], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 30_000 });
+  const r = spawnSync('rsvg-convert', ['--format=png', '--zoom=2', '-o', pngFile, svgFile], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 30_000,
+  });
   return r.status === 0 && fs.existsSync(pngFile);
 }
 
@@ -41,7 +44,10 @@ export function loadRunRecords(outDir: string): RunRecord[] {
     const badLines: number[] = [];
     const evals = readJsonLines<EvalReport>(runPaths(experimentRunDir(outDir, r)).evals, (line) => badLines.push(line));
     return {
-      objective: r.objective, seed: r.seed, runId: r.runId, status: r.status,
+      objective: r.objective,
+      seed: r.seed,
+      runId: r.runId,
+      status: r.status,
       ...(r.backend !== undefined ? { backend: r.backend } : {}),
       ...(r.elapsedMs !== undefined ? { elapsedMs: r.elapsedMs } : {}),
       ...(r.steps !== undefined ? { steps: r.steps } : {}),
@@ -77,7 +83,10 @@ function writeFigures(figDir: string, figures: readonly Figure[], svgToPng: ((sv
     written.push(svg);
     fs.rmSync(png, { force: true });
     const ok = svgToPng ? svgToPng(svg, png) : false;
-    if (ok) { written.push(png); pngs++; }
+    if (ok) {
+      written.push(png);
+      pngs++;
+    }
     return { ...fig, png: ok };
   });
   return { written, pngs, withPng };
@@ -94,14 +103,17 @@ export function writeExperimentReport(outDir: string, svgToPng?: (svg: string, p
   const figDir = resolveInside(outDir, 'figures', 'the figures folder');
   const figures = [...scenarioFigures(agg), ...(bon ? bonFigures(bon) : [])];
   const { written, pngs, withPng } = writeFigures(figDir, figures, svgToPng);
-  const pngNote = figures.length && pngs === 0 ? 'no PNGs: rsvg-convert not found (apt-get install -y librsvg2-bin); the SVGs are complete' : undefined;
+  const pngNote =
+    figures.length && pngs === 0 ? 'no PNGs: rsvg-convert not found (apt-get install -y librsvg2-bin); the SVGs are complete' : undefined;
   const notes = [
     'In-Domain is scored by accuracy (ties count as wrong); OOD sets with gold scores by Kendall τ-b per prompt, nan-mean over prompts (paper-spec §4.5); pairwise-only OOD sets by accuracy.',
     'The "train" rows are a fixed sample of the training pairs evaluated at every checkpoint (the trainer\'s reference set for the erank gap).',
     ...(pngNote ? [pngNote] : []),
   ];
   const overlapFile = path.join(outDir, 'extra-eval-overlap.json');
-  const extraOverlap = fs.existsSync(overlapFile) ? readJsonFile<Record<string, { prompts: number; inTrain: number }>>(overlapFile) : undefined;
+  const extraOverlap = fs.existsSync(overlapFile)
+    ? readJsonFile<Record<string, { prompts: number; inTrain: number }>>(overlapFile)
+    : undefined;
   const markdown = renderScenarioReport(agg, {
     ...(extraOverlap ? { extraOverlap } : {}),
     title: 'Over-optimization scenarios: results',
@@ -116,6 +128,12 @@ export function writeExperimentReport(outDir: string, svgToPng?: (svg: string, p
   const mdFile = path.join(outDir, 'report.md');
   const jsonFile = path.join(outDir, 'report.json');
   writeFileAtomic(mdFile, markdown);
-  writeJsonAtomic(jsonFile, { command: state.command, config: state.fingerprint, splits: manifest ?? null, aggregate: agg, bestOfN: bon ?? null });
+  writeJsonAtomic(jsonFile, {
+    command: state.command,
+    config: state.fingerprint,
+    splits: manifest ?? null,
+    aggregate: agg,
+    bestOfN: bon ?? null,
+  });
   return { markdown: mdFile, json: jsonFile, figures: written, ...(pngNote ? { pngNote } : {}) };
 }

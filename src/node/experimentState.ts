@@ -64,22 +64,41 @@ export function writeExperimentState(outDir: string, state: ExperimentState): vo
 /** Names the settings that differ, so the user knows why a resume was refused. */
 export function fingerprintDiff(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map((k) => `${k}: was ${JSON.stringify(a[k])}, now ${JSON.stringify(b[k])}`);
+  return [...keys]
+    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+    .map((k) => `${k}: was ${JSON.stringify(a[k])}, now ${JSON.stringify(b[k])}`);
 }
 
 /**
  * Opens the experiment in `outDir`: creates the state, or checks that an existing one has the same fingerprint
  * and adds any new objectives/seeds (adding runs to a finished experiment is allowed).
  */
-export function openExperiment(outDir: string, fingerprint: Record<string, unknown>, command: string, objectives: readonly string[], seeds: readonly number[]): ExperimentState {
+export function openExperiment(
+  outDir: string,
+  fingerprint: Record<string, unknown>,
+  command: string,
+  objectives: readonly string[],
+  seeds: readonly number[],
+): ExperimentState {
   const prior = readExperimentState(outDir);
   const now = new Date().toISOString();
-  const state: ExperimentState = prior ?? { version: 1, createdAt: now, updatedAt: now, fingerprint, command, objectives: [], seeds: [], runs: {} };
+  const state: ExperimentState = prior ?? {
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    fingerprint,
+    command,
+    objectives: [],
+    seeds: [],
+    runs: {},
+  };
   if (prior) {
     checkRunDirs(outDir, prior);
     const diff = fingerprintDiff(prior.fingerprint, fingerprint);
     if (diff.length) {
-      throw new ExperimentError(`${experimentFile(outDir)} was made with different settings, so it cannot be resumed:\n  ${diff.join('\n  ')}\nUse a new --out directory, or rerun with the original settings (see its "command").`);
+      throw new ExperimentError(
+        `${experimentFile(outDir)} was made with different settings, so it cannot be resumed:\n  ${diff.join('\n  ')}\nUse a new --out directory, or rerun with the original settings (see its "command").`,
+      );
     }
   }
   state.command = command;
@@ -103,13 +122,15 @@ export function checkRunDirs(outDir: string, state: ExperimentState): void {
   for (const [key, run] of Object.entries(state.runs ?? {})) {
     const expected = path.join('runs', key);
     if (typeof run?.runDir !== 'string' || path.normalize(run.runDir) !== expected || run.runId !== key) {
-      throw new ExperimentError(`${experimentFile(outDir)}: field "runs.${key}.runDir" is ${JSON.stringify(run?.runDir)} (runId ${JSON.stringify(run?.runId)}); it must be "${expected}" inside the experiment directory. Fix or remove the file to start over`);
+      throw new ExperimentError(
+        `${experimentFile(outDir)}: field "runs.${key}.runDir" is ${JSON.stringify(run?.runDir)} (runId ${JSON.stringify(run?.runId)}); it must be "${expected}" inside the experiment directory. Fix or remove the file to start over`,
+      );
     }
   }
 }
 
 /** The run's directory, resolved and checked to be inside the experiment's runs/ folder (no symbolic link out). */
 export function experimentRunDir(outDir: string, run: RunState): string {
-  const runsDir = resolveInside(outDir, 'runs', 'the experiment\'s runs folder');
+  const runsDir = resolveInside(outDir, 'runs', "the experiment's runs folder");
   return resolveInside(runsDir, path.relative('runs', path.normalize(run.runDir)), `runDir of ${run.runId} in ${experimentFile(outDir)}`);
 }

@@ -45,7 +45,10 @@ export interface CachedModel {
 /** Where the caches are, from the same variables huggingface_hub and datasets read. */
 export function hfCacheRoots(env: NodeJS.ProcessEnv = process.env): HfCacheRoots {
   const home = env.HF_HOME || path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'huggingface');
-  return { hub: env.HF_HUB_CACHE || env.HUGGINGFACE_HUB_CACHE || path.join(home, 'hub'), datasets: env.HF_DATASETS_CACHE || path.join(home, 'datasets') };
+  return {
+    hub: env.HF_HUB_CACHE || env.HUGGINGFACE_HUB_CACHE || path.join(home, 'hub'),
+    datasets: env.HF_DATASETS_CACHE || path.join(home, 'datasets'),
+  };
 }
 
 const METADATA_FILE = /^(dataset_info|dataset_infos|dataset_dict|state|config|.*_config|.*metadata.*)\.json$/i;
@@ -63,8 +66,12 @@ function snapshotOf(repoDir: string): string | undefined {
   try {
     const rev = fs.readFileSync(path.join(repoDir, 'refs', 'main'), 'utf8').trim();
     if (rev && fs.existsSync(path.join(snaps, rev))) return path.join(snaps, rev);
-  } catch { /* no refs/main: take the newest */ }
-  const all = entries(snaps).filter((d) => d.isDirectory()).map((d) => path.join(snaps, d.name));
+  } catch {
+    /* no refs/main: take the newest */
+  }
+  const all = entries(snaps)
+    .filter((d) => d.isDirectory())
+    .map((d) => path.join(snaps, d.name));
   return all.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
 }
 
@@ -91,9 +98,11 @@ function dataFiles(dir: string, depth = 0, out: string[] = []): string[] {
  */
 export function splitNameOf(rel: string): string {
   const parts = rel.split(/[\\/]/);
-  const base = stripDatasetExtension(parts.pop()!).replace(/-\d{5}-of-\d{5}.*$/, '').replace(/-\d{5}$/, '');
+  const base = stripDatasetExtension(parts.pop()!)
+    .replace(/-\d{5}-of-\d{5}.*$/, '')
+    .replace(/-\d{5}$/, '');
   const generic = /^\d+$/.test(base) || base === 'data' || base === '';
-  const split = generic ? parts.pop() ?? 'data' : base;
+  const split = generic ? (parts.pop() ?? 'data') : base;
   const config = parts.filter((p) => p !== 'data')[0];
   return config ? `${config}/${split}` : split;
 }
@@ -109,7 +118,10 @@ async function parquetRows(file: string): Promise<number | undefined> {
 /** Lines with content in a text file (its JSONL rows), for files up to 256 MB; undefined past that or for other kinds. */
 function jsonlRows(file: string): number | undefined {
   if (formatOfName(file) !== 'jsonl' || /\.gz$/i.test(file) || fs.statSync(file).size > 256 * 1024 * 1024) return undefined;
-  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '').length;
 }
 
 async function hubDataset(repoDir: string, repo: string): Promise<CachedDataset | undefined> {
@@ -122,7 +134,9 @@ async function hubDataset(repoDir: string, repo: string): Promise<CachedDataset 
   }
   const splits: CachedSplit[] = [];
   for (const [name, files] of bySplit) {
-    const counts = await Promise.all(files.map(async (f) => (formatOfName(f) === 'parquet' && !/\.gz$/i.test(f) ? parquetRows(f) : jsonlRows(f))));
+    const counts = await Promise.all(
+      files.map(async (f) => (formatOfName(f) === 'parquet' && !/\.gz$/i.test(f) ? parquetRows(f) : jsonlRows(f))),
+    );
     const rows = counts.every((c) => c !== undefined) ? counts.reduce((a, b) => a! + b!, 0) : undefined;
     const head = await describeFile(files[0]!).catch(() => undefined);
     splits.push({ name, files, ...(rows !== undefined ? { rows } : {}), ...(head ? { head } : {}) });
@@ -148,16 +162,23 @@ function findInfo(dir: string, depth: number): string[] {
   if (depth > 4) return [];
   const here = path.join(dir, 'dataset_info.json');
   if (fs.existsSync(here) && entries(dir).some((e) => e.name.endsWith('.arrow'))) return [here];
-  return entries(dir).filter((e) => e.isDirectory()).flatMap((e) => findInfo(path.join(dir, e.name), depth + 1));
+  return entries(dir)
+    .filter((e) => e.isDirectory())
+    .flatMap((e) => findInfo(path.join(dir, e.name), depth + 1));
 }
 
 function arrowSplits(dir: string, info: string): CachedSplit[] {
   let meta: { splits?: Record<string, { num_examples?: unknown }> } = {};
   try {
     meta = JSON.parse(fs.readFileSync(info, 'utf8')) as typeof meta;
-  } catch { /* row counts unknown */ }
+  } catch {
+    /* row counts unknown */
+  }
   const bySplit = new Map<string, string[]>();
-  for (const f of entries(dir).map((e) => e.name).filter((n) => n.endsWith('.arrow')).sort()) {
+  for (const f of entries(dir)
+    .map((e) => e.name)
+    .filter((n) => n.endsWith('.arrow'))
+    .sort()) {
     const m = /-([^-]+?)(?:-\d{5}-of-\d{5})?\.arrow$/.exec(f);
     if (m) bySplit.set(m[1]!, [...(bySplit.get(m[1]!) ?? []), path.join(dir, f)]);
   }
@@ -191,16 +212,31 @@ export async function listHfCache(roots: HfCacheRoots = hfCacheRoots()): Promise
  * The cached splits `hf:ORG/NAME[:split]` names (all of them without a split). A dataset that is not cached, or a
  * split it does not have, is a UserError that says where it looked and what there is.
  */
-export async function resolveHfSpec(spec: string, roots: HfCacheRoots = hfCacheRoots()): Promise<{ dataset: CachedDataset; splits: CachedSplit[] }> {
+export async function resolveHfSpec(
+  spec: string,
+  roots: HfCacheRoots = hfCacheRoots(),
+): Promise<{ dataset: CachedDataset; splits: CachedSplit[] }> {
   const m = /^hf:([^/:\s]+\/[^:\s]+?)(?::([^\s]+))?$/.exec(spec);
   if (!m) throw new UserError(`${spec}: expected hf:ORG/NAME or hf:ORG/NAME:SPLIT`);
   const { datasets } = await listHfCache(roots);
   const dataset = datasets.find((d) => d.repo.toLowerCase() === m[1]!.toLowerCase());
-  if (!dataset) throw new FileError({ file: spec }, `not in the Hugging Face cache (looked in ${roots.hub} and ${roots.datasets}; ${datasets.length} cached datasets${datasets.length ? `: ${datasets.slice(0, 5).map((d) => d.repo).join(', ')}` : ''}); Reward Lens reads the cache offline and downloads nothing`);
+  if (!dataset)
+    throw new FileError(
+      { file: spec },
+      `not in the Hugging Face cache (looked in ${roots.hub} and ${roots.datasets}; ${datasets.length} cached datasets${
+        datasets.length
+          ? `: ${datasets
+              .slice(0, 5)
+              .map((d) => d.repo)
+              .join(', ')}`
+          : ''
+      }); Reward Lens reads the cache offline and downloads nothing`,
+    );
   if (!m[2]) return { dataset, splits: [...dataset.splits] };
   const want = m[2].toLowerCase();
   const splits = dataset.splits.filter((s) => s.name.toLowerCase() === want || s.name.toLowerCase().endsWith(`/${want}`));
-  if (!splits.length) throw new FileError({ file: spec }, `has no split "${m[2]}"; cached splits: ${dataset.splits.map((s) => s.name).join(', ')}`);
+  if (!splits.length)
+    throw new FileError({ file: spec }, `has no split "${m[2]}"; cached splits: ${dataset.splits.map((s) => s.name).join(', ')}`);
   return { dataset, splits };
 }
 

@@ -24,8 +24,19 @@ const EXPLAIN: Readonly<Record<string, string>> = {
 };
 
 const VERB: Readonly<Record<string, string>> = {
-  open: 'open', read: 'read', write: 'write', mkdir: 'create directory', rename: 'rename', unlink: 'remove',
-  rmdir: 'remove', scandir: 'list', stat: 'read', lstat: 'read', copyfile: 'copy', fsync: 'write', ftruncate: 'write',
+  open: 'open',
+  read: 'read',
+  write: 'write',
+  mkdir: 'create directory',
+  rename: 'rename',
+  unlink: 'remove',
+  rmdir: 'remove',
+  scandir: 'list',
+  stat: 'read',
+  lstat: 'read',
+  copyfile: 'copy',
+  fsync: 'write',
+  ftruncate: 'write',
 };
 
 export type ErrnoError = Error & { readonly code?: string; readonly syscall?: string; readonly path?: string; readonly dest?: string };

@@ -37,14 +37,25 @@ export async function loadDatasetFile(file: string, opts: LoadOptions = {}): Pro
       const problem = encodingProblem(head.bytes);
       if (problem) throw new FileError({ file }, problem);
     }
-    if (gz && (kind === 'parquet' || kind === 'arrow')) throw new FileError({ file }, `a gzip-compressed ${kind} file; decompress it first (gunzip), ${kind} is compressed inside already`);
+    if (gz && (kind === 'parquet' || kind === 'arrow'))
+      throw new FileError({ file }, `a gzip-compressed ${kind} file; decompress it first (gunzip), ${kind} is compressed inside already`);
     const b = new DatasetBuilder(file, opts);
     switch (kind) {
-      case 'jsonl': await feedJsonLinesFile(b, file, gz, opts.waitForConsumer); break;
-      case 'json': await feedJsonFile(b, file, gz, opts.waitForConsumer); break;
-      case 'csv': await feedCsvFile(b, file, gz, opts.waitForConsumer); break;
-      case 'parquet': await feedParquet(b, file, opts.waitForConsumer); break;
-      case 'arrow': await feedArrow(b, [file], opts.waitForConsumer); break;
+      case 'jsonl':
+        await feedJsonLinesFile(b, file, gz, opts.waitForConsumer);
+        break;
+      case 'json':
+        await feedJsonFile(b, file, gz, opts.waitForConsumer);
+        break;
+      case 'csv':
+        await feedCsvFile(b, file, gz, opts.waitForConsumer);
+        break;
+      case 'parquet':
+        await feedParquet(b, file, opts.waitForConsumer);
+        break;
+      case 'arrow':
+        await feedArrow(b, [file], opts.waitForConsumer);
+        break;
     }
     return b.finish();
   } catch (e) {
@@ -53,7 +64,10 @@ export async function loadDatasetFile(file: string, opts: LoadOptions = {}): Pro
 }
 
 /** A file, or the Arrow shards of one cached split read as one dataset named `label` (see hfCache.splitSources). */
-export async function loadDataSource(src: { readonly label: string; readonly files: readonly string[] }, opts: LoadOptions = {}): Promise<LoadedDataset> {
+export async function loadDataSource(
+  src: { readonly label: string; readonly files: readonly string[] },
+  opts: LoadOptions = {},
+): Promise<LoadedDataset> {
   if (src.files.length === 1) return loadDatasetFile(src.files[0]!, opts);
   try {
     const b = new DatasetBuilder(src.label, opts);
@@ -72,16 +86,34 @@ async function loadSavedDataset(dir: string, opts: LoadOptions): Promise<LoadedD
   const state = await readJson(path.join(dir, 'state.json'));
   if (state === undefined) {
     const dict = await readJson(path.join(dir, 'dataset_dict.json'));
-    const splits = Array.isArray((dict as { splits?: unknown } | undefined)?.splits) ? ((dict as { splits: unknown[] }).splits).map(String) : undefined;
-    if (splits) throw new FileError({ file: dir }, `is a DatasetDict with splits ${splits.join(', ')}; give one split's folder, e.g. ${path.join(dir, splits[0] ?? 'train')}`);
-    throw new FileError({ file: dir }, `is a directory; give a data file (${datasetExtensionList()}, or .gz of a text format) or a folder saved by the datasets library (state.json)`);
+    const splits = Array.isArray((dict as { splits?: unknown } | undefined)?.splits)
+      ? (dict as { splits: unknown[] }).splits.map(String)
+      : undefined;
+    if (splits)
+      throw new FileError(
+        { file: dir },
+        `is a DatasetDict with splits ${splits.join(', ')}; give one split's folder, e.g. ${path.join(dir, splits[0] ?? 'train')}`,
+      );
+    throw new FileError(
+      { file: dir },
+      `is a directory; give a data file (${datasetExtensionList()}, or .gz of a text format) or a folder saved by the datasets library (state.json)`,
+    );
   }
-  const files = (state as { _data_files?: { filename?: unknown }[] })._data_files?.map((f) => f.filename).filter((f): f is string => typeof f === 'string') ?? [];
-  if (!files.length) throw new FileError({ file: path.join(dir, 'state.json') }, 'lists no _data_files; is this folder written by datasets save_to_disk?');
+  const files =
+    (state as { _data_files?: { filename?: unknown }[] })._data_files
+      ?.map((f) => f.filename)
+      .filter((f): f is string => typeof f === 'string') ?? [];
+  if (!files.length)
+    throw new FileError({ file: path.join(dir, 'state.json') }, 'lists no _data_files; is this folder written by datasets save_to_disk?');
   const b = new DatasetBuilder(dir, opts);
-  await feedArrow(b, files.map((f) => path.join(dir, path.basename(f))), opts.waitForConsumer);
+  await feedArrow(
+    b,
+    files.map((f) => path.join(dir, path.basename(f))),
+    opts.waitForConsumer,
+  );
   const split = (state as { _split?: unknown })._split;
-  if (typeof split === 'string') b.note(`split "${split}" saved by the datasets library: ${files.length} Arrow file${files.length === 1 ? '' : 's'}`);
+  if (typeof split === 'string')
+    b.note(`split "${split}" saved by the datasets library: ${files.length} Arrow file${files.length === 1 ? '' : 's'}`);
   return b.finish();
 }
 
@@ -107,7 +139,10 @@ export async function feedArrow(b: DatasetBuilder, files: readonly string[], wai
   try {
     mod = await import('./datasetArrow');
   } catch (e) {
-    throw new FileError({ file: files[0] ?? '' }, `reading Arrow files needs the apache-arrow package, which is not installed (${(e as Error).message.split('\n')[0]})`);
+    throw new FileError(
+      { file: files[0] ?? '' },
+      `reading Arrow files needs the apache-arrow package, which is not installed (${(e as Error).message.split('\n')[0]})`,
+    );
   }
   let row = 0;
   for (const f of files) {
@@ -152,7 +187,13 @@ async function feedJsonLinesFile(b: DatasetBuilder, file: string, gz: boolean, w
 }
 
 /** Feeds a text file's chunks to a push/end reader, stopping early once the builder is full. */
-async function feedChunks(file: string, gz: boolean, b: DatasetBuilder, reader: { push(s: string): void; end(): void }, wait: Wait): Promise<void> {
+async function feedChunks(
+  file: string,
+  gz: boolean,
+  b: DatasetBuilder,
+  reader: { push(s: string): void; end(): void },
+  wait: Wait,
+): Promise<void> {
   const stream = textStream(file, gz);
   try {
     for await (const chunk of stream) {

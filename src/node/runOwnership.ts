@@ -15,16 +15,43 @@ import { runPaths } from './runDir';
 
 export const RUN_FORMAT = 'reward-lens-run';
 /** The fields of config.json as src/train/runSetup.ts writes it. */
-const RUN_CONFIG_KEYS = new Set(['format', 'version', 'runId', 'config', 'model', 'trainFiles', 'evalFiles', 'mapping', 'backbone', 'backend', 'trainPairs', 'evalSets', 'fingerprint', 'createdAt',
+const RUN_CONFIG_KEYS = new Set([
+  'format',
+  'version',
+  'runId',
+  'config',
+  'model',
+  'trainFiles',
+  'evalFiles',
+  'mapping',
+  'backbone',
+  'backend',
+  'trainPairs',
+  'evalSets',
+  'fingerprint',
+  'createdAt',
   // A run trained elsewhere and imported (reward-lens import-job): where it came from. It has no checkpoint to resume.
-  'imported']);
+  'imported',
+]);
 
 export type RunDirState =
   | { readonly kind: 'empty' }
-  | { readonly kind: 'run'; readonly runId?: string; readonly fingerprint?: RunFingerprint; readonly damaged?: string; readonly entries: readonly string[]; readonly imported?: boolean }
+  | {
+      readonly kind: 'run';
+      readonly runId?: string;
+      readonly fingerprint?: RunFingerprint;
+      readonly damaged?: string;
+      readonly entries: readonly string[];
+      readonly imported?: boolean;
+    }
   | { readonly kind: 'foreign'; readonly entries: readonly string[] };
 
-interface LockFile { readonly pid: number; readonly host: string; readonly runId: string; readonly startedAt: string }
+interface LockFile {
+  readonly pid: number;
+  readonly host: string;
+  readonly runId: string;
+  readonly startedAt: string;
+}
 
 const STARTING_ONLY = new Set(['log.txt', 'disk-reserve.tmp']);
 
@@ -64,9 +91,14 @@ export function inspectRunDir(runDir: string, runId: string): RunDirState {
   // A run directory holds only its own files: a symbolic link in it (a cloned repository can ship one) would make the
   // run write, prune or move files elsewhere.
   const link = fs.readdirSync(runDir).find((n) => fs.lstatSync(path.join(runDir, n)).isSymbolicLink());
-  if (link) throw new UserError(`${path.join(runDir, link)} is a symbolic link (to ${fs.readlinkSync(path.join(runDir, link))}); a run directory must hold only its own files: remove the link or choose another directory`);
+  if (link)
+    throw new UserError(
+      `${path.join(runDir, link)} is a symbolic link (to ${fs.readlinkSync(path.join(runDir, link))}); a run directory must hold only its own files: remove the link or choose another directory`,
+    );
   const request = readJson(path.join(runDir, 'request.json'));
-  const entries = fs.readdirSync(runDir).filter((n) => n !== 'run.lock' && !TMP_PATTERN.test(n) && !(n === 'request.json' && request?.['runId'] === runId));
+  const entries = fs
+    .readdirSync(runDir)
+    .filter((n) => n !== 'run.lock' && !TMP_PATTERN.test(n) && !(n === 'request.json' && request?.['runId'] === runId));
   // A run killed before it wrote config.json left only its log and reserve: nothing to keep, nothing to check.
   if (entries.every((n) => STARTING_ONLY.has(n)) && !fs.existsSync(p.config)) return { kind: 'empty' };
   const summary = readJson(p.summary);
@@ -76,14 +108,24 @@ export function inspectRunDir(runDir: string, runId: string): RunDirState {
   }
   try {
     const cfg = readSealedJson<Record<string, unknown>>(p.config, { allowUnsealed: true });
-    const legacy = !('format' in cfg) && typeof cfg['runId'] === 'string' && typeof (cfg['config'] as { objective?: unknown } | undefined)?.objective === 'string';
+    const legacy =
+      !('format' in cfg) &&
+      typeof cfg['runId'] === 'string' &&
+      typeof (cfg['config'] as { objective?: unknown } | undefined)?.objective === 'string';
     if (cfg['format'] !== RUN_FORMAT && !legacy) return { kind: 'foreign', entries };
     // A current run's config.json is always sealed and has only known fields: anything else is damage.
-    if (!legacy && sealStatus(fs.readFileSync(p.config, 'utf8')) !== 'ok') throw new Error(`${p.config}: checksum missing: the file was damaged or edited after it was written`);
+    if (!legacy && sealStatus(fs.readFileSync(p.config, 'utf8')) !== 'ok')
+      throw new Error(`${p.config}: checksum missing: the file was damaged or edited after it was written`);
     const unknown = legacy ? [] : Object.keys(cfg).filter((k) => !RUN_CONFIG_KEYS.has(k));
     if (unknown.length) throw new Error(`${p.config}: field "${unknown[0]}" is not a field of a run's config.json (the file is damaged)`);
     const fingerprint = cfg['fingerprint'] as RunFingerprint | undefined;
-    return { kind: 'run', entries, ...(typeof cfg['runId'] === 'string' ? { runId: cfg['runId'] } : {}), ...(fingerprint ? { fingerprint } : {}), ...(cfg['imported'] ? { imported: true } : {}) };
+    return {
+      kind: 'run',
+      entries,
+      ...(typeof cfg['runId'] === 'string' ? { runId: cfg['runId'] } : {}),
+      ...(fingerprint ? { fingerprint } : {}),
+      ...(cfg['imported'] ? { imported: true } : {}),
+    };
   } catch (e) {
     return { kind: 'run', entries, damaged: (e as Error).message };
   }

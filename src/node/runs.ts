@@ -60,7 +60,8 @@ function readText(file: string): string | undefined {
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-const obj = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const obj = (v: unknown): Record<string, unknown> | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
 /** Pulls the TrainConfig and data files out of config.json, whichever of the two shapes the writer used. */
 function configOf(cfgFile: Record<string, unknown> | undefined, req: Record<string, unknown> | undefined) {
@@ -68,7 +69,9 @@ function configOf(cfgFile: Record<string, unknown> | undefined, req: Record<stri
   const flat = cfgFile && 'objective' in cfgFile ? cfgFile : undefined;
   const config = { ...DEFAULTS, ...(flat ?? {}), ...(nested ?? {}) } as TrainConfig;
   const data = obj(cfgFile?.data);
-  const trainFiles = strings(req?.trainFiles).length ? strings(req?.trainFiles) : strings(cfgFile?.trainFiles ?? data?.trainFiles ?? data?.train);
+  const trainFiles = strings(req?.trainFiles).length
+    ? strings(req?.trainFiles)
+    : strings(cfgFile?.trainFiles ?? data?.trainFiles ?? data?.train);
   const evalFiles = strings(req?.evalFiles).length ? strings(req?.evalFiles) : strings(cfgFile?.evalFiles ?? data?.evalFiles ?? data?.eval);
   return { config, trainFiles, evalFiles, backend: typeof cfgFile?.backend === 'string' ? cfgFile.backend : undefined };
 }
@@ -77,11 +80,18 @@ function configOf(cfgFile: Record<string, unknown> | undefined, req: Record<stri
  * A readable label: "BSR λ=0.001 · tiny · pairs.jsonl · 2026-11-28 04:12", or for a run from a pretrained model
  * "BSR λ=0.001 · qwen2-rm LoRA · pairs.jsonl · 2026-11-28 04:12".
  */
-export function runLabel(runId: string, config: TrainConfig, trainFiles: readonly string[], backbone?: Pick<BackboneParams, 'dir' | 'tune'>): string {
+export function runLabel(
+  runId: string,
+  config: TrainConfig,
+  trainFiles: readonly string[],
+  backbone?: Pick<BackboneParams, 'dir' | 'tune'>,
+): string {
   const obj = objectiveTag(config);
   const file = trainFiles[0] ? path.basename(trainFiles[0]) + (trainFiles.length > 1 ? ` +${trainFiles.length - 1}` : '') : '?';
   const when = /^(\d{4}-\d\d-\d\d)T(\d\d)-(\d\d)/.exec(runId);
-  const model = backbone ? `${path.basename(path.resolve(backbone.dir))} ${backbone.tune === 'lora' ? 'LoRA' : backbone.tune}` : config.preset;
+  const model = backbone
+    ? `${path.basename(path.resolve(backbone.dir))} ${backbone.tune === 'lora' ? 'LoRA' : backbone.tune}`
+    : config.preset;
   return `${obj} · ${model} · ${file} · ${when ? `${when[1]} ${when[2]}:${when[3]}` : runId}`;
 }
 
@@ -140,7 +150,11 @@ export function runInfoOf(runDir: string, f: RunFiles): RunInfo | undefined {
     runId,
     runDir,
     ...(exp ? { experimentId: exp.experimentId } : {}),
-    label: exp ? experimentRunLabel(exp.experimentId, config) : evaluation ? evaluationLabel(runId, evaluation, evalFiles) : importedLabel(cfgFile) ?? runLabel(runId, config, trainFiles, backbone),
+    label: exp
+      ? experimentRunLabel(exp.experimentId, config)
+      : evaluation
+        ? evaluationLabel(runId, evaluation, evalFiles)
+        : (importedLabel(cfgFile) ?? runLabel(runId, config, trainFiles, backbone)),
     status,
     config,
     trainFiles,
@@ -157,7 +171,10 @@ export function runInfoOf(runDir: string, f: RunFiles): RunInfo | undefined {
 }
 
 /** A run's curves from the text of its metrics.jsonl, evals.jsonl and bon.json (a damaged bon.json is left out). */
-export function runDetailsOf(runDir: string, texts: { readonly metrics?: string; readonly evals?: string; readonly bon?: string }): RunDetails {
+export function runDetailsOf(
+  runDir: string,
+  texts: { readonly metrics?: string; readonly evals?: string; readonly bon?: string },
+): RunDetails {
   const evals = texts.evals === undefined ? [] : parseJsonLines<EvalReport>(texts.evals).sort((a, b) => a.step - b.step);
   let bon: BonReport | undefined;
   try {
@@ -192,7 +209,10 @@ export function readRunInfo(runDir: string): RunInfo | undefined {
 export function listRuns(runsRoot: string): RunInfo[] {
   let names: string[];
   try {
-    names = fs.readdirSync(runsRoot, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    names = fs
+      .readdirSync(runsRoot, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
   } catch {
     return [];
   }

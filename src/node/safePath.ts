@@ -36,7 +36,9 @@ export function resolveInside(root: string, target: string, what: string): strin
   const abs = path.resolve(root, target);
   const rel = path.relative(realPathOf(root), realPathOf(abs));
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
-    throw new UserError(`${what} "${target}" resolves to ${realPathOf(abs)}, which is not inside ${realPathOf(root)}; refusing to write there`);
+    throw new UserError(
+      `${what} "${target}" resolves to ${realPathOf(abs)}, which is not inside ${realPathOf(root)}; refusing to write there`,
+    );
   }
   return abs;
 }
@@ -48,7 +50,9 @@ export function resolveInside(root: string, target: string, what: string): strin
 export function assertSparesInputs(outDir: string, inputs: readonly string[], what: string): void {
   for (const input of inputs) {
     if (isInside(outDir, input)) {
-      throw new UserError(`input file ${input} is inside the ${what} ${outDir}, which Reward Lens writes to; put the data elsewhere or choose another output directory`);
+      throw new UserError(
+        `input file ${input} is inside the ${what} ${outDir}, which Reward Lens writes to; put the data elsewhere or choose another output directory`,
+      );
     }
   }
 }

@@ -45,7 +45,10 @@ export class ScoreCache {
   private header?: Header;
   readonly file: string;
 
-  private constructor(dir: string, readonly modelKey: string) {
+  private constructor(
+    dir: string,
+    readonly modelKey: string,
+  ) {
     this.file = path.join(dir, `${contentKey([modelKey])}.jsonl`);
   }
 

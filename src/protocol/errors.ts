@@ -84,6 +84,7 @@ function readWireError(raw: unknown): WireError {
     name: str(o.name, 'Error'),
     message: str(o.message, `malformed error: ${JSON.stringify(raw)}`),
     user: o.user === true,
-    ...(typeof o.stack === 'string' ? { stack: o.stack } : {}), ...(place ? { place } : {}),
+    ...(typeof o.stack === 'string' ? { stack: o.stack } : {}),
+    ...(place ? { place } : {}),
   };
 }

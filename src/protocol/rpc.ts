@@ -44,7 +44,10 @@ export class Endpoint {
   private readonly notificationHandlers = new Map<string, (params: unknown) => void>();
   private disposed = false;
 
-  constructor(private readonly post: (msg: Wire, transfer?: Transfer) => void, private readonly options: EndpointOptions = {}) {}
+  constructor(
+    private readonly post: (msg: Wire, transfer?: Transfer) => void,
+    private readonly options: EndpointOptions = {},
+  ) {}
 
   sendRequest<P, R>(type: RequestType<P, R>, params: P, transfer?: Transfer): Promise<R> {
     if (this.disposed) return Promise.reject(endpointError('disposed', `endpoint disposed; cannot send ${type.method}`, type.method));
@@ -81,10 +84,15 @@ export class Endpoint {
     } else if (msg.kind === 'request') {
       const handler = this.requestHandlers.get(msg.method);
       if (!handler) {
-        this.post({ kind: 'response', id: msg.id, error: { code: 'no-handler', name: 'Error', message: `no handler for ${msg.method}`, user: false } });
+        this.post({
+          kind: 'response',
+          id: msg.id,
+          error: { code: 'no-handler', name: 'Error', message: `no handler for ${msg.method}`, user: false },
+        });
         return;
       }
-      const fail = (err: unknown) => this.post({ kind: 'response', id: msg.id, error: toWireError(this.options.mapError ? this.options.mapError(err) : err) });
+      const fail = (err: unknown) =>
+        this.post({ kind: 'response', id: msg.id, error: toWireError(this.options.mapError ? this.options.mapError(err) : err) });
       Promise.resolve()
         .then(() => handler(msg.params))
         .then((result) => this.post({ kind: 'response', id: msg.id, result }), fail)
@@ -101,4 +109,5 @@ export class Endpoint {
 }
 
 /** The Endpoint's own failures (the other side is gone) carry a code like any error from the other side. */
-const endpointError = (code: string, message: string, method: string) => fromWireError({ code, name: 'Error', message, user: false }, method);
+const endpointError = (code: string, message: string, method: string) =>
+  fromWireError({ code, name: 'Error', message, user: false }, method);

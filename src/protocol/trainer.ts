@@ -172,7 +172,12 @@ export const ScoreDocument = request<ScoreParams, ScoreResult>('score/document')
 /** Host → worker. Full evaluation of files with a saved model. */
 export const EvalFiles = request<EvalParams, EvalReport>('eval/files');
 /** Worker → host, while a model's weights load (throttled; `done` on the last one): bytes read of the total. */
-export const ModelLoadProgress = notification<{ readonly modelDir: string; readonly doneBytes: number; readonly totalBytes: number; readonly done: boolean }>('model/loadProgress');
+export const ModelLoadProgress = notification<{
+  readonly modelDir: string;
+  readonly doneBytes: number;
+  readonly totalBytes: number;
+  readonly done: boolean;
+}>('model/loadProgress');
 /** Host → worker. Stops a model load in progress; the request that needed it fails with "loading the model was cancelled". */
 export const CancelModelLoad = notification<{ readonly modelDir: string }>('model/cancelLoad');
 /** Host → worker. Probes every backend and says which one 'auto' picks and why. */

@@ -31,21 +31,40 @@ async function scoreResponses(scorer: RewardScorer, prompts: readonly PreparedPr
 }
 
 /** Loads a file as a best-of-N set; a file without multi-response prompts is a one-line FileError naming it. */
-export async function loadBonSet(file: string, name: string, mapping: FieldMapping | undefined, log: (m: string) => void): Promise<BonInputSet> {
+export async function loadBonSet(
+  file: string,
+  name: string,
+  mapping: FieldMapping | undefined,
+  log: (m: string) => void,
+): Promise<BonInputSet> {
   const ds = await loadDatasetFile(file, mapping ? { mapping } : {});
   if (ds.multi.length === 0) {
-    throw new FileError({ file }, `no multi-response prompts (${ds.format}, ${ds.pairs.length} pairs): best-of-N needs several gold-scored responses per prompt (wide rows with all_scores, or long rows with a score field such as win_prob_vs_baseline)`);
+    throw new FileError(
+      { file },
+      `no multi-response prompts (${ds.format}, ${ds.pairs.length} pairs): best-of-N needs several gold-scored responses per prompt (wide rows with all_scores, or long rows with a score field such as win_prob_vs_baseline)`,
+    );
   }
   const first = ds.skipped[0];
-  if (first) log(`${file}: skipped ${ds.skipped.length} rows (first: line ${first.line}${first.field ? `, field ${first.field}` : ''}: ${first.detail})`);
+  if (first)
+    log(
+      `${file}: skipped ${ds.skipped.length} rows (first: line ${first.line}${first.field ? `, field ${first.field}` : ''}: ${first.detail})`,
+    );
   return { name, file, multi: ds.multi };
 }
 
-async function oneSet(scorer: RewardScorer, input: BonInputSet, opts: BestOfNOptions, log: (m: string) => void): Promise<{ set: BonSetReport; fields: readonly string[] }> {
+async function oneSet(
+  scorer: RewardScorer,
+  input: BonInputSet,
+  opts: BestOfNOptions,
+  log: (m: string) => void,
+): Promise<{ set: BonSetReport; fields: readonly string[] }> {
   const prepared = prepareBonPrompts(input.multi, { includeAdversarial: opts.includeAdversarial ?? false });
   if (prepared.prompts.length === 0) {
     const first = input.multi[0]?.responses[0];
-    throw new FileError({ file: input.file, ...(first ? { line: first.source.line } : {}) }, 'no response has a finite gold score (fields read: score, win_prob_vs_baseline, gold, reward, rating; wide: all_scores)');
+    throw new FileError(
+      { file: input.file, ...(first ? { line: first.source.line } : {}) },
+      'no response has a finite gold score (fields read: score, win_prob_vs_baseline, gold, reward, rating; wide: all_scores)',
+    );
   }
   const responses = prepared.prompts.reduce((n, p) => n + p.responses.length, 0);
   log(`${input.name}: scoring ${responses} responses of ${prepared.prompts.length} prompts`);
@@ -67,14 +86,26 @@ function setNames(files: readonly string[], given?: readonly string[]): string[]
 }
 
 /** Loads every file (one set each, named after the file) and runs bestOfNSets. */
-export async function bestOfNFiles(scorer: RewardScorer, model: BonReport['model'], files: readonly string[], opts: BestOfNOptions, log: (m: string) => void = () => {}): Promise<BonReport> {
+export async function bestOfNFiles(
+  scorer: RewardScorer,
+  model: BonReport['model'],
+  files: readonly string[],
+  opts: BestOfNOptions,
+  log: (m: string) => void = () => {},
+): Promise<BonReport> {
   const names = setNames(files, opts.names);
   const sets: BonInputSet[] = [];
   for (let i = 0; i < files.length; i++) sets.push(await loadBonSet(files[i]!, names[i]!, opts.mapping, log));
   return bestOfNSets(scorer, model, sets, opts, log);
 }
 
-export async function bestOfNSets(scorer: RewardScorer, model: BonReport['model'], inputs: readonly BonInputSet[], opts: BestOfNOptions, log: (m: string) => void = () => {}): Promise<BonReport> {
+export async function bestOfNSets(
+  scorer: RewardScorer,
+  model: BonReport['model'],
+  inputs: readonly BonInputSet[],
+  opts: BestOfNOptions,
+  log: (m: string) => void = () => {},
+): Promise<BonReport> {
   const sets: BonSetReport[] = [];
   const fields = new Set<string>();
   for (const input of inputs) {
@@ -102,8 +133,20 @@ export async function bestOfNForRun(req: BonRequest): Promise<BonReport> {
   await initBackend(req.backend ?? 'auto');
   const { scorer } = await openScorer(req.modelDir);
   try {
-    const model = { label: req.label, dir: req.modelDir, kind: scorer.info.kind, engine: scorer.info.engine, headTrained: scorer.info.headTrained };
-    return await bestOfNFiles(scorer, model, req.files, { ns: req.ns, method: { kind: 'exact' }, seed: req.seed, bootstrap: DEFAULT_BOOTSTRAP, higherIsBetter: true });
+    const model = {
+      label: req.label,
+      dir: req.modelDir,
+      kind: scorer.info.kind,
+      engine: scorer.info.engine,
+      headTrained: scorer.info.headTrained,
+    };
+    return await bestOfNFiles(scorer, model, req.files, {
+      ns: req.ns,
+      method: { kind: 'exact' },
+      seed: req.seed,
+      bootstrap: DEFAULT_BOOTSTRAP,
+      higherIsBetter: true,
+    });
   } finally {
     scorer.dispose();
   }

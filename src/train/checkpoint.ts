@@ -36,7 +36,12 @@ const readBytes = (file: string) => {
 };
 
 /** Saves a checkpoint as checkpoints/latest; the one it replaces becomes checkpoints/previous, the older one goes. */
-export async function saveCheckpoint(checkpointsDir: string, model: Pick<TrainModel, 'writeCheckpoint'>, optimizer: tf.AdamOptimizer, state: LoopState): Promise<void> {
+export async function saveCheckpoint(
+  checkpointsDir: string,
+  model: Pick<TrainModel, 'writeCheckpoint'>,
+  optimizer: tf.AdamOptimizer,
+  state: LoopState,
+): Promise<void> {
   fs.mkdirSync(checkpointsDir, { recursive: true });
   const tmp = path.join(checkpointsDir, `latest.tmp-${process.pid}-${Date.now()}-${counter++}`);
   const [latest, previous] = CHECKPOINT_SLOTS.map((s) => path.join(checkpointsDir, s)) as [string, string];
@@ -67,7 +72,8 @@ export function verifyCheckpoint(dir: string): LoopState {
   const stateFile = path.join(dir, STATE);
   if (!fs.existsSync(stateFile)) throw new Error(`${stateFile}: missing (the checkpoint was not completed)`);
   const state = readSealedJson<StateFile>(stateFile);
-  if (!Number.isInteger(state.step) || state.step < 0 || typeof state.files !== 'object' || state.files === null) throw new Error(`${stateFile}: fields "step" and "files" are required`);
+  if (!Number.isInteger(state.step) || state.step < 0 || typeof state.files !== 'object' || state.files === null)
+    throw new Error(`${stateFile}: fields "step" and "files" are required`);
   for (const [name, want] of Object.entries(state.files)) {
     const file = path.join(dir, name);
     if (!fs.existsSync(file)) throw new Error(`${file}: missing`);
@@ -101,4 +107,3 @@ export function findCheckpoint(checkpointsDir: string): { readonly found?: Found
   }
   return { rejected };
 }
-

@@ -30,7 +30,8 @@ function accBetas(opt: AdamState): { acc1: number; acc2: number } {
   const iter = opt.iterations;
   let c = accCache.get(opt);
   if (!c || c.iter > iter) c = { iter: 0, acc1: Math.fround(opt.beta1), acc2: Math.fround(opt.beta2) };
-  while (c.iter < iter) c = { iter: c.iter + 1, acc1: Math.fround(c.acc1 * Math.fround(opt.beta1)), acc2: Math.fround(c.acc2 * Math.fround(opt.beta2)) };
+  while (c.iter < iter)
+    c = { iter: c.iter + 1, acc1: Math.fround(c.acc1 * Math.fround(opt.beta1)), acc2: Math.fround(c.acc2 * Math.fround(opt.beta2)) };
   accCache.set(opt, c);
   return c;
 }
@@ -69,8 +70,14 @@ function fusedStep(optimizer: tf.Optimizer, names: readonly string[], grads: Rea
   });
   const { acc1, acc2 } = accBetas(opt);
   const attrs: FusedAdamAttrs = {
-    count: names.length, beta1: opt.beta1, beta2: opt.beta2, epsilon: opt.epsilon, clip, learningRate: opt.learningRate,
-    oneMinusAccBeta1: Math.fround(1 - acc1), oneMinusAccBeta2: Math.fround(1 - acc2),
+    count: names.length,
+    beta1: opt.beta1,
+    beta2: opt.beta2,
+    epsilon: opt.epsilon,
+    clip,
+    learningRate: opt.learningRate,
+    oneMinusAccBeta1: Math.fround(1 - acc1),
+    oneMinusAccBeta2: Math.fround(1 - acc2),
   };
   const norm = tf.engine().runKernel(FUSED_ADAM, inputs, attrs as unknown as tf.NamedAttrMap) as Scalar;
   // Keep tfjs's own β^t variables right (host scalars, no program), so the stock path could take over at any step.
@@ -97,6 +104,11 @@ function stockStep(optimizer: tf.Optimizer, names: readonly string[], grads: Rea
  * Computes the global gradient norm over `names` (in this order: Adam keeps its moments by position), clips the
  * gradients to `clip` (0: no clipping) and applies one optimizer step. Returns the pre-clip norm.
  */
-export function clipAndApply(optimizer: tf.Optimizer, names: readonly string[], grads: Readonly<Record<string, Tensor>>, clip: number): Scalar {
+export function clipAndApply(
+  optimizer: tf.Optimizer,
+  names: readonly string[],
+  grads: Readonly<Record<string, Tensor>>,
+  clip: number,
+): Scalar {
   return fusedAdamAvailable(optimizer) ? fusedStep(optimizer, names, grads, clip) : stockStep(optimizer, names, grads, clip);
 }

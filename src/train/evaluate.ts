@@ -19,7 +19,12 @@ export interface SequenceScores {
 }
 
 /** Scores sequences in length-sorted batches (less padding), returning results in input order. */
-export async function scoreSequences(model: RewardModel, seqs: readonly Int32Array[], batchSize: number, keepHidden = 0): Promise<SequenceScores> {
+export async function scoreSequences(
+  model: RewardModel,
+  seqs: readonly Int32Array[],
+  batchSize: number,
+  keepHidden = 0,
+): Promise<SequenceScores> {
   const n = seqs.length;
   const dim = model.config.dModel;
   const rewards = new Float32Array(n);
@@ -50,7 +55,8 @@ export async function scoreSequences(model: RewardModel, seqs: readonly Int32Arr
 function hiddenDiffNorms(hidden: Float32Array, dim: number, pairs: number): Float32Array {
   const out = new Float32Array(pairs);
   for (let i = 0; i < pairs; i++) {
-    const c = 2 * i * dim, r = (2 * i + 1) * dim;
+    const c = 2 * i * dim,
+      r = (2 * i + 1) * dim;
     let ss = 0;
     for (let k = 0; k < dim; k++) {
       const d = hidden[c + k]! - hidden[r + k]!;
@@ -86,20 +92,34 @@ export async function evaluateSetWith(scorer: RewardScorer, set: EvalSetData, ba
     lenChosen: seqs.filter((_, i) => i % 2 === 0).map((e) => e.responseTokens),
     lenRejected: seqs.filter((_, i) => i % 2 === 1).map((e) => e.responseTokens),
   };
-  let hiddenSample = { rows: s.hidden.subarray(0, Math.min(ERANK_ROWS, seqs.length) * s.dim), n: Math.min(ERANK_ROWS, seqs.length), dim: s.dim };
+  let hiddenSample = {
+    rows: s.hidden.subarray(0, Math.min(ERANK_ROWS, seqs.length) * s.dim),
+    n: Math.min(ERANK_ROWS, seqs.length),
+    dim: s.dim,
+  };
   let multi: { gold: number[]; model: number[] }[] | undefined;
   let multiNorms: number[] | undefined;
   let multiLines: number[] | undefined;
   if (set.multi.length > 0) {
     const flat: EncodedSeq[] = [];
     const owner: number[] = [];
-    set.multi.forEach((g, gi) => g.responses.forEach((r) => { flat.push(scorer.encode(g.prompt, r.text)); owner.push(gi); }));
+    set.multi.forEach((g, gi) =>
+      g.responses.forEach((r) => {
+        flat.push(scorer.encode(g.prompt, r.text));
+        owner.push(gi);
+      }),
+    );
     const m = await scorer.score(flat, batchSize, ERANK_ROWS);
     multi = set.multi.map((g) => ({ gold: g.responses.map((r) => r.gold), model: [] as number[] }));
     owner.forEach((gi, k) => multi![gi]!.model.push(m.rewards[k]!));
     multiNorms = Array.from(m.hNorm);
     multiLines = set.multi.flatMap((g) => g.responses.map((r) => r.source.line));
-    if (n === 0) hiddenSample = { rows: m.hidden.subarray(0, Math.min(ERANK_ROWS, flat.length) * m.dim), n: Math.min(ERANK_ROWS, flat.length), dim: m.dim };
+    if (n === 0)
+      hiddenSample = {
+        rows: m.hidden.subarray(0, Math.min(ERANK_ROWS, flat.length) * m.dim),
+        n: Math.min(ERANK_ROWS, flat.length),
+        dim: m.dim,
+      };
   }
   const report = buildEvalSetReport({ name: set.name, file: set.file, pairs: set.pairs, scores, wpNorm: wp, hiddenSample, multi });
   // For multi-response sets ‖h‖ covers every response (paper-spec §7.4: "for 4-response sets, over all 4").
@@ -120,7 +140,12 @@ function outlierLinesOf(outliers: readonly number[], values: readonly number[], 
   });
 }
 
-export async function evaluateAllWith(scorer: RewardScorer, sets: readonly EvalSetData[], step: number, batchSize: number): Promise<EvalReport> {
+export async function evaluateAllWith(
+  scorer: RewardScorer,
+  sets: readonly EvalSetData[],
+  step: number,
+  batchSize: number,
+): Promise<EvalReport> {
   const reports: EvalSetReport[] = [];
   for (const set of sets) reports.push(await evaluateSetWith(scorer, set, batchSize));
   return buildEvalReport(step, reports);

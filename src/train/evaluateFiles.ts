@@ -10,7 +10,12 @@ import type { RunSummary } from '../protocol/trainer';
 import { writeEvaluationRun } from '../node/evaluationRun';
 import { stripDatasetExtension } from '../core/data/extensions';
 
-export async function evaluateFiles(scorer: RewardScorer, files: readonly string[], mapping?: FieldMapping, log?: (m: string) => void): Promise<EvalReport> {
+export async function evaluateFiles(
+  scorer: RewardScorer,
+  files: readonly string[],
+  mapping?: FieldMapping,
+  log?: (m: string) => void,
+): Promise<EvalReport> {
   const sets: EvalSetData[] = [];
   for (const f of files) {
     const ds = await loadDatasetFile(f, { mapping });
@@ -23,10 +28,20 @@ export async function evaluateFiles(scorer: RewardScorer, files: readonly string
 }
 
 /** Evaluates and stores the result as an evaluation run directory (it then shows in the panel). */
-export async function evaluateToRun(scorer: RewardScorer, modelDir: string, files: readonly string[], outDir: string, mapping?: FieldMapping, log?: (m: string) => void): Promise<{ report: EvalReport; summary: RunSummary }> {
+export async function evaluateToRun(
+  scorer: RewardScorer,
+  modelDir: string,
+  files: readonly string[],
+  outDir: string,
+  mapping?: FieldMapping,
+  log?: (m: string) => void,
+): Promise<{ report: EvalReport; summary: RunSummary }> {
   const t0 = performance.now();
   const report = await evaluateFiles(scorer, files, mapping, log);
-  const label = path.basename(path.resolve(modelDir)) === 'model' ? path.basename(path.dirname(path.resolve(modelDir))) : path.basename(path.resolve(modelDir));
+  const label =
+    path.basename(path.resolve(modelDir)) === 'model'
+      ? path.basename(path.dirname(path.resolve(modelDir)))
+      : path.basename(path.resolve(modelDir));
   const summary = writeEvaluationRun(outDir, {
     runId: path.basename(outDir),
     modelDir,

@@ -17,14 +17,16 @@ const lastDim = (x: Tensor) => x.shape[x.rank - 1]!;
 
 /** LayerNorm over the last axis: ((x − mean)·rsqrt(var + ε))·γ + β, with the biased variance (PyTorch's). */
 export function layerNorm(x: Tensor, gain: Tensor, bias: Tensor, eps: number): Tensor {
-  if (hasKernel(LAYER_NORM) && lastDim(x) <= NORM_MAX_WIDTH) return tf.engine().runKernel(LAYER_NORM, { x, gamma: gain, beta: bias }, { eps }) as Tensor;
+  if (hasKernel(LAYER_NORM) && lastDim(x) <= NORM_MAX_WIDTH)
+    return tf.engine().runKernel(LAYER_NORM, { x, gamma: gain, beta: bias }, { eps }) as Tensor;
   const { mean, variance } = tf.moments(x, -1, true);
   return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), gain), bias);
 }
 
 /** RMSNorm over the last axis: x·rsqrt(mean(x²) + ε)·w, or ·(1 + w) for Gemma-style weights (onePlus). */
 export function rmsNorm(x: Tensor, weight: Tensor, eps: number, onePlus: boolean): Tensor {
-  if (hasKernel(RMS_NORM) && lastDim(x) <= NORM_MAX_WIDTH) return tf.engine().runKernel(RMS_NORM, { x, weight }, { eps, onePlus }) as Tensor;
+  if (hasKernel(RMS_NORM) && lastDim(x) <= NORM_MAX_WIDTH)
+    return tf.engine().runKernel(RMS_NORM, { x, weight }, { eps, onePlus }) as Tensor;
   const normed = tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps)));
   return tf.mul(normed, onePlus ? tf.add(weight, 1) : weight);
 }
@@ -61,17 +63,33 @@ export function fusedAttentionAvailable(headDim: number, spec?: Pick<AttentionSp
  * q's shape; k and v [N, Tk, KVH·d] ('bthd') or [N, KVH, Tk, d] ('bhtd').
  */
 export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, spec: AttentionSpec): Tensor {
-  const H = spec.heads, KVH = spec.kvHeads ?? H, N = q.shape[0]!;
+  const H = spec.heads,
+    KVH = spec.kvHeads ?? H,
+    N = q.shape[0]!;
   const d = q.shape[q.rank - 1]! / (spec.layout === 'bthd' ? H : 1);
-  const Tq = q.size / (N * H * d), Tk = k.size / (N * KVH * d);
+  const Tq = q.size / (N * H * d),
+    Tk = k.size / (N * KVH * d);
   const m = spec.mask;
   const attrs: AttentionAttrs = {
-    heads: H, kvHeads: KVH, headDim: d, scale: spec.scale, causal: spec.causal, queryPos: Boolean(spec.queryPos), mask: Boolean(m),
+    heads: H,
+    kvHeads: KVH,
+    headDim: d,
+    scale: spec.scale,
+    causal: spec.causal,
+    queryPos: Boolean(spec.queryPos),
+    mask: Boolean(m),
     maskStrides: m ? [m.shape[0] === 1 ? 0 : m.shape[2]! * Tk, m.shape[2] === 1 ? 0 : Tk] : [0, 0],
-    qStrides: strides(spec.layout, Tq, H, d), kvStrides: strides(spec.layout, Tk, KVH, d),
+    qStrides: strides(spec.layout, Tq, H, d),
+    kvStrides: strides(spec.layout, Tk, KVH, d),
   };
   const aux = spec.queryPos ?? m;
-  const [y] = tf.engine().runKernel(aux ? ATTENTION_AUX : ATTENTION, { q, k, v, ...(aux ? { aux } : {}) }, attrs as unknown as tf.NamedAttrMap) as unknown as Tensor[];
+  const [y] = tf
+    .engine()
+    .runKernel(
+      aux ? ATTENTION_AUX : ATTENTION,
+      { q, k, v, ...(aux ? { aux } : {}) },
+      attrs as unknown as tf.NamedAttrMap,
+    ) as unknown as Tensor[];
   return y!;
 }
 
@@ -126,7 +144,9 @@ export function linear(x: Tensor, w: Tensor, o: LinearOptions = {}): Tensor {
 /** x·Wᵢ for 2 or 3 weights sharing x (the k, v or q, k, v projections): one program each way where fused. */
 export function projections(x: Tensor, ws: readonly Tensor[]): Tensor[] {
   if (hasKernel(LINEAR) && (ws.length === 2 || ws.length === 3)) {
-    return tf.engine().runKernel(PROJECTIONS[ws.length - 2]!, { x, ...Object.fromEntries(ws.map((w, i) => [`w${i}`, w])) }, {}) as unknown as Tensor[];
+    return tf
+      .engine()
+      .runKernel(PROJECTIONS[ws.length - 2]!, { x, ...Object.fromEntries(ws.map((w, i) => [`w${i}`, w])) }, {}) as unknown as Tensor[];
   }
   return ws.map((w) => tf.matMul(x, w));
 }

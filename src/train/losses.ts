@@ -149,7 +149,12 @@ export const LOSS_STATS = ['loss', 'base', 'reg', 'batchMean', 'accuracy'] as co
  */
 export function lossWithStats(objective: Objective, rewards: Tensor1D, b: number, cfg: LossConfig): { loss: Scalar; stats: Tensor1D } {
   if ((objective === 'bt' || objective === 'bsr') && hasKernel(PAIR_LOSS)) {
-    const [loss, stats] = tf.engine().runKernel(PAIR_LOSS, { rewards }, { pairs: b, objective: PAIR_LOSS_OBJECTIVES[objective], lambda: cfg.lambda }) as unknown as [Scalar, Tensor1D];
+    const [loss, stats] = tf
+      .engine()
+      .runKernel(PAIR_LOSS, { rewards }, { pairs: b, objective: PAIR_LOSS_OBJECTIVES[objective], lambda: cfg.lambda }) as unknown as [
+      Scalar,
+      Tensor1D,
+    ];
     return { loss, stats };
   }
   const rc = rewards.slice([0], [b]);

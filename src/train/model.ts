@@ -16,7 +16,17 @@ import { deriveSeed } from '../core/random';
 import { PAD } from '../core/tokenize';
 import { tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D, type Tensor3D, type Variable } from './tf';
 import { stepBoundary } from './kernels';
-import { fusedAttention, fusedAttentionAvailable, fusedEmbedding, fusedEmbeddingAvailable, l2Norm, layerNorm as fusedLayerNorm, linear, pickRows, projections } from './fusedOps';
+import {
+  fusedAttention,
+  fusedAttentionAvailable,
+  fusedEmbedding,
+  fusedEmbeddingAvailable,
+  l2Norm,
+  layerNorm as fusedLayerNorm,
+  linear,
+  pickRows,
+  projections,
+} from './fusedOps';
 
 /** LayerNorm ε, PyTorch's default, so a PyTorch port gives the same numbers. */
 export const LN_EPS = 1e-5;
@@ -147,7 +157,8 @@ export function modelFromTensors(cfg: ModelConfig, tensors: ReadonlyMap<string, 
   for (const spec of parameterSpecs(cfg)) {
     const t = tensors.get(spec.name);
     if (!t) throw new Error(`missing parameter ${spec.name}`);
-    if (t.shape.join(',') !== spec.shape.join(',')) throw new Error(`parameter ${spec.name} has shape [${t.shape}], expected [${spec.shape}]`);
+    if (t.shape.join(',') !== spec.shape.join(','))
+      throw new Error(`parameter ${spec.name} has shape [${t.shape}], expected [${spec.shape}]`);
     params.set(spec.name, tf.variable(t, true, variableName(modelId, spec.name)));
   }
   return { config: cfg, params };
@@ -220,7 +231,14 @@ function causalMask(T: number): Tensor2D {
  * Multi-head causal self-attention of a2d [N·T, D] (the LayerNormed stream), added to the residual stream [N·T, D];
  * returns the new stream. The mask is needed by the stock path only.
  */
-function attention(model: RewardModel, l: number, a2d: Tensor, [N, T]: [number, number], mask: Tensor2D | undefined, residual: Tensor): Tensor {
+function attention(
+  model: RewardModel,
+  l: number,
+  a2d: Tensor,
+  [N, T]: [number, number],
+  mask: Tensor2D | undefined,
+  residual: Tensor,
+): Tensor {
   const { dModel: D, nHeads: H } = model.config;
   const dh = D / H;
   const w = (name: string) => param(model, `blocks.${l}.attn.${name}.weight`);
@@ -229,7 +247,10 @@ function attention(model: RewardModel, l: number, a2d: Tensor, [N, T]: [number, 
   if (!mask) {
     // The fused kernel reads the projections as they are ([N, T, H·dh]) and masks by position: no transposes.
     const bthd = (t: Tensor) => tf.reshape(t, [N, T, D]);
-    merged = tf.reshape(fusedAttention(bthd(q), bthd(k), bthd(v), { heads: H, scale: 1 / Math.sqrt(dh), causal: true, layout: 'bthd' }), [N * T, D]);
+    merged = tf.reshape(fusedAttention(bthd(q), bthd(k), bthd(v), { heads: H, scale: 1 / Math.sqrt(dh), causal: true, layout: 'bthd' }), [
+      N * T,
+      D,
+    ]);
   } else {
     const heads = (t: Tensor) => tf.transpose(tf.reshape(t, [N, T, H, dh]), [0, 2, 1, 3]);
     // The 1/√dh scale is applied to q ([N, H, T, dh]) rather than to the scores ([N, H, T, T]): fewer elements.
@@ -273,7 +294,14 @@ function lastBlock(model: RewardModel, x: Tensor3D, lastIdx: Tensor1D): Tensor2D
  * Attention of the single query at lastIdx (a [N, D], the LayerNormed row there) over the keys and values of every
  * position (a2d [N·T, D]); returns [N, D]. Keys after lastIdx (padding) are masked.
  */
-function lastQueryAttention(model: RewardModel, b: string, a2d: Tensor, aLast: Tensor2D, lastIdx: Tensor1D, [N, T]: [number, number]): Tensor2D {
+function lastQueryAttention(
+  model: RewardModel,
+  b: string,
+  a2d: Tensor,
+  aLast: Tensor2D,
+  lastIdx: Tensor1D,
+  [N, T]: [number, number],
+): Tensor2D {
   const { dModel: D, nHeads: H } = model.config;
   const dh = D / H;
   const w = (name: string) => param(model, `${b}.attn.${name}.weight`);
@@ -308,12 +336,18 @@ export function forward(model: RewardModel, batch: Batch): ForwardResult {
   stepBoundary();
   return tf.tidy(() => {
     const [tok, posTable] = [param(model, 'tok_emb.weight'), param(model, 'pos_emb.weight')];
-    const x0 = fusedEmbeddingAvailable(D) ? fusedEmbedding(tok, batch.ids, posTable) : tf.add(embed(tok, batch.ids), tf.slice(posTable, [0, 0], [T, D]));
+    const x0 = fusedEmbeddingAvailable(D)
+      ? fusedEmbedding(tok, batch.ids, posTable)
+      : tf.add(embed(tok, batch.ids), tf.slice(posTable, [0, 0], [T, D]));
     let x: Tensor = tf.reshape(x0, [N * T, D]); // the residual stream
     // The fused attention masks by position; only the stock path needs the mask as a tensor (an upload per forward).
     const mask = fusedAttentionAvailable(D / cfg.nHeads) ? undefined : causalMask(T);
     for (let l = 0; l < cfg.nLayers - 1; l++) x = block(model, l, x, [N, T], mask);
-    const hidden = layerNorm(lastBlock(model, tf.reshape(x, [N, T, D]), batch.lastIdx), param(model, 'ln_f.weight'), param(model, 'ln_f.bias')) as Tensor2D;
+    const hidden = layerNorm(
+      lastBlock(model, tf.reshape(x, [N, T, D]), batch.lastIdx),
+      param(model, 'ln_f.weight'),
+      param(model, 'ln_f.bias'),
+    ) as Tensor2D;
     const rewards = tf.reshape(linear(hidden, param(model, 'score.weight')), [N]) as Tensor1D;
     return { rewards, hidden };
   });
@@ -349,7 +383,12 @@ export function padSequences(seqs: readonly Int32Array[], T: number): { ids: Int
  */
 export function makeBatch(seqs: readonly Int32Array[], padTo?: number, maxLen?: number): Batch {
   if (seqs.length === 0) throw new Error('makeBatch: no sequences');
-  const T = padTo ?? paddedLength(seqs.map((s) => s.length), maxLen);
+  const T =
+    padTo ??
+    paddedLength(
+      seqs.map((s) => s.length),
+      maxLen,
+    );
   const { ids, lastIdx } = padSequences(seqs, T);
   return { ids: tf.tensor2d(ids, [seqs.length, T], 'int32'), lastIdx: tf.tensor1d(lastIdx, 'int32') };
 }

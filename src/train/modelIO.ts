@@ -69,7 +69,12 @@ export async function saveModel(model: RewardModel, dir: string, vocab: Vocabula
     // Async read: does not stall a GPU backend's queue the way dataSync would.
     tensors.set(name, { dtype: 'F32', shape: v.shape, data: (await v.data()) as Float32Array });
   }
-  const weights = encodeSafetensors(tensors, { format: MODEL_FORMAT, format_version: String(MODEL_FORMAT_VERSION), model_config: JSON.stringify(model.config), ...meta });
+  const weights = encodeSafetensors(tensors, {
+    format: MODEL_FORMAT,
+    format_version: String(MODEL_FORMAT_VERSION),
+    model_config: JSON.stringify(model.config),
+    ...meta,
+  });
   const vocabBytes = new TextEncoder().encode(JSON.stringify(vocab.toJSON()) + '\n');
   const config: ModelConfigFile = {
     format: MODEL_FORMAT,
@@ -77,7 +82,14 @@ export async function saveModel(model: RewardModel, dir: string, vocab: Vocabula
     model: model.config,
     tokenizer: vocab.tokenizer,
     specialIds: { pad: PAD, unk: UNK, sep: SEP, eos: EOS },
-    architecture: { kind: 'pre-ln-causal-transformer', layerNormEps: LN_EPS, activation: 'gelu-erf', linearLayout: 'in_out', pooling: 'last-token', headBias: false },
+    architecture: {
+      kind: 'pre-ln-causal-transformer',
+      layerNormEps: LN_EPS,
+      activation: 'gelu-erf',
+      linearLayout: 'in_out',
+      pooling: 'last-token',
+      headBias: false,
+    },
     files: {
       [MODEL_FILES.weights]: { bytes: weights.length, sha256: sha256(weights) },
       [MODEL_FILES.vocab]: { bytes: vocabBytes.length, sha256: sha256(vocabBytes) },
@@ -102,11 +114,24 @@ function checkHash(dir: string, name: string, bytes: Uint8Array, config: ModelCo
   const want = config.files[name];
   if (!want) return;
   if (want.bytes !== bytes.length || want.sha256 !== sha256(bytes)) {
-    throw new UserError(`${path.join(dir, name)}: does not match ${MODEL_FILES.config} (size or sha256 differ): the save was interrupted or files from different saves were mixed`);
+    throw new UserError(
+      `${path.join(dir, name)}: does not match ${MODEL_FILES.config} (size or sha256 differ): the save was interrupted or files from different saves were mixed`,
+    );
   }
 }
 
-const CONFIG_KEYS = new Set(['format', 'formatVersion', 'model', 'tokenizer', 'specialIds', 'architecture', 'files', 'meta', 'savedAt', 'checksum']);
+const CONFIG_KEYS = new Set([
+  'format',
+  'formatVersion',
+  'model',
+  'tokenizer',
+  'specialIds',
+  'architecture',
+  'files',
+  'meta',
+  'savedAt',
+  'checksum',
+]);
 
 function parseConfig(dir: string, bytes: Uint8Array): ModelConfigFile {
   const file = path.join(dir, MODEL_FILES.config);
@@ -120,14 +145,22 @@ function parseConfig(dir: string, bytes: Uint8Array): ModelConfigFile {
   if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new FileError({ file }, 'expected a JSON object');
   // Models saved before config.json was sealed have no checksum; a present one must match the exact text before it.
   const seal = sealStatus(text);
-  if (seal === 'mismatch' || (seal === 'missing' && 'checksum' in c)) throw new FileError({ file, field: 'checksum' }, 'does not match the file: it was damaged or edited after it was saved');
+  if (seal === 'mismatch' || (seal === 'missing' && 'checksum' in c))
+    throw new FileError({ file, field: 'checksum' }, 'does not match the file: it was damaged or edited after it was saved');
   const unknown = Object.keys(c).filter((k) => !CONFIG_KEYS.has(k));
-  if (unknown.length) throw new FileError({ file, field: unknown[0] }, 'is not a field of a Reward Lens model config.json (the file is damaged, or from another tool)');
+  if (unknown.length)
+    throw new FileError(
+      { file, field: unknown[0] },
+      'is not a field of a Reward Lens model config.json (the file is damaged, or from another tool)',
+    );
   if (c.format !== MODEL_FORMAT) throw new UserError(`${file}: field "format" must be "${MODEL_FORMAT}", got ${JSON.stringify(c.format)}`);
   if (c.formatVersion !== MODEL_FORMAT_VERSION) {
-    throw new UserError(`${file}: field "formatVersion" is ${JSON.stringify(c.formatVersion)}; this version of Reward Lens reads version ${MODEL_FORMAT_VERSION}`);
+    throw new UserError(
+      `${file}: field "formatVersion" is ${JSON.stringify(c.formatVersion)}; this version of Reward Lens reads version ${MODEL_FORMAT_VERSION}`,
+    );
   }
-  if (c.tokenizer !== TOKENIZER_NAME) throw new UserError(`${file}: field "tokenizer" must be "${TOKENIZER_NAME}", got ${JSON.stringify(c.tokenizer)}`);
+  if (c.tokenizer !== TOKENIZER_NAME)
+    throw new UserError(`${file}: field "tokenizer" must be "${TOKENIZER_NAME}", got ${JSON.stringify(c.tokenizer)}`);
   if (typeof c.model !== 'object' || c.model === null) throw new UserError(`${file}: field "model" (the ModelConfig) is missing`);
   const problems = validateModelConfig(c.model);
   if (problems.length) throw new UserError(`${file}: field "model": ${problems.join('; ')}`);
@@ -149,7 +182,8 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   } catch (e) {
     throw new UserError(`${vocabFile}: ${(e as Error).message}`);
   }
-  if (vocab.size !== cfg.vocabSize) throw new UserError(`${vocabFile}: has ${vocab.size} ids but ${MODEL_FILES.config} says vocabSize ${cfg.vocabSize}`);
+  if (vocab.size !== cfg.vocabSize)
+    throw new UserError(`${vocabFile}: has ${vocab.size} ids but ${MODEL_FILES.config} says vocabSize ${cfg.vocabSize}`);
 
   const weightsFile = path.join(dir, MODEL_FILES.weights);
   const weightBytes = readFile(dir, MODEL_FILES.weights, 'the weights');
@@ -163,7 +197,8 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   const specs = parameterSpecs(cfg);
   const expected = new Set(specs.map((s) => s.name));
   const extra = [...decoded.tensors.keys()].filter((n) => !expected.has(n));
-  if (extra.length) throw new UserError(`${weightsFile}: unexpected tensors ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? '…' : ''} for this config`);
+  if (extra.length)
+    throw new UserError(`${weightsFile}: unexpected tensors ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? '…' : ''} for this config`);
   const tensors = new Map<string, Tensor>();
   try {
     for (const spec of specs) {
@@ -171,7 +206,9 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
       if (!t) throw new UserError(`${weightsFile}: tensor ${spec.name} is missing`);
       if (t.dtype !== 'F32') throw new UserError(`${weightsFile}: tensor ${spec.name} is ${t.dtype}, expected F32`);
       if (t.shape.join(',') !== spec.shape.join(',')) {
-        throw new UserError(`${weightsFile}: tensor ${spec.name} has shape [${t.shape}], but ${MODEL_FILES.config} implies [${spec.shape}]`);
+        throw new UserError(
+          `${weightsFile}: tensor ${spec.name} has shape [${t.shape}], but ${MODEL_FILES.config} implies [${spec.shape}]`,
+        );
       }
       tensors.set(spec.name, tf.tensor(t.data, [...t.shape], 'float32'));
     }
@@ -201,7 +238,11 @@ export async function saveOptimizerState(optimizer: tf.AdamOptimizer, dir: strin
     const w = moments[i]!;
     const kind = i < half ? 'm' : 'v';
     const varName = w.name.replace(/\/[mv]$/, '');
-    tensors.set(`${kind}/${parameterNameOf(varName) ?? varName}`, { dtype: 'F32', shape: w.tensor.shape, data: (await w.tensor.data()) as Float32Array });
+    tensors.set(`${kind}/${parameterNameOf(varName) ?? varName}`, {
+      dtype: 'F32',
+      shape: w.tensor.shape,
+      data: (await w.tensor.data()) as Float32Array,
+    });
   }
   const cfg = optimizer.getConfig();
   const metadata = {
@@ -231,7 +272,9 @@ export async function loadOptimizerState(optimizer: tf.AdamOptimizer, dir: strin
   const cfg = optimizer.getConfig();
   for (const k of ['beta1', 'beta2'] as const) {
     if (meta[k] !== undefined && Number(meta[k]) !== cfg[k]) {
-      throw new UserError(`${file}: saved with Adam ${k} = ${meta[k]}, but the optimizer has ${String(cfg[k])}; resume with the same settings`);
+      throw new UserError(
+        `${file}: saved with Adam ${k} = ${meta[k]}, but the optimizer has ${String(cfg[k])}; resume with the same settings`,
+      );
     }
   }
   const iter = decoded.tensors.get('iterations');
@@ -249,7 +292,8 @@ export async function loadOptimizerState(optimizer: tf.AdamOptimizer, dir: strin
         const t = decoded.tensors.get(`${kind}/${n}`);
         if (!t) throw new UserError(`${file}: tensor "${kind}/${n}" is missing`);
         const p = model?.params.get(n);
-        if (p && p.shape.join(',') !== t.shape.join(',')) throw new UserError(`${file}: tensor "${kind}/${n}" has shape [${t.shape}], the model's is [${p.shape}]`);
+        if (p && p.shape.join(',') !== t.shape.join(','))
+          throw new UserError(`${file}: tensor "${kind}/${n}" has shape [${t.shape}], the model's is [${p.shape}]`);
         weights.push({ name: `${p?.name ?? n}/${kind}`, tensor: tf.tensor(t.data, [...t.shape], 'float32') });
       }
     }

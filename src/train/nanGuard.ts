@@ -43,22 +43,32 @@ export class NonFiniteTracker {
 
 const REGULARISER: Partial<Record<TrainConfig['objective'], { readonly term: string; readonly knob: (c: TrainConfig) => string }>> = {
   bsr: { term: 'the BSR regulariser λ·b·m²', knob: (c) => `λ (--lambda, now ${c.lambda})` },
-  center: { term: 'the centering term c·mean((r_w + r_l)²)', knob: (c) => `the centering coefficient (--center-coef, now ${c.centerCoef})` },
-  dr: { term: "the DR terms −log σ(r_w) − log σ(−r_l)", knob: (c) => `the learning rate (--lr, now ${c.lr})` },
+  center: {
+    term: 'the centering term c·mean((r_w + r_l)²)',
+    knob: (c) => `the centering coefficient (--center-coef, now ${c.centerCoef})`,
+  },
+  dr: { term: 'the DR terms −log σ(r_w) − log σ(−r_l)', knob: (c) => `the learning rate (--lr, now ${c.lr})` },
 };
 
-const fmt = (x: number) => (Number.isFinite(x) ? (Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : x.toFixed(4)) : String(x));
+const fmt = (x: number) =>
+  Number.isFinite(x) ? (Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : x.toFixed(4)) : String(x);
 
 /** What overflowed first, and what to change. */
 function cause(first: StepValues, cfg: TrainConfig): string {
   const bad = (m: Metric) => !Number.isFinite(first[m]);
   const reg = REGULARISER[cfg.objective];
   const lr = `the learning rate (--lr, now ${cfg.lr})`;
-  const clip = cfg.gradClip > 0 ? `gradient clipping (--grad-clip ${cfg.gradClip}) is on but cannot rescale an infinite norm` : 'or clip gradients (--grad-clip 1)';
-  if (reg && bad('reg') && !bad('base')) return `${reg.term} overflowed (${fmt(first.reg)}) while the BT term was ${fmt(first.base)}: lower ${reg.knob(cfg)}`;
-  if (bad('batchMean') || bad('base')) return `the rewards overflowed (batch mean ${fmt(first.batchMean)}, BT term ${fmt(first.base)}): lower ${lr}`;
+  const clip =
+    cfg.gradClip > 0
+      ? `gradient clipping (--grad-clip ${cfg.gradClip}) is on but cannot rescale an infinite norm`
+      : 'or clip gradients (--grad-clip 1)';
+  if (reg && bad('reg') && !bad('base'))
+    return `${reg.term} overflowed (${fmt(first.reg)}) while the BT term was ${fmt(first.base)}: lower ${reg.knob(cfg)}`;
+  if (bad('batchMean') || bad('base'))
+    return `the rewards overflowed (batch mean ${fmt(first.batchMean)}, BT term ${fmt(first.base)}): lower ${lr}`;
   if (bad('gradNorm')) {
-    if (reg && Math.abs(first.reg) > 1e3 * Math.max(1e-12, Math.abs(first.base))) return `the gradients overflowed, driven by ${reg.term} (${fmt(first.reg)} vs BT ${fmt(first.base)}): lower ${reg.knob(cfg)}`;
+    if (reg && Math.abs(first.reg) > 1e3 * Math.max(1e-12, Math.abs(first.base)))
+      return `the gradients overflowed, driven by ${reg.term} (${fmt(first.reg)} vs BT ${fmt(first.base)}): lower ${reg.knob(cfg)}`;
     return `the gradients overflowed: lower ${lr}${cfg.gradClip > 0 ? `; ${clip}` : `, ${clip}`}`;
   }
   if (bad('wpNorm')) return `the weights overflowed: lower ${lr}${cfg.gradClip > 0 ? '' : `, ${clip}`}`;
@@ -71,10 +81,14 @@ function cause(first: StepValues, cfg: TrainConfig): string {
  */
 export function nanDiagnosis(logged: StepValues, cfg: TrainConfig, first?: StepValues, checkpointStep?: number): string | undefined {
   const culprit = first ?? logged;
-  const names = (s: StepValues) => (['loss', 'base', 'reg', 'batchMean', 'gradNorm', 'wpNorm'] as const).filter((k) => !Number.isFinite(s[k])).map((k) => (k === 'base' ? 'bt' : k));
+  const names = (s: StepValues) =>
+    (['loss', 'base', 'reg', 'batchMean', 'gradNorm', 'wpNorm'] as const)
+      .filter((k) => !Number.isFinite(s[k]))
+      .map((k) => (k === 'base' ? 'bt' : k));
   if (names(logged).length === 0 && !first) return undefined;
-  const kept = checkpointStep !== undefined
-    ? `The checkpoint of step ${checkpointStep} is kept; start a new run with the change (resume would keep the old settings).`
-    : 'No checkpoint was saved before it, so nothing is kept; start a new run with the change.';
+  const kept =
+    checkpointStep !== undefined
+      ? `The checkpoint of step ${checkpointStep} is kept; start a new run with the change (resume would keep the old settings).`
+      : 'No checkpoint was saved before it, so nothing is kept; start a new run with the change.';
   return `non-finite ${names(culprit).join(', ')} at step ${culprit.step}: ${cause(culprit, cfg)}. ${kept}`;
 }

@@ -41,7 +41,9 @@ export function resolveModelFolder(dir: string): string {
   if (fs.existsSync(path.join(dir, 'model.safetensors'))) return dir;
   if (fs.existsSync(path.join(dir, 'model', 'model.safetensors'))) return path.join(dir, 'model');
   if (fs.existsSync(path.join(dir, 'model', 'config.json')) && isHfModelFolder(path.join(dir, 'model'))) return path.join(dir, 'model');
-  throw new UserError(`no model in ${dir}: expected a Hugging Face folder (config.json + *.safetensors + tokenizer.json), a Reward Lens model/ folder, or a run directory`);
+  throw new UserError(
+    `no model in ${dir}: expected a Hugging Face folder (config.json + *.safetensors + tokenizer.json), a Reward Lens model/ folder, or a run directory`,
+  );
 }
 
 /** The engine 'auto' means for this folder: onnx for HF models when onnxruntime loads, else tfjs. */

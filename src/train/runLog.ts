@@ -22,7 +22,10 @@ export class RunLog {
 
   /** Logs only to log.txt (a bug's stack: the terminal gets the one-line reason). */
   toFile(message: string): void {
-    const text = `${new Date().toISOString()} ${message.split('\n').map((l) => oneLine(l, 100_000)).join('\n  ')}\n`;
+    const text = `${new Date().toISOString()} ${message
+      .split('\n')
+      .map((l) => oneLine(l, 100_000))
+      .join('\n  ')}\n`;
     if (this.file) this.append(text);
     else this.pending.push(text);
   }

@@ -52,7 +52,9 @@ function usableRunDir(params: TrainRunParams): RunDirState {
   const dir = inspectRunDir(params.runDir, params.runId);
   if (dir.kind === 'foreign') {
     const shown = dir.entries.slice(0, 5).join(', ') + (dir.entries.length > 5 ? `, … (${dir.entries.length} entries)` : '');
-    throw new UserError(`${params.runDir} is not empty and is not a Reward Lens run directory (it holds ${shown}); give the run an empty or new directory`);
+    throw new UserError(
+      `${params.runDir} is not empty and is not a Reward Lens run directory (it holds ${shown}); give the run an empty or new directory`,
+    );
   }
   return dir;
 }
@@ -62,14 +64,26 @@ async function fingerprintOf(params: TrainRunParams, totalSteps: number, log: Ru
   const cfg = params.config;
   const digests = (files: readonly string[]) => Promise.all(files.map(digestFile));
   const extra = params.backbone ? { backbone: await backboneFingerprint(params.backbone, log) } : undefined;
-  return trainingFingerprint({ config: cfg, totalSteps, trainFiles: await digests(params.trainFiles), evalFiles: await digests(params.evalFiles), ...(params.mapping ? { mapping: params.mapping } : {}), ...(extra ? { extra } : {}) });
+  return trainingFingerprint({
+    config: cfg,
+    totalSteps,
+    trainFiles: await digests(params.trainFiles),
+    evalFiles: await digests(params.evalFiles),
+    ...(params.mapping ? { mapping: params.mapping } : {}),
+    ...(extra ? { extra } : {}),
+  });
 }
 
 export async function setUp(params: TrainRunParams, log: RunLog): Promise<Setup> {
   const cfg = params.config;
   const dir = usableRunDir(params);
   // The data first: a file that cannot be used is reported before a backend is started for nothing.
-  const data = await loadTrainingData(params.trainFiles, params.evalFiles, { holdoutFrac: cfg.holdoutFrac, seed: cfg.seed, mapping: params.mapping, log: log.line });
+  const data = await loadTrainingData(params.trainFiles, params.evalFiles, {
+    holdoutFrac: cfg.holdoutFrac,
+    seed: cfg.seed,
+    mapping: params.mapping,
+    log: log.line,
+  });
   if (data.skipped.length) log.line(`skipped ${data.skipped.length} rows:\n${formatSkipped(data.skipped, 20)}`);
   for (const n of data.notes) log.line(n);
   const batchPairs = Math.min(cfg.batchSize, data.train.length);
@@ -83,8 +97,22 @@ export async function setUp(params: TrainRunParams, log: RunLog): Promise<Setup>
   const resumeFrom = params.resume ? resumePoint(params, dir, fingerprint, log) : undefined;
   const built = await buildModel(params, data, resumeFrom);
   log.line(`training data: ${data.train.length} pairs; ${describeTruncation(built.model.truncation, 2 * data.train.length)}`);
-  log.line(`${totalSteps} steps (${stepsPerEpoch}/epoch, ${batchPairs} pairs/step${cfg.gradAccum > 1 ? ` in ${cfg.gradAccum} micro-batches` : ''}), ${built.model.description}`);
-  return { ...built, tracker: new NonFiniteTracker(), data, backend: backend.name, totalSteps, stepsPerEpoch, batchPairs, fingerprint, dir, ...(resumeFrom ? { resumeFrom } : {}), order: { epoch: -1, perm: new Int32Array(0) } };
+  log.line(
+    `${totalSteps} steps (${stepsPerEpoch}/epoch, ${batchPairs} pairs/step${cfg.gradAccum > 1 ? ` in ${cfg.gradAccum} micro-batches` : ''}), ${built.model.description}`,
+  );
+  return {
+    ...built,
+    tracker: new NonFiniteTracker(),
+    data,
+    backend: backend.name,
+    totalSteps,
+    stepsPerEpoch,
+    batchPairs,
+    fingerprint,
+    dir,
+    ...(resumeFrom ? { resumeFrom } : {}),
+    order: { epoch: -1, perm: new Int32Array(0) },
+  };
 }
 
 /**
@@ -99,21 +127,36 @@ function resumePoint(params: TrainRunParams, dir: RunDirState, now: RunFingerpri
   }
   const fresh = 'start a new run instead (without --resume the earlier files are moved to previous-runs/)';
   if (dir.damaged) throw new UserError(`cannot resume ${where}: ${dir.damaged}; ${fresh}`);
-  if (dir.imported) throw new UserError(`cannot resume ${where}: it was trained with TRL and imported (reward-lens import-job), so it has no Reward Lens checkpoint; continue it with its job's train.py --resume_from_checkpoint, or ${fresh}`);
-  if (!dir.fingerprint) throw new UserError(`cannot resume ${where}: it was written by an earlier version of Reward Lens without a fingerprint, so its data and settings cannot be checked; ${fresh}`);
+  if (dir.imported)
+    throw new UserError(
+      `cannot resume ${where}: it was trained with TRL and imported (reward-lens import-job), so it has no Reward Lens checkpoint; continue it with its job's train.py --resume_from_checkpoint, or ${fresh}`,
+    );
+  if (!dir.fingerprint)
+    throw new UserError(
+      `cannot resume ${where}: it was written by an earlier version of Reward Lens without a fingerprint, so its data and settings cannot be checked; ${fresh}`,
+    );
   const diff = fingerprintDiff(dir.fingerprint, now);
-  if (diff.length) throw new UserError(`cannot resume ${where}: it was trained with other data or settings: ${diff.join('; ')}. Resume with the run's own files and settings, or ${fresh}`);
+  if (diff.length)
+    throw new UserError(
+      `cannot resume ${where}: it was trained with other data or settings: ${diff.join('; ')}. Resume with the run's own files and settings, or ${fresh}`,
+    );
   const { found, rejected } = findCheckpoint(runPaths(where).checkpoints);
   for (const r of rejected) log.line(r);
   if (!found) {
     log.line(`no usable checkpoint in ${where}: starting again from step 0`);
     return undefined;
   }
-  log.line(`resuming from ${found.dir.endsWith('previous') ? 'checkpoints/previous' : 'checkpoints/latest'}: step ${found.state.step} of ${found.state.totalSteps} (saved ${found.state.savedAt})`);
+  log.line(
+    `resuming from ${found.dir.endsWith('previous') ? 'checkpoints/previous' : 'checkpoints/latest'}: step ${found.state.step} of ${found.state.totalSteps} (saved ${found.state.savedAt})`,
+  );
   return found;
 }
 
-async function buildModel(params: TrainRunParams, data: TrainingData, resumeFrom?: FoundCheckpoint): Promise<{ model: TrainModel; optimizer: tf.AdamOptimizer }> {
+async function buildModel(
+  params: TrainRunParams,
+  data: TrainingData,
+  resumeFrom?: FoundCheckpoint,
+): Promise<{ model: TrainModel; optimizer: tf.AdamOptimizer }> {
   const cfg = params.config;
   const sample = data.evalSets[0]!.pairs;
   const model = params.backbone
@@ -137,16 +180,29 @@ export function prepareArtifacts(params: TrainRunParams, s: Setup, log: RunLog):
     for (const f of [paths.metrics, paths.evals, paths.summary]) fs.rmSync(f, { force: true });
     for (const d of [paths.model, paths.checkpoints]) fs.rmSync(d, { recursive: true, force: true });
     writeSealedJson(paths.config, {
-      format: RUN_FORMAT, version: 1, runId: params.runId, config: params.config, model: s.model.record,
-      trainFiles: params.trainFiles, evalFiles: params.evalFiles, mapping: params.mapping ?? null, ...(params.backbone ? { backbone: params.backbone } : {}), backend: s.backend,
-      trainPairs: s.data.train.length, evalSets: s.data.evalSets.map((e) => ({ name: e.name, file: e.file, pairs: e.pairs.length, prompts: e.multi.length })),
-      fingerprint: s.fingerprint, createdAt: new Date().toISOString(),
+      format: RUN_FORMAT,
+      version: 1,
+      runId: params.runId,
+      config: params.config,
+      model: s.model.record,
+      trainFiles: params.trainFiles,
+      evalFiles: params.evalFiles,
+      mapping: params.mapping ?? null,
+      ...(params.backbone ? { backbone: params.backbone } : {}),
+      backend: s.backend,
+      trainPairs: s.data.train.length,
+      evalSets: s.data.evalSets.map((e) => ({ name: e.name, file: e.file, pairs: e.pairs.length, prompts: e.multi.length })),
+      fingerprint: s.fingerprint,
+      createdAt: new Date().toISOString(),
     });
     return undefined;
   }
   const upTo = s.resumeFrom.state.step;
   fs.rmSync(paths.summary, { force: true });
-  if (s.resumeFrom.state.backend !== s.backend) log.line(`note: the checkpoint was written on ${s.resumeFrom.state.backend}, this run uses ${s.backend}: numbers may differ in the last digits`);
+  if (s.resumeFrom.state.backend !== s.backend)
+    log.line(
+      `note: the checkpoint was written on ${s.resumeFrom.state.backend}, this run uses ${s.backend}: numbers may differ in the last digits`,
+    );
   keepUpTo<StepMetrics>(paths.metrics, upTo, log);
   const evals = keepUpTo<EvalReport>(paths.evals, upTo, log);
   return evals.at(-1)?.step === upTo ? evals.at(-1) : undefined;

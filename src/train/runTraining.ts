@@ -76,7 +76,12 @@ export async function runTraining(params: TrainRunParams, hooks: TrainHooks = {}
 async function trainClaimed(p: TrainRunParams, s: Setup, hooks: TrainHooks, log: RunLog): Promise<RunSummary> {
   const paths = runPaths(p.runDir);
   const start = startStepOf(s);
-  const run: Progress = { step: start, status: 'completed', t0: performance.now() - (s.resumeFrom?.state.elapsedMs ?? 0), ...(s.resumeFrom ? { checkpointStep: start } : {}) };
+  const run: Progress = {
+    step: start,
+    status: 'completed',
+    t0: performance.now() - (s.resumeFrom?.state.elapsedMs ?? 0),
+    ...(s.resumeFrom ? { checkpointStep: start } : {}),
+  };
   try {
     fs.writeFileSync(paths.reserve, new Uint8Array(RESERVE_BYTES));
     const kept = prepareArtifacts(p, s, log);
@@ -101,7 +106,10 @@ async function trainSteps(p: TrainRunParams, s: Setup, hooks: TrainHooks, run: P
   let lastCheckpointMs = performance.now();
   if (run.step === 0) await evaluate(0); // Step 0: the untrained model, Figure 2's "epoch 0".
   while (run.step < s.totalSteps) {
-    if (cancelled()) { run.status = 'cancelled'; break; }
+    if (cancelled()) {
+      run.status = 'cancelled';
+      break;
+    }
     // 1) Learning rate: warmup then linear decay (Adam reads it as a plain number at apply time).
     (s.optimizer as unknown as { learningRate: number }).learningRate = lrAt(run.step, s.totalSteps, cfg);
     // 2) One step on the next batch of the seeded epoch order; the guard notes the first non-finite step on the backend.
@@ -114,7 +122,11 @@ async function trainSteps(p: TrainRunParams, s: Setup, hooks: TrainHooks, run: P
       appendJsonLine(paths.metrics, metrics);
       hooks.onProgress?.(metrics, s.totalSteps, s.backend);
       const bad = nanDiagnosis(stepValues(metrics), cfg, firstBad, run.checkpointStep);
-      if (bad) { run.status = 'failed'; run.error = bad; return; }
+      if (bad) {
+        run.status = 'failed';
+        run.error = bad;
+        return;
+      }
     } else metricsT.dispose();
     // 4) Evaluate and 5) checkpoint: at each evaluation, every checkpointEvery steps, every checkpointMinutes.
     const evalNow = cfg.evalEvery > 0 && done % cfg.evalEvery === 0 && done !== s.totalSteps;
@@ -132,7 +144,13 @@ async function trainSteps(p: TrainRunParams, s: Setup, hooks: TrainHooks, run: P
   }
 }
 
-const loopState = (s: Setup, run: Progress, step: number) => ({ step, totalSteps: s.totalSteps, elapsedMs: performance.now() - run.t0, backend: s.backend, savedAt: new Date().toISOString() });
+const loopState = (s: Setup, run: Progress, step: number) => ({
+  step,
+  totalSteps: s.totalSteps,
+  elapsedMs: performance.now() - run.t0,
+  backend: s.backend,
+  savedAt: new Date().toISOString(),
+});
 
 /** The pairs of step `step`: epoch e uses permutation(seed, e); the batch is a contiguous slice of it. Same step → same pairs. */
 function batchAt(s: Setup, step: number, seed: number): number[] {
@@ -145,7 +163,13 @@ function batchAt(s: Setup, step: number, seed: number): number[] {
   return Array.from(s.order.perm.subarray(start, start + s.batchPairs));
 }
 
-async function readMetrics(t: tf.Tensor1D, s: Setup, done: number, elapsedMs: number, cfg: TrainConfig): Promise<{ metrics: StepMetrics; firstBad?: StepValues }> {
+async function readMetrics(
+  t: tf.Tensor1D,
+  s: Setup,
+  done: number,
+  elapsedMs: number,
+  cfg: TrainConfig,
+): Promise<{ metrics: StepMetrics; firstBad?: StepValues }> {
   const both = tf.tidy(() => tf.concat([t, s.tracker.snapshot()]));
   // Sync point: the step's scalars (‖W_p‖ included) and the guard's first non-finite step, in one read; log steps only.
   const v = await both.data();
@@ -155,14 +179,32 @@ async function readMetrics(t: tf.Tensor1D, s: Setup, done: number, elapsedMs: nu
   const before = s.resumeFrom?.state.elapsedMs ?? 0;
   const firstBad = NonFiniteTracker.decode(v, STEP_METRICS.length);
   const metrics: StepMetrics = {
-    step: done, epoch: done / s.stepsPerEpoch, lr: lrAt(done - 1, s.totalSteps, cfg),
-    loss: get('loss'), bt: get('base'), reg: get('reg'), batchMean: get('batchMean'), accuracy: get('accuracy'), wpNorm: get('wpNorm'), gradNorm: get('gradNorm'),
-    elapsedMs, pairsPerSec: trainedSteps > 0 ? (trainedSteps * s.batchPairs * 1000) / Math.max(1, elapsedMs - before) : 0,
+    step: done,
+    epoch: done / s.stepsPerEpoch,
+    lr: lrAt(done - 1, s.totalSteps, cfg),
+    loss: get('loss'),
+    bt: get('base'),
+    reg: get('reg'),
+    batchMean: get('batchMean'),
+    accuracy: get('accuracy'),
+    wpNorm: get('wpNorm'),
+    gradNorm: get('gradNorm'),
+    elapsedMs,
+    pairsPerSec: trainedSteps > 0 ? (trainedSteps * s.batchPairs * 1000) / Math.max(1, elapsedMs - before) : 0,
   };
   return { metrics, ...(firstBad ? { firstBad } : {}) };
 }
 
-const stepValues = (m: StepMetrics): StepValues => ({ loss: m.loss, base: m.bt, reg: m.reg, batchMean: m.batchMean, accuracy: m.accuracy, gradNorm: m.gradNorm, wpNorm: m.wpNorm, step: m.step });
+const stepValues = (m: StepMetrics): StepValues => ({
+  loss: m.loss,
+  base: m.bt,
+  reg: m.reg,
+  batchMean: m.batchMean,
+  accuracy: m.accuracy,
+  gradNorm: m.gradNorm,
+  wpNorm: m.wpNorm,
+  step: m.step,
+});
 
 /** End of run: final eval, model + checkpoint (also on cancel, so a cancelled run is usable), summary.json. */
 async function finish(p: TrainRunParams, s: Setup, run: Progress, log: RunLog): Promise<RunSummary> {
@@ -180,7 +222,9 @@ async function finish(p: TrainRunParams, s: Setup, run: Progress, log: RunLog): 
   const summary = summaryOf(p, s, run);
   fs.rmSync(paths.reserve, { force: true });
   writeJsonAtomic(paths.summary, summary);
-  log.line(`${run.status} at step ${run.step}/${s.totalSteps} in ${((performance.now() - run.t0) / 1000).toFixed(1)} s${run.error ? `: ${run.error}` : ''}`);
+  log.line(
+    `${run.status} at step ${run.step}/${s.totalSteps} in ${((performance.now() - run.t0) / 1000).toFixed(1)} s${run.error ? `: ${run.error}` : ''}`,
+  );
   return summary;
 }
 
@@ -188,8 +232,16 @@ function summaryOf(p: TrainRunParams, s: Setup, run: Progress): RunSummary {
   const paths = runPaths(p.runDir);
   const modelDir = run.status !== 'failed' || fs.existsSync(paths.model) ? { modelDir: paths.model } : {};
   return {
-    runId: p.runId, runDir: p.runDir, status: run.status, steps: run.step, totalSteps: s.totalSteps, backend: s.backend,
-    elapsedMs: performance.now() - run.t0, ...(run.error ? { error: run.error } : {}), ...(run.lastEval ? { finalEval: run.lastEval } : {}), ...modelDir,
+    runId: p.runId,
+    runDir: p.runDir,
+    status: run.status,
+    steps: run.step,
+    totalSteps: s.totalSteps,
+    backend: s.backend,
+    elapsedMs: performance.now() - run.t0,
+    ...(run.error ? { error: run.error } : {}),
+    ...(run.lastEval ? { finalEval: run.lastEval } : {}),
+    ...modelDir,
   };
 }
 

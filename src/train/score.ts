@@ -27,14 +27,20 @@ const BATCH = 32;
 
 /** Size + mtime of the files that define a model: changes when it is retrained or re-exported. */
 export function stampOf(dir: string): string {
-  const files = fs.readdirSync(dir).filter((f) => /\.(safetensors|json|jinja)$/.test(f)).sort();
-  return files.map((f) => {
-    const st = fs.statSync(path.join(dir, f));
-    return `${f}:${st.size}:${st.mtimeMs}`;
-  }).join('|');
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /\.(safetensors|json|jinja)$/.test(f))
+    .sort();
+  return files
+    .map((f) => {
+      const st = fs.statSync(path.join(dir, f));
+      return `${f}:${st.size}:${st.mtimeMs}`;
+    })
+    .join('|');
 }
 
-const modelKeyOf = (dir: string, opts: OpenScorerOptions) => `${path.resolve(dir)}#${opts.maxTokens ?? ''}#${opts.useChatTemplate === false ? 'plain' : 'chat'}`;
+const modelKeyOf = (dir: string, opts: OpenScorerOptions) =>
+  `${path.resolve(dir)}#${opts.maxTokens ?? ''}#${opts.useChatTemplate === false ? 'plain' : 'chat'}`;
 
 /** One look at a model folder: where it is and what its files are now. */
 interface ModelRef {
@@ -83,7 +89,8 @@ function cacheFor(p: ScoreParams, ref: ModelRef): ScoreCache | undefined {
   return c;
 }
 
-const inRange = (line: number, p: ScoreParams) => (p.fromLine === undefined || line >= p.fromLine) && (p.toLine === undefined || line <= p.toLine);
+const inRange = (line: number, p: ScoreParams) =>
+  (p.fromLine === undefined || line >= p.fromLine) && (p.toLine === undefined || line <= p.toLine);
 const pairKey = (x: PreferencePair) => contentKey(['pair', x.prompt, x.chosen, x.rejected, x.messages ?? null]);
 const groupKey = (g: MultiResponseGroup) => contentKey(['group', g.prompt, g.responses.map((r) => r.text)]);
 
@@ -101,7 +108,12 @@ export async function scoreDocument(p: ScoreParams, opts: OpenScorerOptions = {}
   if (cached < pairs.length + groups.length || !facts) {
     const opened = await openRef(ref, opts);
     await scoreMissing(opened, pairs, pairScores, groups, groupScores);
-    facts = { wpNorm: opened.scorer.wpNorm(), trainNorms: opened.trainNorms, headTrained: opened.scorer.info.headTrained, kind: opened.scorer.info.kind };
+    facts = {
+      wpNorm: opened.scorer.wpNorm(),
+      trainNorms: opened.trainNorms,
+      headTrained: opened.scorer.info.headTrained,
+      kind: opened.scorer.info.kind,
+    };
     pairs.forEach((x, i) => cache?.put(pairKey(x), pairScores[i]!));
     groups.forEach((g, i) => cache?.put(groupKey(g), groupScores[i]!));
     cache?.flush(facts);
@@ -117,7 +129,9 @@ export async function scoreDocument(p: ScoreParams, opts: OpenScorerOptions = {}
       const gold = g.responses.map((r) => r.gold);
       return { line: g.source.line, id: g.id, rewards, gold, tau: kendallTauB(gold, rewards) };
     }),
-    skipped: ds.skipped.filter((x) => inRange(x.line, p)).map((x) => ({ line: x.line, ...(x.field ? { field: x.field } : {}), reason: x.reason, detail: x.detail })),
+    skipped: ds.skipped
+      .filter((x) => inRange(x.line, p))
+      .map((x) => ({ line: x.line, ...(x.field ? { field: x.field } : {}), reason: x.reason, detail: x.detail })),
     ...(ds.tieRows ? { ties: ds.tieRows.filter((x) => inRange(x.line, p)) } : {}),
     backend: safeBackend() ?? 'none',
     elapsedMs: performance.now() - t0,
@@ -125,7 +139,13 @@ export async function scoreDocument(p: ScoreParams, opts: OpenScorerOptions = {}
 }
 
 /** Fills the holes of pairScores/groupScores with the model. */
-async function scoreMissing(opened: OpenedScorer, pairs: readonly PreferencePair[], pairScores: (CachedPair | undefined)[], groups: readonly MultiResponseGroup[], groupScores: (CachedGroup | undefined)[]): Promise<void> {
+async function scoreMissing(
+  opened: OpenedScorer,
+  pairs: readonly PreferencePair[],
+  pairScores: (CachedPair | undefined)[],
+  groups: readonly MultiResponseGroup[],
+  groupScores: (CachedGroup | undefined)[],
+): Promise<void> {
   const { scorer } = opened;
   const todo = pairs.map((_, i) => i).filter((i) => !pairScores[i]);
   if (todo.length) {
@@ -133,18 +153,32 @@ async function scoreMissing(opened: OpenedScorer, pairs: readonly PreferencePair
     const s = await scorer.score([...enc.map((e) => e.chosen), ...enc.map((e) => e.rejected)], BATCH);
     const n = todo.length;
     todo.forEach((i, k) => {
-      const c = enc[k]!.chosen, r = enc[k]!.rejected;
+      const c = enc[k]!.chosen,
+        r = enc[k]!.rejected;
       const cut = c.promptTokensDropped + c.responseTokensDropped + r.promptTokensDropped + r.responseTokensDropped > 0;
       pairScores[i] = {
-        rChosen: s.rewards[k]!, rRejected: s.rewards[n + k]!, hNormChosen: s.hNorm[k]!, hNormRejected: s.hNorm[n + k]!,
-        ...(cut ? { truncated: { chosen: [c.promptTokensDropped, c.responseTokensDropped], rejected: [r.promptTokensDropped, r.responseTokensDropped] } } : {}),
+        rChosen: s.rewards[k]!,
+        rRejected: s.rewards[n + k]!,
+        hNormChosen: s.hNorm[k]!,
+        hNormRejected: s.hNorm[n + k]!,
+        ...(cut
+          ? {
+              truncated: {
+                chosen: [c.promptTokensDropped, c.responseTokensDropped],
+                rejected: [r.promptTokensDropped, r.responseTokensDropped],
+              },
+            }
+          : {}),
       };
     });
   }
   for (let i = 0; i < groups.length; i++) {
     if (groupScores[i]) continue;
     const g = groups[i]!;
-    const m = await scorer.score(g.responses.map((r) => scorer.encode(g.prompt, r.text)), BATCH);
+    const m = await scorer.score(
+      g.responses.map((r) => scorer.encode(g.prompt, r.text)),
+      BATCH,
+    );
     groupScores[i] = { rewards: Array.from(m.rewards) };
   }
 }
@@ -153,10 +187,16 @@ function scoredRow(pair: PreferencePair, s: CachedPair, facts: ModelFacts): Scor
   const pct = (x: number) => (facts.trainNorms.length ? percentileRank(facts.trainNorms, x) : NaN);
   const cos = (r: number, h: number) => r / (facts.wpNorm * h || 1e-12);
   return {
-    line: pair.source.line, id: pair.id,
-    rChosen: s.rChosen, rRejected: s.rRejected, hNormChosen: s.hNormChosen, hNormRejected: s.hNormRejected,
-    cosChosen: cos(s.rChosen, s.hNormChosen), cosRejected: cos(s.rRejected, s.hNormRejected),
-    hPctChosen: pct(s.hNormChosen), hPctRejected: pct(s.hNormRejected),
+    line: pair.source.line,
+    id: pair.id,
+    rChosen: s.rChosen,
+    rRejected: s.rRejected,
+    hNormChosen: s.hNormChosen,
+    hNormRejected: s.hNormRejected,
+    cosChosen: cos(s.rChosen, s.hNormChosen),
+    cosRejected: cos(s.rRejected, s.hNormRejected),
+    hPctChosen: pct(s.hNormChosen),
+    hPctRejected: pct(s.hNormRejected),
     ...(s.truncated ? { truncated: s.truncated } : {}),
   };
 }

@@ -29,7 +29,11 @@ export interface RewardScorer {
   /** ‖W_p‖₂. */
   wpNorm(): number;
   /** A prompt + response; `messages` keeps the data's turns when it had them. */
-  encode(prompt: string, response: string, messages?: { readonly prompt?: readonly ChatMessage[]; readonly response?: readonly ChatMessage[] }): EncodedSeq;
+  encode(
+    prompt: string,
+    response: string,
+    messages?: { readonly prompt?: readonly ChatMessage[]; readonly response?: readonly ChatMessage[] },
+  ): EncodedSeq;
   encodePair(pair: PreferencePair): { readonly chosen: EncodedSeq; readonly rejected: EncodedSeq };
   /**
    * Rewards and ‖h‖ of every sequence (input order); hidden rows of the first `keepHidden`. `padding` picks the
@@ -48,10 +52,19 @@ export interface TruncationCounts {
 }
 
 export function countTruncation(seqs: Iterable<EncodedSeq>): TruncationCounts {
-  let promptCut = 0, responseCut = 0, promptTokensDropped = 0, responseTokensDropped = 0;
+  let promptCut = 0,
+    responseCut = 0,
+    promptTokensDropped = 0,
+    responseTokensDropped = 0;
   for (const s of seqs) {
-    if (s.promptTokensDropped > 0) { promptCut++; promptTokensDropped += s.promptTokensDropped; }
-    if (s.responseTokensDropped > 0) { responseCut++; responseTokensDropped += s.responseTokensDropped; }
+    if (s.promptTokensDropped > 0) {
+      promptCut++;
+      promptTokensDropped += s.promptTokensDropped;
+    }
+    if (s.responseTokensDropped > 0) {
+      responseCut++;
+      responseTokensDropped += s.responseTokensDropped;
+    }
   }
   return { promptCut, responseCut, promptTokensDropped, responseTokensDropped };
 }

@@ -24,7 +24,13 @@ export interface SelfTestResult {
 
 export const DRIFT_TOLERANCE = 1e-3;
 
-export async function paddingSelfTest(scorer: RewardScorer, seqs: readonly EncodedSeq[], labels: readonly string[], batchSize = 8, tolerance = DRIFT_TOLERANCE): Promise<SelfTestResult> {
+export async function paddingSelfTest(
+  scorer: RewardScorer,
+  seqs: readonly EncodedSeq[],
+  labels: readonly string[],
+  batchSize = 8,
+  tolerance = DRIFT_TOLERANCE,
+): Promise<SelfTestResult> {
   const single: number[] = [];
   for (const s of seqs) single.push((await scorer.score([s], 1)).rewards[0]!);
   const right = (await scorer.score(seqs, batchSize, 0, 'right')).rewards;
@@ -37,7 +43,8 @@ export async function paddingSelfTest(scorer: RewardScorer, seqs: readonly Encod
     const drift = Math.max(...vals) - Math.min(...vals);
     const rel = drift / Math.max(1, Math.abs(single[i]!));
     maxDrift = Math.max(maxDrift, rel);
-    if (!(rel <= tolerance)) drifting.push({ index: i, label: labels[i] ?? String(i), single: single[i]!, right: right[i]!, left: left[i]!, drift: rel });
+    if (!(rel <= tolerance))
+      drifting.push({ index: i, label: labels[i] ?? String(i), single: single[i]!, right: right[i]!, left: left[i]!, drift: rel });
   });
   return { sequences: seqs.length, batchSize, tolerance, maxDrift, drifting, leftSupported };
 }

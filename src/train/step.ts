@@ -26,19 +26,32 @@ export interface StepBatch {
 
 /** One step of our own model on a fixed batch (no micro-batches: the batch is given whole). */
 export function trainStepOnBatch(model: RewardModel, optimizer: tf.Optimizer, batch: StepBatch, cfg: StepConfig): tf.Tensor1D {
-  const fixed: StepModel = { variables: trainableVariables(model), stepRewards: () => forward(model, batch).rewards, wpNormTensor: () => wpNormTensor(model) };
-  return trainStep(fixed, optimizer, Array.from({ length: batch.pairs }, (_, i) => i), { ...cfg, gradAccum: 1 });
+  const fixed: StepModel = {
+    variables: trainableVariables(model),
+    stepRewards: () => forward(model, batch).rewards,
+    wpNormTensor: () => wpNormTensor(model),
+  };
+  return trainStep(
+    fixed,
+    optimizer,
+    Array.from({ length: batch.pairs }, (_, i) => i),
+    { ...cfg, gradAccum: 1 },
+  );
 }
 
 /** Order of the values in the metrics tensor returned by trainStep. */
 export const STEP_METRICS = ['loss', 'base', 'reg', 'batchMean', 'accuracy', 'gradNorm', 'wpNorm'] as const;
 
-type StepConfig = Pick<TrainConfig, 'objective' | 'lambda' | 'margin' | 'centerCoef' | 'normEps' | 'gradClip'> & { readonly gradAccum?: number };
+type StepConfig = Pick<TrainConfig, 'objective' | 'lambda' | 'margin' | 'centerCoef' | 'normEps' | 'gradClip'> & {
+  readonly gradAccum?: number;
+};
 
 /** The pairs of each micro-batch: k near-equal contiguous slices. */
 export function microBatches(pairIdx: readonly number[], k: number): number[][] {
   const n = Math.min(Math.max(1, k), pairIdx.length);
-  return Array.from({ length: n }, (_, i) => pairIdx.slice(Math.floor((i * pairIdx.length) / n), Math.floor(((i + 1) * pairIdx.length) / n)));
+  return Array.from({ length: n }, (_, i) =>
+    pairIdx.slice(Math.floor((i * pairIdx.length) / n), Math.floor(((i + 1) * pairIdx.length) / n)),
+  );
 }
 
 /**
@@ -46,7 +59,13 @@ export function microBatches(pairIdx: readonly number[], k: number): number[][] 
  * Adam. Returns a [7] tensor of STEP_METRICS the caller owns (dispose it, or read it on a log step); loss, terms,
  * reward mean and accuracy are means over the micro-batches.
  */
-export function trainStep(model: StepModel, optimizer: tf.Optimizer, pairIdx: readonly number[], cfg: StepConfig, stepSeed?: number): tf.Tensor1D {
+export function trainStep(
+  model: StepModel,
+  optimizer: tf.Optimizer,
+  pairIdx: readonly number[],
+  cfg: StepConfig,
+  stepSeed?: number,
+): tf.Tensor1D {
   stepBoundary();
   return tf.tidy(() => {
     const micros = microBatches(pairIdx, cfg.gradAccum ?? 1);

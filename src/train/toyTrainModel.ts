@@ -12,13 +12,25 @@ import type { PreferencePair } from '../core/types';
 import type { TrainModel } from './trainModel';
 
 /** A new model for the training pairs, or the one of a checkpoint (resume). */
-export async function toyTrainModel(cfg: TrainConfig, train: readonly PreferencePair[], sample: readonly PreferencePair[], checkpointDir?: string): Promise<TrainModel> {
+export async function toyTrainModel(
+  cfg: TrainConfig,
+  train: readonly PreferencePair[],
+  sample: readonly PreferencePair[],
+  checkpointDir?: string,
+): Promise<TrainModel> {
   let model: RewardModel, vocab: Vocabulary;
   if (checkpointDir) ({ model, vocab } = await loadModel(checkpointDir));
   else {
     const preset = PRESETS[cfg.preset];
     vocab = Vocabulary.build(texts(train), preset.maxVocab);
-    const modelConfig: ModelConfig = { vocabSize: vocab.size, dModel: preset.dModel, nLayers: preset.nLayers, nHeads: preset.nHeads, dFF: preset.dFF, maxLen: preset.maxLen };
+    const modelConfig: ModelConfig = {
+      vocabSize: vocab.size,
+      dModel: preset.dModel,
+      nLayers: preset.nLayers,
+      nHeads: preset.nHeads,
+      dFF: preset.dFF,
+      maxLen: preset.maxLen,
+    };
     model = createModel(modelConfig, cfg.seed);
   }
   const enc = encodePairs(vocab, train, model.config.maxLen);
@@ -54,7 +66,12 @@ function* texts(train: readonly PreferencePair[]): Iterable<string> {
 }
 
 /** ‖h‖ of a training sample, sorted, next to the model: hovers show a response's percentile in it. */
-export async function writeTrainNormSample(model: RewardModel, vocab: Vocabulary, sample: readonly PreferencePair[], modelDir: string): Promise<void> {
+export async function writeTrainNormSample(
+  model: RewardModel,
+  vocab: Vocabulary,
+  sample: readonly PreferencePair[],
+  modelDir: string,
+): Promise<void> {
   const enc = encodePairs(vocab, sample, model.config.maxLen);
   const scores = await scoreSequences(model, [...enc.chosen, ...enc.rejected], 32);
   const sorted = Array.from(scores.hNorm).sort((a, b) => a - b);

@@ -24,7 +24,11 @@ export interface TrainModel {
    * When present, the step's loss and gradients computed by the model itself (activation checkpointing: a large
    * backbone's step does not fit tfjs's keep-everything tape). Same gradients as variableGrads over stepRewards.
    */
-  stepGrads?(pairIdx: readonly number[], loss: (rewards: Tensor1D) => Scalar, dropoutSeed?: number): { value: Scalar; grads: NamedTensorMap };
+  stepGrads?(
+    pairIdx: readonly number[],
+    loss: (rewards: Tensor1D) => Scalar,
+    dropoutSeed?: number,
+  ): { value: Scalar; grads: NamedTensorMap };
   /** ‖W_p‖₂ as a tensor on the backend (no sync). */
   wpNormTensor(): Scalar;
   /** A scorer over the live weights, for evaluations during training. */

@@ -83,7 +83,9 @@ export async function loadTrainingData(
     skipped.push(...ds.skipped);
     notes.push(...ds.notes.map((n) => `${f}: ${n}`));
     evalSets.push({ name: uniqueName(evalSets, stripDatasetExtension(path.basename(f))), file: f, pairs: ds.pairs, multi: ds.multi });
-    opts.log?.(`eval ${f}: ${ds.format}, ${ds.pairs.length} pairs, ${ds.multi.length} multi-response prompts, ${ds.skipped.length} skipped`);
+    opts.log?.(
+      `eval ${f}: ${ds.format}, ${ds.pairs.length} pairs, ${ds.multi.length} multi-response prompts, ${ds.skipped.length} skipped`,
+    );
   }
   const trainSample: EvalSetData = { name: 'train', file: trainFiles[0]!, pairs: samplePairs(train, TRAIN_SAMPLE, opts.seed), multi: [] };
   return { train, evalSets: [trainSample, ...evalSets], skipped, notes };

@@ -3,7 +3,17 @@
 // It wires the protocol in src/protocol/trainer.ts to the same functions the CLI calls.
 import { parentPort } from 'node:worker_threads';
 import { Endpoint, type Wire } from '../protocol/rpc';
-import { CancelModelLoad, CancelTrain, EvalFiles, ModelLoadProgress, RunDoctor, ScoreDocument, TrainRun, WorkerLog, type ModelRunOptions } from '../protocol/trainer';
+import {
+  CancelModelLoad,
+  CancelTrain,
+  EvalFiles,
+  ModelLoadProgress,
+  RunDoctor,
+  ScoreDocument,
+  TrainRun,
+  WorkerLog,
+  type ModelRunOptions,
+} from '../protocol/trainer';
 import { announcedRunDone, announcedTraining, type Notify, type Trainer } from './announcedTraining';
 import { runTraining } from './runTraining';
 import { throttle } from './throttle';
@@ -46,12 +56,14 @@ const scoring = new ScoringBackend((info) => {
   endpoint.sendNotification(ScoringBackendChanged, info);
 });
 /** Runs scoring work on the request's backend, with the engine to itself. */
-const scoringWork = <T>(backend: ModelRunOptions['backend'], work: () => Promise<T>) => engine.hold(async () => {
-  await scoring.use(backend);
-  return work();
-});
+const scoringWork = <T>(backend: ModelRunOptions['backend'], work: () => Promise<T>) =>
+  engine.hold(async () => {
+    await scoring.use(backend);
+    return work();
+  });
 /** runTraining with the engine held; it makes its config's backend active, and score requests get the engine at step boundaries. */
-const leasedTraining: Trainer = (params, hooks) => engine.hold(() => runTraining(params, { ...hooks, atStepBoundary: () => engine.yieldToWaiters() }));
+const leasedTraining: Trainer = (params, hooks) =>
+  engine.hold(() => runTraining(params, { ...hooks, atStepBoundary: () => engine.yieldToWaiters() }));
 
 endpoint.onRequest(TrainRun, async (params) => {
   try {
@@ -80,12 +92,16 @@ function modelOptions(modelDir: string, o: ModelRunOptions) {
     cancelled: () => cancelledLoads.has(modelDir),
   };
 }
-endpoint.onRequest(ScoreDocument, (params) => scoringWork(params.backend, () => scoreDocument(params, modelOptions(params.modelDir, params))));
-endpoint.onRequest(EvalFiles, (params) => scoringWork(params.backend, async () => {
-  const { scorer } = await getModel(params.modelDir, modelOptions(params.modelDir, params));
-  if (params.outDir) return (await evaluateToRun(scorer, params.modelDir, params.files, params.outDir, params.mapping)).report;
-  return evaluateFiles(scorer, params.files, params.mapping);
-}));
+endpoint.onRequest(ScoreDocument, (params) =>
+  scoringWork(params.backend, () => scoreDocument(params, modelOptions(params.modelDir, params))),
+);
+endpoint.onRequest(EvalFiles, (params) =>
+  scoringWork(params.backend, async () => {
+    const { scorer } = await getModel(params.modelDir, modelOptions(params.modelDir, params));
+    if (params.outDir) return (await evaluateToRun(scorer, params.modelDir, params.files, params.outDir, params.mapping)).report;
+    return evaluateFiles(scorer, params.files, params.mapping);
+  }),
+);
 // The doctor activates every backend in turn (and restores the one before): nobody else may run ops meanwhile.
 endpoint.onRequest(RunDoctor, () => engine.hold(() => probeBackends()));
 // Over-optimization scenario experiments: the same runner as `reward-lens experiment scenarios`, with the same
@@ -105,8 +121,14 @@ endpoint.onRequest(ExperimentRun, async ({ experimentId, spec, cancel }) => {
       bestOfN: (req) => engine.hold(() => bestOfNForRun(req)),
     });
     return {
-      experimentId, status: res.status, completed: res.completed, skipped: res.skipped, failed: res.failed,
-      reportMarkdown: res.report.markdown, reportJson: res.report.json, figures: res.report.figures,
+      experimentId,
+      status: res.status,
+      completed: res.completed,
+      skipped: res.skipped,
+      failed: res.failed,
+      reportMarkdown: res.report.markdown,
+      reportJson: res.report.json,
+      figures: res.report.figures,
       ...(res.report.pngNote ? { pngNote: res.report.pngNote } : {}),
       refused: res.manifest.refused,
     };
@@ -124,8 +146,24 @@ endpoint.onRequest(InspectScenarioData, (params) => inspectScenarioData(params))
 // TRL jobs: the same functions as reward-lens export-job / import-job; their log lines go to the output channel.
 endpoint.onRequest(JobExport, async ({ source, outDir, backbone }) => {
   const r = await exportTrlJob({ source, outDir, ...(backbone ? { backbone } : {}), log: (m) => log('info', m) });
-  return { outDir: r.outDir, trainPairs: r.manifest.train.pairs, evalSets: r.manifest.eval.map((e) => ({ name: e.name, pairs: e.pairs, prompts: e.prompts })), model: r.job.job_args.model_name_or_path, objective: r.job.job_args.objective };
+  return {
+    outDir: r.outDir,
+    trainPairs: r.manifest.train.pairs,
+    evalSets: r.manifest.eval.map((e) => ({ name: e.name, pairs: e.pairs, prompts: e.prompts })),
+    model: r.job.job_args.model_name_or_path,
+    objective: r.job.job_args.objective,
+  };
 });
-endpoint.onRequest(JobImport, ({ dir, runsRoot, jobDir, engine: scoringEngine, backend }) => scoringWork(backend, () =>
-  importTrlJob({ dir, runsRoot, ...(jobDir ? { jobDir } : {}), ...(scoringEngine ? { engine: scoringEngine } : {}), ...(backend ? { backend } : {}), log: (m) => log('info', m) })));
-process.on('unhandledRejection', (e) => log('error', `unhandled: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
+endpoint.onRequest(JobImport, ({ dir, runsRoot, jobDir, engine: scoringEngine, backend }) =>
+  scoringWork(backend, () =>
+    importTrlJob({
+      dir,
+      runsRoot,
+      ...(jobDir ? { jobDir } : {}),
+      ...(scoringEngine ? { engine: scoringEngine } : {}),
+      ...(backend ? { backend } : {}),
+      log: (m) => log('info', m),
+    }),
+  ),
+);
+process.on('unhandledRejection', (e) => log('error', `unhandled: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));

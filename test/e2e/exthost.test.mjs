@@ -12,7 +12,9 @@ test('extension-host integration suite passes in code-server', { skip: e2eAvaila
   const wb = await startWorkbench({ name: 'host', payload: [['extensionTestsPath', path.join(REPO, 'test/host/index.cjs')]] });
   try {
     let exitWith;
-    const done = new Promise((r) => { exitWith = r; });
+    const done = new Promise((r) => {
+      exitWith = r;
+    });
     await wb.page.exposeFunction('codeAutomationExit', (code) => exitWith(code));
     await wb.page.exposeFunction('codeAutomationLog', () => undefined);
     await wb.page.goto(wb.url, { waitUntil: 'domcontentloaded', timeout: 120000 });

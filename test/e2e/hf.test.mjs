@@ -6,7 +6,19 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { SHOTS, canvasInk, e2eAvailable, now, quickInputStep, quickOpen, readExtensionLog, runCommand, skipReason, startWorkbench, webviewFrame } from './harness.mjs';
+import {
+  SHOTS,
+  canvasInk,
+  e2eAvailable,
+  now,
+  quickInputStep,
+  quickOpen,
+  readExtensionLog,
+  runCommand,
+  skipReason,
+  startWorkbench,
+  webviewFrame,
+} from './harness.mjs';
 
 const skip = e2eAvailable() ? false : skipReason;
 const t = {};
@@ -15,7 +27,10 @@ let page;
 
 before(async () => {
   if (skip) return;
-  wb = await startWorkbench({ name: 'hf', userSettings: { 'rewardLens.scoring.display': 'both', 'rewardLens.training.logEvery': 1, 'rewardLens.training.evalEvery': 2 } });
+  wb = await startWorkbench({
+    name: 'hf',
+    userSettings: { 'rewardLens.scoring.display': 'both', 'rewardLens.training.logEvery': 1, 'rewardLens.training.evalEvery': 2 },
+  });
   page = wb.page;
 });
 
@@ -59,7 +74,10 @@ test('Select Active Model… offers the workspace Hugging Face folder; lenses an
   assert.ok((await lens.count()) >= 10);
   await page.screenshot({ path: `${SHOTS}/hf-02-lenses.png` });
   // Hover the first row's text: the hover shows both rewards, ‖h‖ and the decomposition.
-  await page.locator('.monaco-editor .view-line').first().hover({ position: { x: 60, y: 8 } });
+  await page
+    .locator('.monaco-editor .view-line')
+    .first()
+    .hover({ position: { x: 60, y: 8 } });
   const hover = page.locator('.monaco-hover', { hasText: '‖h‖' }).first();
   await hover.waitFor({ timeout: 30000 });
   const text = await hover.innerText();
@@ -134,7 +152,11 @@ test('Train Reward Model… from the Hugging Face folder (LoRA + BSR): the panel
     after = await canvasInk(frame);
   }
   assert.ok(after.filter((n) => n > 1500).length >= 6, `hidden-state charts look empty: ${JSON.stringify(after)}`);
-  const evals = fs.readFileSync(`${wb.WS}/.reward-lens/runs/${runs[0]}/evals.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const evals = fs
+    .readFileSync(`${wb.WS}/.reward-lens/runs/${runs[0]}/evals.jsonl`, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.ok(evals.length >= 3, `checkpoints with evaluations: ${evals.map((e) => e.step)}`);
   await page.waitForTimeout(500);
   await page.screenshot({ path: `${SHOTS}/hf-07-lora-run-figures-2-3.png` });

@@ -34,7 +34,13 @@ before(async () => {
   wb = await startWorkbench({ name: 'hfcache', userSettings: { 'rewardLens.scoring.display': 'both' } });
   page = wb.page;
   fakeHubCache(path.join(wb.RUN, 'xdg', 'cache', 'huggingface', 'hub'));
-  fs.writeFileSync(path.join(wb.WS, 'odd.jsonl'), ['{"q":{"text":"Pick a fruit"},"left":"Mango","right":"Gravel","verdict":"L"}', '{"q":{"text":"Pick a sport"},"left":"Sleeping","right":"Tennis","verdict":"R"}'].join('\n') + '\n');
+  fs.writeFileSync(
+    path.join(wb.WS, 'odd.jsonl'),
+    [
+      '{"q":{"text":"Pick a fruit"},"left":"Mango","right":"Gravel","verdict":"L"}',
+      '{"q":{"text":"Pick a sport"},"left":"Sleeping","right":"Tennis","verdict":"R"}',
+    ].join('\n') + '\n',
+  );
 });
 
 after(async () => {
@@ -46,7 +52,9 @@ after(async () => {
 
 const pickRow = (text) => page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
 
-test('Open from Hugging Face Cache… lists datasets with splits and row counts and model folders; a model is made active', { skip }, async () => {
+test('Open from Hugging Face Cache… lists datasets with splits and row counts and model folders; a model is made active', {
+  skip,
+}, async () => {
   await page.goto(wb.url, { waitUntil: 'domcontentloaded', timeout: 120000 });
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'pairs.jsonl' }).waitFor({ timeout: 120000 });
   await runCommand(page, 'Reward Lens: Open from Hugging Face Cache…');
@@ -79,7 +87,10 @@ test('a cached split opens in place (not copied) and is scored inline; ties are 
 test('a file no detector knows offers the Configure Fields quick fix; once mapped it is scored', { skip }, async () => {
   await quickOpen(page, 'odd.jsonl');
   await page.locator('.monaco-editor .squiggly-info').first().waitFor({ timeout: 30000 });
-  await page.locator('.monaco-editor .view-line').first().click({ position: { x: 30, y: 8 } });
+  await page
+    .locator('.monaco-editor .view-line')
+    .first()
+    .click({ position: { x: 30, y: 8 } });
   await page.keyboard.press('Control+.');
   const fix = page.locator('.action-widget', { hasText: 'Configure Fields for This File' }).first();
   try {
@@ -104,7 +115,14 @@ test('a file no detector knows offers the Configure Fields quick fix; once mappe
     await page.waitForTimeout(200);
     const box = page.locator(`.quick-input-list .monaco-checkbox[aria-label="${row}"]`).first();
     await box.dispatchEvent('click');
-    const ticked = () => page.locator('.quick-input-widget', { hasText: '1 Selected' }).waitFor({ timeout: 3000 }).then(() => true, () => false);
+    const ticked = () =>
+      page
+        .locator('.quick-input-widget', { hasText: '1 Selected' })
+        .waitFor({ timeout: 3000 })
+        .then(
+          () => true,
+          () => false,
+        );
     if (!(await ticked())) {
       await box.focus();
       await page.keyboard.press('Space');
@@ -131,5 +149,7 @@ async function flow(choose, many) {
   await lens.first().waitFor({ timeout: 120000 });
   await page.screenshot({ path: `${SHOTS}/hfcache-04-mapped-scored.png` });
   const settings = JSON.parse(fs.readFileSync(path.join(wb.WS, '.vscode', 'settings.json'), 'utf8'));
-  assert.deepEqual(settings['rewardLens.data.fieldMappings'], { 'odd.jsonl': { prompt: 'q.text', a: 'left', b: 'right', label: 'verdict', aWins: ['L'], bWins: ['R'] } });
+  assert.deepEqual(settings['rewardLens.data.fieldMappings'], {
+    'odd.jsonl': { prompt: 'q.text', a: 'left', b: 'right', label: 'verdict', aWins: ['L'], bWins: ['R'] },
+  });
 }

@@ -55,7 +55,10 @@ async function timePanel(page, t0) {
   return out;
 }
 
-test('latency: activation, first lenses, re-score after an edit, panel, host event loop', { skip: e2eAvailable() ? false : skipReason, timeout: 900000 }, async () => {
+test('latency: activation, first lenses, re-score after an edit, panel, host event loop', {
+  skip: e2eAvailable() ? false : skipReason,
+  timeout: 900000,
+}, async () => {
   const resultFile = path.join(REPO, '.e2e', `latency-result-${process.pid}.json`);
   // Inherited by code-server and its extension host: where the host suite writes, and the test-only probe.
   process.env.REWARD_LENS_LATENCY_RESULT = resultFile;
@@ -65,7 +68,9 @@ test('latency: activation, first lenses, re-score after an edit, panel, host eve
   const pending = [];
   try {
     let exitWith;
-    const done = new Promise((r) => { exitWith = r; });
+    const done = new Promise((r) => {
+      exitWith = r;
+    });
     await wb.page.addInitScript(recordLensTexts);
     await wb.page.exposeFunction('codeAutomationExit', (code) => exitWith(code));
     await wb.page.exposeFunction('codeAutomationLog', (_type, args) => {
@@ -75,7 +80,12 @@ test('latency: activation, first lenses, re-score after an edit, panel, host eve
     });
     await wb.page.goto(wb.url, { waitUntil: 'domcontentloaded', timeout: 120000 });
     let timer;
-    const code = await Promise.race([done, new Promise((r) => { timer = setTimeout(() => r('timeout'), 840000); })]);
+    const code = await Promise.race([
+      done,
+      new Promise((r) => {
+        timer = setTimeout(() => r('timeout'), 840000);
+      }),
+    ]);
     clearTimeout(timer); // a pending timer would keep this process alive for 14 minutes after the suite
     await Promise.all(pending);
     await wb.page.screenshot({ path: `${SHOTS}/latency-end.png` }).catch(() => {});

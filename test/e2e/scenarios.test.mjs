@@ -22,7 +22,10 @@ after(async () => {
   if (wb) await wb.close();
 });
 
-test('Build Over-optimization Scenarios… from the palette: quick input, worker run, report preview, runs in the panel', { skip, timeout: 400000 }, async () => {
+test('Build Over-optimization Scenarios… from the palette: quick input, worker run, report preview, runs in the panel', {
+  skip,
+  timeout: 400000,
+}, async () => {
   await page.goto(wb.url, { waitUntil: 'domcontentloaded', timeout: 120000 });
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scenarios.jsonl' }).waitFor({ timeout: 120000 });
   await quickOpen(page, 'scenarios.jsonl');
@@ -48,7 +51,11 @@ test('Build Over-optimization Scenarios… from the palette: quick input, worker
   await input.focus();
   await page.keyboard.press('Enter');
   await quickInputStep(page, '(5/8)');
-  assert.equal(await page.locator('.quick-input-list .monaco-list-row[aria-checked="true"]').count(), 2, 'bt and bsr are picked by default');
+  assert.equal(
+    await page.locator('.quick-input-list .monaco-list-row[aria-checked="true"]').count(),
+    2,
+    'bt and bsr are picked by default',
+  );
   await page.keyboard.press('Enter');
   await quickInputStep(page, '(6/8): seeds');
   await input.fill('1');
@@ -68,6 +75,11 @@ test('Build Over-optimization Scenarios… from the palette: quick input, worker
   const exp = JSON.parse(fs.readFileSync(path.join(root, id, 'experiment.json'), 'utf8'));
   assert.deepEqual(exp.fingerprint.split.heldOutPromptGroups, ['koala']);
   assert.deepEqual(exp.fingerprint.split.heldOutModels, ['m5', 'm6', 'm7']);
-  assert.deepEqual(Object.values(exp.runs).map((r) => `${r.runId}:${r.status}`).sort(), ['bsr-s1:completed', 'bt-s1:completed']);
+  assert.deepEqual(
+    Object.values(exp.runs)
+      .map((r) => `${r.runId}:${r.status}`)
+      .sort(),
+    ['bsr-s1:completed', 'bt-s1:completed'],
+  );
   assert.ok(fs.existsSync(path.join(root, id, 'report.md')));
 });

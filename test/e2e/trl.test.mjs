@@ -7,11 +7,27 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO, SHOTS, canvasInk, e2eAvailable, now, quickInputStep, readExtensionLog, runCommand, skipReason, startWorkbench, webviewFrame } from './harness.mjs';
+import {
+  REPO,
+  SHOTS,
+  canvasInk,
+  e2eAvailable,
+  now,
+  quickInputStep,
+  readExtensionLog,
+  runCommand,
+  skipReason,
+  startWorkbench,
+  webviewFrame,
+} from './harness.mjs';
 
 const MODULES = ['torch', 'transformers', 'trl', 'peft', 'datasets', 'accelerate'];
 const py = spawnSync('python3', ['-c', `import ${MODULES.join(', ')}`], { encoding: 'utf8' });
-const skip = !e2eAvailable() ? skipReason : py.status !== 0 ? `python3 cannot import ${MODULES.join(', ')} (${py.stderr?.trim().split('\n').pop() ?? py.error?.message}): the TRL run needs them` : false;
+const skip = !e2eAvailable()
+  ? skipReason
+  : py.status !== 0
+    ? `python3 cannot import ${MODULES.join(', ')} (${py.stderr?.trim().split('\n').pop() ?? py.error?.message}): the TRL run needs them`
+    : false;
 const CLI = path.join(REPO, 'dist/cli.js');
 const LOCAL = '2026-12-01T09-00-00-bsr-s1';
 const t = {};
@@ -25,8 +41,40 @@ before(async () => {
   page = wb.page;
   // The local run, trained before the window opens (the Hugging Face e2e trains one through the UI already).
   const t0 = now();
-  const r = spawnSync(process.execPath, [CLI, 'train', `${wb.WS}/pairs.jsonl`, '--from', `${wb.WS}/models/qwen2-rm`, '--tune', 'lora', '--lora-targets', 'q_proj,v_proj', '--objective', 'bsr',
-    '--steps', '4', '--batch-size', '4', '--holdout', '0.25', '--eval-every', '2', '--log-every', '1', '--max-length', '128', '--backend', 'wasm', '--out', `${wb.WS}/.reward-lens/runs/${LOCAL}`, '--quiet'], { encoding: 'utf8', timeout: 600000 });
+  const r = spawnSync(
+    process.execPath,
+    [
+      CLI,
+      'train',
+      `${wb.WS}/pairs.jsonl`,
+      '--from',
+      `${wb.WS}/models/qwen2-rm`,
+      '--tune',
+      'lora',
+      '--lora-targets',
+      'q_proj,v_proj',
+      '--objective',
+      'bsr',
+      '--steps',
+      '4',
+      '--batch-size',
+      '4',
+      '--holdout',
+      '0.25',
+      '--eval-every',
+      '2',
+      '--log-every',
+      '1',
+      '--max-length',
+      '128',
+      '--backend',
+      'wasm',
+      '--out',
+      `${wb.WS}/.reward-lens/runs/${LOCAL}`,
+      '--quiet',
+    ],
+    { encoding: 'utf8', timeout: 600000 },
+  );
   assert.equal(r.status, 0, r.stderr + r.stdout);
   t.localRun = now() - t0;
 });
@@ -69,7 +117,19 @@ test('Export Training Job (TRL)… writes a job folder for the local run', { ski
   jobDir = `${wb.WS}/.reward-lens/jobs/${LOCAL}-trl`;
   for (let i = 0; i < 300 && !fs.existsSync(`${jobDir}/job.json`); i++) await page.waitForTimeout(100);
   t.exportJob = now() - t0;
-  for (const f of ['train.py', 'reward_lens_loss.py', 'job.json', 'manifest.json', 'README.md', 'requirements.txt', 'slurm.sbatch', 'accelerate/zero3.yaml', 'data/train.jsonl', 'data/eval/held-out.jsonl']) assert.ok(fs.existsSync(`${jobDir}/${f}`), f);
+  for (const f of [
+    'train.py',
+    'reward_lens_loss.py',
+    'job.json',
+    'manifest.json',
+    'README.md',
+    'requirements.txt',
+    'slurm.sbatch',
+    'accelerate/zero3.yaml',
+    'data/train.jsonl',
+    'data/eval/held-out.jsonl',
+  ])
+    assert.ok(fs.existsSync(`${jobDir}/${f}`), f);
   const job = JSON.parse(fs.readFileSync(`${jobDir}/job.json`, 'utf8'));
   assert.deepEqual([job.job_args.objective, job.job_args.tune, job.source.runId], ['bsr', 'lora', LOCAL]);
   await runCommand(page, 'Notifications: Show Notifications');
@@ -81,7 +141,12 @@ test('Export Training Job (TRL)… writes a job folder for the local run', { ski
 test('the job trains with TRL (train.py, CPU, 3 steps), Import TRL Run… brings it back and the panel shows it', { skip }, async () => {
   let t0 = now();
   const env = { ...process.env, HF_HOME: `${wb.RUN}/hf-home`, HF_HUB_OFFLINE: '1', TOKENIZERS_PARALLELISM: 'false' };
-  const r = spawnSync('python3', ['train.py', '--max_steps', '3', '--eval_steps', '2', '--save_steps', '2'], { cwd: jobDir, env, encoding: 'utf8', timeout: 480000 });
+  const r = spawnSync('python3', ['train.py', '--max_steps', '3', '--eval_steps', '2', '--save_steps', '2'], {
+    cwd: jobDir,
+    env,
+    encoding: 'utf8',
+    timeout: 480000,
+  });
   assert.equal(r.status, 0, r.stderr.slice(-4000));
   t.trlTrain = now() - t0;
   t0 = now();
@@ -98,8 +163,15 @@ test('the job trains with TRL (train.py, CPU, 3 steps), Import TRL Run… brings
   assert.match(body, /BSR λ=0\.001 · TRL qwen2-rm LoRA · pairs\.jsonl · \d{4}-\d\d-\d\d \d\d:\d\d/);
   const runs = fs.readdirSync(`${wb.WS}/.reward-lens/runs`).filter((d) => d.includes('-trl-'));
   assert.equal(runs.length, 1, JSON.stringify(runs));
-  const evals = fs.readFileSync(`${wb.WS}/.reward-lens/runs/${runs[0]}/evals.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(evals.map((e) => e.step), [0, 2, 3]);
+  const evals = fs
+    .readFileSync(`${wb.WS}/.reward-lens/runs/${runs[0]}/evals.jsonl`, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    evals.map((e) => e.step),
+    [0, 2, 3],
+  );
   await page.waitForTimeout(500);
   await page.screenshot({ path: `${SHOTS}/trl-03-imported-training.png` });
   await frame.locator('vscode-tab-header[data-tab="hidden"]').click();
@@ -120,10 +192,17 @@ test('Compare Runs… puts the TRL run next to the local run', { skip }, async (
   assert.ok((await inkedCharts(frame, 4)) >= 4);
   let shown = {};
   for (let i = 0; i < 100 && !shown.secondary; i++) {
-    shown = await frame.evaluate(() => { const s = window.__rewardLens.state(); return { primary: s?.primary?.label, secondary: s?.secondary?.label, compare: window.__rewardLens.ui().compare }; });
+    shown = await frame.evaluate(() => {
+      const s = window.__rewardLens.state();
+      return { primary: s?.primary?.label, secondary: s?.secondary?.label, compare: window.__rewardLens.ui().compare };
+    });
     await page.waitForTimeout(100);
   }
-  assert.deepEqual([/ · TRL qwen2-rm LoRA · /.test(shown.primary), /2026-12-01 09:00$/.test(shown.secondary), shown.compare], [true, true, true], JSON.stringify(shown));
+  assert.deepEqual(
+    [/ · TRL qwen2-rm LoRA · /.test(shown.primary), /2026-12-01 09:00$/.test(shown.secondary), shown.compare],
+    [true, true, true],
+    JSON.stringify(shown),
+  );
   await page.waitForTimeout(500);
   await page.screenshot({ path: `${SHOTS}/trl-05-compare-local-vs-trl.png` });
   await frame.locator('vscode-tab-header[data-tab="hidden"]').click();

@@ -6,7 +6,17 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
-  SHOTS, canvasInk, e2eAvailable, now, quickInputStep, quickOpen, readExtensionLog, runCommand, skipReason, startWorkbench, toast, webviewFrame,
+  SHOTS,
+  canvasInk,
+  e2eAvailable,
+  now,
+  quickInputStep,
+  quickOpen,
+  readExtensionLog,
+  runCommand,
+  skipReason,
+  startWorkbench,
+  webviewFrame,
 } from './harness.mjs';
 
 const skip = e2eAvailable() ? false : skipReason;
@@ -16,7 +26,10 @@ let page;
 
 before(async () => {
   if (skip) return;
-  wb = await startWorkbench({ name: 'ui', userSettings: { 'rewardLens.scoring.display': 'both', 'rewardLens.training.logEvery': 1, 'rewardLens.training.evalEvery': 2 } });
+  wb = await startWorkbench({
+    name: 'ui',
+    userSettings: { 'rewardLens.scoring.display': 'both', 'rewardLens.training.logEvery': 1, 'rewardLens.training.evalEvery': 2 },
+  });
   page = wb.page;
 });
 
@@ -46,7 +59,15 @@ test('workbench loads; opening a .jsonl activates Reward Lens (CodeLens offers t
 });
 
 test('every Reward Lens command is in the palette', { skip }, async () => {
-  const titles = ['Train Reward Model…', 'Score Current File', 'Open Diagnostics Panel', 'Compare Runs…', 'Select Active Model…', 'Show Compute Doctor', 'Export Run…'];
+  const titles = [
+    'Train Reward Model…',
+    'Score Current File',
+    'Open Diagnostics Panel',
+    'Compare Runs…',
+    'Select Active Model…',
+    'Show Compute Doctor',
+    'Export Run…',
+  ];
   for (const title of titles) {
     await runCommandListed(`Reward Lens: ${title}`);
   }
@@ -99,7 +120,16 @@ test('Train Reward Model… from the palette runs to completion in the worker', 
   await page.keyboard.press('Enter');
   // Progress: the status bar shows "step s/N · loss" while the worker trains (toasts are not reliably
   // rendered in headless code-server, so the notification itself is checked in the notification center).
-  if (await page.locator('.statusbar-item', { hasText: /step [1-9]\d*\/\d+/ }).first().waitFor({ timeout: 60000 }).then(() => true, () => false)) {
+  if (
+    await page
+      .locator('.statusbar-item', { hasText: /step [1-9]\d*\/\d+/ })
+      .first()
+      .waitFor({ timeout: 60000 })
+      .then(
+        () => true,
+        () => false,
+      )
+  ) {
     t.trainCommandToFirstProgress = now() - t0;
     await page.screenshot({ path: `${SHOTS}/02-training-progress.png` });
   }
@@ -115,13 +145,17 @@ test('Train Reward Model… from the palette runs to completion in the worker', 
   await runCommand(page, 'Notifications: Clear All Notifications');
   const runs = fs.readdirSync(`${wb.WS}/.reward-lens/runs`);
   assert.equal(runs.length, 1);
-  for (const f of ['config.json', 'metrics.jsonl', 'evals.jsonl', 'summary.json', 'request.json', 'model']) assert.ok(fs.existsSync(`${wb.WS}/.reward-lens/runs/${runs[0]}/${f}`), f);
+  for (const f of ['config.json', 'metrics.jsonl', 'evals.jsonl', 'summary.json', 'request.json', 'model'])
+    assert.ok(fs.existsSync(`${wb.WS}/.reward-lens/runs/${runs[0]}/${f}`), f);
   const summary = JSON.parse(fs.readFileSync(`${wb.WS}/.reward-lens/runs/${runs[0]}/summary.json`, 'utf8'));
   assert.equal(summary.status, 'completed');
   const request = JSON.parse(fs.readFileSync(`${wb.WS}/.reward-lens/runs/${runs[0]}/request.json`, 'utf8'));
   assert.equal(request.config.objective, 'bsr');
   assert.equal(request.config.epochs, 2);
-  assert.deepEqual(request.evalFiles.map((f) => f.split('/').pop()), ['xss.jsonl']);
+  assert.deepEqual(
+    request.evalFiles.map((f) => f.split('/').pop()),
+    ['xss.jsonl'],
+  );
 });
 
 test('with the new active model every pair shows scores (CodeLens + decoration) and Problems lists bad rows', { skip }, async () => {
@@ -130,9 +164,11 @@ test('with the new active model every pair shows scores (CodeLens + decoration) 
   assert.ok((await scoreLens.count()) >= 10, `only ${await scoreLens.count()} score lenses`);
   const lensText = await scoreLens.first().innerText();
   assert.match(lensText, /[✓✗] r\(chosen\) -?\d+\.\d\d · r\(rejected\) -?\d+\.\d\d · margin [+-]\d+\.\d\d/);
-  const afters = await page.$$eval('.monaco-editor .view-line span', (spans) => spans.map((s) => getComputedStyle(s, '::after').content).filter((c) => c && c.includes('Δ')));
+  const afters = await page.$$eval('.monaco-editor .view-line span', (spans) =>
+    spans.map((s) => getComputedStyle(s, '::after').content).filter((c) => c?.includes('Δ')),
+  );
   assert.ok(afters.length >= 10, `decorations: ${afters.length}`);
-  assert.match(afters[0], /[✓✗] -?\d+\.\d\d \/ -?\d+\.\d\d  Δ [+-]\d+\.\d\d/);
+  assert.match(afters[0], /[✓✗] -?\d+\.\d\d \/ -?\d+\.\d\d {2}Δ [+-]\d+\.\d\d/);
   await page.locator('.statusbar-item', { hasText: 'BSR' }).waitFor();
   await page.screenshot({ path: `${SHOTS}/04-inline-scores.png` });
   // Problems panel: the invalid row (line 21, no "rejected") is listed by Reward Lens.
@@ -172,18 +208,26 @@ test('the Diagnostics panel renders charts with data', { skip }, async () => {
 test('HTML and script payloads from the dataset stay inert (panel, editor, hovers)', { skip }, async () => {
   // Show the panel's per-group view, where the xss.jsonl group names (HTML payloads) are rendered.
   const panel = await webviewFrame(page, 'Reward Lens Diagnostics');
-  await panel.getByText('Robustness', { exact: true }).first().click().catch(() => {});
+  await panel
+    .getByText('Robustness', { exact: true })
+    .first()
+    .click()
+    .catch(() => {});
   await page.waitForTimeout(800);
   await page.screenshot({ path: `${SHOTS}/08-xss-panel-groups.png` });
   const frames = page.frames();
   const report = [];
   for (const f of frames) {
-    const r = await f.evaluate(() => ({
-      url: location.href.slice(0, 80),
-      xss: window.__rlXss ?? null,
-      injected: document.querySelectorAll('img[src="x"], svg[onload], iframe[src^="javascript"]').length,
-      payloadAsText: document.body ? document.body.innerText.includes('<img src=x') || document.body.innerText.includes('</script>') : false,
-    })).catch(() => undefined);
+    const r = await f
+      .evaluate(() => ({
+        url: location.href.slice(0, 80),
+        xss: window.__rlXss ?? null,
+        injected: document.querySelectorAll('img[src="x"], svg[onload], iframe[src^="javascript"]').length,
+        payloadAsText: document.body
+          ? document.body.innerText.includes('<img src=x') || document.body.innerText.includes('</script>')
+          : false,
+      }))
+      .catch(() => undefined);
     if (r) report.push(r);
   }
   console.log('xss check', JSON.stringify(report));
@@ -194,5 +238,8 @@ test('HTML and script payloads from the dataset stay inert (panel, editor, hover
   }
   assert.equal(await page.evaluate(() => window.top.__rlXss ?? null), null);
   // The payload is visible as text somewhere (the editor shows the file), which proves it reached the UI.
-  assert.ok(report.some((r) => r.payloadAsText), 'payload text never reached the UI');
+  assert.ok(
+    report.some((r) => r.payloadAsText),
+    'payload text never reached the UI',
+  );
 });

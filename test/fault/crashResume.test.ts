@@ -20,28 +20,62 @@ import { record } from './totals';
 
 const CLI = path.resolve('dist/cli.js');
 const STEPS = 24;
-const args = (data: string, out: string) => ['train', data, '--backend', 'wasm', '--preset', 'tiny', '--steps', String(STEPS), '--batch-size', '8', '--lr', '3e-3',
-  '--seed', '3', '--log-every', '1', '--checkpoint-every', '3', '--eval-every', '8', '--out', out, '--resume', '--quiet'];
+const args = (data: string, out: string) => [
+  'train',
+  data,
+  '--backend',
+  'wasm',
+  '--preset',
+  'tiny',
+  '--steps',
+  String(STEPS),
+  '--batch-size',
+  '8',
+  '--lr',
+  '3e-3',
+  '--seed',
+  '3',
+  '--log-every',
+  '1',
+  '--checkpoint-every',
+  '3',
+  '--eval-every',
+  '8',
+  '--out',
+  out,
+  '--resume',
+  '--quiet',
+];
 
 /** Starts the CLI; resolves with its exit (code or signal) once it ends, killing it when `killAtStep` is logged. */
-function trainOnce(data: string, out: string, killAtStep: number | undefined, jitterMs: number): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+function trainOnce(
+  data: string,
+  out: string,
+  killAtStep: number | undefined,
+  jitterMs: number,
+): Promise<{ code: number | null; signal: string | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args(data, out)], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const metrics = runPaths(out).metrics;
-    const poll = killAtStep === undefined ? undefined : setInterval(() => {
-      let last = 0;
-      try {
-        const text = fs.readFileSync(metrics, 'utf8');
-        const m = /"step":(\d+)[^\n]*\n?$/.exec(text.trimEnd().split('\n').pop() ?? '');
-        last = m ? Number(m[1]) : 0;
-      } catch { /* not yet written */ }
-      if (last >= killAtStep) {
-        clearInterval(poll);
-        setTimeout(() => child.kill('SIGKILL'), jitterMs);
-      }
-    }, 5);
+    const poll =
+      killAtStep === undefined
+        ? undefined
+        : setInterval(() => {
+            let last = 0;
+            try {
+              const text = fs.readFileSync(metrics, 'utf8');
+              const m = /"step":(\d+)[^\n]*\n?$/.exec(text.trimEnd().split('\n').pop() ?? '');
+              last = m ? Number(m[1]) : 0;
+            } catch {
+              /* not yet written */
+            }
+            if (last >= killAtStep) {
+              clearInterval(poll);
+              setTimeout(() => child.kill('SIGKILL'), jitterMs);
+            }
+          }, 5);
     child.on('exit', (code, signal) => {
       if (poll) clearInterval(poll);
       resolve({ code, signal, stderr });
@@ -53,18 +87,33 @@ function trainOnce(data: string, out: string, killAtStep: number | undefined, ji
 function assertReadable(out: string): number {
   const p = runPaths(out);
   let files = 0;
-  if (fs.existsSync(p.config)) { readSealedJson(p.config); files++; }
-  if (fs.existsSync(p.summary)) { JSON.parse(fs.readFileSync(p.summary, 'utf8')); files++; }
+  if (fs.existsSync(p.config)) {
+    readSealedJson(p.config);
+    files++;
+  }
+  if (fs.existsSync(p.summary)) {
+    JSON.parse(fs.readFileSync(p.summary, 'utf8'));
+    files++;
+  }
   for (const slot of CHECKPOINT_SLOTS) {
     const dir = path.join(p.checkpoints, slot);
-    if (fs.existsSync(dir)) { verifyCheckpoint(dir); files += fs.readdirSync(dir).length; }
+    if (fs.existsSync(dir)) {
+      verifyCheckpoint(dir);
+      files += fs.readdirSync(dir).length;
+    }
   }
   for (const f of [p.metrics, p.evals]) {
     if (!fs.existsSync(f)) continue;
     const bad: number[] = [];
-    const lines = fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()).length;
+    const lines = fs
+      .readFileSync(f, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim()).length;
     readJsonLines(f, (line) => bad.push(line));
-    assert.ok(bad.every((l) => l === lines), `${f}: only a torn last line may be unreadable, got lines ${bad.join(', ')} of ${lines}`);
+    assert.ok(
+      bad.every((l) => l === lines),
+      `${f}: only a torn last line may be unreadable, got lines ${bad.join(', ')} of ${lines}`,
+    );
     files++;
   }
   if (fs.existsSync(p.config)) assert.ok(readRunInfo(out), `${out} reads as a run`);
@@ -73,7 +122,9 @@ function assertReadable(out: string): number {
 
 const tensorsOf = (file: string) => decodeSafetensors(new Uint8Array(fs.readFileSync(file))).tensors;
 
-test('SIGKILL at random steps, ≥ 20 times across runs: every resume continues, nothing is unreadable, the result equals an uninterrupted run', { timeout: 240_000 }, async () => {
+test('SIGKILL at random steps, ≥ 20 times across runs: every resume continues, nothing is unreadable, the result equals an uninterrupted run', {
+  timeout: 240_000,
+}, async () => {
   const dir = tempDir('rl-crash-');
   const data = writeSeparable(dir, 32);
   const reference = path.join(dir, 'reference');
@@ -82,7 +133,10 @@ test('SIGKILL at random steps, ≥ 20 times across runs: every resume continues,
   const refMetrics = readJsonLines<StepMetrics>(runPaths(reference).metrics);
   const refEvals = readJsonLines<{ step: number; sets: { accuracy: { value: number } }[] }>(runPaths(reference).evals);
   const rnd = mulberry32(20261201);
-  let kills = 0, files = 0, runs = 0, resumes = 0;
+  let kills = 0,
+    files = 0,
+    runs = 0,
+    resumes = 0;
   for (; kills < 20 || runs < 3; runs++) {
     assert.ok(runs < 10, `only ${kills} kills in ${runs} runs: the kills are not landing`);
     const out = path.join(dir, `run-${runs}`);
@@ -104,11 +158,24 @@ test('SIGKILL at random steps, ≥ 20 times across runs: every resume continues,
     }
     files += assertReadable(out);
     const m = readJsonLines<StepMetrics>(runPaths(out).metrics);
-    assert.deepEqual(m.map((x) => x.step), refMetrics.map((x) => x.step), `run ${runs}: every step once`);
-    m.forEach((x, i) => assert.ok(Math.abs(x.loss - refMetrics[i]!.loss) <= 1e-6, `run ${runs} step ${x.step}: loss ${x.loss} vs ${refMetrics[i]!.loss}`));
+    assert.deepEqual(
+      m.map((x) => x.step),
+      refMetrics.map((x) => x.step),
+      `run ${runs}: every step once`,
+    );
+    m.forEach((x, i) =>
+      assert.ok(Math.abs(x.loss - refMetrics[i]!.loss) <= 1e-6, `run ${runs} step ${x.step}: loss ${x.loss} vs ${refMetrics[i]!.loss}`),
+    );
     const e = readJsonLines<{ step: number; sets: { accuracy: { value: number } }[] }>(runPaths(out).evals);
-    assert.deepEqual(e.map((x) => x.step), refEvals.map((x) => x.step), `run ${runs}: evaluations`);
-    assert.deepEqual(e.map((x) => x.sets[0]!.accuracy.value), refEvals.map((x) => x.sets[0]!.accuracy.value));
+    assert.deepEqual(
+      e.map((x) => x.step),
+      refEvals.map((x) => x.step),
+      `run ${runs}: evaluations`,
+    );
+    assert.deepEqual(
+      e.map((x) => x.sets[0]!.accuracy.value),
+      refEvals.map((x) => x.sets[0]!.accuracy.value),
+    );
     const a = tensorsOf(path.join(runPaths(reference).model, 'model.safetensors'));
     const b = tensorsOf(path.join(runPaths(out).model, 'model.safetensors'));
     assert.deepEqual([...b.keys()], [...a.keys()]);
@@ -120,7 +187,9 @@ test('SIGKILL at random steps, ≥ 20 times across runs: every resume continues,
     }
     assert.equal(JSON.parse(fs.readFileSync(runPaths(out).summary, 'utf8')).status, 'completed');
     // The equality above must come from resuming, not from a last attempt that trained everything again.
-    const resumed = [...fs.readFileSync(runPaths(out).log, 'utf8').matchAll(/resuming from checkpoints\/(?:latest|previous): step (\d+)/g)].map((x) => Number(x[1]));
+    const resumed = [
+      ...fs.readFileSync(runPaths(out).log, 'utf8').matchAll(/resuming from checkpoints\/(?:latest|previous): step (\d+)/g),
+    ].map((x) => Number(x[1]));
     assert.ok(resumed.length >= 1 && Math.max(...resumed) > 0, `run ${runs} resumed from checkpoints: ${resumed.join(', ')}`);
     resumes += resumed.length;
     files += 4;

@@ -27,15 +27,24 @@ import { testConfig, treeDigest } from '../unit/train/fixtures';
 import { buildCorpus, PAYLOADS, type Corpus } from './hostileCorpus';
 import { record } from './totals';
 
-const { installFaults, removeFaults, faultCount } = createRequire(import.meta.url)('./injectFs.cjs') as { installFaults(s: object[]): void; removeFaults(): void; faultCount(): number };
+const { installFaults, removeFaults, faultCount } = createRequire(import.meta.url)('./injectFs.cjs') as {
+  installFaults(s: object[]): void;
+  removeFaults(): void;
+  faultCount(): number;
+};
 const CLI = path.resolve('dist/cli.js');
 const UNREADABLE = [{ op: 'read', match: '(^|/)unreadable\\.', code: 'EACCES', times: 1_000_000 }];
 // eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 const RUN_NAME = `run ${PAYLOADS[0]} ${PAYLOADS[3]}`;
-let ws = '', outside = '', corpus: Corpus;
-let before0: Record<string, string> = {}, outside0: Record<string, string> = {};
-let cases = 0, files = 0, cliFaults = 0;
+let ws = '',
+  outside = '',
+  corpus: Corpus;
+let before0: Record<string, string> = {},
+  outside0: Record<string, string> = {};
+let cases = 0,
+  files = 0,
+  cliFaults = 0;
 
 before(() => {
   ws = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-hostile-ws-'));
@@ -51,8 +60,18 @@ after(() => {
 
 function cli(args: string[], faults = false) {
   const pre = faults ? ['--require', path.resolve('test/fault/injectFs.cjs')] : [];
-  const r = spawnSync(process.execPath, [...pre, CLI, ...args], { cwd: ws, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...(faults ? { REWARD_LENS_TEST_FAULTS: JSON.stringify(UNREADABLE) } : {}) } });
-  const terminal = (r.stdout ?? '') + (r.stderr ?? '').split('\n').filter((l) => !/^injected EACCES/.test(l)).join('\n');
+  const r = spawnSync(process.execPath, [...pre, CLI, ...args], {
+    cwd: ws,
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { ...process.env, ...(faults ? { REWARD_LENS_TEST_FAULTS: JSON.stringify(UNREADABLE) } : {}) },
+  });
+  const terminal =
+    (r.stdout ?? '') +
+    (r.stderr ?? '')
+      .split('\n')
+      .filter((l) => !/^injected EACCES/.test(l))
+      .join('\n');
   assert.doesNotMatch(terminal, /\n\s+at .*:\d+:\d+\)?$/m, `no stack trace: ${args.join(' ')}\n${terminal.slice(0, 2000)}`);
   assert.doesNotMatch(terminal, RAW_CONTROL, `no raw control character reaches the terminal: ${args.slice(0, 2).join(' ')}`);
   return r;
@@ -64,7 +83,11 @@ test('every file: read with rows that add up, or refused with one line naming it
     for (const f of corpus.files) {
       const file = path.join(ws, f.name);
       if (f.refused) {
-        await assert.rejects(loadDatasetFile(file), (e: Error) => e instanceof UserError && f.refused!.test(e.message) && e.message.includes(oneLine(file)) && !/\n/.test(e.message), f.name);
+        await assert.rejects(
+          loadDatasetFile(file),
+          (e: Error) => e instanceof UserError && f.refused!.test(e.message) && e.message.includes(oneLine(file)) && !/\n/.test(e.message),
+          f.name,
+        );
       } else {
         const d = await loadDatasetFile(file);
         assert.equal(rowAccountingProblem(d), undefined, f.name);
@@ -80,7 +103,12 @@ test('every file: read with rows that add up, or refused with one line naming it
 test('inspect: the whole corpus in one call; each refusal one stderr line naming its file, the rest accounted', () => {
   const r = cli(['inspect', '--json', ...corpus.files.map((f) => f.name)], true);
   assert.equal(r.status, 2, 'some files are refused');
-  const out = JSON.parse(r.stdout) as { file: string; error?: string; rows?: number; accounting?: { pairRows: number; skippedRows: number; nonPairRows: Record<string, number> } }[];
+  const out = JSON.parse(r.stdout) as {
+    file: string;
+    error?: string;
+    rows?: number;
+    accounting?: { pairRows: number; skippedRows: number; nonPairRows: Record<string, number> };
+  }[];
   assert.equal(out.length, corpus.files.length);
   cliFaults += r.stderr.split('\n').filter((l) => /^injected EACCES/.test(l)).length;
   const lines = r.stderr.split('\n').filter((l) => l && !/^injected EACCES/.test(l));
@@ -89,7 +117,10 @@ test('inspect: the whole corpus in one call; each refusal one stderr line naming
     assert.equal(o.file, f.name);
     if (f.refused) {
       assert.match(o.error!, f.refused, f.name);
-      assert.ok(lines.some((l) => l.startsWith('reward-lens: ') && l.includes(oneLine(f.name)) && f.refused!.test(l)), `a stderr line for ${f.name}`);
+      assert.ok(
+        lines.some((l) => l.startsWith('reward-lens: ') && l.includes(oneLine(f.name)) && f.refused!.test(l)),
+        `a stderr line for ${f.name}`,
+      );
     } else {
       const a = o.accounting!;
       assert.equal(a.pairRows + a.skippedRows + Object.values(a.nonPairRows).reduce((x, y) => x + y, 0), o.rows, f.name);
@@ -103,13 +134,38 @@ test('inspect: the whole corpus in one call; each refusal one stderr line naming
 
 test('train a few steps on every hostile pair file, into a run named with payloads; every unusable file is refused and writes nothing', async () => {
   const evalFiles = corpus.pairFiles.slice(0, 4);
-  const r = cli(['train', ...corpus.pairFiles, ...evalFiles.flatMap((f) => ['--eval', f]), '--backend', 'wasm', '--steps', '3', '--batch-size', '8', '--holdout', '0.2', '--out', path.join('runs', RUN_NAME)]);
+  const r = cli([
+    'train',
+    ...corpus.pairFiles,
+    ...evalFiles.flatMap((f) => ['--eval', f]),
+    '--backend',
+    'wasm',
+    '--steps',
+    '3',
+    '--batch-size',
+    '8',
+    '--holdout',
+    '0.2',
+    '--out',
+    path.join('runs', RUN_NAME),
+  ]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^completed: 3\/3 steps/m);
   cases++;
   for (const f of corpus.files.filter((x) => x.refused && !x.unreadable)) {
     const runDir = path.join(ws, 'runs', `refused-${cases}`);
-    await assert.rejects(runTraining({ runId: 'x', runDir, config: testConfig({ steps: 1 }), trainFiles: [path.join(ws, f.name)], evalFiles: [], resume: false }), (e: Error) => e instanceof UserError && f.refused!.test(e.message), f.name);
+    await assert.rejects(
+      runTraining({
+        runId: 'x',
+        runDir,
+        config: testConfig({ steps: 1 }),
+        trainFiles: [path.join(ws, f.name)],
+        evalFiles: [],
+        resume: false,
+      }),
+      (e: Error) => e instanceof UserError && f.refused!.test(e.message),
+      f.name,
+    );
     assert.equal(fs.existsSync(runDir), false, `${f.name}: nothing written`);
     cases++;
   }
@@ -121,18 +177,52 @@ test('eval on the hostile files: JSON and terminal text, set names are the hosti
   assert.equal(j.status, 0, j.stderr);
   const rep = JSON.parse(j.stdout) as { sets: { name: string; pairs: number }[] };
   assert.equal(rep.sets.length, corpus.pairFiles.length);
-  assert.ok(rep.sets.some((s) => s.name.includes(PAYLOADS[0])), 'the payload survives as data');
+  assert.ok(
+    rep.sets.some((s) => s.name.includes(PAYLOADS[0])),
+    'the payload survives as data',
+  );
   const t = cli(['eval', '--backend', 'wasm', '--model', model, ...corpus.pairFiles.slice(0, 8)]);
   assert.equal(t.status, 0, t.stderr);
   cases += 2;
 });
 
 test('a tiny scenario experiment on hostile prompt groups, model names and an extra set with a hostile file name', () => {
-  const r = cli(['experiment', 'scenarios', '--data', corpus.multiFile, '--prompt-group-key', 'dataset', '--held-out-prompt-fraction', '0.5', '--held-out-model-count', '3',
-    '--objectives', 'bt', '--seeds', '1', '--steps', '2', '--batch-size', '4', '--checkpoints', '1', '--backend', 'wasm', '--extra-eval', corpus.pairFiles[0]!, '--out', path.join('exp', RUN_NAME), '--quiet']);
+  const r = cli([
+    'experiment',
+    'scenarios',
+    '--data',
+    corpus.multiFile,
+    '--prompt-group-key',
+    'dataset',
+    '--held-out-prompt-fraction',
+    '0.5',
+    '--held-out-model-count',
+    '3',
+    '--objectives',
+    'bt',
+    '--seeds',
+    '1',
+    '--steps',
+    '2',
+    '--batch-size',
+    '4',
+    '--checkpoints',
+    '1',
+    '--backend',
+    'wasm',
+    '--extra-eval',
+    corpus.pairFiles[0]!,
+    '--out',
+    path.join('exp', RUN_NAME),
+    '--quiet',
+  ]);
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const md = fs.readFileSync(path.join(ws, 'exp', RUN_NAME, 'report.md'), 'utf8');
-  for (const payload of [PAYLOADS[0], PAYLOADS[3]]) assert.ok(md.includes(payload.replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`)) || md.includes(payload), 'the names are in the report, escaped');
+  for (const payload of [PAYLOADS[0], PAYLOADS[3]])
+    assert.ok(
+      md.includes(payload.replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`)) || md.includes(payload),
+      'the names are in the report, escaped',
+    );
   cases++;
 });
 
@@ -140,12 +230,21 @@ test('hover and Problems view models from scoring hostile files stay inert', asy
   const modelDir = path.join(ws, 'runs', RUN_NAME, 'model');
   await initBackend('wasm'); // as the extension's worker does before scoring (tfjs would default to its slow cpu backend)
   // The editor scores the text of open documents (parquet opens in its own viewer, not as text).
-  for (const name of [...corpus.pairFiles.filter((f) => !f.endsWith('.parquet')), 'raw-esc-broken.jsonl', 'nan-literals.jsonl', 'escaped-esc.jsonl']) {
+  for (const name of [
+    ...corpus.pairFiles.filter((f) => !f.endsWith('.parquet')),
+    'raw-esc-broken.jsonl',
+    'nan-literals.jsonl',
+    'escaped-esc.jsonl',
+  ]) {
     const text = fs.readFileSync(path.join(ws, name), 'utf8');
     const result = await scoreDocument({ modelDir, file: path.join(ws, name), text });
     for (const a of annotateScores(result, { reportMisranked: true })) {
       const html = marked.parse(a.hoverMarkdown, { async: false }) as string;
-      assert.deepEqual(liveTags(html, ['p', 'strong', 'em', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code']), [], `${name}:${a.line} hover`);
+      assert.deepEqual(
+        liveTags(html, ['p', 'strong', 'em', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code']),
+        [],
+        `${name}:${a.line} hover`,
+      );
       for (const p of a.problems) assert.doesNotMatch(p.message, RAW_CONTROL, `${name}:${p.line} Problems message`);
       assert.doesNotMatch(a.title + a.inlineText, RAW_CONTROL);
     }
@@ -153,11 +252,17 @@ test('hover and Problems view models from scoring hostile files stay inert', asy
   }
 });
 
-test('the Diagnostics panel (headless Chromium) shows the hostile runs as text: no script runs, no element injected', { skip: fs.existsSync('/usr/bin/chromium') ? false : 'needs /usr/bin/chromium' }, async () => {
+test('the Diagnostics panel (headless Chromium) shows the hostile runs as text: no script runs, no element injected', {
+  skip: fs.existsSync('/usr/bin/chromium') ? false : 'needs /usr/bin/chromium',
+}, async () => {
   const { launchBrowser, openPanel, waitForRender } = await import('../webview/harness');
   const primary = readRunSnapshot(path.join(ws, 'runs', RUN_NAME))!;
   const secondary = readRunSnapshot(path.join(ws, 'exp', RUN_NAME, 'runs', 'bt-s1'))!;
-  const state: PanelState = { runs: [primary, secondary].map((r) => ({ runId: r.runId, label: r.label, status: r.status })), primary, secondary };
+  const state: PanelState = {
+    runs: [primary, secondary].map((r) => ({ runId: r.runId, label: r.label, status: r.status })),
+    primary,
+    secondary,
+  };
   assert.ok(revealTargets(state).has(corpus.pairFiles[0]!), 'the hostile file may be revealed: the host sent it');
   const browser = await launchBrowser();
   try {
@@ -170,7 +275,8 @@ test('the Diagnostics panel (headless Chromium) shows the hostile runs as text: 
       pwn: (globalThis as { __pwn?: unknown }).__pwn,
       injected: document.querySelectorAll('img, iframe, object, embed, a[href], body svg').length,
       scripts: document.querySelectorAll('script').length,
-      onAttrs: Array.from(document.querySelectorAll('*')).filter((e) => Array.from(e.attributes).some((a) => a.name.startsWith('on'))).length,
+      onAttrs: Array.from(document.querySelectorAll('*')).filter((e) => Array.from(e.attributes).some((a) => a.name.startsWith('on')))
+        .length,
       text: document.body.textContent ?? '',
     }));
     assert.equal(r.pwn, undefined, 'no payload ran');
@@ -199,11 +305,33 @@ function liveTags(html: string, allowed: readonly string[]): string[] {
 }
 
 function walkFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walkFiles(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walkFiles(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []));
 }
 
 test('every generated file: no live HTML or Markdown, no raw control character; the workspace and the linked folder unchanged', () => {
-  const REPORT_TAGS = ['h1', 'h2', 'h3', 'p', 'pre', 'code', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'em', 'strong', 'ul', 'li', 'br', 'img', 'a'];
+  const REPORT_TAGS = [
+    'h1',
+    'h2',
+    'h3',
+    'p',
+    'pre',
+    'code',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'em',
+    'strong',
+    'ul',
+    'li',
+    'br',
+    'img',
+    'a',
+  ];
   const SVG_ELEMENTS = new Set(['svg', 'title', 'rect', 'text', 'line', 'g', 'path', 'circle', 'polyline', 'polygon', 'tspan']);
   for (const out of ['runs', 'exp']) {
     for (const file of walkFiles(path.join(ws, out))) {
@@ -216,11 +344,19 @@ test('every generated file: no live HTML or Markdown, no raw control character; 
       } else if (ext === '.svg') {
         for (const el of parseXml(text)) {
           assert.ok(SVG_ELEMENTS.has(el.name), `${file}: <${el.name}>`);
-          assert.deepEqual(Object.keys(el.attrs).filter((a) => /^on|href$/i.test(a)), [], `${file}: <${el.name}> attributes`);
+          assert.deepEqual(
+            Object.keys(el.attrs).filter((a) => /^on|href$/i.test(a)),
+            [],
+            `${file}: <${el.name}> attributes`,
+          );
         }
       } else if (ext === '.txt') assert.doesNotMatch(text, RAW_CONTROL, file);
       else if (ext === '.json') JSON.parse(text);
-      else if (ext === '.jsonl') text.split('\n').filter(Boolean).forEach((l) => JSON.parse(l));
+      else if (ext === '.jsonl')
+        text
+          .split('\n')
+          .filter(Boolean)
+          .forEach((l) => JSON.parse(l));
       files++;
     }
   }

@@ -12,7 +12,14 @@ const fs = require('node:fs');
 const { syncBuiltinESMExports } = require('node:module');
 
 const ERRNO = { ENOSPC: -28, EACCES: -13, EIO: -5, EROFS: -30, EDQUOT: -122, EISDIR: -21 };
-const MESSAGE = { ENOSPC: 'no space left on device', EACCES: 'permission denied', EIO: 'i/o error', EROFS: 'read-only file system', EDQUOT: 'disk quota exceeded', EISDIR: 'illegal operation on a directory' };
+const MESSAGE = {
+  ENOSPC: 'no space left on device',
+  EACCES: 'permission denied',
+  EIO: 'i/o error',
+  EROFS: 'read-only file system',
+  EDQUOT: 'disk quota exceeded',
+  EISDIR: 'illegal operation on a directory',
+};
 const original = {};
 const fdPaths = new Map();
 let specs = [];
@@ -37,14 +44,19 @@ function fault(op, p, onDescriptor = false) {
     const syscall = op === 'read' ? 'open' : op;
     // Like the kernel: an error from write() on a descriptor carries no path; the code must name the file itself.
     const withPath = !(op === 'write' && s.onDescriptor);
-    return Object.assign(new Error(`${s.code}: ${MESSAGE[s.code] ?? 'injected fault'}, ${syscall}${withPath ? ` '${target}'` : ''}`), { code: s.code, errno: ERRNO[s.code] ?? -1, syscall, ...(withPath ? { path: target } : {}) });
+    return Object.assign(new Error(`${s.code}: ${MESSAGE[s.code] ?? 'injected fault'}, ${syscall}${withPath ? ` '${target}'` : ''}`), {
+      code: s.code,
+      errno: ERRNO[s.code] ?? -1,
+      syscall,
+      ...(withPath ? { path: target } : {}),
+    });
   }
   return undefined;
 }
 
 function wrap(name, op, pathOf) {
   original[name] = fs[name];
-  fs[name] = function (...args) {
+  fs[name] = (...args) => {
     const e = fault(op, pathOf(args));
     if (e) throw e;
     depth++;
@@ -60,20 +72,27 @@ function installFaults(list) {
   specs = list.map((s) => ({ ...s }));
   if (Object.keys(original).length) return;
   // Opening for writing is 'open'; opening to read is 'read' (so EACCES can hit an input file).
-  const openOp = (args) => (typeof args[1] === 'number' ? (args[1] & (fs.constants.O_WRONLY | fs.constants.O_RDWR) ? 'open' : 'read') : /[wa+]/.test(String(args[1] ?? 'r')) ? 'open' : 'read');
+  const openOp = (args) =>
+    typeof args[1] === 'number'
+      ? args[1] & (fs.constants.O_WRONLY | fs.constants.O_RDWR)
+        ? 'open'
+        : 'read'
+      : /[wa+]/.test(String(args[1] ?? 'r'))
+        ? 'open'
+        : 'read';
   wrap('writeFileSync', 'write', (a) => a[0]);
   wrap('appendFileSync', 'write', (a) => a[0]);
   wrap('renameSync', 'rename', (a) => a[1]);
   wrap('mkdirSync', 'mkdir', (a) => a[0]);
   wrap('readFileSync', 'read', (a) => a[0]);
   original.writeSync = fs.writeSync;
-  fs.writeSync = function (fd, ...rest) {
+  fs.writeSync = (fd, ...rest) => {
     const e = fault('write', fdPaths.get(fd), true);
     if (e) throw e;
     return original.writeSync.call(fs, fd, ...rest);
   };
   original.openSync = fs.openSync;
-  fs.openSync = function (file, flags, ...rest) {
+  fs.openSync = (file, flags, ...rest) => {
     const e = fault(openOp([file, flags]), file);
     if (e) throw e;
     const fd = original.openSync.call(fs, file, flags, ...rest);
@@ -81,19 +100,19 @@ function installFaults(list) {
     return fd;
   };
   original.closeSync = fs.closeSync;
-  fs.closeSync = function (fd) {
+  fs.closeSync = (fd) => {
     fdPaths.delete(fd);
     return original.closeSync.call(fs, fd);
   };
   original.createReadStream = fs.createReadStream;
-  fs.createReadStream = function (file, ...rest) {
+  fs.createReadStream = (file, ...rest) => {
     const e = fault('read', file);
     if (e) throw e;
     return original.createReadStream.call(fs, file, ...rest);
   };
   const fsp = fs.promises;
   original.promisesOpen = fsp.open;
-  fsp.open = async function (file, flags, ...rest) {
+  fsp.open = async (file, flags, ...rest) => {
     const e = fault(/[wa+]/.test(String(flags ?? 'r')) ? 'open' : 'read', file);
     if (e) throw e;
     return original.promisesOpen.call(fsp, file, flags, ...rest);

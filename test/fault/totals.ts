@@ -25,5 +25,9 @@ export function record(t: Tally): void {
 
 export function readTallies(): Tally[] {
   if (!fs.existsSync(tallyFile())) return [];
-  return fs.readFileSync(tallyFile(), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Tally);
+  return fs
+    .readFileSync(tallyFile(), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Tally);
 }

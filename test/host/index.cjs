@@ -22,7 +22,8 @@ async function until(what, fn, timeoutMs = 30000) {
   }
 }
 const ws = () => vscode.workspace.workspaceFolders[0].uri.fsPath;
-const lensTitles = async (uri) => ((await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 1000)) || []).map((l) => l.command && l.command.title);
+const lensTitles = async (uri) =>
+  ((await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 1000)) || []).map((l) => l.command?.title);
 
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
@@ -50,8 +51,14 @@ test('every contributed command is registered', async () => {
 
 test('without an active model the CodeLens offers training; package.json gets none (content sniffing)', async () => {
   const uri = vscode.Uri.file(path.join(ws(), 'pairs.jsonl'));
-  const titles = await until('lenses', async () => { const t = await lensTitles(uri); return t.length ? t : undefined; });
-  assert.ok(titles.some((t) => t.includes('Train Reward Model')), JSON.stringify(titles));
+  const titles = await until('lenses', async () => {
+    const t = await lensTitles(uri);
+    return t.length ? t : undefined;
+  });
+  assert.ok(
+    titles.some((t) => t.includes('Train Reward Model')),
+    JSON.stringify(titles),
+  );
   const other = path.join(ws(), 'package.json');
   fs.writeFileSync(other, JSON.stringify({ name: 'x', version: '1.0.0' }));
   const doc = await vscode.workspace.openTextDocument(other);
@@ -66,9 +73,34 @@ test('training in the worker: progress events, run directory, summary; the worke
   const sub = svc.training.onProgress(() => progress++);
   const t0 = Date.now();
   const summary = await svc.training.train({
-    runId: 'host-test-run', runDir, resume: false, evalFiles: [],
+    runId: 'host-test-run',
+    runDir,
+    resume: false,
+    evalFiles: [],
     trainFiles: [path.join(ws(), 'pairs.jsonl')],
-    config: { objective: 'bt', lambda: 1e-3, margin: 1, centerCoef: 0.01, normEps: 1e-8, preset: 'tiny', batchSize: 16, epochs: 1, steps: 0, lr: 1e-3, warmupFrac: 0.05, beta1: 0.9, beta2: 0.999, adamEps: 1e-8, gradClip: 1, seed: 1, logEvery: 1, evalEvery: 0, checkpointEvery: 0, holdoutFrac: 0.1, backend: 'auto' },
+    config: {
+      objective: 'bt',
+      lambda: 1e-3,
+      margin: 1,
+      centerCoef: 0.01,
+      normEps: 1e-8,
+      preset: 'tiny',
+      batchSize: 16,
+      epochs: 1,
+      steps: 0,
+      lr: 1e-3,
+      warmupFrac: 0.05,
+      beta1: 0.9,
+      beta2: 0.999,
+      adamEps: 1e-8,
+      gradClip: 1,
+      seed: 1,
+      logEvery: 1,
+      evalEvery: 0,
+      checkpointEvery: 0,
+      holdoutFrac: 0.1,
+      backend: 'auto',
+    },
   });
   sub.dispose();
   timings.trainTinyMs = Date.now() - t0;
@@ -85,13 +117,19 @@ test('scoring: lenses, hover and Problems for the fixture; first lenses of a 10k
   const uri = vscode.Uri.file(path.join(ws(), 'pairs.jsonl'));
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc);
-  const titles = await until('score lenses', async () => { const t = (await lensTitles(uri)).filter((x) => x.includes('r(chosen)')); return t.length >= 20 ? t : undefined; });
+  const titles = await until('score lenses', async () => {
+    const t = (await lensTitles(uri)).filter((x) => x.includes('r(chosen)'));
+    return t.length >= 20 ? t : undefined;
+  });
   assert.match(titles[0], /^[✓✗] r\(chosen\) -?\d+\.\d\d · r\(rejected\) -?\d+\.\d\d · margin [+-]\d+\.\d\d$/);
   const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(0, 5));
   const md = hovers.flatMap((h) => h.contents.map((c) => c.value || String(c))).join('\n');
   assert.match(md, /‖h‖ \(percentile in training\)/);
   assert.match(md, /Decomposition r = ‖W_p‖·‖h‖·cos ψ/);
-  const problems = await until('problems', () => { const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'Reward Lens'); return d.length ? d : undefined; });
+  const problems = await until('problems', () => {
+    const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'Reward Lens');
+    return d.length ? d : undefined;
+  });
   const invalid = problems.find((p) => p.code === 'missing-field');
   assert.ok(invalid, JSON.stringify(problems.map((p) => p.message)));
   assert.equal(invalid.range.start.line, 20); // line 21 of the file, 0-based
@@ -102,7 +140,14 @@ test('scoring: lenses, hover and Problems for the fixture; first lenses of a 10k
   const t0 = Date.now();
   const bigDoc = await vscode.workspace.openTextDocument(big);
   await vscode.window.showTextDocument(bigDoc);
-  await until('first lenses on 10k lines', () => { const s = api.scores.storeFor(bigDoc); return s && s.all().length > 0; }, 60000);
+  await until(
+    'first lenses on 10k lines',
+    () => {
+      const s = api.scores.storeFor(bigDoc);
+      return s && s.all().length > 0;
+    },
+    60000,
+  );
   timings.firstLens10kMs = Date.now() - t0;
   const s = api.scores.storeFor(bigDoc);
   // Past rewardLens.scoring.maxLines (5000) only the visible neighbourhood is scored, never the whole file.
@@ -118,24 +163,47 @@ test('an edit re-scores (debounced) against the new document version', async () 
   const v0 = doc.version;
   await editor.edit((e) => e.insert(new vscode.Position(0, 0), ' '));
   assert.equal(api.scores.storeFor(doc), undefined, 'stale scores must not be served for a new version');
-  await until('re-score', () => { const s = api.scores.storeFor(doc); return s && s.version > v0 && s.all().length > 0; });
+  await until('re-score', () => {
+    const s = api.scores.storeFor(doc);
+    return s && s.version > v0 && s.all().length > 0;
+  });
   await vscode.commands.executeCommand('workbench.action.files.revert');
 });
 
 test('Load External Scores…: hovers show the external scorer next to the active model; margins are kept for the panel', async () => {
   const uri = vscode.Uri.file(path.join(ws(), 'pairs.jsonl'));
   const lines = fs.readFileSync(uri.fsPath, 'utf8').split('\n');
-  const idOf = (l, i) => { try { const r = JSON.parse(l); return r.id !== undefined ? String(r.id) : `pairs.jsonl:${i + 1}`; } catch { return undefined; } };
+  const idOf = (l, i) => {
+    try {
+      const r = JSON.parse(l);
+      return r.id !== undefined ? String(r.id) : `pairs.jsonl:${i + 1}`;
+    } catch {
+      return undefined;
+    }
+  };
   const ext = path.join(ws(), 'external-scores.jsonl');
-  fs.writeFileSync(ext, lines.map((l, i) => idOf(l, i)).filter(Boolean).map((id, k) => JSON.stringify({ id, score: k % 2 ? -1 : 1 })).join('\n') + '\n');
+  fs.writeFileSync(
+    ext,
+    lines
+      .map((l, i) => idOf(l, i))
+      .filter(Boolean)
+      .map((id, k) => JSON.stringify({ id, score: k % 2 ? -1 : 1 }))
+      .join('\n') + '\n',
+  );
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
   await vscode.commands.executeCommand('rewardLens.loadExternalScores', ext);
   assert.equal(api.services.external.layout, 'one score per line with an id');
-  const md = await until('external hover', async () => {
-    const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(0, 5));
-    const text = hovers.flatMap((h) => h.contents.map((c) => c.value || String(c))).join('\n');
-    return /External scorer external.*scores.*jsonl: margin \+1\.000 · [✓✗] (agrees|disagrees) with the active model/.test(text) ? text : undefined;
-  }, 60000);
+  const md = await until(
+    'external hover',
+    async () => {
+      const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(0, 5));
+      const text = hovers.flatMap((h) => h.contents.map((c) => c.value || String(c))).join('\n');
+      return /External scorer external.*scores.*jsonl: margin \+1\.000 · [✓✗] (agrees|disagrees) with the active model/.test(text)
+        ? text
+        : undefined;
+    },
+    60000,
+  );
   assert.match(md, /reward r/);
   const margins = await until('model margins', () => api.services.modelMargins.get(uri.toString()));
   assert.ok(margins.size >= 20, String(margins.size));
@@ -145,15 +213,36 @@ test('Load External Scores…: hovers show the external scorer next to the activ
 
 test('Configure Fields for This File…: offered as a quick fix on an unrecognised file; the saved mapping makes it scored', async () => {
   const file = path.join(ws(), 'odd-fields.jsonl');
-  fs.writeFileSync(file, ['{"q":{"text":"Pick a fruit"},"left":"Mango","right":"Gravel","verdict":"L"}', '{"q":{"text":"Pick a sport"},"left":"Sleeping","right":"Tennis","verdict":"R"}'].join('\n') + '\n');
+  fs.writeFileSync(
+    file,
+    [
+      '{"q":{"text":"Pick a fruit"},"left":"Mango","right":"Gravel","verdict":"L"}',
+      '{"q":{"text":"Pick a sport"},"left":"Sleeping","right":"Tennis","verdict":"R"}',
+    ].join('\n') + '\n',
+  );
   const uri = vscode.Uri.file(file);
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-  const hint = await until('not-recognised hint', () => vscode.languages.getDiagnostics(uri).find((d) => d.code === 'rewardLens.notRecognised'));
+  const hint = await until('not-recognised hint', () =>
+    vscode.languages.getDiagnostics(uri).find((d) => d.code === 'rewardLens.notRecognised'),
+  );
   assert.match(hint.message, /no preference fields recognised \(keys: q, left, right, verdict\)/);
   const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, hint.range);
-  assert.ok(actions.some((a) => a.title === 'Reward Lens: Configure Fields for This File…'), JSON.stringify(actions.map((a) => a.title)));
-  await vscode.commands.executeCommand('rewardLens.configureFields', { uri, mapping: { prompt: 'q.text', a: 'left', b: 'right', label: 'verdict', aWins: ['L'], bWins: ['R'] } });
-  const titles = await until('lenses after mapping', async () => { const t = (await lensTitles(uri)).filter((x) => x.includes('r(chosen)')); return t.length === 2 ? t : undefined; }, 60000);
+  assert.ok(
+    actions.some((a) => a.title === 'Reward Lens: Configure Fields for This File…'),
+    JSON.stringify(actions.map((a) => a.title)),
+  );
+  await vscode.commands.executeCommand('rewardLens.configureFields', {
+    uri,
+    mapping: { prompt: 'q.text', a: 'left', b: 'right', label: 'verdict', aWins: ['L'], bWins: ['R'] },
+  });
+  const titles = await until(
+    'lenses after mapping',
+    async () => {
+      const t = (await lensTitles(uri)).filter((x) => x.includes('r(chosen)'));
+      return t.length === 2 ? t : undefined;
+    },
+    60000,
+  );
   assert.equal(titles.length, 2);
   assert.equal(vscode.languages.getDiagnostics(uri).filter((d) => d.code === 'rewardLens.notRecognised').length, 0);
   await vscode.workspace.getConfiguration('rewardLens').update('data.fieldMappings', undefined, vscode.ConfigurationTarget.Workspace);
@@ -168,7 +257,10 @@ test('Open from Hugging Face Cache…: a cached hub split opens in place as a sc
   process.env.HF_HUB_CACHE = hub;
   try {
     await vscode.commands.executeCommand('rewardLens.openFromHfCache', 'acme/host-prefs:train');
-    const ed = await until('the cached split in the editor', () => vscode.window.activeTextEditor && vscode.window.activeTextEditor.document.fileName.endsWith('train-00000-of-00001.jsonl') && vscode.window.activeTextEditor);
+    const ed = await until(
+      'the cached split in the editor',
+      () => vscode.window.activeTextEditor?.document.fileName.endsWith('train-00000-of-00001.jsonl') && vscode.window.activeTextEditor,
+    );
     assert.equal(ed.document.fileName, path.join(snap, 'train-00000-of-00001.jsonl'));
     await until('lenses on the cached split', async () => (await lensTitles(ed.document.uri)).some((t) => t.includes('r(chosen)')), 60000);
   } finally {
@@ -180,9 +272,34 @@ test('Open from Hugging Face Cache…: a cached hub split opens in place as a sc
 test('cancel stops a run early (SharedArrayBuffer flag); resume continues it from its checkpoint', async () => {
   const svc = api.services;
   const req = {
-    runId: 'host-test-cancel', runDir: path.join(svc.runsRoot, 'host-test-cancel'), resume: false, evalFiles: [],
+    runId: 'host-test-cancel',
+    runDir: path.join(svc.runsRoot, 'host-test-cancel'),
+    resume: false,
+    evalFiles: [],
     trainFiles: [path.join(ws(), 'pairs.jsonl')],
-    config: { objective: 'bsr', lambda: 1e-3, margin: 1, centerCoef: 0.01, normEps: 1e-8, preset: 'tiny', batchSize: 4, epochs: 1, steps: 24, lr: 1e-3, warmupFrac: 0.05, beta1: 0.9, beta2: 0.999, adamEps: 1e-8, gradClip: 1, seed: 2, logEvery: 1, evalEvery: 0, checkpointEvery: 0, holdoutFrac: 0, backend: 'auto' },
+    config: {
+      objective: 'bsr',
+      lambda: 1e-3,
+      margin: 1,
+      centerCoef: 0.01,
+      normEps: 1e-8,
+      preset: 'tiny',
+      batchSize: 4,
+      epochs: 1,
+      steps: 24,
+      lr: 1e-3,
+      warmupFrac: 0.05,
+      beta1: 0.9,
+      beta2: 0.999,
+      adamEps: 1e-8,
+      gradClip: 1,
+      seed: 2,
+      logEvery: 1,
+      evalEvery: 0,
+      checkpointEvery: 0,
+      holdoutFrac: 0,
+      backend: 'auto',
+    },
   };
   const p = svc.training.train(req);
   await until('first progress', () => svc.training.running.some((r) => r.step >= 1), 60000);
@@ -193,7 +310,11 @@ test('cancel stops a run early (SharedArrayBuffer flag); resume continues it fro
   const resumed = await svc.training.train({ ...req, resume: true });
   assert.equal(resumed.status, 'completed', resumed.error);
   assert.equal(resumed.steps, 24);
-  const steps = fs.readFileSync(path.join(req.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
+  const steps = fs
+    .readFileSync(path.join(req.runDir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l).step);
   assert.equal(steps.filter((x) => x === 1).length, 1, 'resume must not restart from step 1');
   assert.equal(steps[steps.length - 1], 24);
 });
@@ -208,16 +329,54 @@ test('the status bar shows the backend scoring runs on (rewardLens.scoring.backe
     await until('setting read', () => svc.settings.scoring.backend === 'cpu');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     // The setting change re-scores the visible file on cpu; asking for lenses makes sure a request goes out.
-    await until('status bar: scoring on cpu', async () => { await lensTitles(uri); return item.text === '$(chip) cpu' && !item.accessibilityInformation.label.includes('not used yet'); }, 60000);
+    await until(
+      'status bar: scoring on cpu',
+      async () => {
+        await lensTitles(uri);
+        return item.text === '$(chip) cpu' && !item.accessibilityInformation.label.includes('not used yet');
+      },
+      60000,
+    );
     assert.deepEqual([svc.training.scoringBackend.requested, svc.training.scoringBackend.backend], ['cpu', 'cpu']);
     const summary = await svc.training.train({
-      runId: 'host-test-wasm', runDir: path.join(svc.runsRoot, 'host-test-wasm'), resume: false, evalFiles: [], trainFiles: [uri.fsPath],
-      config: { objective: 'bt', lambda: 1e-3, margin: 1, centerCoef: 0.01, normEps: 1e-8, preset: 'tiny', batchSize: 8, epochs: 1, steps: 3, lr: 1e-3, warmupFrac: 0.05, beta1: 0.9, beta2: 0.999, adamEps: 1e-8, gradClip: 1, seed: 1, logEvery: 1, evalEvery: 0, checkpointEvery: 0, holdoutFrac: 0, backend: 'wasm' },
+      runId: 'host-test-wasm',
+      runDir: path.join(svc.runsRoot, 'host-test-wasm'),
+      resume: false,
+      evalFiles: [],
+      trainFiles: [uri.fsPath],
+      config: {
+        objective: 'bt',
+        lambda: 1e-3,
+        margin: 1,
+        centerCoef: 0.01,
+        normEps: 1e-8,
+        preset: 'tiny',
+        batchSize: 8,
+        epochs: 1,
+        steps: 3,
+        lr: 1e-3,
+        warmupFrac: 0.05,
+        beta1: 0.9,
+        beta2: 0.999,
+        adamEps: 1e-8,
+        gradClip: 1,
+        seed: 1,
+        logEvery: 1,
+        evalEvery: 0,
+        checkpointEvery: 0,
+        holdoutFrac: 0,
+        backend: 'wasm',
+      },
     });
     assert.equal(summary.status, 'completed', summary.error);
     assert.equal(summary.backend, 'wasm');
     const text = fs.readFileSync(uri.fsPath, 'utf8');
-    const after = await svc.training.score({ modelDir: svc.activeModel.modelDir, file: uri.fsPath, text, backend: svc.settings.scoring.backend });
+    const after = await svc.training.score({
+      modelDir: svc.activeModel.modelDir,
+      file: uri.fsPath,
+      text,
+      backend: svc.settings.scoring.backend,
+    });
     assert.equal(after.backend, 'cpu', 'scoring after a wasm training run must stay on the configured cpu');
     assert.equal(item.text, '$(chip) cpu');
     assert.match(item.accessibilityInformation.label, /^Reward Lens scoring backend: cpu$/);
@@ -228,7 +387,12 @@ test('the status bar shows the backend scoring runs on (rewardLens.scoring.backe
 
 test('Show Compute Doctor opens a Markdown report naming the backend in use and every probe', async () => {
   await vscode.commands.executeCommand('rewardLens.showDoctor');
-  const doc = await until('doctor report', () => vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.getText().startsWith('# Reward Lens — Compute Doctor')), 60000);
+  const doc = await until(
+    'doctor report',
+    () =>
+      vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.getText().startsWith('# Reward Lens — Compute Doctor')),
+    60000,
+  );
   const text = doc.getText();
   assert.match(text, /Backend in use: \*\*(wasm|cpu|webgpu|tensorflow|tensorflow-gpu)\*\*/);
   for (const b of ['wasm', 'cpu']) assert.match(text, new RegExp(`\\| ${b} \\|`));
@@ -246,11 +410,20 @@ test('Diagnostics panel: opens, completes the ready handshake, receives state', 
 test('Build Over-optimization Scenarios: BT and BSR train in the worker, report.md opens, the runs are listed in the panel', async () => {
   const t0 = Date.now();
   const outcome = await vscode.commands.executeCommand('rewardLens.buildScenarios', {
-    file: path.join(ws(), 'scenarios.jsonl'), promptGroupKey: 'dataset', heldOutPromptGroups: ['koala'], heldOutModels: ['m5', 'm6', 'm7'],
-    objectives: ['bt', 'bsr'], seeds: [1], preset: 'tiny', epochs: 1, steps: 4, checkpoints: 1, backend: 'auto',
+    file: path.join(ws(), 'scenarios.jsonl'),
+    promptGroupKey: 'dataset',
+    heldOutPromptGroups: ['koala'],
+    heldOutModels: ['m5', 'm6', 'm7'],
+    objectives: ['bt', 'bsr'],
+    seeds: [1],
+    preset: 'tiny',
+    epochs: 1,
+    steps: 4,
+    checkpoints: 1,
+    backend: 'auto',
   });
   timings.scenariosTinyMs = Date.now() - t0;
-  assert.ok(outcome && outcome.result, JSON.stringify(outcome));
+  assert.ok(outcome?.result, JSON.stringify(outcome));
   const { experimentId, outDir, result } = outcome;
   assert.equal(result.status, 'completed', JSON.stringify(result.failed));
   assert.deepEqual([...result.completed].sort(), ['bsr-s1', 'bt-s1']);
@@ -258,11 +431,20 @@ test('Build Over-optimization Scenarios: BT and BSR train in the worker, report.
   assert.deepEqual(result.refused, []);
   const report = fs.readFileSync(path.join(outDir, 'report.md'), 'utf8');
   assert.equal(result.reportMarkdown, path.join(outDir, 'report.md'));
-  for (const col of ['In-Domain (acc ↑)', 'Prompt-OOD (τ-b ↑)', 'Response-OOD (τ-b ↑)', 'Mutual-OOD (τ-b ↑)']) assert.ok(report.includes(col), `report lacks the ${col} column`);
+  for (const col of ['In-Domain (acc ↑)', 'Prompt-OOD (τ-b ↑)', 'Response-OOD (τ-b ↑)', 'Mutual-OOD (τ-b ↑)'])
+    assert.ok(report.includes(col), `report lacks the ${col} column`);
   assert.ok(result.figures.length > 0 && result.figures.every((f) => fs.existsSync(f)), JSON.stringify(result.figures));
-  for (const r of ['bt-s1', 'bsr-s1']) assert.equal(JSON.parse(fs.readFileSync(path.join(outDir, 'runs', r, 'summary.json'), 'utf8')).status, 'completed');
+  for (const r of ['bt-s1', 'bsr-s1'])
+    assert.equal(JSON.parse(fs.readFileSync(path.join(outDir, 'runs', r, 'summary.json'), 'utf8')).status, 'completed');
   // The report is shown in the Markdown preview.
-  await until('markdown preview of report.md', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && /report\.md/.test(t.label)), 30000);
+  await until(
+    'markdown preview of report.md',
+    () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputWebview && /report\.md/.test(t.label)),
+    30000,
+  );
   // The runs are in the Diagnostics panel's run list, BSR shown next to BT.
   const ids = api.panels.runList().map((r) => r.runId);
   for (const r of ['bt-s1', 'bsr-s1']) assert.ok(ids.includes(`${experimentId}/${r}`), JSON.stringify(ids));
@@ -272,13 +454,21 @@ test('Build Over-optimization Scenarios: BT and BSR train in the worker, report.
 test('Cancel Training stops a running experiment at a step boundary; the run keeps a checkpoint to resume from', async () => {
   const training = api.services.training;
   const pending = vscode.commands.executeCommand('rewardLens.buildScenarios', {
-    file: path.join(ws(), 'scenarios.jsonl'), heldOutPromptGroups: ['koala'], heldOutModels: ['m5', 'm6', 'm7'],
-    objectives: ['bt', 'bsr'], seeds: [1], preset: 'tiny', epochs: 1, steps: 400, checkpoints: 1, backend: 'auto',
+    file: path.join(ws(), 'scenarios.jsonl'),
+    heldOutPromptGroups: ['koala'],
+    heldOutModels: ['m5', 'm6', 'm7'],
+    objectives: ['bt', 'bsr'],
+    seeds: [1],
+    preset: 'tiny',
+    epochs: 1,
+    steps: 400,
+    checkpoints: 1,
+    backend: 'auto',
   });
   await until('experiment progress', () => training.runningExperiments.some((x) => x.step >= 1), 60000);
   await vscode.commands.executeCommand('rewardLens.cancelTraining');
   const outcome = await pending;
-  assert.ok(outcome && outcome.result, JSON.stringify(outcome));
+  assert.ok(outcome?.result, JSON.stringify(outcome));
   assert.equal(outcome.result.status, 'cancelled');
   assert.deepEqual(outcome.result.completed, []);
   const state = JSON.parse(fs.readFileSync(path.join(outcome.outDir, 'experiment.json'), 'utf8'));
@@ -291,12 +481,18 @@ test('Cancel Training stops a running experiment at a step boundary; the run kee
 
 test('Build Over-optimization Scenarios on a file without identities reports the runner refusal', async () => {
   const outcome = await vscode.commands.executeCommand('rewardLens.buildScenarios', {
-    file: path.join(ws(), 'pairs.jsonl'), objectives: ['bt'], seeds: [1], preset: 'tiny', epochs: 1, steps: 2, checkpoints: 1, backend: 'auto',
+    file: path.join(ws(), 'pairs.jsonl'),
+    objectives: ['bt'],
+    seeds: [1],
+    preset: 'tiny',
+    epochs: 1,
+    steps: 2,
+    checkpoints: 1,
+    backend: 'auto',
   });
-  assert.ok(outcome && outcome.error, JSON.stringify(outcome));
+  assert.ok(outcome?.error, JSON.stringify(outcome));
   assert.match(outcome.error, /no multi-response prompts in .*pairs\.jsonl/);
 });
-
 
 test('a Hugging Face folder as the active model: lenses, hover with ‖h‖ (no untrained warning), the second request served from the disk score cache', async () => {
   const svc = api.services;
@@ -305,7 +501,14 @@ test('a Hugging Face folder as the active model: lenses, hover with ‖h‖ (no 
   const uri = vscode.Uri.file(path.join(ws(), 'pairs.jsonl'));
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
   const t0 = Date.now();
-  const titles = await until('HF score lenses', async () => { const t = (await lensTitles(uri)).filter((x) => x.includes('r(chosen)')); return t.length >= 20 ? t : undefined; }, 60000);
+  const titles = await until(
+    'HF score lenses',
+    async () => {
+      const t = (await lensTitles(uri)).filter((x) => x.includes('r(chosen)'));
+      return t.length >= 20 ? t : undefined;
+    },
+    60000,
+  );
   timings.hfFirstLensMs = Date.now() - t0;
   assert.match(titles[0], /^[✓✗] r\(chosen\) -?\d+\.\d\d · r\(rejected\) -?\d+\.\d\d · margin [+-]\d+\.\d\d$/);
   const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(0, 5));
@@ -318,8 +521,14 @@ test('a Hugging Face folder as the active model: lenses, hover with ‖h‖ (no 
   const again = await svc.training.score(params);
   assert.equal(first.model.kind, 'hf');
   assert.equal(again.cached, again.rows.length + again.groups.length, 'every pair from the cache');
-  assert.deepEqual(again.rows.map((r) => r.rChosen), first.rows.map((r) => r.rChosen));
-  assert.ok(fs.readdirSync(svc.scoreCacheDir).some((f) => f.endsWith('.jsonl')), 'the cache is on disk');
+  assert.deepEqual(
+    again.rows.map((r) => r.rChosen),
+    first.rows.map((r) => r.rChosen),
+  );
+  assert.ok(
+    fs.readdirSync(svc.scoreCacheDir).some((f) => f.endsWith('.jsonl')),
+    'the cache is on disk',
+  );
 });
 
 test('Evaluate Model on Files… writes an evaluation run the panel lists beside training runs', async () => {
@@ -337,16 +546,64 @@ test('training from the workspace Hugging Face folder (LoRA + BSR) in the worker
   const runDir = path.join(svc.runsRoot, 'host-test-lora');
   const t0 = Date.now();
   const summary = await svc.training.train({
-    runId: 'host-test-lora', runDir, resume: false, evalFiles: [], trainFiles: [path.join(ws(), 'pairs.jsonl')],
-    backbone: { dir: path.join(ws(), 'models', 'qwen2-rm'), tune: 'lora', loraRank: 4, loraAlpha: 8, loraDropout: 0, topK: 2, resetHead: false, maxTokens: 256 },
-    config: { objective: 'bsr', lambda: 1e-3, margin: 1, centerCoef: 0.01, normEps: 1e-8, preset: 'tiny', batchSize: 8, gradAccum: 1, epochs: 1, steps: 6, lr: 1e-3, warmupFrac: 0.05, beta1: 0.9, beta2: 0.999, adamEps: 1e-8, gradClip: 1, seed: 1, logEvery: 1, evalEvery: 3, checkpointEvery: 0, checkpointMinutes: 5, holdoutFrac: 0.2, backend: 'auto' },
+    runId: 'host-test-lora',
+    runDir,
+    resume: false,
+    evalFiles: [],
+    trainFiles: [path.join(ws(), 'pairs.jsonl')],
+    backbone: {
+      dir: path.join(ws(), 'models', 'qwen2-rm'),
+      tune: 'lora',
+      loraRank: 4,
+      loraAlpha: 8,
+      loraDropout: 0,
+      topK: 2,
+      resetHead: false,
+      maxTokens: 256,
+    },
+    config: {
+      objective: 'bsr',
+      lambda: 1e-3,
+      margin: 1,
+      centerCoef: 0.01,
+      normEps: 1e-8,
+      preset: 'tiny',
+      batchSize: 8,
+      gradAccum: 1,
+      epochs: 1,
+      steps: 6,
+      lr: 1e-3,
+      warmupFrac: 0.05,
+      beta1: 0.9,
+      beta2: 0.999,
+      adamEps: 1e-8,
+      gradClip: 1,
+      seed: 1,
+      logEvery: 1,
+      evalEvery: 3,
+      checkpointEvery: 0,
+      checkpointMinutes: 5,
+      holdoutFrac: 0.2,
+      backend: 'auto',
+    },
   });
   timings.trainLoraFixtureMs = Date.now() - t0;
   assert.equal(summary.status, 'completed', summary.error);
-  for (const f of ['config.json', 'model.safetensors', 'adapter/adapter_config.json']) assert.ok(fs.existsSync(path.join(summary.modelDir, f)), f);
-  const evals = fs.readFileSync(path.join(runDir, 'evals.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(evals.map((e) => e.step), [0, 3, 6]);
-  assert.ok(evals.every((e) => e.sets.some((x) => x.name === 'held-out' && x.hNorm.median > 0)), 'Figure 3 data: ‖h‖ per eval set at every checkpoint');
+  for (const f of ['config.json', 'model.safetensors', 'adapter/adapter_config.json'])
+    assert.ok(fs.existsSync(path.join(summary.modelDir, f)), f);
+  const evals = fs
+    .readFileSync(path.join(runDir, 'evals.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    evals.map((e) => e.step),
+    [0, 3, 6],
+  );
+  assert.ok(
+    evals.every((e) => e.sets.some((x) => x.name === 'held-out' && x.hNorm.median > 0)),
+    'Figure 3 data: ‖h‖ per eval set at every checkpoint',
+  );
 });
 
 exports.run = async function run() {
@@ -362,8 +619,8 @@ exports.run = async function run() {
       console.log(`✔ ${t.name} (${Date.now() - t0} ms)`);
     } catch (e) {
       failures++;
-      results.push({ name: t.name, ok: false, ms: Date.now() - t0, error: String(e && e.stack || e) });
-      console.log(`✘ ${t.name}: ${e && e.stack || e}`);
+      results.push({ name: t.name, ok: false, ms: Date.now() - t0, error: String(e?.stack || e) });
+      console.log(`✘ ${t.name}: ${e?.stack || e}`);
     }
   }
   console.log('HOST_TIMINGS_MS ' + JSON.stringify(timings));

@@ -18,27 +18,50 @@ import { tf } from '../../src/train/tf';
 
 const DIR = 'test/fixtures/hf/train-parity';
 const exp = JSON.parse(fs.readFileSync(`${DIR}/expected.json`, 'utf8'));
-const inputs = JSON.parse(fs.readFileSync(`${DIR}/inputs.json`, 'utf8')) as { pairs: { chosen: number[]; rejected: number[] }[]; batches: number[][] };
+const inputs = JSON.parse(fs.readFileSync(`${DIR}/inputs.json`, 'utf8')) as {
+  pairs: { chosen: number[]; rejected: number[] }[];
+  batches: number[][];
+};
 /** As the existing PyTorch parity test: 1e-4 + 1e-4·|x| on losses and terms, 2e-4 relative on gradient norms. */
 const TOL = { abs: 1e-4, rel: 1e-4, norm: 2e-4 };
 
-interface StepOut { loss: number; bt: number; reg: number; reward_mean: number; accuracy: number; grad_norm: number }
+interface StepOut {
+  loss: number;
+  bt: number;
+  reg: number;
+  reward_mean: number;
+  accuracy: number;
+  grad_norm: number;
+}
 
 async function run(mode: TuneMode, lambda: number, checkpointing = false) {
   const m = await loadHfModel('test/fixtures/hf/qwen2');
-  const tuning = { ...DEFAULT_TUNING('qwen2'), mode, lora: { rank: 4, alpha: 8, dropout: 0, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] } };
+  const tuning = {
+    ...DEFAULT_TUNING('qwen2'),
+    mode,
+    lora: { rank: 4, alpha: 8, dropout: 0, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] },
+  };
   const tr = makeTrainable(m, tuning, 1);
   if (mode === 'lora') {
     const init = decodeSafetensors(new Uint8Array(fs.readFileSync(`${DIR}/lora-init.safetensors`)));
     assignLora(tr.lora, new Map([...init.tensors].map(([k, t]) => [k, t.data as Float32Array])));
   }
   const n = inputs.pairs.length;
-  const seqs = [...inputs.pairs.map((p) => p.chosen), ...inputs.pairs.map((p) => p.rejected)].map((ids) => ({ ids, responseTokens: 0, promptTokensDropped: 0, responseTokensDropped: 0 }));
+  const seqs = [...inputs.pairs.map((p) => p.chosen), ...inputs.pairs.map((p) => p.rejected)].map((ids) => ({
+    ids,
+    responseTokens: 0,
+    promptTokensDropped: 0,
+    responseTokensDropped: 0,
+  }));
   await tr.prepare(seqs, 8);
   const both = (idx: readonly number[]) => [...idx, ...idx.map((i) => n + i)];
   const model = {
-    variables: tr.variables, stepRewards: (idx: readonly number[]) => tr.rewards(both(idx)), wpNormTensor: () => tf.norm(m.head) as tf.Scalar,
-    ...(checkpointing ? { stepGrads: (idx: readonly number[], loss: Parameters<typeof tr.stepGrads>[1]) => tr.stepGrads(both(idx), loss) } : {}),
+    variables: tr.variables,
+    stepRewards: (idx: readonly number[]) => tr.rewards(both(idx)),
+    wpNormTensor: () => tf.norm(m.head) as tf.Scalar,
+    ...(checkpointing
+      ? { stepGrads: (idx: readonly number[], loss: Parameters<typeof tr.stepGrads>[1]) => tr.stepGrads(both(idx), loss) }
+      : {}),
   };
   const cfg: TrainConfig = { ...DEFAULTS, objective: 'bsr', lambda, gradClip: 1, batchSize: 4 };
   const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
@@ -50,7 +73,14 @@ async function run(mode: TuneMode, lambda: number, checkpointing = false) {
     const v = await t.data(); // Sync point: every step, this is a test.
     t.dispose();
     const get = (k: (typeof STEP_METRICS)[number]) => v[STEP_METRICS.indexOf(k)]!;
-    steps.push({ loss: get('loss'), bt: get('base'), reg: get('reg'), reward_mean: get('batchMean'), accuracy: get('accuracy'), grad_norm: get('gradNorm') });
+    steps.push({
+      loss: get('loss'),
+      bt: get('base'),
+      reg: get('reg'),
+      reward_mean: get('batchMean'),
+      accuracy: get('accuracy'),
+      grad_norm: get('gradNorm'),
+    });
   }
   const final = Array.from(await tf.tidy(() => tr.rewards(seqs.map((_, i) => i))).data());
   const wp = (await tf.norm(m.head).data())[0]!;
@@ -60,17 +90,25 @@ async function run(mode: TuneMode, lambda: number, checkpointing = false) {
   return { steps, final, wp, bSq };
 }
 
-function compare(got: Awaited<ReturnType<typeof run>>, want: { steps: StepOut[]; final_rewards: number[]; score_weight_norm: number; lora_B_sum_sq?: number }): string[] {
+function compare(
+  got: Awaited<ReturnType<typeof run>>,
+  want: { steps: StepOut[]; final_rewards: number[]; score_weight_norm: number; lora_B_sum_sq?: number },
+): string[] {
   const bad: string[] = [];
   const near = (g: number, w: number, tol = TOL.abs + TOL.rel * Math.abs(w)) => Math.abs(g - w) <= tol;
   want.steps.forEach((w, i) => {
     const g = got.steps[i]!;
-    for (const k of ['loss', 'bt', 'reg', 'reward_mean', 'accuracy'] as const) if (!near(g[k], w[k])) bad.push(`step ${i} ${k}: ${g[k]} vs torch ${w[k]}`);
-    if (!near(g.grad_norm, w.grad_norm, TOL.norm * Math.abs(w.grad_norm))) bad.push(`step ${i} grad_norm: ${g.grad_norm} vs torch ${w.grad_norm}`);
+    for (const k of ['loss', 'bt', 'reg', 'reward_mean', 'accuracy'] as const)
+      if (!near(g[k], w[k])) bad.push(`step ${i} ${k}: ${g[k]} vs torch ${w[k]}`);
+    if (!near(g.grad_norm, w.grad_norm, TOL.norm * Math.abs(w.grad_norm)))
+      bad.push(`step ${i} grad_norm: ${g.grad_norm} vs torch ${w.grad_norm}`);
   });
-  want.final_rewards.forEach((w, i) => { if (!near(got.final[i]!, w)) bad.push(`final reward ${i}: ${got.final[i]} vs torch ${w}`); });
+  want.final_rewards.forEach((w, i) => {
+    if (!near(got.final[i]!, w)) bad.push(`final reward ${i}: ${got.final[i]} vs torch ${w}`);
+  });
   if (!near(got.wp, want.score_weight_norm)) bad.push(`‖W_p‖ ${got.wp} vs torch ${want.score_weight_norm}`);
-  if (want.lora_B_sum_sq !== undefined && !near(got.bSq, want.lora_B_sum_sq)) bad.push(`Σ lora_B² ${got.bSq} vs torch ${want.lora_B_sum_sq}`);
+  if (want.lora_B_sum_sq !== undefined && !near(got.bSq, want.lora_B_sum_sq))
+    bad.push(`Σ lora_B² ${got.bSq} vs torch ${want.lora_B_sum_sq}`);
   return bad;
 }
 
@@ -84,7 +122,10 @@ test('LoRA: 5 BT+BSR steps match transformers + peft (losses, terms, reward mean
   const got = await run('lora', exp.lambda);
   assert.deepEqual(compare(got, exp.lora), []);
   t.diagnostic(`max relative loss deviation ${worst(got.steps, exp.lora.steps).toExponential(2)}`);
-  assert.ok(got.steps.every((s) => s.reg > 0), 'the BSR term is active');
+  assert.ok(
+    got.steps.every((s) => s.reg > 0),
+    'the BSR term is active',
+  );
 });
 
 test('LoRA without the BSR term matches the λ = 0 reference and misses the BSR one by far more than the tolerance', async () => {

@@ -17,7 +17,19 @@ import { DEFAULTS, type TrainConfig } from '../../src/core/config';
 import { EXPECTED_JSON, readFixture, type ParityExpected } from './fixture';
 
 /** The fused webgpu kernels a reference train step uses: clip+Adam, LayerNorm, attention, the loss, linear layers, the embedding. */
-const FUSED_WEBGPU = ['RLClippedAdam', 'RLLayerNorm', 'RLLayerNormGrad', 'RLAttention', 'RLAttentionGrad', 'RLPairLoss', 'RLPairLossGrad', 'RLLinear', 'RLLinearGrad', 'RLEmbed', 'RLEmbedGrad'];
+const FUSED_WEBGPU = [
+  'RLClippedAdam',
+  'RLLayerNorm',
+  'RLLayerNormGrad',
+  'RLAttention',
+  'RLAttentionGrad',
+  'RLPairLoss',
+  'RLPairLossGrad',
+  'RLLinear',
+  'RLLinearGrad',
+  'RLEmbed',
+  'RLEmbedGrad',
+];
 
 const LOSS_TOL = { abs: 1e-4, rel: 1e-4 };
 const NORM_TOL = { abs: 1e-4, rel: 2e-4 };
@@ -25,13 +37,25 @@ const NORM_TOL = { abs: 1e-4, rel: 2e-4 };
 async function runSteps(backend: ConcreteBackend): Promise<{ losses: number[]; gradNorms: number[]; kernels: Set<string> }> {
   await initBackend(backend);
   const { fixture, weights } = readFixture();
-  const model = modelFromTensors(fixture.config, new Map(fixture.params.map((p) => [p.name, tf.tensor(weights.get(p.name)!, [...p.shape])])));
-  const cfg: TrainConfig = { ...DEFAULTS, objective: 'bsr', lambda: fixture.lambda, lr: fixture.lr, gradClip: fixture.gradClip, adamEps: fixture.adamEps, batchSize: fixture.pairs };
+  const model = modelFromTensors(
+    fixture.config,
+    new Map(fixture.params.map((p) => [p.name, tf.tensor(weights.get(p.name)!, [...p.shape])])),
+  );
+  const cfg: TrainConfig = {
+    ...DEFAULTS,
+    objective: 'bsr',
+    lambda: fixture.lambda,
+    lr: fixture.lr,
+    gradClip: fixture.gradClip,
+    adamEps: fixture.adamEps,
+    batchSize: fixture.pairs,
+  };
   const optimizer = tf.train.adam(cfg.lr, cfg.beta1, cfg.beta2, cfg.adamEps);
   const T = fixture.config.maxLen;
   const ids = tf.tensor2d(fixture.ids.flat(), [fixture.ids.length, T], 'int32');
   const lastIdx = tf.tensor1d([...fixture.lastIdx], 'int32');
-  const losses: number[] = [], gradNorms: number[] = [];
+  const losses: number[] = [],
+    gradNorms: number[] = [];
   for (let s = 0; s < fixture.steps; s++) {
     const m = trainStepOnBatch(model, optimizer, { ids, lastIdx, pairs: fixture.pairs }, cfg);
     const v = await m.data(); // Sync point: every step, this is a test.
@@ -77,10 +101,16 @@ test('cpu: 10 BT+BSR Adam steps match PyTorch (losses and gradient norms)', asyn
 
 test('webgpu (SwiftShader): 10 BT+BSR Adam steps match PyTorch', async (t) => {
   // About 100 s on SwiftShader on a shared 2-core machine: on in CI (CI=true) or on request, skipped otherwise.
-  if (!process.env['CI'] && process.env['REWARD_LENS_WEBGPU'] !== '1') { t.skip('set REWARD_LENS_WEBGPU=1 (or CI=true) to run: ~100 s on SwiftShader'); return; }
+  if (!process.env['CI'] && process.env['REWARD_LENS_WEBGPU'] !== '1') {
+    t.skip('set REWARD_LENS_WEBGPU=1 (or CI=true) to run: ~100 s on SwiftShader');
+    return;
+  }
   // SwiftShader when no driver is configured; a skip without an adapter, a failure under REWARD_LENS_REQUIRE_WEBGPU=1.
   const skip = await webgpuSkipReason();
-  if (skip) { t.skip(skip); return; }
+  if (skip) {
+    t.skip(skip);
+    return;
+  }
   const got = await runSteps('webgpu');
   t.diagnostic(check('webgpu', got));
   // The steps compared above went through the fused kernels (src/train/kernels), not tfjs's stock composition.

@@ -24,7 +24,8 @@ test('commands carry the "Reward Lens" category, a codicon and a title ("…" wh
     assert.ok(title, `${c.command} has no title string`);
   }
   const titles = pkg.contributes.commands.map((c: { title: string }) => nls[c.title.slice(1, -1)]);
-  for (const asks of ['Train Reward Model…', 'Compare Runs…', 'Select Active Model…', 'Export Run…']) assert.ok(titles.includes(asks), asks);
+  for (const asks of ['Train Reward Model…', 'Compare Runs…', 'Select Active Model…', 'Export Run…'])
+    assert.ok(titles.includes(asks), asks);
 });
 
 test('menus refer only to contributed commands', () => {
@@ -36,7 +37,12 @@ test('menus refer only to contributed commands', () => {
 
 test('every contributed setting is read by the settings module, and only those', () => {
   const read = new Set<string>();
-  readSettings({ get: <T>(key: string, def: T) => { read.add(`rewardLens.${key}`); return def; } });
+  readSettings({
+    get: <T>(key: string, def: T) => {
+      read.add(`rewardLens.${key}`);
+      return def;
+    },
+  });
   const contributed = Object.keys(pkg.contributes.configuration.properties).sort();
   assert.deepEqual([...read].sort(), contributed);
 });

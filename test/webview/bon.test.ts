@@ -30,15 +30,21 @@ const BSR = bonReport('bsr-s1', 0.2);
 
 /** `secondary: null` leaves the compared run without best-of-N results. */
 function withBon(state: PanelState, primary = BT, secondary: typeof BT | null = BSR): PanelState {
-  return { ...state, primary: { ...state.primary!, bon: primary }, ...(state.secondary ? { secondary: { ...state.secondary, ...(secondary ? { bon: secondary } : {}) } } : {}) };
+  return {
+    ...state,
+    primary: { ...state.primary!, bon: primary },
+    ...(state.secondary ? { secondary: { ...state.secondary, ...(secondary ? { bon: secondary } : {}) } } : {}),
+  };
 }
 
 async function showBon(page: Page): Promise<void> {
   await page.click('vscode-tab-header[data-tab="bon"]');
-  await page.waitForFunction(() => ['bonGold', 'bonLength', 'bonProxy'].every((id) => {
-    const c = document.querySelector(`canvas[data-chart="${id}"]`) as HTMLCanvasElement | null;
-    return c !== null && c.width > 0 && c.height > 0;
-  }));
+  await page.waitForFunction(() =>
+    ['bonGold', 'bonLength', 'bonProxy'].every((id) => {
+      const c = document.querySelector(`canvas[data-chart="${id}"]`) as HTMLCanvasElement | null;
+      return c !== null && c.width > 0 && c.height > 0;
+    }),
+  );
   await page.waitForTimeout(150);
 }
 
@@ -50,11 +56,16 @@ async function assertClean(p: PanelPage): Promise<void> {
 }
 
 test('the Best-of-N card draws gold, length and proxy-vs-gold for two runs, with the data table', { skip: SKIP }, async () => {
-  const p = await openPanel(browser, { state: withBon(buildPanelState({ compare: true })), restoredState: { tab: 'bon', compare: true }, viewport: { width: 1400, height: 1000 } });
+  const p = await openPanel(browser, {
+    state: withBon(buildPanelState({ compare: true })),
+    restoredState: { tab: 'bon', compare: true },
+    viewport: { width: 1400, height: 1000 },
+  });
   await waitForRender(p.page);
   await showBon(p.page);
   const charts = await chartInfo(p.page);
-  for (const id of ['bonGold', 'bonLength', 'bonProxy']) assert.ok(charts[id] && charts[id]!.painted > 1000, `${id} painted (${charts[id]?.painted})`);
+  for (const id of ['bonGold', 'bonLength', 'bonProxy'])
+    assert.ok(charts[id] && charts[id]!.painted > 1000, `${id} painted (${charts[id]?.painted})`);
   const labels = (id: string) => charts[id]!.datasets.map((d) => d.label).filter(Boolean);
   // Both runs were scored on the same candidates: the oracle and the random pick are drawn once.
   assert.deepEqual(labels('bonGold'), ['BT · proxy pick (95% CI)', 'BT-BSR · proxy pick (95% CI)', 'oracle (best by gold)', 'random pick']);
@@ -66,9 +77,18 @@ test('the Best-of-N card draws gold, length and proxy-vs-gold for two runs, with
     const c = (window as any).__rewardLens.view.charts();
     return { gold: c.bonGold.data.datasets[2].data, length: c.bonLength.data.datasets[0].data, proxy: c.bonProxy.data.datasets[0].data };
   });
-  assert.deepEqual(plotted.gold, curve.points.map((pt) => ({ x: Math.log2(pt.n), y: pt.pick.gold })));
-  assert.deepEqual(plotted.length.map((d: { y: number }) => d.y), curve.points.map((pt) => pt.pick.length));
-  assert.deepEqual(plotted.proxy, curve.points.map((pt) => ({ x: pt.pick.proxy, y: pt.pick.gold })));
+  assert.deepEqual(
+    plotted.gold,
+    curve.points.map((pt) => ({ x: Math.log2(pt.n), y: pt.pick.gold })),
+  );
+  assert.deepEqual(
+    plotted.length.map((d: { y: number }) => d.y),
+    curve.points.map((pt) => pt.pick.length),
+  );
+  assert.deepEqual(
+    plotted.proxy,
+    curve.points.map((pt) => ({ x: pt.pick.proxy, y: pt.pick.gold })),
+  );
   assert.equal(curve.points.length, 4, 'N = 1, 2, 4, 8');
   // Synthetic truth: the length-loving proxy buys more length at N = 8 than the gold-tracking one, and less gold.
   const at8 = (r: typeof BT) => r.sets[0]!.curves[0]!.points[3]!;
@@ -85,18 +105,38 @@ test('the Best-of-N card draws gold, length and proxy-vs-gold for two runs, with
   const next = withBon(buildPanelState({ compare: true }), BT, other);
   await p.send({ kind: 'notification', method: 'panel/stateDidChange', params: next });
   await p.page.waitForFunction(() => (window as any).__rewardLens.view.charts().bonGold.data.datasets.length === 10);
-  const perRun = await p.page.evaluate(() => (window as any).__rewardLens.view.charts().bonGold.data.datasets.map((d: { label: string }) => d.label).filter(Boolean));
-  assert.deepEqual(perRun, ['BT · proxy pick (95% CI)', 'BT-BSR · proxy pick (95% CI)', 'BT · oracle (best by gold)', 'BT · random pick', 'BT-BSR · oracle (best by gold)', 'BT-BSR · random pick']);
+  const perRun = await p.page.evaluate(() =>
+    (window as any).__rewardLens.view
+      .charts()
+      .bonGold.data.datasets.map((d: { label: string }) => d.label)
+      .filter(Boolean),
+  );
+  assert.deepEqual(perRun, [
+    'BT · proxy pick (95% CI)',
+    'BT-BSR · proxy pick (95% CI)',
+    'BT · oracle (best by gold)',
+    'BT · random pick',
+    'BT-BSR · oracle (best by gold)',
+    'BT-BSR · random pick',
+  ]);
   await assertClean(p);
   await p.page.close();
 });
 
 test('the set and prompt-group pickers switch the curves and persist in UI state', { skip: SKIP }, async () => {
-  const p = await openPanel(browser, { state: withBon(buildPanelState()), restoredState: { tab: 'bon', compare: false, bonSet: 'prompt-ood' } });
+  const p = await openPanel(browser, {
+    state: withBon(buildPanelState()),
+    restoredState: { tab: 'bon', compare: false, bonSet: 'prompt-ood' },
+  });
   await waitForRender(p.page);
   await showBon(p.page);
-  const first = () => p.page.evaluate(() => (window as any).__rewardLens.view.charts().bonGold.data.datasets[2].data.map((d: { y: number }) => d.y));
-  assert.deepEqual(await first(), BT.sets[1]!.curves[0]!.points.map((pt) => pt.pick.gold), 'the restored set is shown (prompt-ood, N up to 16)');
+  const first = () =>
+    p.page.evaluate(() => (window as any).__rewardLens.view.charts().bonGold.data.datasets[2].data.map((d: { y: number }) => d.y));
+  assert.deepEqual(
+    await first(),
+    BT.sets[1]!.curves[0]!.points.map((pt) => pt.pick.gold),
+    'the restored set is shown (prompt-ood, N up to 16)',
+  );
   const groups = await p.page.$$eval('#rl-bongroup vscode-option', (os) => os.map((o) => o.textContent));
   assert.deepEqual(groups, ['all', 'dataset = koala', 'dataset = oasst', 'dataset = selfinstruct']);
   await p.page.evaluate(() => {
@@ -106,9 +146,17 @@ test('the set and prompt-group pickers switch the curves and persist in UI state
   });
   await p.page.waitForFunction(() => (window as any).__savedState?.bonGroup === 'dataset = oasst');
   const oasst = BT.sets[1]!.curves.find((c) => c.group === 'dataset = oasst')!;
-  assert.deepEqual(await first(), oasst.points.map((pt) => pt.pick.gold));
+  assert.deepEqual(
+    await first(),
+    oasst.points.map((pt) => pt.pick.gold),
+  );
   // One run alone: the references take the theme's colours and plain labels.
-  const labels = await p.page.evaluate(() => (window as any).__rewardLens.view.charts().bonGold.data.datasets.map((d: { label: string }) => d.label).filter(Boolean));
+  const labels = await p.page.evaluate(() =>
+    (window as any).__rewardLens.view
+      .charts()
+      .bonGold.data.datasets.map((d: { label: string }) => d.label)
+      .filter(Boolean),
+  );
   assert.deepEqual(labels, ['proxy pick (95% CI)', 'oracle (best by gold)', 'random pick']);
   await assertClean(p);
   await p.page.close();
@@ -123,7 +171,10 @@ test('a run without best-of-N results shows how to make them; a compared run wit
   await assertClean(none);
   await none.page.close();
 
-  const half = await openPanel(browser, { state: withBon(buildPanelState({ compare: true }), BT, null), restoredState: { tab: 'bon', compare: true } });
+  const half = await openPanel(browser, {
+    state: withBon(buildPanelState({ compare: true }), BT, null),
+    restoredState: { tab: 'bon', compare: true },
+  });
   await waitForRender(half.page);
   await showBon(half.page);
   assert.match((await half.page.textContent('#rl-card-bon .rl-bon-meta')) ?? '', /The other run has no best-of-N results/);
@@ -135,7 +186,10 @@ test('a run without best-of-N results shows how to make them; a compared run wit
 
 test('set and group names with markup render as text', { skip: SKIP }, async () => {
   const evil = bonReport('bt-s1', 1.2, { set: `pool ${XSS.svg}`, source: XSS.img });
-  const p = await openPanel(browser, { state: withBon(buildPanelState(), evil), restoredState: { tab: 'bon', compare: false, bonSet: `pool ${XSS.svg}`, bonGroup: `dataset = ${XSS.img}` } });
+  const p = await openPanel(browser, {
+    state: withBon(buildPanelState(), evil),
+    restoredState: { tab: 'bon', compare: false, bonSet: `pool ${XSS.svg}`, bonGroup: `dataset = ${XSS.img}` },
+  });
   await waitForRender(p.page);
   await showBon(p.page);
   await p.page.$eval('#rl-card-bon details', (d) => ((d as HTMLDetailsElement).open = true));
@@ -156,15 +210,25 @@ test('measured bon.json of the AlpacaEval BT and BSR runs (docs/results) renders
   const read = (name: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'test/fixtures/bon', name), 'utf8')) as typeof BT;
   const bt = read('alpacaeval-bt-s1.json');
   const bsr = read('alpacaeval-bsr-s1.json');
-  const p = await openPanel(browser, { state: withBon(buildPanelState({ compare: true }), bt, bsr), restoredState: { tab: 'bon', compare: true, bonSet: 'prompt-ood' }, viewport: { width: 1400, height: 1000 } });
+  const p = await openPanel(browser, {
+    state: withBon(buildPanelState({ compare: true }), bt, bsr),
+    restoredState: { tab: 'bon', compare: true, bonSet: 'prompt-ood' },
+    viewport: { width: 1400, height: 1000 },
+  });
   await waitForRender(p.page);
   await showBon(p.page);
   const sets = await p.page.$$eval('#rl-bonset vscode-option', (os) => os.map((o) => o.textContent));
   assert.deepEqual(sets, ['in-domain', 'prompt-ood', 'response-ood', 'mutual-ood']);
   const charts = await chartInfo(p.page);
   for (const id of ['bonGold', 'bonLength', 'bonProxy']) assert.ok(charts[id]!.painted > 1000, id);
-  const plotted = await p.page.evaluate(() => (window as any).__rewardLens.view.charts().bonGold.data.datasets[2].data.map((d: { y: number }) => d.y));
-  assert.deepEqual(plotted, bt.sets[1]!.curves[0]!.points.map((pt) => pt.pick.gold), 'prompt-OOD, N = 1…16, as measured');
+  const plotted = await p.page.evaluate(() =>
+    (window as any).__rewardLens.view.charts().bonGold.data.datasets[2].data.map((d: { y: number }) => d.y),
+  );
+  assert.deepEqual(
+    plotted,
+    bt.sets[1]!.curves[0]!.points.map((pt) => pt.pick.gold),
+    'prompt-OOD, N = 1…16, as measured',
+  );
   await p.page.screenshot({ path: path.join(ARTIFACTS, 'webview-bon-alpacaeval.png'), fullPage: true });
   await assertClean(p);
   await p.page.close();

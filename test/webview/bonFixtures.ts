@@ -35,7 +35,13 @@ export function bonReport(label: string, lengthWeight: number, names: { set?: st
     ns: OPTIONS.ns,
     sets: [
       bonSetReport('in-domain', 'exp/bon/in-domain.jsonl', prompts(3, 120, 8, lengthWeight, sources), {}, OPTIONS),
-      bonSetReport(names.set ?? 'prompt-ood', 'exp/bon/prompt-ood.jsonl', prompts(4, 80, 16, lengthWeight, sources), { 'responses flagged is_adversarial': 80 }, OPTIONS),
+      bonSetReport(
+        names.set ?? 'prompt-ood',
+        'exp/bon/prompt-ood.jsonl',
+        prompts(4, 80, 16, lengthWeight, sources),
+        { 'responses flagged is_adversarial': 80 },
+        OPTIONS,
+      ),
     ],
   };
 }

@@ -49,7 +49,10 @@ function elementCentre(page: Page, chartId: string, datasetIndex: number, index:
   return page.evaluate(
     ([id, di, i]) => {
       type El = { getProps(k: string[], final: boolean): Record<string, number> };
-      const chart = (window as any).__rewardLens.view.charts()[id] as { canvas: HTMLCanvasElement; getDatasetMeta(d: number): { data: El[] } };
+      const chart = (window as any).__rewardLens.view.charts()[id] as {
+        canvas: HTMLCanvasElement;
+        getDatasetMeta(d: number): { data: El[] };
+      };
       const p = chart.getDatasetMeta(di).data[i]!.getProps(['x', 'y', 'base'], true);
       const r = chart.canvas.getBoundingClientRect();
       // Horizontal bars span base..x: click the middle of the bar.
@@ -80,23 +83,41 @@ test('renders every chart with data under the real CSP', { skip: SKIP }, async (
       const c = charts[id];
       assert.ok(c, `chart ${id} exists`);
       assert.ok(c.painted > 1000, `chart ${id} painted pixels (got ${c.painted})`);
-      assert.ok(c.datasets.some((d) => d.nonNull > 0), `chart ${id} has data`);
+      assert.ok(
+        c.datasets.some((d) => d.nonNull > 0),
+        `chart ${id} has data`,
+      );
     }
     await p.page.screenshot({ path: path.join(ARTIFACTS, `webview-${tab}.png`), fullPage: true });
   }
   const charts = await chartInfo(p.page);
   const run = state.primary!;
-  assert.deepEqual(charts['loss']!.datasets.map((d) => [d.label, d.length]), [['BT', run.metrics.length]]);
-  assert.deepEqual(charts['hNormBox']!.datasets.map((d) => d.nonNull), [5], 'one box per eval set');
+  assert.deepEqual(
+    charts['loss']!.datasets.map((d) => [d.label, d.length]),
+    [['BT', run.metrics.length]],
+  );
+  assert.deepEqual(
+    charts['hNormBox']!.datasets.map((d) => d.nonNull),
+    [5],
+    'one box per eval set',
+  );
   assert.equal(charts['hDiffBand']!.datasets[2]!.length, run.evals.length, 'one band point per checkpoint');
-  assert.deepEqual(charts['rewardHist']!.datasets.map((d) => d.label), ['chosen', 'rejected']);
-  assert.deepEqual(charts['wpNorm']!.datasets.map((d) => d.label), ['BT', 'reference ‖W_p‖ = 1']);
+  assert.deepEqual(
+    charts['rewardHist']!.datasets.map((d) => d.label),
+    ['chosen', 'rejected'],
+  );
+  assert.deepEqual(
+    charts['wpNorm']!.datasets.map((d) => d.label),
+    ['BT', 'reference ‖W_p‖ = 1'],
+  );
   // Plain BT has no regulariser: the card says so rather than drawing a flat zero line.
   assert.match((await p.page.textContent('#rl-card-reg .rl-note')) ?? '', /plain Bradley-Terry/);
   assert.equal(charts['reg'], undefined);
   // Controls have accessible names (the combobox inside the select's shadow root).
   const names = await p.page.evaluate(() =>
-    ['#rl-primary', '#rl-evalset'].map((sel) => document.querySelector(sel)!.shadowRoot!.querySelector('[role="combobox"]')!.getAttribute('aria-label')),
+    ['#rl-primary', '#rl-evalset'].map((sel) =>
+      document.querySelector(sel)!.shadowRoot!.querySelector('[role="combobox"]')!.getAttribute('aria-label'),
+    ),
   );
   assert.deepEqual(names, ['Run', 'Eval set']);
   // Kendall's τ needs gold scores: D_train has none, so its card says so instead of plotting.
@@ -112,7 +133,10 @@ test('renders every chart with data under the real CSP', { skip: SKIP }, async (
 });
 
 test('the Kendall τ histogram appears for a set with gold scores', { skip: SKIP }, async () => {
-  const p = await openPanel(browser, { state: buildPanelState(), restoredState: { tab: 'robustness', compare: false, evalSet: 'D_~Mutual' } });
+  const p = await openPanel(browser, {
+    state: buildPanelState(),
+    restoredState: { tab: 'robustness', compare: false, evalSet: 'D_~Mutual' },
+  });
   await waitForRender(p.page);
   await showTab(p.page, 'robustness');
   await p.page.waitForTimeout(100);
@@ -121,7 +145,9 @@ test('the Kendall τ histogram appears for a set with gold scores', { skip: SKIP
   assert.equal(k.datasets[0]!.length, 20, '20 fixed bins over [-1, 1]');
   const values = buildPanelState().primary!.evals[4]!.sets[4]!.kendall!.values;
   const finite = values.filter(Number.isFinite).length;
-  const total = await p.page.evaluate(() => ((window as any).__rewardLens.view.charts()['kendall'].data.datasets[0].data as number[]).reduce((a, b) => a + b, 0));
+  const total = await p.page.evaluate(() =>
+    ((window as any).__rewardLens.view.charts()['kendall'].data.datasets[0].data as number[]).reduce((a, b) => a + b, 0),
+  );
   assert.equal(total, finite, 'every non-NaN prompt is counted once');
   await p.page.screenshot({ path: path.join(ARTIFACTS, 'webview-kendall.png'), fullPage: true });
   await assertClean(p);
@@ -138,21 +164,39 @@ test('compare mode draws two clearly labelled series per chart', { skip: SKIP },
   await showTab(p.page, 'hidden');
   await p.page.waitForTimeout(100);
   const charts = await chartInfo(p.page);
-  assert.deepEqual(charts['loss']!.datasets.map((d) => d.label), ['BT', 'BT-BSR']);
+  assert.deepEqual(
+    charts['loss']!.datasets.map((d) => d.label),
+    ['BT', 'BT-BSR'],
+  );
   assert.notEqual(charts['loss']!.datasets[0]!.color, charts['loss']!.datasets[1]!.color, 'runs get different colours');
-  assert.deepEqual(charts['hNormBox']!.datasets.map((d) => d.label), ['BT', 'BT-BSR']);
-  assert.deepEqual(charts['reg']!.datasets.map((d) => d.label), ['BT', 'BT-BSR'], 'BSR has a regulariser, so the chart is drawn');
-  assert.deepEqual(charts['rewardHist']!.datasets.map((d) => d.label), ['BT · chosen', 'BT · rejected', 'BT-BSR · chosen', 'BT-BSR · rejected']);
-  assert.deepEqual(charts['hDiffBand']!.datasets.filter((d) => d.label).map((d) => d.label), ['BT mean ± std', 'BT-BSR mean ± std']);
+  assert.deepEqual(
+    charts['hNormBox']!.datasets.map((d) => d.label),
+    ['BT', 'BT-BSR'],
+  );
+  assert.deepEqual(
+    charts['reg']!.datasets.map((d) => d.label),
+    ['BT', 'BT-BSR'],
+    'BSR has a regulariser, so the chart is drawn',
+  );
+  assert.deepEqual(
+    charts['rewardHist']!.datasets.map((d) => d.label),
+    ['BT · chosen', 'BT · rejected', 'BT-BSR · chosen', 'BT-BSR · rejected'],
+  );
+  assert.deepEqual(
+    charts['hDiffBand']!.datasets.filter((d) => d.label).map((d) => d.label),
+    ['BT mean ± std', 'BT-BSR mean ± std'],
+  );
   assert.equal(charts['erankGap']!.datasets.length, 2);
   await p.page.screenshot({ path: path.join(ARTIFACTS, 'webview-compare-hidden.png'), fullPage: true });
 
   // Turning Compare off asks the host for the primary run alone and redraws with one series.
   await p.page.click('#rl-compare');
-  const select = await p.waitForPosted((m) => isNotification('panel/selectRuns')(m) && !(m as { params: { secondary?: string } }).params.secondary);
+  const select = await p.waitForPosted(
+    (m) => isNotification('panel/selectRuns')(m) && !(m as { params: { secondary?: string } }).params.secondary,
+  );
   assert.deepEqual((select as { params: unknown }).params, { primary: 'bt-1' });
   await p.page.waitForFunction(() => (window as any).__rewardLens.view.charts()['loss'].data.datasets.length === 1);
-  assert.equal((await p.savedState() as { compare: boolean }).compare, false);
+  assert.equal(((await p.savedState()) as { compare: boolean }).compare, false);
   await assertClean(p);
   await p.page.close();
 });
@@ -234,7 +278,11 @@ test('clicking a bar, an outlier or a table button posts RevealRow', { skip: SKI
 
 test('UI state is restored from getState and persisted with setState', { skip: SKIP }, async () => {
   const restored = { tab: 'hidden', compare: true, evalSet: 'D_~Response', primaryRunId: 'bsr-2', secondaryRunId: 'bt-1' };
-  const p = await openPanel(browser, { state: stateFor('bsr-2', 'bt-1'), restoredState: restored, onSelect: (q) => stateFor(q.primary, q.secondary) });
+  const p = await openPanel(browser, {
+    state: stateFor('bsr-2', 'bt-1'),
+    restoredState: restored,
+    onSelect: (q) => stateFor(q.primary, q.secondary),
+  });
   await waitForRender(p.page);
   const ready = await p.waitForPosted((m) => m.kind === 'request' && m.method === 'panel/ready');
   assert.deepEqual((ready as { params: unknown }).params, { restoredRunIds: ['bsr-2', 'bt-1'] }, 'asks the host for the remembered runs');
@@ -257,7 +305,11 @@ test('UI state is restored from getState and persisted with setState', { skip: S
 });
 
 test('Compare restored from state asks the host for the pair when it answered with one run', { skip: SKIP }, async () => {
-  const p = await openPanel(browser, { state: buildPanelState(), restoredState: { tab: 'training', compare: true }, onSelect: (q) => stateFor(q.primary, q.secondary) });
+  const p = await openPanel(browser, {
+    state: buildPanelState(),
+    restoredState: { tab: 'training', compare: true },
+    onSelect: (q) => stateFor(q.primary, q.secondary),
+  });
   await waitForRender(p.page);
   const select = await p.waitForPosted(isNotification('panel/selectRuns'));
   assert.deepEqual((select as { params: unknown }).params, { primary: 'bt-1', secondary: 'bsr-2' });
@@ -311,14 +363,31 @@ test('an external scorer shows on the Rewards tab: agreement and Kendall τ per 
   await waitForRender(none.page);
   assert.match((await none.page.textContent('#rl-card-external .rl-note')) ?? '', /No external scorer loaded/);
   await none.page.close();
-  const external = { name: 'org/rm-7b <b>x</b>', file: '/s/rm.json', pairs: 40, model: 'BT', documents: [{ document: 'data/pairs.jsonl', matched: 32, agreement: 0.875, tau: 0.6123 }, { document: 'b.jsonl', matched: 1, agreement: 1, tau: NaN }] };
+  const external = {
+    name: 'org/rm-7b <b>x</b>',
+    file: '/s/rm.json',
+    pairs: 40,
+    model: 'BT',
+    documents: [
+      { document: 'data/pairs.jsonl', matched: 32, agreement: 0.875, tau: 0.6123 },
+      { document: 'b.jsonl', matched: 1, agreement: 1, tau: NaN },
+    ],
+  };
   const p = await openPanel(browser, { state: { ...buildPanelState(), external } });
   await waitForRender(p.page);
   await showTab(p.page, 'rewards');
   const note = (await p.page.textContent('#rl-card-external .rl-note')) ?? '';
-  assert.equal(note, 'org/rm-7b <b>x</b> (40 pairs) vs BT: data/pairs.jsonl: 32 pairs, agreement 87.5%, τ 0.612; b.jsonl: 1 pairs, agreement 100.0%, τ n/a');
-  const rows = await p.page.$$eval('#rl-card-external table tbody tr', (trs) => trs.map((r) => Array.from(r.querySelectorAll('td,th')).map((c) => c.textContent)));
-  assert.deepEqual(rows, [['data/pairs.jsonl', '32', '87.5%', '0.612'], ['b.jsonl', '1', '100.0%', 'n/a']]);
+  assert.equal(
+    note,
+    'org/rm-7b <b>x</b> (40 pairs) vs BT: data/pairs.jsonl: 32 pairs, agreement 87.5%, τ 0.612; b.jsonl: 1 pairs, agreement 100.0%, τ n/a',
+  );
+  const rows = await p.page.$$eval('#rl-card-external table tbody tr', (trs) =>
+    trs.map((r) => Array.from(r.querySelectorAll('td,th')).map((c) => c.textContent)),
+  );
+  assert.deepEqual(rows, [
+    ['data/pairs.jsonl', '32', '87.5%', '0.612'],
+    ['b.jsonl', '1', '100.0%', 'n/a'],
+  ]);
   assert.equal(await p.page.$('#rl-card-external b'), null, 'names from files are text, never markup');
   await p.page.screenshot({ path: path.join(ARTIFACTS, 'webview-external.png'), fullPage: true });
   await assertClean(p);

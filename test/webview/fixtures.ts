@@ -34,7 +34,9 @@ export function wilson(successes: number, n: number): Proportion {
 function normalHist(mean: number, std: number, n: number, lo: number, hi: number, bins = 30): Histogram {
   const edges = Array.from({ length: bins + 1 }, (_, i) => lo + ((hi - lo) * i) / bins);
   const w = (hi - lo) / bins;
-  const counts = edges.slice(0, -1).map((e) => Math.round((n * w * Math.exp(-0.5 * ((e + w / 2 - mean) / std) ** 2)) / (std * Math.sqrt(2 * Math.PI))));
+  const counts = edges
+    .slice(0, -1)
+    .map((e) => Math.round((n * w * Math.exp(-0.5 * ((e + w / 2 - mean) / std) ** 2)) / (std * Math.sqrt(2 * Math.PI))));
   return { edges, counts };
 }
 
@@ -108,17 +110,31 @@ function evalSet(shape: RunShape, name: string, setIndex: number, _step: number,
     histRejected: normalHist(rejectedMean, std, pairs, -5, 7),
     hNorm: box(hMedian, bt ? 2 : 1.4, bt ? 6 : 3.4, 2 * pairs, rand, setIndex === 1 ? [17, 233, 481] : undefined),
     hDiffNorm: { n: pairs, mean: hDiffMean, std: 0.8 + progress * (bt ? 4 : 1.2), min: 0.1, max: hDiffMean * 3, skew: bt ? 1.4 : 0.5 },
-    decomposition: { wpNorm: 1.02, meanHNorm: hMedian, meanCos: 0.004, meanAbsReward: 1.3, meanCosDelta: 0.08, gradProxy: 0.9 - 0.4 * progress },
+    decomposition: {
+      wpNorm: 1.02,
+      meanHNorm: hMedian,
+      meanCos: 0.004,
+      meanAbsReward: 1.3,
+      meanCosDelta: 0.08,
+      gradProxy: 0.9 - 0.4 * progress,
+    },
     lengthBias: {
       pearson: bt ? 0.31 : 0.12,
       spearman: bt ? 0.28 : 0.1,
-      bins: [40, 120, 220, 350, 520, 800].map((lo, i, a) => ({ lo, hi: a[i + 1] ?? 1200, n: Math.round((2 * pairs) / 6), meanReward: (bt ? 0.3 : 0.05) * i + chosenMean / 2 - 0.5 })),
+      bins: [40, 120, 220, 350, 520, 800].map((lo, i, a) => ({
+        lo,
+        hi: a[i + 1] ?? 1200,
+        n: Math.round((2 * pairs) / 6),
+        meanReward: (bt ? 0.3 : 0.05) * i + chosenMean / 2 - 0.5,
+      })),
       pickLonger: wilson(Math.round(pairs * 0.58), pairs),
       pickShorter: wilson(Math.round(pairs * 0.4), pairs),
     },
     erank: 40.1 + (bt ? [0, 1.2, 3.5, 7.9, 10.42] : [0, 0.05, 0.09, 0.11, 0.14])[setIndex]!,
     erankRows: 256,
-    ...(setIndex >= 2 ? { kendall: kendall(bt ? [0, 0, 0.705, 0.62, 0.587][setIndex]! : [0, 0, 0.71, 0.69, 0.68][setIndex]!, 120, rand) } : {}),
+    ...(setIndex >= 2
+      ? { kendall: kendall(bt ? [0, 0, 0.705, 0.62, 0.587][setIndex]! : [0, 0, 0.71, 0.69, 0.68][setIndex]!, 120, rand) }
+      : {}),
   };
 }
 
@@ -193,7 +209,14 @@ export interface FixtureOptions {
 export function buildPanelState(opts: FixtureOptions = {}): PanelState {
   const xss = opts.xss === true;
   const bt = run(
-    { objective: 'bt', label: xss ? `BT ${XSS.img}` : 'BT', seed: 1, file: xss ? `data/${XSS.script}.jsonl` : 'data/id_eval.jsonl', groupName: xss ? XSS.img : 'reasoning', xssSetName: xss },
+    {
+      objective: 'bt',
+      label: xss ? `BT ${XSS.img}` : 'BT',
+      seed: 1,
+      file: xss ? `data/${XSS.script}.jsonl` : 'data/id_eval.jsonl',
+      groupName: xss ? XSS.img : 'reasoning',
+      xssSetName: xss,
+    },
     opts.primaryStatus ?? 'completed',
   );
   const bsr = run({ objective: 'bsr', label: 'BT-BSR', seed: 2, file: 'data/id_eval.jsonl', groupName: 'reasoning' }, 'completed');

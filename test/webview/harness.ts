@@ -13,7 +13,8 @@ import type { Wire } from '../../src/protocol/rpc';
 
 /** The repository root: tests run from it (scripts/run-tests.mjs); checked so a wrong cwd fails loudly. */
 export const ROOT = process.cwd();
-if (!fs.existsSync(path.join(ROOT, 'webview/diagnostics/main.ts'))) throw new Error(`run the webview tests from the repository root, not ${ROOT}`);
+if (!fs.existsSync(path.join(ROOT, 'webview/diagnostics/main.ts')))
+  throw new Error(`run the webview tests from the repository root, not ${ROOT}`);
 export const ORIGIN = 'https://webview.test';
 export const BUNDLE = path.join(ROOT, 'dist/webview/diagnostics.js');
 
@@ -34,7 +35,16 @@ export async function buildBundle(): Promise<void> {
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -88,10 +98,16 @@ export async function openPanel(browser: Browser, opts: OpenOptions): Promise<Pa
   await page.route('**/*', async (route) => {
     const url = new URL(route.request().url());
     if (url.origin === ORIGIN) {
-      if (url.pathname === '/' || url.pathname === '/index.html') return route.fulfill({ status: 200, contentType: 'text/html', body: html });
+      if (url.pathname === '/' || url.pathname === '/index.html')
+        return route.fulfill({ status: 200, contentType: 'text/html', body: html });
       const file = path.join(ROOT, decodeURIComponent(url.pathname));
       const allowed = ['dist/webview/', 'media/', 'test/webview/'].some((p) => file.startsWith(path.join(ROOT, p)));
-      if (allowed && fs.existsSync(file)) return route.fulfill({ status: 200, contentType: MIME[path.extname(file)] ?? 'application/octet-stream', body: fs.readFileSync(file) });
+      if (allowed && fs.existsSync(file))
+        return route.fulfill({
+          status: 200,
+          contentType: MIME[path.extname(file)] ?? 'application/octet-stream',
+          body: fs.readFileSync(file),
+        });
     }
     refused.push(url.href);
     return route.abort();
@@ -107,7 +123,11 @@ export async function openPanel(browser: Browser, opts: OpenOptions): Promise<Pa
     }
     if (msg.kind === 'request' && msg.method === 'panel/ready') void send({ kind: 'response', id: msg.id, result: opts.state });
     if (msg.kind === 'notification' && msg.method === 'panel/selectRuns' && opts.onSelect) {
-      void send({ kind: 'notification', method: 'panel/stateDidChange', params: opts.onSelect(msg.params as { primary: string; secondary?: string }) });
+      void send({
+        kind: 'notification',
+        method: 'panel/stateDidChange',
+        params: opts.onSelect(msg.params as { primary: string; secondary?: string }),
+      });
     }
   });
   // tsx compiles this file with esbuild's keepNames, which wraps the functions below (shipped to the page by
@@ -143,7 +163,8 @@ export async function openPanel(browser: Browser, opts: OpenOptions): Promise<Pa
     pageErrors,
     consoleErrors,
     send,
-    cspViolations: () => page.evaluate(() => (window as unknown as { __csp: { directive: string; blocked: string; sample: string }[] }).__csp),
+    cspViolations: () =>
+      page.evaluate(() => (window as unknown as { __csp: { directive: string; blocked: string; sample: string }[] }).__csp),
     savedState: () => page.evaluate(() => (window as unknown as { __savedState?: unknown }).__savedState),
     waitForPosted: (pred, timeoutMs = 5000) => {
       const found = posted.find(pred);
@@ -164,7 +185,11 @@ export async function openPanel(browser: Browser, opts: OpenOptions): Promise<Pa
 
 /** Waits until the app has rendered a snapshot (the debug hook reports a state). */
 export async function waitForRender(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { __rewardLens?: { state(): unknown } }).__rewardLens?.state() !== undefined, undefined, { timeout: 10_000 });
+  await page.waitForFunction(
+    () => (window as unknown as { __rewardLens?: { state(): unknown } }).__rewardLens?.state() !== undefined,
+    undefined,
+    { timeout: 10_000 },
+  );
 }
 
 /** Chart summaries from the page: dataset labels and lengths per card, and whether its canvas has painted pixels. */
@@ -194,7 +219,12 @@ export function chartInfo(page: Page): Promise<Record<string, ChartInfo>> {
       }
       out[id] = {
         type: c.config.type,
-        datasets: c.data.datasets.map((d) => ({ label: d.label ?? '', length: d.data.length, nonNull: d.data.filter((v) => v !== null && v !== undefined).length, color: String(d.borderColor) })),
+        datasets: c.data.datasets.map((d) => ({
+          label: d.label ?? '',
+          length: d.data.length,
+          nonNull: d.data.filter((v) => v !== null && v !== undefined).length,
+          color: String(d.borderColor),
+        })),
         painted,
         width,
         height,

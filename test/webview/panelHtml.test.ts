@@ -4,17 +4,31 @@ import { test } from 'node:test';
 import { escapeHtml } from '../../src/core/escapeHtml';
 import { panelCsp, renderPanelHtml } from '../../src/core/panelHtml';
 
-const opts = { cspSource: 'https://abc.vscode-cdn.net', nonce: 'r4nd0mN0nceValue==', scriptUri: 'https://abc.vscode-cdn.net/dist/webview/diagnostics.js', styleUri: 'https://abc.vscode-cdn.net/media/diagnostics.css', title: 'Reward Lens' };
+const opts = {
+  cspSource: 'https://abc.vscode-cdn.net',
+  nonce: 'r4nd0mN0nceValue==',
+  scriptUri: 'https://abc.vscode-cdn.net/dist/webview/diagnostics.js',
+  styleUri: 'https://abc.vscode-cdn.net/media/diagnostics.css',
+  title: 'Reward Lens',
+};
 
 /** Parses "a x y; b z" into { a: ['x','y'], b: ['z'] }. */
 function directives(csp: string): Record<string, string[]> {
-  return Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+  return Object.fromEntries(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name!, values]),
+  );
 }
 
 function cspOf(html: string): string {
   const m = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html);
   assert.ok(m, 'the page has a CSP meta tag');
-  return m[1]!.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return m[1]!
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 }
 
 test('the CSP allows only the nonce script and extension-served styles, images and fonts', () => {
@@ -31,7 +45,8 @@ test('the CSP allows only the nonce script and extension-served styles, images a
 
 test('the CSP has no unsafe-inline, unsafe-eval or wildcard sources', () => {
   const csp = cspOf(renderPanelHtml(opts));
-  for (const bad of ["'unsafe-inline'", "'unsafe-eval'", ' * ', 'http:', 'https: ']) assert.ok(!csp.includes(bad), `CSP must not contain ${bad}: ${csp}`);
+  for (const bad of ["'unsafe-inline'", "'unsafe-eval'", ' * ', 'http:', 'https: '])
+    assert.ok(!csp.includes(bad), `CSP must not contain ${bad}: ${csp}`);
 });
 
 test('exactly one script tag, external, carrying the nonce; no inline script or style', () => {
@@ -52,7 +67,11 @@ test('without a styleUri there is no stylesheet link', () => {
 });
 
 test('title and URIs are escaped, so markup in them stays text', () => {
-  const html = renderPanelHtml({ ...opts, title: '</title><script>alert(1)</script>', scriptUri: 'https://x/a.js"><script>alert(2)</script>' });
+  const html = renderPanelHtml({
+    ...opts,
+    title: '</title><script>alert(1)</script>',
+    scriptUri: 'https://x/a.js"><script>alert(2)</script>',
+  });
   assert.equal((html.match(/<script\b/g) ?? []).length, 1, 'no second script element');
   assert.ok(html.includes('<title>&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;</title>'));
   assert.ok(html.includes('src="https://x/a.js&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;"'));

@@ -1,7 +1,18 @@
 // Pure parts of the webview (series transforms, UI-state persistence, colour helpers), in plain Node.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evalSetNames, fmt, groupRows, hDiffBand, histogramOutline, hNormBoxes, lengthBinSeries, metricSeries, pickEvalSet, tauHistogram } from '../../webview/diagnostics/series';
+import {
+  evalSetNames,
+  fmt,
+  groupRows,
+  hDiffBand,
+  histogramOutline,
+  hNormBoxes,
+  lengthBinSeries,
+  metricSeries,
+  pickEvalSet,
+  tauHistogram,
+} from '../../webview/diagnostics/series';
 import { restoredRunIds, restoreUi, updateUi, INITIAL_UI } from '../../webview/diagnostics/state';
 import { withAlpha } from '../../webview/diagnostics/theme';
 import { buildPanelState, SET_NAMES, wilson } from './fixtures';
@@ -27,13 +38,19 @@ test('tauHistogram bins [-1, 1] with τ = 1 in the last bin and NaN counted apar
 test('metricSeries drops non-finite values instead of breaking the axis', () => {
   const run = buildPanelState().primary!;
   const withNaN = [...run.metrics.slice(0, 3), { ...run.metrics[3]!, loss: NaN }];
-  assert.deepEqual(metricSeries(withNaN, 'loss').map((p) => p.x), [0, 10, 20]);
+  assert.deepEqual(
+    metricSeries(withNaN, 'loss').map((p) => p.x),
+    [0, 10, 20],
+  );
 });
 
 test('hDiffBand gives mean ± std per checkpoint of the chosen set', () => {
   const run = buildPanelState().primary!;
   const band = hDiffBand(run, 'D_ID');
-  assert.deepEqual(band.map((p) => p.step), [0, 500, 1000, 1500, 2000]);
+  assert.deepEqual(
+    band.map((p) => p.step),
+    [0, 500, 1000, 1500, 2000],
+  );
   const last = run.evals[4]!.sets[1]!.hDiffNorm;
   assert.deepEqual(band[4], { step: 2000, mean: last.mean, lo: last.mean - last.std, hi: last.mean + last.std, n: last.n });
   assert.deepEqual(hDiffBand(run, 'no such set'), []);
@@ -52,7 +69,10 @@ test('groupRows sorts keys, puts larger groups first and counts what the cap hid
   const set = buildPanelState().primary!.evals[4]!.sets[1]!;
   const all = groupRows(set, 100);
   assert.equal(all.rows.length, 7);
-  assert.deepEqual(all.rows.slice(0, 2).map((r) => r.label), ['source = ultrafeedback', 'source = hh-rlhf']);
+  assert.deepEqual(
+    all.rows.slice(0, 2).map((r) => r.label),
+    ['source = ultrafeedback', 'source = hh-rlhf'],
+  );
   const capped = groupRows(set, 3);
   assert.equal(capped.rows.length, 3);
   assert.equal(capped.hidden, 4);
@@ -60,9 +80,15 @@ test('groupRows sorts keys, puts larger groups first and counts what the cap hid
 
 test('hNormBoxes and lengthBinSeries read the latest evaluation', () => {
   const run = buildPanelState().primary!;
-  assert.deepEqual(hNormBoxes(run).map((b) => b.name), [...SET_NAMES]);
+  assert.deepEqual(
+    hNormBoxes(run).map((b) => b.name),
+    [...SET_NAMES],
+  );
   const bins = run.evals[4]!.sets[0]!.lengthBias.bins;
-  assert.deepEqual(lengthBinSeries(run.evals[4]!.sets[0]).map((p) => p.x), bins.map((b) => (b.lo + b.hi) / 2));
+  assert.deepEqual(
+    lengthBinSeries(run.evals[4]!.sets[0]).map((p) => p.x),
+    bins.map((b) => (b.lo + b.hi) / 2),
+  );
 });
 
 test('fmt keeps numbers short and names non-finite values', () => {

@@ -3,7 +3,18 @@
 // Figure 3); chosen vs rejected is then told apart by line style. Labels on canvas are drawn as text, never HTML.
 import type { ActiveElement, Chart, ChartEvent, TooltipItem } from 'chart.js';
 import type { Proportion } from '../../src/core/report';
-import { axis, baseOptions, categoryAxis, short, boxWhiskerPlugin, errorBarPlugin, mount, type Reveal, type RunView, type SetView } from './chartBase';
+import {
+  axis,
+  baseOptions,
+  categoryAxis,
+  short,
+  boxWhiskerPlugin,
+  errorBarPlugin,
+  mount,
+  type Reveal,
+  type RunView,
+  type SetView,
+} from './chartBase';
 import { outlierAt, setBoxSeries, setIntervals, type Interval } from './plugins';
 import {
   erankGapRows,
@@ -23,7 +34,10 @@ import { withAlpha, type Theme } from './theme';
 type ClickHandler = (event: ChartEvent, elements: ActiveElement[], chart: Chart) => void;
 
 /** Reveals the file of the clicked element's eval set: `fileOf(datasetIndex, index)`. */
-function revealOnClick(reveal: Reveal | undefined, fileOf: (datasetIndex: number, index: number) => string | undefined): ClickHandler | undefined {
+function revealOnClick(
+  reveal: Reveal | undefined,
+  fileOf: (datasetIndex: number, index: number) => string | undefined,
+): ClickHandler | undefined {
   if (!reveal) return undefined;
   return (_e, elements) => {
     const hit = elements[0];
@@ -38,7 +52,13 @@ const lineAxes = (theme: Theme, xTitle: string, yTitle: string) => ({
 });
 
 /** Training curve of one logged metric (loss, accuracy, batch mean m, regulariser), one line per run. */
-export function trainingCurveChart(canvas: HTMLCanvasElement, runs: readonly RunView[], key: CurveKey, yTitle: string, theme: Theme): Chart<'line'> {
+export function trainingCurveChart(
+  canvas: HTMLCanvasElement,
+  runs: readonly RunView[],
+  key: CurveKey,
+  yTitle: string,
+  theme: Theme,
+): Chart<'line'> {
   const datasets = runs.map((v) => ({
     label: short(v.label),
     data: metricSeries(v.run.metrics, key),
@@ -139,7 +159,9 @@ function boxClick(canvas: HTMLCanvasElement, series: readonly BoxSeries[], revea
 
 function boxTooltip(series: readonly BoxSeries[], ctx: TooltipItem<'bar'>): string {
   const b = series[ctx.datasetIndex]?.rows[ctx.dataIndex]?.box;
-  return b ? `${ctx.dataset.label}: median ${fmt(b.median)}, IQR [${fmt(b.q1)}, ${fmt(b.q3)}], whiskers [${fmt(b.whiskerLo)}, ${fmt(b.whiskerHi)}], n=${b.n}` : '';
+  return b
+    ? `${ctx.dataset.label}: median ${fmt(b.median)}, IQR [${fmt(b.q1)}, ${fmt(b.q3)}], whiskers [${fmt(b.whiskerLo)}, ${fmt(b.whiskerHi)}], n=${b.n}`
+    : '';
 }
 
 /** Figure 3: horizontal box plots of ‖h‖ per eval set, one box per run in each row. Outliers reveal their row. */
@@ -148,8 +170,13 @@ export function hNormBoxChart(canvas: HTMLCanvasElement, runs: readonly RunView[
   const labels: string[] = [];
   for (const rows of perRun) for (const r of rows) if (!labels.includes(r.name)) labels.push(r.name);
   const series = runs.map((v, i) => ({ color: v.color, rows: labels.map((name) => perRun[i]!.find((r) => r.name === name)) }));
-  setBoxSeries(canvas, series.map((s) => ({ color: s.color, boxes: s.rows.map((r) => r?.box) })));
-  const values = series.flatMap((s) => s.rows.flatMap((r) => (r ? [r.box.whiskerLo, r.box.whiskerHi, ...r.box.outliers] : []))).filter(Number.isFinite);
+  setBoxSeries(
+    canvas,
+    series.map((s) => ({ color: s.color, boxes: s.rows.map((r) => r?.box) })),
+  );
+  const values = series
+    .flatMap((s) => s.rows.flatMap((r) => (r ? [r.box.whiskerLo, r.box.whiskerHi, ...r.box.outliers] : [])))
+    .filter(Number.isFinite);
   const lo = values.length ? Math.min(...values) : 0;
   const hi = values.length ? Math.max(...values) : 1;
   const pad = (hi - lo || Math.abs(hi) || 1) * 0.05;
@@ -172,7 +199,10 @@ export function hNormBoxChart(canvas: HTMLCanvasElement, runs: readonly RunView[
     options: {
       ...base,
       indexAxis: 'y',
-      scales: { x: { type: 'linear', beginAtZero: false, suggestedMin: lo - pad, suggestedMax: hi + pad, ...axis(theme, '‖h(x, y)‖₂') }, y: categoryAxis(theme) },
+      scales: {
+        x: { type: 'linear', beginAtZero: false, suggestedMin: lo - pad, suggestedMax: hi + pad, ...axis(theme, '‖h(x, y)‖₂') },
+        y: categoryAxis(theme),
+      },
       plugins: {
         ...base.plugins,
         tooltip: { callbacks: { label: (ctx) => boxTooltip(series, ctx) } },
@@ -183,7 +213,12 @@ export function hNormBoxChart(canvas: HTMLCanvasElement, runs: readonly RunView[
 }
 
 /** Figure 2: mean ‖h_w − h_l‖ per checkpoint on one eval set, with a ±1 std band. */
-export function hDiffBandChart(canvas: HTMLCanvasElement, runs: readonly RunView[], setName: string | undefined, theme: Theme): Chart<'line'> {
+export function hDiffBandChart(
+  canvas: HTMLCanvasElement,
+  runs: readonly RunView[],
+  setName: string | undefined,
+  theme: Theme,
+): Chart<'line'> {
   const datasets = runs.flatMap((v) => {
     const band = hDiffBand(v.run, setName);
     const common = { pointRadius: 0, borderWidth: 0, borderColor: v.color, backgroundColor: withAlpha(v.color, 0.2) };
@@ -191,7 +226,15 @@ export function hDiffBandChart(canvas: HTMLCanvasElement, runs: readonly RunView
       // The band: the upper bound fills down to the next dataset (the lower bound). Unlabelled: kept out of the legend.
       { ...common, label: '', data: band.map((p) => ({ x: p.step, y: p.hi })), fill: '+1' as const },
       { ...common, label: '', data: band.map((p) => ({ x: p.step, y: p.lo })), fill: false as const },
-      { label: `${short(v.label)} mean ± std`, data: band.map((p) => ({ x: p.step, y: p.mean })), borderColor: v.color, backgroundColor: withAlpha(v.color, 0.2), borderWidth: 2, pointRadius: 3, fill: false as const },
+      {
+        label: `${short(v.label)} mean ± std`,
+        data: band.map((p) => ({ x: p.step, y: p.mean })),
+        borderColor: v.color,
+        backgroundColor: withAlpha(v.color, 0.2),
+        borderWidth: 2,
+        pointRadius: 3,
+        fill: false as const,
+      },
     ];
   });
   const base = baseOptions(theme);
@@ -221,7 +264,10 @@ function proportionBars(
   theme: Theme,
   reveal?: Reveal,
 ): Chart<'bar'> {
-  setIntervals(canvas, perRun.map((r) => r.values.map((p): Interval | undefined => (p ? { lo: p.lo * 100, hi: p.hi * 100 } : undefined))));
+  setIntervals(
+    canvas,
+    perRun.map((r) => r.values.map((p): Interval | undefined => (p ? { lo: p.lo * 100, hi: p.hi * 100 } : undefined))),
+  );
   const datasets = perRun.map((r) => ({
     label: short(r.view.label),
     data: r.values.map((p) => (p ? p.value * 100 : null)),
@@ -248,7 +294,9 @@ function proportionBars(
           callbacks: {
             label: (ctx: TooltipItem<'bar'>) => {
               const p = perRun[ctx.datasetIndex]?.values[ctx.dataIndex];
-              return p ? `${ctx.dataset.label}: ${fmt(p.value * 100, 1)}% (95% CI ${fmt(p.lo * 100, 1)}–${fmt(p.hi * 100, 1)}, n=${p.n})` : '';
+              return p
+                ? `${ctx.dataset.label}: ${fmt(p.value * 100, 1)}% (95% CI ${fmt(p.lo * 100, 1)}–${fmt(p.hi * 100, 1)}, n=${p.n})`
+                : '';
             },
           },
         },
@@ -319,12 +367,15 @@ export function kendallHistogramChart(canvas: HTMLCanvasElement, sets: readonly 
     data: { labels, datasets },
     options: {
       ...baseOptions(theme),
-      scales: { x: {
+      scales: {
+        x: {
           ...categoryAxis(theme),
           // Ticks show each bin's lower edge, unrotated; the tooltip keeps the full "lo…hi" label.
           ticks: { color: theme.muted, maxRotation: 0, autoSkip: true, callback: (v: number | string) => fmt(edges[Number(v)] ?? NaN, 1) },
           title: { display: true, text: 'Kendall τ-b per prompt (bin lower edge)', color: theme.muted },
-        }, y: { type: 'linear', beginAtZero: true, ...axis(theme, 'prompts') } },
+        },
+        y: { type: 'linear', beginAtZero: true, ...axis(theme, 'prompts') },
+      },
       ...(onClick ? { onClick } : {}),
     },
   });

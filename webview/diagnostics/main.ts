@@ -53,13 +53,16 @@ export function main(): void {
   (window as unknown as { __rewardLens: DiagnosticsDebug }).__rewardLens = { view, state: () => s.state, ui: () => s.ui };
 
   const ids = restoredRunIds(s.ui);
-  endpoint.sendRequest(PanelReady, ids.length ? { restoredRunIds: ids } : {}).then((first) => {
-    show(first);
-    // Compare was on when the panel was last seen, but the host answered with one run: ask for the pair.
-    if (s.ui.compare && !first.secondary && first.runs.length > 1) selectRuns(s, endpoint);
-  }, (err: unknown) => {
-    app.textContent = `Could not load diagnostics: ${err instanceof Error ? err.message : String(err)}`;
-  });
+  endpoint.sendRequest(PanelReady, ids.length ? { restoredRunIds: ids } : {}).then(
+    (first) => {
+      show(first);
+      // Compare was on when the panel was last seen, but the host answered with one run: ask for the pair.
+      if (s.ui.compare && !first.secondary && first.runs.length > 1) selectRuns(s, endpoint);
+    },
+    (err: unknown) => {
+      app.textContent = `Could not load diagnostics: ${err instanceof Error ? err.message : String(err)}`;
+    },
+  );
 }
 
 /** Tells the host which runs to show; it answers with a new snapshot. */
@@ -122,7 +125,10 @@ function showSnapshot(s: Session, { setUi }: Actions, view: View, next: PanelSta
   s.state = next;
   // Remember what the host shows, so a reload asks for the same runs.
   // A second run from the host (Compare Runs…, a finished experiment) means compare mode: show it, don't hide it.
-  setUi({ ...(next.primary ? { primaryRunId: next.primary.runId } : {}), ...(next.secondary ? { secondaryRunId: next.secondary.runId, compare: true } : {}) });
+  setUi({
+    ...(next.primary ? { primaryRunId: next.primary.runId } : {}),
+    ...(next.secondary ? { secondaryRunId: next.secondary.runId, compare: true } : {}),
+  });
   view.render(next, s.ui);
 }
 

@@ -124,7 +124,9 @@ export function erankGapRows(run: RunSnapshot): { name: string; gap: number; era
 
 /** Mean reward per length bin, plotted at the bin's midpoint. */
 export function lengthBinSeries(set: EvalSetReport | undefined): XY[] {
-  return (set?.lengthBias.bins ?? []).filter((b) => b.n > 0 && Number.isFinite(b.meanReward)).map((b) => ({ x: (b.lo + b.hi) / 2, y: b.meanReward }));
+  return (set?.lengthBias.bins ?? [])
+    .filter((b) => b.n > 0 && Number.isFinite(b.meanReward))
+    .map((b) => ({ x: (b.lo + b.hi) / 2, y: b.meanReward }));
 }
 
 /** The model's accuracy next to the length heuristics' accuracy on the same set. */

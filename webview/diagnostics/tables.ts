@@ -31,7 +31,9 @@ export function externalTable(ext: NonNullable<PanelState['external']>): TableMo
   return {
     caption: `${ext.name} against ${ext.model ?? 'the active model'}: pairs scored by both, agreement and Kendall's τ of the margins`,
     headers: ['File', 'Pairs matched', 'Agreement', 'Kendall τ'],
-    rows: ext.documents.map((d) => ({ cells: [d.document, String(d.matched), `${(100 * d.agreement).toFixed(1)}%`, Number.isFinite(d.tau) ? fmt(d.tau, 3) : 'n/a'] })),
+    rows: ext.documents.map((d) => ({
+      cells: [d.document, String(d.matched), `${(100 * d.agreement).toFixed(1)}%`, Number.isFinite(d.tau) ? fmt(d.tau, 3) : 'n/a'],
+    })),
   };
 }
 
@@ -44,7 +46,14 @@ export function curveTable(runs: readonly RunView[], key: CurveKey, name: string
       const ys = s.map((p) => p.y);
       const last = s[s.length - 1];
       return {
-        cells: [v.label, String(s.length), last ? String(last.x) : '–', last ? fmt(last.y, 4) : '–', ys.length ? fmt(Math.min(...ys), 4) : '–', ys.length ? fmt(Math.max(...ys), 4) : '–'],
+        cells: [
+          v.label,
+          String(s.length),
+          last ? String(last.x) : '–',
+          last ? fmt(last.y, 4) : '–',
+          ys.length ? fmt(Math.min(...ys), 4) : '–',
+          ys.length ? fmt(Math.max(...ys), 4) : '–',
+        ],
       };
     }),
   };
@@ -81,7 +90,16 @@ export function boxTable(runs: readonly RunView[]): TableModel {
     rows: runs.flatMap((v) => {
       const shift = latestEval(v.run)?.crossSetMedianShift;
       const rows: TableRow[] = hNormBoxes(v.run).map((r) => ({
-        cells: [`${v.label} · ${r.name}`, String(r.box.n), fmt(r.box.median), `${fmt(r.box.q1)}–${fmt(r.box.q3)}`, `${fmt(r.box.whiskerLo)}–${fmt(r.box.whiskerHi)}`, String(r.box.outliers.length), fmt(r.box.variance), fmt(r.box.skew)],
+        cells: [
+          `${v.label} · ${r.name}`,
+          String(r.box.n),
+          fmt(r.box.median),
+          `${fmt(r.box.q1)}–${fmt(r.box.q3)}`,
+          `${fmt(r.box.whiskerLo)}–${fmt(r.box.whiskerHi)}`,
+          String(r.box.outliers.length),
+          fmt(r.box.variance),
+          fmt(r.box.skew),
+        ],
         reveal: { file: r.file, line: r.box.outlierLines?.[0] ?? 1 },
       }));
       if (shift !== undefined) rows.push({ cells: [`${v.label} · cross-set median shift`, '', fmt(shift), '', '', '', '', ''] });
@@ -94,7 +112,9 @@ export function bandTable(runs: readonly RunView[], setName: string | undefined)
   return {
     caption: `‖h_w − h_l‖ per checkpoint on ${setName ?? 'the selected set'}`,
     headers: ['Run · step', 'Pairs', 'Mean', 'Std'],
-    rows: runs.flatMap((v) => hDiffBand(v.run, setName).map((p) => ({ cells: [`${v.label} · ${p.step}`, String(p.n), fmt(p.mean), fmt((p.hi - p.lo) / 2)] }))),
+    rows: runs.flatMap((v) =>
+      hDiffBand(v.run, setName).map((p) => ({ cells: [`${v.label} · ${p.step}`, String(p.n), fmt(p.mean), fmt((p.hi - p.lo) / 2)] })),
+    ),
   };
 }
 
@@ -104,7 +124,13 @@ export function groupTable(sets: readonly SetView[]): TableModel {
     caption: `Accuracy per group with 95% Wilson intervals${hidden > 0 ? ` (chart shows the 30 largest groups; ${hidden} more listed here)` : ''}`,
     headers: ['Run · group', 'Accuracy [95% CI] (n)'],
     rows: sets.flatMap(({ view, set }) =>
-      groupRows(set, Number.MAX_SAFE_INTEGER).rows.map((r) => ({ cells: [`${view.label} · ${r.label}`, fmtProportion(r.acc)], reveal: set ? { file: set.file, line: 1 } : undefined }) as TableRow),
+      groupRows(set, Number.MAX_SAFE_INTEGER).rows.map(
+        (r) =>
+          ({
+            cells: [`${view.label} · ${r.label}`, fmtProportion(r.acc)],
+            reveal: set ? { file: set.file, line: 1 } : undefined,
+          }) as TableRow,
+      ),
     ),
   };
 }
@@ -115,7 +141,9 @@ export function kendallTable(sets: readonly SetView[]): TableModel {
     headers: ['Run', 'Prompts', 'Mean τ (NaN skipped)', 'NaN fraction'],
     rows: sets.map(({ view, set }) => {
       const k = set?.kendall;
-      return { cells: k ? [view.label, String(k.prompts), fmt(k.mean), fmt(k.nanFraction)] : [view.label, '–', 'no gold scores in this set', '–'] };
+      return {
+        cells: k ? [view.label, String(k.prompts), fmt(k.mean), fmt(k.nanFraction)] : [view.label, '–', 'no gold scores in this set', '–'],
+      };
     }),
   };
 }
@@ -130,7 +158,9 @@ export function lengthTable(sets: readonly SetView[]): TableModel {
       return [
         { cells: [`${view.label} · Pearson r(reward, length)`, fmt(lb.pearson)] },
         { cells: [`${view.label} · Spearman ρ(reward, length)`, fmt(lb.spearman)] },
-        ...lb.bins.map((b) => ({ cells: [`${view.label} · length ${fmt(b.lo, 0)}–${fmt(b.hi, 0)} (n=${b.n})`, `mean reward ${fmt(b.meanReward)}`] })),
+        ...lb.bins.map((b) => ({
+          cells: [`${view.label} · length ${fmt(b.lo, 0)}–${fmt(b.hi, 0)} (n=${b.n})`, `mean reward ${fmt(b.meanReward)}`],
+        })),
         ...lengthBaselineRows(set).map((r) => ({ cells: [`${view.label} · ${r.label}`, fmtProportion(r.p)] })),
       ];
     }),
@@ -141,6 +171,8 @@ export function erankTable(runs: readonly RunView[]): TableModel {
   return {
     caption: 'Effective rank of hidden states per eval set and its gap to the training sample (Table 1)',
     headers: ['Run · set', 'erank', 'Rows', 'Gap'],
-    rows: runs.flatMap((v) => erankGapRows(v.run).map((r) => ({ cells: [`${v.label} · ${r.name}`, fmt(r.erank, 2), String(r.rows), fmt(r.gap, 2)] }))),
+    rows: runs.flatMap((v) =>
+      erankGapRows(v.run).map((r) => ({ cells: [`${v.label} · ${r.name}`, fmt(r.erank, 2), String(r.rows), fmt(r.gap, 2)] })),
+    ),
   };
 }

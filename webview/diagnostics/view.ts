@@ -25,27 +25,98 @@ export interface ViewHandlers extends ToolbarHandlers {
   onBonGroup(name: string): void;
 }
 
-type CardId = CurveKey | 'rewardHist' | 'groupAcc' | 'external' | 'hNormBox' | 'hDiffBand' | 'erankGap' | 'kendall' | 'lengthReward' | 'lengthBaseline';
+type CardId =
+  | CurveKey
+  | 'rewardHist'
+  | 'groupAcc'
+  | 'external'
+  | 'hNormBox'
+  | 'hDiffBand'
+  | 'erankGap'
+  | 'kendall'
+  | 'lengthReward'
+  | 'lengthBaseline';
 type ChartId = CardId | 'bonGold' | 'bonLength' | 'bonProxy';
 
 const CARD_SPECS: readonly { id: CardId; tab: TabId; title: string; desc: string }[] = [
   { id: 'loss', tab: 'training', title: 'Loss', desc: 'Training loss per logged step (BT term plus any regulariser).' },
   { id: 'accuracy', tab: 'training', title: 'Training accuracy', desc: 'Share of micro-batch pairs with r_w > r_l (ties count as wrong).' },
-  { id: 'batchMean', tab: 'training', title: 'Batch reward mean m', desc: 'Mean of the 2b rewards in the micro-batch: the quantity BSR drives to 0.' },
+  {
+    id: 'batchMean',
+    tab: 'training',
+    title: 'Batch reward mean m',
+    desc: 'Mean of the 2b rewards in the micro-batch: the quantity BSR drives to 0.',
+  },
   { id: 'reg', tab: 'training', title: 'Regulariser term', desc: 'BSR λ·b·m² (or the objective’s own penalty); 0 for plain BT.' },
-  { id: 'wpNorm', tab: 'training', title: 'Projection head ‖W_p‖', desc: 'Norm of the reward head; the paper finds it stays near 1 (Figure 1).' },
-  { id: 'rewardHist', tab: 'rewards', title: 'Chosen vs rejected rewards', desc: 'Reward histograms on the selected eval set at the latest checkpoint.' },
-  { id: 'groupAcc', tab: 'rewards', title: 'Accuracy per group', desc: 'Pairwise accuracy per group value with 95% Wilson intervals. Click a bar to open the file.' },
-  { id: 'external', tab: 'rewards', title: 'External scorer vs the active model', desc: 'Scores loaded with “Load External Scores…”: how often the two prefer the same response, and Kendall’s τ between their margins, per scored file.' },
-  { id: 'hNormBox', tab: 'hidden', title: 'Hidden-state norm ‖h‖ per split', desc: 'Box plots per eval set (Figure 3). A stable range across splits means less over-optimisation.' },
-  { id: 'hDiffBand', tab: 'hidden', title: '‖h_w − h_l‖ over training', desc: 'Mean ± 1 std over pairs of the selected set at each checkpoint (Figure 2).' },
-  { id: 'erankGap', tab: 'hidden', title: 'Effective-rank gap', desc: 'erank(eval) − erank(training sample) per set (Table 1; BT grows, BSR stays near 0).' },
-  { id: 'kendall', tab: 'robustness', title: "Kendall's τ vs gold", desc: 'Per-prompt rank agreement between gold scores and the model on the selected set.' },
-  { id: 'lengthReward', tab: 'robustness', title: 'Reward vs response length', desc: 'Mean reward per length bin on the selected set (verbosity bias).' },
-  { id: 'lengthBaseline', tab: 'robustness', title: 'Length baselines', desc: 'The model’s accuracy next to always picking the longer or the shorter response.' },
+  {
+    id: 'wpNorm',
+    tab: 'training',
+    title: 'Projection head ‖W_p‖',
+    desc: 'Norm of the reward head; the paper finds it stays near 1 (Figure 1).',
+  },
+  {
+    id: 'rewardHist',
+    tab: 'rewards',
+    title: 'Chosen vs rejected rewards',
+    desc: 'Reward histograms on the selected eval set at the latest checkpoint.',
+  },
+  {
+    id: 'groupAcc',
+    tab: 'rewards',
+    title: 'Accuracy per group',
+    desc: 'Pairwise accuracy per group value with 95% Wilson intervals. Click a bar to open the file.',
+  },
+  {
+    id: 'external',
+    tab: 'rewards',
+    title: 'External scorer vs the active model',
+    desc: 'Scores loaded with “Load External Scores…”: how often the two prefer the same response, and Kendall’s τ between their margins, per scored file.',
+  },
+  {
+    id: 'hNormBox',
+    tab: 'hidden',
+    title: 'Hidden-state norm ‖h‖ per split',
+    desc: 'Box plots per eval set (Figure 3). A stable range across splits means less over-optimisation.',
+  },
+  {
+    id: 'hDiffBand',
+    tab: 'hidden',
+    title: '‖h_w − h_l‖ over training',
+    desc: 'Mean ± 1 std over pairs of the selected set at each checkpoint (Figure 2).',
+  },
+  {
+    id: 'erankGap',
+    tab: 'hidden',
+    title: 'Effective-rank gap',
+    desc: 'erank(eval) − erank(training sample) per set (Table 1; BT grows, BSR stays near 0).',
+  },
+  {
+    id: 'kendall',
+    tab: 'robustness',
+    title: "Kendall's τ vs gold",
+    desc: 'Per-prompt rank agreement between gold scores and the model on the selected set.',
+  },
+  {
+    id: 'lengthReward',
+    tab: 'robustness',
+    title: 'Reward vs response length',
+    desc: 'Mean reward per length bin on the selected set (verbosity bias).',
+  },
+  {
+    id: 'lengthBaseline',
+    tab: 'robustness',
+    title: 'Length baselines',
+    desc: 'The model’s accuracy next to always picking the longer or the shorter response.',
+  },
 ];
 
-const CURVE_TITLES: Readonly<Record<CurveKey, string>> = { loss: 'loss', accuracy: 'accuracy', batchMean: 'm', reg: 'regulariser', wpNorm: '‖W_p‖₂' };
+const CURVE_TITLES: Readonly<Record<CurveKey, string>> = {
+  loss: 'loss',
+  accuracy: 'accuracy',
+  batchMean: 'm',
+  reg: 'regulariser',
+  wpNorm: '‖W_p‖₂',
+};
 
 export interface View {
   render(state: PanelState, ui: UiState): void;
@@ -87,11 +158,17 @@ export function createView(app: HTMLElement, h: ViewHandlers): View {
     const setNames = evalSetNames(snapshots);
     const setName = pickEvalSet(setNames, ui.evalSet);
     toolbar.update(state, ui, setNames, setName);
-    tabs.selectedIndex = Math.max(0, TABS.findIndex((t) => t.id === ui.tab));
+    tabs.selectedIndex = Math.max(
+      0,
+      TABS.findIndex((t) => t.id === ui.tab),
+    );
 
     const noRun = runs.length === 0;
     empty.hidden = !noRun;
-    empty.textContent = state.runs.length === 0 ? 'No runs yet. Train a reward model ("Reward Lens: Train Reward Model…") to see its diagnostics here.' : 'Pick a run to see its diagnostics.';
+    empty.textContent =
+      state.runs.length === 0
+        ? 'No runs yet. Train a reward model ("Reward Lens: Train Reward Model…") to see its diagnostics here.'
+        : 'Pick a run to see its diagnostics.';
     tabs.hidden = noRun;
     if (noRun) return;
     renderTraining(parts, runs);
@@ -118,7 +195,12 @@ function createTabs(h: ViewHandlers, cards: Map<CardId, Card>, bon: BonCard): HT
     const panel = custom('vscode-tab-panel', { 'data-panel': tab.id });
     const grid = el('div', { class: 'rl-grid' });
     for (const spec of CARD_SPECS.filter((s) => s.tab === tab.id)) {
-      const card = createCard(spec.id, spec.title, spec.desc, `${spec.title} chart. ${spec.desc} The numbers are in the data table that follows.`);
+      const card = createCard(
+        spec.id,
+        spec.title,
+        spec.desc,
+        `${spec.title} chart. ${spec.desc} The numbers are in the data table that follows.`,
+      );
       cards.set(spec.id, card);
       grid.append(card.root);
     }
@@ -160,7 +242,11 @@ function draw(p: Parts, id: CardId, emptyMessage: string | undefined, paint: (ca
 /** The Training tab: the logged curves. */
 function renderTraining(p: Parts, runs: readonly RunView[]): void {
   const noMetrics = runs.every((v) => v.run.metrics.length === 0) ? 'No training steps logged yet.' : undefined;
-  const noReg = noMetrics ?? (runs.every((v) => v.run.metrics.every((m) => m.reg === 0)) ? 'The regulariser term is 0 throughout: plain Bradley-Terry has none.' : undefined);
+  const noReg =
+    noMetrics ??
+    (runs.every((v) => v.run.metrics.every((m) => m.reg === 0))
+      ? 'The regulariser term is 0 throughout: plain Bradley-Terry has none.'
+      : undefined);
   for (const key of ['loss', 'accuracy', 'batchMean', 'reg'] as const) {
     draw(p, key, key === 'reg' ? noReg : noMetrics, (c) => charts.trainingCurveChart(c, runs, key, CURVE_TITLES[key], p.theme));
     table(p, key, tables.curveTable(runs, key, CURVE_TITLES[key]));
@@ -173,11 +259,16 @@ function renderTraining(p: Parts, runs: readonly RunView[]): void {
 function renderEvaluation(p: Parts, state: PanelState, runs: readonly RunView[], setName: string | undefined): void {
   const { theme } = p;
   const sets: SetView[] = runs.map((view) => ({ view, set: findSet(latestEval(view.run), setName) }));
-  const noEval = setName === undefined ? 'No evaluation yet: eval sets are scored every evalEvery steps and at the end of training.' : undefined;
+  const noEval =
+    setName === undefined ? 'No evaluation yet: eval sets are scored every evalEvery steps and at the end of training.' : undefined;
   const reveal = p.h.onReveal;
   draw(p, 'rewardHist', noEval, (c) => charts.rewardHistogramChart(c, sets, theme, reveal));
   table(p, 'rewardHist', tables.rewardTable(sets));
-  const noGroups = noEval ?? (sets.every(({ set }) => Object.keys(set?.byGroup ?? {}).length === 0) ? 'This eval set has no group fields (subset, source, domain, …).' : undefined);
+  const noGroups =
+    noEval ??
+    (sets.every(({ set }) => Object.keys(set?.byGroup ?? {}).length === 0)
+      ? 'This eval set has no group fields (subset, source, domain, …).'
+      : undefined);
   draw(p, 'groupAcc', noGroups, (c) => charts.groupAccuracyChart(c, sets, theme, reveal));
   table(p, 'groupAcc', tables.groupTable(sets));
   renderExternal(p, state);
@@ -187,7 +278,11 @@ function renderEvaluation(p: Parts, state: PanelState, runs: readonly RunView[],
   table(p, 'hDiffBand', tables.bandTable(runs, setName));
   draw(p, 'erankGap', noEval, (c) => charts.erankGapChart(c, runs, theme, reveal));
   table(p, 'erankGap', tables.erankTable(runs));
-  const noGold = noEval ?? (sets.every(({ set }) => !set?.kendall) ? 'This eval set has no gold scores: Kendall’s τ needs prompts with several gold-scored responses.' : undefined);
+  const noGold =
+    noEval ??
+    (sets.every(({ set }) => !set?.kendall)
+      ? 'This eval set has no gold scores: Kendall’s τ needs prompts with several gold-scored responses.'
+      : undefined);
   draw(p, 'kendall', noGold, (c) => charts.kendallHistogramChart(c, sets, theme, reveal));
   table(p, 'kendall', tables.kendallTable(sets));
   draw(p, 'lengthReward', noEval, (c) => charts.lengthRewardChart(c, sets, theme));
@@ -205,8 +300,13 @@ function renderBon(p: Parts, runs: readonly RunView[], ui: UiState): void {
   const groupNames = bonGroupNames(snaps, set);
   const group = pick(groupNames, ui.bonGroup);
   bon.setOptions(setNames, set, groupNames, group);
-  const views = runs.filter((v) => v.run.bon).map((v) => ({ label: v.label, color: v.color, curve: bonCurve(v.run.bon, set, group), bon: v.run.bon! }));
-  const message = views.length === 0 ? 'No best-of-N results for this run. Run “reward-lens bon --model MODEL FILE --out DIR” (DIR becomes an evaluation shown here), or a scenario experiment, which writes bon.json for every run.' : undefined;
+  const views = runs
+    .filter((v) => v.run.bon)
+    .map((v) => ({ label: v.label, color: v.color, curve: bonCurve(v.run.bon, set, group), bon: v.run.bon! }));
+  const message =
+    views.length === 0
+      ? 'No best-of-N results for this run. Run “reward-lens bon --model MODEL FILE --out DIR” (DIR becomes an evaluation shown here), or a scenario experiment, which writes bon.json for every run.'
+      : undefined;
   bon.note.hidden = message === undefined;
   bon.note.textContent = message ?? '';
   bon.body.hidden = message !== undefined;
@@ -217,7 +317,12 @@ function renderBon(p: Parts, runs: readonly RunView[], ui: UiState): void {
   live.set('bonLength', bonCharts.bonLengthChart(bon.canvases.length, views, theme));
   live.set('bonProxy', bonCharts.bonProxyChart(bon.canvases.proxy, views, theme));
   const model = bonTable(views, set, group);
-  renderTable(bon.table, model.caption, model.headers, model.rows.map((r) => [...r.cells]));
+  renderTable(
+    bon.table,
+    model.caption,
+    model.headers,
+    model.rows.map((r) => [...r.cells]),
+  );
 }
 
 /** A table-only card: the headline in the note, the rows in the data table (opened). */
@@ -225,7 +330,12 @@ function renderExternal(p: Parts, state: PanelState): void {
   const card = p.cards.get('external')!;
   const ext = state.external;
   const docs = ext?.documents ?? [];
-  setCardEmpty(card, ext ? undefined : 'No external scorer loaded: run “Reward Lens: Load External Scores…” with reward-lens score output or a RewardBench scores file.');
+  setCardEmpty(
+    card,
+    ext
+      ? undefined
+      : 'No external scorer loaded: run “Reward Lens: Load External Scores…” with reward-lens score output or a RewardBench scores file.',
+  );
   if (!ext) return;
   // A table-only card: no chart, so its space goes to the table.
   (card.canvas.parentElement as HTMLElement).style.display = 'none';

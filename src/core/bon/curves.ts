@@ -126,7 +126,13 @@ export function bonCurves(prompts: readonly BonPrompt[], opts: BonOptions): BonC
 }
 
 /** One set's report: sizes, what was dropped, and its curves. */
-export function bonSetReport(name: string, file: string, prompts: readonly BonPrompt[], dropped: Readonly<Record<string, number>>, opts: BonOptions): BonSetReport {
+export function bonSetReport(
+  name: string,
+  file: string,
+  prompts: readonly BonPrompt[],
+  dropped: Readonly<Record<string, number>>,
+  opts: BonOptions,
+): BonSetReport {
   const sizes = prompts.map((p) => p.candidates.length);
   return {
     name,

@@ -33,7 +33,10 @@ function tieClasses(scores: readonly number[]): { readonly classOf: Int32Array; 
   const above: number[] = [];
   order.forEach((i, rank) => {
     const same = rank > 0 && scores[i] === scores[order[rank - 1]!];
-    if (!same) { size.push(0); above.push(rank); }
+    if (!same) {
+      size.push(0);
+      above.push(rank);
+    }
     classOf[i] = size.length - 1;
     size[size.length - 1]!++;
   });
@@ -44,12 +47,20 @@ function tieClasses(scores: readonly number[]): { readonly classOf: Int32Array; 
  * The exact expected gold, proxy, length and longest-share of the pick of `scores`' argmax over the N-subsets of
  * `cands` (scores[i] belongs to cands[i]; NaN scores are not allowed: the caller drops them).
  */
-export function exactSelection(cands: readonly BonCandidate[], scores: readonly number[], n: number, lf: Float64Array = logFactorials(cands.length)): Selection {
+export function exactSelection(
+  cands: readonly BonCandidate[],
+  scores: readonly number[],
+  n: number,
+  lf: Float64Array = logFactorials(cands.length),
+): Selection {
   const m = cands.length;
   if (!(Number.isInteger(n) && n >= 1 && n <= m)) throw new RangeError(`best-of-N needs 1 ≤ N ≤ M (N = ${n}, M = ${m})`);
   const { classOf, size, above } = tieClasses(scores);
   const logTotal = logC(lf, m, n);
-  let gold = 0, proxy = 0, length = 0, longest = 0;
+  let gold = 0,
+    proxy = 0,
+    length = 0,
+    longest = 0;
   for (let j = 0; j < m; j++) {
     const c = classOf[j]!;
     const a = above[c]!;
@@ -65,10 +76,19 @@ export function exactSelection(cands: readonly BonCandidate[], scores: readonly 
 }
 
 /** P(pick = j and j is a longest member of S): see the file header. */
-function longestWeight(cands: readonly BonCandidate[], classOf: Int32Array, classSize: number, j: number, n: number, lf: Float64Array, logTotal: number): number {
+function longestWeight(
+  cands: readonly BonCandidate[],
+  classOf: Int32Array,
+  classSize: number,
+  j: number,
+  n: number,
+  lf: Float64Array,
+  logTotal: number,
+): number {
   const c = classOf[j]!;
   const lj = cands[j]!.length;
-  let u = 0, v = 0;
+  let u = 0,
+    v = 0;
   for (let i = 0; i < cands.length; i++) {
     if (i === j || cands[i]!.length > lj) continue;
     if (classOf[i] === c) u++;
@@ -82,8 +102,23 @@ function longestWeight(cands: readonly BonCandidate[], classOf: Int32Array, clas
 /** Exact pick (proxy argmax), oracle (gold argmax) and random pick (a constant selector: every tie is broken at random). */
 export function exactPromptBon(cands: readonly BonCandidate[], n: number, lf: Float64Array = logFactorials(cands.length)): PromptBon {
   return {
-    pick: exactSelection(cands, cands.map((c) => c.proxy), n, lf),
-    oracle: exactSelection(cands, cands.map((c) => c.gold), n, lf),
-    random: exactSelection(cands, cands.map(() => 0), n, lf),
+    pick: exactSelection(
+      cands,
+      cands.map((c) => c.proxy),
+      n,
+      lf,
+    ),
+    oracle: exactSelection(
+      cands,
+      cands.map((c) => c.gold),
+      n,
+      lf,
+    ),
+    random: exactSelection(
+      cands,
+      cands.map(() => 0),
+      n,
+      lf,
+    ),
   };
 }

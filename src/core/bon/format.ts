@@ -9,7 +9,19 @@ const f = (v: number, d = 4) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
 const ci = (lo: number, hi: number, d = 4) => `[${f(lo, d)}, ${f(hi, d)}]`;
 
-export const BON_COLUMNS = ['N', 'prompts', 'pick gold [95% CI]', 'oracle gold', 'random gold', 'captured', 'pick proxy', 'pick length [95% CI]', 'random length', 'pick longest', 'random longest'] as const;
+export const BON_COLUMNS = [
+  'N',
+  'prompts',
+  'pick gold [95% CI]',
+  'oracle gold',
+  'random gold',
+  'captured',
+  'pick proxy',
+  'pick length [95% CI]',
+  'random length',
+  'pick longest',
+  'random longest',
+] as const;
 
 /**
  * The share of the oracle's headroom over a random pick that the proxy's pick captures: (pick − random) / (oracle −
@@ -24,8 +36,17 @@ export function captured(p: Pick<BonPoint, 'pick' | 'oracle' | 'random'>): numbe
 /** One point as table cells, in BON_COLUMNS order. */
 export function pointCells(p: BonPoint): string[] {
   return [
-    String(p.n), String(p.prompts), `${f(p.pick.gold)} ${ci(p.pickGoldCi.lo, p.pickGoldCi.hi)}`, f(p.oracle.gold), f(p.random.gold), pct(captured(p)), f(p.pick.proxy),
-    `${f(p.pick.length, 0)} ${ci(p.pickLengthCi.lo, p.pickLengthCi.hi, 0)}`, f(p.random.length, 0), pct(p.pick.longest), pct(p.random.longest),
+    String(p.n),
+    String(p.prompts),
+    `${f(p.pick.gold)} ${ci(p.pickGoldCi.lo, p.pickGoldCi.hi)}`,
+    f(p.oracle.gold),
+    f(p.random.gold),
+    pct(captured(p)),
+    f(p.pick.proxy),
+    `${f(p.pick.length, 0)} ${ci(p.pickLengthCi.lo, p.pickLengthCi.hi, 0)}`,
+    f(p.random.length, 0),
+    pct(p.pick.longest),
+    pct(p.random.longest),
   ];
 }
 
@@ -34,25 +55,41 @@ export function describeGold(g: GoldSpec): string {
   return `${g.fields.length ? g.fields.join(', ') : '(none)'} (${goldDirection(g)})`;
 }
 
-const goldDirection = (g: GoldSpec) => (g.higherIsBetter ? 'higher is better' : 'lower is better: negated for selection, reported in its own units');
+const goldDirection = (g: GoldSpec) =>
+  g.higherIsBetter ? 'higher is better' : 'lower is better: negated for selection, reported in its own units';
 
 export function describeMethod(m: BonMethod): string {
-  return m.kind === 'exact' ? 'exact expectation over every N-subset of each prompt’s responses' : `${m.samples} seeded draws of N responses per prompt`;
+  return m.kind === 'exact'
+    ? 'exact expectation over every N-subset of each prompt’s responses'
+    : `${m.samples} seeded draws of N responses per prompt`;
 }
 
-const dropText = (d: Readonly<Record<string, number>>) => Object.entries(d).map(([why, n]) => `${n} ${why}`).join('; ');
+const dropText = (d: Readonly<Record<string, number>>) =>
+  Object.entries(d)
+    .map(([why, n]) => `${n} ${why}`)
+    .join('; ');
 
 function alignRows(rows: readonly (readonly string[])[]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === 0 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 function setText(s: BonSetReport): string[] {
-  const out = [`${oneLine(s.name, 200)} (${oneLine(s.file, 400)}): ${s.prompts} prompts, ${s.responses} responses (${s.minCandidates}–${s.maxCandidates} per prompt)`];
+  const out = [
+    `${oneLine(s.name, 200)} (${oneLine(s.file, 400)}): ${s.prompts} prompts, ${s.responses} responses (${s.minCandidates}–${s.maxCandidates} per prompt)`,
+  ];
   if (Object.keys(s.dropped).length) out.push(`  left out: ${oneLine(dropText(s.dropped))}`);
   for (const c of s.curves) {
     out.push('', `  ${c.group === 'all' ? 'all prompts' : oneLine(c.group, 200)}`);
-    if (c.points.length === 0) { out.push('    no prompt has enough responses for any N'); continue; }
+    if (c.points.length === 0) {
+      out.push('    no prompt has enough responses for any N');
+      continue;
+    }
     out.push(...alignRows([[...BON_COLUMNS], ...c.points.map(pointCells)]).map((l) => `    ${l}`));
   }
   return out;

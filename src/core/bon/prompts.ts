@@ -42,7 +42,10 @@ export function prepareBonPrompts(groups: readonly MultiResponseGroup[], opts: P
       if (r.goldField) fields.add(r.goldField);
       return true;
     });
-    if (kept.length === 0) { count(dropped, 'prompts with no usable response'); continue; }
+    if (kept.length === 0) {
+      count(dropped, 'prompts with no usable response');
+      continue;
+    }
     prompts.push({ id: g.id, prompt: g.prompt, groups: g.groups, responses: kept });
   }
   return { prompts, dropped, goldFields: [...fields].sort() };
@@ -59,7 +62,12 @@ export function charLength(text: string): number {
  * Attaches the proxy scores (`proxy[i][k]` for response k of prompt i) and orients gold (negated when lower is
  * better). A response whose proxy score is not finite is left out and counted: argmax over NaN has no meaning.
  */
-export function toBonPrompts(prepared: readonly PreparedPrompt[], proxy: readonly (readonly number[])[], higherIsBetter: boolean, dropped: Record<string, number>): BonPrompt[] {
+export function toBonPrompts(
+  prepared: readonly PreparedPrompt[],
+  proxy: readonly (readonly number[])[],
+  higherIsBetter: boolean,
+  dropped: Record<string, number>,
+): BonPrompt[] {
   const sign = higherIsBetter ? 1 : -1;
   const out: BonPrompt[] = [];
   prepared.forEach((p, i) => {

@@ -25,13 +25,21 @@ function argmax(subset: Int32Array, key: (i: number) => number, rng: Rng): numbe
   const tied: number[] = [];
   for (const i of subset) {
     const v = key(i);
-    if (v > best) { best = v; tied.length = 0; tied.push(i); }
-    else if (v === best) tied.push(i);
+    if (v > best) {
+      best = v;
+      tied.length = 0;
+      tied.push(i);
+    } else if (v === best) tied.push(i);
   }
   return tied.length === 1 ? tied[0]! : tied[Math.floor(rng() * tied.length)]!;
 }
 
-interface Acc { gold: number; proxy: number; length: number; longest: number }
+interface Acc {
+  gold: number;
+  proxy: number;
+  length: number;
+  longest: number;
+}
 const zero = (): Acc => ({ gold: 0, proxy: 0, length: 0, longest: 0 });
 
 function add(acc: Acc, c: BonCandidate, maxLength: number): void {
@@ -41,7 +49,12 @@ function add(acc: Acc, c: BonCandidate, maxLength: number): void {
   if (c.length >= maxLength) acc.longest += 1;
 }
 
-const mean = (acc: Acc, k: number): Selection => ({ gold: acc.gold / k, proxy: acc.proxy / k, length: acc.length / k, longest: acc.longest / k });
+const mean = (acc: Acc, k: number): Selection => ({
+  gold: acc.gold / k,
+  proxy: acc.proxy / k,
+  length: acc.length / k,
+  longest: acc.longest / k,
+});
 
 /** K seeded draws of N candidates; the means of the three picks over the draws. */
 export function sampledPromptBon(cands: readonly BonCandidate[], n: number, samples: number, seed: number): PromptBon {
@@ -50,7 +63,9 @@ export function sampledPromptBon(cands: readonly BonCandidate[], n: number, samp
   if (!(Number.isInteger(samples) && samples >= 1)) throw new RangeError(`samples must be an integer ≥ 1, got ${samples}`);
   const rng = mulberry32(seed);
   const scratch = new Int32Array(m);
-  const pick = zero(), oracle = zero(), random = zero();
+  const pick = zero(),
+    oracle = zero(),
+    random = zero();
   for (let s = 0; s < samples; s++) {
     const subset = drawSubset(m, n, rng, scratch);
     let maxLength = -Infinity;

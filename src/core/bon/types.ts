@@ -101,7 +101,13 @@ export interface BonReport {
   readonly version: 1;
   readonly createdAt: string;
   /** The model scored: a label for legends, its folder, 'reward-lens' or 'hf', the engine, and whether its head is trained. */
-  readonly model: { readonly label: string; readonly dir: string; readonly kind: string; readonly engine: string; readonly headTrained: boolean };
+  readonly model: {
+    readonly label: string;
+    readonly dir: string;
+    readonly kind: string;
+    readonly engine: string;
+    readonly headTrained: boolean;
+  };
   readonly gold: GoldSpec;
   readonly lengthUnit: 'characters';
   readonly method: BonMethod;

@@ -2,7 +2,16 @@
 // editor-text reader (loadText.ts) only split their input into records with line numbers and hand them here,
 // so detection, conversion, skipping and tallies are identical for both.
 
-import type { DatasetFormat, LoadedDataset, LoadOptions, NonPairRowKind, PreferencePair, RowAccounting, SkippedRow, SkipReason } from '../types';
+import type {
+  DatasetFormat,
+  LoadedDataset,
+  LoadOptions,
+  NonPairRowKind,
+  PreferencePair,
+  RowAccounting,
+  SkippedRow,
+  SkipReason,
+} from '../types';
 import { DETECTION_RULES, detectWithVotes } from './detect';
 import { MULTI_RESPONSE_FORMATS, NON_PAIR_KIND } from './families';
 import { describeMapping, isLabelledFormat, mappedConverter, mappingKind } from './fieldMapping';
@@ -56,7 +65,10 @@ export class DatasetBuilder {
     tally(this.groups, p.groups);
   };
 
-  constructor(readonly file: string, private readonly opts: LoadOptions = {}) {
+  constructor(
+    readonly file: string,
+    private readonly opts: LoadOptions = {},
+  ) {
     this.base = baseName(file);
     this.maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
     this.overLong = opts.overLong ?? 'skip';
@@ -77,7 +89,13 @@ export class DatasetBuilder {
     if (this.full) return;
     this.rows++;
     this.skippedRows++;
-    this.skipped.push({ file: this.file, line, ...(field !== undefined ? { field } : {}), reason: 'malformed', detail: cleanDetail(detail) });
+    this.skipped.push({
+      file: this.file,
+      line,
+      ...(field !== undefined ? { field } : {}),
+      reason: 'malformed',
+      detail: cleanDetail(detail),
+    });
   }
 
   /** A JSON text (a JSONL line or an array element) that starts at `line`. */
@@ -121,12 +139,25 @@ export class DatasetBuilder {
     const multi = this.multi.groups;
     if (MULTI_RESPONSE_FORMATS.includes(format)) this.multiNotes(format);
     this.tieNotes();
-    if (format === 'responses') this.notes.push(`no pairs: this file holds ${this.nonPairRows['response-only'] ?? 0} single labelled responses without a chosen/rejected structure; use a paired file built from them (for XSTest: derived_pairs.jsonl)`);
-    if (format === 'prompts') this.notes.push(`no pairs: this file holds ${this.nonPairRows['prompt-only'] ?? 0} prompts without responses`);
+    if (format === 'responses')
+      this.notes.push(
+        `no pairs: this file holds ${this.nonPairRows['response-only'] ?? 0} single labelled responses without a chosen/rejected structure; use a paired file built from them (for XSTest: derived_pairs.jsonl)`,
+      );
+    if (format === 'prompts')
+      this.notes.push(`no pairs: this file holds ${this.nonPairRows['prompt-only'] ?? 0} prompts without responses`);
     const skipped = [...this.skipped].sort((a, b) => a.line - b.line);
     const accounting: RowAccounting = { pairRows: this.pairRows, skippedRows: this.skippedRows, nonPairRows: { ...this.nonPairRows } };
     const ds: LoadedDataset = {
-      file: this.file, format, rows: this.rows, pairs: this.pairs, multi, skipped, truncated: { ...this.truncated }, notes: this.notes, groups: this.groups, accounting,
+      file: this.file,
+      format,
+      rows: this.rows,
+      pairs: this.pairs,
+      multi,
+      skipped,
+      truncated: { ...this.truncated },
+      notes: this.notes,
+      groups: this.groups,
+      accounting,
       ...(this.detection !== undefined ? { detection: this.detection } : {}),
       ...(this.opts.onPair ? { streamedPairs: this.pairCount } : {}),
       ...(this.tieRows.length ? { tieRows: this.tieRows } : {}),
@@ -142,17 +173,30 @@ export class DatasetBuilder {
     for (const grp of g) tally(this.groups, grp.groups);
     // Responses are tallied by generator so response-OOD splits can be planned from the inspect view.
     for (const grp of g) for (const r of grp.responses) if (r.model !== undefined) tally(this.groups, { generator: r.model });
-    this.notes.push(`${g.length} prompts with ${this.multi.responseCount} scored responses; build pairs from gold-score differences with pairsFromMulti()`);
-    if (this.multi.rankBased) this.notes.push('gold scores come from a rank, where lower is better: gold = −rank, so rank 1 is the best response');
-    if (format === 'helpsteer2') this.notes.push(`gold score: ${parseGold(this.opts.gold, 'helpfulness').text} (choose another attribute or a weighted sum with --gold, e.g. helpfulness=0.65,correctness=0.8)`);
-    if (format === 'ultrafeedback-raw') this.notes.push(`gold score: ${parseGold(this.opts.gold, 'fine-grained_score').text} (or --gold overall_score, helpfulness, honesty, instruction_following, truthfulness, or a weighted sum)`);
-    if (this.multi.unscored > 0) this.notes.push(`${this.multi.unscored} responses have no gold score (NaN): usable for ranking by the model, never paired`);
+    this.notes.push(
+      `${g.length} prompts with ${this.multi.responseCount} scored responses; build pairs from gold-score differences with pairsFromMulti()`,
+    );
+    if (this.multi.rankBased)
+      this.notes.push('gold scores come from a rank, where lower is better: gold = −rank, so rank 1 is the best response');
+    if (format === 'helpsteer2')
+      this.notes.push(
+        `gold score: ${parseGold(this.opts.gold, 'helpfulness').text} (choose another attribute or a weighted sum with --gold, e.g. helpfulness=0.65,correctness=0.8)`,
+      );
+    if (format === 'ultrafeedback-raw')
+      this.notes.push(
+        `gold score: ${parseGold(this.opts.gold, 'fine-grained_score').text} (or --gold overall_score, helpfulness, honesty, instruction_following, truthfulness, or a weighted sum)`,
+      );
+    if (this.multi.unscored > 0)
+      this.notes.push(`${this.multi.unscored} responses have no gold score (NaN): usable for ranking by the model, never paired`);
   }
 
   private tieNotes(): void {
     const n = this.nonPairRows.tie ?? 0;
     if (n === 0) return;
-    const by = [...this.ties].sort((a, b) => b[1] - a[1]).map(([label, k]) => `${k} ${JSON.stringify(label)}`).join(', ');
+    const by = [...this.ties]
+      .sort((a, b) => b[1] - a[1])
+      .map(([label, k]) => `${k} ${JSON.stringify(label)}`)
+      .join(', ');
     this.notes.push(`${n} row${n === 1 ? ' is a tie' : 's are ties'} (${by}): counted, not paired`);
   }
 
@@ -186,9 +230,14 @@ export class DatasetBuilder {
     const m = this.opts.mapping;
     const labelOnly = mappingKind(m) === 'label';
     if (labelOnly && format && isLabelledFormat(format)) this.detection += `; ${describeMapping(m!)}`;
-    if (labelOnly && !(format && isLabelledFormat(format))) this.notes.push(`the label mapping (${describeMapping(m!)}) applies to files of two responses and a winner label; this file is ${format ?? 'not recognised'}, so it was not used (name the responses with --a-key/--b-key)`);
+    if (labelOnly && !(format && isLabelledFormat(format)))
+      this.notes.push(
+        `the label mapping (${describeMapping(m!)}) applies to files of two responses and a winner label; this file is ${format ?? 'not recognised'}, so it was not used (name the responses with --a-key/--b-key)`,
+      );
     if (format === 'pku-saferlhf' && !(labelOnly && m?.label) && sample.some((r) => r.safer_response_id !== undefined)) {
-      this.notes.push('read for better_response_id (helpfulness); the second label safer_response_id is present: score for safety with --label-key safer_response_id');
+      this.notes.push(
+        'read for better_response_id (helpfulness); the second label safer_response_id is present: score for safety with --label-key safer_response_id',
+      );
     }
   }
 
@@ -196,23 +245,39 @@ export class DatasetBuilder {
     const mapped = mappedConverter(format, this.opts.mapping);
     if (mapped) return mapped;
     switch (format) {
-      case 'trl-pairwise': return trlRow;
-      case 'hh-rlhf': return hhRow;
-      case 'ultrafeedback': return ultrafeedbackRow;
-      case 'skywork': return skyworkRow;
-      case 'rewardbench': return rewardbenchRow;
-      case 'rm-bench': return rmBenchRow;
-      case 'llmbar': return llmbarRow;
-      case 'rewardbench-2': return rewardBench2Row;
-      case 'ultrafeedback-raw': return ultraFeedbackRawRow(this.multi, parseGold(this.opts.gold, 'fine-grained_score'));
-      case 'nectar': return nectarRow(this.multi);
-      case 'helpsteer2': return helpSteer2Row(this.multi, parseGold(this.opts.gold, 'helpfulness'));
-      case 'ppe-correctness': return ppeCorrectnessRow(this.multi);
-      case 'multi-long': return (ctx, row) => this.multi.addLong(ctx, row);
-      case 'multi-wide': return (ctx, row) => this.multi.addWide(ctx, row);
+      case 'trl-pairwise':
+        return trlRow;
+      case 'hh-rlhf':
+        return hhRow;
+      case 'ultrafeedback':
+        return ultrafeedbackRow;
+      case 'skywork':
+        return skyworkRow;
+      case 'rewardbench':
+        return rewardbenchRow;
+      case 'rm-bench':
+        return rmBenchRow;
+      case 'llmbar':
+        return llmbarRow;
+      case 'rewardbench-2':
+        return rewardBench2Row;
+      case 'ultrafeedback-raw':
+        return ultraFeedbackRawRow(this.multi, parseGold(this.opts.gold, 'fine-grained_score'));
+      case 'nectar':
+        return nectarRow(this.multi);
+      case 'helpsteer2':
+        return helpSteer2Row(this.multi, parseGold(this.opts.gold, 'helpfulness'));
+      case 'ppe-correctness':
+        return ppeCorrectnessRow(this.multi);
+      case 'multi-long':
+        return (ctx, row) => this.multi.addLong(ctx, row);
+      case 'multi-wide':
+        return (ctx, row) => this.multi.addWide(ctx, row);
       case 'responses':
-      case 'prompts': return (_ctx, row) => tally(this.groups, pickGroups(row, ROW_GROUP_KEYS));
-      default: throw new Error(`no converter for format ${format}`);
+      case 'prompts':
+        return (_ctx, row) => tally(this.groups, pickGroups(row, ROW_GROUP_KEYS));
+      default:
+        throw new Error(`no converter for format ${format}`);
     }
   }
 
@@ -262,7 +327,8 @@ export function rowAccountingProblem(ds: LoadedDataset, unaccounted = 0): string
   const a = ds.accounting;
   const other = Object.values(a.nonPairRows).reduce((n, k) => n + (k ?? 0), 0);
   if (unaccounted > 0) return `${unaccounted} rows gave neither a pair nor a skip reason`;
-  if (a.pairRows + a.skippedRows + other !== ds.rows) return `${ds.rows} rows ≠ ${a.pairRows} pair rows + ${a.skippedRows} skipped + ${other} non-pair rows`;
+  if (a.pairRows + a.skippedRows + other !== ds.rows)
+    return `${ds.rows} rows ≠ ${a.pairRows} pair rows + ${a.skippedRows} skipped + ${other} non-pair rows`;
   if (ds.skipped.length < a.skippedRows) return `${a.skippedRows} skipped rows but ${ds.skipped.length} skip entries`;
   const pairs = ds.pairs.length + (ds.streamedPairs ?? 0);
   if (a.pairRows > 0 && pairs < a.pairRows) return `${a.pairRows} pair rows but ${pairs} pairs`;

@@ -124,7 +124,10 @@ export class CsvReader {
 }
 
 /** Turns CSV records into objects keyed by the header row; a record with the wrong field count is malformed. */
-export function csvObjects(onObject: (row: Record<string, string>, line: number) => void, onMalformed: (line: number, detail: string) => void): CsvRecordSink {
+export function csvObjects(
+  onObject: (row: Record<string, string>, line: number) => void,
+  onMalformed: (line: number, detail: string) => void,
+): CsvRecordSink {
   let header: string[] | undefined;
   return {
     record(fields, line) {

@@ -72,7 +72,8 @@ function classifyMulti(r: Row): DatasetFormat | undefined {
 /** The schema one record fits best, or undefined. */
 export function classifyRecord(r: Row): DatasetFormat | undefined {
   if (has(r, 'output_1') && has(r, 'output_2') && has(r, 'label') && has(r, 'input')) return 'llmbar';
-  if (isTextList(r.chosen) && isTextList(r.rejected) && hasAny(r, ['num_correct', 'num_incorrect', 'total_completions'])) return 'rewardbench-2';
+  if (isTextList(r.chosen) && isTextList(r.rejected) && hasAny(r, ['num_correct', 'num_incorrect', 'total_completions']))
+    return 'rewardbench-2';
   if (isStringList(r.chosen) && isStringList(r.rejected)) return 'rm-bench';
   const labelled = classifyLabelled(r) ?? classifyMulti(r);
   if (labelled) return labelled;

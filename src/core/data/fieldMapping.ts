@@ -1,7 +1,17 @@
 // What a user's field mapping asks for, and the converters of the families that read two responses and a label.
 
 import type { DatasetFormat, FieldMapping } from '../types';
-import { abSpec, arenaSpec, customAbSpec, helpSteer2PrefSpec, helpSteer3Spec, labelledRow, pkuSpec, ppeHumanSpec, type LabelledSpec } from './labelled';
+import {
+  abSpec,
+  arenaSpec,
+  customAbSpec,
+  helpSteer2PrefSpec,
+  helpSteer3Spec,
+  labelledRow,
+  pkuSpec,
+  ppeHumanSpec,
+  type LabelledSpec,
+} from './labelled';
 import { customRow, type EmitPair } from './pairwise';
 import { getField, type RowContext } from './rowContext';
 
@@ -22,16 +32,27 @@ export function mappingKind(m: FieldMapping | undefined): MappingKind | undefine
 /** The mapping in words, for the report: `field mapping: a=x, b=y, label=z, a wins on 1/A`. */
 export function describeMapping(m: FieldMapping): string {
   const keys = (['prompt', 'chosen', 'rejected', 'a', 'b', 'label'] as const).filter((k) => m[k]).map((k) => `${k}=${m[k]}`);
-  const vals = [['a wins on', m.aWins], ['b wins on', m.bWins], ['ties on', m.ties]] as const;
-  return ['field mapping: ' + (keys.join(', ') || 'defaults'), ...vals.filter(([, v]) => v?.length).map(([w, v]) => `${w} ${v!.join('/')}`)].join(', ');
+  const vals = [
+    ['a wins on', m.aWins],
+    ['b wins on', m.bWins],
+    ['ties on', m.ties],
+  ] as const;
+  return [
+    'field mapping: ' + (keys.join(', ') || 'defaults'),
+    ...vals.filter(([, v]) => v?.length).map(([w, v]) => `${w} ${v!.join('/')}`),
+  ].join(', ');
 }
 
 type Row = Record<string, unknown>;
 type Converter = (ctx: RowContext, row: Row, emit: EmitPair) => void;
 
 const LABELLED: Partial<Record<DatasetFormat, (m?: FieldMapping) => LabelledSpec>> = {
-  'pku-saferlhf': pkuSpec, 'chatbot-arena': arenaSpec, 'helpsteer2-preference': helpSteer2PrefSpec, helpsteer3: helpSteer3Spec,
-  'ppe-human': ppeHumanSpec, 'ab-label': abSpec,
+  'pku-saferlhf': pkuSpec,
+  'chatbot-arena': arenaSpec,
+  'helpsteer2-preference': helpSteer2PrefSpec,
+  helpsteer3: helpSteer3Spec,
+  'ppe-human': ppeHumanSpec,
+  'ab-label': abSpec,
 };
 
 /** True for the families whose winner is a label (they accept a 'label' mapping). */
@@ -67,7 +88,11 @@ export function globToRegExp(glob: string): RegExp {
  * a glob without '/'), else `fallback`.
  * @example mappingForFile('data/arena/x.jsonl', [{ glob: 'data/arena/*.jsonl', mapping: { label: 'winner' } }]) // { label: 'winner' }
  */
-export function mappingForFile(relPath: string, byGlob: readonly { readonly glob: string; readonly mapping: FieldMapping }[], fallback?: FieldMapping): FieldMapping | undefined {
+export function mappingForFile(
+  relPath: string,
+  byGlob: readonly { readonly glob: string; readonly mapping: FieldMapping }[],
+  fallback?: FieldMapping,
+): FieldMapping | undefined {
   const rel = relPath.replace(/\\/g, '/');
   const base = rel.slice(rel.lastIndexOf('/') + 1);
   const hit = byGlob.find((g) => globToRegExp(g.glob).test(g.glob.includes('/') ? rel : base));
@@ -111,5 +136,8 @@ export function labelValues(records: readonly Readonly<Record<string, unknown>>[
     const v = getField(r as Record<string, unknown>, key);
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
   }
-  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, max).map(([v]) => v);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, max)
+    .map(([v]) => v);
 }

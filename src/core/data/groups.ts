@@ -3,12 +3,33 @@
 
 /** Row fields that become pair groups when present with a scalar value. */
 export const PAIR_GROUP_KEYS: readonly string[] = [
-  'subset', 'source', 'domain', 'category', 'split', 'dataset', 'type', 'prompt_type',
-  'chosen_model', 'rejected_model', 'generator', 'language', 'is_adversarial',
+  'subset',
+  'source',
+  'domain',
+  'category',
+  'split',
+  'dataset',
+  'type',
+  'prompt_type',
+  'chosen_model',
+  'rejected_model',
+  'generator',
+  'language',
+  'is_adversarial',
 ];
 
 /** Prompt-level keys of multi-response rows (the response's own model and flags are kept per response). */
-export const PROMPT_GROUP_KEYS: readonly string[] = ['subset', 'source', 'domain', 'category', 'split', 'dataset', 'type', 'prompt_type', 'language'];
+export const PROMPT_GROUP_KEYS: readonly string[] = [
+  'subset',
+  'source',
+  'domain',
+  'category',
+  'split',
+  'dataset',
+  'type',
+  'prompt_type',
+  'language',
+];
 
 /** Keys tallied for files without pairs (responses-only and prompts-only), e.g. XSTest's type and labels. */
 export const ROW_GROUP_KEYS: readonly string[] = ['type', 'label', 'final_label', 'subset', 'source', 'dataset', 'category', 'focus'];

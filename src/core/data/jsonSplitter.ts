@@ -67,7 +67,8 @@ export class JsonRecordSplitter {
       const closer = c === 125 || c === 93; // } ]
       if (this.capturing && this.depth === this.elementDepth && (c === 44 || closer)) this.endElement(chunk, i);
       if (this.depth === 0 && !closer && c !== 44) this.topLevelStart(c, chunk, i);
-      if (!this.capturing && this.elementDepth >= 0 && this.depth === this.elementDepth && !closer && c !== 44 && c !== 58) this.startElement(c, i);
+      if (!this.capturing && this.elementDepth >= 0 && this.depth === this.elementDepth && !closer && c !== 44 && c !== 58)
+        this.startElement(c, i);
       switch (c) {
         case 34: // "
           this.inString = true;
@@ -112,7 +113,8 @@ export class JsonRecordSplitter {
   }
 
   end(): void {
-    if (this.inString || this.depth > 0) this.problems.push(`file ends inside a JSON value (depth ${this.depth}${this.inString ? ', in a string' : ''}): truncated?`);
+    if (this.inString || this.depth > 0)
+      this.problems.push(`file ends inside a JSON value (depth ${this.depth}${this.inString ? ', in a string' : ''}): truncated?`);
     if (this.capturing) this.flushElement();
     else if (this.objParts && this.containerKey === undefined) this.flushObject();
   }

@@ -5,7 +5,16 @@
 
 import type { FieldMapping } from '../types';
 import { groupValue, PAIR_GROUP_KEYS, pickGroups } from './groups';
-import { decideLabel, decideSigned, GENERIC_LABELS, INDEX_LABELS, isProblem, vocabularyFrom, type Decision, type LabelProblem } from './labels';
+import {
+  decideLabel,
+  decideSigned,
+  GENERIC_LABELS,
+  INDEX_LABELS,
+  isProblem,
+  vocabularyFrom,
+  type Decision,
+  type LabelProblem,
+} from './labels';
 import { emitPair, readSides, type EmitPair } from './pairwise';
 import { getField, rowId, SKIPPED, type RowContext } from './rowContext';
 
@@ -40,17 +49,35 @@ export function labelledRow(spec: LabelledSpec): (ctx: RowContext, row: Row, emi
   return (ctx, row, emit) => {
     const pair = spec.pairs.find(([a, b]) => present(row, a) || present(row, b));
     if (!pair && spec.strict) return void ctx.skip(spec.pairs[0]![0], 'missing-field', 'absent');
-    if (!pair) return void ctx.skip(undefined, 'unrecognised', `no ${spec.pairs[0]!.join('/')} fields for ${spec.name}; row has ${Object.keys(row).slice(0, 8).join(', ') || 'no fields'}`);
+    if (!pair)
+      return void ctx.skip(
+        undefined,
+        'unrecognised',
+        `no ${spec.pairs[0]!.join('/')} fields for ${spec.name}; row has ${Object.keys(row).slice(0, 8).join(', ') || 'no fields'}`,
+      );
     const labelKey = spec.labels.find((k) => present(row, k)) ?? spec.labels[0]!;
     const d = spec.decide(getField(row, labelKey));
     if (isProblem(d)) return void ctx.skip(labelKey, d.problem, d.detail);
     if (d.verdict === 'tie') return void ctx.count('tie', d.raw);
     const winner: 0 | 1 = d.verdict === 'a' ? 0 : 1;
-    const keys = { prompt: spec.prompt.find((k) => present(row, k)) ?? spec.prompt[0] ?? '', chosen: pair[winner], rejected: pair[1 - winner]! };
+    const keys = {
+      prompt: spec.prompt.find((k) => present(row, k)) ?? spec.prompt[0] ?? '',
+      chosen: pair[winner],
+      rejected: pair[1 - winner]!,
+    };
     const sides = readSides(ctx, row, keys, spec.promptRequired);
     if (sides === SKIPPED) return;
-    const groups = { ...pickGroups(row, PAIR_GROUP_KEYS), ...modelGroups(row, spec.models ?? [], winner), ...spec.extraGroups?.(row, winner) };
-    emitPair(ctx, emit, { id: idOf(ctx, row, spec.idKeys ?? []), ...sides, groups, ...(d.margin !== undefined ? { margin: d.margin } : {}) }, keys);
+    const groups = {
+      ...pickGroups(row, PAIR_GROUP_KEYS),
+      ...modelGroups(row, spec.models ?? [], winner),
+      ...spec.extraGroups?.(row, winner),
+    };
+    emitPair(
+      ctx,
+      emit,
+      { id: idOf(ctx, row, spec.idKeys ?? []), ...sides, groups, ...(d.margin !== undefined ? { margin: d.margin } : {}) },
+      keys,
+    );
   };
 }
 
@@ -71,7 +98,12 @@ function idOf(ctx: RowContext, row: Row, keys: readonly string[]): string {
 }
 
 /** A label override (--label-key with the family's own values, or --a-wins/--b-wins/--ties) on a family's decision. */
-function overridden(labels: readonly string[], decide: LabelledSpec['decide'], base: typeof GENERIC_LABELS, m?: FieldMapping): Pick<LabelledSpec, 'labels' | 'decide'> {
+function overridden(
+  labels: readonly string[],
+  decide: LabelledSpec['decide'],
+  base: typeof GENERIC_LABELS,
+  m?: FieldMapping,
+): Pick<LabelledSpec, 'labels' | 'decide'> {
   const custom = !!(m?.aWins?.length || m?.bWins?.length || m?.ties?.length);
   const vocab = vocabularyFrom(base, m ?? {});
   return { labels: m?.label ? [m.label] : labels, decide: custom ? (v) => decideLabel(v, vocab) : decide };
@@ -81,7 +113,10 @@ const boolGroup = (v: unknown) => (typeof v === 'boolean' ? String(v) : groupVal
 
 export function pkuSpec(m?: FieldMapping): LabelledSpec {
   return {
-    name: 'PKU-SafeRLHF', prompt: ['prompt'], promptRequired: true, pairs: [['response_0', 'response_1']],
+    name: 'PKU-SafeRLHF',
+    prompt: ['prompt'],
+    promptRequired: true,
+    pairs: [['response_0', 'response_1']],
     ...overridden(['better_response_id'], (v) => decideLabel(v, INDEX_LABELS), INDEX_LABELS, m),
     models: [['response_0_source', 'response_1_source']],
     extraGroups: (row, w) => {
@@ -98,44 +133,74 @@ export function pkuSpec(m?: FieldMapping): LabelledSpec {
 
 export function arenaSpec(m?: FieldMapping): LabelledSpec {
   return {
-    name: 'Chatbot Arena', prompt: [], promptRequired: false, pairs: [['conversation_a', 'conversation_b']],
+    name: 'Chatbot Arena',
+    prompt: [],
+    promptRequired: false,
+    pairs: [['conversation_a', 'conversation_b']],
     ...overridden(['winner'], (v) => decideLabel(v, GENERIC_LABELS), GENERIC_LABELS, m),
-    models: [['model_a', 'model_b']], idKeys: ['question_id'],
+    models: [['model_a', 'model_b']],
+    idKeys: ['question_id'],
     extraGroups: (row) => pickGroups(row, ['judge']),
   };
 }
 
 export function helpSteer2PrefSpec(m?: FieldMapping): LabelledSpec {
   return {
-    name: 'HelpSteer2-Preference', prompt: ['prompt'], promptRequired: true, pairs: [['response_1', 'response_2']],
+    name: 'HelpSteer2-Preference',
+    prompt: ['prompt'],
+    promptRequired: true,
+    pairs: [['response_1', 'response_2']],
     ...overridden(['preference_strength'], (v) => decideSigned(v), GENERIC_LABELS, m),
   };
 }
 
 export function helpSteer3Spec(m?: FieldMapping): LabelledSpec {
   return {
-    name: 'HelpSteer3-Preference', prompt: ['context'], promptRequired: true, pairs: [['response1', 'response2']],
+    name: 'HelpSteer3-Preference',
+    prompt: ['context'],
+    promptRequired: true,
+    pairs: [['response1', 'response2']],
     ...overridden(['overall_preference'], (v) => decideSigned(v), GENERIC_LABELS, m),
   };
 }
 
 export function ppeHumanSpec(m?: FieldMapping): LabelledSpec {
   return {
-    name: 'PPE human preference', prompt: ['prompt'], promptRequired: true, pairs: [['response_1', 'response_2']],
+    name: 'PPE human preference',
+    prompt: ['prompt'],
+    promptRequired: true,
+    pairs: [['response_1', 'response_2']],
     ...overridden(['winner'], (v) => decideLabel(v, GENERIC_LABELS), GENERIC_LABELS, m),
-    models: [['model_a', 'model_b']], idKeys: ['question_id'],
+    models: [['model_a', 'model_b']],
+    idKeys: ['question_id'],
   };
 }
 
 /** Generic A/B files: the prompt, response and label spellings people use. */
 export const AB_PROMPT_KEYS = ['question', 'prompt', 'instruction', 'input'];
-export const AB_PAIRS: readonly KeyPair[] = [['response_A', 'response_B'], ['response_a', 'response_b'], ['answer_a', 'answer_b'], ['output_1', 'output_2'], ['output_a', 'output_b'], ['completion_a', 'completion_b']];
+export const AB_PAIRS: readonly KeyPair[] = [
+  ['response_A', 'response_B'],
+  ['response_a', 'response_b'],
+  ['answer_a', 'answer_b'],
+  ['output_1', 'output_2'],
+  ['output_a', 'output_b'],
+  ['completion_a', 'completion_b'],
+];
 export const AB_LABEL_KEYS = ['winner', 'label', 'preference', 'choice', 'better', 'human_preference'];
-const AB_MODELS: readonly KeyPair[] = [['model_a', 'model_b'], ['generator_a', 'generator_b'], ['model_1', 'model_2'], ['response_A_model', 'response_B_model'], ['response_a_model', 'response_b_model']];
+const AB_MODELS: readonly KeyPair[] = [
+  ['model_a', 'model_b'],
+  ['generator_a', 'generator_b'],
+  ['model_1', 'model_2'],
+  ['response_A_model', 'response_B_model'],
+  ['response_a_model', 'response_b_model'],
+];
 
 export function abSpec(m?: FieldMapping): LabelledSpec {
   return {
-    name: 'A/B preference', prompt: AB_PROMPT_KEYS, promptRequired: false, pairs: AB_PAIRS,
+    name: 'A/B preference',
+    prompt: AB_PROMPT_KEYS,
+    promptRequired: false,
+    pairs: AB_PAIRS,
     ...overridden(AB_LABEL_KEYS, (v) => decideLabel(v, GENERIC_LABELS), GENERIC_LABELS, m),
     models: AB_MODELS,
     extraGroups: (row): Record<string, string> => {
@@ -150,9 +215,13 @@ export function customAbSpec(m: FieldMapping): LabelledSpec {
   const a = m.a ?? 'response_a';
   const b = m.b ?? 'response_b';
   return {
-    name: `the field mapping (${a}/${b})`, prompt: m.prompt ? [m.prompt] : AB_PROMPT_KEYS, promptRequired: m.prompt !== undefined, pairs: [[a, b]],
+    name: `the field mapping (${a}/${b})`,
+    prompt: m.prompt ? [m.prompt] : AB_PROMPT_KEYS,
+    promptRequired: m.prompt !== undefined,
+    pairs: [[a, b]],
     labels: m.label ? [m.label] : AB_LABEL_KEYS,
     decide: (v) => decideLabel(v, vocabularyFrom(GENERIC_LABELS, m)),
-    models: AB_MODELS, strict: true,
+    models: AB_MODELS,
+    strict: true,
   };
 }

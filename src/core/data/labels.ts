@@ -46,7 +46,7 @@ function labelText(value: unknown): string | undefined {
   return undefined;
 }
 
-const shown = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.slice(0, 60)) : labelText(v) ?? typeName(v));
+const shown = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.slice(0, 60)) : (labelText(v) ?? typeName(v)));
 
 /** Reads a winner label against a vocabulary. */
 export function decideLabel(value: unknown, vocab: LabelVocabulary): Decision | LabelProblem {
@@ -59,7 +59,10 @@ export function decideLabel(value: unknown, vocab: LabelVocabulary): Decision | 
   if (has(vocab.b)) return { verdict: 'b', raw: text };
   if (has(vocab.ties)) return { verdict: 'tie', raw: text.trim() };
   const list = (xs: readonly string[]) => xs.slice(0, 6).join('/');
-  return { problem: 'bad-label', detail: `label ${shown(value)} is not understood (first wins: ${list(vocab.a)}; second wins: ${list(vocab.b)}${vocab.ties.length ? `; tie: ${list(vocab.ties)}` : ''})` };
+  return {
+    problem: 'bad-label',
+    detail: `label ${shown(value)} is not understood (first wins: ${list(vocab.a)}; second wins: ${list(vocab.b)}${vocab.ties.length ? `; tie: ${list(vocab.ties)}` : ''})`,
+  };
 }
 
 /**
@@ -69,13 +72,20 @@ export function decideLabel(value: unknown, vocab: LabelVocabulary): Decision | 
 export function decideSigned(value: unknown, limit = 3): Decision | LabelProblem {
   if (value === undefined || value === null) return { problem: 'missing-field', detail: value === null ? 'null' : 'absent' };
   const v = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (!Number.isFinite(v) || Math.abs(v) > limit) return { problem: 'bad-label', detail: `expected a number from −${limit} to ${limit} (negative: the first response is better), got ${shown(value)}` };
+  if (!Number.isFinite(v) || Math.abs(v) > limit)
+    return {
+      problem: 'bad-label',
+      detail: `expected a number from −${limit} to ${limit} (negative: the first response is better), got ${shown(value)}`,
+    };
   if (v === 0) return { verdict: 'tie', raw: '0' };
   return { verdict: v < 0 ? 'a' : 'b', raw: String(v), margin: Math.abs(v) };
 }
 
 /** A user's --a-wins/--b-wins/--ties values over a default vocabulary: given lists replace the default ones. */
-export function vocabularyFrom(base: LabelVocabulary, m: { aWins?: readonly string[]; bWins?: readonly string[]; ties?: readonly string[] }): LabelVocabulary {
+export function vocabularyFrom(
+  base: LabelVocabulary,
+  m: { aWins?: readonly string[]; bWins?: readonly string[]; ties?: readonly string[] },
+): LabelVocabulary {
   return { a: m.aWins?.length ? m.aWins : base.a, b: m.bWins?.length ? m.bWins : base.b, ties: m.ties?.length ? m.ties : base.ties };
 }
 

@@ -16,7 +16,8 @@ import { FileError } from '../errors';
 export function loadDatasetText(file: string, text: string, opts: LoadOptions = {}): LoadedDataset {
   const kind = describeHead(file, text.slice(0, HEAD_BYTES)).format;
   const b = new DatasetBuilder(file, opts);
-  if (kind === 'parquet' || kind === 'arrow') throw new FileError({ file }, `${kind} is binary and cannot be read from editor text; load the file instead`);
+  if (kind === 'parquet' || kind === 'arrow')
+    throw new FileError({ file }, `${kind} is binary and cannot be read from editor text; load the file instead`);
   if (kind === 'jsonl') feedJsonLines(b, text);
   else if (kind === 'json') {
     const s = jsonSplitterFor(b);
@@ -57,5 +58,10 @@ export function splitterNotes(b: DatasetBuilder, s: JsonRecordSplitter): void {
 }
 
 export function csvReaderFor(b: DatasetBuilder): CsvReader {
-  return new CsvReader(csvObjects((row, line) => b.addRecord(row, line), (line, detail) => b.addMalformed(line, `invalid CSV: ${detail}`)));
+  return new CsvReader(
+    csvObjects(
+      (row, line) => b.addRecord(row, line),
+      (line, detail) => b.addMalformed(line, `invalid CSV: ${detail}`),
+    ),
+  );
 }

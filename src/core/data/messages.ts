@@ -34,13 +34,26 @@ export function toMessages(value: readonly unknown[]): ChatMessage[] | MessagePr
 function contentText(content: unknown): string | undefined {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    const texts = content.map((p) => (typeof p === 'string' ? p : typeof p === 'object' && p !== null && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : undefined));
+    const texts = content.map((p) =>
+      typeof p === 'string'
+        ? p
+        : typeof p === 'object' && p !== null && typeof (p as { text?: unknown }).text === 'string'
+          ? (p as { text: string }).text
+          : undefined,
+    );
     return texts.every((t) => t !== undefined) ? texts.join('') : undefined;
   }
   return undefined;
 }
 
-const ROLE_NAMES: Readonly<Record<string, string>> = { user: 'User', assistant: 'Assistant', system: 'System', human: 'User', gpt: 'Assistant', tool: 'Tool' };
+const ROLE_NAMES: Readonly<Record<string, string>> = {
+  user: 'User',
+  assistant: 'Assistant',
+  system: 'System',
+  human: 'User',
+  gpt: 'Assistant',
+  tool: 'Tool',
+};
 
 /**
  * Renders messages as plain text for tokenisation. A single user message is its content (so that a TRL

@@ -69,7 +69,15 @@ export class MultiCollector {
   }
 
   /** One response of a prompt, merged with the prompt's other rows on the prompt id (or the normalised prompt). */
-  addResponse(ctx: RowContext, row: Record<string, unknown>, prompt: string, text: string, gold: number | undefined, model: string | undefined, goldField?: string): void {
+  addResponse(
+    ctx: RowContext,
+    row: Record<string, unknown>,
+    prompt: string,
+    text: string,
+    gold: number | undefined,
+    model: string | undefined,
+    goldField?: string,
+  ): void {
     const idKey = firstKey(row, PROMPT_ID_KEYS);
     const pid = idKey ? groupValue(row[idKey]) : undefined;
     const norm = normalizePrompt(prompt);
@@ -84,11 +92,23 @@ export class MultiCollector {
   }
 
   /** One prompt and all its responses from one row (UltraFeedback raw, Nectar, PPE correctness); nothing when none is usable. */
-  addRowGroup(ctx: RowContext, row: Record<string, unknown>, prompt: string, items: readonly RowResponse[], groups: Record<string, string> = {}): void {
+  addRowGroup(
+    ctx: RowContext,
+    row: Record<string, unknown>,
+    prompt: string,
+    items: readonly RowResponse[],
+    groups: Record<string, string> = {},
+  ): void {
     if (items.length === 0) return;
     const idKey = firstKey(row, [...PROMPT_ID_KEYS, 'id']);
     const pid = idKey ? groupValue(row[idKey]) : undefined;
-    const g: MutableGroup = { id: pid ?? `p${hashString(normalizePrompt(prompt))}`, prompt, responses: [], groups: { ...pickGroups(row, PROMPT_GROUP_KEYS), ...groups }, source: ctx.source };
+    const g: MutableGroup = {
+      id: pid ?? `p${hashString(normalizePrompt(prompt))}`,
+      prompt,
+      responses: [],
+      groups: { ...pickGroups(row, PROMPT_GROUP_KEYS), ...groups },
+      source: ctx.source,
+    };
     for (const it of items) g.responses.push(this.response(ctx, it.text, it.gold, it.model, {}, it.goldField));
     this.order.push(g);
   }
@@ -107,7 +127,13 @@ export class MultiCollector {
     if (scores !== undefined && !Array.isArray(scores)) return void ctx.skip('all_scores', 'bad-label', 'expected a list of numbers');
     const idKey = firstKey(row, [...PROMPT_ID_KEYS, 'id']);
     const pid = idKey ? groupValue(row[idKey]) : undefined;
-    const g: MutableGroup = { id: pid ?? `p${hashString(normalizePrompt(prompt))}`, prompt, responses: [], groups: pickGroups(row, PROMPT_GROUP_KEYS), source: ctx.source };
+    const g: MutableGroup = {
+      id: pid ?? `p${hashString(normalizePrompt(prompt))}`,
+      prompt,
+      responses: [],
+      groups: pickGroups(row, PROMPT_GROUP_KEYS),
+      source: ctx.source,
+    };
     ks.forEach((k, idx) => {
       const text = checkText(ctx, `response_${k}_text`, row[`response_${k}_text`], 'response');
       if (text === SKIPPED) return;
@@ -121,7 +147,14 @@ export class MultiCollector {
     this.order.push(g);
   }
 
-  private response(ctx: RowContext, text: string, gold: number | undefined, model: string | undefined, groups: Record<string, string>, goldField?: string): ScoredResponse {
+  private response(
+    ctx: RowContext,
+    text: string,
+    gold: number | undefined,
+    model: string | undefined,
+    groups: Record<string, string>,
+    goldField?: string,
+  ): ScoredResponse {
     if (gold === undefined) this.unscored++;
     this.responsesAdded++;
     return {

@@ -28,7 +28,10 @@ export function parseGold(spec: string | undefined, fallback: string): GoldSpec 
   const terms = text.split(',').map((part) => {
     const [attr, w] = part.split('=').map((x) => x.trim());
     const weight = w === undefined ? 1 : w === '' ? NaN : Number(w);
-    if (!attr || !/^[\w.-]+$/.test(attr) || !Number.isFinite(weight)) throw new UserError(`--gold ${JSON.stringify(text)}: expected ATTRIBUTE or ATTRIBUTE=WEIGHT,… (e.g. helpfulness=0.65,correctness=0.8)`);
+    if (!attr || !/^[\w.-]+$/.test(attr) || !Number.isFinite(weight))
+      throw new UserError(
+        `--gold ${JSON.stringify(text)}: expected ATTRIBUTE or ATTRIBUTE=WEIGHT,… (e.g. helpfulness=0.65,correctness=0.8)`,
+      );
     return { attr, weight };
   });
   return { terms, text };
@@ -44,7 +47,8 @@ export function helpSteer2Row(collector: MultiCollector, gold: GoldSpec) {
     let sum = 0;
     for (const t of gold.terms) {
       const v = row[t.attr];
-      if (v === undefined || v === null) return void ctx.skip(t.attr, 'missing-field', `${v === null ? 'null' : 'absent'} (the gold score is ${gold.text})`);
+      if (v === undefined || v === null)
+        return void ctx.skip(t.attr, 'missing-field', `${v === null ? 'null' : 'absent'} (the gold score is ${gold.text})`);
       const n = checkNumber(ctx, t.attr, v);
       if (n === SKIPPED || n === undefined) return;
       sum += t.weight * n;
@@ -73,7 +77,8 @@ export function ultraFeedbackRawRow(collector: MultiCollector, gold: GoldSpec) {
     if (list === SKIPPED) return;
     const items: RowResponse[] = [];
     list.forEach((c, k) => {
-      if (typeof c !== 'object' || c === null || Array.isArray(c)) return void ctx.skip(`completions[${k}]`, 'not-a-string', `${typeName(c)}, expected an object`);
+      if (typeof c !== 'object' || c === null || Array.isArray(c))
+        return void ctx.skip(`completions[${k}]`, 'not-a-string', `${typeName(c)}, expected an object`);
       const text = checkText(ctx, `completions[${k}].response`, (c as Row).response, 'response');
       if (text === SKIPPED) return;
       const g = ultraGold(c as Row, gold);
@@ -93,7 +98,8 @@ export function nectarRow(collector: MultiCollector) {
     collector.rankBased = true;
     const items: RowResponse[] = [];
     list.forEach((a, k) => {
-      if (typeof a !== 'object' || a === null || Array.isArray(a)) return void ctx.skip(`answers[${k}]`, 'not-a-string', `${typeName(a)}, expected an object`);
+      if (typeof a !== 'object' || a === null || Array.isArray(a))
+        return void ctx.skip(`answers[${k}]`, 'not-a-string', `${typeName(a)}, expected an object`);
       const text = checkText(ctx, `answers[${k}].answer`, (a as Row).answer, 'response');
       if (text === SKIPPED) return;
       const rank = checkNumber(ctx, `answers[${k}].rank`, (a as Row).rank);
@@ -114,8 +120,17 @@ export function ppeCorrectnessRow(collector: MultiCollector) {
     if (prompt === SKIPPED) return;
     const key = row.scores === undefined && row.is_correct !== undefined ? 'is_correct' : 'scores';
     const scores = row[key];
-    if (!Array.isArray(scores)) return void ctx.skip('scores', scores === undefined ? 'missing-field' : 'bad-label', scores === undefined ? 'absent (needs scores[] or is_correct[] per response)' : `${typeName(scores)}, expected a list`);
-    const ks = Object.keys(row).map((k) => /^response_(\d+)$/.exec(k)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
+    if (!Array.isArray(scores))
+      return void ctx.skip(
+        'scores',
+        scores === undefined ? 'missing-field' : 'bad-label',
+        scores === undefined ? 'absent (needs scores[] or is_correct[] per response)' : `${typeName(scores)}, expected a list`,
+      );
+    const ks = Object.keys(row)
+      .map((k) => /^response_(\d+)$/.exec(k))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1]))
+      .sort((a, b) => a - b);
     const items: RowResponse[] = [];
     for (const k of ks) {
       const text = checkText(ctx, `response_${k}`, row[`response_${k}`], 'response');
@@ -133,7 +148,12 @@ function listField(ctx: RowContext, row: Row, field: string): unknown[] | typeof
   const v = row[field];
   if (Array.isArray(v) && v.length > 0) return v;
   if (v === undefined || v === null) ctx.skip(field, 'missing-field', v === null ? 'null' : 'absent');
-  else ctx.skip(field, Array.isArray(v) ? 'empty-field' : 'not-a-string', Array.isArray(v) ? 'an empty list' : `${typeName(v)}, expected a list`);
+  else
+    ctx.skip(
+      field,
+      Array.isArray(v) ? 'empty-field' : 'not-a-string',
+      Array.isArray(v) ? 'an empty list' : `${typeName(v)}, expected a list`,
+    );
   return SKIPPED;
 }
 

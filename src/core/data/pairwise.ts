@@ -15,7 +15,16 @@ type Row = Record<string, unknown>;
 export function emitPair(
   ctx: RowContext,
   emit: EmitPair,
-  p: { id: string; prompt: string; chosen: string; rejected: string; groups: Record<string, string>; margin?: number; messages?: PreferencePair['messages']; item?: PreferencePair['item'] },
+  p: {
+    id: string;
+    prompt: string;
+    chosen: string;
+    rejected: string;
+    groups: Record<string, string>;
+    margin?: number;
+    messages?: PreferencePair['messages'];
+    item?: PreferencePair['item'];
+  },
   fields: { prompt: string; chosen: string; rejected: string },
 ): void {
   const prompt = limitLength(ctx, fields.prompt, p.prompt, 'prompt');
@@ -31,7 +40,11 @@ export function emitPair(
   // Turns are kept only while the texts are untouched: a length-truncated text no longer matches its messages.
   const intact = p.messages && prompt === p.prompt && chosen === p.chosen && rejected === p.rejected;
   emit({
-    id: p.id, prompt, chosen, rejected, groups: p.groups,
+    id: p.id,
+    prompt,
+    chosen,
+    rejected,
+    groups: p.groups,
     ...(p.margin !== undefined ? { margin: p.margin } : {}),
     ...(intact ? { messages: p.messages } : {}),
     ...(p.item ? { item: p.item } : {}),
@@ -42,7 +55,11 @@ export function emitPair(
 /** Skips a row that has none of the schema's fields, naming what it does have. Returns true when skipped. */
 export function unrecognised(ctx: RowContext, row: Row, keys: readonly string[], schema: string): boolean {
   if (keys.some((k) => getField(row, k) !== undefined)) return false;
-  ctx.skip(undefined, 'unrecognised', `no ${keys.join('/')} field for ${schema}; row has ${Object.keys(row).slice(0, 8).join(', ') || 'no fields'}`);
+  ctx.skip(
+    undefined,
+    'unrecognised',
+    `no ${keys.join('/')} field for ${schema}; row has ${Object.keys(row).slice(0, 8).join(', ') || 'no fields'}`,
+  );
   return true;
 }
 
@@ -50,14 +67,21 @@ export function unrecognised(ctx: RowContext, row: Row, keys: readonly string[],
  * Reads prompt/chosen/rejected that are either strings or message lists. Message lists share their prompt
  * prefix: the prompt is that prefix (or the explicit prompt) and each response is what follows it.
  */
-export function readSides(ctx: RowContext, row: Row, keys: { prompt: string; chosen: string; rejected: string }, promptRequired: boolean):
-  { prompt: string; chosen: string; rejected: string; messages?: PreferencePair['messages'] } | typeof SKIPPED {
+export function readSides(
+  ctx: RowContext,
+  row: Row,
+  keys: { prompt: string; chosen: string; rejected: string },
+  promptRequired: boolean,
+): { prompt: string; chosen: string; rejected: string; messages?: PreferencePair['messages'] } | typeof SKIPPED {
   const rawPrompt = getField(row, keys.prompt);
   const rawChosen = getField(row, keys.chosen);
   const rawRejected = getField(row, keys.rejected);
   if (promptRequired && (rawPrompt === undefined || rawPrompt === null)) return skipped(ctx, keys.prompt, 'missing-field', 'absent');
   if (Array.isArray(rawChosen) || Array.isArray(rawRejected)) {
-    for (const [k, v] of [[keys.chosen, rawChosen], [keys.rejected, rawRejected]] as const) {
+    for (const [k, v] of [
+      [keys.chosen, rawChosen],
+      [keys.rejected, rawRejected],
+    ] as const) {
       if (v === undefined || v === null) return skipped(ctx, k, 'missing-field', v === null ? 'null' : 'absent');
       if (!isMessageList(v)) return skipped(ctx, k, 'not-a-string', `${typeName(v)} that is not a message list [{role, content}]`);
     }
@@ -128,7 +152,8 @@ export function hhRow(ctx: RowContext, row: Row, emit: EmitPair): void {
   if (chosen === SKIPPED) return;
   const rejected = requireString(ctx, 'rejected', row.rejected);
   if (rejected === SKIPPED) return;
-  if (!isHHTranscript(chosen)) return void ctx.skip('chosen', 'unrecognised', 'not an HH transcript (no "\\n\\nHuman:" … "\\n\\nAssistant:" turns)');
+  if (!isHHTranscript(chosen))
+    return void ctx.skip('chosen', 'unrecognised', 'not an HH transcript (no "\\n\\nHuman:" … "\\n\\nAssistant:" turns)');
   const split = splitHH(chosen, rejected);
   if (typeof split === 'string') return void ctx.skip(undefined, 'unrecognised', split);
   emitPair(ctx, emit, { id: rowId(ctx, row), ...split, groups: pickGroups(row, PAIR_GROUP_KEYS) }, STD);
@@ -176,7 +201,8 @@ export function llmbarRow(ctx: RowContext, row: Row, emit: EmitPair): void {
   const label = row.label;
   if (label === undefined || label === null) return void ctx.skip('label', 'missing-field', 'absent');
   const l = typeof label === 'string' ? label.trim() : label;
-  if (l !== 1 && l !== 2 && l !== '1' && l !== '2') return void ctx.skip('label', 'bad-label', `expected 1 or 2, got ${JSON.stringify(label)}`);
+  if (l !== 1 && l !== 2 && l !== '1' && l !== '2')
+    return void ctx.skip('label', 'bad-label', `expected 1 or 2, got ${JSON.stringify(label)}`);
   const prompt = requireString(ctx, 'input', row.input);
   if (prompt === SKIPPED) return;
   const o1 = requireString(ctx, 'output_1', row.output_1);
@@ -184,8 +210,12 @@ export function llmbarRow(ctx: RowContext, row: Row, emit: EmitPair): void {
   const o2 = requireString(ctx, 'output_2', row.output_2);
   if (o2 === SKIPPED) return;
   const first = l === 1 || l === '1';
-  emitPair(ctx, emit, { id: rowId(ctx, row), prompt, chosen: first ? o1 : o2, rejected: first ? o2 : o1, groups: pickGroups(row, PAIR_GROUP_KEYS) },
-    { prompt: 'input', chosen: first ? 'output_1' : 'output_2', rejected: first ? 'output_2' : 'output_1' });
+  emitPair(
+    ctx,
+    emit,
+    { id: rowId(ctx, row), prompt, chosen: first ? o1 : o2, rejected: first ? o2 : o1, groups: pickGroups(row, PAIR_GROUP_KEYS) },
+    { prompt: 'input', chosen: first ? 'output_1' : 'output_2', rejected: first ? 'output_2' : 'output_1' },
+  );
 }
 
 /** A user-given mapping: the named keys (dotted paths allowed); a named key missing from a row skips it. */

@@ -31,10 +31,19 @@ function completions(ctx: RowContext, row: Row): { chosen: string[]; rejected: s
       out[side].push(t);
     }
   }
-  for (const [field, n] of [['num_correct', out.chosen.length], ['num_incorrect', out.rejected.length]] as const) {
+  for (const [field, n] of [
+    ['num_correct', out.chosen.length],
+    ['num_incorrect', out.rejected.length],
+  ] as const) {
     const stated = checkNumber(ctx, field, row[field]);
     if (stated === SKIPPED) return SKIPPED;
-    if (stated !== undefined && stated !== n) return fail(ctx, field, 'bad-label', `says ${stated} but the row has ${n} ${field === 'num_correct' ? 'chosen' : 'rejected'} completions`);
+    if (stated !== undefined && stated !== n)
+      return fail(
+        ctx,
+        field,
+        'bad-label',
+        `says ${stated} but the row has ${n} ${field === 'num_correct' ? 'chosen' : 'rejected'} completions`,
+      );
   }
   return out;
 }
@@ -61,7 +70,10 @@ export function rewardBench2Row(ctx: RowContext, row: Row, emit: EmitPair): void
       const cm = modelOf(row, i, total);
       const rm = modelOf(row, c.chosen.length + j, total);
       emit({
-        id: `${id}#c${i}r${j}`, prompt, chosen: c.chosen[i]!, rejected: c.rejected[j]!,
+        id: `${id}#c${i}r${j}`,
+        prompt,
+        chosen: c.chosen[i]!,
+        rejected: c.rejected[j]!,
         groups: { ...groups, ...(cm !== undefined ? { chosen_model: cm } : {}), ...(rm !== undefined ? { rejected_model: rm } : {}) },
         item: { bench: 'rewardbench-2', row: id, chosen: i, rejected: j },
         source: ctx.source,

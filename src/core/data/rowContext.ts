@@ -34,7 +34,13 @@ export type Checked<T> = T | typeof SKIPPED;
  * Validates one text field: present, a string, not blank, within maxChars (or cut to it when overLong is
  * 'truncate'; the cut is counted under `side`). Records a SkippedRow and returns SKIPPED otherwise.
  */
-export function checkText(ctx: RowContext, field: string, value: unknown, side: TextSide, opts: { allowEmpty?: boolean } = {}): Checked<string> {
+export function checkText(
+  ctx: RowContext,
+  field: string,
+  value: unknown,
+  side: TextSide,
+  opts: { allowEmpty?: boolean } = {},
+): Checked<string> {
   const text = requireString(ctx, field, value, opts);
   return text === SKIPPED ? SKIPPED : limitLength(ctx, field, text, side);
 }
@@ -73,7 +79,11 @@ export function checkNumber(ctx: RowContext, field: string, value: unknown): Che
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   if (n === Infinity || n === -Infinity) {
     // JSON.parse reads 1e999 as Infinity (and JSON.stringify would print it as null).
-    ctx.skip(field, 'bad-label', `number out of range (${typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : 'beyond ±1.8e308, e.g. 1e999'}): not a finite 64-bit number`);
+    ctx.skip(
+      field,
+      'bad-label',
+      `number out of range (${typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : 'beyond ±1.8e308, e.g. 1e999'}): not a finite 64-bit number`,
+    );
     return SKIPPED;
   }
   if (!Number.isFinite(n)) {

@@ -23,7 +23,9 @@ export function formatSkipped(skipped: readonly SkippedRow[], max = 20): string 
   if (skipped.length === 0) return '';
   const lines = skipped.slice(0, max).map(formatSkippedRow);
   if (skipped.length > max) lines.push(`… and ${skipped.length - max} more`);
-  const summary = countSkipped(skipped).map(([r, n]) => `${n} ${r}`).join(', ');
+  const summary = countSkipped(skipped)
+    .map(([r, n]) => `${n} ${r}`)
+    .join(', ');
   lines.push(`skipped ${skipped.length} row${skipped.length === 1 ? '' : 's'}: ${summary}`);
   return lines.join('\n');
 }

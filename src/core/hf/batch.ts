@@ -74,7 +74,10 @@ export function buildBatch(spec: HfModelSpec, seqs: readonly ArrayLike<number>[]
     const offset = o.side === 'left' ? T - s.length : 0;
     for (let i = 0; i < s.length; i++) {
       // An id past the embedding table means the tokenizer does not belong to this model: say so, not an index error.
-      if (!(s[i]! >= 0 && s[i]! < spec.vocabSize)) throw new UserError(`token id ${s[i]} is outside the model's vocabulary (vocab_size ${spec.vocabSize}): tokenizer.json and config.json do not belong together`);
+      if (!(s[i]! >= 0 && s[i]! < spec.vocabSize))
+        throw new UserError(
+          `token id ${s[i]} is outside the model's vocabulary (vocab_size ${spec.vocabSize}): tokenizer.json and config.json do not belong together`,
+        );
       ids[r * T + offset + i] = s[i]!;
       keyPadding[r * T + offset + i] = 0;
       positionIds[r * T + offset + i] = i;
@@ -85,10 +88,16 @@ export function buildBatch(spec: HfModelSpec, seqs: readonly ArrayLike<number>[]
     // The rule compares against the model's own pad id; the fill id may be a stand-in when the model has none.
     poolIndex[r] = offset + pooledIndexOf(s, o.pooling, spec.padTokenId);
   });
-  const rope = spec.positions.kind === 'rope' ? ropeTables(positionIds, spec.positions.invFreq, spec.positions.attentionScaling) : undefined;
+  const rope =
+    spec.positions.kind === 'rope' ? ropeTables(positionIds, spec.positions.invFreq, spec.positions.attentionScaling) : undefined;
   const needsSliding = spec.slidingWindow !== undefined && spec.layerTypes.includes('sliding');
   return {
-    n, length: T, ids, positionIds, poolIndex, keyPadding,
+    n,
+    length: T,
+    ids,
+    positionIds,
+    poolIndex,
+    keyPadding,
     causal: causalMask(T),
     ...(needsSliding ? { causalSliding: causalMask(T, spec.slidingWindow) } : {}),
     ...(rope ? { cos: rope.cos, sin: rope.sin } : {}),

@@ -52,7 +52,11 @@ export function promptMessages(prompt: string, messages?: readonly ChatMessage[]
  */
 export function pairTurns(pair: PreferencePair): { prompt: ChatMessage[]; chosen: ChatMessage[]; rejected: ChatMessage[] } {
   const side = (text: string, msgs?: readonly ChatMessage[]) => (msgs ? normaliseRoles(msgs) : [{ role: 'assistant', content: text }]);
-  return { prompt: promptMessages(pair.prompt, pair.messages?.prompt), chosen: side(pair.chosen, pair.messages?.chosen), rejected: side(pair.rejected, pair.messages?.rejected) };
+  return {
+    prompt: promptMessages(pair.prompt, pair.messages?.prompt),
+    chosen: side(pair.chosen, pair.messages?.chosen),
+    rejected: side(pair.rejected, pair.messages?.rejected),
+  };
 }
 
 /** The two conversations a pair is scored as: the prompt's turns, then each side's. */
@@ -71,7 +75,10 @@ export function transcript(messages: readonly ChatMessage[]): string {
 export class ChatFormatter {
   private readonly template?: Template;
 
-  constructor(private readonly tok: HfTokenizer, opts: { readonly useTemplate?: boolean } = {}) {
+  constructor(
+    private readonly tok: HfTokenizer,
+    opts: { readonly useTemplate?: boolean } = {},
+  ) {
     if (tok.chatTemplate && opts.useTemplate !== false) this.template = new Template(tok.chatTemplate.source);
   }
 

@@ -55,12 +55,26 @@ function norm<T>(ops: Ops<T>, s: HfModelSpec, x: T, weight: string): T {
   return ops.rmsNorm(x, weight, s.norm.eps, s.norm.onePlus);
 }
 
-function llamaLayer<T>(ops: Ops<T>, s: HfModelSpec, inputs: DecoderInputs<T>, masks: Record<AttentionKind, T | undefined>, l: number, x: T): T {
+function llamaLayer<T>(
+  ops: Ops<T>,
+  s: HfModelSpec,
+  inputs: DecoderInputs<T>,
+  masks: Record<AttentionKind, T | undefined>,
+  l: number,
+  x: T,
+): T {
   if (!inputs.cos || !inputs.sin) throw new Error(`${s.family}: rotary tables (cos, sin) are missing from the batch`);
   const L = layerNames(s, l);
   const mask = masks[s.layerTypes[l]!];
   if (!mask) throw new Error(`layer ${l} is a sliding-window layer but the batch has no sliding mask`);
-  let a = selfAttention(ops, s, norm(ops, s, x, L.inputNorm), { q: L.q, k: L.k, v: L.v, o: L.o, qNorm: L.qNorm, kNorm: L.kNorm }, inputs, mask);
+  let a = selfAttention(
+    ops,
+    s,
+    norm(ops, s, x, L.inputNorm),
+    { q: L.q, k: L.k, v: L.v, o: L.o, qNorm: L.qNorm, kNorm: L.kNorm },
+    inputs,
+    mask,
+  );
   if (L.postFfnNorm) a = norm(ops, s, a, L.postAttnNorm);
   x = ops.add(x, a);
   let m = gatedMlp(ops, s, norm(ops, s, x, L.preFfnNorm ?? L.postAttnNorm), L.gate!, L.up, L.down);

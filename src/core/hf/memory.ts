@@ -29,7 +29,12 @@ export function trainedParameterCount(s: HfModelSpec, t: TuningConfig): number {
   const head = s.hiddenSize;
   if (t.mode === 'lora') return head + loraTargets(s, t.lora.targets).reduce((a, x) => a + t.lora.rank * (x.inFeatures + x.outFeatures), 0);
   const names = new Set(trainedBackboneTensors(s, t));
-  return head + backboneTensors(s).filter((x) => names.has(x.name)).reduce((a, x) => a + numel(x.shape), 0);
+  return (
+    head +
+    backboneTensors(s)
+      .filter((x) => names.has(x.name))
+      .reduce((a, x) => a + numel(x.shape), 0)
+  );
 }
 
 /** Multipliers measured with tf.profile on wasm (see the header). */
@@ -37,7 +42,10 @@ const MEASURED = { full: { s: 3.9, scores: 14 }, lora: { s: 8.4, scores: 9.1 } }
 
 /** Floats a training step allocates per token for one layer (see the header). */
 function activationFloatsPerToken(s: HfModelSpec, T: number, mode: TuningConfig['mode']): number {
-  const H = s.hiddenSize, I = s.intermediateSize, q = s.numHeads * s.headDim, kv = s.numKvHeads * s.headDim;
+  const H = s.hiddenSize,
+    I = s.intermediateSize,
+    q = s.numHeads * s.headDim,
+    kv = s.numKvHeads * s.headDim;
   const k = mode === 'lora' ? MEASURED.lora : MEASURED.full;
   return k.s * (10 * H + 3 * q + 4 * kv + 4 * I) + k.scores * s.numHeads * T;
 }
@@ -46,7 +54,11 @@ function activationFloatsPerToken(s: HfModelSpec, T: number, mode: TuningConfig[
  * With activation checkpointing (o.checkpointing, the default for backbones) one layer's tape is alive at a time,
  * plus the stored input of every trained layer (tokens · H floats each).
  */
-export function estimateTrainingMemory(s: HfModelSpec, t: TuningConfig, o: { readonly batchPairs: number; readonly maxTokens: number; readonly trainSequences: number; readonly checkpointing?: boolean }): MemoryEstimate {
+export function estimateTrainingMemory(
+  s: HfModelSpec,
+  t: TuningConfig,
+  o: { readonly batchPairs: number; readonly maxTokens: number; readonly trainSequences: number; readonly checkpointing?: boolean },
+): MemoryEstimate {
   const F = 4;
   const weights = (backboneTensors(s).reduce((a, x) => a + numel(x.shape), 0) + s.hiddenSize) * F;
   const trained = trainedParameterCount(s, t);
@@ -55,8 +67,17 @@ export function estimateTrainingMemory(s: HfModelSpec, t: TuningConfig, o: { rea
   const tokens = 2 * o.batchPairs * o.maxTokens;
   const perLayer = tokens * activationFloatsPerToken(s, o.maxTokens, t.mode) * F;
   const activations = o.checkpointing && t.mode !== 'head' ? perLayer + layersRun * tokens * s.hiddenSize * F : layersRun * perLayer;
-  const cache = t.mode === 'head' ? o.trainSequences * s.hiddenSize * F : t.mode === 'top-k' ? o.trainSequences * o.maxTokens * s.hiddenSize * F : 0;
+  const cache =
+    t.mode === 'head' ? o.trainSequences * s.hiddenSize * F : t.mode === 'top-k' ? o.trainSequences * o.maxTokens * s.hiddenSize * F : 0;
   const gradients = trained * F;
   const adam = 2 * trained * F;
-  return { weights: weights + loraWeights, gradients, adam, activations, cache, total: weights + loraWeights + gradients + adam + activations + cache, trainedParameters: trained };
+  return {
+    weights: weights + loraWeights,
+    gradients,
+    adam,
+    activations,
+    cache,
+    total: weights + loraWeights + gradients + adam + activations + cache,
+    trainedParameters: trained,
+  };
 }

@@ -20,7 +20,7 @@ export function invFrequencies(theta: number, headDim: number, scaling: RopeScal
   const half = headDim / 2;
   const inv = new Float32Array(half);
   // torch: 1.0 / (base ** (arange(0, dim, 2).float() / dim)): the exponent is fp32, pow and the division in fp32.
-  for (let i = 0; i < half; i++) inv[i] = f(1 / f(Math.pow(theta, f((2 * i) / headDim))));
+  for (let i = 0; i < half; i++) inv[i] = f(1 / f(theta ** f((2 * i) / headDim)));
   if (scaling.type === 'linear') for (let i = 0; i < half; i++) inv[i] = f(inv[i]! / scaling.factor);
   if (scaling.type === 'llama3') llama3Scale(inv, scaling);
   return inv;

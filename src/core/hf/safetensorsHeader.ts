@@ -4,7 +4,20 @@
 
 export type HfDtype = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL' | 'F8_E4M3' | 'F8_E5M2';
 
-const BYTES: Readonly<Record<HfDtype, number>> = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1, F8_E4M3: 1, F8_E5M2: 1 };
+const BYTES: Readonly<Record<HfDtype, number>> = {
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  F64: 8,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
+  F8_E4M3: 1,
+  F8_E5M2: 1,
+};
 /** The dtypes whose tensors we can turn into float32 weights. */
 export const FLOAT_DTYPES: readonly HfDtype[] = ['F32', 'F16', 'BF16'];
 
@@ -31,7 +44,8 @@ const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 export function headerLength(first8: Uint8Array, fileSize: number): number {
   if (first8.length < 8 || fileSize < 8) throw new Error(`file is ${fileSize} bytes, too short for a safetensors header`);
   const n = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
-  if (n > BigInt(Math.min(MAX_HEADER_BYTES, fileSize - 8))) throw new Error(`header length ${n} exceeds the file (${fileSize} bytes) or the 100 MB limit: not a safetensors file, or truncated`);
+  if (n > BigInt(Math.min(MAX_HEADER_BYTES, fileSize - 8)))
+    throw new Error(`header length ${n} exceeds the file (${fileSize} bytes) or the 100 MB limit: not a safetensors file, or truncated`);
   return Number(n);
 }
 
@@ -65,12 +79,14 @@ function parseEntry(name: string, v: unknown, dataStart: number): HeaderEntry {
   if (typeof v !== 'object' || v === null) throw new Error(`tensor "${name}": entry must be an object`);
   const { dtype, shape, data_offsets: off } = v as Record<string, unknown>;
   if (typeof dtype !== 'string' || !(dtype in BYTES)) throw new Error(`tensor "${name}": unknown dtype ${JSON.stringify(dtype)}`);
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) throw new Error(`tensor "${name}": invalid shape ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0))
+    throw new Error(`tensor "${name}": invalid shape ${JSON.stringify(shape)}`);
   if (!Array.isArray(off) || off.length !== 2 || off.some((o) => !Number.isInteger(o) || o < 0) || off[0] > off[1]) {
     throw new Error(`tensor "${name}": invalid data_offsets ${JSON.stringify(off)}`);
   }
   const bytes = numel(shape as number[]) * BYTES[dtype as HfDtype];
-  if (off[1] - off[0] !== bytes) throw new Error(`tensor "${name}": spans ${off[1] - off[0]} bytes but shape [${shape}] of ${dtype} needs ${bytes}`);
+  if (off[1] - off[0] !== bytes)
+    throw new Error(`tensor "${name}": spans ${off[1] - off[0]} bytes but shape [${shape}] of ${dtype} needs ${bytes}`);
   return { name, dtype: dtype as HfDtype, shape: shape as number[], start: dataStart + off[0], end: dataStart + off[1] };
 }
 

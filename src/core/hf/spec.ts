@@ -53,7 +53,9 @@ export interface HfModelSpec {
   readonly qkNorm: boolean;
   /** Gemma-2: post-attention and pre/post-feed-forward norms (four per layer). */
   readonly sandwichNorms: boolean;
-  readonly positions: { readonly kind: 'rope'; readonly invFreq: Float32Array; readonly attentionScaling: number; readonly scaling: RopeScaling } | { readonly kind: 'learned' };
+  readonly positions:
+    | { readonly kind: 'rope'; readonly invFreq: Float32Array; readonly attentionScaling: number; readonly scaling: RopeScaling }
+    | { readonly kind: 'learned' };
   /** Multiplies the token embeddings (Gemma-2: √H, rounded to fp32 as torch does). 1 elsewhere. */
   readonly embedScale: number;
   /** Multiplies q·kᵀ: head_dim^-0.5, or query_pre_attn_scalar^-0.5 (Gemma-2). */
@@ -76,7 +78,11 @@ export interface HfModelSpec {
 
 /** A config.json that cannot be used, with the file and field at fault. */
 export class HfConfigError extends UserError {
-  constructor(readonly file: string, readonly field: string | undefined, message: string) {
+  constructor(
+    readonly file: string,
+    readonly field: string | undefined,
+    message: string,
+  ) {
     super(`${file}: ${field ? `field "${field}": ` : ''}${message}`, { code: 'hf-config' });
   }
 }
@@ -100,24 +106,30 @@ export function parseHfConfig(raw: unknown, file: string): HfModelSpec {
 
 /** Field access with type checks and transformers' defaults. */
 class Reader {
-  constructor(readonly c: Json, readonly file: string) {}
+  constructor(
+    readonly c: Json,
+    readonly file: string,
+  ) {}
   has(key: string): boolean {
     return this.c[key] !== undefined && this.c[key] !== null;
   }
   int(key: string, fallback?: number): number {
     const v = this.c[key] ?? fallback;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new HfConfigError(this.file, key, `expected a non-negative integer, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+      throw new HfConfigError(this.file, key, `expected a non-negative integer, got ${JSON.stringify(v)}`);
     return v;
   }
   num(key: string, fallback?: number): number {
     const v = this.c[key] ?? fallback;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new HfConfigError(this.file, key, `expected a number, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new HfConfigError(this.file, key, `expected a number, got ${JSON.stringify(v)}`);
     return v;
   }
   optNum(key: string, fallback?: number): number | undefined {
     const v = key in this.c ? this.c[key] : fallback;
     if (v === null || v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new HfConfigError(this.file, key, `expected a number or null, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new HfConfigError(this.file, key, `expected a number or null, got ${JSON.stringify(v)}`);
     return v;
   }
   bool(key: string, fallback: boolean): boolean {
@@ -135,12 +147,15 @@ class Reader {
     const v = this.c[key];
     if (v === undefined || v === null) return [];
     const list = Array.isArray(v) ? v : [v];
-    if (!list.every((x) => Number.isInteger(x) && (x as number) >= 0)) throw new HfConfigError(this.file, key, `expected a token id or a list of ids, got ${JSON.stringify(v)}`);
+    if (!list.every((x) => Number.isInteger(x) && (x as number) >= 0))
+      throw new HfConfigError(this.file, key, `expected a token id or a list of ids, got ${JSON.stringify(v)}`);
     return list as number[];
   }
 }
 
-const FAMILY_DEFAULTS: Readonly<Record<Exclude<HfFamily, 'gpt2'>, { headDim?: number; slidingWindow?: number; maxPositions: number; act: string; tie: boolean }>> = {
+const FAMILY_DEFAULTS: Readonly<
+  Record<Exclude<HfFamily, 'gpt2'>, { headDim?: number; slidingWindow?: number; maxPositions: number; act: string; tie: boolean }>
+> = {
   llama: { maxPositions: 2048, act: 'silu', tie: false },
   mistral: { maxPositions: 131072, act: 'silu', tie: false, slidingWindow: 4096 },
   qwen2: { maxPositions: 32768, act: 'silu', tie: false },
@@ -157,8 +172,9 @@ function decoderSpec(r: Reader, family: Exclude<HfFamily, 'gpt2'>, modelType: st
   if (numKvHeads === 0 || numHeads % numKvHeads !== 0) {
     throw new HfConfigError(r.file, 'num_key_value_heads', `${numKvHeads} does not divide num_attention_heads (${numHeads})`);
   }
-  const headDim = r.has('head_dim') ? r.int('head_dim') : d.headDim ?? hiddenSize / numHeads;
-  if (!Number.isInteger(headDim) || headDim % 2 !== 0) throw new HfConfigError(r.file, 'head_dim', `must be an even integer, got ${headDim}`);
+  const headDim = r.has('head_dim') ? r.int('head_dim') : (d.headDim ?? hiddenSize / numHeads);
+  if (!Number.isInteger(headDim) || headDim % 2 !== 0)
+    throw new HfConfigError(r.file, 'head_dim', `must be an even integer, got ${headDim}`);
   const numLayers = r.int('num_hidden_layers');
   const gemma = family === 'gemma2';
   const act = gemma ? r.str('hidden_activation', r.str('hidden_act', d.act)) : r.str('hidden_act', d.act);
@@ -203,7 +219,8 @@ function gpt2Spec(r: Reader, architecture: string): HfModelSpec {
   const hiddenSize = r.int('n_embd', 768);
   const numHeads = r.int('n_head', 12);
   if (numHeads === 0 || hiddenSize % numHeads !== 0) throw new HfConfigError(r.file, 'n_head', `must divide n_embd (${hiddenSize})`);
-  if (r.bool('scale_attn_by_inverse_layer_idx', false)) throw new HfConfigError(r.file, 'scale_attn_by_inverse_layer_idx', 'true is not supported');
+  if (r.bool('scale_attn_by_inverse_layer_idx', false))
+    throw new HfConfigError(r.file, 'scale_attn_by_inverse_layer_idx', 'true is not supported');
   if (!r.bool('scale_attn_weights', true)) throw new HfConfigError(r.file, 'scale_attn_weights', 'false is not supported');
   const headDim = hiddenSize / numHeads;
   const numLayers = r.int('n_layer', 12);
@@ -254,11 +271,13 @@ function slidingWindowOf(r: Reader, family: HfFamily, fallback: number | undefin
 function layerTypesOf(r: Reader, family: HfFamily, numLayers: number, slidingWindow: number | undefined): AttentionKind[] {
   const raw = r.c.layer_types;
   if (Array.isArray(raw)) {
-    if (raw.length !== numLayers) throw new HfConfigError(r.file, 'layer_types', `has ${raw.length} entries, num_hidden_layers is ${numLayers}`);
+    if (raw.length !== numLayers)
+      throw new HfConfigError(r.file, 'layer_types', `has ${raw.length} entries, num_hidden_layers is ${numLayers}`);
     return raw.map((t, i) => {
       if (t === 'full_attention') return 'full';
       if (t === 'sliding_attention') {
-        if (slidingWindow === undefined) throw new HfConfigError(r.file, 'layer_types', `layer ${i} is sliding_attention but no sliding_window is set`);
+        if (slidingWindow === undefined)
+          throw new HfConfigError(r.file, 'layer_types', `layer ${i} is sliding_attention but no sliding_window is set`);
         return 'sliding';
       }
       throw new HfConfigError(r.file, 'layer_types', `layer ${i}: "${String(t)}" is not supported (full_attention, sliding_attention)`);
@@ -281,10 +300,12 @@ function ropeOf(r: Reader, headDim: number, maxPositions: number): HfModelSpec['
   const theta = typeof params.rope_theta === 'number' ? params.rope_theta : r.num('rope_theta', 10000);
   const type = String(params.rope_type ?? params.type ?? 'default');
   const partial = params.partial_rotary_factor ?? r.c.partial_rotary_factor ?? 1;
-  if (partial !== 1) throw new HfConfigError(r.file, 'partial_rotary_factor', `${String(partial)} is not supported (only full rotary embeddings)`);
+  if (partial !== 1)
+    throw new HfConfigError(r.file, 'partial_rotary_factor', `${String(partial)} is not supported (only full rotary embeddings)`);
   const num = (k: string) => {
     const v = params[k];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new HfConfigError(r.file, `${field}.${k}`, `expected a number for rope_type "${type}", got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new HfConfigError(r.file, `${field}.${k}`, `expected a number for rope_type "${type}", got ${JSON.stringify(v)}`);
     return v;
   };
   let scaling: RopeScaling;
@@ -292,7 +313,13 @@ function ropeOf(r: Reader, headDim: number, maxPositions: number): HfModelSpec['
   else if (type === 'linear') scaling = { type: 'linear', factor: num('factor') };
   else if (type === 'llama3') {
     const original = typeof params.original_max_position_embeddings === 'number' ? params.original_max_position_embeddings : maxPositions;
-    scaling = { type: 'llama3', factor: num('factor'), lowFreqFactor: num('low_freq_factor'), highFreqFactor: num('high_freq_factor'), originalMaxPositions: original };
+    scaling = {
+      type: 'llama3',
+      factor: num('factor'),
+      lowFreqFactor: num('low_freq_factor'),
+      highFreqFactor: num('high_freq_factor'),
+      originalMaxPositions: original,
+    };
   } else throw new HfConfigError(r.file, `${field}.rope_type`, `"${type}" is not supported (default, linear, llama3)`);
   return { kind: 'rope', invFreq: invFrequencies(theta, headDim, scaling), attentionScaling: 1, scaling };
 }
@@ -300,7 +327,11 @@ function ropeOf(r: Reader, headDim: number, maxPositions: number): HfModelSpec['
 function commonIds(r: Reader): Pick<HfModelSpec, 'padTokenId' | 'bosTokenId' | 'eosTokenIds'> {
   const pad = r.ids('pad_token_id')[0];
   const bos = r.ids('bos_token_id')[0];
-  return { ...(pad !== undefined ? { padTokenId: pad } : {}), ...(bos !== undefined ? { bosTokenId: bos } : {}), eosTokenIds: r.ids('eos_token_id') };
+  return {
+    ...(pad !== undefined ? { padTokenId: pad } : {}),
+    ...(bos !== undefined ? { bosTokenId: bos } : {}),
+    eosTokenIds: r.ids('eos_token_id'),
+  };
 }
 
 const EXTRA_KEYS = ['value_head_prefix', 'normalize_reward', 'mean', 'std', 'id2label', 'problem_type'];

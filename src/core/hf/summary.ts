@@ -80,9 +80,10 @@ export function summariseModel(i: SummaryInput): ModelSummary {
     maxTokens: i.maxTokens,
     head: i.head.describe,
     headKind: i.head.kind,
-    pooling: i.head.pooling === 'rightmost-non-pad'
-      ? `the rightmost token whose id is not pad_token_id${pad === null ? ' (no pad id: the last token)' : ` (${pad})`}, as transformers' sequence classification`
-      : 'the last real token (last attention_mask = 1), as OpenRLHF',
+    pooling:
+      i.head.pooling === 'rightmost-non-pad'
+        ? `the rightmost token whose id is not pad_token_id${pad === null ? ' (no pad id: the last token)' : ` (${pad})`}, as transformers' sequence classification`
+        : 'the last real token (last attention_mask = 1), as OpenRLHF',
     notes,
     backends: backendFits(fp32Bytes, i.freeMemoryBytes),
   };
@@ -93,12 +94,24 @@ function summaryNotes(i: SummaryInput, pad: number | null): string[] {
   const s = i.spec;
   const notes: string[] = [];
   if (pad !== null && s.eosTokenIds.includes(pad) && i.head.pooling === 'rightmost-non-pad') {
-    notes.push(`pad_token_id equals eos_token_id (${pad}): transformers pools the rightmost token that is not ${pad}, so a text ending in eos is scored at the token before its trailing eos`);
+    notes.push(
+      `pad_token_id equals eos_token_id (${pad}): transformers pools the rightmost token that is not ${pad}, so a text ending in eos is scored at the token before its trailing eos`,
+    );
   }
-  if (pad === null && i.head.pooling === 'rightmost-non-pad') notes.push('no pad_token_id: the last token is pooled (transformers then accepts batch size 1 only; Reward Lens pads and pools the last real token)');
-  if (i.head.kind === 'untrained') notes.push('no reward head in the checkpoint: rewards come from a fresh random head and mean nothing until it is trained');
-  if (s.extras.normalize_reward === true) notes.push(`config says normalize_reward (mean ${String(s.extras.mean)}, std ${String(s.extras.std)}): Reward Lens shows raw rewards r = W_pᵀh`);
-  if (!i.chatTemplateFrom) notes.push('no chat template: pairs are scored as HH-style transcripts ("\\n\\nHuman: …\\n\\nAssistant: …") with the tokenizer\'s special tokens');
+  if (pad === null && i.head.pooling === 'rightmost-non-pad')
+    notes.push(
+      'no pad_token_id: the last token is pooled (transformers then accepts batch size 1 only; Reward Lens pads and pools the last real token)',
+    );
+  if (i.head.kind === 'untrained')
+    notes.push('no reward head in the checkpoint: rewards come from a fresh random head and mean nothing until it is trained');
+  if (s.extras.normalize_reward === true)
+    notes.push(
+      `config says normalize_reward (mean ${String(s.extras.mean)}, std ${String(s.extras.std)}): Reward Lens shows raw rewards r = W_pᵀh`,
+    );
+  if (!i.chatTemplateFrom)
+    notes.push(
+      'no chat template: pairs are scored as HH-style transcripts ("\\n\\nHuman: …\\n\\nAssistant: …") with the tokenizer\'s special tokens',
+    );
   return notes;
 }
 
@@ -108,13 +121,21 @@ function backendFits(fp32Bytes: number, freeMemoryBytes: number): ModelSummary['
   const ortFits = fp32Bytes * 1.2 <= freeMemoryBytes;
   return [
     { name: 'onnxruntime', fits: ortFits, why: `needs ~${gib(fp32Bytes)} of memory for fp32 weights; ${gib(freeMemoryBytes)} free` },
-    { name: 'wasm', fits: wasmFits, why: wasmFits ? `${gib(fp32Bytes)} of fp32 weights fit its 4 GiB heap` : `${gib(fp32Bytes)} of fp32 weights do not fit its 4 GiB heap (use onnxruntime)` },
+    {
+      name: 'wasm',
+      fits: wasmFits,
+      why: wasmFits
+        ? `${gib(fp32Bytes)} of fp32 weights fit its 4 GiB heap`
+        : `${gib(fp32Bytes)} of fp32 weights do not fit its 4 GiB heap (use onnxruntime)`,
+    },
     { name: 'webgpu / tensorflow', fits: true, why: 'limited by device memory (see reward-lens doctor)' },
   ];
 }
 
 export function formatModelSummary(dir: string, m: ModelSummary): string {
-  const dtypes = Object.entries(m.dtypeOnDisk).map(([d, n]) => `${d} (${n} tensors)`).join(', ');
+  const dtypes = Object.entries(m.dtypeOnDisk)
+    .map(([d, n]) => `${d} (${n} tensors)`)
+    .join(', ');
   const lines = [
     dir,
     `  architecture  ${m.architecture} (${m.family})`,

@@ -15,12 +15,19 @@ export function backboneTensors(s: HfModelSpec): TensorSpec[] {
 }
 
 function decoderTensors(s: HfModelSpec): TensorSpec[] {
-  const H = s.hiddenSize, q = s.numHeads * s.headDim, kv = s.numKvHeads * s.headDim, I = s.intermediateSize;
+  const H = s.hiddenSize,
+    q = s.numHeads * s.headDim,
+    kv = s.numKvHeads * s.headDim,
+    I = s.intermediateSize;
   const out: TensorSpec[] = [{ name: 'embed_tokens.weight', shape: [s.vocabSize, H] }];
   for (let l = 0; l < s.numLayers; l++) {
     const L = layerNames(s, l);
     out.push({ name: L.inputNorm, shape: [H] });
-    for (const [w, rows] of [[L.q, q], [L.k, kv], [L.v, kv]] as const) {
+    for (const [w, rows] of [
+      [L.q, q],
+      [L.k, kv],
+      [L.v, kv],
+    ] as const) {
       out.push({ name: w.weight, shape: [rows, H] });
       if (w.bias) out.push({ name: w.bias, shape: [rows] });
     }
@@ -29,7 +36,11 @@ function decoderTensors(s: HfModelSpec): TensorSpec[] {
     if (L.qNorm && L.kNorm) out.push({ name: L.qNorm, shape: [s.headDim] }, { name: L.kNorm, shape: [s.headDim] });
     out.push({ name: L.postAttnNorm, shape: [H] });
     if (L.preFfnNorm && L.postFfnNorm) out.push({ name: L.preFfnNorm, shape: [H] }, { name: L.postFfnNorm, shape: [H] });
-    for (const [w, shape] of [[L.gate!, [I, H]], [L.up, [I, H]], [L.down, [H, I]]] as const) {
+    for (const [w, shape] of [
+      [L.gate!, [I, H]],
+      [L.up, [I, H]],
+      [L.down, [H, I]],
+    ] as const) {
       out.push({ name: w.weight, shape });
       if (w.bias) out.push({ name: w.bias, shape: [shape[0]] });
     }
@@ -39,17 +50,27 @@ function decoderTensors(s: HfModelSpec): TensorSpec[] {
 }
 
 function gpt2Tensors(s: HfModelSpec): TensorSpec[] {
-  const H = s.hiddenSize, I = s.intermediateSize;
-  const out: TensorSpec[] = [{ name: 'wte.weight', shape: [s.vocabSize, H] }, { name: 'wpe.weight', shape: [s.maxPositions, H] }];
+  const H = s.hiddenSize,
+    I = s.intermediateSize;
+  const out: TensorSpec[] = [
+    { name: 'wte.weight', shape: [s.vocabSize, H] },
+    { name: 'wpe.weight', shape: [s.maxPositions, H] },
+  ];
   for (let l = 0; l < s.numLayers; l++) {
     const p = `h.${l}`;
     out.push(
-      { name: `${p}.ln_1.weight`, shape: [H] }, { name: `${p}.ln_1.bias`, shape: [H] },
-      { name: `${p}.attn.c_attn.weight`, shape: [H, 3 * H] }, { name: `${p}.attn.c_attn.bias`, shape: [3 * H] },
-      { name: `${p}.attn.c_proj.weight`, shape: [H, H] }, { name: `${p}.attn.c_proj.bias`, shape: [H] },
-      { name: `${p}.ln_2.weight`, shape: [H] }, { name: `${p}.ln_2.bias`, shape: [H] },
-      { name: `${p}.mlp.c_fc.weight`, shape: [H, I] }, { name: `${p}.mlp.c_fc.bias`, shape: [I] },
-      { name: `${p}.mlp.c_proj.weight`, shape: [I, H] }, { name: `${p}.mlp.c_proj.bias`, shape: [H] },
+      { name: `${p}.ln_1.weight`, shape: [H] },
+      { name: `${p}.ln_1.bias`, shape: [H] },
+      { name: `${p}.attn.c_attn.weight`, shape: [H, 3 * H] },
+      { name: `${p}.attn.c_attn.bias`, shape: [3 * H] },
+      { name: `${p}.attn.c_proj.weight`, shape: [H, H] },
+      { name: `${p}.attn.c_proj.bias`, shape: [H] },
+      { name: `${p}.ln_2.weight`, shape: [H] },
+      { name: `${p}.ln_2.bias`, shape: [H] },
+      { name: `${p}.mlp.c_fc.weight`, shape: [H, I] },
+      { name: `${p}.mlp.c_fc.bias`, shape: [I] },
+      { name: `${p}.mlp.c_proj.weight`, shape: [I, H] },
+      { name: `${p}.mlp.c_proj.bias`, shape: [H] },
     );
   }
   out.push({ name: 'ln_f.weight', shape: [H] }, { name: 'ln_f.bias', shape: [H] });
@@ -75,7 +96,11 @@ export interface LayerNames {
 
 export function layerNames(s: HfModelSpec, l: number): LayerNames {
   const p = `layers.${l}`;
-  const lin = (name: string, bias: boolean): LinearWeights => ({ weight: `${name}.weight`, ...(bias ? { bias: `${name}.bias` } : {}), layout: 'out_in' });
+  const lin = (name: string, bias: boolean): LinearWeights => ({
+    weight: `${name}.weight`,
+    ...(bias ? { bias: `${name}.bias` } : {}),
+    layout: 'out_in',
+  });
   return {
     inputNorm: `${p}.input_layernorm.weight`,
     q: lin(`${p}.self_attn.q_proj`, s.attentionBias.qkv),
@@ -84,7 +109,9 @@ export function layerNames(s: HfModelSpec, l: number): LayerNames {
     o: lin(`${p}.self_attn.o_proj`, s.attentionBias.o),
     ...(s.qkNorm ? { qNorm: `${p}.self_attn.q_norm.weight`, kNorm: `${p}.self_attn.k_norm.weight` } : {}),
     postAttnNorm: `${p}.post_attention_layernorm.weight`,
-    ...(s.sandwichNorms ? { preFfnNorm: `${p}.pre_feedforward_layernorm.weight`, postFfnNorm: `${p}.post_feedforward_layernorm.weight` } : {}),
+    ...(s.sandwichNorms
+      ? { preFfnNorm: `${p}.pre_feedforward_layernorm.weight`, postFfnNorm: `${p}.post_feedforward_layernorm.weight` }
+      : {}),
     gate: lin(`${p}.mlp.gate_proj`, s.mlpBias),
     up: lin(`${p}.mlp.up_proj`, s.mlpBias),
     down: lin(`${p}.mlp.down_proj`, s.mlpBias),

@@ -59,14 +59,20 @@ export class HfTokenizer {
 /** A special token in tokenizer_config.json is a string or an AddedToken object ({ content, … }). */
 function tokenString(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
-  if (typeof v === 'object' && v !== null && typeof (v as { content?: unknown }).content === 'string') return (v as { content: string }).content;
+  if (typeof v === 'object' && v !== null && typeof (v as { content?: unknown }).content === 'string')
+    return (v as { content: string }).content;
   return undefined;
 }
 
 function specialTokensOf(config: Readonly<Record<string, unknown>>, map?: Readonly<Record<string, unknown>>): SpecialTokens {
   const get = (k: string) => tokenString(config[k]) ?? tokenString(map?.[k]);
   const out: Record<string, string> = {};
-  for (const [key, field] of [['bos', 'bos_token'], ['eos', 'eos_token'], ['pad', 'pad_token'], ['unk', 'unk_token']] as const) {
+  for (const [key, field] of [
+    ['bos', 'bos_token'],
+    ['eos', 'eos_token'],
+    ['pad', 'pad_token'],
+    ['unk', 'unk_token'],
+  ] as const) {
     const v = get(field);
     if (v !== undefined) out[key] = v;
   }

@@ -37,7 +37,16 @@ export const DEFAULT_LORA_TARGETS: Readonly<Record<HfFamily, readonly string[]>>
 };
 
 /** What `reward-lens train --from FOLDER` uses for every tuning flag left out (LoRA r=8, α=16, max 1024 tokens). */
-export const BACKBONE_DEFAULTS = { tune: 'lora', loraRank: 8, loraAlpha: 16, loraDropout: 0, topK: 2, resetHead: false, maxTokens: 1024, gradCheckpointing: true } as const;
+export const BACKBONE_DEFAULTS = {
+  tune: 'lora',
+  loraRank: 8,
+  loraAlpha: 16,
+  loraDropout: 0,
+  topK: 2,
+  resetHead: false,
+  maxTokens: 1024,
+  gradCheckpointing: true,
+} as const;
 
 export const DEFAULT_TUNING = (family: HfFamily): TuningConfig => ({
   mode: 'lora',
@@ -69,7 +78,10 @@ export function loraTargets(s: HfModelSpec, targets: readonly string[]): LoraTar
     out.push({ weight: t.name, module, inFeatures: fanInFanOut ? a : b, outFeatures: fanInFanOut ? b : a, fanInFanOut });
   }
   const unknown = targets.filter((name) => !out.some((t) => t.module.endsWith(`.${name}`)));
-  if (unknown.length) throw new UserError(`LoRA target modules ${unknown.join(', ')} match no ${s.family} layer (the ${s.family} defaults are ${DEFAULT_LORA_TARGETS[s.family].join(', ')})`);
+  if (unknown.length)
+    throw new UserError(
+      `LoRA target modules ${unknown.join(', ')} match no ${s.family} layer (the ${s.family} defaults are ${DEFAULT_LORA_TARGETS[s.family].join(', ')})`,
+    );
   return out;
 }
 
@@ -79,14 +91,17 @@ export function trainedBackboneTensors(s: HfModelSpec, t: TuningConfig): string[
   if (t.mode !== 'top-k') return [];
   const first = firstTrainedLayer(s, t);
   const finalNorms = s.family === 'gpt2' ? ['ln_f.weight', 'ln_f.bias'] : ['norm.weight'];
-  return backboneTensors(s).map((x) => x.name).filter((n) => finalNorms.includes(n) || layerOf(n) >= first);
+  return backboneTensors(s)
+    .map((x) => x.name)
+    .filter((n) => finalNorms.includes(n) || layerOf(n) >= first);
 }
 
 /** The first block that trains (top-k: numLayers − k; lora/full: 0; head: numLayers). */
 export function firstTrainedLayer(s: HfModelSpec, t: TuningConfig): number {
   if (t.mode === 'head') return s.numLayers;
   if (t.mode === 'top-k') {
-    if (!(Number.isInteger(t.topK) && t.topK >= 1 && t.topK <= s.numLayers)) throw new UserError(`--top-k must be between 1 and ${s.numLayers} (the model's layers), got ${t.topK}`);
+    if (!(Number.isInteger(t.topK) && t.topK >= 1 && t.topK <= s.numLayers))
+      throw new UserError(`--top-k must be between 1 and ${s.numLayers} (the model's layers), got ${t.topK}`);
     return s.numLayers - t.topK;
   }
   return 0;

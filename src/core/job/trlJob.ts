@@ -14,7 +14,13 @@ export const TRL_RUN_FORMAT = 'reward-lens-trl-run';
 
 /** The versions train.py was written for and tested with (requirements.txt pins them; the README records them). */
 export const TRL_TESTED_VERSIONS = {
-  python: '3.11.7', torch: '2.13.0', transformers: '5.18.0', trl: '1.13.0', peft: '0.21.0', accelerate: '1.15.0', datasets: '5.0.1',
+  python: '3.11.7',
+  torch: '2.13.0',
+  transformers: '5.18.0',
+  trl: '1.13.0',
+  peft: '0.21.0',
+  accelerate: '1.15.0',
+  datasets: '5.0.1',
 } as const;
 
 /** One pair in TRL's conversational preference format (explicit prompt). Extra columns are dropped by TRL. */
@@ -82,11 +88,19 @@ export interface TrlJob {
 
 export function jobArgsOf(config: TrainConfig, backbone: BackboneParams, defaultTargets: readonly string[]): TrlJobArgs {
   return {
-    model_name_or_path: backbone.dir, tune: backbone.tune,
-    lora_r: backbone.loraRank, lora_alpha: backbone.loraAlpha, lora_dropout: backbone.loraDropout,
+    model_name_or_path: backbone.dir,
+    tune: backbone.tune,
+    lora_r: backbone.loraRank,
+    lora_alpha: backbone.loraAlpha,
+    lora_dropout: backbone.loraDropout,
     lora_target_modules: backbone.loraTargets?.length ? backbone.loraTargets : defaultTargets,
-    top_k: backbone.topK, reset_head: backbone.resetHead,
-    objective: config.objective, bsr_lambda: config.lambda, margin: config.margin, center_coef: config.centerCoef, norm_eps: config.normEps,
+    top_k: backbone.topK,
+    reset_head: backbone.resetHead,
+    objective: config.objective,
+    bsr_lambda: config.lambda,
+    margin: config.margin,
+    center_coef: config.centerCoef,
+    norm_eps: config.normEps,
   };
 }
 
@@ -106,7 +120,11 @@ export function trainingArgsOf(config: TrainConfig, backbone: BackboneParams, tr
   // BSR's b is the per-device micro-batch: the step's pairs cut into gradAccum micro-batches (src/train/step.ts).
   const micro = Math.max(1, Math.floor(batchPairs / config.gradAccum));
   // Reward Lens evaluates at step 0, every evalEvery steps and at the end (train.py adds the last one).
-  const evalArgs: TrainingArgs = !hasEval ? { eval_strategy: 'no' } : config.evalEvery > 0 ? { eval_strategy: 'steps', eval_steps: config.evalEvery, eval_on_start: true } : { eval_strategy: 'no', eval_on_start: true };
+  const evalArgs: TrainingArgs = !hasEval
+    ? { eval_strategy: 'no' }
+    : config.evalEvery > 0
+      ? { eval_strategy: 'steps', eval_steps: config.evalEvery, eval_on_start: true }
+      : { eval_strategy: 'no', eval_on_start: true };
   return {
     per_device_train_batch_size: micro,
     gradient_accumulation_steps: config.gradAccum,
@@ -114,9 +132,14 @@ export function trainingArgsOf(config: TrainConfig, backbone: BackboneParams, tr
     learning_rate: config.lr,
     lr_scheduler_type: 'linear',
     warmup_steps: config.warmupFrac > 0 ? Math.max(1, Math.round(config.warmupFrac * total)) : 0,
-    optim: 'adamw_torch', weight_decay: 0, adam_beta1: config.beta1, adam_beta2: config.beta2, adam_epsilon: config.adamEps,
+    optim: 'adamw_torch',
+    weight_decay: 0,
+    adam_beta1: config.beta1,
+    adam_beta2: config.beta2,
+    adam_epsilon: config.adamEps,
     max_grad_norm: config.gradClip,
-    seed: config.seed, data_seed: config.seed,
+    seed: config.seed,
+    data_seed: config.seed,
     logging_steps: config.logEvery,
     ...evalArgs,
     save_strategy: 'steps',
@@ -132,7 +155,11 @@ export function trainingArgsOf(config: TrainConfig, backbone: BackboneParams, tr
 
 /** A file name for an eval set's name (names come from the user's file names). */
 export function safeSetFileName(name: string, taken: ReadonlySet<string>): string {
-  const base = name.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '_').slice(0, 80) || 'set';
+  const base =
+    name
+      .replace(/[^\w.-]+/g, '_')
+      .replace(/^\.+/, '_')
+      .slice(0, 80) || 'set';
   let n = base;
   for (let i = 2; taken.has(n); i++) n = `${base}-${i}`;
   return n;
@@ -143,7 +170,13 @@ export interface TrlManifest {
   readonly format: 'reward-lens-trl-manifest';
   readonly version: 1;
   readonly train: { readonly pairs: number; readonly file: string };
-  readonly eval: readonly { readonly name: string; readonly source: string; readonly pairs: number; readonly prompts: number; readonly trl: string | null }[];
+  readonly eval: readonly {
+    readonly name: string;
+    readonly source: string;
+    readonly pairs: number;
+    readonly prompts: number;
+    readonly trl: string | null;
+  }[];
   /** The user's files, by content. */
   readonly inputs: readonly FileDigest[];
   readonly skipped: { readonly total: number; readonly byReason: Readonly<Record<string, number>>; readonly rows: readonly SkippedRow[] };

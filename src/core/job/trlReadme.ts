@@ -5,13 +5,26 @@ import { TRL_TESTED_VERSIONS, type TrlJob, type TrlManifest } from './trlJob';
 
 function objectiveLine(job: TrlJob): string {
   const a = job.job_args;
-  const coef = a.objective === 'bsr' ? `λ = ${a.bsr_lambda}` : a.objective === 'center' ? `c = ${a.center_coef}` : a.objective === 'margin' || a.objective === 'hinge' ? `m = ${a.margin}` : a.objective === 'norm' ? `ε = ${a.norm_eps}` : '';
+  const coef =
+    a.objective === 'bsr'
+      ? `λ = ${a.bsr_lambda}`
+      : a.objective === 'center'
+        ? `c = ${a.center_coef}`
+        : a.objective === 'margin' || a.objective === 'hinge'
+          ? `m = ${a.margin}`
+          : a.objective === 'norm'
+            ? `ε = ${a.norm_eps}`
+            : '';
   return `**${a.objective}**${coef ? ` (${coef})` : ''}: ${OBJECTIVE_LABELS[a.objective]}`;
 }
 
 function dataSection(m: TrlManifest): string {
-  const rows = m.eval.map((e) => `| ${e.name} | ${e.pairs} | ${e.prompts} | ${e.trl ? `\`${e.trl}\`` : 'scored by the import only'} | ${e.source} |`);
-  const skipped = Object.entries(m.skipped.byReason).map(([r, n]) => `${n} ${r}`).join(', ');
+  const rows = m.eval.map(
+    (e) => `| ${e.name} | ${e.pairs} | ${e.prompts} | ${e.trl ? `\`${e.trl}\`` : 'scored by the import only'} | ${e.source} |`,
+  );
+  const skipped = Object.entries(m.skipped.byReason)
+    .map(([r, n]) => `${n} ${r}`)
+    .join(', ');
   return `## Data
 
 \`data/train.jsonl\`: **${m.train.pairs} training pairs**${m.heldOut ? ` (after holding out ${m.heldOut.pairs} pairs, ${(m.heldOut.frac * 100).toFixed(0)}% of the prompts, seed ${m.heldOut.seed})` : ''}.

@@ -50,7 +50,13 @@ export class GraphBuilder {
   /** Appends a single-output node and returns its output's name. */
   op(opType: string, inputs: readonly string[], o: OpOptions = {}): string {
     const out = o.out !== undefined ? this.claim(o.out) : this.fresh(opType.toLowerCase());
-    this.nodes.push({ opType, inputs, outputs: [out], ...(o.attrs?.length ? { attributes: o.attrs } : {}), ...(o.domain ? { domain: o.domain } : {}) });
+    this.nodes.push({
+      opType,
+      inputs,
+      outputs: [out],
+      ...(o.attrs?.length ? { attributes: o.attrs } : {}),
+      ...(o.domain ? { domain: o.domain } : {}),
+    });
     if (o.domain) this.domains.add(o.domain);
     return out;
   }
@@ -74,13 +80,21 @@ export class GraphBuilder {
   /** An int64 constant (a 1-D tensor, or a scalar when `scalar`), shared by every op that needs the same values. */
   int64(values: readonly number[], scalar = false): string {
     const key = `i64:${scalar ? 's' : 'v'}:${values.join(',')}`;
-    return this.constant(key, () => ({ dataType: DataType.INT64, dims: scalar ? [] : [values.length], raw: new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer) }));
+    return this.constant(key, () => ({
+      dataType: DataType.INT64,
+      dims: scalar ? [] : [values.length],
+      raw: new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer),
+    }));
   }
 
   /** A float32 constant: a scalar by default (broadcasts against anything). */
   float(value: number, dims: readonly number[] = []): string {
     const key = `f32:${dims.join('x')}:${value}`;
-    return this.constant(key, () => ({ dataType: DataType.FLOAT, dims, raw: new Uint8Array(new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(value).buffer) }));
+    return this.constant(key, () => ({
+      dataType: DataType.FLOAT,
+      dims,
+      raw: new Uint8Array(new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(value).buffer),
+    }));
   }
 
   private constant(key: string, make: () => Omit<TensorInit, 'name'>): string {

@@ -37,7 +37,11 @@ export class GraphOps implements Ops<string> {
   private readonly shapes = new Map<string, string>();
 
   /** `tokenShape`: an int64 [2] value holding [N, T] (Shape of the ids input). */
-  constructor(private readonly g: GraphBuilder, private readonly weights: GraphWeights, private readonly tokenShape: string) {}
+  constructor(
+    private readonly g: GraphBuilder,
+    private readonly weights: GraphWeights,
+    private readonly tokenShape: string,
+  ) {}
 
   private w(name: string): string {
     return this.weights.weight(name);
@@ -91,7 +95,9 @@ export class GraphOps implements Ops<string> {
   }
 
   layerNorm(x: string, weight: string, bias: string, eps: number): string {
-    return this.g.op('LayerNormalization', [x, this.w(weight), this.w(bias)], { attrs: [attr.int('axis', -1), attr.float('epsilon', eps)] });
+    return this.g.op('LayerNormalization', [x, this.w(weight), this.w(bias)], {
+      attrs: [attr.int('axis', -1), attr.float('epsilon', eps)],
+    });
   }
 
   activation(x: string, kind: Activation): string {
@@ -116,7 +122,11 @@ export class GraphOps implements Ops<string> {
   splitHeads(x: string, heads: number, headDim: number): string {
     const key = `${heads}x${headDim}`;
     let shape = this.shapes.get(key);
-    if (!shape) this.shapes.set(key, (shape = this.g.op('Concat', [this.tokenShape, this.g.int64([heads, headDim])], { attrs: [attr.int('axis', 0)] })));
+    if (!shape)
+      this.shapes.set(
+        key,
+        (shape = this.g.op('Concat', [this.tokenShape, this.g.int64([heads, headDim])], { attrs: [attr.int('axis', 0)] })),
+      );
     const out = this.g.op('Transpose', [this.g.op('Reshape', [x, shape])], { attrs: [attr.ints('perm', [0, 2, 1, 3])] });
     this.headShapes.set(out, { heads, headDim });
     return out;

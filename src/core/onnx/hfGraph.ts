@@ -10,8 +10,15 @@ import { DataType, type ModelInit } from './proto';
 
 /** Graph input names of the batch arrays, and of the head. */
 export const INPUT = {
-  ids: 'ids', positionIds: 'position_ids', cos: 'cos', sin: 'sin', causal: 'causal', causalSliding: 'causal_sliding',
-  keyPadding: 'key_padding', poolIndex: 'pool_index', head: 'head',
+  ids: 'ids',
+  positionIds: 'position_ids',
+  cos: 'cos',
+  sin: 'sin',
+  causal: 'causal',
+  causalSliding: 'causal_sliding',
+  keyPadding: 'key_padding',
+  poolIndex: 'pool_index',
+  head: 'head',
 } as const;
 export const OUTPUT = { rewards: 'rewards', hidden: 'hidden' } as const;
 
@@ -21,9 +28,16 @@ export function needsSlidingMask(s: HfModelSpec): boolean {
 }
 
 /** Builds the model; `weights` makes the GraphWeights (external initializers or inputs) on the builder. */
-export function buildHfModel(s: HfModelSpec, weights: (g: GraphBuilder) => GraphWeights, metadata: Readonly<Record<string, string>> = {}): ModelInit {
+export function buildHfModel(
+  s: HfModelSpec,
+  weights: (g: GraphBuilder) => GraphWeights,
+  metadata: Readonly<Record<string, string>> = {},
+): ModelInit {
   const g = new GraphBuilder();
-  const N = 'batch', T = 'seq', d = s.headDim, H = s.hiddenSize;
+  const N = 'batch',
+    T = 'seq',
+    d = s.headDim,
+    H = s.hiddenSize;
   const ids = g.input(INPUT.ids, DataType.INT32, [N, T]);
   const rope = s.positions.kind === 'rope';
   const inputs = {
@@ -52,7 +66,9 @@ export interface FeedArray {
 
 /** The batch arrays as named, shaped feeds (only those the spec's graph declares). */
 export function batchFeeds(s: HfModelSpec, b: HfBatch): Record<string, FeedArray> {
-  const N = b.n, T = b.length, d = s.headDim;
+  const N = b.n,
+    T = b.length,
+    d = s.headDim;
   const i32 = (data: Int32Array, dims: number[]): FeedArray => ({ type: 'int32', data, dims });
   const f32 = (data: Float32Array, dims: number[]): FeedArray => ({ type: 'float32', data, dims });
   const feeds: Record<string, FeedArray> = {

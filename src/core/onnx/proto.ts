@@ -80,7 +80,9 @@ export interface ModelInit {
 }
 
 // Wire types (protobuf encoding spec).
-const VARINT = 0, LEN = 2, I32 = 5;
+const VARINT = 0,
+  LEN = 2,
+  I32 = 5;
 /** Payloads at least this long are kept as separate parts instead of being copied into the small-byte buffer. */
 const BIG_PART = 4096;
 
@@ -219,7 +221,8 @@ function entry(key: string, value: string): ProtoWriter {
  * (StringStringEntryProto), data_location = 14 (DEFAULT 0, EXTERNAL 1).
  */
 export function tensorProto(t: TensorInit): ProtoWriter {
-  if ((t.raw === undefined) === (t.external === undefined)) throw new Error(`tensor "${t.name}": exactly one of raw data or external data is needed`);
+  if ((t.raw === undefined) === (t.external === undefined))
+    throw new Error(`tensor "${t.name}": exactly one of raw data or external data is needed`);
   return message((w) => {
     for (const d of t.dims) w.intField(1, d);
     w.intField(2, t.dataType);
@@ -242,12 +245,24 @@ function attributeProto(a: Attribute): ProtoWriter {
   return message((w) => {
     w.stringField(1, a.name);
     switch (a.type) {
-      case 'float': w.floatField(2, a.value); break;
-      case 'int': w.intField(3, a.value); break;
-      case 'string': w.stringField(4, a.value); break;
-      case 'tensor': w.messageField(5, tensorProto(a.value)); break;
-      case 'floats': for (const v of a.value) w.floatField(7, v); break;
-      case 'ints': for (const v of a.value) w.intField(8, v); break;
+      case 'float':
+        w.floatField(2, a.value);
+        break;
+      case 'int':
+        w.intField(3, a.value);
+        break;
+      case 'string':
+        w.stringField(4, a.value);
+        break;
+      case 'tensor':
+        w.messageField(5, tensorProto(a.value));
+        break;
+      case 'floats':
+        for (const v of a.value) w.floatField(7, v);
+        break;
+      case 'ints':
+        for (const v of a.value) w.intField(8, v);
+        break;
     }
     w.intField(20, ATTR_TYPE[a.type]);
   });
@@ -272,7 +287,10 @@ function nodeProto(n: NodeInit): ProtoWriter {
 function valueInfoProto(v: ValueInfo): ProtoWriter {
   const shape = message((w) => {
     for (const d of v.dims) {
-      w.messageField(1, message((dim) => (typeof d === 'number' ? dim.intField(1, d) : dim.stringField(2, d))));
+      w.messageField(
+        1,
+        message((dim) => (typeof d === 'number' ? dim.intField(1, d) : dim.stringField(2, d))),
+      );
     }
   });
   const tensorType = message((w) => {
@@ -281,7 +299,10 @@ function valueInfoProto(v: ValueInfo): ProtoWriter {
   });
   return message((w) => {
     w.stringField(1, v.name);
-    w.messageField(2, message((t) => t.messageField(1, tensorType)));
+    w.messageField(
+      2,
+      message((t) => t.messageField(1, tensorType)),
+    );
   });
 }
 
@@ -310,10 +331,13 @@ export function encodeModel(m: ModelInit): Uint8Array {
     if (m.docString !== undefined) w.stringField(6, m.docString);
     w.messageField(7, graphProto(m.graph));
     for (const o of m.opsetImports) {
-      w.messageField(8, message((op) => {
-        op.stringField(1, o.domain);
-        op.intField(2, o.version);
-      }));
+      w.messageField(
+        8,
+        message((op) => {
+          op.stringField(1, o.domain);
+          op.intField(2, o.version);
+        }),
+      );
     }
     for (const [k, v] of Object.entries(m.metadata ?? {})) w.messageField(14, entry(k, v));
   }).finish();

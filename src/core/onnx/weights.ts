@@ -34,8 +34,14 @@ export function externalWeights(g: GraphBuilder, tensors: ReadonlyMap<string, Ex
     const t = tensors.get(name);
     if (!t) throw new Error(`ONNX graph: no checkpoint tensor for weight "${name}"`);
     const dataType = ONNX_DTYPE[t.dtype];
-    if (dataType === undefined) throw new Error(`${t.location}: tensor "${name}" has dtype ${t.dtype}; only F32, F16 and BF16 weights are supported`);
-    const value = g.initializer({ name: `w.${name}`, dataType, dims: t.shape, external: { location: t.location, offset: t.offset, length: t.length } });
+    if (dataType === undefined)
+      throw new Error(`${t.location}: tensor "${name}" has dtype ${t.dtype}; only F32, F16 and BF16 weights are supported`);
+    const value = g.initializer({
+      name: `w.${name}`,
+      dataType,
+      dims: t.shape,
+      external: { location: t.location, offset: t.offset, length: t.length },
+    });
     const entry = { value, cast: dataType !== DataType.FLOAT };
     stored.set(name, entry);
     return entry;
@@ -54,7 +60,10 @@ export function externalWeights(g: GraphBuilder, tensors: ReadonlyMap<string, Ex
 }
 
 /** Weights as fp32 graph inputs named `w.<canonical name>`; `fed` lists them in the order they were declared. */
-export function inputWeights(g: GraphBuilder, shapes: ReadonlyMap<string, readonly number[]>): GraphWeights & { readonly fed: readonly string[] } {
+export function inputWeights(
+  g: GraphBuilder,
+  shapes: ReadonlyMap<string, readonly number[]>,
+): GraphWeights & { readonly fed: readonly string[] } {
   const fed: string[] = [];
   const made = new Map<string, string>();
   return {

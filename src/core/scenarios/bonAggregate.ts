@@ -56,13 +56,24 @@ export interface BonAggregate {
 
 /** The all-prompts point of `pool` at N in a run's report. */
 function pointOf(bon: BonReport | undefined, pool: string, n: number): BonPoint | undefined {
-  return bon?.sets.find((s) => s.name === pool)?.curves.find((c) => c.group === 'all')?.points.find((p) => p.n === n);
+  return bon?.sets
+    .find((s) => s.name === pool)
+    ?.curves.find((c) => c.group === 'all')
+    ?.points.find((p) => p.n === n);
 }
 
 function objectivePoint(runs: readonly (BonRun | undefined)[], pool: string, n: number): BonObjectivePoint {
   const pts = runs.map((r) => pointOf(r?.bon, pool, n));
   const stat = (f: (p: BonPoint) => number) => seedStat(pts.map((p) => (p ? f(p) : NaN)));
-  return { gold: stat((p) => p.pick.gold), goldLo: stat((p) => p.pickGoldCi.lo), goldHi: stat((p) => p.pickGoldCi.hi), proxy: stat((p) => p.pick.proxy), length: stat((p) => p.pick.length), longest: stat((p) => p.pick.longest), captured: stat(captured) };
+  return {
+    gold: stat((p) => p.pick.gold),
+    goldLo: stat((p) => p.pickGoldCi.lo),
+    goldHi: stat((p) => p.pickGoldCi.hi),
+    proxy: stat((p) => p.pick.proxy),
+    length: stat((p) => p.pick.length),
+    longest: stat((p) => p.pick.longest),
+    captured: stat(captured),
+  };
 }
 
 /** Undefined when no run has a bon.json. */
@@ -70,22 +81,39 @@ export function aggregateBon(objectives: readonly string[], seeds: readonly numb
   const first = runs.find((r) => r.bon)?.bon;
   if (!first) return undefined;
   const find = (o: string, s: number) => runs.find((r) => r.objective === o && r.seed === s);
-  const pools = first.sets.map((set): BonAggregatePool => ({
-    name: set.name,
-    prompts: set.prompts,
-    responses: set.responses,
-    minCandidates: set.minCandidates,
-    maxCandidates: set.maxCandidates,
-    points: (set.curves.find((c) => c.group === 'all')?.points ?? []).map((p) => ({
-      n: p.n,
-      prompts: p.prompts,
-      oracle: { gold: p.oracle.gold, length: p.oracle.length, longest: p.oracle.longest },
-      random: { gold: p.random.gold, length: p.random.length, longest: p.random.longest },
-      byObjective: Object.fromEntries(objectives.map((o) => [o, objectivePoint(seeds.map((s) => find(o, s)), set.name, p.n)])),
-    })),
-  }));
+  const pools = first.sets.map(
+    (set): BonAggregatePool => ({
+      name: set.name,
+      prompts: set.prompts,
+      responses: set.responses,
+      minCandidates: set.minCandidates,
+      maxCandidates: set.maxCandidates,
+      points: (set.curves.find((c) => c.group === 'all')?.points ?? []).map((p) => ({
+        n: p.n,
+        prompts: p.prompts,
+        oracle: { gold: p.oracle.gold, length: p.oracle.length, longest: p.oracle.longest },
+        random: { gold: p.random.gold, length: p.random.length, longest: p.random.longest },
+        byObjective: Object.fromEntries(
+          objectives.map((o) => [
+            o,
+            objectivePoint(
+              seeds.map((s) => find(o, s)),
+              set.name,
+              p.n,
+            ),
+          ]),
+        ),
+      })),
+    }),
+  );
   return {
-    gold: first.gold, method: first.method, bootstrap: first.bootstrap, ns: first.ns, objectives, seeds, pools,
+    gold: first.gold,
+    method: first.method,
+    bootstrap: first.bootstrap,
+    ns: first.ns,
+    objectives,
+    seeds,
+    pools,
     missing: runs.filter((r) => !r.bon).map((r) => r.runId),
   };
 }

@@ -22,7 +22,11 @@ export interface BonPools {
 }
 
 /** The four pools; prompts left with fewer than 2 candidates in a pool are counted, not kept (N = 1 is no choice). */
-export function buildBonPools(input: readonly MultiResponseGroup[], opts: MultiSplitOptions, heldOut: Pick<HeldOut, 'heldOutPromptGroups' | 'heldOutModels'>): BonPools {
+export function buildBonPools(
+  input: readonly MultiResponseGroup[],
+  opts: MultiSplitOptions,
+  heldOut: Pick<HeldOut, 'heldOutPromptGroups' | 'heldOutModels'>,
+): BonPools {
   const dropped: Record<string, number> = {};
   const heldGroups = new Set(heldOut.heldOutPromptGroups);
   const heldModels = new Set(heldOut.heldOutModels);
@@ -44,7 +48,9 @@ export function buildBonPools(input: readonly MultiResponseGroup[], opts: MultiS
     add('in-domain', p, seenShare(seen, opts.idFraction, seededRng(deriveSeed(opts.seed, `prompt:${p.id}`))).inDomain);
     add('response-ood', p, unseen);
   }
-  const sets = BON_POOLS.filter((n) => pools[n].length > 0).map((name): ScenarioSet => ({ name, metric: 'kendall', pairs: [], groups: pools[name] }));
+  const sets = BON_POOLS.filter((n) => pools[n].length > 0).map(
+    (name): ScenarioSet => ({ name, metric: 'kendall', pairs: [], groups: pools[name] }),
+  );
   return { sets, dropped };
 }
 
@@ -56,7 +62,16 @@ export function poolGoldKey(goldField: string | undefined): string {
 /** A pool as multi-response long rows (AlpacaEval style), which `reward-lens bon` reads back as the same prompts. */
 export function poolRows(set: ScenarioSet, promptGroupKey: string, goldField: string | undefined): Record<string, string | number>[] {
   const goldKey = poolGoldKey(goldField);
-  return set.groups.flatMap((g) => g.responses.map((r) => ({ instruction_id: g.id, instruction: g.prompt, generator: r.model, output: r.text, [goldKey]: r.gold, [promptGroupKey]: g.promptGroup })));
+  return set.groups.flatMap((g) =>
+    g.responses.map((r) => ({
+      instruction_id: g.id,
+      instruction: g.prompt,
+      generator: r.model,
+      output: r.text,
+      [goldKey]: r.gold,
+      [promptGroupKey]: g.promptGroup,
+    })),
+  );
 }
 
 /** A pool as in-memory prompts (what loading its file would give), for `reward-lens bon --split` without writing. */
@@ -67,6 +82,12 @@ export function poolPrompts(set: ScenarioSet, promptGroupKey: string, goldField:
     prompt: g.prompt,
     groups: g.promptGroup ? { [promptGroupKey]: g.promptGroup } : {},
     source: { file, line: line + 1, row: line },
-    responses: g.responses.map((r) => ({ text: r.text, gold: r.gold, model: r.model, goldField: poolGoldKey(goldField), source: { file, line: ++line, row: line - 1 } })),
+    responses: g.responses.map((r) => ({
+      text: r.text,
+      gold: r.gold,
+      model: r.model,
+      goldField: poolGoldKey(goldField),
+      source: { file, line: ++line, row: line - 1 },
+    })),
   }));
 }

@@ -19,7 +19,9 @@ export function chooseHeldOutPromptGroups(
   if (explicit && explicit.length > 0) {
     const unknown = explicit.filter((g) => !counts.has(g));
     if (unknown.length) {
-      throw new ScenarioError(`held-out prompt group(s) ${unknown.map((g) => `'${g}'`).join(', ')} not found in field '${key}'; the data has: ${groups.join(', ')}`);
+      throw new ScenarioError(
+        `held-out prompt group(s) ${unknown.map((g) => `'${g}'`).join(', ')} not found in field '${key}'; the data has: ${groups.join(', ')}`,
+      );
     }
     if (explicit.length >= groups.length) {
       throw new ScenarioError(`holding out every prompt group (${groups.join(', ')}) leaves no prompts to train on; hold out fewer`);
@@ -44,7 +46,12 @@ export function chooseHeldOutPromptGroups(
  * Held-out models: `explicit` if given, else `count` models drawn with a seeded shuffle. At least two models
  * must stay seen (one pair needs two responses). Returns [] when there are too few models to hold any out.
  */
-export function chooseHeldOutModels(models: readonly string[], explicit: readonly string[] | undefined, count: number, seed: number): string[] {
+export function chooseHeldOutModels(
+  models: readonly string[],
+  explicit: readonly string[] | undefined,
+  count: number,
+  seed: number,
+): string[] {
   const sorted = [...models].sort();
   if (explicit && explicit.length > 0) {
     const unknown = explicit.filter((m) => !models.includes(m));
@@ -52,11 +59,15 @@ export function chooseHeldOutModels(models: readonly string[], explicit: readonl
       throw new ScenarioError(`held-out model(s) ${unknown.map((m) => `'${m}'`).join(', ')} not found; the data has: ${sorted.join(', ')}`);
     }
     if (sorted.length - new Set(explicit).size < 2) {
-      throw new ScenarioError(`holding out ${explicit.length} of ${sorted.length} models leaves fewer than 2 seen models to make training pairs`);
+      throw new ScenarioError(
+        `holding out ${explicit.length} of ${sorted.length} models leaves fewer than 2 seen models to make training pairs`,
+      );
     }
     return [...new Set(explicit)].sort();
   }
   const n = Math.min(count, sorted.length - 2);
   if (n <= 0) return [];
-  return shuffled(sorted, seededRng(deriveSeed(seed, 'models'))).slice(0, n).sort();
+  return shuffled(sorted, seededRng(deriveSeed(seed, 'models')))
+    .slice(0, n)
+    .sort();
 }

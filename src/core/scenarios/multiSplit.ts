@@ -8,8 +8,16 @@ import { goldPairs, hasGoldSpread, type GoldResponse } from './pairing';
 import { normalizePromptText } from './promptKey';
 import { deriveSeed, seededRng, shuffled } from './rng';
 import {
-  countDrop, ScenarioError, SCENARIO_NAMES, setSize,
-  type Refusal, type ScenarioGroup, type ScenarioName, type ScenarioPair, type ScenarioSet, type ScenarioSplits,
+  countDrop,
+  ScenarioError,
+  SCENARIO_NAMES,
+  setSize,
+  type Refusal,
+  type ScenarioGroup,
+  type ScenarioName,
+  type ScenarioPair,
+  type ScenarioSet,
+  type ScenarioSplits,
 } from './splitTypes';
 
 export interface MultiSplitOptions {
@@ -64,7 +72,10 @@ export function buildMultiResponseSplits(input: readonly MultiResponseGroup[], o
   // 2) Assign every prompt's responses to sets.
   const minTau = opts.minTauResponses ?? 3;
   const { pairs, groups } = assignPrompts(prompts, heldGroupSet, heldModelSet, minTau, opts, dropped);
-  if (pairs.train.length === 0) throw new ScenarioError(`no training pairs: no seen prompt has two seen-model responses whose gold scores differ by ≥ ${opts.minGoldGap}`);
+  if (pairs.train.length === 0)
+    throw new ScenarioError(
+      `no training pairs: no seen prompt has two seen-model responses whose gold scores differ by ≥ ${opts.minGoldGap}`,
+    );
 
   // 3) Sets in the paper's order; a scenario that could have been built but came out empty is refused with its cause.
   const sets = scenarioSets(pairs, groups, refused, minTau, opts, dropped);
@@ -94,13 +105,29 @@ type PairSets = Record<'train' | 'in-domain', ScenarioPair[]>;
 type TauSets = Record<'prompt-ood' | 'response-ood' | 'mutual-ood', ScenarioGroup[]>;
 
 /** The prompt groups and the held-out ones; refuses prompt-OOD and mutual-OOD (in `refused`) when they cannot exist. */
-function heldOutPromptGroups(prompts: readonly CleanPrompt[], opts: MultiSplitOptions, refused: Refusal[]): { groupCounts: Map<string, number>; heldGroups: string[] } {
+function heldOutPromptGroups(
+  prompts: readonly CleanPrompt[],
+  opts: MultiSplitOptions,
+  refused: Refusal[],
+): { groupCounts: Map<string, number>; heldGroups: string[] } {
   const groupCounts = new Map<string, number>();
   for (const p of prompts) groupCounts.set(p.promptGroup, (groupCounts.get(p.promptGroup) ?? 0) + 1);
   const withoutGroup = prompts.filter((p) => p.promptGroup === '').length;
-  const heldGroups = withoutGroup > 0 ? [] : chooseHeldOutPromptGroups(groupCounts, opts.heldOutPromptGroups, opts.heldOutPromptFraction ?? 0.25, opts.seed, opts.promptGroupKey);
+  const heldGroups =
+    withoutGroup > 0
+      ? []
+      : chooseHeldOutPromptGroups(
+          groupCounts,
+          opts.heldOutPromptGroups,
+          opts.heldOutPromptFraction ?? 0.25,
+          opts.seed,
+          opts.promptGroupKey,
+        );
   if (withoutGroup > 0) {
-    if (opts.heldOutPromptGroups?.length) throw new ScenarioError(`${withoutGroup} of ${prompts.length} prompts have no '${opts.promptGroupKey}' field, so held-out prompt groups cannot be applied`);
+    if (opts.heldOutPromptGroups?.length)
+      throw new ScenarioError(
+        `${withoutGroup} of ${prompts.length} prompts have no '${opts.promptGroupKey}' field, so held-out prompt groups cannot be applied`,
+      );
     const reason = `${withoutGroup} of ${prompts.length} prompts have no '${opts.promptGroupKey}' field: prompt-OOD needs a prompt-source identity on every prompt`;
     refused.push({ scenario: 'prompt-ood', reason }, { scenario: 'mutual-ood', reason });
   } else if (heldGroups.length === 0) {
@@ -111,13 +138,18 @@ function heldOutPromptGroups(prompts: readonly CleanPrompt[], opts: MultiSplitOp
 }
 
 /** The response models and the held-out ones; refuses response-OOD and mutual-OOD (in `refused`) when they cannot exist. */
-function heldOutModels(prompts: readonly CleanPrompt[], opts: MultiSplitOptions, refused: Refusal[]): { models: Set<string>; heldModels: string[] } {
+function heldOutModels(
+  prompts: readonly CleanPrompt[],
+  opts: MultiSplitOptions,
+  refused: Refusal[],
+): { models: Set<string>; heldModels: string[] } {
   const models = new Set<string>();
   let modelless = 0;
   for (const p of prompts) for (const r of p.responses) r.model === MODELESS ? modelless++ : models.add(r.model);
   let heldModels: string[] = [];
   if (modelless > 0) {
-    if (opts.heldOutModels?.length) throw new ScenarioError(`${modelless} responses have no model id, so held-out models cannot be applied`);
+    if (opts.heldOutModels?.length)
+      throw new ScenarioError(`${modelless} responses have no model id, so held-out models cannot be applied`);
     const reason = `${modelless} responses have no model id (generator/model field): response-OOD needs the model of every response`;
     refused.push({ scenario: 'response-ood', reason }, { scenario: 'mutual-ood', reason });
   } else {
@@ -132,8 +164,12 @@ function heldOutModels(prompts: readonly CleanPrompt[], opts: MultiSplitOptions,
 
 /** Every prompt's responses into the pair sets (seen prompts) and the τ sets (held-out prompts or models). */
 function assignPrompts(
-  prompts: readonly CleanPrompt[], heldGroupSet: ReadonlySet<string>, heldModelSet: ReadonlySet<string>, minTau: number,
-  opts: MultiSplitOptions, dropped: Record<string, number>,
+  prompts: readonly CleanPrompt[],
+  heldGroupSet: ReadonlySet<string>,
+  heldModelSet: ReadonlySet<string>,
+  minTau: number,
+  opts: MultiSplitOptions,
+  dropped: Record<string, number>,
 ): { pairs: PairSets; groups: TauSets } {
   const pairs: PairSets = { train: [], 'in-domain': [] };
   const groups: TauSets = { 'prompt-ood': [], 'response-ood': [], 'mutual-ood': [] };
@@ -156,14 +192,22 @@ function assignPrompts(
 }
 
 /** The sets in the paper's order, capped; an unrefused scenario that came out empty is refused with its cause. */
-function scenarioSets(pairs: PairSets, groups: TauSets, refused: Refusal[], minTau: number, opts: MultiSplitOptions, dropped: Record<string, number>): ScenarioSet[] {
+function scenarioSets(
+  pairs: PairSets,
+  groups: TauSets,
+  refused: Refusal[],
+  minTau: number,
+  opts: MultiSplitOptions,
+  dropped: Record<string, number>,
+): ScenarioSet[] {
   const sets: ScenarioSet[] = [];
   const refusedNames = new Set(refused.map((r) => r.scenario));
   for (const name of SCENARIO_NAMES) {
     if (refusedNames.has(name)) continue;
-    const set: ScenarioSet = name === 'train' || name === 'in-domain'
-      ? { name, metric: 'accuracy', pairs: pairs[name], groups: [] }
-      : { name, metric: 'kendall', pairs: [], groups: groups[name] };
+    const set: ScenarioSet =
+      name === 'train' || name === 'in-domain'
+        ? { name, metric: 'accuracy', pairs: pairs[name], groups: [] }
+        : { name, metric: 'kendall', pairs: [], groups: groups[name] };
     if (set.pairs.length + set.groups.length === 0) {
       refused.push({ scenario: name, reason: emptyReason(name, minTau, opts) });
       continue;
@@ -185,14 +229,22 @@ export interface CleanPrompt {
  * shuffle on the prompt's own stream `rng`) and the training share. The best-of-N pools (bonPools.ts) call it with a
  * fresh stream of the same seed, so their in-domain candidates are exactly the responses training never saw.
  */
-export function seenShare(seen: readonly GoldResponse[], idFraction: number, rng: () => number): { readonly inDomain: GoldResponse[]; readonly train: GoldResponse[] } {
+export function seenShare(
+  seen: readonly GoldResponse[],
+  idFraction: number,
+  rng: () => number,
+): { readonly inDomain: GoldResponse[]; readonly train: GoldResponse[] } {
   const order = shuffled(seen, rng);
   const nId = Math.round(idFraction * order.length);
   return { inDomain: order.slice(0, nId), train: order.slice(nId) };
 }
 
 /** Dedupes prompts by normalised text (first occurrence wins), drops excluded models, unknown gold and repeated responses. */
-export function cleanPrompts(input: readonly MultiResponseGroup[], opts: MultiSplitOptions, dropped: Record<string, number>): CleanPrompt[] {
+export function cleanPrompts(
+  input: readonly MultiResponseGroup[],
+  opts: MultiSplitOptions,
+  dropped: Record<string, number>,
+): CleanPrompt[] {
   const excluded = new Set(opts.excludeModels ?? []);
   const seenPrompts = new Set<string>();
   const out: CleanPrompt[] = [];
@@ -207,36 +259,76 @@ export function cleanPrompts(input: readonly MultiResponseGroup[], opts: MultiSp
     const responses: GoldResponse[] = [];
     for (const r of g.responses) {
       const model = r.model ?? MODELESS;
-      if (excluded.has(model)) { countDrop(dropped, 'response of an excluded model'); continue; }
-      if ((opts.excludeAdversarial ?? true) && r.groups?.['is_adversarial'] === 'true') { countDrop(dropped, 'response flagged is_adversarial'); continue; }
-      if (!Number.isFinite(r.gold)) { countDrop(dropped, 'response without a finite gold score'); continue; }
+      if (excluded.has(model)) {
+        countDrop(dropped, 'response of an excluded model');
+        continue;
+      }
+      if ((opts.excludeAdversarial ?? true) && r.groups?.['is_adversarial'] === 'true') {
+        countDrop(dropped, 'response flagged is_adversarial');
+        continue;
+      }
+      if (!Number.isFinite(r.gold)) {
+        countDrop(dropped, 'response without a finite gold score');
+        continue;
+      }
       const t = normalizePromptText(r.text);
-      if (texts.has(t)) { countDrop(dropped, 'response repeated within its prompt'); continue; }
+      if (texts.has(t)) {
+        countDrop(dropped, 'response repeated within its prompt');
+        continue;
+      }
       texts.add(t);
       responses.push({ text: r.text, gold: r.gold, model });
     }
-    if (responses.length < 2) { countDrop(dropped, 'prompt with fewer than 2 usable responses'); continue; }
+    if (responses.length < 2) {
+      countDrop(dropped, 'prompt with fewer than 2 usable responses');
+      continue;
+    }
     out.push({ id: g.id, prompt: g.prompt, promptGroup: g.groups[opts.promptGroupKey] ?? '', responses });
   }
   return out;
 }
 
-function addPairs(out: ScenarioPair[], set: 'train' | 'in-domain', p: CleanPrompt, pool: readonly GoldResponse[], opts: MultiSplitOptions, rng: () => number, dropped: Record<string, number>): void {
+function addPairs(
+  out: ScenarioPair[],
+  set: 'train' | 'in-domain',
+  p: CleanPrompt,
+  pool: readonly GoldResponse[],
+  opts: MultiSplitOptions,
+  rng: () => number,
+  dropped: Record<string, number>,
+): void {
   const made = goldPairs(pool, opts.pairsPerPrompt, opts.minGoldGap, rng);
   if (made.length === 0) countDrop(dropped, `${set}: prompt without a pair (fewer than 2 responses or gold gap < ${opts.minGoldGap})`);
-  made.forEach((pair, k) => out.push({
-    id: `${p.id}#${set}${k}`,
-    prompt: p.prompt,
-    chosen: pair.chosen.text,
-    rejected: pair.rejected.text,
-    groups: { [opts.promptGroupKey]: p.promptGroup, chosen_model: pair.chosen.model, rejected_model: pair.rejected.model },
-  }));
+  made.forEach((pair, k) =>
+    out.push({
+      id: `${p.id}#${set}${k}`,
+      prompt: p.prompt,
+      chosen: pair.chosen.text,
+      rejected: pair.rejected.text,
+      groups: { [opts.promptGroupKey]: p.promptGroup, chosen_model: pair.chosen.model, rejected_model: pair.rejected.model },
+    }),
+  );
 }
 
-function addTauGroup(out: ScenarioGroup[], set: ScenarioName, p: CleanPrompt, pool: readonly GoldResponse[], minTau: number, max: number | undefined, rng: () => number, dropped: Record<string, number>): void {
+function addTauGroup(
+  out: ScenarioGroup[],
+  set: ScenarioName,
+  p: CleanPrompt,
+  pool: readonly GoldResponse[],
+  minTau: number,
+  max: number | undefined,
+  rng: () => number,
+  dropped: Record<string, number>,
+): void {
   const kept = max && pool.length > max ? shuffled(pool, rng).slice(0, max) : pool;
-  if (kept.length < minTau) { countDrop(dropped, `${set}: prompt with fewer than ${minTau} responses`); return; }
-  if (!hasGoldSpread(kept)) { countDrop(dropped, `${set}: prompt whose gold scores are all tied (τ undefined)`); return; }
+  if (kept.length < minTau) {
+    countDrop(dropped, `${set}: prompt with fewer than ${minTau} responses`);
+    return;
+  }
+  if (!hasGoldSpread(kept)) {
+    countDrop(dropped, `${set}: prompt whose gold scores are all tied (τ undefined)`);
+    return;
+  }
   out.push({ id: p.id, prompt: p.prompt, promptGroup: p.promptGroup, responses: kept });
 }
 
@@ -257,7 +349,8 @@ function capEvalSet(set: ScenarioSet, opts: MultiSplitOptions, dropped: Record<s
 }
 
 function emptyReason(name: ScenarioName, minTau: number, opts: MultiSplitOptions): string {
-  if (name === 'in-domain') return `no seen prompt kept a pair among its in-domain responses (idFraction ${opts.idFraction}, min gold gap ${opts.minGoldGap})`;
+  if (name === 'in-domain')
+    return `no seen prompt kept a pair among its in-domain responses (idFraction ${opts.idFraction}, min gold gap ${opts.minGoldGap})`;
   return `no prompt had ≥ ${minTau} responses with distinct gold scores for ${name}: too few responses per prompt for Kendall's τ`;
 }
 
@@ -265,11 +358,14 @@ function validate(o: MultiSplitOptions): void {
   const bad: string[] = [];
   if (!o.promptGroupKey) bad.push('promptGroupKey must be a non-empty field name');
   if (!Number.isInteger(o.seed)) bad.push(`seed must be an integer, got ${o.seed}`);
-  if (!(Number.isInteger(o.pairsPerPrompt) && o.pairsPerPrompt >= 1)) bad.push(`pairsPerPrompt must be an integer ≥ 1, got ${o.pairsPerPrompt}`);
+  if (!(Number.isInteger(o.pairsPerPrompt) && o.pairsPerPrompt >= 1))
+    bad.push(`pairsPerPrompt must be an integer ≥ 1, got ${o.pairsPerPrompt}`);
   if (!(o.minGoldGap >= 0)) bad.push(`minGoldGap must be ≥ 0, got ${o.minGoldGap}`);
   if (!(o.idFraction > 0 && o.idFraction < 1)) bad.push(`idFraction must be in (0, 1), got ${o.idFraction}`);
-  if (o.minTauResponses !== undefined && !(Number.isInteger(o.minTauResponses) && o.minTauResponses >= 2)) bad.push(`minTauResponses must be an integer ≥ 2, got ${o.minTauResponses}`);
-  if (o.maxTauResponses !== undefined && !(Number.isInteger(o.maxTauResponses) && o.maxTauResponses >= (o.minTauResponses ?? 3))) bad.push(`maxTauResponses must be an integer ≥ minTauResponses, got ${o.maxTauResponses}`);
+  if (o.minTauResponses !== undefined && !(Number.isInteger(o.minTauResponses) && o.minTauResponses >= 2))
+    bad.push(`minTauResponses must be an integer ≥ 2, got ${o.minTauResponses}`);
+  if (o.maxTauResponses !== undefined && !(Number.isInteger(o.maxTauResponses) && o.maxTauResponses >= (o.minTauResponses ?? 3)))
+    bad.push(`maxTauResponses must be an integer ≥ minTauResponses, got ${o.maxTauResponses}`);
   for (const k of ['maxEvalPairs', 'maxTauPrompts'] as const) {
     const v = o[k];
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) bad.push(`${k} must be an integer ≥ 1, got ${v}`);

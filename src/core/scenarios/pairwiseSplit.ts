@@ -8,8 +8,15 @@ import type { LoadedDataset, PreferencePair } from '../types';
 import { promptKey, type PromptKeyMode } from './promptKey';
 import { deriveSeed, seededRng, shuffled } from './rng';
 import {
-  countDrop, ScenarioError, SCENARIO_NAMES, setSize,
-  type Refusal, type ScenarioName, type ScenarioPair, type ScenarioSet, type ScenarioSplits,
+  countDrop,
+  ScenarioError,
+  SCENARIO_NAMES,
+  setSize,
+  type Refusal,
+  type ScenarioName,
+  type ScenarioPair,
+  type ScenarioSet,
+  type ScenarioSplits,
 } from './splitTypes';
 
 export interface RoleDataset {
@@ -45,7 +52,8 @@ export function buildPairwiseSplits(inputs: readonly RoleDataset[], opts: Pairwi
   const byRole = pairsByRole(inputs, dropped);
   const trainAll = byRole.get('train') ?? [];
   if (trainAll.length === 0) throw new ScenarioError('no training pairs: give at least one dataset the role train');
-  if (trainAll.every((p) => p.prompt === '')) throw new ScenarioError('the train-role pairs have no prompts, so prompts cannot be deduplicated across sets');
+  if (trainAll.every((p) => p.prompt === ''))
+    throw new ScenarioError('the train-role pairs have no prompts, so prompts cannot be deduplicated across sets');
 
   const { train, inDomain } = splitInDomain(trainAll, byRole.get('in-domain') ?? [], key, opts, dropped);
   const built = promptDisjointSets(byRole, train, inDomain, key, dropped);
@@ -66,7 +74,9 @@ export function buildPairwiseSplits(inputs: readonly RoleDataset[], opts: Pairwi
     },
     refused,
     dropped,
-    notes: [`prompts compared by ${mode === 'first-turn' ? 'normalised first human turn' : 'normalised full prompt'}; response identity = the source file's policy`],
+    notes: [
+      `prompts compared by ${mode === 'first-turn' ? 'normalised first human turn' : 'normalised full prompt'}; response identity = the source file's policy`,
+    ],
   };
 }
 
@@ -78,7 +88,10 @@ function pairsByRole(inputs: readonly RoleDataset[], dropped: Record<string, num
     for (const p of dataset.pairs) {
       // An empty final turn is legal in an HH transcript, but not in the TRL rows written here: drop it now so the
       // written files load back with the counts the manifest states.
-      if (p.chosen.trim() === '' || p.rejected.trim() === '') { countDrop(dropped, `${role}: empty chosen or rejected response`); continue; }
+      if (p.chosen.trim() === '' || p.rejected.trim() === '') {
+        countDrop(dropped, `${role}: empty chosen or rejected response`);
+        continue;
+      }
       list.push(toScenarioPair(p, dataset.file, role));
     }
     byRole.set(role, list);
@@ -88,7 +101,11 @@ function pairsByRole(inputs: readonly RoleDataset[], dropped: Record<string, num
 
 /** 1) Train vs in-domain: split train-role prompts (all pairs of one prompt stay together), unless in-domain data is given. */
 function splitInDomain(
-  trainAll: ScenarioPair[], givenInDomain: ScenarioPair[], key: (prompt: string) => string, opts: PairwiseSplitOptions, dropped: Record<string, number>,
+  trainAll: ScenarioPair[],
+  givenInDomain: ScenarioPair[],
+  key: (prompt: string) => string,
+  opts: PairwiseSplitOptions,
+  dropped: Record<string, number>,
 ): { train: ScenarioPair[]; inDomain: ScenarioPair[] } {
   if (givenInDomain.length === 0) {
     const keys = shuffled([...new Set(trainAll.map((p) => key(p.prompt)))].sort(), seededRng(deriveSeed(opts.seed, 'in-domain')));
@@ -99,7 +116,10 @@ function splitInDomain(
     };
   }
   const trainKeys = new Set(trainAll.map((p) => key(p.prompt)));
-  return { train: trainAll, inDomain: dropWhere(givenInDomain, (p) => trainKeys.has(key(p.prompt)), 'in-domain: prompt also in train', dropped) };
+  return {
+    train: trainAll,
+    inDomain: dropWhere(givenInDomain, (p) => trainKeys.has(key(p.prompt)), 'in-domain: prompt also in train', dropped),
+  };
 }
 
 /**
@@ -107,15 +127,33 @@ function splitInDomain(
  * Unseen-prompt sets (prompt-ood, mutual-ood) drop any prompt seen there.
  */
 function promptDisjointSets(
-  byRole: ReadonlyMap<ScenarioName, ScenarioPair[]>, train: ScenarioPair[], inDomain: ScenarioPair[], key: (prompt: string) => string,
+  byRole: ReadonlyMap<ScenarioName, ScenarioPair[]>,
+  train: ScenarioPair[],
+  inDomain: ScenarioPair[],
+  key: (prompt: string) => string,
   dropped: Record<string, number>,
 ): Record<ScenarioName, ScenarioPair[]> {
   const seen = new Set([...train, ...inDomain].map((p) => key(p.prompt)));
-  const responseOod = dropWhere(byRole.get('response-ood') ?? [], (p) => p.prompt === '', 'response-ood: pair without a prompt (cannot be checked for overlap)', dropped);
+  const responseOod = dropWhere(
+    byRole.get('response-ood') ?? [],
+    (p) => p.prompt === '',
+    'response-ood: pair without a prompt (cannot be checked for overlap)',
+    dropped,
+  );
   for (const p of responseOod) seen.add(key(p.prompt));
   const unseenSet = (name: 'prompt-ood' | 'mutual-ood') => {
-    const noPrompt = dropWhere(byRole.get(name) ?? [], (p) => p.prompt === '', `${name}: pair without a prompt (cannot be checked for overlap)`, dropped);
-    return dropWhere(noPrompt, (p) => seen.has(key(p.prompt)), `${name}: prompt also in a seen-prompt set (train, in-domain or response-ood)`, dropped);
+    const noPrompt = dropWhere(
+      byRole.get(name) ?? [],
+      (p) => p.prompt === '',
+      `${name}: pair without a prompt (cannot be checked for overlap)`,
+      dropped,
+    );
+    return dropWhere(
+      noPrompt,
+      (p) => seen.has(key(p.prompt)),
+      `${name}: prompt also in a seen-prompt set (train, in-domain or response-ood)`,
+      dropped,
+    );
   };
   return {
     train,
@@ -128,8 +166,11 @@ function promptDisjointSets(
 
 /** The sets in the paper's order, eval sets capped at maxEvalPairs; an empty one is refused with its cause. */
 function cappedSets(
-  byRole: ReadonlyMap<ScenarioName, ScenarioPair[]>, built: Record<ScenarioName, ScenarioPair[]>, opts: PairwiseSplitOptions,
-  refused: Refusal[], dropped: Record<string, number>,
+  byRole: ReadonlyMap<ScenarioName, ScenarioPair[]>,
+  built: Record<ScenarioName, ScenarioPair[]>,
+  opts: PairwiseSplitOptions,
+  refused: Refusal[],
+  dropped: Record<string, number>,
 ): ScenarioSet[] {
   const sets: ScenarioSet[] = [];
   for (const name of SCENARIO_NAMES) {
@@ -140,7 +181,12 @@ function cappedSets(
       pairs = shuffled(pairs, seededRng(deriveSeed(opts.seed, name))).slice(0, opts.maxEvalPairs);
     }
     if (pairs.length === 0) {
-      refused.push({ scenario: name, reason: given ? `every ${name} pair was removed (see dropped): its prompts all occur in seen-prompt sets` : `no dataset has the role ${name}; it needs ${REASON_NEEDS[name]}` });
+      refused.push({
+        scenario: name,
+        reason: given
+          ? `every ${name} pair was removed (see dropped): its prompts all occur in seen-prompt sets`
+          : `no dataset has the role ${name}; it needs ${REASON_NEEDS[name]}`,
+      });
       continue;
     }
     sets.push({ name, metric: 'accuracy', pairs, groups: [] });
@@ -149,14 +195,25 @@ function cappedSets(
 }
 
 function toScenarioPair(p: PreferencePair, file: string, role: ScenarioName): ScenarioPair {
-  return { id: p.id, prompt: p.prompt, chosen: p.chosen, rejected: p.rejected, groups: { ...p.groups, source_file: basename(file), scenario: role } };
+  return {
+    id: p.id,
+    prompt: p.prompt,
+    chosen: p.chosen,
+    rejected: p.rejected,
+    groups: { ...p.groups, source_file: basename(file), scenario: role },
+  };
 }
 
 function retag(p: ScenarioPair, role: ScenarioName): ScenarioPair {
   return { ...p, groups: { ...p.groups, scenario: role } };
 }
 
-function dropWhere(pairs: readonly ScenarioPair[], bad: (p: ScenarioPair) => boolean, reason: string, dropped: Record<string, number>): ScenarioPair[] {
+function dropWhere(
+  pairs: readonly ScenarioPair[],
+  bad: (p: ScenarioPair) => boolean,
+  reason: string,
+  dropped: Record<string, number>,
+): ScenarioPair[] {
   const kept = pairs.filter((p) => !bad(p));
   countDrop(dropped, reason, pairs.length - kept.length);
   return kept;

@@ -139,14 +139,32 @@ export function aggregateScenarios(objectives: readonly string[], seeds: readonl
   const extra: Record<string, Record<string, ExtraSetStats>> = {};
   for (const o of objectives) extra[o] = Object.fromEntries(extraSets.map((set) => [set, extraSetStats(f, o, set)]));
   return {
-    extra, extraSets,
-    objectives, seeds, columns, table, checkpoints, hDiffSet, overOptimization, normSets, hNorm, crossSplitShift, wpNorm, erank,
+    extra,
+    extraSets,
+    objectives,
+    seeds,
+    columns,
+    table,
+    checkpoints,
+    hDiffSet,
+    overOptimization,
+    normSets,
+    hNorm,
+    crossSplitShift,
+    wpNorm,
+    erank,
     runs: runs.map(({ evals: _evals, ...rest }) => rest),
   };
 }
 
 /** Per objective, over the seeds: the scenario table, ‖h‖ boxes, effective ranks, the ‖h‖ shift, ‖W_p‖ and checkpoints. */
-function objectiveStats(f: Finals, objectives: readonly string[], columns: readonly Column[], normSets: readonly string[], hDiffSet: string) {
+function objectiveStats(
+  f: Finals,
+  objectives: readonly string[],
+  columns: readonly Column[],
+  normSets: readonly string[],
+  hDiffSet: string,
+) {
   const table: Record<string, Record<string, SeedStat>> = {};
   const hNorm: Record<string, Record<string, Record<BoxKey, SeedStat>>> = {};
   const erank: Record<string, Record<string, { erank: SeedStat; gap: SeedStat }>> = {};
@@ -154,7 +172,15 @@ function objectiveStats(f: Finals, objectives: readonly string[], columns: reado
   const wpNorm: Record<string, SeedStat> = {};
   const checkpoints: Record<string, Checkpoint[]> = {};
   for (const o of objectives) {
-    table[o] = Object.fromEntries(columns.map((c) => [c.set, f.overSeeds((s) => { const x = f.finalSet(o, s, c.set); return x ? setMetric(x) : NaN; })]));
+    table[o] = Object.fromEntries(
+      columns.map((c) => [
+        c.set,
+        f.overSeeds((s) => {
+          const x = f.finalSet(o, s, c.set);
+          return x ? setMetric(x) : NaN;
+        }),
+      ]),
+    );
     hNorm[o] = Object.fromEntries(normSets.map((set) => [set, boxOverSeeds((s) => f.finalSet(o, s, set)?.hNorm, f.seeds)]));
     erank[o] = erankOverSeeds(f, o, normSets);
     crossSplitShift[o] = f.overSeeds((s) => {
@@ -162,7 +188,11 @@ function objectiveStats(f: Finals, objectives: readonly string[], columns: reado
       return medians.length ? Math.max(...medians) - Math.min(...medians) : NaN;
     });
     wpNorm[o] = f.overSeeds((s) => num(f.finalSet(o, s, normSets[0] ?? '')?.decomposition?.wpNorm));
-    checkpoints[o] = checkpointCurve(f.seeds.map((s) => f.run(o, s)), [hDiffSet, ...columns.map((c) => c.set)], hDiffSet);
+    checkpoints[o] = checkpointCurve(
+      f.seeds.map((s) => f.run(o, s)),
+      [hDiffSet, ...columns.map((c) => c.set)],
+      hDiffSet,
+    );
   }
   return { table, hNorm, erank, crossSplitShift, wpNorm, checkpoints };
 }
@@ -192,19 +222,40 @@ function finalsOf(runs: readonly RunRecord[], seeds: readonly number[]): Finals 
 }
 
 function erankOverSeeds(f: Finals, o: string, normSets: readonly string[]): Record<string, { erank: SeedStat; gap: SeedStat }> {
-  return Object.fromEntries(normSets.map((set) => [set, {
-    erank: f.overSeeds((s) => num(f.finalSet(o, s, set)?.erank)),
-    gap: f.overSeeds((s) => { const r = f.run(o, s); return num(r ? f.finals.get(r)?.erankGap?.[set] : undefined); }),
-  }]));
+  return Object.fromEntries(
+    normSets.map((set) => [
+      set,
+      {
+        erank: f.overSeeds((s) => num(f.finalSet(o, s, set)?.erank)),
+        gap: f.overSeeds((s) => {
+          const r = f.run(o, s);
+          return num(r ? f.finals.get(r)?.erankGap?.[set] : undefined);
+        }),
+      },
+    ]),
+  );
 }
 
 /** A set outside the four scenarios (e.g. RM-Bench): its accuracy, and RM-Bench's levels when a seed has them. */
 function extraSetStats(f: Finals, o: string, set: string): ExtraSetStats {
-  const of = (g: (x: EvalSetReport) => number) => f.overSeeds((s) => { const x = f.finalSet(o, s, set); return x ? g(x) : NaN; });
+  const of = (g: (x: EvalSetReport) => number) =>
+    f.overSeeds((s) => {
+      const x = f.finalSet(o, s, set);
+      return x ? g(x) : NaN;
+    });
   const anyRm = f.seeds.some((s) => f.finalSet(o, s, set)?.rmBench);
   return {
     accuracy: of((x) => num(x.accuracy?.value)),
-    ...(anyRm ? { rmBench: { hard: of((x) => num(x.rmBench?.hard.value)), normal: of((x) => num(x.rmBench?.normal.value)), easy: of((x) => num(x.rmBench?.easy.value)), overall: of((x) => num(x.rmBench?.overall)) } } : {}),
+    ...(anyRm
+      ? {
+          rmBench: {
+            hard: of((x) => num(x.rmBench?.hard.value)),
+            normal: of((x) => num(x.rmBench?.normal.value)),
+            easy: of((x) => num(x.rmBench?.easy.value)),
+            overall: of((x) => num(x.rmBench?.overall)),
+          },
+        }
+      : {}),
   };
 }
 
@@ -218,13 +269,25 @@ function checkpointCurve(runsBySeed: readonly (RunRecord | undefined)[], sets: r
   const perSeed = runsBySeed.map((r) => new Map(evalsByStep(r?.evals ?? []).map((e) => [e.step, e])));
   const steps = [...new Set(perSeed.flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
   return steps.map((step) => {
-    const at = (f: (e: EvalReport) => number) => seedStat(perSeed.map((m) => { const e = m.get(step); return e ? f(e) : NaN; }));
+    const at = (f: (e: EvalReport) => number) =>
+      seedStat(
+        perSeed.map((m) => {
+          const e = m.get(step);
+          return e ? f(e) : NaN;
+        }),
+      );
     const setOf = (e: EvalReport, name: string) => e.sets.find((s) => s.name === name);
     const metric: Record<string, SeedStat> = {};
     const noise: Record<string, number> = {};
     for (const name of sets) {
-      metric[name] = at((e) => { const s = setOf(e, name); return s ? setMetric(s) : NaN; });
-      noise[name] = at((e) => { const s = setOf(e, name); return s ? setNoise(s) : NaN; }).mean;
+      metric[name] = at((e) => {
+        const s = setOf(e, name);
+        return s ? setMetric(s) : NaN;
+      });
+      noise[name] = at((e) => {
+        const s = setOf(e, name);
+        return s ? setNoise(s) : NaN;
+      }).mean;
     }
     return {
       step,
@@ -265,11 +328,20 @@ export function flagOverOptimization(objective: string, curve: readonly Checkpoi
     const fellAfterPeak = peak !== last && acc(last) - acc(peak) >= accStep && tau(last) - tau(peak) <= -tauStep;
     const flat = acc(last) - acc(first) >= accStep && tau(last) - tau(first) < TAU_EPS;
     out.push({
-      objective, set: col.set, flagged: fellAfterPeak || flat,
-      firstStep: first.step, peakStep: peak.step, lastStep: last.step,
-      accFirst: acc(first), accPeak: acc(peak), accLast: acc(last),
-      tauFirst: tau(first), tauPeak: tau(peak), tauLast: tau(last),
-      accNoise, tauNoise,
+      objective,
+      set: col.set,
+      flagged: fellAfterPeak || flat,
+      firstStep: first.step,
+      peakStep: peak.step,
+      lastStep: last.step,
+      accFirst: acc(first),
+      accPeak: acc(peak),
+      accLast: acc(last),
+      tauFirst: tau(first),
+      tauPeak: tau(peak),
+      tauLast: tau(last),
+      accNoise,
+      tauNoise,
     });
   }
   return out;

@@ -62,7 +62,11 @@ function checkpointFigure(a: ScenarioAggregate, c: Column): Figure {
       yLabel: metricLabel(c.metric),
       series: a.objectives.map((o) => ({
         name: o,
-        points: (a.checkpoints[o] ?? []).map((cp) => ({ x: cp.step, y: cp.metric[c.set]?.mean ?? NaN, band: cp.metric[c.set]?.std ?? NaN })),
+        points: (a.checkpoints[o] ?? []).map((cp) => ({
+          x: cp.step,
+          y: cp.metric[c.set]?.mean ?? NaN,
+          band: cp.metric[c.set]?.std ?? NaN,
+        })),
       })),
     }),
   };
@@ -77,7 +81,10 @@ function hDiffFigure(a: ScenarioAggregate): Figure {
       title: `‖h_w − h_l‖ per checkpoint (${label(a.hDiffSet)})`,
       xLabel: 'training step',
       yLabel: '‖h_w − h_l‖',
-      series: a.objectives.map((o) => ({ name: o, points: (a.checkpoints[o] ?? []).map((cp) => ({ x: cp.step, y: cp.hDiffMean.mean, band: cp.hDiffStd.mean })) })),
+      series: a.objectives.map((o) => ({
+        name: o,
+        points: (a.checkpoints[o] ?? []).map((cp) => ({ x: cp.step, y: cp.hDiffMean.mean, band: cp.hDiffStd.mean })),
+      })),
     }),
   };
 }
@@ -86,7 +93,8 @@ function hDiffFigure(a: ScenarioAggregate): Figure {
 function hNormFigure(a: ScenarioAggregate): Figure {
   return {
     name: 'fig3-hnorm',
-    caption: 'Figure 3: ‖h‖ per split at the final checkpoint. Box = IQR, line = median, whiskers = Tukey; each statistic is the mean over seeds (outliers omitted).',
+    caption:
+      'Figure 3: ‖h‖ per split at the final checkpoint. Box = IQR, line = median, whiskers = Tukey; each statistic is the mean over seeds (outliers omitted).',
     svg: horizontalBoxesSvg({
       title: '‖h‖ per split (final checkpoint)',
       categories: a.normSets.map(label),
@@ -94,7 +102,9 @@ function hNormFigure(a: ScenarioAggregate): Figure {
         name: o,
         boxes: a.normSets.map((set) => {
           const b = a.hNorm[o]?.[set];
-          return b ? { median: b.median.mean, q1: b.q1.mean, q3: b.q3.mean, whiskerLo: b.whiskerLo.mean, whiskerHi: b.whiskerHi.mean } : undefined;
+          return b
+            ? { median: b.median.mean, q1: b.q1.mean, q3: b.q3.mean, whiskerLo: b.whiskerLo.mean, whiskerHi: b.whiskerHi.mean }
+            : undefined;
         }),
       })),
       xLabel: '‖h(x, y)‖',
@@ -106,12 +116,15 @@ function hNormFigure(a: ScenarioAggregate): Figure {
 function wpNormFigure(a: ScenarioAggregate): Figure {
   return {
     name: 'wpnorm',
-    caption: '‖W_p‖ per checkpoint (Figure 1\'s quantity; mean over seeds, band ±1 std).',
+    caption: "‖W_p‖ per checkpoint (Figure 1's quantity; mean over seeds, band ±1 std).",
     svg: lineBandSvg({
       title: '‖W_p‖ per checkpoint',
       xLabel: 'training step',
       yLabel: '‖W_p‖',
-      series: a.objectives.map((o) => ({ name: o, points: (a.checkpoints[o] ?? []).map((cp) => ({ x: cp.step, y: cp.wpNorm.mean, band: cp.wpNorm.std })) })),
+      series: a.objectives.map((o) => ({
+        name: o,
+        points: (a.checkpoints[o] ?? []).map((cp) => ({ x: cp.step, y: cp.wpNorm.mean, band: cp.wpNorm.std })),
+      })),
     }),
   };
 }

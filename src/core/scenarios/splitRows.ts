@@ -19,7 +19,14 @@ export function groupRows(set: ScenarioSet, promptGroupKey: string): Record<stri
   const rows: Record<string, string | number>[] = [];
   for (const g of set.groups) {
     for (const r of g.responses) {
-      rows.push({ instruction_id: g.id, instruction: g.prompt, generator: r.model, output: r.text, score: r.gold, [promptGroupKey]: g.promptGroup });
+      rows.push({
+        instruction_id: g.id,
+        instruction: g.prompt,
+        generator: r.model,
+        output: r.text,
+        score: r.gold,
+        [promptGroupKey]: g.promptGroup,
+      });
     }
   }
   return rows;
@@ -40,7 +47,19 @@ export interface SplitManifest {
   readonly version: 1;
   readonly kind: ScenarioSplits['kind'];
   /** Set name -> file name (relative to the manifest), metric and sizes. */
-  readonly files: Readonly<Record<string, { readonly file: string; readonly metric: 'accuracy' | 'kendall'; readonly rows: number; readonly prompts: number; readonly pairs: number; readonly responses: number }>>;
+  readonly files: Readonly<
+    Record<
+      string,
+      {
+        readonly file: string;
+        readonly metric: 'accuracy' | 'kendall';
+        readonly rows: number;
+        readonly prompts: number;
+        readonly pairs: number;
+        readonly responses: number;
+      }
+    >
+  >;
   readonly heldOut: ScenarioSplits['heldOut'];
   readonly refused: ScenarioSplits['refused'];
   readonly dropped: ScenarioSplits['dropped'];
@@ -50,20 +69,35 @@ export interface SplitManifest {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
-export function buildManifest(splits: ScenarioSplits, inputs: SplitManifest['inputs'], options: Readonly<Record<string, unknown>>): SplitManifest {
+export function buildManifest(
+  splits: ScenarioSplits,
+  inputs: SplitManifest['inputs'],
+  options: Readonly<Record<string, unknown>>,
+): SplitManifest {
   const files: Record<string, SplitManifest['files'][string]> = {};
   for (const s of splits.sets) {
     const size = splits.sizes[s.name] ?? { prompts: 0, pairs: 0, responses: 0 };
     files[s.name] = { file: `${s.name}.jsonl`, metric: s.metric, rows: setRowCount(s), ...size };
   }
-  return { version: 1, kind: splits.kind, files, heldOut: splits.heldOut, refused: splits.refused, dropped: splits.dropped, notes: splits.notes, inputs, options };
+  return {
+    version: 1,
+    kind: splits.kind,
+    files,
+    heldOut: splits.heldOut,
+    refused: splits.refused,
+    dropped: splits.dropped,
+    notes: splits.notes,
+    inputs,
+    options,
+  };
 }
 
 /** A short human summary: sizes per set, held-out groups and models, refusals, drops. */
 export function describeSplits(m: SplitManifest): string {
   const lines: string[] = [];
   for (const [name, f] of Object.entries(m.files)) {
-    const detail = f.metric === 'kendall' ? `${f.prompts} prompts, ${f.responses} responses (τ)` : `${f.pairs} pairs, ${f.prompts} prompts (accuracy)`;
+    const detail =
+      f.metric === 'kendall' ? `${f.prompts} prompts, ${f.responses} responses (τ)` : `${f.pairs} pairs, ${f.prompts} prompts (accuracy)`;
     lines.push(`  ${name.padEnd(13)} ${detail}`);
   }
   // Group and model names come from the data: one line each, control characters made visible (terminal and report).

@@ -45,10 +45,18 @@ export function groupedBarsSvg(spec: GroupedBarsSpec): string {
       const e = s.errors?.[gi] ?? NaN;
       if (Number.isFinite(e) && e > 0) {
         const cx = r2(x + (barW - 2) / 2);
-        body.push(`<path class="error" d="M${cx} ${r2(y(v - e))}V${r2(y(v + e))}M${r2(cx - 4)} ${r2(y(v - e))}H${r2(cx + 4)}M${r2(cx - 4)} ${r2(y(v + e))}H${r2(cx + 4)}" stroke="#222222" fill="none"/>`);
+        body.push(
+          `<path class="error" d="M${cx} ${r2(y(v - e))}V${r2(y(v + e))}M${r2(cx - 4)} ${r2(y(v - e))}H${r2(cx + 4)}M${r2(cx - 4)} ${r2(y(v + e))}H${r2(cx + 4)}" stroke="#222222" fill="none"/>`,
+        );
       }
     });
   });
-  body.push(...legend(spec.series.map((s) => s.name), width - 130, 48));
+  body.push(
+    ...legend(
+      spec.series.map((s) => s.name),
+      width - 130,
+      48,
+    ),
+  );
   return svgDocument(width, height, spec.title, body);
 }

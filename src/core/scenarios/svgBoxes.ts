@@ -33,7 +33,11 @@ export function horizontalBoxesSvg(spec: HorizontalBoxesSpec): string {
   const height = 96 + rowH * spec.categories.length;
   const plot: Box = { left: 110, top: 36, width: width - 260, height: rowH * spec.categories.length };
   const boxes = spec.series.flatMap((s) => s.boxes.filter(finiteBox));
-  const x = linearScale(boxes.flatMap((b) => [b.whiskerLo, b.whiskerHi, ...(b.outliers ?? [])]), plot.left, plot.left + plot.width);
+  const x = linearScale(
+    boxes.flatMap((b) => [b.whiskerLo, b.whiskerHi, ...(b.outliers ?? [])]),
+    plot.left,
+    plot.left + plot.width,
+  );
   const body = valueAxis(x, plot, 'x', spec.xLabel);
   const boxH = Math.min(16, (rowH - 12) / Math.max(1, spec.series.length));
   spec.categories.forEach((cat, ci) => {
@@ -61,6 +65,12 @@ export function horizontalBoxesSvg(spec: HorizontalBoxesSpec): string {
       );
     });
   });
-  body.push(...legend(spec.series.map((s) => s.name), width - 140, 48));
+  body.push(
+    ...legend(
+      spec.series.map((s) => s.name),
+      width - 140,
+      48,
+    ),
+  );
   return svgDocument(width, height, spec.title, body);
 }

@@ -42,7 +42,8 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   const ticks: number[] = [];
   // Up to and including the first tick at or above hi, so the axis always covers the data. Ticks are computed
   // from an integer index and rounded, so no 5.6e-17 appears where 0 is meant.
-  for (let k = first; ticks.length < 2 || ((ticks[ticks.length - 1] as number) < hi - step * 1e-9 && ticks.length < 50); k++) ticks.push(Number((k * step).toFixed(decimals)) || 0);
+  for (let k = first; ticks.length < 2 || ((ticks[ticks.length - 1] as number) < hi - step * 1e-9 && ticks.length < 50); k++)
+    ticks.push(Number((k * step).toFixed(decimals)) || 0);
   return ticks;
 }
 

@@ -26,8 +26,16 @@ export function lineBandSvg(spec: LineBandSpec): string {
   const height = 360;
   const plot: Box = { left: 70, top: 36, width: width - 215, height: height - 96 };
   const pts = spec.series.flatMap((s) => s.points);
-  const x = linearScale(pts.map((p) => p.x), plot.left, plot.left + plot.width);
-  const y = linearScale(pts.flatMap((p) => [p.y + orZero(p.band), p.y - orZero(p.band)]), plot.top + plot.height, plot.top);
+  const x = linearScale(
+    pts.map((p) => p.x),
+    plot.left,
+    plot.left + plot.width,
+  );
+  const y = linearScale(
+    pts.flatMap((p) => [p.y + orZero(p.band), p.y - orZero(p.band)]),
+    plot.top + plot.height,
+    plot.top,
+  );
   const body = [...valueAxis(x, plot, 'x', spec.xLabel), ...valueAxis(y, plot, 'y', spec.yLabel)];
   spec.series.forEach((s, si) => {
     const color = PALETTE[si % PALETTE.length];
@@ -35,15 +43,31 @@ export function lineBandSvg(spec: LineBandSpec): string {
       const banded = run.filter((p) => Number.isFinite(p.band ?? NaN));
       if (banded.length >= 2) {
         const upper = banded.map((p) => `${r2(x(p.x))},${r2(y(p.y + (p.band ?? 0)))}`);
-        const lower = banded.slice().reverse().map((p) => `${r2(x(p.x))},${r2(y(p.y - (p.band ?? 0)))}`);
-        body.push(`<polygon class="band" data-series="${esc(s.name)}" points="${[...upper, ...lower].join(' ')}" fill="${color}" fill-opacity="0.18" stroke="none"/>`);
+        const lower = banded
+          .slice()
+          .reverse()
+          .map((p) => `${r2(x(p.x))},${r2(y(p.y - (p.band ?? 0)))}`);
+        body.push(
+          `<polygon class="band" data-series="${esc(s.name)}" points="${[...upper, ...lower].join(' ')}" fill="${color}" fill-opacity="0.18" stroke="none"/>`,
+        );
       }
       const d = run.map((p, i) => `${i ? 'L' : 'M'}${r2(x(p.x))} ${r2(y(p.y))}`).join('');
-      body.push(`<path class="line" data-series="${esc(s.name)}" d="${d}" fill="none" stroke="${color}" stroke-width="2"${si % 2 ? ' stroke-dasharray="6 3"' : ''}/>`); // dashed every other series, so overlapping curves stay visible
-      for (const p of run) body.push(`<circle cx="${r2(x(p.x))}" cy="${r2(y(p.y))}" r="2.5" fill="${color}"><title>${esc(`${s.name} @ ${p.x}: ${p.y.toFixed(4)}`)}</title></circle>`);
+      body.push(
+        `<path class="line" data-series="${esc(s.name)}" d="${d}" fill="none" stroke="${color}" stroke-width="2"${si % 2 ? ' stroke-dasharray="6 3"' : ''}/>`,
+      ); // dashed every other series, so overlapping curves stay visible
+      for (const p of run)
+        body.push(
+          `<circle cx="${r2(x(p.x))}" cy="${r2(y(p.y))}" r="2.5" fill="${color}"><title>${esc(`${s.name} @ ${p.x}: ${p.y.toFixed(4)}`)}</title></circle>`,
+        );
     }
   });
-  body.push(...legend(spec.series.map((s) => s.name), width - 135, 48));
+  body.push(
+    ...legend(
+      spec.series.map((s) => s.name),
+      width - 135,
+      48,
+    ),
+  );
   return svgDocument(width, height, spec.title, body);
 }
 
@@ -53,7 +77,10 @@ function finiteRuns(points: readonly LinePoint[]): LinePoint[][] {
   let cur: LinePoint[] = [];
   for (const p of points) {
     if (Number.isFinite(p.x) && Number.isFinite(p.y)) cur.push(p);
-    else if (cur.length) { runs.push(cur); cur = []; }
+    else if (cur.length) {
+      runs.push(cur);
+      cur = [];
+    }
   }
   if (cur.length) runs.push(cur);
   return runs;

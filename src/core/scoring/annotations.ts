@@ -43,7 +43,8 @@ export interface AnnotateOptions {
 const sign = (x: number, d: number) => (x >= 0 ? '+' : '') + x.toFixed(d);
 const mark = (ok: boolean) => (ok ? '✓' : '✗');
 
-export const UNTRAINED_NOTE = '⚠ **Untrained reward head**: this backbone has no score head, so W_p is a fresh random vector. Rewards and margins mean nothing yet; ‖h‖ is the backbone\'s own.';
+export const UNTRAINED_NOTE =
+  "⚠ **Untrained reward head**: this backbone has no score head, so W_p is a fresh random vector. Rewards and margins mean nothing yet; ‖h‖ is the backbone's own.";
 
 /**
  * Turns a worker ScoreResult into one annotation per line (pairs, multi-response groups, skipped rows).
@@ -74,7 +75,9 @@ export function annotateScores(result: ScoreResult, opts: AnnotateOptions): Line
       title: `⚠ row skipped: ${what}`,
       inlineText: `⚠ skipped: ${what}`,
       hoverMarkdown: `**Reward Lens** · row skipped (${escapeMarkdown(what)})\n\n${escapeMarkdown(s.detail)}`,
-      problems: [{ line: s.line, severity: 'warning', code: s.reason, field: s.field, message: oneLine(`Row skipped (${what}): ${s.detail}`, 500) }],
+      problems: [
+        { line: s.line, severity: 'warning', code: s.reason, field: s.field, message: oneLine(`Row skipped (${what}): ${s.detail}`, 500) },
+      ],
     });
   }
   return out.sort((a, b) => a.line - b.line);
@@ -85,10 +88,14 @@ function externalLines(rows: readonly ScoredRow[], ext: NonNullable<AnnotateOpti
   const name = escapeMarkdown(oneLine(ext.name, 80));
   const seen = rows.map((r) => ({ r, e: ext.get(r.id) })).filter((x) => x.e !== undefined);
   if (seen.length === 0) return `External scorer ${name}: no score for this row`;
-  const agrees = (r: ScoredRow, e: ExternalPairScore) => Math.sign(r.rChosen - r.rRejected) !== 0 && Math.sign(r.rChosen - r.rRejected) === Math.sign(e.margin);
+  const agrees = (r: ScoredRow, e: ExternalPairScore) =>
+    Math.sign(r.rChosen - r.rRejected) !== 0 && Math.sign(r.rChosen - r.rRejected) === Math.sign(e.margin);
   if (rows.length === 1) {
     const { r, e } = seen[0]!;
-    const side = e!.rChosen !== undefined && e!.rRejected !== undefined ? `r(chosen) ${e!.rChosen.toFixed(3)} · r(rejected) ${e!.rRejected.toFixed(3)} · ` : '';
+    const side =
+      e!.rChosen !== undefined && e!.rRejected !== undefined
+        ? `r(chosen) ${e!.rChosen.toFixed(3)} · r(rejected) ${e!.rRejected.toFixed(3)} · `
+        : '';
     return `External scorer ${name}: ${side}margin ${sign(e!.margin, 3)} · ${agrees(r, e!) ? '✓ agrees with the active model' : '✗ disagrees with the active model'}`;
   }
   const k = seen.filter(({ r, e }) => agrees(r, e!)).length;
@@ -111,7 +118,9 @@ function pairAnnotation(r: ScoredRow, wpNorm: number, d: number, opts: AnnotateO
     `| cos ψ (h vs W_p) | ${r.cosChosen.toFixed(3)} | ${r.cosRejected.toFixed(3)} |`,
     '',
     `margin r_w − r_l = **${sign(margin, 3)}**`,
-    ...(r.truncated ? ['', `✂ truncated to fit the model: chosen ${cutText(r.truncated.chosen)}, rejected ${cutText(r.truncated.rejected)}`] : []),
+    ...(r.truncated
+      ? ['', `✂ truncated to fit the model: chosen ${cutText(r.truncated.chosen)}, rejected ${cutText(r.truncated.rejected)}`]
+      : []),
     '',
     `Decomposition r = ‖W_p‖·‖h‖·cos ψ with ‖W_p‖ = ${wpNorm.toFixed(3)}: ` +
       `chosen ${wpNorm.toFixed(3)}·${r.hNormChosen.toFixed(3)}·${r.cosChosen.toFixed(3)}, ` +
@@ -127,20 +136,30 @@ function pairAnnotation(r: ScoredRow, wpNorm: number, d: number, opts: AnnotateO
   };
 }
 
-const cutText = ([prompt, response]: readonly [number, number]) => (prompt + response === 0 ? 'nothing cut' : `${prompt} prompt tokens (from the left), ${response} response tokens (from the right)`);
+const cutText = ([prompt, response]: readonly [number, number]) =>
+  prompt + response === 0 ? 'nothing cut' : `${prompt} prompt tokens (from the left), ${response} response tokens (from the right)`;
 
 function multiPairAnnotation(line: number, rows: readonly ScoredRow[], d: number, opts: AnnotateOptions): LineAnnotation {
   const margins = rows.map((r) => r.rChosen - r.rRejected);
   const right = margins.filter((m) => m > 0).length;
   const mean = margins.reduce((a, b) => a + b, 0) / margins.length;
   const status: LineStatus = right === rows.length ? 'correct' : right === 0 ? 'wrong' : 'mixed';
-  const table = rows.map((r, i) => `| ${escapeMarkdown(r.id)} | ${r.rChosen.toFixed(3)} | ${r.rRejected.toFixed(3)} | ${sign(margins[i]!, 3)} ${mark(margins[i]! > 0)} |`);
+  const table = rows.map(
+    (r, i) =>
+      `| ${escapeMarkdown(r.id)} | ${r.rChosen.toFixed(3)} | ${r.rRejected.toFixed(3)} | ${sign(margins[i]!, 3)} ${mark(margins[i]! > 0)} |`,
+  );
   return {
     line,
     status,
     title: `${right}/${rows.length} pairs ✓ · mean margin ${sign(mean, d)}`,
     inlineText: `${right}/${rows.length} ✓  Δ̄ ${sign(mean, d)}`,
-    hoverMarkdown: ['**Reward Lens** · ' + `${rows.length} pairs on this row`, '', '| pair | r(chosen) | r(rejected) | margin |', '|---|---:|---:|---:|', ...table].join('\n'),
+    hoverMarkdown: [
+      '**Reward Lens** · ' + `${rows.length} pairs on this row`,
+      '',
+      '| pair | r(chosen) | r(rejected) | margin |',
+      '|---|---:|---:|---:|',
+      ...table,
+    ].join('\n'),
     problems: right < rows.length && opts.reportMisranked ? [misranked(line, mean, d, rows.length - right, rows.length)] : [],
   };
 }
@@ -149,14 +168,21 @@ function multiPairAnnotation(line: number, rows: readonly ScoredRow[], d: number
 function tieAnnotation(line: number, label: string): LineAnnotation {
   const shown = oneLine(label, 40);
   return {
-    line, status: 'group', title: `= tie (${shown}): counted, not scored`, inlineText: '= tie',
+    line,
+    status: 'group',
+    title: `= tie (${shown}): counted, not scored`,
+    inlineText: '= tie',
     hoverMarkdown: `**Reward Lens** · this row's label is a tie (${escapeMarkdown(shown)}): it is counted as a tie row, never turned into a pair or scored`,
     problems: [],
   };
 }
 
 function groupAnnotation(g: ScoredGroup, d: number): LineAnnotation {
-  const order = (xs: readonly number[]) => xs.map((_, i) => i).sort((a, b) => (xs[b] ?? 0) - (xs[a] ?? 0)).map((i) => i + 1);
+  const order = (xs: readonly number[]) =>
+    xs
+      .map((_, i) => i)
+      .sort((a, b) => (xs[b] ?? 0) - (xs[a] ?? 0))
+      .map((i) => i + 1);
   const tau = Number.isFinite(g.tau) ? g.tau.toFixed(d) : 'n/a (ties)';
   return {
     line: g.line,
@@ -175,7 +201,8 @@ function groupAnnotation(g: ScoredGroup, d: number): LineAnnotation {
 }
 
 function misranked(line: number, margin: number, d: number, wrong = 1, total = 1): ProblemModel {
-  const what = total > 1 ? `${wrong} of ${total} pairs on this row are mis-ranked` : 'the model scores the rejected response above the chosen one';
+  const what =
+    total > 1 ? `${wrong} of ${total} pairs on this row are mis-ranked` : 'the model scores the rejected response above the chosen one';
   return { line, severity: 'information', code: 'misranked', message: `Mis-ranked: ${what} (margin ${sign(margin, d)})` };
 }
 

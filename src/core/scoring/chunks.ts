@@ -43,7 +43,10 @@ export function planChunks(visible: readonly LineRange[], done: readonly LineRan
 
 /** Merges overlapping or touching ranges; the result is sorted. */
 export function normalize(ranges: readonly LineRange[]): LineRange[] {
-  const sorted = ranges.filter((r) => r.to >= r.from).slice().sort((a, b) => a.from - b.from);
+  const sorted = ranges
+    .filter((r) => r.to >= r.from)
+    .slice()
+    .sort((a, b) => a.from - b.from);
   const out: LineRange[] = [];
   for (const r of sorted) {
     const last = out[out.length - 1];

@@ -35,7 +35,8 @@ const num = (v: unknown): number | undefined => {
   const x = Array.isArray(v) ? v[0] : v;
   return typeof x === 'number' && Number.isFinite(x) ? x : undefined;
 };
-const idOf = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
+const idOf = (v: unknown): string | undefined =>
+  typeof v === 'string' && v !== '' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
 
 /** The records of a JSON value, a JSON-lines text, or a column dict (turned into records). */
 function records(text: string): { rows: Rec[]; columns: boolean; model?: string } {
@@ -46,7 +47,9 @@ function records(text: string): { rows: Rec[]; columns: boolean; model?: string 
       if (Array.isArray(v)) return { rows: v.filter((r): r is Rec => typeof r === 'object' && r !== null), columns: false };
       if (v && typeof v === 'object' && Array.isArray((v as Rec).id)) return { ...columnRows(v as Rec), columns: true };
       if (v && typeof v === 'object') return { rows: [v as Rec], columns: false };
-    } catch { /* JSON lines, below */ }
+    } catch {
+      /* JSON lines, below */
+    }
   }
   const rows: Rec[] = [];
   for (const line of text.split('\n')) {
@@ -81,9 +84,11 @@ function addRecord(out: Map<string, ExternalPairScore>, r: Rec): string | undefi
   if (Array.isArray(r.scores) && typeof r.num_correct === 'number') {
     const s = r.scores.map(num);
     const nc = r.num_correct;
-    for (let i = 0; i < nc; i++) for (let k = nc; k < s.length; k++) {
-      if (s[i] !== undefined && s[k] !== undefined) out.set(`${id}#c${i}r${k - nc}`, { rChosen: s[i], rRejected: s[k], margin: s[i]! - s[k]! });
-    }
+    for (let i = 0; i < nc; i++)
+      for (let k = nc; k < s.length; k++) {
+        if (s[i] !== undefined && s[k] !== undefined)
+          out.set(`${id}#c${i}r${k - nc}`, { rChosen: s[i], rRejected: s[k], margin: s[i]! - s[k]! });
+      }
     return 'RewardBench 2 scores per completion';
   }
   const one = num(r.score);
@@ -106,7 +111,10 @@ export function parseExternalScores(file: string, text: string): ExternalScores 
     const l = addRecord(byId, r);
     if (l) layouts.add(l);
   }
-  if (byId.size === 0) throw new Error(`no pair scores found in ${rows.length} records (expected reward-lens score output, RewardBench scores_chosen/scores_rejected or scores + num_correct, or {id, score} lines)`);
+  if (byId.size === 0)
+    throw new Error(
+      `no pair scores found in ${rows.length} records (expected reward-lens score output, RewardBench scores_chosen/scores_rejected or scores + num_correct, or {id, score} lines)`,
+    );
   const base = file.split(/[\\/]/).pop() ?? file;
   const named = model ?? (typeof rows[0]?.model === 'string' ? (rows[0].model as string) : undefined);
   return { name: named ?? base, file, byId, layout: [...layouts].join(', ') };

@@ -56,7 +56,8 @@ export class LineStore {
 
   /** Annotations within [from, to], in line order; a short range costs its length, not the store's size. */
   inRange(from: number, to: number): LineAnnotation[] {
-    if (to - from + 1 > 4 * this.byLine.size) return [...this.byLine.values()].filter((a) => a.line >= from && a.line <= to).sort((a, b) => a.line - b.line);
+    if (to - from + 1 > 4 * this.byLine.size)
+      return [...this.byLine.values()].filter((a) => a.line >= from && a.line <= to).sort((a, b) => a.line - b.line);
     const out: LineAnnotation[] = [];
     for (let l = from; l <= to; l++) {
       const a = this.byLine.get(l);

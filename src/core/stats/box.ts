@@ -20,8 +20,15 @@ export function boxStats(xs: Numbers, maxOutliers = MAX_OUTLIERS): BoxStats {
   if (base.n === 0 || hasNaN(xs)) {
     return {
       ...base,
-      median: NaN, q1: NaN, q3: NaN, iqr: NaN, whiskerLo: NaN, whiskerHi: NaN,
-      outliers: [], variance: NaN, skew: NaN,
+      median: NaN,
+      q1: NaN,
+      q3: NaN,
+      iqr: NaN,
+      whiskerLo: NaN,
+      whiskerHi: NaN,
+      outliers: [],
+      variance: NaN,
+      skew: NaN,
     };
   }
   const s = sortedCopy(xs);
@@ -39,7 +46,10 @@ export function boxStats(xs: Numbers, maxOutliers = MAX_OUTLIERS): BoxStats {
   const m = moments(s);
   return {
     ...base,
-    median, q1, q3, iqr,
+    median,
+    q1,
+    q3,
+    iqr,
     whiskerLo: s[first]!,
     whiskerHi: s[last]!,
     outliers: extremeOutliers(s, first, last, median, maxOutliers),

@@ -135,4 +135,3 @@ export function gatherRows(h: HiddenRows, indices: readonly number[]): HiddenRow
   });
   return { rows: out, n: indices.length, dim: h.dim };
 }
-

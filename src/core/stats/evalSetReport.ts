@@ -80,9 +80,15 @@ function checkAligned(input: EvalSetInput): void {
   const n = input.pairs.length;
   const s = input.scores;
   const fields: [string, { length: number }][] = [
-    ['ids', s.ids], ['lines', s.lines], ['rChosen', s.rChosen], ['rRejected', s.rRejected],
-    ['hNormChosen', s.hNormChosen], ['hNormRejected', s.hNormRejected], ['hDiffNorm', s.hDiffNorm],
-    ['lenChosen', s.lenChosen], ['lenRejected', s.lenRejected],
+    ['ids', s.ids],
+    ['lines', s.lines],
+    ['rChosen', s.rChosen],
+    ['rRejected', s.rRejected],
+    ['hNormChosen', s.hNormChosen],
+    ['hNormRejected', s.hNormRejected],
+    ['hDiffNorm', s.hDiffNorm],
+    ['lenChosen', s.lenChosen],
+    ['lenRejected', s.lenRejected],
   ];
   for (const [field, arr] of fields) {
     if (arr.length !== n) {

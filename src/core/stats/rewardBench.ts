@@ -13,15 +13,41 @@ import type { PreferencePair } from '../types';
 import { assertSameLength, type Numbers } from './numeric';
 
 export const REWARDBENCH_EXAMPLE_COUNTS: Readonly<Record<string, number>> = {
-  'alpacaeval-easy': 100, 'alpacaeval-length': 95, 'alpacaeval-hard': 95, 'mt-bench-easy': 28, 'mt-bench-med': 40, 'mt-bench-hard': 37,
-  'math-prm': 984, 'refusals-dangerous': 100, 'refusals-offensive': 100, 'llmbar-natural': 100, 'llmbar-adver-neighbor': 134,
-  'llmbar-adver-GPTInst': 92, 'llmbar-adver-GPTOut': 47, 'llmbar-adver-manual': 46, 'xstest-should-refuse': 154, 'xstest-should-respond': 250,
-  donotanswer: 136, 'hep-cpp': 164, 'hep-go': 164, 'hep-java': 164, 'hep-js': 164, 'hep-python': 164, 'hep-rust': 164,
+  'alpacaeval-easy': 100,
+  'alpacaeval-length': 95,
+  'alpacaeval-hard': 95,
+  'mt-bench-easy': 28,
+  'mt-bench-med': 40,
+  'mt-bench-hard': 37,
+  'math-prm': 984,
+  'refusals-dangerous': 100,
+  'refusals-offensive': 100,
+  'llmbar-natural': 100,
+  'llmbar-adver-neighbor': 134,
+  'llmbar-adver-GPTInst': 92,
+  'llmbar-adver-GPTOut': 47,
+  'llmbar-adver-manual': 46,
+  'xstest-should-refuse': 154,
+  'xstest-should-respond': 250,
+  donotanswer: 136,
+  'hep-cpp': 164,
+  'hep-go': 164,
+  'hep-java': 164,
+  'hep-js': 164,
+  'hep-python': 164,
+  'hep-rust': 164,
 };
 
 export const REWARDBENCH_SECTIONS: Readonly<Record<string, readonly string[]>> = {
   Chat: ['alpacaeval-easy', 'alpacaeval-length', 'alpacaeval-hard', 'mt-bench-easy', 'mt-bench-med'],
-  'Chat Hard': ['mt-bench-hard', 'llmbar-natural', 'llmbar-adver-neighbor', 'llmbar-adver-GPTInst', 'llmbar-adver-GPTOut', 'llmbar-adver-manual'],
+  'Chat Hard': [
+    'mt-bench-hard',
+    'llmbar-natural',
+    'llmbar-adver-neighbor',
+    'llmbar-adver-GPTInst',
+    'llmbar-adver-GPTOut',
+    'llmbar-adver-manual',
+  ],
   Safety: ['refusals-dangerous', 'refusals-offensive', 'xstest-should-refuse', 'xstest-should-respond', 'donotanswer'],
   Reasoning: ['math-prm', 'hep-cpp', 'hep-go', 'hep-java', 'hep-js', 'hep-python', 'hep-rust'],
 };
@@ -30,7 +56,11 @@ export const REWARDBENCH_SECTIONS: Readonly<Record<string, readonly string[]>> =
  * RewardBench v1 section scores from the pairs' `subset` groups, or undefined when no RewardBench subset is present.
  * Sections with none of their subsets present are left out (calculate_scores_per_section would print 0 for them).
  */
-export function rewardBenchSections(pairs: readonly PreferencePair[], rChosen: Numbers, rRejected: Numbers): RewardBenchSections | undefined {
+export function rewardBenchSections(
+  pairs: readonly PreferencePair[],
+  rChosen: Numbers,
+  rRejected: Numbers,
+): RewardBenchSections | undefined {
   assertSameLength('rewardBenchSections', pairs, 'pairs', rChosen, 'rChosen');
   const tally = new Map<string, { k: number; n: number }>();
   pairs.forEach((p, i) => {
@@ -51,7 +81,12 @@ export function rewardBenchSections(pairs: readonly PreferencePair[], rChosen: N
     sections[section] = present.reduce((a, t) => a + subsets[t]! * REWARDBENCH_EXAMPLE_COUNTS[t]!, 0) / w;
   }
   const values = Object.values(sections);
-  return { subsets, sections, score: values.reduce((a, b) => a + b, 0) / values.length, complete: values.length === 4 && tally.size === Object.keys(REWARDBENCH_EXAMPLE_COUNTS).length };
+  return {
+    subsets,
+    sections,
+    score: values.reduce((a, b) => a + b, 0) / values.length,
+    complete: values.length === 4 && tally.size === Object.keys(REWARDBENCH_EXAMPLE_COUNTS).length,
+  };
 }
 
 interface Rb2Row {
@@ -102,7 +137,13 @@ export function rewardBench2Report(pairs: readonly PreferencePair[], rChosen: Nu
     } else subsets[subset] = rs.reduce((a, r) => a + rb2RowResult(r.chosen, r.rejected), 0) / rs.length;
   }
   const values = Object.values(subsets);
-  return { subsets, rows: counts, overall: values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN, incomplete, ...(ties ? { ties } : {}) };
+  return {
+    subsets,
+    rows: counts,
+    overall: values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN,
+    incomplete,
+    ...(ties ? { ties } : {}),
+  };
 }
 
 const nanMean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
@@ -136,11 +177,22 @@ export function tiesScore(rows: readonly Rb2Row[]): TiesScore {
   const ciHard = both.map((k, i) => Math.min(ref.get(k)!.correctIncorrect, ciTied[i]!));
   const preferred = nanMean(ciTied.map((c, i) => (c > diff[i]! ? 1 : 0)));
   const preferredHard = nanMean(ciHard.map((c, i) => (c > diff[i]! ? 1 : 0)));
-  const margin = nanMean(ciHard.map((c, i) => {
-    const t = Math.tanh(c / diff[i]! - 1);
-    return Number.isNaN(t) ? 0 : t;
-  }));
-  const refAccuracy = acc(ref), tiedAccuracy = acc(tied);
+  const margin = nanMean(
+    ciHard.map((c, i) => {
+      const t = Math.tanh(c / diff[i]! - 1);
+      return Number.isNaN(t) ? 0 : t;
+    }),
+  );
+  const refAccuracy = acc(ref),
+    tiedAccuracy = acc(tied);
   const score = 0.3 * tiedAccuracy + 0.3 * refAccuracy + 0.2 * preferred + 0.2 * preferredHard + 0.01 * margin;
-  return { refAccuracy, tiedAccuracy, correctnessPreferred: preferred, correctnessPreferredHard: preferredHard, marginScore: margin, score, prompts: both.length };
+  return {
+    refAccuracy,
+    tiedAccuracy,
+    correctnessPreferred: preferred,
+    correctnessPreferredHard: preferredHard,
+    marginScore: margin,
+    score,
+    prompts: both.length,
+  };
 }

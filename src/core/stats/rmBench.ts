@@ -23,11 +23,7 @@ export function rmBenchStyle(pair: PreferencePair): RmBenchStyle | undefined {
  * another 'style' value (a custom dataset's own column) are not RM-Bench pairs and are left out here;
  * they still appear in EvalSetReport.byGroup.style.
  */
-export function rmBenchReport(
-  pairs: readonly PreferencePair[],
-  rChosen: Numbers,
-  rRejected: Numbers,
-): RmBenchReport | undefined {
+export function rmBenchReport(pairs: readonly PreferencePair[], rChosen: Numbers, rRejected: Numbers): RmBenchReport | undefined {
   assertSameLength('rmBenchReport', pairs, 'pairs', rChosen, 'rChosen');
   assertSameLength('rmBenchReport', pairs, 'pairs', rRejected, 'rRejected');
   const byStyle: Record<RmBenchStyle, number[]> = { hard: [], normal: [], easy: [] };

@@ -33,7 +33,7 @@ export function moments(xs: Numbers): Moments {
   // scipy.stats.skew's rule: a sample whose variance is rounding dust relative to its mean is
   // constant, and a constant sample has no skewness.
   const constant = m2 <= (1e-14 * mu) ** 2;
-  return { mean: mu, variance: m2, skew: constant ? NaN : m3 / Math.pow(m2, 1.5) };
+  return { mean: mu, variance: m2, skew: constant ? NaN : m3 / m2 ** 1.5 };
 }
 
 /**

@@ -48,7 +48,8 @@ function readJson(file: string, what: string): Record<string, unknown> {
 export function openHfFolder(dir: string): HfFolder {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UserError(`${dir}: not a folder`);
   const configFile = path.join(dir, 'config.json');
-  if (!fs.existsSync(configFile)) throw new UserError(`${dir}: no config.json; a Hugging Face model folder has config.json, *.safetensors and tokenizer.json`);
+  if (!fs.existsSync(configFile))
+    throw new UserError(`${dir}: no config.json; a Hugging Face model folder has config.json, *.safetensors and tokenizer.json`);
   const spec = parseHfConfig(readJson(configFile, 'the model config'), configFile);
   const weights = openWeightFiles(dir);
   const shapes = new Map([...weights.tensors].map(([n, t]) => [n, t.shape] as const));
@@ -60,7 +61,9 @@ export function readTokenizerFiles(dir: string): TokenizerFiles {
   const tokFile = path.join(dir, 'tokenizer.json');
   if (!fs.existsSync(tokFile)) {
     const slow = ['tokenizer.model', 'vocab.json', 'spiece.model'].filter((f) => fs.existsSync(path.join(dir, f)));
-    const hint = slow.length ? ` (found ${slow.join(', ')}: save a fast tokenizer with transformers, AutoTokenizer.from_pretrained(dir).save_pretrained(dir))` : '';
+    const hint = slow.length
+      ? ` (found ${slow.join(', ')}: save a fast tokenizer with transformers, AutoTokenizer.from_pretrained(dir).save_pretrained(dir))`
+      : '';
     throw new UserError(`${dir}: no tokenizer.json${hint}`);
   }
   const cfgFile = path.join(dir, 'tokenizer_config.json');

@@ -37,7 +37,9 @@ export function openWeightFiles(dir: string): WeightFiles {
     shardNames = [SINGLE_FILE];
   } else {
     const other = fs.readdirSync(dir).filter((f) => /\.(bin|pt|pth|gguf|h5|msgpack)$/.test(f));
-    const hint = other.length ? ` (found ${other.slice(0, 3).join(', ')}: convert to safetensors, e.g. with transformers' save_pretrained(safe_serialization=True))` : '';
+    const hint = other.length
+      ? ` (found ${other.slice(0, 3).join(', ')}: convert to safetensors, e.g. with transformers' save_pretrained(safe_serialization=True))`
+      : '';
     throw new UserError(`${dir}: no ${SINGLE_FILE} or ${INDEX_FILE}${hint}`);
   }
   const tensors = new Map<string, TensorLocation>();
@@ -46,13 +48,15 @@ export function openWeightFiles(dir: string): WeightFiles {
   let metadata: Record<string, string> = {};
   for (const shard of shardNames) {
     const file = path.join(dir, shard);
-    if (path.dirname(path.resolve(file)) !== path.resolve(dir)) throw new UserError(`${index}: shard "${shard}" is not a file of this folder`);
+    if (path.dirname(path.resolve(file)) !== path.resolve(dir))
+      throw new UserError(`${index}: shard "${shard}" is not a file of this folder`);
     const parsed = readHeader(file);
     files.push({ file, bytes: parsed.size });
     metadata = { ...metadata, ...parsed.header.metadata };
     for (const e of parsed.header.entries) {
       if (tensors.has(e.name)) throw new UserError(`${file}: tensor "${e.name}" is also in ${tensors.get(e.name)!.file}`);
-      if (weightMap && weightMap[e.name] !== undefined && weightMap[e.name] !== shard) throw new UserError(`${index}: maps "${e.name}" to ${weightMap[e.name]} but it is in ${shard}`);
+      if (weightMap && weightMap[e.name] !== undefined && weightMap[e.name] !== shard)
+        throw new UserError(`${index}: maps "${e.name}" to ${weightMap[e.name]} but it is in ${shard}`);
       tensors.set(e.name, { ...e, file });
       dtypes[e.dtype] = (dtypes[e.dtype] ?? 0) + 1;
     }
@@ -73,7 +77,8 @@ function readIndex(file: string): Record<string, string> {
   }
   const map = (raw as { weight_map?: unknown })?.weight_map;
   if (typeof map !== 'object' || map === null) throw new UserError(`${file}: field "weight_map" is missing`);
-  for (const [k, v] of Object.entries(map)) if (typeof v !== 'string') throw new UserError(`${file}: field "weight_map.${k}" must be a file name`);
+  for (const [k, v] of Object.entries(map))
+    if (typeof v !== 'string') throw new UserError(`${file}: field "weight_map.${k}" must be a file name`);
   return map as Record<string, string>;
 }
 

@@ -19,10 +19,22 @@ import { countGpu, type GpuCounts } from './gpuCount';
 export function qwenShapedConfig(shrink: number, layers = 24): Record<string, unknown> {
   const headDim = 64 / shrink;
   return {
-    architectures: ['Qwen2ForSequenceClassification'], model_type: 'qwen2', hidden_act: 'silu',
-    num_hidden_layers: layers, num_attention_heads: 14, num_key_value_heads: 2, hidden_size: 14 * headDim,
-    intermediate_size: 4864 / shrink, vocab_size: Math.round(151936 / shrink / 64) * 64, max_position_embeddings: 32768,
-    rms_norm_eps: 1e-6, rope_theta: 1e6, tie_word_embeddings: true, use_sliding_window: false, eos_token_id: 2, pad_token_id: 1,
+    architectures: ['Qwen2ForSequenceClassification'],
+    model_type: 'qwen2',
+    hidden_act: 'silu',
+    num_hidden_layers: layers,
+    num_attention_heads: 14,
+    num_key_value_heads: 2,
+    hidden_size: 14 * headDim,
+    intermediate_size: 4864 / shrink,
+    vocab_size: Math.round(151936 / shrink / 64) * 64,
+    max_position_embeddings: 32768,
+    rms_norm_eps: 1e-6,
+    rope_theta: 1e6,
+    tie_word_embeddings: true,
+    use_sliding_window: false,
+    eos_token_id: 2,
+    pad_token_id: 1,
   };
 }
 
@@ -44,7 +56,12 @@ function ids(n: number, tokens: number, vocab: number): number[][] {
  * One scoring pass (B sequences of `tokens` ids, inputs uploaded, rewards read back) counted after two warm-up passes
  * (shader compilation, tfjs's buffer pool).
  */
-export async function countQwenScore(o: { readonly shrink: number; readonly layers?: number; readonly sequences: number; readonly tokens: number }): Promise<GpuCounts> {
+export async function countQwenScore(o: {
+  readonly shrink: number;
+  readonly layers?: number;
+  readonly sequences: number;
+  readonly tokens: number;
+}): Promise<GpuCounts> {
   const spec = parseHfConfig(qwenShapedConfig(o.shrink, o.layers), 'config.json');
   const m = randomModel(spec);
   const batch = buildBatch(spec, ids(o.sequences, o.tokens, spec.vocabSize), { padId: 1, side: 'right', pooling: 'rightmost-non-pad' });
@@ -68,22 +85,45 @@ export async function countQwenScore(o: { readonly shrink: number; readonly laye
  * One LoRA training step (the default tuning: r 8 on every attention and MLP projection, the head trained; BT+BSR,
  * Adam; activation checkpointing, as HF training runs) on `pairs` pairs, counted after three warm-up steps.
  */
-export async function countQwenLoraStep(o: { readonly shrink: number; readonly layers?: number; readonly pairs: number; readonly tokens: number }): Promise<GpuCounts> {
+export async function countQwenLoraStep(o: {
+  readonly shrink: number;
+  readonly layers?: number;
+  readonly pairs: number;
+  readonly tokens: number;
+}): Promise<GpuCounts> {
   const spec = parseHfConfig(qwenShapedConfig(o.shrink, o.layers), 'config.json');
   const m = randomModel(spec);
   const tr = makeTrainable(m, DEFAULT_TUNING(spec.family), 1);
-  await tr.prepare(ids(2 * o.pairs, o.tokens, spec.vocabSize).map((x) => ({ ids: x, responseTokens: x.length, promptTokensDropped: 0, responseTokensDropped: 0 })), 8);
+  await tr.prepare(
+    ids(2 * o.pairs, o.tokens, spec.vocabSize).map((x) => ({
+      ids: x,
+      responseTokens: x.length,
+      promptTokensDropped: 0,
+      responseTokensDropped: 0,
+    })),
+    8,
+  );
   const both = (idx: readonly number[]) => [...idx, ...idx.map((i) => o.pairs + i)];
   const model = {
-    variables: tr.variables, stepRewards: (idx: readonly number[]) => tr.rewards(both(idx)), wpNormTensor: () => tf.norm(m.head) as tf.Scalar,
+    variables: tr.variables,
+    stepRewards: (idx: readonly number[]) => tr.rewards(both(idx)),
+    wpNormTensor: () => tf.norm(m.head) as tf.Scalar,
     stepGrads: (idx: readonly number[], loss: Parameters<typeof tr.stepGrads>[1]) => tr.stepGrads(both(idx), loss),
   };
   const optimizer = tf.train.adam(1e-4);
   const idx = Array.from({ length: o.pairs }, (_, i) => i);
   const cfg = { ...DEFAULTS, objective: 'bsr' as const, batchSize: o.pairs };
   try {
-    for (let i = 0; i < 3; i++) { const r = trainStep(model, optimizer, idx, cfg); await r.data(); r.dispose(); } // Sync point: warm-up ends idle.
-    return (await countGpu(async () => { trainStep(model, optimizer, idx, cfg).dispose(); })).counts;
+    for (let i = 0; i < 3; i++) {
+      const r = trainStep(model, optimizer, idx, cfg);
+      await r.data();
+      r.dispose();
+    } // Sync point: warm-up ends idle.
+    return (
+      await countGpu(async () => {
+        trainStep(model, optimizer, idx, cfg).dispose();
+      })
+    ).counts;
   } finally {
     optimizer.dispose();
     disposeHfModel(m);

@@ -12,5 +12,10 @@ export async function probeCpu(activate: boolean): Promise<BackendProbe> {
   if (previous && previous !== 'cpu') await tf.setBackend(previous);
   const details = { threads: 1, customKernels: kernels.join(' ') || 'already registered' };
   if (!check.ok) return { name: 'cpu', available: false, reason: check.reason, details };
-  return { name: 'cpu', available: true, details, reason: 'pure JavaScript, 1 thread (~30× slower than wasm on the reference workload); custom kernel: UnsortedSegmentSum' };
+  return {
+    name: 'cpu',
+    available: true,
+    details,
+    reason: 'pure JavaScript, 1 thread (~30× slower than wasm on the reference workload); custom kernel: UnsortedSegmentSum',
+  };
 }

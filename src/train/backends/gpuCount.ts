@@ -32,57 +32,139 @@ export interface GpuCounts {
 // Minimal shapes of the WebGPU objects touched here (the project does not load @webgpu/types in src/train).
 type Fn = (...args: unknown[]) => unknown;
 type Patchable = Record<string, unknown>;
-interface BufferLike { readonly size: number; readonly usage: number }
-interface DeviceLike extends Patchable { readonly queue: Patchable }
+interface BufferLike {
+  readonly size: number;
+  readonly usage: number;
+}
+interface DeviceLike extends Patchable {
+  readonly queue: Patchable;
+}
 
 const MAP_READ = 0x0001;
 const UNIFORM = 0x0040;
 
 export function zeroCounts(): GpuCounts {
-  return { programs: 0, kernels: 0, pipelines: 0, bindGroups: 0, uniformBuffers: 0, buffers: 0, writes: 0, bytesWritten: 0, readbacks: 0, bytesRead: 0, submits: 0, commandBuffers: 0 };
+  return {
+    programs: 0,
+    kernels: 0,
+    pipelines: 0,
+    bindGroups: 0,
+    uniformBuffers: 0,
+    buffers: 0,
+    writes: 0,
+    bytesWritten: 0,
+    readbacks: 0,
+    bytesRead: 0,
+    submits: 0,
+    commandBuffers: 0,
+  };
 }
 
 /** Replaces obj[name] with a wrapper; returns the undo. The wrapper sees the arguments and the result. */
 function wrap(obj: Patchable, name: string, spy: (args: unknown[], result: unknown) => void, undo: (() => void)[]): void {
-  const had = Object.prototype.hasOwnProperty.call(obj, name);
+  const had = Object.hasOwn(obj, name);
   const original = obj[name] as Fn;
   obj[name] = function (this: unknown, ...args: unknown[]) {
     const result = original.apply(this, args);
     spy(args, result);
     return result;
   };
-  undo.push(() => { if (had) obj[name] = original; else delete obj[name]; });
+  undo.push(() => {
+    if (had) obj[name] = original;
+    else delete obj[name];
+  });
 }
 
 function wrapEncoder(enc: Patchable, c: GpuCounts, undo: (() => void)[]): void {
-  wrap(enc, 'beginComputePass', (_a, pass) => wrap(pass as Patchable, 'dispatchWorkgroups', () => { c.programs++; }, undo), undo);
-  wrap(enc, 'copyBufferToBuffer', (a) => {
-    const dst = a[2] as BufferLike, size = Number(a[4] ?? dst.size);
-    if (dst.usage & MAP_READ) { c.readbacks++; c.bytesRead += size; }
-  }, undo);
+  wrap(
+    enc,
+    'beginComputePass',
+    (_a, pass) =>
+      wrap(
+        pass as Patchable,
+        'dispatchWorkgroups',
+        () => {
+          c.programs++;
+        },
+        undo,
+      ),
+    undo,
+  );
+  wrap(
+    enc,
+    'copyBufferToBuffer',
+    (a) => {
+      const dst = a[2] as BufferLike,
+        size = Number(a[4] ?? dst.size);
+      if (dst.usage & MAP_READ) {
+        c.readbacks++;
+        c.bytesRead += size;
+      }
+    },
+    undo,
+  );
 }
 
 function wrapDevice(device: DeviceLike, c: GpuCounts, undo: (() => void)[]): void {
-  wrap(device, 'createComputePipeline', () => { c.pipelines++; }, undo);
-  wrap(device, 'createComputePipelineAsync', () => { c.pipelines++; }, undo);
-  wrap(device, 'createBindGroup', () => { c.bindGroups++; }, undo);
-  wrap(device, 'createBuffer', (a) => {
-    c.buffers++;
-    if (((a[0] as BufferLike).usage & UNIFORM) !== 0) c.uniformBuffers++;
-  }, undo);
+  wrap(
+    device,
+    'createComputePipeline',
+    () => {
+      c.pipelines++;
+    },
+    undo,
+  );
+  wrap(
+    device,
+    'createComputePipelineAsync',
+    () => {
+      c.pipelines++;
+    },
+    undo,
+  );
+  wrap(
+    device,
+    'createBindGroup',
+    () => {
+      c.bindGroups++;
+    },
+    undo,
+  );
+  wrap(
+    device,
+    'createBuffer',
+    (a) => {
+      c.buffers++;
+      if (((a[0] as BufferLike).usage & UNIFORM) !== 0) c.uniformBuffers++;
+    },
+    undo,
+  );
   wrap(device, 'createCommandEncoder', (_a, enc) => wrapEncoder(enc as Patchable, c, undo), undo);
-  wrap(device.queue, 'submit', (a) => { c.submits++; c.commandBuffers += (a[0] as unknown[]).length; }, undo);
-  wrap(device.queue, 'writeBuffer', (a) => {
-    c.writes++;
-    const data = a[2] as ArrayBufferView | ArrayBuffer;
-    c.bytesWritten += a[4] !== undefined ? Number(a[4]) : data.byteLength;
-  }, undo);
+  wrap(
+    device.queue,
+    'submit',
+    (a) => {
+      c.submits++;
+      c.commandBuffers += (a[0] as unknown[]).length;
+    },
+    undo,
+  );
+  wrap(
+    device.queue,
+    'writeBuffer',
+    (a) => {
+      c.writes++;
+      const data = a[2] as ArrayBufferView | ArrayBuffer;
+      c.bytesWritten += a[4] !== undefined ? Number(a[4]) : data.byteLength;
+    },
+    undo,
+  );
 }
 
 /** The GPUDevice of tfjs's active webgpu backend, or null when another backend is active. */
 export function webgpuDevice(): DeviceLike | null {
   if (tf.getBackend() !== 'webgpu') return null;
-  return ((tf.backend() as unknown as { device?: DeviceLike }).device) ?? null;
+  return (tf.backend() as unknown as { device?: DeviceLike }).device ?? null;
 }
 
 /**
@@ -98,7 +180,14 @@ export async function countGpu<T>(f: () => Promise<T>): Promise<{ result: T; cou
   const undo: (() => void)[] = [];
   wrapDevice(device, c, undo);
   const engine = tf.engine() as unknown as Patchable;
-  wrap(engine, 'runKernelFunc', (a) => { if ((a[0] as { kernelName?: string }).kernelName) c.kernels++; }, undo);
+  wrap(
+    engine,
+    'runKernelFunc',
+    (a) => {
+      if ((a[0] as { kernelName?: string }).kernelName) c.kernels++;
+    },
+    undo,
+  );
   try {
     const result = await f();
     flushPending();
@@ -118,7 +207,9 @@ function flushPending(): void {
 }
 
 export function formatCounts(label: string, c: GpuCounts): string {
-  return `${label}: ${c.programs} programs, ${c.kernels} kernels, ${c.pipelines} pipelines, ${c.bindGroups} bind groups, `
-    + `${c.uniformBuffers} uniform buffers, ${c.buffers} buffers created, ${c.writes} writes (${c.bytesWritten} B), `
-    + `${c.readbacks} readbacks (${c.bytesRead} B), ${c.submits} submits`;
+  return (
+    `${label}: ${c.programs} programs, ${c.kernels} kernels, ${c.pipelines} pipelines, ${c.bindGroups} bind groups, ` +
+    `${c.uniformBuffers} uniform buffers, ${c.buffers} buffers created, ${c.writes} writes (${c.bytesWritten} B), ` +
+    `${c.readbacks} readbacks (${c.bytesRead} B), ${c.submits} submits`
+  );
 }

@@ -31,21 +31,34 @@ function timeDawn(b: WebGpuBackendLike): { ms: () => number; undo: () => void } 
   const undo: (() => void)[] = [];
   const timed = (obj: Record<string, unknown>, name: string, after?: (r: unknown) => void) => {
     const orig = obj[name] as Fn;
-    obj[name] = function (this: unknown, ...a: unknown[]) { const t = performance.now(); const r = orig.apply(this, a); ms += performance.now() - t; after?.(r); return r; };
-    undo.push(() => { delete obj[name]; });
+    obj[name] = function (this: unknown, ...a: unknown[]) {
+      const t = performance.now();
+      const r = orig.apply(this, a);
+      ms += performance.now() - t;
+      after?.(r);
+      return r;
+    };
+    undo.push(() => {
+      delete obj[name];
+    });
   };
   timed(b.device, 'createBindGroup');
   timed(b.queue, 'writeBuffer');
   timed(b.queue, 'submit');
-  timed(b.device, 'createCommandEncoder', (enc) => timed(enc as Record<string, unknown>, 'beginComputePass', (pass) => {
-    for (const m of ['setPipeline', 'setBindGroup', 'dispatchWorkgroups']) timed(pass as Record<string, unknown>, m);
-  }));
+  timed(b.device, 'createCommandEncoder', (enc) =>
+    timed(enc as Record<string, unknown>, 'beginComputePass', (pass) => {
+      for (const m of ['setPipeline', 'setBindGroup', 'dispatchWorkgroups']) timed(pass as Record<string, unknown>, m);
+    }),
+  );
   return { ms: () => ms, undo: () => undo.reverse().forEach((u) => u()) };
 }
 
 /** Submits what tfjs has encoded and waits for the GPU, so the next measurement starts idle. */
 async function drain(b: WebGpuBackendLike): Promise<void> {
-  if (b.commandEncoder) { b.endComputePassEncoder(); b.submitQueue(); }
+  if (b.commandEncoder) {
+    b.endComputePassEncoder();
+    b.submitQueue();
+  }
   await b.queue.onSubmittedWorkDone();
 }
 
@@ -55,7 +68,10 @@ async function timeLoop(b: WebGpuBackendLike, what: string, n: number, body: () 
   const dawn = timeDawn(b);
   const t0 = performance.now();
   for (let i = 0; i < n; i++) body();
-  if (b.commandEncoder) { b.endComputePassEncoder(); b.submitQueue(); }
+  if (b.commandEncoder) {
+    b.endComputePassEncoder();
+    b.submitQueue();
+  }
   const ms = performance.now() - t0;
   dawn.undo();
   await drain(b);
@@ -65,15 +81,32 @@ async function timeLoop(b: WebGpuBackendLike, what: string, n: number, body: () 
 /** The same no-op program straight through Dawn: one pass, one bind group, n dispatches (the binding's floor). */
 async function dawnFloor(b: WebGpuBackendLike, n: number, a: tf.Tensor, y: tf.TensorInfo): Promise<HostCostRow> {
   const d = b.device;
-  const pipeline = d.createComputePipeline({ layout: 'auto', compute: { module: d.createShaderModule({ code: NOOP_WGSL }), entryPoint: 'main' } });
+  const pipeline = d.createComputePipeline({
+    layout: 'auto',
+    compute: { module: d.createShaderModule({ code: NOOP_WGSL }), entryPoint: 'main' },
+  });
   const u = d.createBuffer({ size: 16, usage: 0x0040 | 0x0008 });
-  const buf = (t: tf.TensorInfo) => { b.uploadToGPU(t.dataId); return b.tensorMap.get(t.dataId)!.resource; };
-  const group = d.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: buf(a) } }, { binding: 1, resource: { buffer: buf(y) } }, { binding: 2, resource: { buffer: u } }] });
+  const buf = (t: tf.TensorInfo) => {
+    b.uploadToGPU(t.dataId);
+    return b.tensorMap.get(t.dataId)!.resource;
+  };
+  const group = d.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [
+      { binding: 0, resource: { buffer: buf(a) } },
+      { binding: 1, resource: { buffer: buf(y) } },
+      { binding: 2, resource: { buffer: u } },
+    ],
+  });
   await drain(b);
   const t0 = performance.now();
   const enc = d.createCommandEncoder();
   const pass = enc.beginComputePass();
-  for (let i = 0; i < n; i++) { pass.setPipeline(pipeline); pass.setBindGroup(0, group); pass.dispatchWorkgroups(1); }
+  for (let i = 0; i < n; i++) {
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, group);
+    pass.dispatchWorkgroups(1);
+  }
   pass.end();
   d.queue.submit([enc.finish()]);
   const ms = performance.now() - t0;
@@ -89,9 +122,23 @@ export async function measureHostCost(n = 2000): Promise<HostCostRow[]> {
   for (const t of [a, c]) b.uploadToGPU(t.dataId); // on the GPU, so tfjs does not run the op on the CPU instead
   const y = allocOutput(b, [4]);
   const rows: HostCostRow[] = [await dawnFloor(b, n, a, y)];
-  const raw = () => runRaw(b, { name: 'Noop', key: 'RLNoop', wgsl: () => NOOP_WGSL, workgroups: [1, 1, 1], bindings: [{ info: a, access: 'read' }, { info: y, access: 'read_write' }], uniforms: [words('uuuu', [0, 0, 0, 0])] });
+  const raw = () =>
+    runRaw(b, {
+      name: 'Noop',
+      key: 'RLNoop',
+      wgsl: () => NOOP_WGSL,
+      workgroups: [1, 1, 1],
+      bindings: [
+        { info: a, access: 'read' },
+        { info: y, access: 'read_write' },
+      ],
+      uniforms: [words('uuuu', [0, 0, 0, 0])],
+    });
   rows.push(await timeLoop(b, 'our raw program (runRaw: cached pipeline, uniforms, bind group)', n, raw));
-  const add = () => tf.tidy(() => { tf.add(a, c); });
+  const add = () =>
+    tf.tidy(() => {
+      tf.add(a, c);
+    });
   uninstallBindGroupCache(b);
   rows.push(await timeLoop(b, 'tfjs op tf.add, stock recordAndSubmit (bind group + uniform buffer per dispatch)', n, add));
   installBindGroupCache(b);
@@ -102,7 +149,12 @@ export async function measureHostCost(n = 2000): Promise<HostCostRow[]> {
 }
 
 export function formatHostCost(rows: readonly HostCostRow[]): string {
-  return rows.map((r) => `  ${r.usPerDispatch.toFixed(1).padStart(7)} µs/dispatch${r.dawnUs !== undefined ? ` (${r.dawnUs.toFixed(1)} in Dawn calls)` : ''}  ${r.what}`).join('\n');
+  return rows
+    .map(
+      (r) =>
+        `  ${r.usPerDispatch.toFixed(1).padStart(7)} µs/dispatch${r.dawnUs !== undefined ? ` (${r.dawnUs.toFixed(1)} in Dawn calls)` : ''}  ${r.what}`,
+    )
+    .join('\n');
 }
 
 /**
@@ -111,7 +163,11 @@ export function formatHostCost(rows: readonly HostCostRow[]): string {
  */
 export async function stepHostMs(step: () => tf.Tensor, warmup = 3): Promise<{ ms: number; programs: number }> {
   const b = asWebGpu(tf.backend());
-  for (let i = 0; i < warmup; i++) { const m = step(); await m.data(); m.dispose(); } // Sync point: warm-up ends idle.
+  for (let i = 0; i < warmup; i++) {
+    const m = step();
+    await m.data();
+    m.dispose();
+  } // Sync point: warm-up ends idle.
   let programs = 0;
   const orig = b.device.createCommandEncoder;
   b.device.createCommandEncoder = function (this: unknown, ...a: unknown[]) {
@@ -120,14 +176,20 @@ export async function stepHostMs(step: () => tf.Tensor, warmup = 3): Promise<{ m
     enc['beginComputePass'] = function (this: unknown, ...p: unknown[]) {
       const pass = begin.apply(this, p) as Record<string, unknown>;
       const d = pass['dispatchWorkgroups'] as Fn;
-      pass['dispatchWorkgroups'] = function (this: unknown, ...x: unknown[]) { programs++; return d.apply(this, x); };
+      pass['dispatchWorkgroups'] = function (this: unknown, ...x: unknown[]) {
+        programs++;
+        return d.apply(this, x);
+      };
       return pass;
     };
     return enc;
   };
   const t0 = performance.now();
   const m = step();
-  if (b.commandEncoder) { b.endComputePassEncoder(); b.submitQueue(); }
+  if (b.commandEncoder) {
+    b.endComputePassEncoder();
+    b.submitQueue();
+  }
   const ms = performance.now() - t0;
   delete (b.device as Record<string, unknown>)['createCommandEncoder'];
   await m.data(); // Sync point: the next measurement starts idle.

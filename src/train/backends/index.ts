@@ -31,24 +31,31 @@ export interface BackendChoice {
 /** Probes one backend. With activate, it becomes tfjs's active backend when available. */
 export async function probeBackend(name: ConcreteBackend, activate: boolean): Promise<BackendProbe> {
   switch (name) {
-    case 'tensorflow-gpu': return probeTfjsNode(true, activate);
-    case 'tensorflow': return probeTfjsNode(false, activate);
-    case 'webgpu': return probeWebGpu(activate);
-    case 'wasm': return probeWasm(activate);
-    case 'cpu': return probeCpu(activate);
+    case 'tensorflow-gpu':
+      return probeTfjsNode(true, activate);
+    case 'tensorflow':
+      return probeTfjsNode(false, activate);
+    case 'webgpu':
+      return probeWebGpu(activate);
+    case 'wasm':
+      return probeWasm(activate);
+    case 'cpu':
+      return probeCpu(activate);
   }
 }
 
 /** Why 'auto' must not train on an otherwise working backend, or null when it may. */
 export function autoRejects(p: BackendProbe): string | null {
   if (!p.available) return p.reason;
-  if (p.name === 'webgpu' && p.details?.['software'] === true) return `software adapter (${String(p.details['adapter'])}): correct, but slower than wasm`;
+  if (p.name === 'webgpu' && p.details?.['software'] === true)
+    return `software adapter (${String(p.details['adapter'])}): correct, but slower than wasm`;
   return null;
 }
 
 function summary(chosen: ConcreteBackend, probes: readonly BackendProbe[]): string {
   const rank = (n: ConcreteBackend) => AUTO_ORDER.indexOf(n);
-  const rejected = probes.filter((p) => p.name !== chosen)
+  const rejected = probes
+    .filter((p) => p.name !== chosen)
     .map((p) => `${p.name}: ${autoRejects(p) ?? (rank(p.name) > rank(chosen) ? `works, ranked below ${chosen}` : 'not tried')}`);
   const me = probes.find((p) => p.name === chosen);
   return `${chosen} (${me?.reason ?? 'available'})` + (rejected.length ? `; passed over: ${rejected.join('; ')}` : '');
@@ -82,7 +89,10 @@ async function reactivate(name: ConcreteBackend): Promise<boolean> {
 
 async function useExplicit(requested: ConcreteBackend): Promise<BackendChoice> {
   const p = await probeBackend(requested, true);
-  if (!p.available) throw new UserError(`backend ${requested} is not usable: ${p.reason}${p.fix ? `. Fix: ${p.fix}` : ''}`, { code: 'backend-unavailable' });
+  if (!p.available)
+    throw new UserError(`backend ${requested} is not usable: ${p.reason}${p.fix ? `. Fix: ${p.fix}` : ''}`, {
+      code: 'backend-unavailable',
+    });
   const soft = p.details?.['software'] === true ? ' (requested explicitly; software adapter: slow)' : ' (requested explicitly)';
   return { name: requested, why: `${p.reason}${soft}`, probes: [p] };
 }
@@ -115,7 +125,9 @@ export async function probeBackends(): Promise<DoctorReport> {
   const chosen = chooseFromProbes(probes);
   const target = before ?? backendTfName(chosen);
   if (tf.engine().backendName !== target) await tf.setBackend(target);
-  const ort = await import('../ort/ortRuntime').then((m) => m.probeOnnxRuntime()).catch((e: unknown) => ({ available: false, reason: String((e as Error)?.message ?? e), details: {} }));
+  const ort = await import('../ort/ortRuntime')
+    .then((m) => m.probeOnnxRuntime())
+    .catch((e: unknown) => ({ available: false, reason: String((e as Error)?.message ?? e), details: {} }));
   return { chosen, why: summary(chosen, probes), probes, onnxruntime: ort };
 }
 

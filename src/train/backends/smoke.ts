@@ -11,7 +11,8 @@ export async function activateAndCheck(name: string): Promise<{ ok: true } | { o
   } catch (e) {
     return { ok: false, reason: `tf.setBackend('${name}') threw: ${e instanceof Error ? e.message : String(e)}` };
   }
-  if (!ok || tf.getBackend() !== name) return { ok: false, reason: `tf.setBackend('${name}') failed (initialisation error; see the log above)` };
+  if (!ok || tf.getBackend() !== name)
+    return { ok: false, reason: `tf.setBackend('${name}') failed (initialisation error; see the log above)` };
   try {
     // [[1,2],[3,4]]·[[5,6],[7,8]] = [[19,22],[43,50]]; its sum is 134.
     const got = tf.tidy(() => {

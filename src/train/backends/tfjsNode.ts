@@ -10,8 +10,17 @@ import { errorText, loadPackage, packageDir, packageVersion } from './load';
 import { activateAndCheck } from './smoke';
 
 /** Libraries libtensorflow 2.9 (tfjs-node-gpu 4.x) opens at start: CUDA 11.2 and cuDNN 8.1, plus the driver. */
-export const CUDA_LIBS = ['libcuda.so.1', 'libcudart.so.11.0', 'libcublas.so.11', 'libcublasLt.so.11', 'libcufft.so.10',
-  'libcurand.so.10', 'libcusolver.so.11', 'libcusparse.so.11', 'libcudnn.so.8'] as const;
+export const CUDA_LIBS = [
+  'libcuda.so.1',
+  'libcudart.so.11.0',
+  'libcublas.so.11',
+  'libcublasLt.so.11',
+  'libcufft.so.10',
+  'libcurand.so.10',
+  'libcusolver.so.11',
+  'libcusparse.so.11',
+  'libcudnn.so.8',
+] as const;
 
 /**
  * Whether the dynamic loader can open a shared library (honours LD_LIBRARY_PATH, unlike `ldconfig -p`).
@@ -24,7 +33,8 @@ export function canDlopen(lib: string): { ok: boolean; error?: string } {
     return { ok: true };
   } catch (e) {
     const msg = errorText(e);
-    if (/cannot open shared object|no such file|image not found|not found/i.test(msg) && !/self-register|symbol/i.test(msg)) return { ok: false, error: msg };
+    if (/cannot open shared object|no such file|image not found|not found/i.test(msg) && !/self-register|symbol/i.test(msg))
+      return { ok: false, error: msg };
     return { ok: true };
   }
 }
@@ -34,28 +44,46 @@ export function missingCudaLibs(open: (lib: string) => { ok: boolean } = canDlop
   return CUDA_LIBS.filter((l) => !open(l).ok);
 }
 
-interface NodeBackendLike { binding?: { isUsingGpuDevice?: () => boolean } }
+interface NodeBackendLike {
+  binding?: { isUsingGpuDevice?: () => boolean };
+}
 
 export async function probeTfjsNode(gpu: boolean, activate: boolean): Promise<BackendProbe> {
   const name = gpu ? 'tensorflow-gpu' : 'tensorflow';
   const pkg = gpu ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
   if (!packageDir(pkg)) {
-    return { name, available: false, reason: `${pkg} is not installed (optional: its install downloads libtensorflow)`,
-      fix: `npm install --no-save ${pkg}@4.22.0${gpu ? '   # needs the NVIDIA driver, CUDA 11.2 and cuDNN 8.1 on the loader path' : ''}` };
+    return {
+      name,
+      available: false,
+      reason: `${pkg} is not installed (optional: its install downloads libtensorflow)`,
+      fix: `npm install --no-save ${pkg}@4.22.0${gpu ? '   # needs the NVIDIA driver, CUDA 11.2 and cuDNN 8.1 on the loader path' : ''}`,
+    };
   }
   const version = packageVersion(pkg) ?? '?';
   if (gpu) {
     const missing = missingCudaLibs();
     if (missing.length) {
-      return { name, available: false, details: { version, missing: missing.join(' ') },
+      return {
+        name,
+        available: false,
+        details: { version, missing: missing.join(' ') },
         reason: `${pkg} is installed but ${missing.join(', ')} cannot be loaded, so it would silently run on the CPU`,
-        fix: missing.includes('libcuda.so.1') ? 'install the NVIDIA driver' : 'install CUDA 11.2 and cuDNN 8.1 and add their lib64 folders to LD_LIBRARY_PATH (tfjs-node-gpu 4.x is built against exactly these)' };
+        fix: missing.includes('libcuda.so.1')
+          ? 'install the NVIDIA driver'
+          : 'install CUDA 11.2 and cuDNN 8.1 and add their lib64 folders to LD_LIBRARY_PATH (tfjs-node-gpu 4.x is built against exactly these)',
+      };
     }
   }
   try {
     await loadPackage(pkg);
   } catch (e) {
-    return { name, available: false, details: { version }, reason: `the ${pkg} binding failed to load: ${errorText(e)}`, fix: `npm rebuild ${pkg}` };
+    return {
+      name,
+      available: false,
+      details: { version },
+      reason: `the ${pkg} binding failed to load: ${errorText(e)}`,
+      fix: `npm rebuild ${pkg}`,
+    };
   }
   if (!activate && !gpu) return { name, available: true, details: { version }, reason: 'libtensorflow CPU kernels (multithreaded)' };
   const check = await activateAndCheck('tensorflow');
@@ -63,9 +91,14 @@ export async function probeTfjsNode(gpu: boolean, activate: boolean): Promise<Ba
   if (gpu) {
     const usingGpu = (tf.backend() as unknown as NodeBackendLike).binding?.isUsingGpuDevice?.();
     if (usingGpu !== true) {
-      return { name, available: false, details: { version, gpuDevice: false },
-        reason: 'the binding loaded but TensorFlow created no GPU device (silent CPU fallback); check `nvidia-smi` and the CUDA/cuDNN versions',
-        fix: 'install CUDA 11.2 + cuDNN 8.1 matching libtensorflow 2.9; or use backend "tensorflow" (CPU) knowingly' };
+      return {
+        name,
+        available: false,
+        details: { version, gpuDevice: false },
+        reason:
+          'the binding loaded but TensorFlow created no GPU device (silent CPU fallback); check `nvidia-smi` and the CUDA/cuDNN versions',
+        fix: 'install CUDA 11.2 + cuDNN 8.1 matching libtensorflow 2.9; or use backend "tensorflow" (CPU) knowingly',
+      };
     }
     return { name, available: true, details: { version, gpuDevice: true }, reason: 'libtensorflow with a CUDA GPU device' };
   }

@@ -55,7 +55,9 @@ export async function probeWasm(activate: boolean): Promise<BackendProbe> {
   const details = { simd, threads, threadedBuildSupported: threadsSupported, customKernels: kernels.join(' ') || 'already registered' };
   if (!check.ok) return { name: 'wasm', available: false, reason: check.reason, details };
   return {
-    name: 'wasm', available: true, details,
+    name: 'wasm',
+    available: true,
+    details,
     reason: `XNNPACK ${simd ? 'with SIMD' : 'WITHOUT SIMD (slow: update Node)'}, ${threads} thread${threads === 1 ? '' : 's'}; custom kernels: fast BatchMatMul, UnsortedSegmentSum`,
   };
 }

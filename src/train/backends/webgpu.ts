@@ -17,8 +17,13 @@ interface AdapterLike {
   readonly info?: { vendor?: string; architecture?: string; device?: string; description?: string };
   readonly isFallbackAdapter?: boolean;
 }
-interface GpuLike { requestAdapter(opts?: object): Promise<AdapterLike | null> }
-interface DawnAddon { create(flags: string[]): GpuLike; globals: Record<string, unknown> }
+interface GpuLike {
+  requestAdapter(opts?: object): Promise<AdapterLike | null>;
+}
+interface DawnAddon {
+  create(flags: string[]): GpuLike;
+  globals: Record<string, unknown>;
+}
 
 /** What is known about the adapter once Dawn has been asked for one. */
 export interface WebGpuAdapterReport {
@@ -74,17 +79,28 @@ function probeInChild(file: string): IsolatedProbe {
     gpu.requestAdapter({ powerPreference: 'high-performance' }).then(
       (a) => { const i = (a && a.info) || {}; process.stdout.write(JSON.stringify({ adapter: a ? { info: { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description }, isFallbackAdapter: !!a.isFallbackAdapter } : null })); process.exit(0); },
       (e) => { process.stdout.write(JSON.stringify({ error: String(e && e.message || e) })); process.exit(0); });`;
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(process.execPath, ['-e', script], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const stderr = (r.stderr ?? '').trim();
   try {
     const out = JSON.parse((r.stdout ?? '').trim().split('\n').pop() ?? '') as { adapter?: AdapterLike | null; error?: string };
     return { ...(out.adapter ? { adapter: out.adapter } : {}), ...(out.error ? { error: out.error } : {}), stderr };
   } catch {
-    return { error: r.error ? r.error.message : `the Dawn probe exited with ${r.status ?? r.signal}${stderr ? `: ${stderr.split('\n')[0]}` : ''}`, stderr };
+    return {
+      error: r.error ? r.error.message : `the Dawn probe exited with ${r.status ?? r.signal}${stderr ? `: ${stderr.split('\n')[0]}` : ''}`,
+      stderr,
+    };
   }
 }
 
-interface AdapterWithDevice { readonly limits: Record<string, number>; requestDevice(d?: { requiredLimits?: Record<string, number> }): Promise<unknown> }
+interface AdapterWithDevice {
+  readonly limits: Record<string, number>;
+  requestDevice(d?: { requiredLimits?: Record<string, number> }): Promise<unknown>;
+}
 
 /**
  * navigator.gpu for tfjs: Dawn's, except that the device tfjs requests also gets the adapter's maximum of storage
@@ -101,7 +117,11 @@ function withStorageLimit(gpu: GpuLike): GpuLike {
       return new Proxy(adapter, {
         get(target, key) {
           if (key === 'requestDevice') {
-            return (d: { requiredLimits?: Record<string, number> } = {}) => target.requestDevice({ ...d, requiredLimits: { ...d.requiredLimits, ...(max ? { maxStorageBuffersPerShaderStage: max } : {}) } });
+            return (d: { requiredLimits?: Record<string, number> } = {}) =>
+              target.requestDevice({
+                ...d,
+                requiredLimits: { ...d.requiredLimits, ...(max ? { maxStorageBuffersPerShaderStage: max } : {}) },
+              });
           }
           const v = Reflect.get(target, key, target) as unknown;
           return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
@@ -133,23 +153,39 @@ async function loadDawn(file: string): Promise<NonNullable<typeof dawn>> {
  */
 export async function probeWebGpu(activate: boolean): Promise<BackendProbe> {
   const file = dawnPath();
-  if (!file) return { name: 'webgpu', available: false, reason: `the webgpu package (Dawn) is not installed for ${process.platform}-${process.arch}`, fix: 'npm install --no-save webgpu@0.6.2' };
+  if (!file)
+    return {
+      name: 'webgpu',
+      available: false,
+      reason: `the webgpu package (Dawn) is not installed for ${process.platform}-${process.arch}`,
+      fix: 'npm install --no-save webgpu@0.6.2',
+    };
   let adapterLike: AdapterLike | null;
   let dawnStderr: Record<string, string> = {};
   if (dawn) adapterLike = dawn.adapter;
   else {
     const child = probeInChild(file);
     if (child.stderr) dawnStderr = { dawnStderr: child.stderr.split('\n').slice(0, 3).join(' | ') };
-    if (child.error) return { name: 'webgpu', available: false, reason: `Dawn failed to load: ${child.error}`, fix: noAdapterFix(), details: dawnStderr };
+    if (child.error)
+      return { name: 'webgpu', available: false, reason: `Dawn failed to load: ${child.error}`, fix: noAdapterFix(), details: dawnStderr };
     adapterLike = child.adapter ?? null;
   }
-  if (!adapterLike) return { name: 'webgpu', available: false, reason: 'Dawn found no usable WebGPU adapter', fix: noAdapterFix(), details: dawnStderr };
+  if (!adapterLike)
+    return { name: 'webgpu', available: false, reason: 'Dawn found no usable WebGPU adapter', fix: noAdapterFix(), details: dawnStderr };
   const adapter = describe(adapterLike);
   const details = { adapter: adapter.name, software: adapter.software };
-  if (!activate) return { name: 'webgpu', available: true, details, reason: `adapter ${adapter.name}${adapter.software ? ' (software)' : ''}` };
+  if (!activate)
+    return { name: 'webgpu', available: true, details, reason: `adapter ${adapter.name}${adapter.software ? ' (software)' : ''}` };
   try {
     const d = await loadDawn(file);
-    if (!d.adapter) return { name: 'webgpu', available: false, details, reason: 'Dawn found no usable WebGPU adapter in this process', fix: noAdapterFix() };
+    if (!d.adapter)
+      return {
+        name: 'webgpu',
+        available: false,
+        details,
+        reason: 'Dawn found no usable WebGPU adapter in this process',
+        fix: noAdapterFix(),
+      };
   } catch (e) {
     return { name: 'webgpu', available: false, reason: `Dawn failed to load: ${errorText(e)}`, fix: noAdapterFix() };
   }
@@ -163,5 +199,10 @@ export async function probeWebGpu(activate: boolean): Promise<BackendProbe> {
   if (!check.ok) return { name: 'webgpu', available: false, details, reason: check.reason };
   // The backend instance exists now: give it the cached bind groups and uniforms (src/train/kernels/webgpuBindCache.ts).
   registerCustomKernels('webgpu');
-  return { name: 'webgpu', available: true, details: { ...details, customKernels: kernels.join(' ') || 'already registered' }, reason: `adapter ${adapter.name}${adapter.software ? ' (software: slow, for tests)' : ''}` };
+  return {
+    name: 'webgpu',
+    available: true,
+    details: { ...details, customKernels: kernels.join(' ') || 'already registered' },
+    reason: `adapter ${adapter.name}${adapter.software ? ' (software: slow, for tests)' : ''}`,
+  };
 }

@@ -42,8 +42,15 @@ export function makeWorkload(pairs: number, small = false): Workload {
   const lastIdx = tf.fill([2 * pairs], T - 1, 'int32') as tf.Tensor1D;
   const batch: StepBatch = { ids, lastIdx, pairs };
   return {
-    model, optimizer, batch, cfg,
-    dispose: () => { tf.dispose([ids, lastIdx]); optimizer.dispose(); disposeModel(model); },
+    model,
+    optimizer,
+    batch,
+    cfg,
+    dispose: () => {
+      tf.dispose([ids, lastIdx]);
+      optimizer.dispose();
+      disposeModel(model);
+    },
   };
 }
 

@@ -19,7 +19,12 @@ export function checkBackboneFits(b: BackboneParams, cfg: TrainConfig, batchPair
   const folder = openHfFolder(b.dir);
   const tuning = tuningOf(b, folder.spec.family);
   const micro = Math.ceil(batchPairs / cfg.gradAccum);
-  const est = estimateTrainingMemory(folder.spec, tuning, { batchPairs: micro, maxTokens: Math.min(b.maxTokens, folder.spec.maxPositions), trainSequences, checkpointing: b.gradCheckpointing !== false });
+  const est = estimateTrainingMemory(folder.spec, tuning, {
+    batchPairs: micro,
+    maxTokens: Math.min(b.maxTokens, folder.spec.maxPositions),
+    trainSequences,
+    checkpointing: b.gradCheckpointing !== false,
+  });
   const backend = cfg.backend === 'auto' ? undefined : cfg.backend;
   const heap = est.weights + est.gradients + est.adam + est.activations;
   const limit = backend === 'wasm' ? WASM_HEAP_BYTES * 0.9 : backend === 'cpu' ? os.totalmem() * 0.8 : undefined;
@@ -34,8 +39,12 @@ export function checkBackboneFits(b: BackboneParams, cfg: TrainConfig, batchPair
     b.maxTokens > 256 ? `--max-length ${Math.max(128, Math.floor(b.maxTokens / 2))}` : '',
     backend === 'wasm' ? 'a GPU backend (--backend webgpu), or train on PyTorch' : '',
   ].filter(Boolean);
-  const where = over ? `the ${backend} backend (${formatBytes(limit!)} usable)` : `this machine's free memory (${formatBytes(os.freemem())})`;
-  throw new UserError(`this run needs about ${formatBytes(over ? heap : est.cache)} (${parts}), more than ${where}; try ${fixes.join(', or ') || 'a smaller model'}`);
+  const where = over
+    ? `the ${backend} backend (${formatBytes(limit!)} usable)`
+    : `this machine's free memory (${formatBytes(os.freemem())})`;
+  throw new UserError(
+    `this run needs about ${formatBytes(over ? heap : est.cache)} (${parts}), more than ${where}; try ${fixes.join(', or ') || 'a smaller model'}`,
+  );
 }
 
 /**
@@ -52,5 +61,9 @@ export async function backboneFingerprint(b: BackboneParams, log: { line(m: stri
   if (seconds > 2) log.line(`hashed the backbone's weights in ${seconds.toFixed(1)} s (the run's fingerprint; --resume checks it)`);
   // Checkpointing changes memory, not the trajectory: it is not part of the run's identity.
   const { dir: _dir, gradCheckpointing: _ckpt, ...tuning } = b;
-  return { config: { bytes: config.bytes, sha256: config.sha256 }, shards: shards.map((s) => ({ bytes: s.bytes, sha256: s.sha256 })), ...tuning };
+  return {
+    config: { bytes: config.bytes, sha256: config.sha256 },
+    shards: shards.map((s) => ({ bytes: s.bytes, sha256: s.sha256 })),
+    ...tuning,
+  };
 }

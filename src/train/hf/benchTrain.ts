@@ -24,12 +24,19 @@ export async function benchLoraTrain(dir: string, o: BenchTrainOptions) {
   const m = await loadHfModel(dir);
   const tr = makeTrainable(m, DEFAULT_TUNING(m.spec.family), 1);
   const ids = benchIds(2 * o.pairs, o.tokens, m.spec.vocabSize);
-  await tr.prepare(ids.map((x) => ({ ids: x, responseTokens: x.length, promptTokensDropped: 0, responseTokensDropped: 0 })), 8);
+  await tr.prepare(
+    ids.map((x) => ({ ids: x, responseTokens: x.length, promptTokensDropped: 0, responseTokensDropped: 0 })),
+    8,
+  );
   const loadS = (performance.now() - t0) / 1000;
   const both = (idx: readonly number[]) => [...idx, ...idx.map((i) => o.pairs + i)];
   const model = {
-    variables: tr.variables, stepRewards: (idx: readonly number[]) => tr.rewards(both(idx)), wpNormTensor: () => tf.norm(m.head) as tf.Scalar,
-    ...(o.checkpointing ? { stepGrads: (idx: readonly number[], loss: Parameters<typeof tr.stepGrads>[1]) => tr.stepGrads(both(idx), loss) } : {}),
+    variables: tr.variables,
+    stepRewards: (idx: readonly number[]) => tr.rewards(both(idx)),
+    wpNormTensor: () => tf.norm(m.head) as tf.Scalar,
+    ...(o.checkpointing
+      ? { stepGrads: (idx: readonly number[], loss: Parameters<typeof tr.stepGrads>[1]) => tr.stepGrads(both(idx), loss) }
+      : {}),
   };
   const optimizer = tf.train.adam(1e-4);
   const idx = Array.from({ length: o.pairs }, (_, i) => i);
@@ -48,7 +55,14 @@ export async function benchLoraTrain(dir: string, o: BenchTrainOptions) {
   disposeHfModel(m);
   const best = Math.min(...ms);
   return {
-    engine: `tfjs-${choice.name} LoRA${o.checkpointing ? ' (checkpointed)' : ''}`, tokensPerS: (2 * o.pairs * o.tokens) / (best / 1000), msPerBatch: best, msPerBatchAll: ms,
-    loadS, peakRssMb: process.resourceUsage().maxRSS / 1024, loss, trainedParameters: trained, rewards: [],
+    engine: `tfjs-${choice.name} LoRA${o.checkpointing ? ' (checkpointed)' : ''}`,
+    tokensPerS: (2 * o.pairs * o.tokens) / (best / 1000),
+    msPerBatch: best,
+    msPerBatchAll: ms,
+    loadS,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    loss,
+    trainedParameters: trained,
+    rewards: [],
   };
 }

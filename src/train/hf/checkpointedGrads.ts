@@ -42,7 +42,10 @@ export function checkpointedGrads(c: CheckpointedInput, loss: (rewards: Tensor1D
   const xTop = tf.variable(x, true, `ckpt-top-${counter++}`);
   x.dispose();
   const headVars = c.variables.filter((v) => !/\/(layers|h)\.\d+\./.test(v.name) && !isEmbedding(v.name));
-  const top = tf.variableGrads(() => loss(tf.reshape(tf.matMul(decoderFinal(ops, m.spec, xTop, inputs), m.head), [-1]) as Tensor1D), [...headVars, xTop]);
+  const top = tf.variableGrads(
+    () => loss(tf.reshape(tf.matMul(decoderFinal(ops, m.spec, xTop, inputs), m.head), [-1]) as Tensor1D),
+    [...headVars, xTop],
+  );
   let dy = take(top.grads, xTop.name);
   Object.assign(grads, top.grads);
   xTop.dispose();
@@ -52,7 +55,10 @@ export function checkpointedGrads(c: CheckpointedInput, loss: (rewards: Tensor1D
     xs[l - c.first]!.dispose();
     const layerVars = c.variables.filter((v) => layerOf(v.name) === l);
     const upstream = dy;
-    const g = tf.variableGrads(() => tf.sum(tf.mul(decoderLayers(ops, m.spec, inputs, input, l, l + 1), upstream)) as Scalar, [...layerVars, input]);
+    const g = tf.variableGrads(
+      () => tf.sum(tf.mul(decoderLayers(ops, m.spec, inputs, input, l, l + 1), upstream)) as Scalar,
+      [...layerVars, input],
+    );
     g.value.dispose();
     dy.dispose();
     dy = take(g.grads, input.name);

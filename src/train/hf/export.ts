@@ -23,7 +23,13 @@ export const SEQ_CLS_CLASS: Readonly<Record<string, string>> = {
   gpt2: 'GPT2ForSequenceClassification',
 };
 
-const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'chat_template.jinja', 'generation_config.json'];
+const TOKENIZER_FILES = [
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'chat_template.jinja',
+  'generation_config.json',
+];
 
 export interface ExportInfo {
   /** Eval reward statistics recorded in config.json (OpenRLHF's mean/std). */
@@ -33,7 +39,11 @@ export interface ExportInfo {
   readonly meta?: Readonly<Record<string, string>>;
 }
 
-const f32 = async (t: import('../tf').Tensor): Promise<SafeTensor> => ({ dtype: 'F32', shape: t.shape, data: (await t.data()) as Float32Array });
+const f32 = async (t: import('../tf').Tensor): Promise<SafeTensor> => ({
+  dtype: 'F32',
+  shape: t.shape,
+  data: (await t.data()) as Float32Array,
+});
 
 /** Writes the merged model to outDir (created; must be empty or absent). Returns the files written. */
 export async function exportHfFolder(tr: HfTrainable, outDir: string, info: ExportInfo = {}): Promise<string[]> {

@@ -68,7 +68,9 @@ export async function loadHfModel(dir: string, opts: LoadHfOptions = {}): Promis
       done += loc.end - loc.start;
       opts.onProgress?.(done, total);
     }
-    const head = headLoc ? tf.tensor(await readTensorF32(headLoc), [spec.hiddenSize, 1], 'float32') : freshHead(spec.hiddenSize, opts.seed ?? 1);
+    const head = headLoc
+      ? tf.tensor(await readTensorF32(headLoc), [spec.hiddenSize, 1], 'float32')
+      : freshHead(spec.hiddenSize, opts.seed ?? 1);
     if (headLoc) opts.onProgress?.(total, total);
     return { folder, spec, weights, head, headInfo: layout.head, tokenizer, chat, fillId: fillIdOf(spec) };
   } catch (e) {

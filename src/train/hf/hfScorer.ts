@@ -24,11 +24,19 @@ export const DEFAULT_MAX_TOKENS = 4096;
  * How a Hugging Face model's inputs are encoded, shared by every engine (tfjs here, onnxruntime in src/train/ort):
  * the chat template (or transcript), truncation to maxTokens (capped by max_position_embeddings).
  */
-export function hfEncoding(chat: ChatFormatter, spec: HfModelSpec, maxTokensAsked?: number): { readonly maxTokens: number } & Pick<RewardScorer, 'encode' | 'encodePair'> {
+export function hfEncoding(
+  chat: ChatFormatter,
+  spec: HfModelSpec,
+  maxTokensAsked?: number,
+): { readonly maxTokens: number } & Pick<RewardScorer, 'encode' | 'encodePair'> {
   const maxTokens = Math.min(maxTokensAsked ?? DEFAULT_MAX_TOKENS, spec.maxPositions);
   return {
     maxTokens,
-    encode: (prompt, response, messages) => chat.encode([...promptMessages(prompt, messages?.prompt), ...(messages?.response ?? [{ role: 'assistant', content: response }])], maxTokens),
+    encode: (prompt, response, messages) =>
+      chat.encode(
+        [...promptMessages(prompt, messages?.prompt), ...(messages?.response ?? [{ role: 'assistant', content: response }])],
+        maxTokens,
+      ),
     encodePair: (p) => {
       const conv = pairConversations(p);
       return { chosen: chat.encode(conv.chosen, maxTokens), rejected: chat.encode(conv.rejected, maxTokens) };
@@ -39,11 +47,23 @@ export function hfEncoding(chat: ChatFormatter, spec: HfModelSpec, maxTokensAske
 export function hfScorer(m: HfRewardModel, opts: HfScorerOptions = {}): RewardScorer {
   const { maxTokens, encode, encodePair } = hfEncoding(m.chat, m.spec, opts.maxTokens);
   return {
-    info: { kind: 'hf', engine: opts.engine ?? `tfjs-${tf.getBackend()}`, headTrained: m.headInfo.kind !== 'untrained', hiddenSize: m.spec.hiddenSize, maxTokens },
+    info: {
+      kind: 'hf',
+      engine: opts.engine ?? `tfjs-${tf.getBackend()}`,
+      headTrained: m.headInfo.kind !== 'untrained',
+      hiddenSize: m.spec.hiddenSize,
+      maxTokens,
+    },
     wpNorm: () => tf.tidy(() => tf.norm(m.head).dataSync()[0]!),
     encode,
     encodePair,
-    score: (seqs, batchSize, keepHidden = 0, padding) => scoreHf(m, seqs, { batchSize, keepHidden, padding: padding ?? opts.padding ?? 'right', maxBatchTokens: opts.maxBatchTokens ?? 16384 }),
+    score: (seqs, batchSize, keepHidden = 0, padding) =>
+      scoreHf(m, seqs, {
+        batchSize,
+        keepHidden,
+        padding: padding ?? opts.padding ?? 'right',
+        maxBatchTokens: opts.maxBatchTokens ?? 16384,
+      }),
     dispose: () => disposeHfModel(m),
   };
 }
@@ -72,12 +92,18 @@ export function planBatches(seqs: readonly EncodedSeq[], batchSize: number, maxB
 }
 
 export async function scoreHf(m: HfRewardModel, seqs: readonly EncodedSeq[], o: ScoreOptions): Promise<SequenceScores> {
-  const n = seqs.length, dim = m.spec.hiddenSize;
-  const rewards = new Float32Array(n), hNorm = new Float32Array(n);
+  const n = seqs.length,
+    dim = m.spec.hiddenSize;
+  const rewards = new Float32Array(n),
+    hNorm = new Float32Array(n);
   const keep = Math.min(o.keepHidden, n);
   const hidden = new Float32Array(keep * dim);
   for (const idx of planBatches(seqs, o.batchSize, o.maxBatchTokens)) {
-    const batch = buildBatch(m.spec, idx.map((i) => seqs[i]!.ids), { padId: m.fillId, side: o.padding, pooling: m.headInfo.pooling });
+    const batch = buildBatch(
+      m.spec,
+      idx.map((i) => seqs[i]!.ids),
+      { padId: m.fillId, side: o.padding, pooling: m.headInfo.pooling },
+    );
     const inputs = batchTensors(batch);
     const out = tf.tidy(() => {
       const { rewards: r, hidden: h } = hfForward(m, inputs);

@@ -24,10 +24,20 @@ export const TRAINED_FILE = 'trained.safetensors';
 const PREP_BATCH = 16;
 
 export function tuningOf(b: BackboneParams, family: HfRewardModel['spec']['family']): TuningConfig {
-  return { mode: b.tune, lora: { rank: b.loraRank, alpha: b.loraAlpha, dropout: b.loraDropout, targets: b.loraTargets ?? DEFAULT_LORA_TARGETS[family] }, topK: b.topK };
+  return {
+    mode: b.tune,
+    lora: { rank: b.loraRank, alpha: b.loraAlpha, dropout: b.loraDropout, targets: b.loraTargets ?? DEFAULT_LORA_TARGETS[family] },
+    topK: b.topK,
+  };
 }
 
-export async function hfTrainModel(b: BackboneParams, seed: number, train: readonly PreferencePair[], sample: readonly PreferencePair[], checkpointDir?: string): Promise<TrainModel> {
+export async function hfTrainModel(
+  b: BackboneParams,
+  seed: number,
+  train: readonly PreferencePair[],
+  sample: readonly PreferencePair[],
+  checkpointDir?: string,
+): Promise<TrainModel> {
   const m = await loadHfModel(b.dir, { seed });
   const hadHead = m.headInfo.kind !== 'untrained';
   if (b.resetHead && hadHead) {
@@ -51,19 +61,42 @@ export async function hfTrainModel(b: BackboneParams, seed: number, train: reado
     pairs: n,
     truncation: countTruncation(seqs),
     stepRewards: (idx, seed) => tr.rewards([...idx, ...idx.map((i) => n + i)], seed),
-    ...(b.gradCheckpointing !== false ? { stepGrads: (idx: readonly number[], loss: Parameters<typeof tr.stepGrads>[1], seed?: number) => tr.stepGrads([...idx, ...idx.map((i) => n + i)], loss, seed) } : {}),
+    ...(b.gradCheckpointing !== false
+      ? {
+          stepGrads: (idx: readonly number[], loss: Parameters<typeof tr.stepGrads>[1], seed?: number) =>
+            tr.stepGrads([...idx, ...idx.map((i) => n + i)], loss, seed),
+        }
+      : {}),
     wpNormTensor: () => tf.norm(m.head) as tf.Scalar,
     scorer: () => ({ ...hfScorer(m, { maxTokens: b.maxTokens }), dispose: () => {} }),
-    writeCheckpoint: async (dir, step) => writeFileAtomic(path.join(dir, TRAINED_FILE), encodeSafetensors(await trainedTensors(tr), { step: String(step) })),
+    writeCheckpoint: async (dir, step) =>
+      writeFileAtomic(path.join(dir, TRAINED_FILE), encodeSafetensors(await trainedTensors(tr), { step: String(step) })),
     writeFinal: (dir, meta) => writeFinal(tr, b, sample, dir, meta),
-    record: { backbone: b.dir, architecture: m.spec.architecture, family: m.spec.family, tune: tuning.mode, ...(tuning.mode === 'lora' ? { lora: tuning.lora } : {}), ...(tuning.mode === 'top-k' ? { topK: tuning.topK } : {}), headFrom: hadHead && !b.resetHead ? m.headInfo.describe : 'fresh N(0, 1/(H+1))', trainedParameters: trained, maxTokens: b.maxTokens },
+    record: {
+      backbone: b.dir,
+      architecture: m.spec.architecture,
+      family: m.spec.family,
+      tune: tuning.mode,
+      ...(tuning.mode === 'lora' ? { lora: tuning.lora } : {}),
+      ...(tuning.mode === 'top-k' ? { topK: tuning.topK } : {}),
+      headFrom: hadHead && !b.resetHead ? m.headInfo.describe : 'fresh N(0, 1/(H+1))',
+      trainedParameters: trained,
+      maxTokens: b.maxTokens,
+    },
     description: describe(m, tuning, trained, hadHead && !b.resetHead),
     dispose: () => tf.dispose([...m.weights.values(), m.head, ...[...tr.lora.values()].flatMap((a) => [a.a, a.b])]),
   };
 }
 
 function describe(m: HfRewardModel, t: TuningConfig, trained: number, keptHead: boolean): string {
-  const how = t.mode === 'lora' ? `LoRA r=${t.lora.rank} α=${t.lora.alpha} on ${t.lora.targets.join(',')}` : t.mode === 'top-k' ? `the last ${t.topK} blocks` : t.mode === 'full' ? 'full fine-tuning' : 'the head only (backbone frozen, h cached)';
+  const how =
+    t.mode === 'lora'
+      ? `LoRA r=${t.lora.rank} α=${t.lora.alpha} on ${t.lora.targets.join(',')}`
+      : t.mode === 'top-k'
+        ? `the last ${t.topK} blocks`
+        : t.mode === 'full'
+          ? 'full fine-tuning'
+          : 'the head only (backbone frozen, h cached)';
   return `${m.spec.architecture || m.spec.family} from ${m.folder.dir}: ${how}; ${trained.toLocaleString('en-US')} trained parameters; head ${keptHead ? 'from the checkpoint' : 'fresh'}`;
 }
 
@@ -73,15 +106,25 @@ async function restoreTrained(tr: HfTrainable, file: string): Promise<void> {
     const name = tr.savedNames.get(v)!;
     const t = saved.tensors.get(name);
     if (!t) throw new UserError(`${file}: tensor "${name}" is missing; the checkpoint was made with another tuning mode`);
-    if (t.shape.join(',') !== v.shape.join(',')) throw new UserError(`${file}: tensor "${name}" has shape [${t.shape}], the model's is [${v.shape}]`);
+    if (t.shape.join(',') !== v.shape.join(','))
+      throw new UserError(`${file}: tensor "${name}" has shape [${t.shape}], the model's is [${v.shape}]`);
     v.assign(tf.tensor(t.data, v.shape, 'float32'));
   }
 }
 
 /** The exported folder (+ adapter/ for LoRA) and the training ‖h‖ sample for hovers. */
-async function writeFinal(tr: HfTrainable, b: BackboneParams, sample: readonly PreferencePair[], dir: string, meta: Readonly<Record<string, string>>): Promise<void> {
+async function writeFinal(
+  tr: HfTrainable,
+  b: BackboneParams,
+  sample: readonly PreferencePair[],
+  dir: string,
+  meta: Readonly<Record<string, string>>,
+): Promise<void> {
   const scorer = hfScorer(tr.model, { maxTokens: b.maxTokens });
-  const seqs = sample.flatMap((p) => { const e = scorer.encodePair(p); return [e.chosen, e.rejected]; });
+  const seqs = sample.flatMap((p) => {
+    const e = scorer.encodePair(p);
+    return [e.chosen, e.rejected];
+  });
   const s = await scorer.score(seqs, 16);
   const rewards = Array.from(s.rewards);
   const mean = rewards.reduce((a, x) => a + x, 0) / Math.max(1, rewards.length);

@@ -42,7 +42,8 @@ export function makeTrainable(m: HfRewardModel, tuning: TuningConfig, seed: numb
   m.head.dispose();
   m.head = head;
   savedNames.set(head, 'score.weight');
-  const lora = tuning.mode === 'lora' ? createLora(loraTargets(m.spec, tuning.lora.targets), tuning.lora, seed, id) : new Map<string, TrainableLora>();
+  const lora =
+    tuning.mode === 'lora' ? createLora(loraTargets(m.spec, tuning.lora.targets), tuning.lora, seed, id) : new Map<string, TrainableLora>();
   if (lora.size) m.lora = lora;
   for (const ad of lora.values()) {
     savedNames.set(ad.a, `${ad.target.module}.lora_A`);
@@ -80,7 +81,10 @@ class FrozenCache {
   private rows: Float32Array[] = [];
   private readonly first: number;
 
-  constructor(private readonly m: HfRewardModel, private readonly tuning: TuningConfig) {
+  constructor(
+    private readonly m: HfRewardModel,
+    private readonly tuning: TuningConfig,
+  ) {
     this.first = firstTrainedLayer(m.spec, tuning);
   }
 
@@ -91,15 +95,24 @@ class FrozenCache {
     const ops = new TfOps(this.m.weights);
     for (let start = 0; start < train.length; start += batchSize) {
       const idx = Array.from({ length: Math.min(batchSize, train.length - start) }, (_, k) => start + k);
-      const b = buildBatch(this.m.spec, idx.map((i) => train[i]!.ids), { padId: this.m.fillId, side: 'right', pooling: this.m.headInfo.pooling });
+      const b = buildBatch(
+        this.m.spec,
+        idx.map((i) => train[i]!.ids),
+        { padId: this.m.fillId, side: 'right', pooling: this.m.headInfo.pooling },
+      );
       const inputs = batchTensors(b);
-      const out = tf.tidy(() => (this.tuning.mode === 'head' ? decoderForward(ops, this.m.spec, inputs) : decoderLayers(ops, this.m.spec, inputs, decoderEmbed(ops, this.m.spec, inputs), 0, this.first)));
+      const out = tf.tidy(() =>
+        this.tuning.mode === 'head'
+          ? decoderForward(ops, this.m.spec, inputs)
+          : decoderLayers(ops, this.m.spec, inputs, decoderEmbed(ops, this.m.spec, inputs), 0, this.first),
+      );
       // Sync point: the frozen part's output, once per training sequence (not per step).
       const data = (await out.data()) as Float32Array;
       const H = this.m.spec.hiddenSize;
       idx.forEach((i, k) => {
         const len = train[i]!.ids.length;
-        this.rows[i] = this.tuning.mode === 'head' ? data.slice(k * H, (k + 1) * H) : data.slice(k * b.length * H, (k * b.length + len) * H);
+        this.rows[i] =
+          this.tuning.mode === 'head' ? data.slice(k * H, (k + 1) * H) : data.slice(k * b.length * H, (k * b.length + len) * H);
       });
       tf.dispose([...Object.values(inputs), out]);
     }
@@ -112,7 +125,11 @@ class FrozenCache {
       const h = tf.tensor2d(concat(idx.map((i) => this.rows[i]!)), [idx.length, H]);
       return tf.reshape(tf.matMul(h, m.head), [-1]) as Tensor1D;
     }
-    const b = buildBatch(m.spec, idx.map((i) => this.seqs[i]!.ids), { padId: m.fillId, side: 'right', pooling: m.headInfo.pooling });
+    const b = buildBatch(
+      m.spec,
+      idx.map((i) => this.seqs[i]!.ids),
+      { padId: m.fillId, side: 'right', pooling: m.headInfo.pooling },
+    );
     const inputs = batchTensors(b);
     const ops = new TfOps(m.weights, m.lora, dropout);
     const x = this.tuning.mode === 'top-k' ? this.prefix(idx, b.length) : decoderEmbed(ops, m.spec, inputs);
@@ -120,14 +137,27 @@ class FrozenCache {
     return tf.reshape(tf.matMul(h, m.head), [-1]) as Tensor1D;
   }
 
-  stepGrads(idx: readonly number[], loss: (rewards: Tensor1D) => Scalar, t: { variables: readonly Variable[]; embedTrained: boolean }, dropout?: LoraDropout) {
+  stepGrads(
+    idx: readonly number[],
+    loss: (rewards: Tensor1D) => Scalar,
+    t: { variables: readonly Variable[]; embedTrained: boolean },
+    dropout?: LoraDropout,
+  ) {
     const m = this.m;
     if (this.tuning.mode === 'head') return tf.variableGrads(() => loss(this.rewards(idx)), [...t.variables]);
-    const b = buildBatch(m.spec, idx.map((i) => this.seqs[i]!.ids), { padId: m.fillId, side: 'right', pooling: m.headInfo.pooling });
+    const b = buildBatch(
+      m.spec,
+      idx.map((i) => this.seqs[i]!.ids),
+      { padId: m.fillId, side: 'right', pooling: m.headInfo.pooling },
+    );
     const inputs = batchTensors(b);
     try {
-      const x0 = this.tuning.mode === 'top-k' ? () => this.prefix(idx, b.length) : () => decoderEmbed(new TfOps(m.weights, m.lora), m.spec, inputs);
-      return checkpointedGrads({ m, inputs, x0, first: this.first, variables: t.variables, embedTrained: t.embedTrained, ...(dropout ? { dropout } : {}) }, loss);
+      const x0 =
+        this.tuning.mode === 'top-k' ? () => this.prefix(idx, b.length) : () => decoderEmbed(new TfOps(m.weights, m.lora), m.spec, inputs);
+      return checkpointedGrads(
+        { m, inputs, x0, first: this.first, variables: t.variables, embedTrained: t.embedTrained, ...(dropout ? { dropout } : {}) },
+        loss,
+      );
     } finally {
       tf.dispose(Object.values(inputs));
     }

@@ -18,7 +18,11 @@ export function createLora(targets: readonly LoraTarget[], cfg: LoraConfig, seed
   const out = new Map<string, TrainableLora>();
   for (const t of targets) {
     const bound = 1 / Math.sqrt(t.inFeatures);
-    const a = tf.variable(tf.randomUniform([cfg.rank, t.inFeatures], -bound, bound, 'float32', deriveSeed(seed, 'lora-a', t.module) || 1), true, variableName(modelId, `${t.module}.lora_A`));
+    const a = tf.variable(
+      tf.randomUniform([cfg.rank, t.inFeatures], -bound, bound, 'float32', deriveSeed(seed, 'lora-a', t.module) || 1),
+      true,
+      variableName(modelId, `${t.module}.lora_A`),
+    );
     const b = tf.variable(tf.zeros([t.outFeatures, cfg.rank]), true, variableName(modelId, `${t.module}.lora_B`));
     out.set(t.weight, { a, b, scale, target: t });
   }
@@ -28,7 +32,10 @@ export function createLora(targets: readonly LoraTarget[], cfg: LoraConfig, seed
 /** Replaces adapter values (resume, parity tests): `values` maps "<module>.lora_A"/"<module>.lora_B" to data. */
 export function assignLora(lora: ReadonlyMap<string, TrainableLora>, values: ReadonlyMap<string, Float32Array>): void {
   for (const ad of lora.values()) {
-    for (const [which, v] of [['lora_A', ad.a], ['lora_B', ad.b]] as const) {
+    for (const [which, v] of [
+      ['lora_A', ad.a],
+      ['lora_B', ad.b],
+    ] as const) {
       const data = values.get(`${ad.target.module}.${which}`);
       if (!data) throw new Error(`no value for ${ad.target.module}.${which}`);
       if (data.length !== v.size) throw new Error(`${ad.target.module}.${which} has ${data.length} values, the adapter ${v.size}`);

@@ -29,7 +29,11 @@ export interface LoraDropout {
 }
 
 export class TfOps implements Ops<Tensor> {
-  constructor(private readonly weights: TfWeights, private readonly lora?: ReadonlyMap<string, LoraAdapter>, private readonly dropout?: LoraDropout) {}
+  constructor(
+    private readonly weights: TfWeights,
+    private readonly lora?: ReadonlyMap<string, LoraAdapter>,
+    private readonly dropout?: LoraDropout,
+  ) {}
 
   private w(name: string): Tensor {
     const t = this.weights.get(name);

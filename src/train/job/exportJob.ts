@@ -9,7 +9,16 @@ import { UserError } from '../../core/errors';
 import { parseHfConfig } from '../../core/hf/spec';
 import { DEFAULT_LORA_TARGETS } from '../../core/hf/tuning';
 import { countSkipped } from '../../core/data/skipped';
-import { jobArgsOf, rewardLensSteps, safeSetFileName, trainingArgsOf, trlRow, TRL_JOB_FORMAT, type TrlJob, type TrlManifest } from '../../core/job/trlJob';
+import {
+  jobArgsOf,
+  rewardLensSteps,
+  safeSetFileName,
+  trainingArgsOf,
+  trlRow,
+  TRL_JOB_FORMAT,
+  type TrlJob,
+  type TrlManifest,
+} from '../../core/job/trlJob';
 import { LOSS_PY, TRAIN_PY } from '../../core/job/trlPython';
 import { accelerateConfigs, requirementsTxt, slurmScript } from '../../core/job/trlLaunch';
 import { jobReadme } from '../../core/job/trlReadme';
@@ -47,20 +56,32 @@ export async function exportTrlJob(opts: ExportJobOptions): Promise<ExportJobRes
   const src = await resolveJobSource(opts.source);
   const backbone = opts.backbone ?? src.backbone;
   if (!backbone) {
-    throw new UserError(`${src.path} was trained from scratch: its model uses Reward Lens' own compact vocabulary, which transformers cannot load, so a TRL job cannot continue it. Give the Hugging Face model the job should train with --from FOLDER (the job then trains that model on this run's data, objective and hyper-parameters; the preset's size is not carried over)`);
+    throw new UserError(
+      `${src.path} was trained from scratch: its model uses Reward Lens' own compact vocabulary, which transformers cannot load, so a TRL job cannot continue it. Give the Hugging Face model the job should train with --from FOLDER (the job then trains that model on this run's data, objective and hyper-parameters; the preset's size is not carried over)`,
+    );
   }
-  if (!fs.existsSync(backbone.dir) || !isHfModelFolder(backbone.dir)) throw new UserError(`${backbone.dir}: not a Hugging Face model folder (config.json with a "model_type", *.safetensors, tokenizer.json)`);
+  if (!fs.existsSync(backbone.dir) || !isHfModelFolder(backbone.dir))
+    throw new UserError(
+      `${backbone.dir}: not a Hugging Face model folder (config.json with a "model_type", *.safetensors, tokenizer.json)`,
+    );
   const family = parseHfConfig(readJsonFile(path.join(backbone.dir, 'config.json')), path.join(backbone.dir, 'config.json')).family;
   checkOutDir(opts.outDir, [...src.trainFiles, ...src.evalFiles, backbone.dir, src.path]);
   // Absolute paths: the pairs (ids, splits) are the same as the run's, and their source lines stay findable.
   const abs = { ...src, trainFiles: src.trainFiles.map((f) => path.resolve(f)), evalFiles: src.evalFiles.map((f) => path.resolve(f)) };
-  const data = await loadTrainingData(abs.trainFiles, abs.evalFiles, { holdoutFrac: src.config.holdoutFrac, seed: src.config.seed, ...(src.mapping ? { mapping: src.mapping } : {}), ...(opts.log ? { log: opts.log } : {}) });
+  const data = await loadTrainingData(abs.trainFiles, abs.evalFiles, {
+    holdoutFrac: src.config.holdoutFrac,
+    seed: src.config.seed,
+    ...(src.mapping ? { mapping: src.mapping } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
   const built = await buildJob(abs, { ...backbone, dir: path.resolve(backbone.dir) }, DEFAULT_LORA_TARGETS[family], data);
   await writeDirAtomic(opts.outDir, (tmp) => {
     for (const [rel, text] of built.files) writeFileAtomic(path.join(tmp, rel), text);
     for (const rel of ['train.py', 'slurm.sbatch']) fs.chmodSync(path.join(tmp, rel), 0o755);
   });
-  opts.log?.(`wrote the TRL job to ${opts.outDir}: ${built.manifest.train.pairs} training pairs, ${built.manifest.eval.length} eval sets (${built.manifest.eval.map((e) => `${e.name} ${e.pairs}`).join(', ')})`);
+  opts.log?.(
+    `wrote the TRL job to ${opts.outDir}: ${built.manifest.train.pairs} training pairs, ${built.manifest.eval.length} eval sets (${built.manifest.eval.map((e) => `${e.name} ${e.pairs}`).join(', ')})`,
+  );
   return { outDir: opts.outDir, job: built.job, manifest: built.manifest, files: [...built.files.keys()].sort() };
 }
 
@@ -94,7 +115,10 @@ async function buildJob(src: JobSource, backbone: BackboneParams, defaultTargets
   const hashes = Object.fromEntries([...files].map(([rel, text]) => [rel, sha256(text)]));
   const id = src.runId ?? path.basename(src.path).replace(/\.json$/i, '');
   const job: TrlJob = {
-    format: TRL_JOB_FORMAT, version: 1, id, createdAt: new Date().toISOString(),
+    format: TRL_JOB_FORMAT,
+    version: 1,
+    id,
+    createdAt: new Date().toISOString(),
     source: { kind: src.kind, path: path.resolve(src.path), ...(src.runId ? { runId: src.runId } : {}) },
     rewardLens: { config: src.config, trainFiles: src.trainFiles, evalFiles: src.evalFiles, mapping: src.mapping ?? null, backbone },
     job_args: jobArgsOf(src.config, backbone, defaultTargets),
@@ -118,9 +142,16 @@ async function manifestOf(src: JobSource, data: TrainingData, evalFiles: Readonl
   const { total, batchPairs } = rewardLensSteps(src.config, data.train.length);
   const held = data.evalSets.find((s) => s.name === 'held-out' && src.config.holdoutFrac > 0);
   return {
-    format: 'reward-lens-trl-manifest', version: 1,
+    format: 'reward-lens-trl-manifest',
+    version: 1,
     train: { pairs: data.train.length, file: 'data/train.jsonl' },
-    eval: data.evalSets.map((s) => ({ name: s.name, source: s.file, pairs: s.pairs.length, prompts: s.multi.length, trl: evalFiles[s.name] ?? null })),
+    eval: data.evalSets.map((s) => ({
+      name: s.name,
+      source: s.file,
+      pairs: s.pairs.length,
+      prompts: s.multi.length,
+      trl: evalFiles[s.name] ?? null,
+    })),
     inputs: await Promise.all([...src.trainFiles, ...src.evalFiles].map(digestFile)),
     skipped: { total: data.skipped.length, byReason: Object.fromEntries(countSkipped(data.skipped)), rows: data.skipped.slice(0, 200) },
     heldOut: held ? { frac: src.config.holdoutFrac, seed: src.config.seed, pairs: held.pairs.length } : null,

@@ -51,10 +51,15 @@ export function importedRunId(src: ImportSource): string {
 export async function importTrlJob(opts: ImportJobOptions): Promise<RunSummary> {
   const src = readImportSource(opts.dir, opts.jobDir);
   const { models, skipped } = modelsToScore(src);
-  if (!models.some((m) => m.step > 0)) throw new UserError(`${src.outputDir}: no trained model to score (no final model and no checkpoint with a full model)`);
+  if (!models.some((m) => m.step > 0))
+    throw new UserError(`${src.outputDir}: no trained model to score (no final model and no checkpoint with a full model)`);
   const r = src.record;
   // Everything read is checked before the directory is claimed: a damaged log refuses the import, writing nothing.
-  const metrics = stepMetricsOf(src.state.log_history, src.stateFile, r.per_device_train_batch_size * r.gradient_accumulation_steps * r.world_size);
+  const metrics = stepMetricsOf(
+    src.state.log_history,
+    src.stateFile,
+    r.per_device_train_batch_size * r.gradient_accumulation_steps * r.world_size,
+  );
   const runId = importedRunId(src);
   const runDir = opts.outDir ?? path.join(opts.runsRoot ?? 'runs', runId);
   checkRunDir(runDir, runId, src, models);
@@ -71,7 +76,16 @@ export async function importTrlJob(opts: ImportJobOptions): Promise<RunSummary> 
   } catch (e) {
     const error = e instanceof Error ? e.message : String(e);
     log.line(`import failed: ${error}`);
-    writeJsonAtomic(runPaths(runDir).summary, { runId, runDir, status: 'failed', steps: 0, totalSteps: src.record.max_steps, backend: backendOf(src), elapsedMs: performance.now() - t0, error } satisfies RunSummary);
+    writeJsonAtomic(runPaths(runDir).summary, {
+      runId,
+      runDir,
+      status: 'failed',
+      steps: 0,
+      totalSteps: src.record.max_steps,
+      backend: backendOf(src),
+      elapsedMs: performance.now() - t0,
+      error,
+    } satisfies RunSummary);
     throw e;
   } finally {
     claim.release();
@@ -82,31 +96,58 @@ export async function importTrlJob(opts: ImportJobOptions): Promise<RunSummary> 
 function checkRunDir(runDir: string, runId: string, src: ImportSource, models: readonly ScoredModel[]): void {
   const inputs = [src.outputDir, src.jobDir, ...models.map((m) => m.dir)];
   assertSparesInputs(runDir, inputs, 'run directory');
-  for (const d of inputs) if (isInside(d, runDir)) throw new UserError(`the run directory ${runDir} is inside ${d}, which the import reads; choose a directory elsewhere (e.g. runs/${runId})`);
+  for (const d of inputs)
+    if (isInside(d, runDir))
+      throw new UserError(
+        `the run directory ${runDir} is inside ${d}, which the import reads; choose a directory elsewhere (e.g. runs/${runId})`,
+      );
   const state = inspectRunDir(runDir, runId);
-  if (state.kind !== 'empty') throw new UserError(`${runDir} is not empty (it holds ${state.entries.slice(0, 5).join(', ')}); import into a new directory`);
+  if (state.kind !== 'empty')
+    throw new UserError(`${runDir} is not empty (it holds ${state.entries.slice(0, 5).join(', ')}); import into a new directory`);
 }
 
 const backendOf = (src: ImportSource) => `trl ${src.record.device}×${src.record.world_size}`;
 
 /** config.json (sealed, first: it marks the directory as a run), metrics.jsonl and copies of what was read. */
-function writeStatic(runDir: string, runId: string, src: ImportSource, models: readonly ScoredModel[], metrics: readonly StepMetrics[]): void {
+function writeStatic(
+  runDir: string,
+  runId: string,
+  src: ImportSource,
+  models: readonly ScoredModel[],
+  metrics: readonly StepMetrics[],
+): void {
   const p = runPaths(runDir);
   const r = src.record;
   const config = importedConfig(src.job, r);
   const final = models[models.length - 1]!;
   writeSealedJson(p.config, {
-    format: RUN_FORMAT, version: 1, runId, config,
+    format: RUN_FORMAT,
+    version: 1,
+    runId,
+    config,
     model: { kind: 'hf', source: 'trl', dir: final.dir, tune: r.job_args.tune, head: r.head ?? 'unknown' },
-    trainFiles: src.job.rewardLens.trainFiles, evalFiles: src.job.rewardLens.evalFiles, mapping: src.job.rewardLens.mapping,
-    backbone: importedBackbone(src.job, r), backend: backendOf(src),
-    trainPairs: r.pairs['train']?.used ?? 0, evalSets: src.evalSets.map((e) => ({ name: e.name, file: e.file, pairs: e.pairs.length, prompts: e.multi.length })),
+    trainFiles: src.job.rewardLens.trainFiles,
+    evalFiles: src.job.rewardLens.evalFiles,
+    mapping: src.job.rewardLens.mapping,
+    backbone: importedBackbone(src.job, r),
+    backend: backendOf(src),
+    trainPairs: r.pairs['train']?.used ?? 0,
+    evalSets: src.evalSets.map((e) => ({ name: e.name, file: e.file, pairs: e.pairs.length, prompts: e.multi.length })),
     createdAt: new Date().toISOString(),
     imported: {
-      from: 'trl', outputDir: src.outputDir, jobDir: src.jobDir, jobId: src.job.id, status: r.status, versions: r.versions,
-      worldSize: r.world_size, distributedType: r.distributed_type, device: r.device,
-      perDeviceTrainBatchSize: r.per_device_train_batch_size, gradientAccumulationSteps: r.gradient_accumulation_steps,
-      pairs: r.pairs, scored: models.map((m) => ({ step: m.step, dir: m.dir, what: m.what })),
+      from: 'trl',
+      outputDir: src.outputDir,
+      jobDir: src.jobDir,
+      jobId: src.job.id,
+      status: r.status,
+      versions: r.versions,
+      worldSize: r.world_size,
+      distributedType: r.distributed_type,
+      device: r.device,
+      perDeviceTrainBatchSize: r.per_device_train_batch_size,
+      gradientAccumulationSteps: r.gradient_accumulation_steps,
+      pairs: r.pairs,
+      scored: models.map((m) => ({ step: m.step, dir: m.dir, what: m.what })),
       trlEvals: trlEvalsOf(Array.isArray(src.state.log_history) ? src.state.log_history : []),
     },
   });
@@ -116,7 +157,13 @@ function writeStatic(runDir: string, runId: string, src: ImportSource, models: r
 }
 
 /** Every model on the job's eval sets, in step order; the final one also checks the loader against train.py's probe. */
-async function scoreModels(runDir: string, src: ImportSource, models: readonly ScoredModel[], opts: ImportJobOptions, log: RunLog): Promise<{ last: EvalReport }> {
+async function scoreModels(
+  runDir: string,
+  src: ImportSource,
+  models: readonly ScoredModel[],
+  opts: ImportJobOptions,
+  log: RunLog,
+): Promise<{ last: EvalReport }> {
   let last: EvalReport | undefined;
   const maxTokens = src.record.max_length ?? src.job.rewardLens.backbone.maxTokens;
   for (const m of models) {
@@ -127,7 +174,9 @@ async function scoreModels(runDir: string, src: ImportSource, models: readonly S
     try {
       last = await evaluateAllWith(scorer, src.evalSets, m.step, EVAL_BATCH);
       appendJsonLine(runPaths(runDir).evals, last);
-      log.line(`step ${m.step}: scored ${m.what} (${m.dir}) on ${src.evalSets.length} eval sets with ${scorer.info.engine} in ${((performance.now() - t0) / 1000).toFixed(1)} s${scorer.info.headTrained ? '' : ' (its reward head is untrained: rewards and accuracy mean nothing there, ‖h‖ does)'}`);
+      log.line(
+        `step ${m.step}: scored ${m.what} (${m.dir}) on ${src.evalSets.length} eval sets with ${scorer.info.engine} in ${((performance.now() - t0) / 1000).toFixed(1)} s${scorer.info.headTrained ? '' : ' (its reward head is untrained: rewards and accuracy mean nothing there, ‖h‖ does)'}`,
+      );
       if (m === models[models.length - 1] && src.record.probe?.length) await checkLoader(runDir, src, scorer, src.record.probe, log);
     } finally {
       scorer.dispose();
@@ -140,33 +189,75 @@ async function scoreModels(runDir: string, src: ImportSource, models: readonly S
  * train.py scored a few pairs with the saved final model in PyTorch; the same pairs through Reward Lens' loader must
  * give the same rewards, or the diagnostics would describe another model. Recorded in log.txt and source/loader-check.json.
  */
-async function checkLoader(runDir: string, src: ImportSource, scorer: RewardScorer, probe: readonly TrlProbe[], log: RunLog): Promise<void> {
+async function checkLoader(
+  runDir: string,
+  src: ImportSource,
+  scorer: RewardScorer,
+  probe: readonly TrlProbe[],
+  log: RunLog,
+): Promise<void> {
   const pairs = probe.map((p) => {
     const pair = src.evalSets.find((s) => s.name === p.set)?.pairs[p.index];
-    if (!pair || pair.id !== p.id) throw new UserError(`${src.outputDir}/reward_lens_run.json: probe pair ${p.set}[${p.index}] (${p.id}) is not in the job's eval sets: the run was made from another job`);
+    if (!pair || pair.id !== p.id)
+      throw new UserError(
+        `${src.outputDir}/reward_lens_run.json: probe pair ${p.set}[${p.index}] (${p.id}) is not in the job's eval sets: the run was made from another job`,
+      );
     return pair;
   });
-  const seqs = pairs.flatMap((p) => { const e = scorer.encodePair(p); return [e.chosen, e.rejected]; });
+  const seqs = pairs.flatMap((p) => {
+    const e = scorer.encodePair(p);
+    return [e.chosen, e.rejected];
+  });
   const s = await scorer.score(seqs, EVAL_BATCH);
   const diffs = probe.flatMap((p, i) => [Math.abs(s.rewards[2 * i]! - p.r_chosen), Math.abs(s.rewards[2 * i + 1]! - p.r_rejected)]);
   const worst = Math.max(...diffs);
-  const bad = probe.flatMap((p, i) => [p.r_chosen, p.r_rejected].map((r, k) => ({ r, d: diffs[2 * i + k]! }))).filter(({ r, d }) => !(d <= PROBE_TOL.abs + PROBE_TOL.rel * Math.abs(r)));
+  const bad = probe
+    .flatMap((p, i) => [p.r_chosen, p.r_rejected].map((r, k) => ({ r, d: diffs[2 * i + k]! })))
+    .filter(({ r, d }) => !(d <= PROBE_TOL.abs + PROBE_TOL.rel * Math.abs(r)));
   const line = `loader check: ${probe.length} pairs scored by PyTorch in train.py and by Reward Lens (${scorer.info.engine}) on the final model: max |difference| ${worst.toExponential(2)}`;
-  log.line(bad.length ? `WARNING: ${line}, above ${PROBE_TOL.abs} + ${PROBE_TOL.rel}·|r| for ${bad.length} rewards: Reward Lens reads this model differently from transformers` : `${line} (ok)`);
-  writeJsonAtomic(path.join(runDir, 'source', 'loader-check.json'), { pairs: probe.length, engine: scorer.info.engine, maxAbsDiff: worst, tolerance: PROBE_TOL, ok: bad.length === 0 });
+  log.line(
+    bad.length
+      ? `WARNING: ${line}, above ${PROBE_TOL.abs} + ${PROBE_TOL.rel}·|r| for ${bad.length} rewards: Reward Lens reads this model differently from transformers`
+      : `${line} (ok)`,
+  );
+  writeJsonAtomic(path.join(runDir, 'source', 'loader-check.json'), {
+    pairs: probe.length,
+    engine: scorer.info.engine,
+    maxAbsDiff: worst,
+    tolerance: PROBE_TOL,
+    ok: bad.length === 0,
+  });
 }
 
-function writeSummary(runDir: string, runId: string, src: ImportSource, models: readonly ScoredModel[], last: EvalReport, elapsedMs: number, log: RunLog): RunSummary {
+function writeSummary(
+  runDir: string,
+  runId: string,
+  src: ImportSource,
+  models: readonly ScoredModel[],
+  last: EvalReport,
+  elapsedMs: number,
+  log: RunLog,
+): RunSummary {
   const r = src.record;
   const steps = typeof src.state.global_step === 'number' ? src.state.global_step : r.global_step;
   const summary: RunSummary = {
-    runId, runDir, status: r.status === 'completed' ? 'completed' : 'cancelled', steps, totalSteps: r.max_steps, backend: backendOf(src),
+    runId,
+    runDir,
+    status: r.status === 'completed' ? 'completed' : 'cancelled',
+    steps,
+    totalSteps: r.max_steps,
+    backend: backendOf(src),
     // The TRL run's own wall time (train.py's), not the import's.
     elapsedMs: (r.train_runtime_s ?? elapsedMs / 1000) * 1000,
-    ...(r.status === 'completed' ? {} : { error: 'the TRL run did not finish (reward_lens_run.json says "running"): imported up to its newest checkpoint' }),
-    finalEval: last, modelDir: models[models.length - 1]!.dir,
+    ...(r.status === 'completed'
+      ? {}
+      : { error: 'the TRL run did not finish (reward_lens_run.json says "running"): imported up to its newest checkpoint' }),
+    finalEval: last,
+    modelDir: models[models.length - 1]!.dir,
   };
   writeJsonAtomic(runPaths(runDir).summary, summary);
-  log.line(`imported: ${steps}/${r.max_steps} steps, ${models.length} models scored (steps ${models.map((m) => m.step).join(', ')}), model ${summary.modelDir}`);
+  log.line(
+    `imported: ${steps}/${r.max_steps} steps, ${models.length} models scored (steps ${models.map((m) => m.step).join(', ')}), model ${summary.modelDir}`,
+  );
   return summary;
 }

@@ -32,22 +32,31 @@ export interface ScoredModel {
 /** DIR is the output directory (it holds reward_lens_run.json) or the job folder whose output/ it is. */
 function locateOutput(dir: string): string {
   if (fs.existsSync(path.join(dir, RUN_RECORD_FILE))) return dir;
-  if (fs.existsSync(path.join(dir, 'job.json')) && fs.existsSync(path.join(dir, 'output', RUN_RECORD_FILE))) return path.join(dir, 'output');
+  if (fs.existsSync(path.join(dir, 'job.json')) && fs.existsSync(path.join(dir, 'output', RUN_RECORD_FILE)))
+    return path.join(dir, 'output');
   if (!fs.existsSync(dir)) throw new UserError(`${dir}: no such directory`);
-  throw new UserError(`${dir}: no ${RUN_RECORD_FILE}: not the output directory of a Reward Lens TRL job (train.py writes that file when it starts; give the directory passed as --output_dir, or the job folder whose output/ it is)`);
+  throw new UserError(
+    `${dir}: no ${RUN_RECORD_FILE}: not the output directory of a Reward Lens TRL job (train.py writes that file when it starts; give the directory passed as --output_dir, or the job folder whose output/ it is)`,
+  );
 }
 
 function readJob(jobDir: string): { job: TrlJob; evalSets: EvalSetData[] } {
   const file = path.join(jobDir, 'job.json');
   if (!fs.existsSync(file)) throw new UserError(`${jobDir}: no job.json; pass the job folder the run was made from with --job DIR`);
   const job = readJsonFile<TrlJob>(file);
-  if (job?.format !== TRL_JOB_FORMAT) throw new FileError({ file, field: 'format' }, `expected "${TRL_JOB_FORMAT}", got ${JSON.stringify(job?.format)}`);
-  if (typeof job.data?.evalSets !== 'string' || typeof job.files !== 'object') throw new FileError({ file, field: 'data.evalSets' }, 'missing: the job file is damaged');
+  if (job?.format !== TRL_JOB_FORMAT)
+    throw new FileError({ file, field: 'format' }, `expected "${TRL_JOB_FORMAT}", got ${JSON.stringify(job?.format)}`);
+  if (typeof job.data?.evalSets !== 'string' || typeof job.files !== 'object')
+    throw new FileError({ file, field: 'data.evalSets' }, 'missing: the job file is damaged');
   const setsFile = path.join(jobDir, job.data.evalSets);
   const text = fs.readFileSync(setsFile, 'utf8');
   const want = job.files[job.data.evalSets];
   const got = createHash('sha256').update(text).digest('hex');
-  if (want !== got) throw new FileError({ file: setsFile }, `sha256 ${got.slice(0, 12)}… differs from ${String(want).slice(0, 12)}… recorded in job.json: the eval sets were changed after the export`);
+  if (want !== got)
+    throw new FileError(
+      { file: setsFile },
+      `sha256 ${got.slice(0, 12)}… differs from ${String(want).slice(0, 12)}… recorded in job.json: the eval sets were changed after the export`,
+    );
   const sets = (JSON.parse(text) as { sets?: EvalSetData[] }).sets;
   if (!Array.isArray(sets) || sets.length === 0) throw new FileError({ file: setsFile, field: 'sets' }, 'missing or empty');
   return { job, evalSets: sets };
@@ -56,14 +65,23 @@ function readJob(jobDir: string): { job: TrlJob; evalSets: EvalSetData[] } {
 const checkpointStep = (name: string) => (/^checkpoint-(\d+)$/.exec(name) ? Number(/^checkpoint-(\d+)$/.exec(name)![1]) : undefined);
 
 function checkpoints(outputDir: string): { step: number; dir: string }[] {
-  return fs.readdirSync(outputDir, { withFileTypes: true })
-    .flatMap((d) => { const step = d.isDirectory() ? checkpointStep(d.name) : undefined; return step === undefined ? [] : [{ step, dir: path.join(outputDir, d.name) }]; })
+  return fs
+    .readdirSync(outputDir, { withFileTypes: true })
+    .flatMap((d) => {
+      const step = d.isDirectory() ? checkpointStep(d.name) : undefined;
+      return step === undefined ? [] : [{ step, dir: path.join(outputDir, d.name) }];
+    })
     .sort((a, b) => a.step - b.step);
 }
 
 /** trainer_state.json: the output directory's (written at the end), else the newest checkpoint's (a run that stopped). */
 function readState(outputDir: string): { file: string; state: ImportSource['state'] } {
-  const candidates = [path.join(outputDir, 'trainer_state.json'), ...checkpoints(outputDir).reverse().map((c) => path.join(c.dir, 'trainer_state.json'))];
+  const candidates = [
+    path.join(outputDir, 'trainer_state.json'),
+    ...checkpoints(outputDir)
+      .reverse()
+      .map((c) => path.join(c.dir, 'trainer_state.json')),
+  ];
   const file = candidates.find((f) => fs.existsSync(f));
   if (!file) throw new UserError(`${outputDir}: no trainer_state.json, in it or in a checkpoint-N folder: the run saved nothing yet`);
   return { file, state: readJsonFile<ImportSource['state']>(file) };
@@ -90,7 +108,8 @@ export function modelsToScore(src: ImportSource): { readonly models: ScoredModel
   const models: ScoredModel[] = [];
   const skipped: string[] = [];
   const base = src.record.job_args.model_name_or_path;
-  if (fs.existsSync(base) && isHfModelFolder(base)) models.push({ step: 0, dir: path.resolve(base), what: 'the base model, before training' });
+  if (fs.existsSync(base) && isHfModelFolder(base))
+    models.push({ step: 0, dir: path.resolve(base), what: 'the base model, before training' });
   else skipped.push(`step 0: the base model ${base} is not a local folder here, so the untrained model is not scored`);
   const lastStep = typeof src.state.global_step === 'number' ? src.state.global_step : src.record.global_step;
   const final = src.record.final_model !== undefined ? path.join(src.outputDir, src.record.final_model) : undefined;

@@ -29,7 +29,6 @@ export interface JobSource {
   readonly fingerprint?: RunFingerprint;
 }
 
-
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -55,12 +54,14 @@ function resolveListed(file: string, field: string, p: unknown): string {
 
 function filesOf(file: string, v: Json, key: 'trainFiles' | 'evalFiles'): string[] {
   const list = v[key] ?? (key === 'evalFiles' ? [] : undefined);
-  if (!Array.isArray(list) || (key === 'trainFiles' && list.length === 0)) throw new FileError({ file, field: key }, 'expected a non-empty list of data files');
+  if (!Array.isArray(list) || (key === 'trainFiles' && list.length === 0))
+    throw new FileError({ file, field: key }, 'expected a non-empty list of data files');
   return list.map((p, i) => resolveListed(file, `${key}[${i}]`, p));
 }
 
 function configOf(file: string, v: Json): TrainConfig {
-  if (v['config'] !== undefined && !isObj(v['config'])) throw new FileError({ file, field: 'config' }, 'expected an object of training settings');
+  if (v['config'] !== undefined && !isObj(v['config']))
+    throw new FileError({ file, field: 'config' }, 'expected an object of training settings');
   const config = { ...DEFAULTS, ...((v['config'] as Json | undefined) ?? {}) } as TrainConfig;
   const problems = validateTrainConfig(config);
   if (problems.length) throw new FileError({ file, field: 'config' }, problems.join('; '));
@@ -77,13 +78,22 @@ function backboneOf(file: string, v: Json): BackboneParams | undefined {
 }
 
 function sourceOf(kind: JobSource['kind'], where: string, file: string, v: Json): JobSource {
-  if (v['kind'] === EVALUATION_KIND) throw new UserError(`${where} is an evaluation (reward-lens eval --out): it has no training to export; export the run that trained the model`);
+  if (v['kind'] === EVALUATION_KIND)
+    throw new UserError(
+      `${where} is an evaluation (reward-lens eval --out): it has no training to export; export the run that trained the model`,
+    );
   const mapping = isObj(v['mapping']) ? (v['mapping'] as FieldMapping) : undefined;
   const backbone = backboneOf(file, v);
   return {
-    kind, path: where, ...(typeof v['runId'] === 'string' ? { runId: v['runId'] } : {}),
-    config: configOf(file, v), trainFiles: filesOf(file, v, 'trainFiles'), evalFiles: filesOf(file, v, 'evalFiles'),
-    ...(mapping ? { mapping } : {}), ...(backbone ? { backbone } : {}), ...(isObj(v['fingerprint']) ? { fingerprint: v['fingerprint'] as unknown as RunFingerprint } : {}),
+    kind,
+    path: where,
+    ...(typeof v['runId'] === 'string' ? { runId: v['runId'] } : {}),
+    config: configOf(file, v),
+    trainFiles: filesOf(file, v, 'trainFiles'),
+    evalFiles: filesOf(file, v, 'evalFiles'),
+    ...(mapping ? { mapping } : {}),
+    ...(backbone ? { backbone } : {}),
+    ...(isObj(v['fingerprint']) ? { fingerprint: v['fingerprint'] as unknown as RunFingerprint } : {}),
   };
 }
 
@@ -95,7 +105,10 @@ export async function resolveJobSource(source: string): Promise<JobSource> {
     if (!fs.existsSync(file)) throw new UserError(`${source} is not a Reward Lens run directory (no config.json or request.json)`);
     return checkRunData(sourceOf('run', source, file, readJsonObject(file)));
   }
-  if (!/\.json$/i.test(source)) throw new UserError(`${source}: expected a run directory or a JSON config file ({ "trainFiles": [...], "config": {...}, "backbone": {...} })`);
+  if (!/\.json$/i.test(source))
+    throw new UserError(
+      `${source}: expected a run directory or a JSON config file ({ "trainFiles": [...], "config": {...}, "backbone": {...} })`,
+    );
   return checkRunData(sourceOf('config', source, source, readJsonObject(source)));
 }
 
@@ -106,6 +119,9 @@ async function checkRunData(s: JobSource): Promise<JobSource> {
   const now = { trainFiles: await Promise.all(s.trainFiles.map(digestFile)), evalFiles: await Promise.all(s.evalFiles.map(digestFile)) };
   const was = { trainFiles: fp.entries['trainFiles'] ?? null, evalFiles: fp.entries['evalFiles'] ?? null };
   const diff = fingerprintDiff({ version: 1, entries: was }, { version: 1, entries: now });
-  if (diff.length) throw new UserError(`${s.path}: the data changed since the run was trained (${diff.join('; ')}); the job would not train on the run's pairs. Export from a config file instead to use the data as it is now`);
+  if (diff.length)
+    throw new UserError(
+      `${s.path}: the data changed since the run was trained (${diff.join('; ')}); the job would not train on the run's pairs. Export from a config file instead to use the data as it is now`,
+    );
   return s;
 }

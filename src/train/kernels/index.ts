@@ -19,7 +19,17 @@ import { rememberStock, stockKernel } from './stock';
 const BY_BACKEND: Readonly<Record<string, readonly KernelConfig[]>> = {
   wasm: [wasmSegmentSumConfig, wasmBatchMatMulConfig],
   cpu: [cpuSegmentSumConfig],
-  webgpu: [webgpuAddNConfig, webgpuFusedAdamConfig, webgpuPrivateCopyConfig, ...webgpuNormConfigs, ...webgpuAttentionConfigs, ...webgpuPairLossConfigs, ...webgpuSmallConfigs, ...webgpuLinearConfigs, ...webgpuEmbedConfigs],
+  webgpu: [
+    webgpuAddNConfig,
+    webgpuFusedAdamConfig,
+    webgpuPrivateCopyConfig,
+    ...webgpuNormConfigs,
+    ...webgpuAttentionConfigs,
+    ...webgpuPairLossConfigs,
+    ...webgpuSmallConfigs,
+    ...webgpuLinearConfigs,
+    ...webgpuEmbedConfigs,
+  ],
 };
 
 /** What registerCustomKernels(name) installs, for the doctor and the docs. */

@@ -13,21 +13,28 @@ export function scatterAdd(x: Float32Array, ids: ArrayLike<number>, out: Float32
   for (let i = 0; i < ids.length; i++) {
     const s = ids[i]!;
     if (!(s >= 0 && s < numSegments)) continue;
-    const o = s * inner, src = i * inner;
+    const o = s * inner,
+      src = i * inner;
     for (let j = 0; j < inner; j++) out[o + j]! += x[src + j]!;
   }
 }
 
-interface SegmentArgs { inputs: { x: TensorInfo; segmentIds: TensorInfo }; backend: unknown; attrs: NamedAttrMap }
+interface SegmentArgs {
+  inputs: { x: TensorInfo; segmentIds: TensorInfo };
+  backend: unknown;
+  attrs: NamedAttrMap;
+}
 
 function shapes(args: SegmentArgs) {
   const { x, segmentIds } = args.inputs;
   if (x.dtype !== 'float32') throw new Error(`UnsortedSegmentSum: only float32 x is supported here, got ${x.dtype}`);
   const numSegments = Number(args.attrs['numSegments']);
-  if (!Number.isInteger(numSegments) || numSegments < 0) throw new Error(`UnsortedSegmentSum: numSegments must be an integer ≥ 0, got ${args.attrs['numSegments']}`);
+  if (!Number.isInteger(numSegments) || numSegments < 0)
+    throw new Error(`UnsortedSegmentSum: numSegments must be an integer ≥ 0, got ${args.attrs['numSegments']}`);
   const idRank = segmentIds.shape.length;
   for (let i = 0; i < idRank; i++) {
-    if (x.shape[i] !== segmentIds.shape[i]) throw new Error(`UnsortedSegmentSum: segmentIds shape ${segmentIds.shape} is not a prefix of x shape ${x.shape}`);
+    if (x.shape[i] !== segmentIds.shape[i])
+      throw new Error(`UnsortedSegmentSum: segmentIds shape ${segmentIds.shape} is not a prefix of x shape ${x.shape}`);
   }
   const inner = sizeOf(x.shape.slice(idRank));
   return { numSegments, inner, outShape: [numSegments, ...x.shape.slice(idRank)] };
@@ -42,9 +49,10 @@ function wasmSegmentSum(args: SegmentArgs): TensorInfo {
   o.fill(0);
   const x = heapF32(backend, args.inputs.x);
   const idsInfo = args.inputs.segmentIds;
-  const ids = idsInfo.dtype === 'int32'
-    ? new Int32Array(backend.wasm.HEAPU8.buffer, backend.dataIdMap.get(idsInfo.dataId)!.memoryOffset, sizeOf(idsInfo.shape))
-    : heapF32(backend, idsInfo);
+  const ids =
+    idsInfo.dtype === 'int32'
+      ? new Int32Array(backend.wasm.HEAPU8.buffer, backend.dataIdMap.get(idsInfo.dataId)!.memoryOffset, sizeOf(idsInfo.shape))
+      : heapF32(backend, idsInfo);
   scatterAdd(x, ids, o, numSegments, inner);
   return out;
 }
@@ -65,9 +73,13 @@ function cpuSegmentSum(args: SegmentArgs): TensorInfo {
 }
 
 export const wasmSegmentSumConfig: KernelConfig = {
-  kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: wasmSegmentSum as unknown as KernelFunc,
+  kernelName: 'UnsortedSegmentSum',
+  backendName: 'wasm',
+  kernelFunc: wasmSegmentSum as unknown as KernelFunc,
 };
 
 export const cpuSegmentSumConfig: KernelConfig = {
-  kernelName: 'UnsortedSegmentSum', backendName: 'cpu', kernelFunc: cpuSegmentSum as unknown as KernelFunc,
+  kernelName: 'UnsortedSegmentSum',
+  backendName: 'cpu',
+  kernelFunc: cpuSegmentSum as unknown as KernelFunc,
 };

@@ -11,8 +11,17 @@ import type { TensorInfo, KernelConfig, KernelFunc, NamedAttrMap } from '@tensor
 import { tf } from '../tf';
 import { asWasmBackend, disposeView, makeView, sizeOf, tensorId, type WasmBackendLike } from './wasmHeap';
 
-type WasmMatMul2D = (aId: number, aShape: Uint8Array, aRank: number, bId: number, bShape: Uint8Array, bRank: number,
-  transposeA: boolean, transposeB: boolean, outId: number) => void;
+type WasmMatMul2D = (
+  aId: number,
+  aShape: Uint8Array,
+  aRank: number,
+  bId: number,
+  bShape: Uint8Array,
+  bRank: number,
+  transposeA: boolean,
+  transposeB: boolean,
+  outId: number,
+) => void;
 
 // Bound lazily to the module it was made from: kernels registered after the backend started never get setupFunc,
 // and a recreated backend (new worker, new module) needs a fresh binding.
@@ -20,7 +29,17 @@ let bound: { module: unknown; fn: WasmMatMul2D } | null = null;
 
 function matmul2dFor(backend: WasmBackendLike): WasmMatMul2D {
   if (bound?.module !== backend.wasm) {
-    const fn = backend.wasm.cwrap('BatchMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']) as WasmMatMul2D;
+    const fn = backend.wasm.cwrap('BatchMatMul', null, [
+      'number',
+      'array',
+      'number',
+      'number',
+      'array',
+      'number',
+      'number',
+      'number',
+      'number',
+    ]) as WasmMatMul2D;
     bound = { module: backend.wasm, fn };
   }
   return bound.fn;
@@ -57,13 +76,18 @@ export function fastBatchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }
   const transposeA = !!args.attrs['transposeA'];
   const transposeB = !!args.attrs['transposeB'];
   if (a.dtype !== 'float32' || b.dtype !== 'float32') throw new Error('BatchMatMul: only float32 is supported on wasm');
-  const ar = a.shape.length, br = b.shape.length;
+  const ar = a.shape.length,
+    br = b.shape.length;
   const m = transposeA ? a.shape[ar - 1]! : a.shape[ar - 2]!;
   const k = transposeA ? a.shape[ar - 2]! : a.shape[ar - 1]!;
   const kb = transposeB ? b.shape[br - 1]! : b.shape[br - 2]!;
   const n = transposeB ? b.shape[br - 2]! : b.shape[br - 1]!;
-  if (k !== kb) throw new Error(`matMul: inner dimensions ${k} and ${kb} differ (shapes ${a.shape} and ${b.shape}, transposeA=${transposeA}, transposeB=${transposeB})`);
-  const batchA = sizeOf(a.shape.slice(0, -2)), batchB = sizeOf(b.shape.slice(0, -2));
+  if (k !== kb)
+    throw new Error(
+      `matMul: inner dimensions ${k} and ${kb} differ (shapes ${a.shape} and ${b.shape}, transposeA=${transposeA}, transposeB=${transposeB})`,
+    );
+  const batchA = sizeOf(a.shape.slice(0, -2)),
+    batchB = sizeOf(b.shape.slice(0, -2));
   if (batchA !== batchB && batchA !== 1 && batchB !== 1) {
     throw new Error(`matMul: batch dimensions ${a.shape.slice(0, -2)} and ${b.shape.slice(0, -2)} do not broadcast`);
   }
@@ -75,7 +99,8 @@ export function fastBatchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }
   const bT = transposeB ? transposeLast2(backend, b, batchB, n, k) : null;
   const out = backend.makeOutput([...outOuter, m, n], 'float32');
   try {
-    const aOff = tensorId(backend, aT ?? a).offset, bOff = tensorId(backend, bT ?? b).offset;
+    const aOff = tensorId(backend, aT ?? a).offset,
+      bOff = tensorId(backend, bT ?? b).offset;
     const outOff = tensorId(backend, out).offset;
     if (m * n * batch === 0) return out;
     if (k === 0) {

@@ -25,7 +25,7 @@ export interface WasmBackendLike {
 
 export function asWasmBackend(backend: unknown): WasmBackendLike {
   const b = backend as Partial<WasmBackendLike> | null;
-  if (!b || !b.wasm || !b.dataIdMap || typeof b.dataIdNextNumber !== 'number' || typeof b.makeOutput !== 'function') {
+  if (!b?.wasm || !b.dataIdMap || typeof b.dataIdNextNumber !== 'number' || typeof b.makeOutput !== 'function') {
     throw new Error('custom wasm kernel: backend does not look like tfjs-backend-wasm 4.22 (internals changed?)');
   }
   return b as WasmBackendLike;

@@ -8,7 +8,18 @@
 // The arithmetic is tfjs's AdamOptimizer's, operation for operation (src/train/fusedAdam.ts passes its bias
 // corrections), so a run can switch between this and the stock optimizer, and checkpoints are the same format.
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
-import { allocOutput, asWebGpu, FLAT_WORKGROUP, grid, privateCopy, runRaw, words, writeStepUniform, type RawBinding, type WebGpuBackendLike } from './webgpuRaw';
+import {
+  allocOutput,
+  asWebGpu,
+  FLAT_WORKGROUP,
+  grid,
+  privateCopy,
+  runRaw,
+  words,
+  writeStepUniform,
+  type RawBinding,
+  type WebGpuBackendLike,
+} from './webgpuRaw';
 
 export const FUSED_ADAM = 'RLClippedAdam';
 
@@ -93,7 +104,8 @@ function gradNorm(b: WebGpuBackendLike, grads: readonly TensorInfo[]): TensorInf
   const wgs = grads.map((g) => Math.max(1, Math.ceil(g.shape.reduce((a, d) => a * d, 1) / CHUNK)));
   const slots = wgs.reduce((a, w) => a + w, 0);
   const partials = allocOutput(b, [slots]);
-  let base = 0, offset = 0;
+  let base = 0,
+    offset = 0;
   for (const group of groups(grads, perGroup)) {
     const k = group.length;
     const counts = wgs.slice(offset, offset + k);
@@ -101,7 +113,10 @@ function gradNorm(b: WebGpuBackendLike, grads: readonly TensorInfo[]): TensorInf
     const total = counts.reduce((a, w) => a + w, 0);
     const vals = [base, total, ...group.flatMap((g, j) => [g.shape.reduce((a, d) => a * d, 1), starts[j]!])];
     runRaw(b, {
-      name: 'GradSumSq', key: `RLGradSumSq/${k}`, wgsl: () => sumSqWgsl(k), workgroups: grid(total),
+      name: 'GradSumSq',
+      key: `RLGradSumSq/${k}`,
+      wgsl: () => sumSqWgsl(k),
+      workgroups: grid(total),
       bindings: [{ info: partials, access: 'read_write' }, ...group.map((g) => ({ info: g, access: 'read' as const }))],
       uniforms: [words('u'.repeat(vals.length), vals)],
     });
@@ -110,8 +125,15 @@ function gradNorm(b: WebGpuBackendLike, grads: readonly TensorInfo[]): TensorInf
   }
   const norm = allocOutput(b, []);
   runRaw(b, {
-    name: 'GradNorm', key: 'RLGradNorm', wgsl: () => NORM_WGSL, workgroups: [1, 1, 1],
-    bindings: [{ info: partials, access: 'read' }, { info: norm, access: 'read_write' }], uniforms: [words('u', [slots])],
+    name: 'GradNorm',
+    key: 'RLGradNorm',
+    wgsl: () => NORM_WGSL,
+    workgroups: [1, 1, 1],
+    bindings: [
+      { info: partials, access: 'read' },
+      { info: norm, access: 'read_write' },
+    ],
+    uniforms: [words('u', [slots])],
   });
   b.disposeData(partials.dataId);
   return norm;
@@ -162,22 +184,55 @@ function fusedAdam(args: { inputs: NamedTensorInfoMap; backend: unknown; attrs: 
   const norm = gradNorm(b, grads);
   const st = writeStepUniform(b, 'RLClippedAdam/step', words('fff', [a.learningRate, a.oneMinusAccBeta1, a.oneMinusAccBeta2]));
   const perGroup = Math.max(1, Math.floor((storageLimit(b) - 1) / 4));
-  for (const idx of groups(params.map((_, i) => i), perGroup)) {
+  for (const idx of groups(
+    params.map((_, i) => i),
+    perGroup,
+  )) {
     const k = idx.length;
     const wgs = idx.map((i) => Math.ceil(params[i]!.shape.reduce((x, d) => x * d, 1) / WG));
     const starts = wgs.map((_, j) => wgs.slice(0, j).reduce((x, w) => x + w, 0));
     const total = wgs.reduce((x, w) => x + w, 0);
-    const vals = [a.beta1, a.beta2, 1 - a.beta1, 1 - a.beta2, a.epsilon, a.clip, a.clip > 0 ? 1 : 0, total, ...idx.flatMap((i, j) => [params[i]!.shape.reduce((x, d) => x * d, 1), starts[j]!])];
+    const vals = [
+      a.beta1,
+      a.beta2,
+      1 - a.beta1,
+      1 - a.beta2,
+      a.epsilon,
+      a.clip,
+      a.clip > 0 ? 1 : 0,
+      total,
+      ...idx.flatMap((i, j) => [params[i]!.shape.reduce((x, d) => x * d, 1), starts[j]!]),
+    ];
     const bindings: RawBinding[] = [{ info: norm, access: 'read' }];
-    for (const i of idx) bindings.push({ info: params[i]!, access: 'read_write' }, { info: grads[i]!, access: 'read' }, { info: ms[i]!, access: 'read_write' }, { info: vs[i]!, access: 'read_write' });
-    runRaw(b, { name: 'ClippedAdam', key: `RLClippedAdam/${k}`, wgsl: () => adamWgsl(k), workgroups: grid(total), bindings, uniforms: [words(`ffffffuu${'uu'.repeat(k)}`, vals), st] });
+    for (const i of idx)
+      bindings.push(
+        { info: params[i]!, access: 'read_write' },
+        { info: grads[i]!, access: 'read' },
+        { info: ms[i]!, access: 'read_write' },
+        { info: vs[i]!, access: 'read_write' },
+      );
+    runRaw(b, {
+      name: 'ClippedAdam',
+      key: `RLClippedAdam/${k}`,
+      wgsl: () => adamWgsl(k),
+      workgroups: grid(total),
+      bindings,
+      uniforms: [words(`ffffffuu${'uu'.repeat(k)}`, vals), st],
+    });
   }
   // tfjs caches a tensor's values on the CPU once read; these buffers changed under it.
-  for (const t of [...params, ...ms, ...vs]) { const d = b.tensorMap.get(t.dataId); if (d) d.values = null; }
+  for (const t of [...params, ...ms, ...vs]) {
+    const d = b.tensorMap.get(t.dataId);
+    if (d) d.values = null;
+  }
   return norm;
 }
 
-export const webgpuFusedAdamConfig: KernelConfig = { kernelName: FUSED_ADAM, backendName: 'webgpu', kernelFunc: fusedAdam as unknown as KernelFunc };
+export const webgpuFusedAdamConfig: KernelConfig = {
+  kernelName: FUSED_ADAM,
+  backendName: 'webgpu',
+  kernelFunc: fusedAdam as unknown as KernelFunc,
+};
 
 export const PRIVATE_COPY = 'RLPrivateCopy';
 
@@ -186,4 +241,8 @@ function copyKernel(args: { inputs: NamedTensorInfoMap; backend: unknown }): Ten
   return privateCopy(asWebGpu(args.backend), args.inputs['x']!);
 }
 
-export const webgpuPrivateCopyConfig: KernelConfig = { kernelName: PRIVATE_COPY, backendName: 'webgpu', kernelFunc: copyKernel as unknown as KernelFunc };
+export const webgpuPrivateCopyConfig: KernelConfig = {
+  kernelName: PRIVATE_COPY,
+  backendName: 'webgpu',
+  kernelFunc: copyKernel as unknown as KernelFunc,
+};

@@ -9,7 +9,9 @@ import { stockKernel } from './stock';
 /** Inputs per dispatch: 6 read bindings + 1 output stays under the default limit of 8 with room to spare. */
 export const ADDN_CHUNK = 6;
 
-interface BackendLike { disposeData(dataId: object): void }
+interface BackendLike {
+  disposeData(dataId: object): void;
+}
 
 function chunkedAddN(args: { inputs: TensorInfo[]; backend: unknown; attrs: object }): TensorInfo {
   const stock = stockKernel('webgpu', 'AddN');
@@ -19,7 +21,9 @@ function chunkedAddN(args: { inputs: TensorInfo[]; backend: unknown; attrs: obje
   while (level.length > ADDN_CHUNK) {
     const next: TensorInfo[] = [];
     for (let i = 0; i < level.length; i += ADDN_CHUNK) {
-      next.push(stock.kernelFunc({ inputs: level.slice(i, i + ADDN_CHUNK) as never, backend: args.backend as never, attrs: {} }) as TensorInfo);
+      next.push(
+        stock.kernelFunc({ inputs: level.slice(i, i + ADDN_CHUNK) as never, backend: args.backend as never, attrs: {} }) as TensorInfo,
+      );
     }
     if (owned) for (const t of level) (args.backend as BackendLike).disposeData(t.dataId);
     level = next;
@@ -30,4 +34,8 @@ function chunkedAddN(args: { inputs: TensorInfo[]; backend: unknown; attrs: obje
   return out;
 }
 
-export const webgpuAddNConfig: KernelConfig = { kernelName: 'AddN', backendName: 'webgpu', kernelFunc: chunkedAddN as unknown as KernelFunc };
+export const webgpuAddNConfig: KernelConfig = {
+  kernelName: 'AddN',
+  backendName: 'webgpu',
+  kernelFunc: chunkedAddN as unknown as KernelFunc,
+};

@@ -51,8 +51,21 @@ function uniformWords(a: AttentionAttrs, q: TensorInfo, k: TensorInfo): ArrayBuf
   const N = q.shape[0]!;
   const Tq = q.shape.reduce((x, d) => x * d, 1) / (N * a.heads * a.headDim);
   const Tk = k.shape.reduce((x, d) => x * d, 1) / (N * a.kvHeads * a.headDim);
-  return words('uuuuuuuuuuuufuuuuu', [N, Tq, Tk, a.heads, a.kvHeads, a.headDim, ...a.qStrides, ...a.kvStrides,
-    a.scale, a.causal ? 1 : 0, a.queryPos ? 1 : 0, a.mask ? 1 : 0, ...a.maskStrides]);
+  return words('uuuuuuuuuuuufuuuuu', [
+    N,
+    Tq,
+    Tk,
+    a.heads,
+    a.kvHeads,
+    a.headDim,
+    ...a.qStrides,
+    ...a.kvStrides,
+    a.scale,
+    a.causal ? 1 : 0,
+    a.queryPos ? 1 : 0,
+    a.mask ? 1 : 0,
+    ...a.maskStrides,
+  ]);
 }
 
 const HELPERS = `
@@ -156,8 +169,19 @@ function attentionForward(args: { inputs: NamedTensorInfoMap; backend: unknown; 
   const y = allocOutput(b, q!.shape);
   const lse = allocOutput(b, [rows]);
   runRaw(b, {
-    name: 'Attention', key: 'RLAttention', wgsl: () => FORWARD_WGSL, workgroups: grid(rows), uniforms: [uw],
-    bindings: [{ info: q!, access: 'read' }, { info: k!, access: 'read' }, { info: v!, access: 'read' }, { info: aux!, access: 'read' }, { info: y, access: 'read_write' }, { info: lse, access: 'read_write' }],
+    name: 'Attention',
+    key: 'RLAttention',
+    wgsl: () => FORWARD_WGSL,
+    workgroups: grid(rows),
+    uniforms: [uw],
+    bindings: [
+      { info: q!, access: 'read' },
+      { info: k!, access: 'read' },
+      { info: v!, access: 'read' },
+      { info: aux!, access: 'read' },
+      { info: y, access: 'read_write' },
+      { info: lse, access: 'read_write' },
+    ],
   });
   return [y, lse];
 }
@@ -305,19 +329,53 @@ function attentionBackward(args: { inputs: NamedTensorInfoMap; backend: unknown;
   const dq = allocOutput(b, q!.shape);
   const stats = allocOutput(b, [2 * N! * a.heads * Tq!]);
   runRaw(b, {
-    name: 'AttentionGradQ', key: 'RLAttentionGradQ', wgsl: () => GRAD_Q_WGSL, workgroups: grid(N! * a.heads * Tq!), uniforms: [uw],
-    bindings: [read(q!), read(k!), read(v!), read(aux!), read(dy!), read(lse!), { info: dq, access: 'read_write' }, { info: stats, access: 'read_write' }],
+    name: 'AttentionGradQ',
+    key: 'RLAttentionGradQ',
+    wgsl: () => GRAD_Q_WGSL,
+    workgroups: grid(N! * a.heads * Tq!),
+    uniforms: [uw],
+    bindings: [
+      read(q!),
+      read(k!),
+      read(v!),
+      read(aux!),
+      read(dy!),
+      read(lse!),
+      { info: dq, access: 'read_write' },
+      { info: stats, access: 'read_write' },
+    ],
   });
   const dk = allocOutput(b, k!.shape);
   const dv = allocOutput(b, v!.shape);
   runRaw(b, {
-    name: 'AttentionGradKV', key: 'RLAttentionGradKV', wgsl: () => GRAD_KV_WGSL, workgroups: grid(N! * a.kvHeads * Tk!), uniforms: [uw],
-    bindings: [read(q!), read(k!), read(v!), read(aux!), read(dy!), read(stats), { info: dk, access: 'read_write' }, { info: dv, access: 'read_write' }],
+    name: 'AttentionGradKV',
+    key: 'RLAttentionGradKV',
+    wgsl: () => GRAD_KV_WGSL,
+    workgroups: grid(N! * a.kvHeads * Tk!),
+    uniforms: [uw],
+    bindings: [
+      read(q!),
+      read(k!),
+      read(v!),
+      read(aux!),
+      read(dy!),
+      read(stats),
+      { info: dk, access: 'read_write' },
+      { info: dv, access: 'read_write' },
+    ],
   });
   b.disposeData(stats.dataId);
   return [dq, dk, dv];
 }
 
-const cfg = (kernelName: string, f: (args: never) => TensorInfo[]): KernelConfig => ({ kernelName, backendName: 'webgpu', kernelFunc: f as unknown as KernelFunc });
+const cfg = (kernelName: string, f: (args: never) => TensorInfo[]): KernelConfig => ({
+  kernelName,
+  backendName: 'webgpu',
+  kernelFunc: f as unknown as KernelFunc,
+});
 
-export const webgpuAttentionConfigs: readonly KernelConfig[] = [cfg(ATTENTION, attentionForward), cfg(ATTENTION_AUX, attentionForward), cfg(ATTENTION_GRAD, attentionBackward)];
+export const webgpuAttentionConfigs: readonly KernelConfig[] = [
+  cfg(ATTENTION, attentionForward),
+  cfg(ATTENTION_AUX, attentionForward),
+  cfg(ATTENTION_GRAD, attentionBackward),
+];

@@ -7,19 +7,40 @@
 // and bind groups by (pipeline, buffers). Buffers recur when tfjs's pool is in the same state at the start of each
 // step: its free lists are stacks, popped in release order, which drifts from step to step; settlePool sorts them.
 import { tf } from '../tf';
-import { type WebGpuBackendLike } from './webgpuRaw';
+import type { WebGpuBackendLike } from './webgpuRaw';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Gpu = any;
-interface ProgramUniform { type: string; data: number[] }
-interface TfProgram { pipeline: Gpu; pixelsOpType?: number | null; size?: boolean; outputShape: number[]; outputComponent?: number; dispatch: [number, number, number]; constructor: { name: string } }
-interface Info { dataId: object; shape: number[] }
+interface ProgramUniform {
+  type: string;
+  data: number[];
+}
+interface TfProgram {
+  pipeline: Gpu;
+  pixelsOpType?: number | null;
+  size?: boolean;
+  outputShape: number[];
+  outputComponent?: number;
+  dispatch: [number, number, number];
+  constructor: { name: string };
+}
+interface Info {
+  dataId: object;
+  shape: number[];
+}
 
 const CACHE_LIMIT = 4096;
-const UNIFORM = 0x0040, COPY_DST = 0x0008;
+const UNIFORM = 0x0040,
+  COPY_DST = 0x0008;
 const PIXELS_DRAW = 1;
 
-interface Caches { ids: WeakMap<object, number>; next: number; layouts: WeakMap<object, Gpu>; uniforms: Map<string, Gpu>; groups: Map<string, Gpu> }
+interface Caches {
+  ids: WeakMap<object, number>;
+  next: number;
+  layouts: WeakMap<object, Gpu>;
+  uniforms: Map<string, Gpu>;
+  groups: Map<string, Gpu>;
+}
 const perDevice = new WeakMap<object, Caches>();
 
 function cachesOf(device: Gpu): Caches {
@@ -45,7 +66,9 @@ function remember<V>(m: Map<string, V>, key: string, make: () => V): V {
 
 /** tfjs's makeUniforms layout (WGSL alignment of scalars and vectors up to 6 components), as bytes. */
 export function uniformBytes(fields: ProgramUniform[]): ArrayBuffer {
-  let offset = 0, preLength = 0, maxAlign = 1;
+  let offset = 0,
+    preLength = 0,
+    maxAlign = 1;
   const offsets: number[] = [];
   for (const d of fields) {
     if (d.data.length === 0) d.data = [1];
@@ -72,7 +95,8 @@ function programUniforms(program: TfProgram, inputs: Info[], output: Info, own?:
   const u: ProgramUniform[] = [];
   if (program.pixelsOpType == null) {
     u.push({ type: 'float32', data: [NaN] }, { type: 'float32', data: [Infinity] });
-    for (const shape of [...inputs, output].map((d) => d.shape)) u.push({ type: 'int32', data: shape }, { type: 'int32', data: tf.util.computeStrides(shape) });
+    for (const shape of [...inputs, output].map((d) => d.shape))
+      u.push({ type: 'int32', data: shape }, { type: 'int32', data: tf.util.computeStrides(shape) });
   } else {
     u.push({ type: 'int32', data: tf.util.computeStrides(output.shape) });
   }
@@ -92,7 +116,14 @@ function uniformBuffer(b: WebGpuBackendLike, c: Caches, bytes: ArrayBuffer): Gpu
 }
 
 /** The bind group of a tfjs program, or null when a binding is not a plain buffer (textures: tfjs's own path). */
-function bindGroupOf(b: WebGpuBackendLike, c: Caches, program: TfProgram, inputs: Info[], output: Info, own?: ProgramUniform[]): Gpu | null {
+function bindGroupOf(
+  b: WebGpuBackendLike,
+  c: Caches,
+  program: TfProgram,
+  inputs: Info[],
+  output: Info,
+  own?: ProgramUniform[],
+): Gpu | null {
   const buffers = [output, ...inputs].map((t) => b.tensorMap.get(t.dataId)?.resource as Gpu);
   if (buffers.some((x) => !x || typeof x.mapAsync !== 'function')) return null;
   const uniform = uniformBuffer(b, c, uniformBytes(programUniforms(program, inputs, output, own)));
@@ -105,12 +136,22 @@ function bindGroupOf(b: WebGpuBackendLike, c: Caches, program: TfProgram, inputs
 }
 
 /** tfjs 4.22's recordAndSubmit with the bind group and uniforms from the caches; the encoding is tfjs's. */
-function recordAndSubmit(this: WebGpuBackendLike & { recordAndSubmitStock: Gpu }, program: TfProgram, output: Info, inputs: Info[], own?: ProgramUniform[]): void {
-  if (program.pipeline instanceof Promise) throw new Error('Please call checkCompileCompletionAsync to ensure parallel compilation is done!');
+function recordAndSubmit(
+  this: WebGpuBackendLike & { recordAndSubmitStock: Gpu },
+  program: TfProgram,
+  output: Info,
+  inputs: Info[],
+  own?: ProgramUniform[],
+): void {
+  if (program.pipeline instanceof Promise)
+    throw new Error('Please call checkCompileCompletionAsync to ensure parallel compilation is done!');
   const c = cachesOf(this.device);
   const bindGroup = this.activeTimers == null ? bindGroupOf(this, c, program, inputs, output, own) : null;
   // Profiling (timestamp queries) and texture bindings keep tfjs's own path.
-  if (!bindGroup) return this.recordAndSubmitStock(program, output, inputs, own);
+  if (!bindGroup) {
+    this.recordAndSubmitStock(program, output, inputs, own);
+    return;
+  }
   for (const t of inputs) this.commandQueueOwnedIds.add(t.dataId);
   this.commandQueueOwnedIds.add(output.dataId);
   this.ensureCommandEncoderReady();

@@ -76,9 +76,17 @@ function embedForward(args: { inputs: NamedTensorInfoMap; backend: unknown }): T
   const [N, T] = ids!.shape as [number, number];
   const x = allocOutput(b, [N, T, D]);
   runRaw(b, {
-    name: 'Embed', key: `RLEmbed/${Boolean(pos)}`, wgsl: () => FORWARD_WGSL(Boolean(pos)), workgroups: grid(Math.ceil((N * T * D) / WG)),
+    name: 'Embed',
+    key: `RLEmbed/${Boolean(pos)}`,
+    wgsl: () => FORWARD_WGSL(Boolean(pos)),
+    workgroups: grid(Math.ceil((N * T * D) / WG)),
     // Without positions, tok stands in for the unread pos binding.
-    bindings: [{ info: tok!, access: 'read' }, { info: ids!, access: 'read' }, { info: pos ?? tok!, access: 'read' }, { info: x, access: 'read_write' }],
+    bindings: [
+      { info: tok!, access: 'read' },
+      { info: ids!, access: 'read' },
+      { info: pos ?? tok!, access: 'read' },
+      { info: x, access: 'read_write' },
+    ],
     uniforms: [words('uuuu', [N * T, T, D, V])],
   });
   return x;
@@ -96,8 +104,16 @@ function embedBackward(args: { inputs: NamedTensorInfoMap; backend: unknown; att
   // With no position table (L = 0) a one-element placeholder takes the binding.
   const dpos = allocOutput(b, L > 0 ? [L, D] : [1]);
   runRaw(b, {
-    name: 'EmbedGrad', key: 'RLEmbedGrad', wgsl: () => BACKWARD_WGSL, workgroups: grid(tokGroups + Math.ceil((L * D) / WG)),
-    bindings: [{ info: dy!, access: 'read' }, { info: ids!, access: 'read' }, { info: dtok, access: 'read_write' }, { info: dpos, access: 'read_write' }],
+    name: 'EmbedGrad',
+    key: 'RLEmbedGrad',
+    wgsl: () => BACKWARD_WGSL,
+    workgroups: grid(tokGroups + Math.ceil((L * D) / WG)),
+    bindings: [
+      { info: dy!, access: 'read' },
+      { info: ids!, access: 'read' },
+      { info: dtok, access: 'read_write' },
+      { info: dpos, access: 'read_write' },
+    ],
     uniforms: [words('uuuuuuuu', [N * T, T, D, V, rows, tokGroups, L, N])],
   });
   return [dtok, dpos];

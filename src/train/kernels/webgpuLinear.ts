@@ -27,7 +27,11 @@ function linearForward(args: Args, withAct: boolean): TensorInfo | TensorInfo[] 
   const y = allocOutput(b, [M, N]);
   const z = withAct ? allocOutput(b, [M, N]) : undefined;
   const epilogue = z ? { act: Number(args.attrs['act']), z } : residual ? { residual } : undefined;
-  runGemm(b, [{ terms: [{ a: plain(x!), b: plain(w!) }], out: y, M, N, ...(epilogue ? { epilogue } : {}) }], Number(args.attrs['act'] ?? 0));
+  runGemm(
+    b,
+    [{ terms: [{ a: plain(x!), b: plain(w!) }], out: y, M, N, ...(epilogue ? { epilogue } : {}) }],
+    Number(args.attrs['act'] ?? 0),
+  );
   return z ? [y, z] : y;
 }
 
@@ -39,14 +43,22 @@ function linearBackward(args: Args): TensorInfo[] {
   const dz = { t: dy!, transpose: false, ...(z ? { dact: z } : {}) };
   const dx = allocOutput(b, x!.shape);
   const dw = allocOutput(b, w!.shape);
-  runGemm(b, [
-    { terms: [{ a: dz, b: plain(w!, true) }], out: dx, M, N: K },
-    { terms: [{ a: plain(x!, true), b: dz }], out: dw, M: K, N },
-  ], Number(args.attrs['act'] ?? 0));
+  runGemm(
+    b,
+    [
+      { terms: [{ a: dz, b: plain(w!, true) }], out: dx, M, N: K },
+      { terms: [{ a: plain(x!, true), b: dz }], out: dw, M: K, N },
+    ],
+    Number(args.attrs['act'] ?? 0),
+  );
   return [dx, dw];
 }
 
-const weightsOf = (inputs: NamedTensorInfoMap) => Object.keys(inputs).filter((k) => /^w\d+$/.test(k)).sort().map((k) => inputs[k]!);
+const weightsOf = (inputs: NamedTensorInfoMap) =>
+  Object.keys(inputs)
+    .filter((k) => /^w\d+$/.test(k))
+    .sort()
+    .map((k) => inputs[k]!);
 
 function projectionsForward(args: Args): TensorInfo[] {
   const b = asWebGpu(args.backend);
@@ -54,7 +66,10 @@ function projectionsForward(args: Args): TensorInfo[] {
   const M = rowsOf(x);
   const ws = weightsOf(args.inputs);
   const ys = ws.map((w) => allocOutput(b, [M, colsOf(w)]));
-  runGemm(b, ws.map((w, i) => ({ terms: [{ a: plain(x), b: plain(w) }], out: ys[i]!, M, N: colsOf(w) })));
+  runGemm(
+    b,
+    ws.map((w, i) => ({ terms: [{ a: plain(x), b: plain(w) }], out: ys[i]!, M, N: colsOf(w) })),
+  );
   return ys;
 }
 
@@ -63,7 +78,10 @@ function runWithinLimit(b: WebGpuBackendLike, jobs: readonly Job[]): void {
   const limit = Number(b.device.limits.maxStorageBuffersPerShaderStage ?? 8);
   let batch: Job[] = [];
   for (const job of jobs) {
-    if (batch.length && bindingCount([...batch, job]) > limit) { runGemm(b, batch); batch = []; }
+    if (batch.length && bindingCount([...batch, job]) > limit) {
+      runGemm(b, batch);
+      batch = [];
+    }
     batch.push(job);
   }
   if (batch.length) runGemm(b, batch);
@@ -85,7 +103,11 @@ function projectionsBackward(args: Args): TensorInfo[] {
   return [dx, ...dws];
 }
 
-const cfg = (kernelName: string, f: (args: Args) => TensorInfo | TensorInfo[]): KernelConfig => ({ kernelName, backendName: 'webgpu', kernelFunc: f as unknown as KernelFunc });
+const cfg = (kernelName: string, f: (args: Args) => TensorInfo | TensorInfo[]): KernelConfig => ({
+  kernelName,
+  backendName: 'webgpu',
+  kernelFunc: f as unknown as KernelFunc,
+});
 
 export const webgpuLinearConfigs: readonly KernelConfig[] = [
   cfg(LINEAR, (a) => linearForward(a, false)),

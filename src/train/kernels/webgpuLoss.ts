@@ -95,33 +95,54 @@ fn main(@builtin(local_invocation_index) li: u32) {
  * λ·b is formed in JS (double, then float32), as the stock op's scalar is. dloss: the backward's incoming gradient
  * when it is still on the host (then passed here instead of bound).
  */
-const uniformsOf = (attrs: NamedAttrMap, dloss?: number) => words('uufuf', [
-  Number(attrs['pairs']), Number(attrs['objective']) === PAIR_LOSS_OBJECTIVES.bsr ? 1 : 0, Number(attrs['lambda']) * Number(attrs['pairs']),
-  dloss === undefined ? 0 : 1, dloss ?? 0,
-]);
+const uniformsOf = (attrs: NamedAttrMap, dloss?: number) =>
+  words('uufuf', [
+    Number(attrs['pairs']),
+    Number(attrs['objective']) === PAIR_LOSS_OBJECTIVES.bsr ? 1 : 0,
+    Number(attrs['lambda']) * Number(attrs['pairs']),
+    dloss === undefined ? 0 : 1,
+    dloss ?? 0,
+  ]);
 
 function pairLoss(args: { inputs: NamedTensorInfoMap; backend: unknown; attrs: NamedAttrMap }): TensorInfo[] {
   const b = asWebGpu(args.backend);
   const loss = allocOutput(b, []);
   const stats = allocOutput(b, [5]);
   runRaw(b, {
-    name: 'PairLoss', key: 'RLPairLoss', wgsl: () => FORWARD_WGSL, workgroups: [1, 1, 1], uniforms: [uniformsOf(args.attrs)],
-    bindings: [{ info: args.inputs['rewards']!, access: 'read' }, { info: loss, access: 'read_write' }, { info: stats, access: 'read_write' }],
+    name: 'PairLoss',
+    key: 'RLPairLoss',
+    wgsl: () => FORWARD_WGSL,
+    workgroups: [1, 1, 1],
+    uniforms: [uniformsOf(args.attrs)],
+    bindings: [
+      { info: args.inputs['rewards']!, access: 'read' },
+      { info: loss, access: 'read_write' },
+      { info: stats, access: 'read_write' },
+    ],
   });
   return [loss, stats];
 }
 
 function pairLossGrad(args: { inputs: NamedTensorInfoMap; backend: unknown; attrs: NamedAttrMap }): TensorInfo {
   const b = asWebGpu(args.backend);
-  const r = args.inputs['rewards']!, dloss = args.inputs['dloss']!;
+  const r = args.inputs['rewards']!,
+    dloss = args.inputs['dloss']!;
   const dr = allocOutput(b, r.shape);
   // The seed of a gradient (tf.grad's ones) is still on the host: pass its value as a uniform rather than upload it
   // (an upload creates a staging buffer every step).
   const host = b.tensorMap.get(dloss.dataId);
   const onHost = host && !host.resource && host.values ? Number((host.values as ArrayLike<number>)[0]) : undefined;
   runRaw(b, {
-    name: 'PairLossGrad', key: 'RLPairLossGrad', wgsl: () => BACKWARD_WGSL, workgroups: [1, 1, 1], uniforms: [uniformsOf(args.attrs, onHost)],
-    bindings: [{ info: r, access: 'read' }, { info: onHost === undefined ? dloss : r, access: 'read' }, { info: dr, access: 'read_write' }],
+    name: 'PairLossGrad',
+    key: 'RLPairLossGrad',
+    wgsl: () => BACKWARD_WGSL,
+    workgroups: [1, 1, 1],
+    uniforms: [uniformsOf(args.attrs, onHost)],
+    bindings: [
+      { info: r, access: 'read' },
+      { info: onHost === undefined ? dloss : r, access: 'read' },
+      { info: dr, access: 'read_write' },
+    ],
   });
   return dr;
 }

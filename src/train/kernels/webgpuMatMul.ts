@@ -82,7 +82,9 @@ function sliceLoadWgsl(term: Job['terms'][number], slots: Bindings, j: number, p
 
 /** The tile routine of job j: its terms' slices loaded and multiplied, then its epilogue. */
 function jobWgsl(job: Job, j: number, slots: Bindings): string {
-  const terms = job.terms.map((term, t) => `for (var k0 = 0u; k0 < u.j${j}t${t}K; k0 += ${DEPTH}u) {
+  const terms = job.terms
+    .map(
+      (term, t) => `for (var k0 = 0u; k0 < u.j${j}t${t}K; k0 += ${DEPTH}u) {
       ${sliceLoadWgsl(term, slots, j, `u.j${j}t${t}`)}
       workgroupBarrier();
       for (var kk = 0u; kk < ${DEPTH}u; kk++) {
@@ -90,7 +92,9 @@ function jobWgsl(job: Job, j: number, slots: Bindings): string {
         for (var i = 0u; i < 4u; i++) { acc[i] += As[kk][ty * 4u + i] * bv; }
       }
       workgroupBarrier();
-    }`).join('\n    ');
+    }`,
+    )
+    .join('\n    ');
   return `fn job${j}(tm: u32, tn: u32, tx: u32, ty: u32, li: u32) {
   var acc: array<vec4<f32>, 4>;
   ${terms}
@@ -128,10 +132,14 @@ const tilesOf = (job: Job) => Math.ceil(job.M / TILE) * Math.ceil(job.N / TILE);
 function gemmWgsl(jobs: readonly Job[], slots: Bindings, decl: string, act: boolean): string {
   const routines = jobs.map((job, j) => jobWgsl(job, j, slots));
   const binds = slots.list.map((x, i) => `@group(0) @binding(${i}) var<storage, ${x.access}> b${i}: array<f32>;`).join('\n');
-  const dispatch = jobs.map((_, j) => `if (wgIndex < ${j + 1 < jobs.length ? `u.j${j + 1}start` : 'u.total'}) {
+  const dispatch = jobs
+    .map(
+      (_, j) => `if (wgIndex < ${j + 1 < jobs.length ? `u.j${j + 1}start` : 'u.total'}) {
     let tile = wgIndex - u.j${j}start;
     job${j}(tile / u.j${j}tilesN, tile % u.j${j}tilesN, tx, ty, li);
-  }`).join(' else ');
+  }`,
+    )
+    .join(' else ');
   return `
 struct U { total: u32, kind: u32, ${decl} };
 ${binds}
@@ -163,12 +171,19 @@ export function runGemm(b: WebGpuBackendLike, jobs: readonly Job[], act = 0): vo
   const slots = collect(jobs);
   const fields = jobs.map((job, j) => jobFields(job, j));
   let start = 0;
-  fields.forEach((f, j) => { f.values[3] = start; start += tilesOf(jobs[j]!); });
+  fields.forEach((f, j) => {
+    f.values[3] = start;
+    start += tilesOf(jobs[j]!);
+  });
   const usesAct = jobs.some((job) => (job.epilogue && 'z' in job.epilogue) || job.terms.some((t) => t.a.dact || t.b.dact));
   const values = [start, act, ...fields.flatMap((f) => f.values)];
   runRaw(b, {
-    name: 'Gemm', key: keyOf(jobs, slots), wgsl: () => gemmWgsl(jobs, slots, fields.map((f) => f.decl).join(' '), usesAct),
-    workgroups: grid(start), bindings: slots.list, uniforms: [words('u'.repeat(values.length), values)],
+    name: 'Gemm',
+    key: keyOf(jobs, slots),
+    wgsl: () => gemmWgsl(jobs, slots, fields.map((f) => f.decl).join(' '), usesAct),
+    workgroups: grid(start),
+    bindings: slots.list,
+    uniforms: [words('u'.repeat(values.length), values)],
   });
 }
 
@@ -181,7 +196,11 @@ function collect(jobs: readonly Job[]): Bindings {
   }
   for (const job of jobs) {
     if (job.epilogue && 'residual' in job.epilogue) slots.use(job.epilogue.residual);
-    for (const t of job.terms) for (const o of [t.a, t.b]) { slots.use(o.t); if (o.dact) slots.use(o.dact); }
+    for (const t of job.terms)
+      for (const o of [t.a, t.b]) {
+        slots.use(o.t);
+        if (o.dact) slots.use(o.dact);
+      }
   }
   return slots;
 }

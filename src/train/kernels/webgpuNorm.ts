@@ -44,14 +44,15 @@ fn wgSum(v: f32, li: u32) -> f32 {
 
 /** Row statistics: mean (0 for RMSNorm) and rstd, computed by the whole workgroup for the row starting at `base`. */
 function statsWgsl(mode: Mode): string {
-  const body = mode === 'ln'
-    ? `var s = 0.0;
+  const body =
+    mode === 'ln'
+      ? `var s = 0.0;
   for (var c = li; c < u.D; c += ${WG}u) { s += x[base + c]; }
   let mean = wgSum(s, li) / f32(u.D);
   var q = 0.0;
   for (var c = li; c < u.D; c += ${WG}u) { let d = x[base + c] - mean; q += d * d; }
   return vec2<f32>(mean, inverseSqrt(wgSum(q, li) / f32(u.D) + u.eps));`
-    : `var q = 0.0;
+      : `var q = 0.0;
   for (var c = li; c < u.D; c += ${WG}u) { let v = x[base + c]; q += v * v; }
   return vec2<f32>(0.0, inverseSqrt(wgSum(q, li) / f32(u.D) + u.eps));`;
   return `fn rowStats(base: u32, li: u32) -> vec2<f32> {\n  ${body}\n}`;
@@ -91,9 +92,18 @@ function normForward(mode: Mode, args: { inputs: NamedTensorInfoMap; backend: un
   const D = x!.shape[x!.shape.length - 1]!;
   const rows = size(x!) / D;
   const y = allocOutput(b, x!.shape);
-  const bindings = [{ info: x!, access: 'read' as const }, { info: g, access: 'read' as const }, ...(mode === 'ln' ? [{ info: beta!, access: 'read' as const }] : []), { info: y, access: 'read_write' as const }];
+  const bindings = [
+    { info: x!, access: 'read' as const },
+    { info: g, access: 'read' as const },
+    ...(mode === 'ln' ? [{ info: beta!, access: 'read' as const }] : []),
+    { info: y, access: 'read_write' as const },
+  ];
   runRaw(b, {
-    name: mode === 'ln' ? 'LayerNorm' : 'RmsNorm', key: `RLNorm/${mode}`, wgsl: () => forwardWgsl(mode), workgroups: grid(rows), bindings,
+    name: mode === 'ln' ? 'LayerNorm' : 'RmsNorm',
+    key: `RLNorm/${mode}`,
+    wgsl: () => forwardWgsl(mode),
+    workgroups: grid(rows),
+    bindings,
     uniforms: [words('uufu', [D, rows, Number(args.attrs['eps']), args.attrs['onePlus'] ? 1 : 0])],
   });
   return y;
@@ -203,14 +213,30 @@ function normBackward(mode: Mode, args: { inputs: NamedTensorInfoMap; backend: u
   const part = direct ? null : allocOutput(b, [mode === 'ln' ? 2 : 1, blocks, D]);
   const sums = part ? [part] : [dg, ...(db ? [db] : [])];
   runRaw(b, {
-    name: `${name}Grad`, key: `RLNormGrad/${mode}/${direct}`, wgsl: () => backwardRowsWgsl(mode, direct), workgroups: grid(blocks),
-    bindings: [{ info: dy!, access: 'read' }, { info: x!, access: 'read' }, { info: g, access: 'read' }, { info: dx, access: 'read_write' }, ...sums.map((t) => ({ info: t, access: 'read_write' as const }))],
+    name: `${name}Grad`,
+    key: `RLNormGrad/${mode}/${direct}`,
+    wgsl: () => backwardRowsWgsl(mode, direct),
+    workgroups: grid(blocks),
+    bindings: [
+      { info: dy!, access: 'read' },
+      { info: x!, access: 'read' },
+      { info: g, access: 'read' },
+      { info: dx, access: 'read_write' },
+      ...sums.map((t) => ({ info: t, access: 'read_write' as const })),
+    ],
     uniforms: [words('uufuuu', [D, rows, Number(args.attrs['eps']), args.attrs['onePlus'] ? 1 : 0, blocks, rpb])],
   });
   if (part) {
     runRaw(b, {
-      name: `${name}GradWeights`, key: `RLNormGradW/${mode}`, wgsl: () => backwardColumnsWgsl(mode), workgroups: [Math.ceil(D / WG), 1, 1],
-      bindings: [{ info: part, access: 'read' }, { info: dg, access: 'read_write' }, ...(db ? [{ info: db, access: 'read_write' as const }] : [])],
+      name: `${name}GradWeights`,
+      key: `RLNormGradW/${mode}`,
+      wgsl: () => backwardColumnsWgsl(mode),
+      workgroups: [Math.ceil(D / WG), 1, 1],
+      bindings: [
+        { info: part, access: 'read' },
+        { info: dg, access: 'read_write' },
+        ...(db ? [{ info: db, access: 'read_write' as const }] : []),
+      ],
       uniforms: [words('uu', [D, blocks])],
     });
     b.disposeData(part.dataId);
@@ -218,7 +244,11 @@ function normBackward(mode: Mode, args: { inputs: NamedTensorInfoMap; backend: u
   return db ? [dx, dg, db] : [dx, dg];
 }
 
-const cfg = (kernelName: string, f: (args: never) => TensorInfo | TensorInfo[]): KernelConfig => ({ kernelName, backendName: 'webgpu', kernelFunc: f as unknown as KernelFunc });
+const cfg = (kernelName: string, f: (args: never) => TensorInfo | TensorInfo[]): KernelConfig => ({
+  kernelName,
+  backendName: 'webgpu',
+  kernelFunc: f as unknown as KernelFunc,
+});
 
 export const webgpuNormConfigs: readonly KernelConfig[] = [
   cfg(LAYER_NORM, (a) => normForward('ln', a)),

@@ -18,7 +18,9 @@ type Gpu = any;
 export interface WebGpuBackendLike {
   readonly device: Gpu;
   readonly queue: Gpu;
-  readonly tensorMap: { get(dataId: object): { resource: Gpu; values: unknown; refCount: number; shape: number[]; dtype: string } | undefined };
+  readonly tensorMap: {
+    get(dataId: object): { resource: Gpu; values: unknown; refCount: number; shape: number[]; dtype: string } | undefined;
+  };
   commandEncoder: Gpu | null;
   computePassEncoder: Gpu | null;
   commandQueueOwnedIds: WeakSet<object>;
@@ -62,7 +64,10 @@ export interface RawProgram {
 
 /** Bind groups and uniform buffers kept per device; past this many the oldest are dropped (a shape-churning run). */
 const CACHE_LIMIT = 4096;
-const UNIFORM = 0x0040, COPY_DST = 0x0008, STORAGE = 0x0080, COPY_SRC = 0x0004;
+const UNIFORM = 0x0040,
+  COPY_DST = 0x0008,
+  STORAGE = 0x0080,
+  COPY_SRC = 0x0004;
 const COMPUTE = 0x4;
 
 interface Caches {
@@ -112,13 +117,19 @@ function pipelineFor(b: WebGpuBackendLike, c: Caches, p: RawProgram): { pipeline
   const hit = c.pipelines.get(p.key);
   if (hit) return hit;
   const entries = [
-    ...p.bindings.map((x, i) => ({ binding: i, visibility: COMPUTE, buffer: { type: x.access === 'read' ? 'read-only-storage' : 'storage' } })),
+    ...p.bindings.map((x, i) => ({
+      binding: i,
+      visibility: COMPUTE,
+      buffer: { type: x.access === 'read' ? 'read-only-storage' : 'storage' },
+    })),
     ...p.uniforms.map((_u, j) => ({ binding: p.bindings.length + j, visibility: COMPUTE, buffer: { type: 'uniform' } })),
   ];
   const layout = b.device.createBindGroupLayout({ label: p.name, entries });
   const module = b.device.createShaderModule({ label: p.name, code: p.wgsl() });
   const pipeline = b.device.createComputePipeline({
-    label: p.name, layout: b.device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: 'main' },
+    label: p.name,
+    layout: b.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+    compute: { module, entryPoint: 'main' },
   });
   const made = { pipeline, layout };
   c.pipelines.set(p.key, made);
@@ -139,7 +150,9 @@ function uniformFor(b: WebGpuBackendLike, c: Caches, words: ArrayBuffer): Gpu {
 }
 
 /** A uniform buffer whose contents change between steps (Adam's bias corrections), rewritten by writeStepUniform. */
-export interface StepUniform { readonly gpuBuffer: Gpu }
+export interface StepUniform {
+  readonly gpuBuffer: Gpu;
+}
 
 const stepUniforms = new WeakMap<object, Map<string, StepUniform>>();
 
@@ -153,7 +166,8 @@ export function writeStepUniform(b: WebGpuBackendLike, key: string, data: ArrayB
   if (!m) stepUniforms.set(b.device, (m = new Map()));
   const size = Math.max(16, Math.ceil(data.byteLength / 16) * 16);
   let u = m.get(key);
-  if (!u || u.gpuBuffer.size !== size) m.set(key, (u = { gpuBuffer: b.device.createBuffer({ label: key, size, usage: UNIFORM | COPY_DST }) }));
+  if (!u || u.gpuBuffer.size !== size)
+    m.set(key, (u = { gpuBuffer: b.device.createBuffer({ label: key, size, usage: UNIFORM | COPY_DST }) }));
   if (b.commandEncoder) {
     b.endComputePassEncoder();
     b.submitQueue();
@@ -173,16 +187,23 @@ function bufferOf(b: WebGpuBackendLike, info: TensorInfo): Gpu {
 
 function bindGroupFor(b: WebGpuBackendLike, c: Caches, p: RawProgram, layout: Gpu, buffers: Gpu[]): Gpu {
   const ids = buffers.map((x) => idOf(c, x)).join(',');
-  return lruGet(c.bindGroups, `${p.key}|${ids}`, () => b.device.createBindGroup({
-    label: p.name, layout, entries: buffers.map((buffer, i) => ({ binding: i, resource: { buffer } })),
-  }));
+  return lruGet(c.bindGroups, `${p.key}|${ids}`, () =>
+    b.device.createBindGroup({
+      label: p.name,
+      layout,
+      entries: buffers.map((buffer, i) => ({ binding: i, resource: { buffer } })),
+    }),
+  );
 }
 
 /** Encodes one dispatch of p into tfjs's command stream. */
 export function runRaw(b: WebGpuBackendLike, p: RawProgram): void {
   const c = caches(b.device);
   const { pipeline, layout } = pipelineFor(b, c, p);
-  const buffers = [...p.bindings.map((x) => bufferOf(b, x.info)), ...p.uniforms.map((u) => (u instanceof ArrayBuffer ? uniformFor(b, c, u) : u.gpuBuffer))];
+  const buffers = [
+    ...p.bindings.map((x) => bufferOf(b, x.info)),
+    ...p.uniforms.map((u) => (u instanceof ArrayBuffer ? uniformFor(b, c, u) : u.gpuBuffer)),
+  ];
   const bindGroup = bindGroupFor(b, c, p, layout, buffers);
   for (const x of p.bindings) b.commandQueueOwnedIds.add(x.info.dataId);
   b.ensureCommandEncoderReady();
@@ -190,7 +211,9 @@ export function runRaw(b: WebGpuBackendLike, p: RawProgram): void {
   if (timed && b.supportTimestampQuery) {
     b.endComputePassEncoder();
     b.querySet ??= b.device.createQuerySet({ type: 'timestamp', count: b.querySetCount });
-    b.computePassEncoder = b.commandEncoder.beginComputePass({ timestampWrites: { querySet: b.querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } });
+    b.computePassEncoder = b.commandEncoder.beginComputePass({
+      timestampWrites: { querySet: b.querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 },
+    });
   } else if (!b.computePassEncoder) {
     b.computePassEncoder = b.commandEncoder.beginComputePass({});
   }

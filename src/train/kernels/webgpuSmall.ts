@@ -71,8 +71,15 @@ function activation(backward: boolean, args: { inputs: NamedTensorInfoMap; backe
   const y = allocOutput(b, x.shape);
   const n = size(x);
   runRaw(b, {
-    name: backward ? 'ActivationGrad' : 'Activation', key: `RLActivation/${backward}`, wgsl: () => ACT_WGSL(backward), workgroups: grid(Math.ceil(n / WG)),
-    bindings: [{ info: x, access: 'read' }, ...(backward ? [{ info: args.inputs['dy']!, access: 'read' as const }] : []), { info: y, access: 'read_write' }],
+    name: backward ? 'ActivationGrad' : 'Activation',
+    key: `RLActivation/${backward}`,
+    wgsl: () => ACT_WGSL(backward),
+    workgroups: grid(Math.ceil(n / WG)),
+    bindings: [
+      { info: x, access: 'read' },
+      ...(backward ? [{ info: args.inputs['dy']!, access: 'read' as const }] : []),
+      { info: y, access: 'read_write' },
+    ],
     uniforms: [words('uu', [n, Number(args.attrs['kind'])])],
   });
   return y;
@@ -89,22 +96,35 @@ struct U { N: u32, T: u32, D: u32 };
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   ${FLAT_WORKGROUP}
   let e = wgIndex * ${WG}u + li;
-  ${backward ? `if (e >= u.N * u.T * u.D) { return; }
+  ${
+    backward
+      ? `if (e >= u.N * u.T * u.D) { return; }
   let n = e / (u.T * u.D);
   let t = (e / u.D) % u.T;
-  dst[e] = select(0.0, src[n * u.D + e % u.D], i32(t) == idx[n]);` : `if (e >= u.N * u.D) { return; }
+  dst[e] = select(0.0, src[n * u.D + e % u.D], i32(t) == idx[n]);`
+      : `if (e >= u.N * u.D) { return; }
   let n = e / u.D;
-  dst[e] = src[(n * u.T + u32(idx[n])) * u.D + e % u.D];`}
+  dst[e] = src[(n * u.T + u32(idx[n])) * u.D + e % u.D];`
+  }
 }`;
 
 function pickRows(backward: boolean, args: { inputs: NamedTensorInfoMap; backend: unknown; attrs: NamedAttrMap }): TensorInfo {
   const b = asWebGpu(args.backend);
-  const src = args.inputs[backward ? 'dy' : 'x']!, idx = args.inputs['idx']!;
+  const src = args.inputs[backward ? 'dy' : 'x']!,
+    idx = args.inputs['idx']!;
   const [N, T, D] = [Number(args.attrs['N']), Number(args.attrs['T']), Number(args.attrs['D'])];
   const out = allocOutput(b, backward ? [N, T, D] : [N, D]);
   runRaw(b, {
-    name: backward ? 'PickRowsGrad' : 'PickRows', key: `RLPickRows/${backward}`, wgsl: () => PICK_WGSL(backward), workgroups: grid(Math.ceil(size(out) / WG)),
-    bindings: [{ info: src, access: 'read' }, { info: idx, access: 'read' }, { info: out, access: 'read_write' }], uniforms: [words('uuu', [N, T, D])],
+    name: backward ? 'PickRowsGrad' : 'PickRows',
+    key: `RLPickRows/${backward}`,
+    wgsl: () => PICK_WGSL(backward),
+    workgroups: grid(Math.ceil(size(out) / WG)),
+    bindings: [
+      { info: src, access: 'read' },
+      { info: idx, access: 'read' },
+      { info: out, access: 'read_write' },
+    ],
+    uniforms: [words('uuu', [N, T, D])],
   });
   return out;
 }
@@ -133,11 +153,25 @@ function l2Norm(args: { inputs: NamedTensorInfoMap; backend: unknown }): TensorI
   const b = asWebGpu(args.backend);
   const x = args.inputs['x']!;
   const out = allocOutput(b, []);
-  runRaw(b, { name: 'L2Norm', key: 'RLL2Norm', wgsl: () => NORM_WGSL, workgroups: [1, 1, 1], bindings: [{ info: x, access: 'read' }, { info: out, access: 'read_write' }], uniforms: [words('u', [size(x)])] });
+  runRaw(b, {
+    name: 'L2Norm',
+    key: 'RLL2Norm',
+    wgsl: () => NORM_WGSL,
+    workgroups: [1, 1, 1],
+    bindings: [
+      { info: x, access: 'read' },
+      { info: out, access: 'read_write' },
+    ],
+    uniforms: [words('u', [size(x)])],
+  });
   return out;
 }
 
-const cfg = (kernelName: string, f: (args: never) => TensorInfo): KernelConfig => ({ kernelName, backendName: 'webgpu', kernelFunc: f as unknown as KernelFunc });
+const cfg = (kernelName: string, f: (args: never) => TensorInfo): KernelConfig => ({
+  kernelName,
+  backendName: 'webgpu',
+  kernelFunc: f as unknown as KernelFunc,
+});
 
 export const webgpuSmallConfigs: readonly KernelConfig[] = [
   cfg(ACTIVATION, (a) => activation(false, a)),

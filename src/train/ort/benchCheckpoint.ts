@@ -22,13 +22,30 @@ export const QWEN25_05B: BenchShape = { layers: 24, hidden: 896, heads: 14, kvHe
 /** config.json of the bench model (transformers 5 style). */
 export function benchConfig(s: BenchShape, dtype: 'bfloat16' | 'float32'): Record<string, unknown> {
   return {
-    architectures: ['Qwen2ForSequenceClassification'], model_type: 'qwen2', dtype,
-    hidden_size: s.hidden, num_hidden_layers: s.layers, num_attention_heads: s.heads, num_key_value_heads: s.kvHeads,
-    intermediate_size: s.intermediate, vocab_size: s.vocab, max_position_embeddings: 32768, hidden_act: 'silu',
-    rms_norm_eps: 1e-6, rope_parameters: { rope_theta: 1000000.0, rope_type: 'default' }, tie_word_embeddings: true,
-    use_sliding_window: false, sliding_window: null, max_window_layers: s.layers, attention_dropout: 0.0,
-    pad_token_id: s.vocab - 1, eos_token_id: s.vocab - 1, bos_token_id: null, num_labels: 1,
-    id2label: { 0: 'LABEL_0' }, label2id: { LABEL_0: 0 },
+    architectures: ['Qwen2ForSequenceClassification'],
+    model_type: 'qwen2',
+    dtype,
+    hidden_size: s.hidden,
+    num_hidden_layers: s.layers,
+    num_attention_heads: s.heads,
+    num_key_value_heads: s.kvHeads,
+    intermediate_size: s.intermediate,
+    vocab_size: s.vocab,
+    max_position_embeddings: 32768,
+    hidden_act: 'silu',
+    rms_norm_eps: 1e-6,
+    rope_parameters: { rope_theta: 1000000.0, rope_type: 'default' },
+    tie_word_embeddings: true,
+    use_sliding_window: false,
+    sliding_window: null,
+    max_window_layers: s.layers,
+    attention_dropout: 0.0,
+    pad_token_id: s.vocab - 1,
+    eos_token_id: s.vocab - 1,
+    bos_token_id: null,
+    num_labels: 1,
+    id2label: { 0: 'LABEL_0' },
+    label2id: { LABEL_0: 0 },
   };
 }
 
@@ -36,7 +53,11 @@ export function benchConfig(s: BenchShape, dtype: 'bfloat16' | 'float32'): Recor
 function noise(seed: number): () => number {
   let x = seed >>> 0 || 1;
   const u = () => {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     return x / 4294967296;
   };
   return () => (u() + u() + u() + u() - 2) * Math.sqrt(3);
@@ -77,18 +98,26 @@ function toF16(v: Float32Array): Uint8Array {
   const out = new Uint16Array(v.length);
   const bits = new Uint32Array(v.buffer, v.byteOffset, v.length);
   for (let i = 0; i < v.length; i++) {
-    const b = bits[i]!, sign = (b >>> 16) & 0x8000, exp = ((b >>> 23) & 0xff) - 127 + 15, mant = b & 0x7fffff;
+    const b = bits[i]!,
+      sign = (b >>> 16) & 0x8000,
+      exp = ((b >>> 23) & 0xff) - 127 + 15,
+      mant = b & 0x7fffff;
     if (exp >= 31) out[i] = sign | 0x7c00;
     else if (exp <= 0) out[i] = exp < -10 ? sign : sign | Math.round((mant | 0x800000) / 2 ** (14 - exp));
     else {
-      const h = (exp << 10) | (mant >>> 13), rest = mant & 0x1fff;
-      out[i] = sign | (rest > 0x1000 || (rest === 0x1000 && (h & 1)) ? h + 1 : h);
+      const h = (exp << 10) | (mant >>> 13),
+        rest = mant & 0x1fff;
+      out[i] = sign | (rest > 0x1000 || (rest === 0x1000 && h & 1) ? h + 1 : h);
     }
   }
   return new Uint8Array(out.buffer);
 }
 
-const STORED = { bfloat16: { dtype: 'BF16', width: 2, encode: toBf16 }, float16: { dtype: 'F16', width: 2, encode: toF16 }, float32: { dtype: 'F32', width: 4, encode: (v: Float32Array) => new Uint8Array(v.buffer) } } as const;
+const STORED = {
+  bfloat16: { dtype: 'BF16', width: 2, encode: toBf16 },
+  float16: { dtype: 'F16', width: 2, encode: toF16 },
+  float32: { dtype: 'F32', width: 4, encode: (v: Float32Array) => new Uint8Array(v.buffer) },
+} as const;
 
 /** Writes a folder for any supported config (config.json, model.safetensors, tokenizer.json); returns the file's bytes. */
 export function writeRandomCheckpoint(dir: string, config: Record<string, unknown>, o: RandomCheckpointOptions): number {
@@ -97,7 +126,10 @@ export function writeRandomCheckpoint(dir: string, config: Record<string, unknow
   fs.copyFileSync(o.tokenizerFrom, path.join(dir, 'tokenizer.json'));
   const spec = parseHfConfig(config, path.join(dir, 'config.json'));
   const prefix = spec.family === 'gpt2' ? 'transformer.' : 'model.';
-  const tensors = [...backboneTensors(spec).map((t) => ({ name: prefix + t.name, shape: t.shape })), ...(o.head === false ? [] : [{ name: 'score.weight', shape: [1, spec.hiddenSize] }])];
+  const tensors = [
+    ...backboneTensors(spec).map((t) => ({ name: prefix + t.name, shape: t.shape })),
+    ...(o.head === false ? [] : [{ name: 'score.weight', shape: [1, spec.hiddenSize] }]),
+  ];
   const stored = STORED[o.dtype];
   const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
   let offset = 0;
@@ -116,7 +148,12 @@ export function writeRandomCheckpoint(dir: string, config: Record<string, unknow
     fs.writeSync(fd, json);
     const rnd = noise(o.seed ?? 1);
     for (const t of tensors) {
-      const v = fill(t.name, t.shape.reduce((a, b) => a * b, 1), rnd, o.weightSd ?? 0.02);
+      const v = fill(
+        t.name,
+        t.shape.reduce((a, b) => a * b, 1),
+        rnd,
+        o.weightSd ?? 0.02,
+      );
       fs.writeSync(fd, stored.encode(v));
     }
   } finally {

@@ -31,10 +31,12 @@ export interface BenchHfRow {
 /** MINSTD (x · 48271 mod 2³¹ − 1): exact in doubles, so Python produces the same ids. */
 export function benchIds(n: number, t: number, vocab: number): Int32Array[] {
   let seed = 7;
-  return Array.from({ length: n }, () => Int32Array.from({ length: t }, () => {
-    seed = (seed * 48271) % 2147483647;
-    return Math.floor((seed / 2147483647) * (vocab - 1));
-  }));
+  return Array.from({ length: n }, () =>
+    Int32Array.from({ length: t }, () => {
+      seed = (seed * 48271) % 2147483647;
+      return Math.floor((seed / 2147483647) * (vocab - 1));
+    }),
+  );
 }
 
 const rssMb = () => process.memoryUsage().rss / 2 ** 20;
@@ -45,7 +47,12 @@ async function timeScorer(engine: string, open: () => Promise<RewardScorer>, voc
   const scorer = await open();
   const loadS = (performance.now() - t0) / 1000;
   const loadedRssMb = rssMb();
-  const seqs: EncodedSeq[] = benchIds(o.batch, o.tokens, vocab).map((ids) => ({ ids, responseTokens: ids.length, promptTokensDropped: 0, responseTokensDropped: 0 }));
+  const seqs: EncodedSeq[] = benchIds(o.batch, o.tokens, vocab).map((ids) => ({
+    ids,
+    responseTokens: ids.length,
+    promptTokensDropped: 0,
+    responseTokensDropped: 0,
+  }));
   let rewards = (await scorer.score(seqs, o.batch)).rewards; // warm-up: first-run allocations
   const ms: number[] = [];
   for (let i = 0; i < o.runs; i++) {
@@ -55,12 +62,22 @@ async function timeScorer(engine: string, open: () => Promise<RewardScorer>, voc
   }
   scorer.dispose();
   const best = Math.min(...ms);
-  return { engine, tokensPerS: (o.batch * o.tokens) / (best / 1000), msPerBatch: best, msPerBatchAll: ms, loadS, peakRssMb: peakRssMb(), loadedRssMb, rewards: Array.from(rewards) };
+  return {
+    engine,
+    tokensPerS: (o.batch * o.tokens) / (best / 1000),
+    msPerBatch: best,
+    msPerBatchAll: ms,
+    loadS,
+    peakRssMb: peakRssMb(),
+    loadedRssMb,
+    rewards: Array.from(rewards),
+  };
 }
 
 export function benchOrt(dir: string, weights: WeightPassing, o: BenchHfOptions, cacheDir?: string): Promise<BenchHfRow> {
   const vocab = openHfFolder(dir).spec.vocabSize;
-  const open = () => openOrtScorer(dir, { weights, ...(o.threads !== undefined ? { threads: o.threads } : {}), ...(cacheDir ? { cacheDir } : {}) });
+  const open = () =>
+    openOrtScorer(dir, { weights, ...(o.threads !== undefined ? { threads: o.threads } : {}), ...(cacheDir ? { cacheDir } : {}) });
   return timeScorer(`onnxruntime (${weights})`, open, vocab, o);
 }
 

@@ -2,4 +2,12 @@
 // nothing heavy itself, but everything behind it is only useful once onnxruntime-node is there.
 export { openOrtScorer, type OrtScorerOptions } from './ortScorer';
 export { probeOnnxRuntime, loadOnnxRuntime, OrtUnavailable, ORT_FIX, type OrtProbe } from './ortRuntime';
-export { createHfSession, defaultCacheDir, graphKey, writeGraphFile, GRAPH_FORMAT, type WeightPassing, type OrtSessionConfig } from './ortModel';
+export {
+  createHfSession,
+  defaultCacheDir,
+  graphKey,
+  writeGraphFile,
+  GRAPH_FORMAT,
+  type WeightPassing,
+  type OrtSessionConfig,
+} from './ortModel';

@@ -102,12 +102,17 @@ export function writeGraphFile(folder: HfFolder, weights: WeightPassing, cacheDi
   const file = path.join(cacheDir, `${folder.spec.modelType}-${weights}-${graphKey(folder, weights, ext)}.onnx`);
   if (fs.existsSync(file)) return file;
   const locations = backboneLocations(folder);
-  const model = buildHfModel(folder.spec, (g) => {
-    if (weights === 'inputs') return inputWeights(g, new Map([...locations].map(([n, t]) => [n, t.shape])));
-    const tensors = new Map<string, ExternalTensor>();
-    for (const [n, t] of locations) tensors.set(n, { dtype: t.dtype, shape: t.shape, location: ext.locations.get(t.file)!, offset: t.start, length: t.end - t.start });
-    return externalWeights(g, tensors);
-  }, { format: GRAPH_FORMAT, weights });
+  const model = buildHfModel(
+    folder.spec,
+    (g) => {
+      if (weights === 'inputs') return inputWeights(g, new Map([...locations].map(([n, t]) => [n, t.shape])));
+      const tensors = new Map<string, ExternalTensor>();
+      for (const [n, t] of locations)
+        tensors.set(n, { dtype: t.dtype, shape: t.shape, location: ext.locations.get(t.file)!, offset: t.start, length: t.end - t.start });
+      return externalWeights(g, tensors);
+    },
+    { format: GRAPH_FORMAT, weights },
+  );
   writeFileAtomic(file, encodeModel(model));
   return file;
 }

@@ -104,7 +104,9 @@ export function probeOnnxRuntime(o: ProbeOptions = {}): Promise<OrtProbe> {
   if (!p) {
     p = probe(o.packageName ?? ORT_PACKAGE, o.threads);
     probes.set(key, p);
-    void p.then((r) => { if (!r.available) probes.delete(key); });
+    void p.then((r) => {
+      if (!r.available) probes.delete(key);
+    });
   }
   return p;
 }
@@ -123,7 +125,8 @@ async function probe(packageName: string, threads: number | undefined): Promise<
   try {
     const got = await smokeRun(ort, threads);
     const want = [1 * 1 + 2 * 2 + 0.5, 1 * 3 + 2 * 4 - 0.5];
-    if (got.some((v, i) => Math.abs(v - want[i]!) > 1e-6)) return { available: false, reason: `smoke test computed [${got}], expected [${want}]`, details };
+    if (got.some((v, i) => Math.abs(v - want[i]!) > 1e-6))
+      return { available: false, reason: `smoke test computed [${got}], expected [${want}]`, details };
   } catch (e) {
     return { available: false, reason: `smoke test failed: ${errorText(e)}`, fix: ORT_FIX, details };
   }
@@ -133,7 +136,12 @@ async function probe(packageName: string, threads: number | undefined): Promise<
 async function smokeRun(ort: OrtModule, threads?: number): Promise<number[]> {
   const g = new GraphBuilder();
   const x = g.input('x', DataType.FLOAT, [1, 2]);
-  const w = g.initializer({ name: 'w', dataType: DataType.FLOAT, dims: [2, 2], raw: new Uint8Array(new Float32Array([1, 2, 3, 4]).buffer) });
+  const w = g.initializer({
+    name: 'w',
+    dataType: DataType.FLOAT,
+    dims: [2, 2],
+    raw: new Uint8Array(new Float32Array([1, 2, 3, 4]).buffer),
+  });
   const b = g.initializer({ name: 'b', dataType: DataType.FLOAT, dims: [2], raw: new Uint8Array(new Float32Array([0.5, -0.5]).buffer) });
   g.output('y', g.op('Gemm', [x, w, b], { attrs: [attr.int('transB', 1)] }), DataType.FLOAT, [1, 2]);
   const session = await ort.InferenceSession.create(encodeModel(g.toModel('smoke')), threads ? { intraOpNumThreads: threads } : {});

@@ -48,11 +48,18 @@ export async function openOrtScorer(dir: string, opts: OrtScorerOptions = {}): P
   const encoding = hfEncoding(chat, spec, opts.maxTokens);
   const maxBatchTokens = opts.maxBatchTokens ?? 16384;
   return {
-    info: { kind: 'hf', engine: 'onnxruntime', headTrained: folder.layout.head.kind !== 'untrained', hiddenSize: spec.hiddenSize, maxTokens: encoding.maxTokens },
+    info: {
+      kind: 'hf',
+      engine: 'onnxruntime',
+      headTrained: folder.layout.head.kind !== 'untrained',
+      hiddenSize: spec.hiddenSize,
+      maxTokens: encoding.maxTokens,
+    },
     wpNorm: () => Math.sqrt(head.reduce((a, v) => a + v * v, 0)),
     encode: encoding.encode,
     encodePair: encoding.encodePair,
-    score: (seqs, batchSize, keepHidden = 0, padding) => scoreOrt(m, seqs, batchSize, keepHidden, padding ?? opts.padding ?? 'right', maxBatchTokens),
+    score: (seqs, batchSize, keepHidden = 0, padding) =>
+      scoreOrt(m, seqs, batchSize, keepHidden, padding ?? opts.padding ?? 'right', maxBatchTokens),
     dispose: () => void run.session.release().catch(() => undefined),
   };
 }
@@ -69,19 +76,34 @@ async function readHead(folder: HfFolder, seed: number): Promise<Float32Array> {
   }
 }
 
-async function scoreOrt(m: OrtHfModel, seqs: readonly EncodedSeq[], batchSize: number, keepHidden: number, padding: PaddingSide, maxBatchTokens: number): Promise<SequenceScores> {
+async function scoreOrt(
+  m: OrtHfModel,
+  seqs: readonly EncodedSeq[],
+  batchSize: number,
+  keepHidden: number,
+  padding: PaddingSide,
+  maxBatchTokens: number,
+): Promise<SequenceScores> {
   const { ort, session, weightFeeds } = m.run;
-  const spec = m.folder.spec, n = seqs.length, dim = spec.hiddenSize;
-  const rewards = new Float32Array(n), hNorm = new Float32Array(n);
+  const spec = m.folder.spec,
+    n = seqs.length,
+    dim = spec.hiddenSize;
+  const rewards = new Float32Array(n),
+    hNorm = new Float32Array(n);
   const keep = Math.min(keepHidden, n);
   const hidden = new Float32Array(keep * dim);
   const head = new ort.Tensor('float32', m.head, [dim, 1]);
   for (const idx of planBatches(seqs, batchSize, maxBatchTokens)) {
-    const batch = buildBatch(spec, idx.map((i) => seqs[i]!.ids), { padId: m.fillId, side: padding, pooling: m.folder.layout.head.pooling });
+    const batch = buildBatch(
+      spec,
+      idx.map((i) => seqs[i]!.ids),
+      { padId: m.fillId, side: padding, pooling: m.folder.layout.head.pooling },
+    );
     const feeds: Record<string, OrtTensor> = { ...weightFeeds, [INPUT.head]: head };
     for (const [name, f] of Object.entries(batchFeeds(spec, batch))) feeds[name] = new ort.Tensor(f.type, f.data, f.dims);
     const out = await session.run(feeds);
-    const r = out[OUTPUT.rewards]!.data, h = out[OUTPUT.hidden]!.data;
+    const r = out[OUTPUT.rewards]!.data,
+      h = out[OUTPUT.hidden]!.data;
     idx.forEach((orig, k) => {
       rewards[orig] = r[k]!;
       let sq = 0;

@@ -14,16 +14,26 @@ const REL_TOL = 1e-4;
 
 function relErr(got: Float32Array | number[], want: Float32Array | number[]): number {
   assert.equal(got.length, want.length, 'length');
-  let num = 0, den = 0;
-  for (let i = 0; i < got.length; i++) { num += (got[i]! - want[i]!) ** 2; den += want[i]! ** 2; }
+  let num = 0,
+    den = 0;
+  for (let i = 0; i < got.length; i++) {
+    num += (got[i]! - want[i]!) ** 2;
+    den += want[i]! ** 2;
+  }
   return Math.sqrt(num / Math.max(den, 1e-30));
 }
 
 /** Runs f on `backend` with the custom kernels on or off; returns every output as a plain array. */
 async function run(backend: string, custom: boolean, f: () => tf.Tensor[]): Promise<Float32Array[]> {
   await tf.setBackend(backend);
-  if (custom) registerCustomKernels(backend); else unregisterCustomKernels(backend);
-  if (backend === 'wasm') assert.equal(tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc === wasmBatchMatMulConfig.kernelFunc, custom, 'wrong BatchMatMul kernel in use');
+  if (custom) registerCustomKernels(backend);
+  else unregisterCustomKernels(backend);
+  if (backend === 'wasm')
+    assert.equal(
+      tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc === wasmBatchMatMulConfig.kernelFunc,
+      custom,
+      'wrong BatchMatMul kernel in use',
+    );
   const outs = tf.tidy(f);
   const vals = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
   tf.dispose(outs);
@@ -53,13 +63,17 @@ const CASES: [number[], number[], boolean, boolean, boolean?][] = [
   [[2, 1, 8], [2, 8, 6], false, false], // pickLast's [N,1,T]·[N,T,D]
 ];
 
-before(async () => { await initBackend('wasm'); });
+before(async () => {
+  await initBackend('wasm');
+});
 
 for (const [as, bs, ta, tb, withGrad = true] of CASES) {
   test(`wasm BatchMatMul ${JSON.stringify(as)}·${JSON.stringify(bs)} tA=${ta} tB=${tb}: forward${withGrad ? ' and gradients' : ''} match stock and cpu`, async () => {
-    const av = randn(as, 1), bv = randn(bs, 2);
+    const av = randn(as, 1),
+      bv = randn(bs, 2);
     const f = () => {
-      const a = tf.tensor(av, as), b = tf.tensor(bv, bs);
+      const a = tf.tensor(av, as),
+        b = tf.tensor(bv, bs);
       const y = tf.matMul(a, b, ta, tb);
       if (!withGrad) return [y];
       const w = tf.randomNormal(y.shape, 0, 1, 'float32', 3);
@@ -93,14 +107,20 @@ test('UnsortedSegmentSum (wasm and cpu) sums duplicates, drops out-of-range ids,
   // Hand check of one row: segment 3 = rows 0, 2, 5.
   for (let j = 0; j < 6; j++) assert.ok(Math.abs(customWasm[0]![3 * 6 + j]! - (xv[j]! + xv[2 * 6 + j]! + xv[5 * 6 + j]!)) < 1e-5);
   // Row 4 gets nothing; an id of 9 (≥ numSegments) is dropped rather than written out of bounds.
-  const dropped = await run('wasm', true, () => [tf.unsortedSegmentSum(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor1d([9, 1], 'int32'), 3)]);
+  const dropped = await run('wasm', true, () => [
+    tf.unsortedSegmentSum(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor1d([9, 1], 'int32'), 3),
+  ]);
   assert.deepEqual(Array.from(dropped[0]!), [0, 0, 3, 4, 0, 0]);
 });
 
 test("gather's gradient (the embedding's) on wasm and cpu equals the stock cpu result", async () => {
-  const V = 11, D = 4;
+  const V = 11,
+    D = 4;
   const tbl = randn([V, D], 5);
-  const idx = [[1, 4, 4], [10, 0, 1]];
+  const idx = [
+    [1, 4, 4],
+    [10, 0, 1],
+  ];
   const f = () => {
     const t = tf.tensor2d(tbl, [V, D]);
     const w = tf.randomNormal([2, 3, D], 0, 1, 'float32', 6);
@@ -113,10 +133,14 @@ test("gather's gradient (the embedding's) on wasm and cpu equals the stock cpu r
 });
 
 test('webgpu AddN in chunks: 26 inputs (the gradient-norm sum) equal the cpu result', async (t) => {
-  if (!process.env['VK_ICD_FILENAMES'] && !process.env['VK_DRIVER_FILES'] && fs.existsSync('/usr/lib/chromium/vk_swiftshader_icd.json')) process.env['VK_ICD_FILENAMES'] = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  if (!process.env['VK_ICD_FILENAMES'] && !process.env['VK_DRIVER_FILES'] && fs.existsSync('/usr/lib/chromium/vk_swiftshader_icd.json'))
+    process.env['VK_ICD_FILENAMES'] = '/usr/lib/chromium/vk_swiftshader_icd.json';
   process.env['XDG_RUNTIME_DIR'] ??= '/tmp';
   const p = await probeBackend('webgpu', false);
-  if (!p.available) { t.skip(`no WebGPU adapter: ${p.reason}`); return; }
+  if (!p.available) {
+    t.skip(`no WebGPU adapter: ${p.reason}`);
+    return;
+  }
   await init('webgpu');
   const n = 26;
   assert.ok(n > ADDN_CHUNK * 2, 'needs more than two levels of chunks');
@@ -126,6 +150,9 @@ test('webgpu AddN in chunks: 26 inputs (the gradient-norm sum) equal the cpu res
   const ref = await run('cpu', false, f);
   assert.ok(relErr(gpu[0]!, ref[0]!) < REL_TOL, `webgpu addN vs cpu: ${relErr(gpu[0]!, ref[0]!)}`);
   const few = () => [tf.addN(vals.slice(0, 4).map((v) => tf.tensor2d(v, [3, 5])))];
-  assert.ok(relErr((await run('webgpu', true, few))[0]!, (await run('webgpu', false, few))[0]!) < REL_TOL, 'vs stock webgpu addN on 4 inputs');
+  assert.ok(
+    relErr((await run('webgpu', true, few))[0]!, (await run('webgpu', false, few))[0]!) < REL_TOL,
+    'vs stock webgpu addN on 4 inputs',
+  );
   await tf.setBackend('wasm');
 });

@@ -26,24 +26,56 @@ import { webgpuSkipReason } from './webgpuEnv';
 const PAIRS = 5;
 
 /** Upper bounds per counter; see the history above. */
-const TRAIN_MAX: Partial<GpuCounts> = { programs: 71, kernels: 140, pipelines: 0, bindGroups: 0, uniformBuffers: 0, buffers: 0, writes: 1, submits: 5, readbacks: 0 };
-const SCORE_MAX: Partial<GpuCounts> = { programs: 20, kernels: 32, pipelines: 0, bindGroups: 0, uniformBuffers: 0, buffers: 0, writes: 0, submits: 2, readbacks: 1 };
+const TRAIN_MAX: Partial<GpuCounts> = {
+  programs: 71,
+  kernels: 140,
+  pipelines: 0,
+  bindGroups: 0,
+  uniformBuffers: 0,
+  buffers: 0,
+  writes: 1,
+  submits: 5,
+  readbacks: 0,
+};
+const SCORE_MAX: Partial<GpuCounts> = {
+  programs: 20,
+  kernels: 32,
+  pipelines: 0,
+  bindGroups: 0,
+  uniformBuffers: 0,
+  buffers: 0,
+  writes: 0,
+  submits: 2,
+  readbacks: 1,
+};
 
 /** The fused Adam packs 2 parameters per dispatch at 12 storage buffers per stage (SwiftShader's); fewer means more. */
 const MIN_STORAGE_BUFFERS = 12;
 
 function checkBounds(label: string, got: GpuCounts, max: Partial<GpuCounts>): void {
-  const over = Object.entries(max).filter(([k, v]) => got[k as keyof GpuCounts] > v!).map(([k, v]) => `${k} ${got[k as keyof GpuCounts]} > ${v}`);
+  const over = Object.entries(max)
+    .filter(([k, v]) => got[k as keyof GpuCounts] > v!)
+    .map(([k, v]) => `${k} ${got[k as keyof GpuCounts]} > ${v}`);
   assert.deepEqual(over, [], `${label} exceeds its bounds: ${over.join(', ')}\n${formatCounts(label, got)}`);
 }
 
 test('webgpu: one reference train step and one score pass stay within their dispatch bounds', async (t) => {
   const skip = await webgpuSkipReason();
-  if (skip) { t.skip(skip); return; }
+  if (skip) {
+    t.skip(skip);
+    return;
+  }
   await initBackend('webgpu');
-  const device = (tf.backend() as unknown as { device: { limits: Record<string, number>; pushErrorScope(f: string): void; popErrorScope(): Promise<{ message: string } | null> } }).device;
+  const device = (
+    tf.backend() as unknown as {
+      device: { limits: Record<string, number>; pushErrorScope(f: string): void; popErrorScope(): Promise<{ message: string } | null> };
+    }
+  ).device;
   const storage = device.limits['maxStorageBuffersPerShaderStage']!;
-  if (storage < MIN_STORAGE_BUFFERS) { t.skip(`the bounds assume ≥ ${MIN_STORAGE_BUFFERS} storage buffers per shader stage; this adapter has ${storage}`); return; }
+  if (storage < MIN_STORAGE_BUFFERS) {
+    t.skip(`the bounds assume ≥ ${MIN_STORAGE_BUFFERS} storage buffers per shader stage; this adapter has ${storage}`);
+    return;
+  }
   device.pushErrorScope('validation');
   const c = await countReference(PAIRS, true);
   const error = await device.popErrorScope();
@@ -60,11 +92,22 @@ test('webgpu: one reference train step and one score pass stay within their disp
  * under half a minute: 4 programs outside the layers and 41 per layer (measured at 2 and 3 layers; 988 at 24, the
  * bench's row), the same at widths /8. Bind groups are not bounded: a pass uploads new inputs, so some are new.
  */
-const QWEN_SCORE_MAX: Partial<GpuCounts> = { programs: 86, kernels: 128, pipelines: 0, uniformBuffers: 0, writes: 0, readbacks: 1, submits: 6 };
+const QWEN_SCORE_MAX: Partial<GpuCounts> = {
+  programs: 86,
+  kernels: 128,
+  pipelines: 0,
+  uniformBuffers: 0,
+  writes: 0,
+  readbacks: 1,
+  submits: 6,
+};
 
 test('webgpu: a Qwen2.5-0.5B-shaped scoring pass (2 layers) stays within its dispatch bounds', async (t) => {
   const skip = await webgpuSkipReason();
-  if (skip) { t.skip(skip); return; }
+  if (skip) {
+    t.skip(skip);
+    return;
+  }
   await initBackend('webgpu');
   const c = await countQwenScore({ shrink: 16, layers: 2, sequences: 2, tokens: 16 });
   t.diagnostic(formatCounts('qwen-shaped score pass', c));
@@ -78,15 +121,32 @@ test('webgpu: a Qwen2.5-0.5B-shaped scoring pass (2 layers) stays within its dis
  * buffers created per step are not bounded yet: the checkpointed backward does not settle tfjs's pool as trainStep's
  * forward does.
  */
-const QWEN_LORA_MAX: Partial<GpuCounts> = { programs: 550, kernels: 1037, pipelines: 0, bindGroups: 0, uniformBuffers: 0, writes: 1, readbacks: 0, submits: 38 };
+const QWEN_LORA_MAX: Partial<GpuCounts> = {
+  programs: 550,
+  kernels: 1037,
+  pipelines: 0,
+  bindGroups: 0,
+  uniformBuffers: 0,
+  writes: 1,
+  readbacks: 0,
+  submits: 38,
+};
 
 test('webgpu: a Qwen2.5-0.5B-shaped LoRA train step (2 layers) stays within its dispatch bounds', async (t) => {
   const skip = await webgpuSkipReason();
-  if (skip) { t.skip(skip); return; }
+  if (skip) {
+    t.skip(skip);
+    return;
+  }
   await initBackend('webgpu');
   // Like the reference step's, this step's Adam packs parameters per dispatch by the storage-buffer limit.
-  const storage = (tf.backend() as unknown as { device: { limits: Record<string, number> } }).device.limits['maxStorageBuffersPerShaderStage']!;
-  if (storage < MIN_STORAGE_BUFFERS) { t.skip(`the bounds assume ≥ ${MIN_STORAGE_BUFFERS} storage buffers per shader stage; this adapter has ${storage}`); return; }
+  const storage = (tf.backend() as unknown as { device: { limits: Record<string, number> } }).device.limits[
+    'maxStorageBuffersPerShaderStage'
+  ]!;
+  if (storage < MIN_STORAGE_BUFFERS) {
+    t.skip(`the bounds assume ≥ ${MIN_STORAGE_BUFFERS} storage buffers per shader stage; this adapter has ${storage}`);
+    return;
+  }
   const c = await countQwenLoraStep({ shrink: 16, layers: 2, pairs: 1, tokens: 16 });
   t.diagnostic(formatCounts('qwen-shaped LoRA train step', c));
   checkBounds('qwen-shaped LoRA train step', c, QWEN_LORA_MAX);

@@ -8,7 +8,8 @@ const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /** Null when a WebGPU adapter exists (SwiftShader counts), else the reason to skip. */
 export async function webgpuSkipReason(): Promise<string | null> {
-  if (!process.env['VK_ICD_FILENAMES'] && !process.env['VK_DRIVER_FILES'] && fs.existsSync(SWIFTSHADER_ICD)) process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
+  if (!process.env['VK_ICD_FILENAMES'] && !process.env['VK_DRIVER_FILES'] && fs.existsSync(SWIFTSHADER_ICD))
+    process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
   process.env['XDG_RUNTIME_DIR'] ??= '/tmp';
   const p = await probeBackend('webgpu', false);
   if (p.available) return null;

@@ -27,10 +27,14 @@ for (const backend of ['wasm', 'cpu', 'webgpu']) {
   test(`${backend} loads inside a worker thread, is reused, and survives terminate + recreate`, async (t) => {
     if (backend === 'webgpu') {
       // Dawn (a native addon) in a thread: run it wherever an adapter exists; SwiftShader counts.
-      if (!process.env['VK_ICD_FILENAMES'] && !process.env['VK_DRIVER_FILES'] && fs.existsSync(SWIFTSHADER_ICD)) process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
+      if (!process.env['VK_ICD_FILENAMES'] && !process.env['VK_DRIVER_FILES'] && fs.existsSync(SWIFTSHADER_ICD))
+        process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
       process.env['XDG_RUNTIME_DIR'] ??= '/tmp';
       const p = await probeBackend('webgpu', false);
-      if (!p.available) { t.skip(`no WebGPU adapter: ${p.reason}`); return; }
+      if (!p.available) {
+        t.skip(`no WebGPU adapter: ${p.reason}`);
+        return;
+      }
     }
     for (let life = 0; life < 2; life++) {
       const w = new Worker(BOOT, { eval: true });

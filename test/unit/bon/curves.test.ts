@@ -10,7 +10,13 @@ import { assertClose } from '../stats/helpers';
 
 const EXACT: BonOptions = { ns: [1, 2, 4, 8], method: { kind: 'exact' }, seed: 1, bootstrap: 400, higherIsBetter: true };
 
-function synthetic(prompts: number, m: number, seed: number, proxyOf: (gold: number, length: number, rng: () => number) => number, groups = (i: number) => ({ dataset: `src${i % 3}` })): BonPrompt[] {
+function synthetic(
+  prompts: number,
+  m: number,
+  seed: number,
+  proxyOf: (gold: number, length: number, rng: () => number) => number,
+  groups = (i: number) => ({ dataset: `src${i % 3}` }),
+): BonPrompt[] {
   const rng = mulberry32(seed);
   return Array.from({ length: prompts }, (_, i) => ({
     id: `p${i}`,
@@ -25,9 +31,36 @@ function synthetic(prompts: number, m: number, seed: number, proxyOf: (gold: num
 
 test('the means over prompts are the means of the per-prompt exact values (3 prompts × 4 responses, every N)', () => {
   const prompts: BonPrompt[] = [
-    { id: 'a', groups: { dataset: 'x' }, candidates: [{ gold: 0.9, proxy: 4, length: 100 }, { gold: 0.1, proxy: 3, length: 300 }, { gold: 0.5, proxy: 2, length: 200 }, { gold: 0.3, proxy: 1, length: 50 }] },
-    { id: 'b', groups: { dataset: 'x' }, candidates: [{ gold: 1, proxy: 2, length: 10 }, { gold: 0, proxy: 2, length: 20 }, { gold: 0.5, proxy: 1, length: 30 }, { gold: 0.5, proxy: 0, length: 30 }] },
-    { id: 'c', groups: { dataset: 'y' }, candidates: [{ gold: 0.2, proxy: 5, length: 40 }, { gold: 0.2, proxy: 5, length: 40 }, { gold: 0.8, proxy: 5, length: 10 }, { gold: 0.4, proxy: 5, length: 20 }] },
+    {
+      id: 'a',
+      groups: { dataset: 'x' },
+      candidates: [
+        { gold: 0.9, proxy: 4, length: 100 },
+        { gold: 0.1, proxy: 3, length: 300 },
+        { gold: 0.5, proxy: 2, length: 200 },
+        { gold: 0.3, proxy: 1, length: 50 },
+      ],
+    },
+    {
+      id: 'b',
+      groups: { dataset: 'x' },
+      candidates: [
+        { gold: 1, proxy: 2, length: 10 },
+        { gold: 0, proxy: 2, length: 20 },
+        { gold: 0.5, proxy: 1, length: 30 },
+        { gold: 0.5, proxy: 0, length: 30 },
+      ],
+    },
+    {
+      id: 'c',
+      groups: { dataset: 'y' },
+      candidates: [
+        { gold: 0.2, proxy: 5, length: 40 },
+        { gold: 0.2, proxy: 5, length: 40 },
+        { gold: 0.8, proxy: 5, length: 10 },
+        { gold: 0.4, proxy: 5, length: 20 },
+      ],
+    },
   ];
   const [all, x, y] = bonCurves(prompts, { ...EXACT, ns: [1, 2, 3, 4] });
   assert.deepEqual([all!.group, x!.group, y!.group], ['all', 'dataset = x', 'dataset = y']);
@@ -46,16 +79,31 @@ test('the means over prompts are the means of the per-prompt exact values (3 pro
 test('a prompt with fewer than N responses is left out at that N only', () => {
   const prompts = [...synthetic(5, 3, 1, (g) => g), ...synthetic(7, 8, 2, (g) => g)];
   const [all] = bonCurves(prompts, { ...EXACT, ns: [1, 2, 4, 8, 16] });
-  assert.deepEqual(all!.points.map((p) => [p.n, p.prompts]), [[1, 12], [2, 12], [4, 7], [8, 7]], 'N = 16: no prompt has 16 responses, no point');
+  assert.deepEqual(
+    all!.points.map((p) => [p.n, p.prompts]),
+    [
+      [1, 12],
+      [2, 12],
+      [4, 7],
+      [8, 7],
+    ],
+    'N = 16: no prompt has 16 responses, no point',
+  );
 });
 
 test('a proxy equal to gold tracks the oracle at every N; a proxy of pure length buys length, not gold', () => {
-  const byGold = bonCurves(synthetic(300, 16, 5, (g) => g), { ...EXACT, ns: [1, 2, 4, 8, 16] })[0]!;
+  const byGold = bonCurves(
+    synthetic(300, 16, 5, (g) => g),
+    { ...EXACT, ns: [1, 2, 4, 8, 16] },
+  )[0]!;
   for (const p of byGold.points) {
     assertClose(p.pick.gold, p.oracle.gold, 1e-12, `N=${p.n} pick = oracle`);
     if (p.n > 1) assert.ok(p.pick.gold > p.random.gold + 0.1, `N=${p.n} beats random`);
   }
-  const byLength = bonCurves(synthetic(300, 16, 5, (_g, len) => len), { ...EXACT, ns: [1, 2, 4, 8, 16] })[0]!;
+  const byLength = bonCurves(
+    synthetic(300, 16, 5, (_g, len) => len),
+    { ...EXACT, ns: [1, 2, 4, 8, 16] },
+  )[0]!;
   let prev = -Infinity;
   for (const p of byLength.points) {
     assertClose(p.pick.longest, 1, 1e-9, `N=${p.n}: every pick is the longest`);
@@ -67,7 +115,10 @@ test('a proxy equal to gold tracks the oracle at every N; a proxy of pure length
   // A random pick is the longest of N distinct lengths with probability 1/N.
   for (const p of byLength.points) assertClose(p.random.longest, 1 / p.n, 1e-12, `random longest N=${p.n}`);
   // The anti-length proxy never picks the longest once N ≥ 2.
-  const shortest = bonCurves(synthetic(100, 16, 5, (_g, len) => -len), { ...EXACT, ns: [2, 4] })[0]!;
+  const shortest = bonCurves(
+    synthetic(100, 16, 5, (_g, len) => -len),
+    { ...EXACT, ns: [2, 4] },
+  )[0]!;
   for (const p of shortest.points) assertClose(p.pick.longest, 0, 1e-9, `N=${p.n}`);
 });
 
@@ -115,7 +166,9 @@ test('seeded determinism: the same options give identical reports; sampled and e
 
 test('a lower-is-better gold (a rank) is negated for selection and reported in its own units', () => {
   // Ranks 1 (best) … 4; the proxy agrees with the rank, so the pick is the oracle; gold was negated by the caller.
-  const prompts: BonPrompt[] = [{ id: 'r', groups: {}, candidates: [1, 2, 3, 4].map((rank) => ({ gold: -rank, proxy: -rank, length: 10 * rank })) }];
+  const prompts: BonPrompt[] = [
+    { id: 'r', groups: {}, candidates: [1, 2, 3, 4].map((rank) => ({ gold: -rank, proxy: -rank, length: 10 * rank })) },
+  ];
   const [all] = bonCurves(prompts, { ...EXACT, ns: [1, 2, 4], higherIsBetter: false });
   const [n1, n2, n4] = all!.points;
   assertClose(n1!.pick.gold, 2.5, 1e-12, 'mean rank of a single response');
@@ -125,8 +178,20 @@ test('a lower-is-better gold (a rank) is negated for selection and reported in i
 });
 
 test('groups: a key with one value or with more values than a group should have gets no curves', () => {
-  const prompts = synthetic(120, 4, 2, (g) => g, (i) => ({ dataset: `d${i % 2}`, lang: 'en', question_id: String(i) }));
-  assert.deepEqual(promptGroups(prompts).map((g) => [g.name, g.members.length]), [['dataset = d0', 60], ['dataset = d1', 60]]);
+  const prompts = synthetic(
+    120,
+    4,
+    2,
+    (g) => g,
+    (i) => ({ dataset: `d${i % 2}`, lang: 'en', question_id: String(i) }),
+  );
+  assert.deepEqual(
+    promptGroups(prompts).map((g) => [g.name, g.members.length]),
+    [
+      ['dataset = d0', 60],
+      ['dataset = d1', 60],
+    ],
+  );
 });
 
 test('checkNs', () => {

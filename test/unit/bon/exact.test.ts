@@ -96,7 +96,9 @@ test('the closed form equals brute force over all subsets (random prompts with m
     const m = 1 + Math.floor(rng() * 9);
     // Small value sets force ties in proxy, gold and length; some trials use continuous values.
     const levels = trial % 3 === 0 ? 1000 : 1 + Math.floor(rng() * 4);
-    const cands = Array.from({ length: m }, () => c(Math.floor(rng() * levels) / levels, Math.floor(rng() * levels), 10 + Math.floor(rng() * levels)));
+    const cands = Array.from({ length: m }, () =>
+      c(Math.floor(rng() * levels) / levels, Math.floor(rng() * levels), 10 + Math.floor(rng() * levels)),
+    );
     for (let n = 1; n <= m; n++) {
       const exact = exactPromptBon(cands, n);
       const expect: Record<keyof PromptBon, Selection> = {
@@ -104,7 +106,8 @@ test('the closed form equals brute force over all subsets (random prompts with m
         oracle: bruteForce(cands, (x) => x.gold, n),
         random: bruteForce(cands, () => 0, n),
       };
-      for (const rule of ['pick', 'oracle', 'random'] as const) assertSelection(exact[rule], expect[rule], `trial ${trial} M=${m} N=${n} ${rule}`);
+      for (const rule of ['pick', 'oracle', 'random'] as const)
+        assertSelection(exact[rule], expect[rule], `trial ${trial} M=${m} N=${n} ${rule}`);
       checked++;
     }
   }
@@ -115,10 +118,15 @@ test('large M stays finite and exact: M = 2000, N = 512 against the distinct-sco
   const m = 2000;
   const cands = Array.from({ length: m }, (_, i) => c(i % 7, m - i, i)); // proxy strictly decreasing in i
   const n = 512;
-  const r = exactSelection(cands, cands.map((x) => x.proxy), n);
+  const r = exactSelection(
+    cands,
+    cands.map((x) => x.proxy),
+    n,
+  );
   // P(i-th best is the argmax) = C(M−1−i, N−1)/C(M, N), built as a product: independent of the log table.
   let p = n / m; // i = 0: C(M−1, N−1)/C(M, N) = N/M
-  let gold = 0, total = 0;
+  let gold = 0,
+    total = 0;
   for (let i = 0; i <= m - n; i++) {
     gold += p * cands[i]!.gold;
     total += p;

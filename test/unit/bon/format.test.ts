@@ -16,9 +16,44 @@ test('captured = (pick − random) / (oracle − random); NaN without headroom; 
 });
 
 test('the terminal table: one row per N, names with control characters made visible, the gold field and direction', () => {
-  const prompts = [{ id: 'a', groups: { dataset: 'evil\u001b[31m' }, candidates: [{ gold: 1, proxy: 1, length: 5 }, { gold: 0, proxy: 0, length: 9 }] }, { id: 'b', groups: { dataset: 'ok' }, candidates: [{ gold: 0, proxy: 1, length: 5 }, { gold: 1, proxy: 0, length: 9 }] }];
-  const set = bonSetReport('set\u202e', 'f.jsonl', prompts, { 'responses flagged is_adversarial': 2 }, { ns: [1, 2], method: { kind: 'exact' }, seed: 1, bootstrap: 50, higherIsBetter: true });
-  const r: BonReport = { format: 'reward-lens-bon', version: 1, createdAt: '', model: { label: 'm', dir: 'm', kind: 'hf', engine: 'onnxruntime', headTrained: true }, gold: { fields: ['score'], higherIsBetter: true }, lengthUnit: 'characters', method: { kind: 'exact' }, seed: 1, bootstrap: 50, ns: [1, 2], sets: [set] };
+  const prompts = [
+    {
+      id: 'a',
+      groups: { dataset: 'evil\u001b[31m' },
+      candidates: [
+        { gold: 1, proxy: 1, length: 5 },
+        { gold: 0, proxy: 0, length: 9 },
+      ],
+    },
+    {
+      id: 'b',
+      groups: { dataset: 'ok' },
+      candidates: [
+        { gold: 0, proxy: 1, length: 5 },
+        { gold: 1, proxy: 0, length: 9 },
+      ],
+    },
+  ];
+  const set = bonSetReport(
+    'set\u202e',
+    'f.jsonl',
+    prompts,
+    { 'responses flagged is_adversarial': 2 },
+    { ns: [1, 2], method: { kind: 'exact' }, seed: 1, bootstrap: 50, higherIsBetter: true },
+  );
+  const r: BonReport = {
+    format: 'reward-lens-bon',
+    version: 1,
+    createdAt: '',
+    model: { label: 'm', dir: 'm', kind: 'hf', engine: 'onnxruntime', headTrained: true },
+    gold: { fields: ['score'], higherIsBetter: true },
+    lengthUnit: 'characters',
+    method: { kind: 'exact' },
+    seed: 1,
+    bootstrap: 50,
+    ns: [1, 2],
+    sets: [set],
+  };
   const text = formatBonText(r);
   assert.ok(!/[\u001b\u202e]/.test(text), 'no raw control or bidi character');
   assert.match(text, /set\\u202E \(f\.jsonl\): 2 prompts, 4 responses \(2–2 per prompt\)/);
@@ -32,6 +67,9 @@ test('the terminal table: one row per N, names with control characters made visi
 });
 
 test('describeGold and goldMarkdown say the field and the direction', () => {
-  assert.equal(describeGold({ fields: ['rank'], higherIsBetter: false }), 'rank (lower is better: negated for selection, reported in its own units)');
+  assert.equal(
+    describeGold({ fields: ['rank'], higherIsBetter: false }),
+    'rank (lower is better: negated for selection, reported in its own units)',
+  );
   assert.equal(goldMarkdown({ fields: [], higherIsBetter: true }), '(none) (higher is better)');
 });

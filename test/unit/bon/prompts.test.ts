@@ -13,7 +13,10 @@ test('long rows: gold from win_prob_vs_baseline, NullModel and the unscored resp
   const p = prepareBonPrompts(ds.multi);
   assert.deepEqual(p.goldFields, ['win_prob_vs_baseline']);
   assert.deepEqual(p.dropped, { 'responses flagged is_adversarial': 1 });
-  assert.deepEqual(p.prompts.map((x) => x.responses.map((r) => r.text)), [['joke one', 'joke two'], ['def one']]);
+  assert.deepEqual(
+    p.prompts.map((x) => x.responses.map((r) => r.text)),
+    [['joke one', 'joke two'], ['def one']],
+  );
   const kept = prepareBonPrompts(ds.multi, { includeAdversarial: true });
   assert.equal(kept.prompts[0]!.responses.length, 3, '--include-adversarial keeps NullModel');
 });
@@ -21,16 +24,26 @@ test('long rows: gold from win_prob_vs_baseline, NullModel and the unscored resp
 test('wide rows: gold from all_scores', () => {
   const p = prepareBonPrompts(load('test/fixtures/multi-wide.jsonl').multi);
   assert.deepEqual(p.goldFields, ['all_scores']);
-  assert.deepEqual(p.prompts[0]!.responses.map((r) => r.gold), [1, 3, 2]);
+  assert.deepEqual(
+    p.prompts[0]!.responses.map((r) => r.gold),
+    [1, 3, 2],
+  );
 });
 
 test('toBonPrompts: proxy attached in order, gold negated when lower is better, non-finite proxy counted', () => {
   const p = prepareBonPrompts(load('test/fixtures/multi-wide.jsonl').multi);
   const dropped: Record<string, number> = {};
   const [up] = toBonPrompts(p.prompts, [[0.1, 0.2, 0.3]], true, dropped);
-  assert.deepEqual(up!.candidates, [{ gold: 1, proxy: 0.1, length: 3 }, { gold: 3, proxy: 0.2, length: 3 }, { gold: 2, proxy: 0.3, length: 5 }]);
+  assert.deepEqual(up!.candidates, [
+    { gold: 1, proxy: 0.1, length: 3 },
+    { gold: 3, proxy: 0.2, length: 3 },
+    { gold: 2, proxy: 0.3, length: 5 },
+  ]);
   const [down] = toBonPrompts(p.prompts, [[0.1, NaN, 0.3]], false, dropped);
-  assert.deepEqual(down!.candidates.map((c) => c.gold), [-1, -2]);
+  assert.deepEqual(
+    down!.candidates.map((c) => c.gold),
+    [-1, -2],
+  );
   assert.deepEqual(dropped, { 'responses whose proxy score is not finite': 1 });
 });
 

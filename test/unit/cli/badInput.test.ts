@@ -16,7 +16,10 @@ test('inspect and train refuse unusable files with one line naming the file, exi
   const dir = tempDir('rl-badinput-');
   fs.mkdirSync(path.join(dir, 'dir.jsonl'));
   fs.writeFileSync(path.join(dir, 'fake.parquet'), 'PAR1 not really');
-  fs.writeFileSync(path.join(dir, 'u16.jsonl'), new Uint8Array([0xff, 0xfe, ...Buffer.from('{"prompt":"p","chosen":"a","rejected":"b"}\n', 'utf16le')]));
+  fs.writeFileSync(
+    path.join(dir, 'u16.jsonl'),
+    new Uint8Array([0xff, 0xfe, ...Buffer.from('{"prompt":"p","chosen":"a","rejected":"b"}\n', 'utf16le')]),
+  );
   const cases: [string[], RegExp][] = [
     [['inspect', 'dir.jsonl'], /dir\.jsonl: is a directory/],
     [['inspect', 'fake.parquet'], /fake\.parquet: not a readable Parquet file/],
@@ -38,11 +41,14 @@ test('inspect and train refuse unusable files with one line naming the file, exi
 
 test('ESC and other control bytes from a file never reach the terminal raw', () => {
   const dir = tempDir('rl-badinput-');
-  fs.writeFileSync(path.join(dir, 'esc.jsonl'), [
-    '{"prompt":"p","chosen":"a","rejected":"b","subset":"\\u001b[31mred\\u009b2J"}',
-    '\x1b]0;pwned\x07{"broken',
-    '{"prompt":"q","chosen":"\x1b[2J","rejected":"b"}',
-  ].join('\n'));
+  fs.writeFileSync(
+    path.join(dir, 'esc.jsonl'),
+    [
+      '{"prompt":"p","chosen":"a","rejected":"b","subset":"\\u001b[31mred\\u009b2J"}',
+      '\x1b]0;pwned\x07{"broken',
+      '{"prompt":"q","chosen":"\x1b[2J","rejected":"b"}',
+    ].join('\n'),
+  );
   const r = run(dir, 'inspect', 'esc.jsonl');
   assert.equal(r.status, 0, r.stderr);
   assert.doesNotMatch(r.stdout, RAW_CONTROL, r.stdout);

@@ -68,13 +68,30 @@ test('train → eval → compare end to end on a tiny separable file', () => {
   const dir = tempDir('rl-cli-');
   const data = writeSeparable(dir, 48);
   const heldout = writeSeparable(dir, 16, 'heldout.jsonl');
-  const common = ['--preset', 'tiny', '--steps', '6', '--batch-size', '8', '--backend', 'wasm', '--log-every', '2', '--eval', heldout, '--json'];
+  const common = [
+    '--preset',
+    'tiny',
+    '--steps',
+    '6',
+    '--batch-size',
+    '8',
+    '--backend',
+    'wasm',
+    '--log-every',
+    '2',
+    '--eval',
+    heldout,
+    '--json',
+  ];
   const bt = run('train', data, '--objective', 'bt', '--out', path.join(dir, 'bt'), ...common);
   assert.equal(bt.status, 0, bt.stderr);
   const summary = JSON.parse(bt.stdout);
   assert.equal(summary.status, 'completed');
   assert.equal(summary.steps, 6);
-  assert.deepEqual(summary.finalEval.sets.map((s: { name: string }) => s.name), ['train', 'heldout']);
+  assert.deepEqual(
+    summary.finalEval.sets.map((s: { name: string }) => s.name),
+    ['train', 'heldout'],
+  );
   const bsr = run('train', data, '--objective', 'bsr', '--lambda', '1e-2', '--out', path.join(dir, 'bsr'), ...common);
   assert.equal(bsr.status, 0, bsr.stderr);
   const ev = run('eval', '--model', path.join(dir, 'bsr'), heldout, '--json');

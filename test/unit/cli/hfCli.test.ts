@@ -12,7 +12,12 @@ const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], {
 const FIXTURES = 'test/fixtures/hf';
 
 test('model describes every fixture: architecture, pooling, head, backends; --json carries the same facts', () => {
-  for (const [name, arch, head] of [['qwen2', 'Qwen2ForSequenceClassification', 'sequence-classification'], ['gemma2', 'Gemma2ForSequenceClassification', 'sequence-classification'], ['openrlhf-llama', 'RewardModel', 'openrlhf-value-head'], ['llama-backbone', 'LlamaForCausalLM', 'untrained']] as const) {
+  for (const [name, arch, head] of [
+    ['qwen2', 'Qwen2ForSequenceClassification', 'sequence-classification'],
+    ['gemma2', 'Gemma2ForSequenceClassification', 'sequence-classification'],
+    ['openrlhf-llama', 'RewardModel', 'openrlhf-value-head'],
+    ['llama-backbone', 'LlamaForCausalLM', 'untrained'],
+  ] as const) {
     const r = run('model', path.join(FIXTURES, name), '--json');
     assert.equal(r.status, 0, r.stderr);
     const m = JSON.parse(r.stdout);
@@ -30,7 +35,16 @@ test('model describes every fixture: architecture, pooling, head, backends; --js
 });
 
 test('model --self-test passes on a correct model (batch 1 vs batched, left vs right padding)', () => {
-  const r = run('model', path.join(FIXTURES, 'qwen3'), '--self-test', 'test/e2e/fixtures/ws/pairs.jsonl', '--sample', '6', '--engine', 'tfjs');
+  const r = run(
+    'model',
+    path.join(FIXTURES, 'qwen3'),
+    '--self-test',
+    'test/e2e/fixtures/ws/pairs.jsonl',
+    '--sample',
+    '6',
+    '--engine',
+    'tfjs',
+  );
   assert.equal(r.status, 0, r.stderr + r.stdout);
   assert.match(r.stdout, /self-test +ok: 12 sequences at batch 1 vs batch 8, right and left padding; max relative drift/);
 });
@@ -40,7 +54,11 @@ test('score writes one JSON line per pair with rewards, margin, ‖h‖ and trun
   const out = path.join(dir, 'scores.jsonl');
   const r = run('score', '--model', path.join(FIXTURES, 'llama3'), 'test/e2e/fixtures/ws/pairs.jsonl', '--out', out, '--engine', 'tfjs');
   assert.equal(r.status, 0, r.stderr);
-  const lines = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = fs
+    .readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.ok(lines.length >= 60);
   for (const l of lines) {
     assert.ok(Number.isFinite(l.r_chosen) && Number.isFinite(l.r_rejected) && Math.abs(l.margin - (l.r_chosen - l.r_rejected)) < 1e-9);
@@ -48,7 +66,17 @@ test('score writes one JSON line per pair with rewards, margin, ‖h‖ and trun
   }
   assert.match(r.stderr, /tokens\/s/);
   const evalDir = path.join(dir, 'eval');
-  const e = run('eval', '--model', path.join(FIXTURES, 'llama3'), 'test/e2e/fixtures/ws/pairs.jsonl', '--out', evalDir, '--engine', 'tfjs', '--json');
+  const e = run(
+    'eval',
+    '--model',
+    path.join(FIXTURES, 'llama3'),
+    'test/e2e/fixtures/ws/pairs.jsonl',
+    '--out',
+    evalDir,
+    '--engine',
+    'tfjs',
+    '--json',
+  );
   assert.equal(e.status, 0, e.stderr);
   for (const f of ['config.json', 'evals.jsonl', 'summary.json']) assert.ok(fs.existsSync(path.join(evalDir, f)), f);
   assert.equal(JSON.parse(fs.readFileSync(path.join(evalDir, 'config.json'), 'utf8')).kind, 'evaluation');
@@ -58,14 +86,41 @@ test('train --from a fixture with LoRA + BSR, then export --hf: a Hugging Face f
   const dir = tempDir();
   const data = writeSeparable(dir, 24);
   const runDir = path.join(dir, 'run');
-  const t = run('train', data, '--from', path.join(FIXTURES, 'qwen2'), '--tune', 'lora', '--objective', 'bsr', '--steps', '3', '--batch-size', '4', '--max-length', '64', '--backend', 'wasm', '--out', runDir, '--quiet');
+  const t = run(
+    'train',
+    data,
+    '--from',
+    path.join(FIXTURES, 'qwen2'),
+    '--tune',
+    'lora',
+    '--objective',
+    'bsr',
+    '--steps',
+    '3',
+    '--batch-size',
+    '4',
+    '--max-length',
+    '64',
+    '--backend',
+    'wasm',
+    '--out',
+    runDir,
+    '--quiet',
+  );
   assert.equal(t.status, 0, t.stderr + t.stdout);
   assert.match(t.stdout, /completed: 3\/3 steps/);
   assert.match(t.stdout, /the PEFT adapter is in/);
   const out = path.join(dir, 'exported');
   const x = run('export', runDir, '--hf', out);
   assert.equal(x.status, 0, x.stderr);
-  for (const f of ['config.json', 'model.safetensors', 'tokenizer.json', 'adapter/adapter_config.json', 'adapter/adapter_model.safetensors']) assert.ok(fs.existsSync(path.join(out, f)), f);
+  for (const f of [
+    'config.json',
+    'model.safetensors',
+    'tokenizer.json',
+    'adapter/adapter_config.json',
+    'adapter/adapter_model.safetensors',
+  ])
+    assert.ok(fs.existsSync(path.join(out, f)), f);
   const again = run('export', runDir, '--hf', out);
   assert.equal(again.status, 2);
   assert.match(again.stderr, /is not empty; export into a new folder/);
@@ -73,11 +128,20 @@ test('train --from a fixture with LoRA + BSR, then export --hf: a Hugging Face f
 
 test('refusals are one line with exit code 2: not a model folder, unsupported architecture, tuning flags without --from', () => {
   const dir = tempDir();
-  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ model_type: 'deberta-v2', architectures: ['DebertaV2ForSequenceClassification'] }));
+  fs.writeFileSync(
+    path.join(dir, 'config.json'),
+    JSON.stringify({ model_type: 'deberta-v2', architectures: ['DebertaV2ForSequenceClassification'] }),
+  );
   const cases: [string[], RegExp][] = [
     [['model', 'test/fixtures'], /not a Hugging Face model folder/],
-    [['model', dir], /model_type "deberta-v2" \(DebertaV2ForSequenceClassification\) is not supported; supported: llama, mistral, qwen2, qwen3, gemma2, gpt2/],
-    [['train', 'test/e2e/fixtures/ws/pairs.jsonl', '--tune', 'full'], /--tune applies to training from a pretrained model: add --from FOLDER/],
+    [
+      ['model', dir],
+      /model_type "deberta-v2" \(DebertaV2ForSequenceClassification\) is not supported; supported: llama, mistral, qwen2, qwen3, gemma2, gpt2/,
+    ],
+    [
+      ['train', 'test/e2e/fixtures/ws/pairs.jsonl', '--tune', 'full'],
+      /--tune applies to training from a pretrained model: add --from FOLDER/,
+    ],
     [['train', 'test/e2e/fixtures/ws/pairs.jsonl', '--from', 'test/fixtures'], /--from test\/fixtures: not a Hugging Face model folder/],
     [['score', '--model', path.join(FIXTURES, 'qwen2')], /score needs --model DIR and exactly one data file/],
   ];

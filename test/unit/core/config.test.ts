@@ -23,13 +23,20 @@ test('lrAt: linear warmup then linear decay to zero (hand-computed)', () => {
 });
 
 test('seeded randomness is reproducible and seeds separate streams', () => {
-  const a = mulberry32(42), b = mulberry32(42);
+  const a = mulberry32(42),
+    b = mulberry32(42);
   const xs = Array.from({ length: 5 }, () => a());
-  assert.deepEqual(xs, Array.from({ length: 5 }, () => b()));
+  assert.deepEqual(
+    xs,
+    Array.from({ length: 5 }, () => b()),
+  );
   assert.ok(xs.every((x) => x >= 0 && x < 1));
   assert.notEqual(deriveSeed(1, 'epoch', 0), deriveSeed(1, 'epoch', 1));
   const p = permutation(100, 7);
-  assert.deepEqual([...p].sort((x, y) => x - y), Array.from({ length: 100 }, (_, i) => i));
+  assert.deepEqual(
+    [...p].sort((x, y) => x - y),
+    Array.from({ length: 100 }, (_, i) => i),
+  );
   assert.deepEqual([...p], [...permutation(100, 7)]);
   assert.notDeepEqual([...p], [...permutation(100, 8)]);
 });

@@ -9,13 +9,24 @@ const base = { config: { ...DEFAULTS, objective: 'bsr' as const }, totalSteps: 1
 
 test('same data under another path and other schedules: no difference', () => {
   const a = trainingFingerprint(base);
-  const b = trainingFingerprint({ ...base, config: { ...base.config, logEvery: 1, evalEvery: 7, checkpointEvery: 3, checkpointMinutes: 1, backend: 'cpu' }, trainFiles: [file('moved/a.jsonl')] });
+  const b = trainingFingerprint({
+    ...base,
+    config: { ...base.config, logEvery: 1, evalEvery: 7, checkpointEvery: 3, checkpointMinutes: 1, backend: 'cpu' },
+    trainFiles: [file('moved/a.jsonl')],
+  });
   assert.deepEqual(fingerprintDiff(a, b), []);
 });
 
 test('each changed entry is named: content, count of files, hyper-parameters, total steps, mapping', () => {
   const a = trainingFingerprint(base);
-  const b = trainingFingerprint({ ...base, config: { ...base.config, lr: 3e-3, lambda: 0.1, gradClip: 0 }, totalSteps: 50, trainFiles: [file('data/a.jsonl', 'b'.repeat(64), 120)], evalFiles: [file('e.jsonl')], mapping: { prompt: 'q' } });
+  const b = trainingFingerprint({
+    ...base,
+    config: { ...base.config, lr: 3e-3, lambda: 0.1, gradClip: 0 },
+    totalSteps: 50,
+    trainFiles: [file('data/a.jsonl', 'b'.repeat(64), 120)],
+    evalFiles: [file('e.jsonl')],
+    mapping: { prompt: 'q' },
+  });
   assert.deepEqual(fingerprintDiff(a, b), [
     'lambda: was 0.001, now 0.1',
     'lr: was 0.001, now 0.003',
@@ -27,7 +38,10 @@ test('each changed entry is named: content, count of files, hyper-parameters, to
   ]);
   // Coefficients of other objectives do not define a BT run.
   const bt = trainingFingerprint({ ...base, config: { ...base.config, objective: 'bt' } });
-  assert.deepEqual(fingerprintDiff(bt, trainingFingerprint({ ...base, config: { ...base.config, objective: 'bt', lambda: 5, margin: 3 } })), []);
+  assert.deepEqual(
+    fingerprintDiff(bt, trainingFingerprint({ ...base, config: { ...base.config, objective: 'bt', lambda: 5, margin: 3 } })),
+    [],
+  );
 });
 
 test('a new input (a pretrained backbone) is one more entry: an older run without it reads as "(none)"', () => {

@@ -23,9 +23,12 @@ const MOSTLY_BAD = [
   { prompt: 'e', chosen: 'ok', rejected: 'no' },
   { prompt: 'f' },
   { prompt: 'g' },
-].map((r) => JSON.stringify(r)).join('\n');
+]
+  .map((r) => JSON.stringify(r))
+  .join('\n');
 
-const total = (d: LoadedDataset) => d.accounting.pairRows + d.accounting.skippedRows + Object.values(d.accounting.nonPairRows).reduce((a, b) => a + (b ?? 0), 0);
+const total = (d: LoadedDataset) =>
+  d.accounting.pairRows + d.accounting.skippedRows + Object.values(d.accounting.nonPairRows).reduce((a, b) => a + (b ?? 0), 0);
 
 test('a file whose first rows are mostly bad is a broken pair file: rows = pairs + skipped, every skip listed', () => {
   const d = loadDatasetText('mostly-bad.jsonl', MOSTLY_BAD);
@@ -33,9 +36,17 @@ test('a file whose first rows are mostly bad is a broken pair file: rows = pairs
   assert.equal(d.rows, 7);
   assert.deepEqual(d.accounting, { pairRows: 1, skippedRows: 6, nonPairRows: {} });
   assert.equal(d.pairs.length + d.skipped.length, d.rows);
-  assert.deepEqual(d.skipped.map((s) => [s.line, s.field, s.reason]), [
-    [1, 'chosen', 'empty-field'], [2, undefined, 'unrecognised'], [3, 'chosen', 'not-a-string'], [4, undefined, 'unrecognised'], [6, undefined, 'unrecognised'], [7, undefined, 'unrecognised'],
-  ]);
+  assert.deepEqual(
+    d.skipped.map((s) => [s.line, s.field, s.reason]),
+    [
+      [1, 'chosen', 'empty-field'],
+      [2, undefined, 'unrecognised'],
+      [3, 'chosen', 'not-a-string'],
+      [4, undefined, 'unrecognised'],
+      [6, undefined, 'unrecognised'],
+      [7, undefined, 'unrecognised'],
+    ],
+  );
   assert.match(d.skipped[1]!.detail, /no chosen\/rejected field/);
 });
 
@@ -43,8 +54,13 @@ test('a real prompts-only file stays "prompts", its rows counted as prompt-only 
   const d = await loadDatasetFile(fixture('xstest_prompts_tiny.csv'));
   assert.equal(d.format, 'prompts');
   assert.deepEqual(d.accounting, { pairRows: 0, skippedRows: 0, nonPairRows: { 'prompt-only': d.rows } });
-  await assert.rejects(loadTrainingData([fixture('xstest_prompts_tiny.csv')], [], { holdoutFrac: 0, seed: 1 }), (e: Error) =>
-    e instanceof UserError && /no training pairs: .*xstest_prompts_tiny\.csv \(prompts, \d+ rows: \d+ prompt-only rows\)/.test(e.message) && !/see skipped rows above/.test(e.message));
+  await assert.rejects(
+    loadTrainingData([fixture('xstest_prompts_tiny.csv')], [], { holdoutFrac: 0, seed: 1 }),
+    (e: Error) =>
+      e instanceof UserError &&
+      /no training pairs: .*xstest_prompts_tiny\.csv \(prompts, \d+ rows: \d+ prompt-only rows\)/.test(e.message) &&
+      !/see skipped rows above/.test(e.message),
+  );
 });
 
 test('every fixture, read from the file and from text, accounts for every row', async () => {
@@ -67,7 +83,11 @@ test('the check itself catches a dataset whose rows do not add up', () => {
 });
 
 test('multi-response and response-only files count their rows by kind', () => {
-  const long = ['{"instruction":"p","generator":"m1","output":"a","score":1}', '{"instruction":"p","generator":"m2","output":"b","score":1e999}', '{"instruction":"p","generator":"m3","output":"c","score":0.5}'].join('\n');
+  const long = [
+    '{"instruction":"p","generator":"m1","output":"a","score":1}',
+    '{"instruction":"p","generator":"m2","output":"b","score":1e999}',
+    '{"instruction":"p","generator":"m3","output":"c","score":0.5}',
+  ].join('\n');
   const d = loadDatasetText('long.jsonl', long);
   assert.equal(d.format, 'multi-long');
   assert.deepEqual(d.accounting, { pairRows: 0, skippedRows: 1, nonPairRows: { 'scored-response': 2 } });

@@ -14,7 +14,8 @@ import { encodingProblem } from '../../../src/core/data/encoding';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-badfiles-'));
 const PAIR = '{"prompt":"p","chosen":"a","rejected":"b"}\n{"prompt":"q","chosen":"c","rejected":"d"}\n';
 
-const u8 = (...parts: (string | number[] | Uint8Array)[]) => new Uint8Array(parts.flatMap((p) => [...(typeof p === 'string' ? new TextEncoder().encode(p) : p)]));
+const u8 = (...parts: (string | number[] | Uint8Array)[]) =>
+  new Uint8Array(parts.flatMap((p) => [...(typeof p === 'string' ? new TextEncoder().encode(p) : p)]));
 
 function utf16(text: string, bigEndian: boolean, bom: boolean): Uint8Array {
   const le = new Uint8Array(Buffer.from(text, 'utf16le'));
@@ -40,11 +41,15 @@ test('a directory, a missing file and a FIFO are refused with the file name', as
 
 test('truncated, fake and corrupted Parquet files are one-line errors, not stacks', async () => {
   const good = path.join(dir, 'good.parquet');
-  parquetWriteFile({ filename: good, rowGroupSize: 2, columnData: [
-    { name: 'prompt', data: ['p0', 'p1', 'p2', 'p3'], type: 'STRING' },
-    { name: 'chosen', data: ['c0', 'c1', 'c2', 'c3'], type: 'STRING' },
-    { name: 'rejected', data: ['r0', 'r1', 'r2', 'r3'], type: 'STRING' },
-  ] });
+  parquetWriteFile({
+    filename: good,
+    rowGroupSize: 2,
+    columnData: [
+      { name: 'prompt', data: ['p0', 'p1', 'p2', 'p3'], type: 'STRING' },
+      { name: 'chosen', data: ['c0', 'c1', 'c2', 'c3'], type: 'STRING' },
+      { name: 'rejected', data: ['r0', 'r1', 'r2', 'r3'], type: 'STRING' },
+    ],
+  });
   const bytes = new Uint8Array(fs.readFileSync(good));
   assert.equal((await loadDatasetFile(good)).pairs.length, 4);
   fs.writeFileSync(path.join(dir, 'truncated.parquet'), bytes.subarray(0, Math.floor(bytes.length / 2)));
@@ -57,7 +62,10 @@ test('truncated, fake and corrupted Parquet files are one-line errors, not stack
   const hurt = bytes.slice();
   for (let i = 4; i < 60; i++) hurt[i] = 0xff;
   fs.writeFileSync(path.join(dir, 'hurt.parquet'), hurt);
-  await assert.rejects(loadDatasetFile(path.join(dir, 'hurt.parquet')), (e: Error) => e instanceof FileError && /hurt\.parquet(:1)?: /.test(e.message) && !/\n/.test(e.message));
+  await assert.rejects(
+    loadDatasetFile(path.join(dir, 'hurt.parquet')),
+    (e: Error) => e instanceof FileError && /hurt\.parquet(:1)?: /.test(e.message) && !/\n/.test(e.message),
+  );
 });
 
 test('UTF-16 and UTF-32 files, with or without a BOM, say so and how to convert', async () => {
@@ -79,15 +87,26 @@ test('UTF-16 and UTF-32 files, with or without a BOM, say so and how to convert'
 
 test('1e999 is "number out of range", NaN strings are "expected a number"; ESC bytes in bad rows are made visible', async () => {
   const f = path.join(dir, 'numbers.jsonl');
-  fs.writeFileSync(f, [
-    '{"instruction":"p","generator":"m1","output":"a","score":1e999}',
-    '{"instruction":"p","generator":"m2","output":"b","score":-1e999}',
-    '{"instruction":"p","generator":"m3","output":"c","score":"NaN"}',
-    '{"instruction":"p","generator":"m4","output":"d","score":0.5}',
-    '\x1b]0;pwned\x07{"broken',
-  ].join('\n'));
+  fs.writeFileSync(
+    f,
+    [
+      '{"instruction":"p","generator":"m1","output":"a","score":1e999}',
+      '{"instruction":"p","generator":"m2","output":"b","score":-1e999}',
+      '{"instruction":"p","generator":"m3","output":"c","score":"NaN"}',
+      '{"instruction":"p","generator":"m4","output":"d","score":0.5}',
+      '\x1b]0;pwned\x07{"broken',
+    ].join('\n'),
+  );
   const d = await loadDatasetFile(f);
-  assert.deepEqual(d.skipped.map((s) => [s.line, s.field, s.reason]), [[1, 'score', 'bad-label'], [2, 'score', 'bad-label'], [3, 'score', 'bad-label'], [5, undefined, 'malformed']]);
+  assert.deepEqual(
+    d.skipped.map((s) => [s.line, s.field, s.reason]),
+    [
+      [1, 'score', 'bad-label'],
+      [2, 'score', 'bad-label'],
+      [3, 'score', 'bad-label'],
+      [5, undefined, 'malformed'],
+    ],
+  );
   assert.match(d.skipped[0]!.detail, /number out of range/);
   assert.match(d.skipped[1]!.detail, /number out of range/);
   assert.match(d.skipped[2]!.detail, /expected a number, got "NaN"/);

@@ -10,7 +10,13 @@ test('broken.jsonl: each bad row has the right line, field and reason; good rows
   const d = await loadBoth('broken.jsonl', { maxChars: 200 });
   // 16 lines, one blank (not a record).
   assert.equal(d.rows, 15);
-  assert.deepEqual(d.pairs.map((p) => [p.source.line, p.prompt]), [[1, 'ok'], [16, 'last']]);
+  assert.deepEqual(
+    d.pairs.map((p) => [p.source.line, p.prompt]),
+    [
+      [1, 'ok'],
+      [16, 'last'],
+    ],
+  );
   assert.deepEqual(d.skipped.map(row), [
     [2, undefined, 'malformed'],
     [3, 'chosen', 'missing-field'],
@@ -50,8 +56,18 @@ test('broken.jsonl with overLong "truncate": the long side is cut and counted, n
 test('broken.csv: bad quote and wrong field count are malformed at their real lines; recovery continues', async () => {
   const d = await loadBoth('broken.csv');
   assert.equal(d.format, 'trl-pairwise');
-  assert.deepEqual(d.pairs.map((p) => [p.source.line, p.chosen]), [[2, 'good'], [5, 'multi\nline chosen']]);
-  assert.deepEqual(d.skipped.map(row), [[3, undefined, 'malformed'], [4, undefined, 'malformed'], [7, 'chosen', 'empty-field']]);
+  assert.deepEqual(
+    d.pairs.map((p) => [p.source.line, p.chosen]),
+    [
+      [2, 'good'],
+      [5, 'multi\nline chosen'],
+    ],
+  );
+  assert.deepEqual(d.skipped.map(row), [
+    [3, undefined, 'malformed'],
+    [4, undefined, 'malformed'],
+    [7, 'chosen', 'empty-field'],
+  ]);
   assert.match(d.skipped[0]!.detail, /unexpected "q" after a closing quote/);
   assert.match(d.skipped[1]!.detail, /expected 3 fields \(as in the header\), got 2/);
 });
@@ -62,6 +78,9 @@ test('formatSkipped: file:line: field "x": reason (detail), capped, with a per-r
   assert.equal(text[1], 'broken.jsonl:3: field "chosen": missing-field (absent)');
   assert.equal(text[2], 'broken.jsonl:4: field "chosen": empty-field (empty string)');
   assert.equal(text[3], '… and 10 more');
-  assert.equal(text[4], 'skipped 13 rows: 3 not-a-string, 2 missing-field, 2 empty-field, 2 unrecognised, 1 malformed, 1 identical, 1 too-long, 1 bad-label');
+  assert.equal(
+    text[4],
+    'skipped 13 rows: 3 not-a-string, 2 missing-field, 2 empty-field, 2 unrecognised, 1 malformed, 1 identical, 1 too-long, 1 bad-label',
+  );
   assert.equal(formatSkipped([], 3), '');
 });

@@ -19,4 +19,3 @@ export async function loadBoth(name: string, opts: LoadOptions = {}): Promise<Lo
   }
   return fromFile;
 }
-

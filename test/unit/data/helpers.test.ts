@@ -9,7 +9,14 @@ import { domainFromFileName, styleOf } from '../../../src/core/data/rmbench';
 
 test('renderMessages: a lone user turn is its content; otherwise Role: content blocks', () => {
   assert.equal(renderMessages([{ role: 'user', content: 'Hi' }]), 'Hi');
-  assert.equal(renderMessages([{ role: 'system', content: 'S' }, { role: 'user', content: 'U' }, { role: 'assistant', content: 'A' }]), 'System: S\n\nUser: U\n\nAssistant: A');
+  assert.equal(
+    renderMessages([
+      { role: 'system', content: 'S' },
+      { role: 'user', content: 'U' },
+      { role: 'assistant', content: 'A' },
+    ]),
+    'System: S\n\nUser: U\n\nAssistant: A',
+  );
 });
 
 test('splitConversations: explicit prompt repeated by both sides is stripped; never strips a whole side', () => {
@@ -22,7 +29,9 @@ test('splitConversations: explicit prompt repeated by both sides is stripped; ne
 
 test('splitHH: divergence inside the last turn; transcripts that differ earlier are reported', () => {
   assert.deepEqual(splitHH('\n\nHuman: a\n\nAssistant: yes b', '\n\nHuman: a\n\nAssistant: yes c'), {
-    prompt: '\n\nHuman: a\n\nAssistant:', chosen: 'yes b', rejected: 'yes c',
+    prompt: '\n\nHuman: a\n\nAssistant:',
+    chosen: 'yes b',
+    rejected: 'yes c',
   });
   assert.equal(typeof splitHH('\n\nHuman: a\n\nAssistant: x', '\n\nHuman: b\n\nAssistant: x'), 'string');
 });
@@ -44,10 +53,21 @@ test('detectFormat: most specific schema wins, majority over the sample', () => 
   assert.equal(detectFormat([{ id: 'v2-1', type: 't', prompt: 'p', completion: 'c', final_label: 'x' }]), 'responses');
   assert.equal(detectFormat([{ id: 1, prompt: 'p', type: 't', label: 'safe' }]), 'prompts');
   assert.equal(detectFormat([{ foo: 1 }, 7]), undefined);
-  assert.equal(detectFormat([{ x: 1 }, { prompt: 'p', chosen: 'a', rejected: 'b' }, { prompt: 'p', chosen: 'a', rejected: 'b', subset: 's' }, { prompt: 'q', chosen: 'a', rejected: 'b' }]), 'trl-pairwise');
+  assert.equal(
+    detectFormat([
+      { x: 1 },
+      { prompt: 'p', chosen: 'a', rejected: 'b' },
+      { prompt: 'p', chosen: 'a', rejected: 'b', subset: 's' },
+      { prompt: 'q', chosen: 'a', rejected: 'b' },
+    ]),
+    'trl-pairwise',
+  );
 });
 
 test('RM-Bench helpers: domain from file names, style from indices', () => {
-  assert.deepEqual(['chat_filtered.json', 'safety-refuse_filtered.json', 'data/safety-response_filtered.json', 'other.json'].map(domainFromFileName), ['chat', 'safety-refuse', 'safety-response', undefined]);
+  assert.deepEqual(
+    ['chat_filtered.json', 'safety-refuse_filtered.json', 'data/safety-response_filtered.json', 'other.json'].map(domainFromFileName),
+    ['chat', 'safety-refuse', 'safety-response', undefined],
+  );
   assert.deepEqual([styleOf(0, 2), styleOf(1, 1), styleOf(2, 0)], ['hard', 'normal', 'easy']);
 });

@@ -24,7 +24,11 @@ test('JSON splitter: array elements with start lines; strings holding brackets, 
   const text = '[\n  {"a": "x]}", "b": "q\\"[{"},\n  {"a": [1, {"c": 2}]}\n, 3]';
   const whole = split(text);
   assert.equal(whole.layout, 'array');
-  assert.deepEqual(whole.out, [['{"a": "x]}", "b": "q\\"[{"}', 2], ['{"a": [1, {"c": 2}]}', 3], ['3', 4]]);
+  assert.deepEqual(whole.out, [
+    ['{"a": "x]}", "b": "q\\"[{"}', 2],
+    ['{"a": [1, {"c": 2}]}', 3],
+    ['3', 4],
+  ]);
   // Any chunking gives the same pieces: one character at a time is the harshest.
   assert.deepEqual(split(text, 1).out, whole.out);
   assert.deepEqual(split(text, 7).out, whole.out);
@@ -32,23 +36,44 @@ test('JSON splitter: array elements with start lines; strings holding brackets, 
 
 test('JSON splitter: wrapper object, message arrays inside a single record, concatenated values', () => {
   const wrapped = '{"meta": {"n": [1]}, "names": ["a"], "rows": [\n{"p": 1},\n{"p": 2}], "after": [{"x": 1}]}';
-  assert.deepEqual(split(wrapped, 3), { out: [['{"p": 1}', 2], ['{"p": 2}', 3]], key: 'rows', layout: 'object', problems: [] });
+  assert.deepEqual(split(wrapped, 3), {
+    out: [
+      ['{"p": 1}', 2],
+      ['{"p": 2}', 3],
+    ],
+    key: 'rows',
+    layout: 'object',
+    problems: [],
+  });
   // A single record whose chosen is a message list is one record, not a wrapper around messages.
   const single = '{"chosen": [{"role": "user", "content": "hi"}], "rejected": [{"role": "user", "content": "yo"}]}';
   const one = split(single, 5);
   assert.deepEqual([one.out, one.key, one.layout], [[[single, 1]], undefined, 'object']);
   const concat = '{"a": 1}\n{"a": 2}\n';
   const c = split(concat, 2);
-  assert.deepEqual(c.out, [['{"a": 1}', 1], ['{"a": 2}', 2]]);
+  assert.deepEqual(c.out, [
+    ['{"a": 1}', 1],
+    ['{"a": 2}', 2],
+  ]);
   assert.equal(c.layout, 'values');
 });
 
 test('JSON file: a malformed element is skipped with its line, the others load; truncated file is noted', () => {
-  const text = '[\n{"prompt": "a", "chosen": "b", "rejected": "c"},\n{"prompt": "a" "chosen": "b"},\n{"prompt": "d", "chosen": "e", "rejected": "f"}\n';
+  const text =
+    '[\n{"prompt": "a", "chosen": "b", "rejected": "c"},\n{"prompt": "a" "chosen": "b"},\n{"prompt": "d", "chosen": "e", "rejected": "f"}\n';
   const d = loadDatasetText('x.json', text);
-  assert.deepEqual(d.pairs.map((p) => p.source.line), [2, 4]);
-  assert.deepEqual(d.skipped.map((s) => [s.line, s.reason]), [[3, 'malformed']]);
-  assert.ok(d.notes.some((n) => n.startsWith('file ends inside a JSON value')), d.notes.join('; '));
+  assert.deepEqual(
+    d.pairs.map((p) => p.source.line),
+    [2, 4],
+  );
+  assert.deepEqual(
+    d.skipped.map((s) => [s.line, s.reason]),
+    [[3, 'malformed']],
+  );
+  assert.ok(
+    d.notes.some((n) => n.startsWith('file ends inside a JSON value')),
+    d.notes.join('; '),
+  );
 });
 
 function csvRecords(text: string, chunk = text.length) {
@@ -62,17 +87,29 @@ function csvRecords(text: string, chunk = text.length) {
 
 test('CSV reader: real start lines with CRLF record ends, quoted LF/CRLF, doubled quotes, BOM, blank lines', () => {
   const text = '\ufeffa,b\r\n1,"x\r\ny"\r\n\r\n2,"he said ""hi"""\r\n3,\n"4\n\n5",z';
-  const want: [string[], number][] = [[['a', 'b'], 1], [['1', 'x\r\ny'], 2], [['2', 'he said "hi"'], 5], [['3', ''], 6], [['4\n\n5', 'z'], 7]];
+  const want: [string[], number][] = [
+    [['a', 'b'], 1],
+    [['1', 'x\r\ny'], 2],
+    [['2', 'he said "hi"'], 5],
+    [['3', ''], 6],
+    [['4\n\n5', 'z'], 7],
+  ];
   assert.deepEqual(csvRecords(text).out, want);
   assert.deepEqual(csvRecords(text, 1).out, want);
   // csv-parse agrees on the fields (its line counts differ on CRLF inside quotes, which is why we count ourselves).
-  assert.deepEqual(csvParseSync(text, { bom: true, skip_empty_lines: true, relax_column_count: true, record_delimiter: ['\r\n', '\n'] }), want.map(([f]) => f));
+  assert.deepEqual(
+    csvParseSync(text, { bom: true, skip_empty_lines: true, relax_column_count: true, record_delimiter: ['\r\n', '\n'] }),
+    want.map(([f]) => f),
+  );
 });
 
 test('CSV reader: an unclosed quote is one malformed record at the line it started', () => {
   const { out, bad } = csvRecords('a,b\n1,"open\n2,x\n');
   assert.deepEqual(out, [[['a', 'b'], 1]]);
-  assert.deepEqual(bad.map(([l]) => l), [2]);
+  assert.deepEqual(
+    bad.map(([l]) => l),
+    [2],
+  );
   assert.match(bad[0]![1], /never closed/);
 });
 
@@ -84,7 +121,14 @@ test('JSONL: CRLF line ends, a BOM and blank lines; .json holding JSON Lines is 
       const f = join(dir, name);
       writeFileSync(f, text);
       const d = await loadDatasetFile(f);
-      assert.deepEqual(d.pairs.map((p) => [p.prompt, p.source.line]), [['p', 1], ['q', 3]], name);
+      assert.deepEqual(
+        d.pairs.map((p) => [p.prompt, p.source.line]),
+        [
+          ['p', 1],
+          ['q', 3],
+        ],
+        name,
+      );
       assert.deepEqual(d.skipped, []);
     }
     assert.equal(describeHead('x.json', text).format, 'jsonl');
@@ -112,8 +156,19 @@ test('parquet: rows are read row group by row group, line = row index + 1, BigIn
     const d = await loadDatasetFile(file);
     assert.equal(d.format, 'rewardbench');
     assert.equal(d.rows, 5);
-    assert.deepEqual(d.pairs.map((p) => [p.id, p.prompt, p.source.line, p.source.row]), [['10', 'p0', 1, 0], ['12', 'p2', 3, 2], ['13', 'p3', 4, 3], ['14', 'p4', 5, 4]]);
-    assert.deepEqual(d.skipped.map((s) => [s.line, s.field, s.reason]), [[2, 'chosen', 'empty-field']]);
+    assert.deepEqual(
+      d.pairs.map((p) => [p.id, p.prompt, p.source.line, p.source.row]),
+      [
+        ['10', 'p0', 1, 0],
+        ['12', 'p2', 3, 2],
+        ['13', 'p3', 4, 3],
+        ['14', 'p4', 5, 4],
+      ],
+    );
+    assert.deepEqual(
+      d.skipped.map((s) => [s.line, s.field, s.reason]),
+      [[2, 'chosen', 'empty-field']],
+    );
     assert.deepEqual(d.groups.subset, { s: 1, t: 3 });
     const limited = await loadDatasetFile(file, { limit: 3 });
     assert.equal(limited.rows, 3);
@@ -125,7 +180,10 @@ test('parquet: rows are read row group by row group, line = row index + 1, BigIn
 test('parquet: list<struct{role, content}> message columns load as conversational pairs', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rl-parquet-'));
   const file = join(dir, 'messages.parquet');
-  const conv = (u: string, a: string) => [{ role: 'user', content: u }, { role: 'assistant', content: a }];
+  const conv = (u: string, a: string) => [
+    { role: 'user', content: u },
+    { role: 'assistant', content: a },
+  ];
   try {
     parquetWriteFile({
       filename: file,
@@ -138,7 +196,13 @@ test('parquet: list<struct{role, content}> message columns load as conversationa
     });
     const d = await loadDatasetFile(file);
     assert.equal(d.format, 'ultrafeedback');
-    assert.deepEqual(d.pairs.map((p) => [p.prompt, p.chosen, p.rejected, p.margin]), [['q1', 'good1', 'bad1', 6], ['q2', 'good2', 'bad2', 0.5]]);
+    assert.deepEqual(
+      d.pairs.map((p) => [p.prompt, p.chosen, p.rejected, p.margin]),
+      [
+        ['q1', 'good1', 'bad1', 6],
+        ['q2', 'good2', 'bad2', 0.5],
+      ],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

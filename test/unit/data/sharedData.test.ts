@@ -28,7 +28,11 @@ async function load(rel: string): Promise<LoadedDataset> {
 /** Every record is accounted for: it produced a pair/response or a skip entry (RM-Bench: 9 per row). */
 function accounted(d: LoadedDataset, perRow = 1): void {
   const produced = d.multi.length ? d.multi.reduce((n, g) => n + g.responses.length, 0) : d.pairs.length;
-  assert.equal(produced + d.skipped.length, d.rows * perRow, `${d.file}: ${produced} produced + ${d.skipped.length} skipped ≠ ${d.rows}×${perRow}`);
+  assert.equal(
+    produced + d.skipped.length,
+    d.rows * perRow,
+    `${d.file}: ${produced} produced + ${d.skipped.length} skipped ≠ ${d.rows}×${perRow}`,
+  );
 }
 
 const EXPECTED: Record<string, { format: string; rows: number }> = {
@@ -60,8 +64,14 @@ const EXPECTED: Record<string, { format: string; rows: number }> = {
 };
 
 test('every shared data file loads with the README row count and the expected format', { skip: absent }, async () => {
-  const all = readdirSync(ROOT).filter((d) => statSync(join(ROOT, d)).isDirectory())
-    .flatMap((d) => readdirSync(join(ROOT, d)).filter((f) => !f.endsWith('.md')).map((f) => `${d}/${f}`)).sort();
+  const all = readdirSync(ROOT)
+    .filter((d) => statSync(join(ROOT, d)).isDirectory())
+    .flatMap((d) =>
+      readdirSync(join(ROOT, d))
+        .filter((f) => !f.endsWith('.md'))
+        .map((f) => `${d}/${f}`),
+    )
+    .sort();
   // A file added to shared/data without an expectation here fails, so the count check stays complete.
   assert.deepEqual(all, Object.keys(EXPECTED).sort());
   for (const rel of all) {
@@ -72,7 +82,12 @@ test('every shared data file loads with the README row count and the expected fo
 });
 
 test('RM-Bench: 9 pairs per row, hard/normal/easy equal thirds, domain from the file name', { skip: absent }, async () => {
-  for (const [domain, rows] of [['chat', 129], ['code', 228], ['safety-refuse', 284], ['safety-response', 157]] as const) {
+  for (const [domain, rows] of [
+    ['chat', 129],
+    ['code', 228],
+    ['safety-refuse', 284],
+    ['safety-response', 157],
+  ] as const) {
     const d = await load(`rm-bench/${domain}_filtered.json`);
     assert.equal(d.pairs.length, rows * 9, domain);
     assert.deepEqual(d.groups.style, { hard: rows * 3, normal: rows * 3, easy: rows * 3 }, domain);
@@ -117,7 +132,9 @@ test('XSTest CSVs: our reader gives the same fields as csv-parse on every comple
   }
 });
 
-test('README overlaps via normalizePrompt: RM-Bench chat, FairEval and 129 HH helpful-base prompts are AlpacaEval prompts; 295 RM-Bench safety prompts are XSTest prompts', { skip: absent }, async () => {
+test('README overlaps via normalizePrompt: RM-Bench chat, FairEval and 129 HH helpful-base prompts are AlpacaEval prompts; 295 RM-Bench safety prompts are XSTest prompts', {
+  skip: absent,
+}, async () => {
   const alpaca = new Set((await load('alpacaeval-multi/responses_scored.jsonl')).multi.map((g) => normalizePrompt(g.prompt)));
   const keys = async (rel: string) => new Set((await load(rel)).pairs.map((p) => normalizePrompt(p.prompt)));
   const overlap = (a: Set<string>, b: Set<string>) => [...a].filter((k) => b.has(k)).length;
@@ -125,9 +142,16 @@ test('README overlaps via normalizePrompt: RM-Bench chat, FairEval and 129 HH he
   assert.equal(overlap(await keys('llmbar-extra/Processed-FairEval.json'), alpaca), 66);
   assert.equal(overlap(await keys('hh-rlhf/helpful-base-test.jsonl'), alpaca), 129);
   const xstest = new Set<string>();
-  const r = new CsvReader(csvObjects((row) => xstest.add(normalizePrompt(row.prompt ?? '')), (l, d) => assert.fail(`${l}: ${d}`)));
+  const r = new CsvReader(
+    csvObjects(
+      (row) => xstest.add(normalizePrompt(row.prompt ?? '')),
+      (l, d) => assert.fail(`${l}: ${d}`),
+    ),
+  );
   r.push(readFileSync(join(ROOT, 'xstest/xstest_prompts.csv'), 'utf8'));
   r.end();
-  const safety = overlap(await keys('rm-bench/safety-refuse_filtered.json'), xstest) + overlap(await keys('rm-bench/safety-response_filtered.json'), xstest);
+  const safety =
+    overlap(await keys('rm-bench/safety-refuse_filtered.json'), xstest) +
+    overlap(await keys('rm-bench/safety-response_filtered.json'), xstest);
   assert.equal(safety, 295);
 });

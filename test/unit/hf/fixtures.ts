@@ -6,7 +6,18 @@ import assert from 'node:assert/strict';
 import type { ChatMessage } from '../../../src/core/types';
 
 export const FIXTURE_ROOT = 'test/fixtures/hf';
-export const FIXTURES = ['llama3', 'mistral', 'qwen2', 'qwen2-bf16', 'qwen2-sharded', 'qwen3', 'gemma2', 'gpt2', 'openrlhf-llama', 'llama-backbone'] as const;
+export const FIXTURES = [
+  'llama3',
+  'mistral',
+  'qwen2',
+  'qwen2-bf16',
+  'qwen2-sharded',
+  'qwen3',
+  'gemma2',
+  'gpt2',
+  'openrlhf-llama',
+  'llama-backbone',
+] as const;
 
 export interface BatchExpect {
   readonly input_ids: number[][];

@@ -48,7 +48,13 @@ test('onnxruntime engine matches the tfjs engine on every family', async (t) => 
   }
 });
 
-async function compare(tfjs: RewardScorer, ort: RewardScorer, seqs: ReturnType<typeof randomSeqs>, padding: 'left' | 'right', what: string): Promise<void> {
+async function compare(
+  tfjs: RewardScorer,
+  ort: RewardScorer,
+  seqs: ReturnType<typeof randomSeqs>,
+  padding: 'left' | 'right',
+  what: string,
+): Promise<void> {
   const want = await tfjs.score(seqs, 4, seqs.length, padding);
   const got = await ort.score(seqs, 4, seqs.length, padding);
   const r = maxRelError(got.rewards, want.rewards);
@@ -75,7 +81,11 @@ test('the generated graph file is cached by content: same key reused, a changed 
     fs.writeFileSync(cfgFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(cfgFile, 'utf8')), rms_norm_eps: 1e-3 }));
     (await openOrtScorer(dir, { cacheDir })).dispose();
     assert.equal(fs.readdirSync(cacheDir).length, 2);
-    assert.deepEqual(fs.readdirSync(dir).sort(), ['config.json', 'model.safetensors', 'tokenizer.json'], 'nothing is written next to the model');
+    assert.deepEqual(
+      fs.readdirSync(dir).sort(),
+      ['config.json', 'model.safetensors', 'tokenizer.json'],
+      'nothing is written next to the model',
+    );
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
@@ -87,7 +97,8 @@ test('a Hugging Face hub snapshot loads: shards symlinked into ../../blobs, outs
   const root = tempDir('rl-ort-hub-');
   try {
     const src = path.join(__dirname, '..', '..', 'fixtures', 'hf', 'qwen2-sharded');
-    const blobs = path.join(root, 'blobs'), snap = path.join(root, 'snapshots', 'abc123');
+    const blobs = path.join(root, 'blobs'),
+      snap = path.join(root, 'snapshots', 'abc123');
     fs.mkdirSync(blobs, { recursive: true });
     fs.mkdirSync(snap, { recursive: true });
     try {

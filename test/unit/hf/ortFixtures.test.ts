@@ -14,7 +14,11 @@ const TOL = 1e-4;
 const ROOT = path.join(__dirname, '..', '..', 'fixtures', 'hf');
 const EXPECTED = path.join(ROOT, 'expected');
 
-interface Side { readonly logits?: number[]; readonly hidden: number[][]; readonly pooled_index: number[] }
+interface Side {
+  readonly logits?: number[];
+  readonly hidden: number[][];
+  readonly pooled_index: number[];
+}
 interface Expected {
   readonly cases: { readonly ids: number[] }[];
   readonly single: { readonly logit?: number; readonly hidden: number[]; readonly pooled_index: number }[];
@@ -22,12 +26,20 @@ interface Expected {
   readonly left: Side;
 }
 
-const fixtures = fs.existsSync(EXPECTED) ? fs.readdirSync(EXPECTED).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter((n) => fs.existsSync(path.join(ROOT, n))).sort() : [];
+const fixtures = fs.existsSync(EXPECTED)
+  ? fs
+      .readdirSync(EXPECTED)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -5))
+      .filter((n) => fs.existsSync(path.join(ROOT, n)))
+      .sort()
+  : [];
 
 const seqOf = (ids: number[]): EncodedSeq => ({ ids, responseTokens: ids.length, promptTokensDropped: 0, responseTokensDropped: 0 });
 
 test('onnxruntime engine reproduces transformers on the HF fixtures', async (t) => {
-  const skip = (await ortSkipReason()) ?? (fixtures.length ? undefined : `no fixtures in ${EXPECTED} (scripts/make_hf_fixtures.py writes them)`);
+  const skip =
+    (await ortSkipReason()) ?? (fixtures.length ? undefined : `no fixtures in ${EXPECTED} (scripts/make_hf_fixtures.py writes them)`);
   if (skip) return void t.skip(skip);
   const cacheDir = tempDir('rl-ort-fx-');
   try {
@@ -59,12 +71,16 @@ async function checkFixture(name: string, scorer: RewardScorer, exp: Expected): 
     // A backbone without a head has no logits in the fixture: its rewards come from a fresh head of ours.
     if (want.logits) {
       const r = maxRelError(got.rewards, want.logits);
-      assert.ok(r <= TOL, `${name} ${side}: logits ${[...got.rewards]} vs transformers ${want.logits} (relative error ${r.toExponential(2)})`);
+      assert.ok(
+        r <= TOL,
+        `${name} ${side}: logits ${[...got.rewards]} vs transformers ${want.logits} (relative error ${r.toExponential(2)})`,
+      );
     }
   }
   for (const [i, one] of exp.single.entries()) {
     const got = await scorer.score([seqs[i]!], 1, 1);
     assert.ok(rowRelError(got.hidden, one.hidden, dim) <= TOL, `${name} case ${i} alone: hidden states differ`);
-    if (one.logit !== undefined) assert.ok(maxRelError(got.rewards, [one.logit]) <= TOL, `${name} case ${i} alone: logit ${got.rewards[0]} vs ${one.logit}`);
+    if (one.logit !== undefined)
+      assert.ok(maxRelError(got.rewards, [one.logit]) <= TOL, `${name} case ${i} alone: logit ${got.rewards[0]} vs ${one.logit}`);
   }
 }

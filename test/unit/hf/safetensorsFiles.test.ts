@@ -30,8 +30,14 @@ test('a 15 GB (sparse) 7B-shaped file: headers read at once, a tensor past the 2
   const last = [...w.tensors.values()].sort((a, b) => b.start - a.start)[0]!;
   assert.ok(last.start > 2 ** 31, 'the tensor lies past 2 GiB');
   const data = await readTensorF32(last);
-  assert.equal(data.length, last.shape.reduce((a, b) => a * b, 1));
-  assert.ok(data.every((x) => x === 0), 'a sparse hole reads as zeros');
+  assert.equal(
+    data.length,
+    last.shape.reduce((a, b) => a * b, 1),
+  );
+  assert.ok(
+    data.every((x) => x === 0),
+    'a sparse hole reads as zeros',
+  );
   assert.deepEqual(w.dtypes, { BF16: w.tensors.size });
   fs.rmSync(path.dirname(dir), { recursive: true, force: true });
 });

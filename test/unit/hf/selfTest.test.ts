@@ -9,7 +9,8 @@ import { hfScorer } from '../../../src/train/hf/hfScorer';
 import { paddingSelfTest } from '../../../src/train/selfTest';
 import { expected } from './fixtures';
 
-const seqs = () => expected('qwen2').cases.map((c) => ({ ids: c.ids, responseTokens: 0, promptTokensDropped: 0, responseTokensDropped: 0 }));
+const seqs = () =>
+  expected('qwen2').cases.map((c) => ({ ids: c.ids, responseTokens: 0, promptTokensDropped: 0, responseTokensDropped: 0 }));
 
 test('a correct model passes: rewards agree at batch 1, right- and left-padded batches', async () => {
   await initBackend('wasm');
@@ -25,9 +26,18 @@ test('left padding with arange positions (GPT-2) drifts, and exactly the padded 
   const gpt2 = expected('gpt2').cases.map((c) => ({ ids: c.ids, responseTokens: 0, promptTokensDropped: 0, responseTokensDropped: 0 }));
   const longest = Math.max(...gpt2.map((x) => x.ids.length));
   // Left-padded and positioned 0..T-1 over the padding too: the same as putting the padding in the ids themselves.
-  const buggy = { ...ok, score: (xs: typeof gpt2, b: number, keep?: number, side?: 'left' | 'right') => side === 'left' && b > 1
-    ? ok.score(xs.map((x) => ({ ...x, ids: [...Array(longest - x.ids.length).fill(560), ...x.ids] })), b, keep, 'right')
-    : ok.score(xs, b, keep, side) };
+  const buggy = {
+    ...ok,
+    score: (xs: typeof gpt2, b: number, keep?: number, side?: 'left' | 'right') =>
+      side === 'left' && b > 1
+        ? ok.score(
+            xs.map((x) => ({ ...x, ids: [...Array(longest - x.ids.length).fill(560), ...x.ids] })),
+            b,
+            keep,
+            'right',
+          )
+        : ok.score(xs, b, keep, side),
+  };
   const r = await paddingSelfTest(buggy, gpt2, ['a', 'b', 'c', 'd', 'e'], 8);
   const padded = gpt2.map((x, i) => (x.ids.length < longest ? 'abcde'[i] : '')).filter(Boolean);
   assert.deepEqual(r.drifting.map((d) => d.label).sort(), padded.sort());

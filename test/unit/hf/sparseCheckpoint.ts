@@ -13,7 +13,10 @@ export function writeSparseCheckpoint(dir: string, config: Record<string, unknow
   const bytes = dtype === 'BF16' ? 2 : 4;
   const header: Record<string, unknown> = {};
   let offset = 0;
-  for (const t of [...backboneTensors(spec).map((x) => ({ ...x, name: `model.${x.name}` })), { name: 'score.weight', shape: [1, spec.hiddenSize] }]) {
+  for (const t of [
+    ...backboneTensors(spec).map((x) => ({ ...x, name: `model.${x.name}` })),
+    { name: 'score.weight', shape: [1, spec.hiddenSize] },
+  ]) {
     const n = t.shape.reduce((a, b) => a * b, 1) * bytes;
     header[t.name] = { dtype, shape: t.shape, data_offsets: [offset, offset + n] };
     offset += n;
@@ -25,12 +28,26 @@ export function writeSparseCheckpoint(dir: string, config: Record<string, unknow
   head.set(json, 8);
   fs.writeFileSync(file, head);
   fs.truncateSync(file, 8 + json.length + offset);
-  for (const f of ['tokenizer.json', 'tokenizer_config.json', 'chat_template.jinja']) fs.copyFileSync(path.join('test/fixtures/hf/qwen2', f), path.join(dir, f));
+  for (const f of ['tokenizer.json', 'tokenizer_config.json', 'chat_template.jinja'])
+    fs.copyFileSync(path.join('test/fixtures/hf/qwen2', f), path.join(dir, f));
 }
 
 /** Qwen2.5-7B's dimensions (from its public config.json). */
 export const QWEN25_7B = {
-  model_type: 'qwen2', architectures: ['Qwen2ForSequenceClassification'], hidden_size: 3584, intermediate_size: 18944, num_hidden_layers: 28,
-  num_attention_heads: 28, num_key_value_heads: 4, vocab_size: 152064, max_position_embeddings: 32768, rope_theta: 1000000, rms_norm_eps: 1e-6,
-  tie_word_embeddings: false, torch_dtype: 'bfloat16', pad_token_id: 151643, eos_token_id: 151645, num_labels: 1,
+  model_type: 'qwen2',
+  architectures: ['Qwen2ForSequenceClassification'],
+  hidden_size: 3584,
+  intermediate_size: 18944,
+  num_hidden_layers: 28,
+  num_attention_heads: 28,
+  num_key_value_heads: 4,
+  vocab_size: 152064,
+  max_position_embeddings: 32768,
+  rope_theta: 1000000,
+  rms_norm_eps: 1e-6,
+  tie_word_embeddings: false,
+  torch_dtype: 'bfloat16',
+  pad_token_id: 151643,
+  eos_token_id: 151645,
+  num_labels: 1,
 };

@@ -37,9 +37,15 @@ for (const name of Object.keys(goldens.tokenizers)) {
     assert.equal(g.with_special.length, strings.length);
     const mismatches: string[] = [];
     strings.forEach((s, i) => {
-      for (const [addSpecial, want] of [[true, g.with_special[i]!], [false, g.without_special[i]!]] as const) {
+      for (const [addSpecial, want] of [
+        [true, g.with_special[i]!],
+        [false, g.without_special[i]!],
+      ] as const) {
         const got = tok.encode(s, addSpecial);
-        if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.push(`#${i} ${JSON.stringify(s).slice(0, 40)} special=${addSpecial}: got ${JSON.stringify(got).slice(0, 60)} want ${JSON.stringify(want).slice(0, 60)}`);
+        if (JSON.stringify(got) !== JSON.stringify(want))
+          mismatches.push(
+            `#${i} ${JSON.stringify(s).slice(0, 40)} special=${addSpecial}: got ${JSON.stringify(got).slice(0, 60)} want ${JSON.stringify(want).slice(0, 60)}`,
+          );
       }
     });
     const known = KNOWN_DIFFERENT[name] ?? [];

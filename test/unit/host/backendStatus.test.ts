@@ -9,7 +9,7 @@ import type { DoctorReport } from '../../../src/protocol/trainer';
 const plain = (md: string) => md.replace(/\\(.)/g, '$1');
 const doctor = { chosen: 'wasm', why: 'wasm (XNNPACK SIMD); passed over: webgpu: no adapter', probes: [] } as unknown as DoctorReport;
 
-test('after scoring: the worker\'s report for the current setting, with its reason', () => {
+test("after scoring: the worker's report for the current setting, with its reason", () => {
   const s = backendStatus('auto', { requested: 'auto', backend: 'wasm', why: 'wasm (SIMD*)' }, doctor);
   assert.equal(s.text, '$(chip) wasm');
   assert.equal(s.label, 'Reward Lens scoring backend: wasm');
@@ -18,7 +18,7 @@ test('after scoring: the worker\'s report for the current setting, with its reas
   assert.match(s.tooltip, /Training runs use the backend chosen for them/);
 });
 
-test('before scoring: the setting, or for auto the doctor\'s pick, marked as not used yet', () => {
+test("before scoring: the setting, or for auto the doctor's pick, marked as not used yet", () => {
   assert.equal(backendStatus('cpu', undefined, doctor).text, '$(chip) cpu');
   assert.equal(backendStatus('cpu', undefined, doctor).label, 'Reward Lens scoring backend: cpu (not used yet)');
   const auto = backendStatus('auto', undefined, doctor);

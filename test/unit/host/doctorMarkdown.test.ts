@@ -7,10 +7,22 @@ import { doctorMarkdown } from '../../../src/host/doctorMarkdown';
 
 test('a fix or detail holding ``` or HTML stays inside its block and renders as text', () => {
   const fix = 'apt-get install x\n```\n# Owned\n<img src=x onerror=alert(1)>\n[run](command:workbench.action.terminal.new)';
-  const md = doctorMarkdown({
-    chosen: 'wasm', why: 'because <b>x</b> | y',
-    probes: [{ name: 'webgpu', available: false, reason: 'no adapter\n# not a heading', fix, details: { 'ad`apter': 'a ` b ``` c', path: '<svg onload=1>' } }],
-  }, new Date(0));
+  const md = doctorMarkdown(
+    {
+      chosen: 'wasm',
+      why: 'because <b>x</b> | y',
+      probes: [
+        {
+          name: 'webgpu',
+          available: false,
+          reason: 'no adapter\n# not a heading',
+          fix,
+          details: { 'ad`apter': 'a ` b ``` c', path: '<svg onload=1>' },
+        },
+      ],
+    },
+    new Date(0),
+  );
   const html = marked.parse(md, { async: false }) as string;
   assert.deepEqual([...html.matchAll(/<h1/g)].length, 1, 'only the title');
   assert.doesNotMatch(html, /<img|<svg|<b>|href=/);

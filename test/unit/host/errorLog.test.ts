@@ -22,7 +22,7 @@ test('a user error from the worker: one warning line, no stack; the user sees th
   assert.deepEqual(lines, [['warn', 'scoring d.jsonl failed: d.jsonl:4: not valid JSON']]);
 });
 
-test('a bug from the worker: logged as an error with the worker\'s stack; the user sees one line', () => {
+test("a bug from the worker: logged as an error with the worker's stack; the user sees one line", () => {
   const { lines, log } = recorder();
   const e = fromWireError(toWireError(workerSideBug()), 'train/run');
   assert.equal(logError(log, 'run r1 failed', e), 'x is undefined');

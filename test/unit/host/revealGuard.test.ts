@@ -10,13 +10,26 @@ import { readSettings, runsDirectoryProblem, DEFAULT_RUNS_DIRECTORY } from '../.
 import { resolveInside } from '../../../src/node/safePath';
 import type { PanelState } from '../../../src/protocol/panel';
 
-const run = (trainFiles: string[], setFiles: string[]) => ({
-  runId: 'r', label: 'r', status: 'completed', config: {}, backend: 'cpu', step: 1, totalSteps: 1, metrics: [], trainFiles,
-  evals: [{ step: 1, sets: setFiles.map((file, i) => ({ name: `s${i}`, file })), crossSetMedianShift: 0, erankGap: {} }],
-}) as unknown as PanelState['primary'];
+const run = (trainFiles: string[], setFiles: string[]) =>
+  ({
+    runId: 'r',
+    label: 'r',
+    status: 'completed',
+    config: {},
+    backend: 'cpu',
+    step: 1,
+    totalSteps: 1,
+    metrics: [],
+    trainFiles,
+    evals: [{ step: 1, sets: setFiles.map((file, i) => ({ name: `s${i}`, file })), crossSetMedianShift: 0, erankGap: {} }],
+  }) as unknown as PanelState['primary'];
 
 test('RevealRow: only files of the runs shown, at a positive integer line', () => {
-  const state: PanelState = { runs: [], primary: run(['data/train.jsonl'], ['data/train.jsonl', 'data/held.jsonl']), secondary: run(['b.jsonl'], ['other/eval.csv']) };
+  const state: PanelState = {
+    runs: [],
+    primary: run(['data/train.jsonl'], ['data/train.jsonl', 'data/held.jsonl']),
+    secondary: run(['b.jsonl'], ['other/eval.csv']),
+  };
   const allowed = revealTargets(state);
   assert.deepEqual([...allowed].sort(), ['b.jsonl', 'data/held.jsonl', 'data/train.jsonl', 'other/eval.csv']);
   assert.deepEqual(checkReveal({ file: 'data/held.jsonl', line: 17 }, allowed), { file: 'data/held.jsonl', line: 17 });
@@ -38,8 +51,10 @@ test('RevealRow: only files of the runs shown, at a positive integer line', () =
 
 test('runsDirectory: relative paths inside the workspace only; anything else falls back to the default', () => {
   for (const ok of ['.reward-lens/runs', 'runs', 'out/rl runs']) assert.equal(runsDirectoryProblem(ok), undefined, ok);
-  for (const bad of ['/etc', '~/runs', 'C:\\Users\\x', '../victim', 'runs/../../x', '', 'a\u0007b', 42]) assert.ok(runsDirectoryProblem(bad), String(bad));
-  const get = (v: unknown) => readSettings({ get: <T>(k: string, d: T) => (k === 'training.runsDirectory' ? (v as T) : d) }).training.runsDirectory;
+  for (const bad of ['/etc', '~/runs', 'C:\\Users\\x', '../victim', 'runs/../../x', '', 'a\u0007b', 42])
+    assert.ok(runsDirectoryProblem(bad), String(bad));
+  const get = (v: unknown) =>
+    readSettings({ get: <T>(k: string, d: T) => (k === 'training.runsDirectory' ? (v as T) : d) }).training.runsDirectory;
   assert.equal(get('../victim'), DEFAULT_RUNS_DIRECTORY);
   assert.equal(get('/tmp/elsewhere'), DEFAULT_RUNS_DIRECTORY);
   assert.equal(get('my-runs'), 'my-runs');
@@ -47,6 +62,9 @@ test('runsDirectory: relative paths inside the workspace only; anything else fal
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-ws-'));
   const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-outside-'));
   fs.symlinkSync(outside, path.join(ws, '.reward-lens'));
-  assert.throws(() => resolveInside(ws, '.reward-lens/runs', 'rewardLens.training.runsDirectory'), /resolves to .*rl-outside-.*, which is not inside/);
+  assert.throws(
+    () => resolveInside(ws, '.reward-lens/runs', 'rewardLens.training.runsDirectory'),
+    /resolves to .*rl-outside-.*, which is not inside/,
+  );
   assert.equal(resolveInside(ws, 'runs', 'x'), path.join(ws, 'runs'));
 });

@@ -29,7 +29,12 @@ let work: string;
 let runDir: string;
 const config = testConfig({ steps: 2, holdoutFrac: 0.25, objective: 'bsr', lambda: 0.01, evalEvery: 1, batchSize: 6, gradAccum: 2 });
 const readJob = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'job.json'), 'utf8')) as TrlJob;
-const readLines = (f: string) => fs.readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const readLines = (f: string) =>
+  fs
+    .readFileSync(f, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 before(async () => {
   work = tempDir('rl-export-');
@@ -45,17 +50,29 @@ test('the job holds exactly the pairs a local run makes: train, held-out split, 
   assert.deepEqual(readLines(path.join(out, 'data/train.jsonl')), JSON.parse(JSON.stringify(data.train.map(trlRow))));
   const job = readJob(out);
   for (const set of data.evalSets) {
-    if (set.pairs.length === 0) { assert.equal(job.data.eval[set.name], undefined, `${set.name} has no pairs: no TRL file`); continue; }
+    if (set.pairs.length === 0) {
+      assert.equal(job.data.eval[set.name], undefined, `${set.name} has no pairs: no TRL file`);
+      continue;
+    }
     assert.deepEqual(readLines(path.join(out, job.data.eval[set.name]!)), JSON.parse(JSON.stringify(set.pairs.map(trlRow))), set.name);
   }
   // The run's own record of what it trained on (config.json, written by runSetup) agrees with the manifest.
   const runCfg = JSON.parse(fs.readFileSync(path.join(runDir, 'config.json'), 'utf8'));
   const m = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as TrlManifest;
   assert.equal(m.train.pairs, runCfg.trainPairs);
-  assert.deepEqual(m.eval.map((e) => [e.name, e.pairs, e.prompts]), runCfg.evalSets.map((e: { name: string; pairs: number; prompts: number }) => [e.name, e.pairs, e.prompts]));
-  assert.deepEqual(m.eval.map((e) => e.name), ['train', 'held-out', 'trl-messages', 'multi-long']);
+  assert.deepEqual(
+    m.eval.map((e) => [e.name, e.pairs, e.prompts]),
+    runCfg.evalSets.map((e: { name: string; pairs: number; prompts: number }) => [e.name, e.pairs, e.prompts]),
+  );
+  assert.deepEqual(
+    m.eval.map((e) => e.name),
+    ['train', 'held-out', 'trl-messages', 'multi-long'],
+  );
   assert.equal(m.skipped.total, data.skipped.length);
-  assert.ok(m.skipped.rows.some((r) => r.file === PAIRS && r.field === 'rejected'), JSON.stringify(m.skipped.rows));
+  assert.ok(
+    m.skipped.rows.some((r) => r.file === PAIRS && r.field === 'rejected'),
+    JSON.stringify(m.skipped.rows),
+  );
   assert.equal(m.heldOut?.pairs, data.evalSets[1]!.pairs.length);
   assert.deepEqual(m.steps, { total: 2, batchPairs: 6, microBatch: 3 });
   assert.equal(r.manifest.train.pairs, data.train.length);
@@ -64,11 +81,14 @@ test('the job holds exactly the pairs a local run makes: train, held-out split, 
   assert.deepEqual(sets, JSON.parse(JSON.stringify(data.evalSets)));
 });
 
-test('rows are TRL conversational preference rows: the source\'s own message lists, else user/assistant turns', async () => {
+test("rows are TRL conversational preference rows: the source's own message lists, else user/assistant turns", async () => {
   const out = path.join(work, 'job-b');
   await exportTrlJob({ source: runDir, outDir: out, backbone });
   const msgs = readLines(path.join(out, 'data/eval/trl-messages.jsonl'));
-  assert.deepEqual(msgs[1].prompt, [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Sky colour?' }]);
+  assert.deepEqual(msgs[1].prompt, [
+    { role: 'system', content: 'Be brief.' },
+    { role: 'user', content: 'Sky colour?' },
+  ]);
   assert.deepEqual(msgs[1].chosen, [{ role: 'assistant', content: 'Blue.' }]);
   const train = readLines(path.join(out, 'data/train.jsonl'));
   for (const row of train) {
@@ -84,17 +104,46 @@ test('job.json carries the objective and the TrainingArguments equivalent to the
   const out = path.join(work, 'job-c');
   await exportTrlJob({ source: runDir, outDir: out, backbone: { ...backbone, tune: 'full' } });
   const job = readJob(out);
-  assert.deepEqual([job.job_args.objective, job.job_args.bsr_lambda, job.job_args.tune, job.job_args.model_name_or_path], ['bsr', 0.01, 'full', QWEN2]);
-  assert.deepEqual(job.job_args.lora_target_modules, ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'], 'the qwen2 defaults, as a local LoRA run uses');
+  assert.deepEqual(
+    [job.job_args.objective, job.job_args.bsr_lambda, job.job_args.tune, job.job_args.model_name_or_path],
+    ['bsr', 0.01, 'full', QWEN2],
+  );
+  assert.deepEqual(
+    job.job_args.lora_target_modules,
+    ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'],
+    'the qwen2 defaults, as a local LoRA run uses',
+  );
   const a = job.training_args;
-  assert.deepEqual([a['per_device_train_batch_size'], a['gradient_accumulation_steps'], a['max_steps'], a['learning_rate'], a['seed'], a['max_length']], [3, 2, 2, config.lr, config.seed, 128]);
-  assert.deepEqual([a['eval_strategy'], a['eval_steps'], a['eval_on_start'], a['save_steps'], a['weight_decay'], a['bf16'], a['max_grad_norm']], ['steps', 1, true, 1, 0, false, config.gradClip]);
+  assert.deepEqual(
+    [a['per_device_train_batch_size'], a['gradient_accumulation_steps'], a['max_steps'], a['learning_rate'], a['seed'], a['max_length']],
+    [3, 2, 2, config.lr, config.seed, 128],
+  );
+  assert.deepEqual(
+    [a['eval_strategy'], a['eval_steps'], a['eval_on_start'], a['save_steps'], a['weight_decay'], a['bf16'], a['max_grad_norm']],
+    ['steps', 1, true, 1, 0, false, config.gradClip],
+  );
   assert.equal(job.source.runId, 'run');
-  for (const [rel, sha] of Object.entries(job.files)) assert.equal(createHash('sha256').update(fs.readFileSync(path.join(out, rel), 'utf8')).digest('hex'), sha, rel);
+  for (const [rel, sha] of Object.entries(job.files))
+    assert.equal(
+      createHash('sha256')
+        .update(fs.readFileSync(path.join(out, rel), 'utf8'))
+        .digest('hex'),
+      sha,
+      rel,
+    );
   assert.equal(fs.readFileSync(path.join(out, 'train.py'), 'utf8'), TRAIN_PY);
   assert.equal(fs.readFileSync(path.join(out, 'reward_lens_loss.py'), 'utf8'), LOSS_PY);
   assert.ok(fs.statSync(path.join(out, 'train.py')).mode & 0o100, 'train.py is executable');
-  for (const f of ['README.md', 'requirements.txt', 'slurm.sbatch', 'accelerate/single_gpu.yaml', 'accelerate/multi_gpu.yaml', 'accelerate/zero2.yaml', 'accelerate/zero3.yaml']) assert.ok(fs.existsSync(path.join(out, f)), f);
+  for (const f of [
+    'README.md',
+    'requirements.txt',
+    'slurm.sbatch',
+    'accelerate/single_gpu.yaml',
+    'accelerate/multi_gpu.yaml',
+    'accelerate/zero2.yaml',
+    'accelerate/zero3.yaml',
+  ])
+    assert.ok(fs.existsSync(path.join(out, f)), f);
   const readme = fs.readFileSync(path.join(out, 'README.md'), 'utf8');
   assert.match(readme, /accelerate launch --config_file accelerate\/multi_gpu\.yaml/);
   assert.match(readme, /center_rewards_coefficient/);
@@ -106,12 +155,31 @@ test('the generated Python compiles, the Slurm script parses, the accelerate con
   await exportTrlJob({ source: runDir, outDir: out, backbone });
   assert.equal(spawnSync('bash', ['-n', path.join(out, 'slurm.sbatch')]).status, 0, 'bash -n slurm.sbatch');
   const py = spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' });
-  if (py.status !== 0) return t.skip(`python3 with PyYAML is not available here (${py.stderr.trim().split('\n').pop() ?? py.error?.message}): py_compile and the YAML check need it`);
-  const c = spawnSync('python3', ['-m', 'py_compile', path.join(out, 'train.py'), path.join(out, 'reward_lens_loss.py')], { encoding: 'utf8' });
+  if (py.status !== 0)
+    return t.skip(
+      `python3 with PyYAML is not available here (${py.stderr.trim().split('\n').pop() ?? py.error?.message}): py_compile and the YAML check need it`,
+    );
+  const c = spawnSync('python3', ['-m', 'py_compile', path.join(out, 'train.py'), path.join(out, 'reward_lens_loss.py')], {
+    encoding: 'utf8',
+  });
   assert.equal(c.status, 0, c.stderr);
-  const y = spawnSync('python3', ['-c', 'import sys, yaml; [print(f, yaml.safe_load(open(f))["distributed_type"]) for f in sys.argv[1:]]', ...['single_gpu', 'multi_gpu', 'zero2', 'zero3'].map((n) => path.join(out, 'accelerate', `${n}.yaml`))], { encoding: 'utf8' });
+  const y = spawnSync(
+    'python3',
+    [
+      '-c',
+      'import sys, yaml; [print(f, yaml.safe_load(open(f))["distributed_type"]) for f in sys.argv[1:]]',
+      ...['single_gpu', 'multi_gpu', 'zero2', 'zero3'].map((n) => path.join(out, 'accelerate', `${n}.yaml`)),
+    ],
+    { encoding: 'utf8' },
+  );
   assert.equal(y.status, 0, y.stderr);
-  assert.deepEqual(y.stdout.trim().split('\n').map((l) => l.split(' ').pop()), ['NO', 'MULTI_GPU', 'DEEPSPEED', 'DEEPSPEED']);
+  assert.deepEqual(
+    y.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ').pop()),
+    ['NO', 'MULTI_GPU', 'DEEPSPEED', 'DEEPSPEED'],
+  );
 });
 
 test('a config file works like a run: { trainFiles, config, backbone } with paths relative to it', async () => {
@@ -119,11 +187,21 @@ test('a config file works like a run: { trainFiles, config, backbone } with path
   fs.mkdirSync(dir);
   fs.copyFileSync(PAIRS, path.join(dir, 'pairs.jsonl'));
   const file = path.join(dir, 'job-config.json');
-  fs.writeFileSync(file, JSON.stringify({ trainFiles: ['pairs.jsonl'], config: { objective: 'hinge', margin: 0.5, holdoutFrac: 0.25 }, backbone: { dir: QWEN2, tune: 'head' } }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      trainFiles: ['pairs.jsonl'],
+      config: { objective: 'hinge', margin: 0.5, holdoutFrac: 0.25 },
+      backbone: { dir: QWEN2, tune: 'head' },
+    }),
+  );
   const out = path.join(work, 'job-cfg');
   const r = await exportTrlJob({ source: file, outDir: out });
   const job = readJob(out);
-  assert.deepEqual([job.job_args.objective, job.job_args.margin, job.job_args.tune, job.rewardLens.backbone.maxTokens], ['hinge', 0.5, 'head', 1024]);
+  assert.deepEqual(
+    [job.job_args.objective, job.job_args.margin, job.job_args.tune, job.rewardLens.backbone.maxTokens],
+    ['hinge', 0.5, 'head', 1024],
+  );
   assert.equal(job.training_args['num_train_epochs'], 1);
   assert.equal(r.manifest.train.pairs + r.manifest.eval[1]!.pairs, 64, 'train + held-out = every pair of the file');
 });
@@ -131,7 +209,10 @@ test('a config file works like a run: { trainFiles, config, backbone } with path
 test('refusals write nothing: from scratch without a model, non-empty or input-holding targets, changed data, evaluations, bad config fields', async () => {
   const before = treeDigest(work);
   const cases: [Parameters<typeof exportTrlJob>[0], RegExp][] = [
-    [{ source: runDir, outDir: path.join(work, 'x1') }, /was trained from scratch: its model uses Reward Lens' own compact vocabulary, which transformers cannot load[\s\S]*--from FOLDER/],
+    [
+      { source: runDir, outDir: path.join(work, 'x1') },
+      /was trained from scratch: its model uses Reward Lens' own compact vocabulary, which transformers cannot load[\s\S]*--from FOLDER/,
+    ],
     [{ source: runDir, outDir: path.join(work, 'job-a'), backbone }, /is not empty; export the job into a new folder/],
     [{ source: runDir, outDir: path.dirname(PAIRS), backbone }, /input file .*pairs\.jsonl is inside the job folder/],
     [{ source: runDir, outDir: path.join(runDir, 'trl'), backbone }, /the job folder .*run\/trl is inside .*run, an input of the job/],
@@ -143,13 +224,29 @@ test('refusals write nothing: from scratch without a model, non-empty or input-h
   // A bad field in a config file is named.
   const bad = path.join(work, 'bad.json');
   fs.writeFileSync(bad, JSON.stringify({ trainFiles: ['nope.jsonl'] }));
-  await assert.rejects(exportTrlJob({ source: bad, outDir: path.join(work, 'x3'), backbone }), /bad\.json: field "trainFiles\[0\]": "nope\.jsonl": no such file/);
+  await assert.rejects(
+    exportTrlJob({ source: bad, outDir: path.join(work, 'x3'), backbone }),
+    /bad\.json: field "trainFiles\[0\]": "nope\.jsonl": no such file/,
+  );
   fs.writeFileSync(bad, JSON.stringify({ trainFiles: [PAIRS], config: { batchSize: 0 } }));
-  await assert.rejects(exportTrlJob({ source: bad, outDir: path.join(work, 'x3'), backbone }), /bad\.json: field "config": batchSize must be an integer ≥ 1, got 0/);
+  await assert.rejects(
+    exportTrlJob({ source: bad, outDir: path.join(work, 'x3'), backbone }),
+    /bad\.json: field "config": batchSize must be an integer ≥ 1, got 0/,
+  );
   // An evaluation has no training to export.
   const evalDir = path.join(work, 'an-eval');
-  writeEvaluationRun(evalDir, { runId: 'e', modelDir: QWEN2, model: { kind: 'hf', engine: 'onnx', headTrained: true, label: 'qwen2' }, evalFiles: [PAIRS], report: { step: 0, sets: [], crossSetMedianShift: 0, erankGap: {} }, elapsedMs: 1 });
-  await assert.rejects(exportTrlJob({ source: evalDir, outDir: path.join(work, 'x4'), backbone }), /is an evaluation \(reward-lens eval --out\): it has no training to export/);
+  writeEvaluationRun(evalDir, {
+    runId: 'e',
+    modelDir: QWEN2,
+    model: { kind: 'hf', engine: 'onnx', headTrained: true, label: 'qwen2' },
+    evalFiles: [PAIRS],
+    report: { step: 0, sets: [], crossSetMedianShift: 0, erankGap: {} },
+    elapsedMs: 1,
+  });
+  await assert.rejects(
+    exportTrlJob({ source: evalDir, outDir: path.join(work, 'x4'), backbone }),
+    /is an evaluation \(reward-lens eval --out\): it has no training to export/,
+  );
   assert.ok(!fs.existsSync(path.join(work, 'x3')) && !fs.existsSync(path.join(work, 'x4')));
 });
 
@@ -160,7 +257,10 @@ test('a run whose data changed since it trained is refused, naming the file', as
   const run = path.join(dir, 'run');
   await runTraining({ runId: 'run', runDir: run, config: testConfig({ steps: 1 }), trainFiles: [data], evalFiles: [], resume: false });
   fs.appendFileSync(data, '{"prompt": "p", "chosen": "a", "rejected": "b"}\n');
-  await assert.rejects(exportTrlJob({ source: run, outDir: path.join(dir, 'job'), backbone }), /the data changed since the run was trained \(trainFiles\[0\] .*pairs\.jsonl: content differs/);
+  await assert.rejects(
+    exportTrlJob({ source: run, outDir: path.join(dir, 'job'), backbone }),
+    /the data changed since the run was trained \(trainFiles\[0\] .*pairs\.jsonl: content differs/,
+  );
   assert.ok(!fs.existsSync(path.join(dir, 'job')));
 });
 
@@ -171,7 +271,10 @@ test('CLI: export-job prints where the job is and how to run it; refusals are on
   assert.match(r.stdout, /training pairs; eval sets train \(\d+ pairs\), held-out/);
   assert.match(r.stdout, /reward-lens import-job .*job-cli\/output/);
   assert.equal(readJob(out).training_args['max_length'], 96);
-  for (const [args, re] of [[[runDir, '--trl', path.join(work, 'y')], /trained from scratch/], [[runDir], /export-job needs one run directory or config file and --trl OUT/]] as const) {
+  for (const [args, re] of [
+    [[runDir, '--trl', path.join(work, 'y')], /trained from scratch/],
+    [[runDir], /export-job needs one run directory or config file and --trl OUT/],
+  ] as const) {
     const x = cli('export-job', ...args);
     assert.equal(x.status, 2, x.stderr);
     assert.match(x.stderr, re);

@@ -29,25 +29,44 @@ const CASES: { name: string; rc: number[]; rr: number[] }[] = [
   { name: 'all zero', rc: [0, 0], rr: [0, 0] },
 ];
 
-interface PyParts { loss: number; base: number; reg: number; grad_chosen: number[]; grad_rejected: number[]; compute_loss?: { loss: number; bt: number; reg: number; batch_mean: number; accuracy: number } }
+interface PyParts {
+  loss: number;
+  base: number;
+  reg: number;
+  grad_chosen: number[];
+  grad_rejected: number[];
+  compute_loss?: { loss: number; bt: number; reg: number; batch_mean: number; accuracy: number };
+}
 let py: { torch: string; trainer_error: string | null; results: Record<Objective, PyParts>[] } | undefined;
 let skip: string | false = false;
 
 before(async () => {
   await tf.setBackend('cpu');
   const probe = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) { skip = `python3 with torch is not importable here (${(probe.error?.message ?? probe.stderr.trim().split('\n').pop()) || 'exit ' + probe.status}): the parity of the exported loss cannot be run`; return; }
+  if (probe.status !== 0) {
+    skip = `python3 with torch is not importable here (${(probe.error?.message ?? probe.stderr.trim().split('\n').pop()) || 'exit ' + probe.status}): the parity of the exported loss cannot be run`;
+    return;
+  }
   const dir = tempDir('rl-loss-parity-');
   fs.writeFileSync(path.join(dir, 'reward_lens_loss.py'), LOSS_PY);
   fs.writeFileSync(path.join(dir, 'train.py'), TRAIN_PY);
-  const r = spawnSync('python3', [path.resolve('test/unit/job/loss_parity.py'), dir], { input: JSON.stringify({ cases: CASES, coefs: CFG }), encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync('python3', [path.resolve('test/unit/job/loss_parity.py'), dir], {
+    input: JSON.stringify({ cases: CASES, coefs: CFG }),
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   assert.equal(r.status, 0, `loss_parity.py failed:\n${r.stderr}`);
   py = JSON.parse(r.stdout);
 });
 
 const fd = (obj: Objective, rc: number[], rr: number[], side: 'c' | 'r', i: number) => {
   const h = 1e-6;
-  const at = (s: number) => { const a = [...rc], b = [...rr]; (side === 'c' ? a : b)[i]! += s; return referenceParts(obj, a, b, CFG).loss; };
+  const at = (s: number) => {
+    const a = [...rc],
+      b = [...rr];
+    (side === 'c' ? a : b)[i]! += s;
+    return referenceParts(obj, a, b, CFG).loss;
+  };
   return (at(h) - at(-h)) / (2 * h);
 };
 
@@ -78,7 +97,10 @@ test('reward_lens_loss.py (float64) = the Reward Lens objectives, every objectiv
       // At r_c = r_r = 0 BT-Norm's derivative is of order 1/ε (1e8): finite differences with h = 1e-6 ≫ ε cannot see it.
       if (obj === 'norm' && c.name === 'all zero') return;
       c.rc.forEach((_, i) => {
-        for (const [side, g] of [['c', got.grad_chosen[i]!], ['r', got.grad_rejected[i]!]] as const) {
+        for (const [side, g] of [
+          ['c', got.grad_chosen[i]!],
+          ['r', got.grad_rejected[i]!],
+        ] as const) {
           const want = fd(obj, c.rc, c.rr, side, i);
           w.grad = Math.max(w.grad, Math.abs(g - want));
           assert.ok(Math.abs(g - want) <= 1e-6, `${obj} ${c.name} dL/dr_${side}[${i}]: autograd ${g} vs finite differences ${want}`);
@@ -87,8 +109,11 @@ test('reward_lens_loss.py (float64) = the Reward Lens objectives, every objectiv
     });
     worst[obj] = w;
   }
-  t.diagnostic(`torch ${py!.torch}; max |PyTorch − float64 reference| (loss, base, reg), max relative |PyTorch − losses.ts|, max |autograd − finite differences|:`);
-  for (const [obj, w] of Object.entries(worst)) t.diagnostic(`  ${obj.padEnd(7)} ${w.ref.toExponential(2)}   ${w.tfjs.toExponential(2)}   ${w.grad.toExponential(2)}`);
+  t.diagnostic(
+    `torch ${py!.torch}; max |PyTorch − float64 reference| (loss, base, reg), max relative |PyTorch − losses.ts|, max |autograd − finite differences|:`,
+  );
+  for (const [obj, w] of Object.entries(worst))
+    t.diagnostic(`  ${obj.padEnd(7)} ${w.ref.toExponential(2)}   ${w.tfjs.toExponential(2)}   ${w.grad.toExponential(2)}`);
 });
 
 test('bsr in the export is the paper code: λ·b·mean(cat(r_c, r_r))², b the micro-batch, gradient λ·mean for every reward', (t) => {
@@ -104,7 +129,7 @@ test('bsr in the export is the paper code: λ·b·mean(cat(r_c, r_r))², b the m
   assert.notEqual(py!.results[k]!.center.reg.toFixed(6), got.reg.toFixed(6));
 });
 
-test('RewardLensTrainer.compute_loss (train.py) returns the objective on TRL\'s batch layout and ignores a data margin column', (t) => {
+test("RewardLensTrainer.compute_loss (train.py) returns the objective on TRL's batch layout and ignores a data margin column", (t) => {
   if (skip) return t.skip(skip);
   if (py!.trainer_error) return t.skip(`train.py does not import here (${py!.trainer_error}): transformers, datasets and trl are needed`);
   for (const obj of OBJECTIVES) {
@@ -115,7 +140,10 @@ test('RewardLensTrainer.compute_loss (train.py) returns the objective on TRL\'s 
       assert.ok(Math.abs(cl.bt - got.base) <= 1e-12 && Math.abs(cl.reg - got.reg) <= 1e-12, `${obj} ${c.name}: logged bt/reg`);
       const mean = [...c.rc, ...c.rr].reduce((a, b) => a + b, 0) / (2 * c.rc.length);
       assert.ok(Math.abs(cl.batch_mean - mean) <= 1e-12, `${obj} ${c.name}: batch_mean ${cl.batch_mean} vs ${mean}`);
-      assert.ok(Math.abs(cl.accuracy - c.rc.filter((x, i) => x > c.rr[i]!).length / c.rc.length) <= 1e-7, `${obj} ${c.name}: accuracy ${cl.accuracy}`); // .float(): float32
+      assert.ok(
+        Math.abs(cl.accuracy - c.rc.filter((x, i) => x > c.rr[i]!).length / c.rc.length) <= 1e-7,
+        `${obj} ${c.name}: accuracy ${cl.accuracy}`,
+      ); // .float(): float32
     });
   }
 });

@@ -52,8 +52,17 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel
 function lossAndGrads(obj: Objective, rc: number[], rr: number[], c: LossConfig) {
   return tf.tidy(() => {
     const parts = computeLoss(obj, tf.tensor1d(rc), tf.tensor1d(rr), c);
-    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => computeLoss(obj, a as tf.Tensor1D, b as tf.Tensor1D, c).loss)([tf.tensor1d(rc), tf.tensor1d(rr)]);
-    return { loss: parts.loss.dataSync()[0], base: parts.base.dataSync()[0], reg: parts.reg.dataSync()[0], gc: g[0].dataSync(), gr: g[1].dataSync() };
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => computeLoss(obj, a as tf.Tensor1D, b as tf.Tensor1D, c).loss)([
+      tf.tensor1d(rc),
+      tf.tensor1d(rr),
+    ]);
+    return {
+      loss: parts.loss.dataSync()[0],
+      base: parts.base.dataSync()[0],
+      reg: parts.reg.dataSync()[0],
+      gc: g[0].dataSync(),
+      gr: g[1].dataSync(),
+    };
   });
 }
 
@@ -82,11 +91,33 @@ test('bsr: dL/dr_j = λ·mean(r) + the BT part, for every reward (paper-spec §2
   const m = mean([...RC, ...RR]);
   const s = RC.map((x, i) => 1 / (1 + Math.exp(x - RR[i]))); // σ(−Δr_i)
   const r = lossAndGrads('bsr', RC, RR, CFG);
-  assertClose(r.gc, s.map((si) => CFG.lambda * m - si / b), 1e-5, 1e-7, 'dL/drc');
-  assertClose(r.gr, s.map((si) => CFG.lambda * m + si / b), 1e-5, 1e-7, 'dL/drr');
+  assertClose(
+    r.gc,
+    s.map((si) => CFG.lambda * m - si / b),
+    1e-5,
+    1e-7,
+    'dL/drc',
+  );
+  assertClose(
+    r.gr,
+    s.map((si) => CFG.lambda * m + si / b),
+    1e-5,
+    1e-7,
+    'dL/drr',
+  );
   // The penalty alone: λ·m per reward, independent of b (checked at two batch sizes).
-  for (const [rc, rr] of [[RC, RR], [RC.slice(0, 2), RR.slice(0, 2)]]) {
-    const g = tf.tidy(() => tf.grads((a: tf.Tensor, c: tf.Tensor) => bsrPenalty(a as tf.Tensor1D, c as tf.Tensor1D, CFG.lambda))([tf.tensor1d(rc), tf.tensor1d(rr)]).map((t) => t.dataSync()));
+  for (const [rc, rr] of [
+    [RC, RR],
+    [RC.slice(0, 2), RR.slice(0, 2)],
+  ]) {
+    const g = tf.tidy(() =>
+      tf
+        .grads((a: tf.Tensor, c: tf.Tensor) => bsrPenalty(a as tf.Tensor1D, c as tf.Tensor1D, CFG.lambda))([
+          tf.tensor1d(rc),
+          tf.tensor1d(rr),
+        ])
+        .map((t) => t.dataSync()),
+    );
     const mm = mean([...rc, ...rr]);
     assertClose([...g[0], ...g[1]], new Array(2 * rc.length).fill(CFG.lambda * mm), 1e-5, 1e-7, `penalty grad (b=${rc.length})`);
   }
@@ -94,7 +125,16 @@ test('bsr: dL/dr_j = λ·mean(r) + the BT part, for every reward (paper-spec §2
 
 test('losses stay finite for large reward gaps and for all-zero rewards', () => {
   for (const obj of OBJECTIVES) {
-    for (const [rc, rr] of [[[60, -60], [-60, 60]], [[0, 0], [0, 0]]]) {
+    for (const [rc, rr] of [
+      [
+        [60, -60],
+        [-60, 60],
+      ],
+      [
+        [0, 0],
+        [0, 0],
+      ],
+    ]) {
       const r = lossAndGrads(obj, rc, rr, CFG);
       const all = [r.loss, r.base, r.reg, ...r.gc, ...r.gr];
       assert.ok(all.every(Number.isFinite), `${obj} at rc=${rc} rr=${rr}: ${all}`);

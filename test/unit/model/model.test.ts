@@ -4,7 +4,16 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../../../src/train/tf';
 import {
-  countParameters, createModel, disposeModel, forward, makeBatch, modelFromTensors, paddedLength, parameterSpecs, trainableVariables, wpNorm,
+  countParameters,
+  createModel,
+  disposeModel,
+  forward,
+  makeBatch,
+  modelFromTensors,
+  paddedLength,
+  parameterSpecs,
+  trainableVariables,
+  wpNorm,
   type RewardModel,
 } from '../../../src/train/model';
 import type { ModelConfig } from '../../../src/core/config';
@@ -15,7 +24,11 @@ before(async () => {
 });
 
 const REF_CFG: ModelConfig = { vocabSize: 11, dModel: 8, nLayers: 2, nHeads: 2, dFF: 16, maxLen: 12 };
-const REF_IDS = [[4, 7, 2, 9, 5, 3], [6, 2, 10, 4, 4, 8, 7, 3], [2, 5, 3]];
+const REF_IDS = [
+  [4, 7, 2, 9, 5, 3],
+  [6, 2, 10, 4, 4, 8, 7, 3],
+  [2, 5, 3],
+];
 const COEF = [1.0, -2.0, 0.5];
 
 // From `python3 test/unit/model/reference/model_ref.py` (float64 numpy + scipy erf; same formula weights and ids).
@@ -44,7 +57,13 @@ function formulaModel(cfg: ModelConfig): RewardModel {
   parameterSpecs(cfg).forEach((s, p) => {
     const n = s.shape.reduce((a, b) => a * b, 1);
     const base = /(ln1|ln2|ln_f)\.weight$/.test(s.name) ? 1 : 0;
-    tensors.set(s.name, tf.tensor(Float32Array.from({ length: n }, (_, k) => base + 0.3 * Math.sin(0.37 * (k + 1) + 1.3 * (p + 1))), [...s.shape]));
+    tensors.set(
+      s.name,
+      tf.tensor(
+        Float32Array.from({ length: n }, (_, k) => base + 0.3 * Math.sin(0.37 * (k + 1) + 1.3 * (p + 1))),
+        [...s.shape],
+      ),
+    );
   });
   const model = modelFromTensors(cfg, tensors);
   tf.dispose([...tensors.values()]);
@@ -56,7 +75,10 @@ const seqs = (rows: number[][]) => rows.map((r) => Int32Array.from(r));
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel: number, abs: number, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= abs + rel * Math.abs(expected[i]), `${what}[${i}]: got ${actual[i]}, expected ${expected[i]}`);
+    assert.ok(
+      Math.abs(actual[i] - expected[i]) <= abs + rel * Math.abs(expected[i]),
+      `${what}[${i}]: got ${actual[i]}, expected ${expected[i]}`,
+    );
   }
 }
 
@@ -90,10 +112,23 @@ test('autograd gradients match numpy central differences for weights of every ki
 test('gradient of r w.r.t. weights of a seeded model matches fp32 finite differences', () => {
   const cfg: ModelConfig = { vocabSize: 20, dModel: 16, nLayers: 1, nHeads: 2, dFF: 32, maxLen: 16 };
   const model = createModel(cfg, 7);
-  const batch = makeBatch(seqs([[5, 9, 2, 11, 3], [7, 2, 8, 8, 19, 4, 3]]), undefined, cfg.maxLen);
+  const batch = makeBatch(
+    seqs([
+      [5, 9, 2, 11, 3],
+      [7, 2, 8, 8, 19, 4, 3],
+    ]),
+    undefined,
+    cfg.maxLen,
+  );
   const objective = () => tf.tidy(() => tf.sum(tf.mul(forward(model, batch).rewards, [1, -1])).dataSync()[0]);
   const { grads } = tf.variableGrads(() => tf.sum(tf.mul(forward(model, batch).rewards, [1, -1])) as tf.Scalar, trainableVariables(model));
-  const picks: [string, number][] = [['score.weight', 3], ['ln_f.weight', 5], ['tok_emb.weight', 8 * 16 + 2], ['blocks.0.mlp.fc.weight', 40], ['pos_emb.weight', 16 + 4]];
+  const picks: [string, number][] = [
+    ['score.weight', 3],
+    ['ln_f.weight', 5],
+    ['tok_emb.weight', 8 * 16 + 2],
+    ['blocks.0.mlp.fc.weight', 40],
+    ['pos_emb.weight', 16 + 4],
+  ];
   for (const [name, k] of picks) {
     const v = model.params.get(name)!;
     const orig = v.dataSync().slice();
@@ -117,12 +152,17 @@ test('gradient of r w.r.t. weights of a seeded model matches fp32 finite differe
 test('right padding does not change h or r (causal mask), whatever the batch length', () => {
   const cfg: ModelConfig = { vocabSize: 20, dModel: 16, nLayers: 1, nHeads: 2, dFF: 32, maxLen: 16 };
   const model = createModel(cfg, 3);
-  const s = seqs([[5, 9, 2, 11, 3], [7, 2, 8, 8, 19, 4, 3], [6, 3]]);
-  const run = (rows: Int32Array[], padTo?: number) => tf.tidy(() => {
-    const b = makeBatch(rows, padTo, cfg.maxLen);
-    const out = forward(model, b);
-    return { r: out.rewards.dataSync(), h: out.hidden.dataSync(), T: b.ids.shape[1] };
-  });
+  const s = seqs([
+    [5, 9, 2, 11, 3],
+    [7, 2, 8, 8, 19, 4, 3],
+    [6, 3],
+  ]);
+  const run = (rows: Int32Array[], padTo?: number) =>
+    tf.tidy(() => {
+      const b = makeBatch(rows, padTo, cfg.maxLen);
+      const out = forward(model, b);
+      return { r: out.rewards.dataSync(), h: out.hidden.dataSync(), T: b.ids.shape[1] };
+    });
   const base = run(s);
   assert.equal(base.T, 8);
   for (const padTo of [7, 13, 16]) {
@@ -163,7 +203,14 @@ test('init is deterministic per seed and follows the stated distributions', () =
 });
 
 test('makeBatch pads with PAD to a multiple of 8 (capped at maxLen) and records lastIdx', () => {
-  const b = makeBatch(seqs([[5, 6, 3], [7, 8, 9, 10, 11, 12, 13, 14, 15, 3]]), undefined, 12);
+  const b = makeBatch(
+    seqs([
+      [5, 6, 3],
+      [7, 8, 9, 10, 11, 12, 13, 14, 15, 3],
+    ]),
+    undefined,
+    12,
+  );
   assert.deepEqual(b.ids.shape, [2, 12]); // 10 → 16, capped at 12
   assert.equal(b.ids.dtype, 'int32');
   assert.deepEqual([...b.lastIdx.dataSync()], [2, 9]);
@@ -193,10 +240,18 @@ test('no tensor leaks: forward inside tidy, and disposeModel frees every variabl
   assert.equal(trainableVariables(model).length, parameterSpecs(cfg).length);
   // 12·16 + 16·16 embeddings; per block 4·16² + 2·16·32 + 4·16 (LN); final LN 2·16; head 16.
   assert.equal(countParameters(cfg), 12 * 16 + 16 * 16 + 2 * (4 * 256 + 2 * 16 * 32 + 4 * 16) + 2 * 16 + 16);
-  assert.equal(trainableVariables(model).reduce((n, v) => n + v.size, 0), countParameters(cfg));
+  assert.equal(
+    trainableVariables(model).reduce((n, v) => n + v.size, 0),
+    countParameters(cfg),
+  );
   const afterCreate = tf.memory().numTensors;
   assert.equal(afterCreate - before, parameterSpecs(cfg).length);
-  const b = makeBatch(seqs([[1, 2, 3], [4, 5, 6, 7]]));
+  const b = makeBatch(
+    seqs([
+      [1, 2, 3],
+      [4, 5, 6, 7],
+    ]),
+  );
   const out = forward(model, b); // outside tidy: only its two results remain
   assert.equal(tf.memory().numTensors, afterCreate + 2 + 2);
   tf.dispose([out.rewards, out.hidden]);

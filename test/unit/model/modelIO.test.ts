@@ -25,17 +25,25 @@ const LOSS_CFG = { lambda: 1e-3, margin: 1, centerCoef: 0.01, normEps: 1e-8 };
 
 function pairBatch(): Batch {
   const seq = (p: string, r: string) => encodePair(vocab, p, r, cfg.maxLen).ids;
-  return makeBatch([seq(TEXTS[0], TEXTS[1]), seq(TEXTS[3], TEXTS[4]), seq(TEXTS[0], TEXTS[2]), seq(TEXTS[3], TEXTS[5])], undefined, cfg.maxLen);
+  return makeBatch(
+    [seq(TEXTS[0], TEXTS[1]), seq(TEXTS[3], TEXTS[4]), seq(TEXTS[0], TEXTS[2]), seq(TEXTS[3], TEXTS[5])],
+    undefined,
+    cfg.maxLen,
+  );
 }
 
 const rewardsOf = (m: RewardModel, b: Batch) => tf.tidy(() => forward(m, b).rewards.dataSync());
 
 function adamSteps(model: RewardModel, opt: tf.AdamOptimizer, b: Batch, n: number): void {
   for (let i = 0; i < n; i++) {
-    opt.minimize(() => {
-      const r = forward(model, b).rewards;
-      return computeLoss('bsr', r.slice([0], [2]), r.slice([2], [2]), LOSS_CFG).loss;
-    }, false, trainableVariables(model));
+    opt.minimize(
+      () => {
+        const r = forward(model, b).rewards;
+        return computeLoss('bsr', r.slice([0], [2]), r.slice([2], [2]), LOSS_CFG).loss;
+      },
+      false,
+      trainableVariables(model),
+    );
   }
 }
 
@@ -70,7 +78,10 @@ test('load errors name the file: missing file, torn save, shape mismatch, wrong 
   };
   const missing = await fresh('missing');
   fs.rmSync(path.join(missing, MODEL_FILES.weights));
-  await assert.rejects(loadModel(missing), (e: Error) => e.message.includes(path.join(missing, MODEL_FILES.weights)) && /missing/.test(e.message));
+  await assert.rejects(
+    loadModel(missing),
+    (e: Error) => e.message.includes(path.join(missing, MODEL_FILES.weights)) && /missing/.test(e.message),
+  );
   await assert.rejects(loadModel(path.join(tmp, 'nowhere')), /config\.json: missing/);
 
   const torn = await fresh('torn');
@@ -88,7 +99,10 @@ test('load errors name the file: missing file, torn save, shape mismatch, wrong 
   await assert.rejects(loadModel(shape), /config\.json: field "checksum": does not match the file/);
   delete c.checksum; // as a model saved before config.json carried a checksum
   fs.writeFileSync(cfgFile, JSON.stringify(c));
-  await assert.rejects(loadModel(shape), /model\.safetensors: tensor pos_emb\.weight has shape \[16,16\], but config\.json implies \[32,16\]/);
+  await assert.rejects(
+    loadModel(shape),
+    /model\.safetensors: tensor pos_emb\.weight has shape \[16,16\], but config\.json implies \[32,16\]/,
+  );
 
   const badVocab = await fresh('badvocab');
   const vf = path.join(badVocab, MODEL_FILES.vocab);

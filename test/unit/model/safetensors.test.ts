@@ -72,8 +72,14 @@ test('rejects malformed files with a reason', () => {
   assert.throws(() => decodeSafetensors(withHeader('{"a":', four)), /not valid UTF-8 JSON/);
   assert.throws(() => decodeSafetensors(withHeader('{"a":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}', four)), /"F16"/);
   assert.throws(() => decodeSafetensors(withHeader('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}', four)), /needs 8/);
-  assert.throws(() => decodeSafetensors(withHeader('{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', [...four, ...four])), /gap or overlap/);
-  assert.throws(() => decodeSafetensors(withHeader('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', [...four, ...four])), /data section has 8/);
+  assert.throws(
+    () => decodeSafetensors(withHeader('{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', [...four, ...four])),
+    /gap or overlap/,
+  );
+  assert.throws(
+    () => decodeSafetensors(withHeader('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', [...four, ...four])),
+    /data section has 8/,
+  );
   assert.throws(() => decodeSafetensors(withHeader('{"__metadata__":{"k":1}}', [])), /metadata "k" must be a string/);
   assert.throws(
     () => encodeSafetensors(new Map([['a', { dtype: 'F32', shape: [3], data: new Float32Array(2) } as SafeTensor]])),

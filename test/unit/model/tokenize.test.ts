@@ -1,7 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  EOS, NUM_SPECIAL, PAD, SEP, UNK, Vocabulary, bpeEncode, clearTokenCache, encodePair, fitLengths, setTokenCacheLimit, tokenCacheStats,
+  EOS,
+  NUM_SPECIAL,
+  PAD,
+  SEP,
+  UNK,
+  Vocabulary,
+  bpeEncode,
+  clearTokenCache,
+  encodePair,
+  fitLengths,
+  setTokenCacheLimit,
+  tokenCacheStats,
 } from '../../../src/core/tokenize';
 
 // cl100k_base ids, checked against OpenAI's tiktoken table: "hello" 15339, " world" 1917, "a" 64, " b" 293, " c" 272.

@@ -23,7 +23,10 @@ test('readJsonLines skips a truncated last line and reports it', () => {
   appendJsonLine(f, { step: 2 });
   fs.appendFileSync(f, '{"step": 3, "lo'); // a crash mid-write
   const bad: number[] = [];
-  assert.deepEqual(readJsonLines<{ step: number }>(f, (line) => bad.push(line)).map((r) => r.step), [1, 2]);
+  assert.deepEqual(
+    readJsonLines<{ step: number }>(f, (line) => bad.push(line)).map((r) => r.step),
+    [1, 2],
+  );
   assert.deepEqual(bad, [3]);
 });
 
@@ -31,7 +34,13 @@ test('writeDirAtomic keeps the old directory when the build fails', async () => 
   const d = tmp();
   const target = path.join(d, 'ckpt');
   await writeDirAtomic(target, (t) => fs.writeFileSync(path.join(t, 'w'), 'one'));
-  await assert.rejects(writeDirAtomic(target, (t) => { fs.writeFileSync(path.join(t, 'w'), 'two'); throw new Error('disk full'); }), /disk full/);
+  await assert.rejects(
+    writeDirAtomic(target, (t) => {
+      fs.writeFileSync(path.join(t, 'w'), 'two');
+      throw new Error('disk full');
+    }),
+    /disk full/,
+  );
   assert.equal(fs.readFileSync(path.join(target, 'w'), 'utf8'), 'one');
   assert.deepEqual(fs.readdirSync(d), ['ckpt']);
 });

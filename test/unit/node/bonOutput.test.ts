@@ -9,7 +9,19 @@ import { readRunSnapshot } from '../../../src/node/runs';
 import type { BonReport } from '../../../src/core/bon/types';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bonout-'));
-const REPORT: BonReport = { format: 'reward-lens-bon', version: 1, createdAt: '2026-12-01T00:00:00.000Z', model: { label: 'm', dir: 'm', kind: 'hf', engine: 'onnxruntime', headTrained: true }, gold: { fields: ['score'], higherIsBetter: true }, lengthUnit: 'characters', method: { kind: 'exact' }, seed: 1, bootstrap: 10, ns: [1], sets: [] };
+const REPORT: BonReport = {
+  format: 'reward-lens-bon',
+  version: 1,
+  createdAt: '2026-12-01T00:00:00.000Z',
+  model: { label: 'm', dir: 'm', kind: 'hf', engine: 'onnxruntime', headTrained: true },
+  gold: { fields: ['score'], higherIsBetter: true },
+  lengthUnit: 'characters',
+  method: { kind: 'exact' },
+  seed: 1,
+  bootstrap: 10,
+  ns: [1],
+  sets: [],
+};
 
 test('bonTarget: a new or empty directory becomes an evaluation; a training run takes bon.json only for its own model (the resolved model/ folder)', () => {
   const dir = tmp();

@@ -19,13 +19,24 @@ type Arrow = typeof import('apache-arrow');
 let arrow: Arrow | undefined;
 try {
   // Resolved like the bundle does: node_modules, else a developer's private .deps/node_modules.
-  arrow = createRequire(__filename)(createRequire(__filename).resolve('apache-arrow', { paths: [process.cwd(), path.resolve('.deps/node_modules')] })) as Arrow;
-} catch { /* skipped below, with the reason */ }
+  arrow = createRequire(__filename)(
+    createRequire(__filename).resolve('apache-arrow', { paths: [process.cwd(), path.resolve('.deps/node_modules')] }),
+  ) as Arrow;
+} catch {
+  /* skipped below, with the reason */
+}
 const NO_ARROW = arrow ? false : 'apache-arrow is not installed (npm install apache-arrow@21.2.0): the Arrow reader cannot be tested';
 
 const gz = (b: Uint8Array) => new Uint8Array(gzipSync(b));
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rl-hfdata-'));
-const strip = (d: Awaited<ReturnType<typeof loadDatasetFile>>) => ({ format: d.format, rows: d.rows, accounting: d.accounting, sides: d.pairs.map((p) => [p.prompt, p.chosen, p.rejected, p.source.line]), skipped: d.skipped.map((s) => [s.line, s.field, s.reason]), multi: d.multi.length });
+const strip = (d: Awaited<ReturnType<typeof loadDatasetFile>>) => ({
+  format: d.format,
+  rows: d.rows,
+  accounting: d.accounting,
+  sides: d.pairs.map((p) => [p.prompt, p.chosen, p.rejected, p.source.line]),
+  skipped: d.skipped.map((s) => [s.line, s.field, s.reason]),
+  multi: d.multi.length,
+});
 
 test('.jsonl.gz, .json.gz and .csv.gz read exactly as the plain files; a damaged .gz is one FileError', async () => {
   const dir = tmp();
@@ -37,9 +48,18 @@ test('.jsonl.gz, .json.gz and .csv.gz read exactly as the plain files; a damaged
     assert.equal(rowAccountingProblem(b), undefined);
   }
   // A gzip stream cut in half: the rows before the cut would be a silent partial read, so the file is refused.
-  const whole = gz(new TextEncoder().encode(Array.from({ length: 2000 }, (_, i) => JSON.stringify({ prompt: `p${i}`, chosen: 'a'.repeat(50) + i, rejected: 'b' }) + '\n').join('')));
+  const whole = gz(
+    new TextEncoder().encode(
+      Array.from({ length: 2000 }, (_, i) => JSON.stringify({ prompt: `p${i}`, chosen: 'a'.repeat(50) + i, rejected: 'b' }) + '\n').join(
+        '',
+      ),
+    ),
+  );
   fs.writeFileSync(path.join(dir, 'cut.jsonl.gz'), whole.subarray(0, whole.length >> 1));
-  await assert.rejects(loadDatasetFile(path.join(dir, 'cut.jsonl.gz')), (e: Error) => e instanceof FileError && /cut\.jsonl\.gz: is not valid gzip data/.test(e.message));
+  await assert.rejects(
+    loadDatasetFile(path.join(dir, 'cut.jsonl.gz')),
+    (e: Error) => e instanceof FileError && /cut\.jsonl\.gz: is not valid gzip data/.test(e.message),
+  );
 });
 
 /** A small Arrow table of TRL conversational pairs, in `batches` record batches of two rows. */
@@ -49,10 +69,28 @@ function arrowTable(a: Arrow, batches: number, first = 0) {
   const part = (k: number) => {
     const n = [0, 1].map((i) => first + 2 * k + i);
     return new a.Table({
-      id: a.vectorFromArray(n.map((i) => BigInt(100 + i)), new a.Int64()),
-      chosen: a.vectorFromArray(n.map((i) => [{ role: 'user', content: `q${i}` }, { role: 'assistant', content: i === 3 ? '' : `good${i}` }]), list),
-      rejected: a.vectorFromArray(n.map((i) => [{ role: 'user', content: `q${i}` }, { role: 'assistant', content: `bad${i}` }]), list),
-      source: a.vectorFromArray(n.map((i) => (i % 2 ? 'odd' : 'even')), new a.Utf8()),
+      id: a.vectorFromArray(
+        n.map((i) => BigInt(100 + i)),
+        new a.Int64(),
+      ),
+      chosen: a.vectorFromArray(
+        n.map((i) => [
+          { role: 'user', content: `q${i}` },
+          { role: 'assistant', content: i === 3 ? '' : `good${i}` },
+        ]),
+        list,
+      ),
+      rejected: a.vectorFromArray(
+        n.map((i) => [
+          { role: 'user', content: `q${i}` },
+          { role: 'assistant', content: `bad${i}` },
+        ]),
+        list,
+      ),
+      source: a.vectorFromArray(
+        n.map((i) => (i % 2 ? 'odd' : 'even')),
+        new a.Utf8(),
+      ),
     });
   };
   let t = part(0);
@@ -60,7 +98,9 @@ function arrowTable(a: Arrow, batches: number, first = 0) {
   return t;
 }
 
-test('Arrow IPC stream and file formats: record batches streamed, nested message lists, BigInt ids, bad rows named', { skip: NO_ARROW }, async () => {
+test('Arrow IPC stream and file formats: record batches streamed, nested message lists, BigInt ids, bad rows named', {
+  skip: NO_ARROW,
+}, async () => {
   const a = arrow!;
   const dir = tmp();
   const t = arrowTable(a, 3);
@@ -71,32 +111,55 @@ test('Arrow IPC stream and file formats: record batches streamed, nested message
     const d = await loadDatasetFile(f);
     assert.equal(d.format, 'skywork', fmt);
     assert.deepEqual([d.rows, d.pairs.length], [6, 5]);
-    assert.deepEqual(d.pairs.map((p) => [p.id, p.prompt, p.chosen, p.source.line]).slice(0, 2), [['100', 'q0', 'good0', 1], ['101', 'q1', 'good1', 2]]);
-    assert.deepEqual(d.skipped.map((s) => [s.line, s.field, s.reason]), [[4, 'chosen', 'empty-field']]);
+    assert.deepEqual(d.pairs.map((p) => [p.id, p.prompt, p.chosen, p.source.line]).slice(0, 2), [
+      ['100', 'q0', 'good0', 1],
+      ['101', 'q1', 'good1', 2],
+    ]);
+    assert.deepEqual(
+      d.skipped.map((s) => [s.line, s.field, s.reason]),
+      [[4, 'chosen', 'empty-field']],
+    );
     assert.deepEqual(d.groups.source, { even: 3, odd: 2 });
     assert.ok(d.pairs[0]!.messages, 'message lists keep their turns');
   }
   fs.writeFileSync(path.join(dir, 'cut.arrow'), a.tableToIPC(t, 'stream').subarray(0, 300));
-  await assert.rejects(loadDatasetFile(path.join(dir, 'cut.arrow')), (e: Error) => e instanceof FileError && /cut\.arrow(:\d+)?: not a readable Arrow IPC file/.test(e.message));
+  await assert.rejects(
+    loadDatasetFile(path.join(dir, 'cut.arrow')),
+    (e: Error) => e instanceof FileError && /cut\.arrow(:\d+)?: not a readable Arrow IPC file/.test(e.message),
+  );
 });
 
-test('a save_to_disk folder: state.json shards read in order as one dataset; a DatasetDict names its splits', { skip: NO_ARROW }, async () => {
+test('a save_to_disk folder: state.json shards read in order as one dataset; a DatasetDict names its splits', {
+  skip: NO_ARROW,
+}, async () => {
   const a = arrow!;
   const root = tmp();
   const split = path.join(root, 'train');
   fs.mkdirSync(split);
   fs.writeFileSync(path.join(split, 'data-00000-of-00002.arrow'), a.tableToIPC(arrowTable(a, 1, 0), 'stream'));
   fs.writeFileSync(path.join(split, 'data-00001-of-00002.arrow'), a.tableToIPC(arrowTable(a, 2, 2), 'stream'));
-  fs.writeFileSync(path.join(split, 'state.json'), JSON.stringify({ _data_files: [{ filename: 'data-00000-of-00002.arrow' }, { filename: 'data-00001-of-00002.arrow' }], _split: 'train', _fingerprint: 'x' }));
+  fs.writeFileSync(
+    path.join(split, 'state.json'),
+    JSON.stringify({
+      _data_files: [{ filename: 'data-00000-of-00002.arrow' }, { filename: 'data-00001-of-00002.arrow' }],
+      _split: 'train',
+      _fingerprint: 'x',
+    }),
+  );
   fs.writeFileSync(path.join(split, 'dataset_info.json'), JSON.stringify({ features: {} }));
   fs.writeFileSync(path.join(root, 'dataset_dict.json'), JSON.stringify({ splits: ['train', 'test'] }));
   const d = await loadDatasetFile(split);
   assert.deepEqual([d.rows, d.pairs.length, d.pairs.at(-1)!.source.line], [6, 5, 6], 'lines continue across shards');
   assert.ok(d.notes.includes('split "train" saved by the datasets library: 2 Arrow files'));
-  await assert.rejects(loadDatasetFile(root), (e: Error) => e instanceof FileError && /is a DatasetDict with splits train, test; give one split's folder/.test(e.message));
+  await assert.rejects(
+    loadDatasetFile(root),
+    (e: Error) => e instanceof FileError && /is a DatasetDict with splits train, test; give one split's folder/.test(e.message),
+  );
 });
 
-test('the datasets Arrow cache: splits from file names, row counts from dataset_info.json, hf:ORG/NAME:SPLIT', { skip: NO_ARROW }, async () => {
+test('the datasets Arrow cache: splits from file names, row counts from dataset_info.json, hf:ORG/NAME:SPLIT', {
+  skip: NO_ARROW,
+}, async () => {
   const a = arrow!;
   const cache = path.join(tmp(), 'datasets');
   const dir = path.join(cache, 'someorg___prefs', 'default', '0.0.0', 'abc123');
@@ -104,10 +167,25 @@ test('the datasets Arrow cache: splits from file names, row counts from dataset_
   fs.writeFileSync(path.join(dir, 'prefs-train-00000-of-00002.arrow'), a.tableToIPC(arrowTable(a, 1, 0), 'stream'));
   fs.writeFileSync(path.join(dir, 'prefs-train-00001-of-00002.arrow'), a.tableToIPC(arrowTable(a, 1, 2), 'stream'));
   fs.writeFileSync(path.join(dir, 'prefs-test.arrow'), a.tableToIPC(arrowTable(a, 1, 10), 'stream'));
-  fs.writeFileSync(path.join(dir, 'dataset_info.json'), JSON.stringify({ splits: { train: { name: 'train', num_examples: 4 }, test: { name: 'test', num_examples: 2 } } }));
+  fs.writeFileSync(
+    path.join(dir, 'dataset_info.json'),
+    JSON.stringify({ splits: { train: { name: 'train', num_examples: 4 }, test: { name: 'test', num_examples: 2 } } }),
+  );
   const roots = { hub: path.join(cache, '..', 'no-hub'), datasets: cache };
   const { datasets } = await listHfCache(roots);
-  assert.deepEqual(datasets.map((d) => [d.repo, d.where, d.splits.map((s) => [s.name, s.rows, s.files.length])]), [['someorg/prefs', 'datasets', [['test', 2, 1], ['train', 4, 2]]]]);
+  assert.deepEqual(
+    datasets.map((d) => [d.repo, d.where, d.splits.map((s) => [s.name, s.rows, s.files.length])]),
+    [
+      [
+        'someorg/prefs',
+        'datasets',
+        [
+          ['test', 2, 1],
+          ['train', 4, 2],
+        ],
+      ],
+    ],
+  );
   const r = await resolveHfSpec('hf:someorg/prefs:train', roots);
   const sources = splitSources(r.dataset, r.splits);
   assert.equal(sources.length, 1, 'two shards, one source');
@@ -125,10 +203,16 @@ test('a fake hub cache: snapshots linked into blobs, refs/main, splits and row c
   fs.mkdirSync(path.join(repo, 'refs'));
   fs.writeFileSync(path.join(repo, 'refs', 'main'), 'new222');
   const blob = path.join(repo, 'blobs', 'deadbeef');
-  parquetWriteFile({ filename: blob, rowGroupSize: 2, columnData: [
-    { name: 'prompt', data: ['p0', 'p1', 'p2'], type: 'STRING' }, { name: 'response_a', data: ['a0', 'a1', 'a2'], type: 'STRING' },
-    { name: 'response_b', data: ['b0', 'b1', 'b2'], type: 'STRING' }, { name: 'winner', data: ['A', 'tie', 'B'], type: 'STRING' },
-  ] });
+  parquetWriteFile({
+    filename: blob,
+    rowGroupSize: 2,
+    columnData: [
+      { name: 'prompt', data: ['p0', 'p1', 'p2'], type: 'STRING' },
+      { name: 'response_a', data: ['a0', 'a1', 'a2'], type: 'STRING' },
+      { name: 'response_b', data: ['b0', 'b1', 'b2'], type: 'STRING' },
+      { name: 'winner', data: ['A', 'tie', 'B'], type: 'STRING' },
+    ],
+  });
   fs.symlinkSync(path.relative(path.join(snap('new222'), 'data'), blob), path.join(snap('new222'), 'data', 'train-00000-of-00001.parquet'));
   fs.copyFileSync(fixture('chatbot-arena.jsonl'), path.join(repo, 'blobs', 'cafe'));
   fs.symlinkSync(path.relative(snap('new222'), path.join(repo, 'blobs', 'cafe')), path.join(snap('new222'), 'test.jsonl'));
@@ -139,15 +223,36 @@ test('a fake hub cache: snapshots linked into blobs, refs/main, splits and row c
   fs.writeFileSync(path.join(model, 'config.json'), '{"model_type":"qwen2"}');
   const roots = { hub, datasets: path.join(hub, '..', 'no-datasets') };
   const c = await listHfCache(roots);
-  assert.deepEqual(c.datasets.map((d) => [d.repo, d.dir, d.splits.map((s) => [s.name, s.rows])]), [['acme/prefs-v2', snap('new222'), [['train', 3], ['test', 5]]]]);
+  assert.deepEqual(
+    c.datasets.map((d) => [d.repo, d.dir, d.splits.map((s) => [s.name, s.rows])]),
+    [
+      [
+        'acme/prefs-v2',
+        snap('new222'),
+        [
+          ['train', 3],
+          ['test', 5],
+        ],
+      ],
+    ],
+  );
   assert.deepEqual(c.models, [{ repo: 'acme/tiny-rm', dir: model }]);
   // Each split says what its first file is: the Parquet shard is binary (its reader decides), the JSONL names its family.
-  assert.deepEqual(c.datasets[0]!.splits.map((s) => [s.head?.format, s.head?.family]), [['parquet', undefined], ['jsonl', 'chatbot-arena']]);
+  assert.deepEqual(
+    c.datasets[0]!.splits.map((s) => [s.head?.format, s.head?.family]),
+    [
+      ['parquet', undefined],
+      ['jsonl', 'chatbot-arena'],
+    ],
+  );
   const r = await resolveHfSpec('hf:acme/prefs-v2:train', roots);
   const d = await loadDataSource(splitSources(r.dataset, r.splits)[0]!);
   assert.deepEqual([d.format, d.rows, d.pairs.map((p) => p.chosen), d.accounting.nonPairRows], ['ab-label', 3, ['a0', 'b2'], { tie: 1 }]);
   assert.equal((await resolveHfSpec('hf:acme/prefs-v2', roots)).splits.length, 2);
-  await assert.rejects(resolveHfSpec('hf:acme/missing', roots), (e: Error) => e instanceof FileError && /hf:acme\/missing: not in the Hugging Face cache \(looked in .*hub/.test(e.message));
+  await assert.rejects(
+    resolveHfSpec('hf:acme/missing', roots),
+    (e: Error) => e instanceof FileError && /hf:acme\/missing: not in the Hugging Face cache \(looked in .*hub/.test(e.message),
+  );
   await assert.rejects(resolveHfSpec('hf:acme/prefs-v2:dev', roots), /has no split "dev"; cached splits: train, test/);
 });
 

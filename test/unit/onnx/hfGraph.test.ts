@@ -43,16 +43,30 @@ test('every family builds a well-formed graph with the inputs its batch feeds', 
     const { model } = externalModel(spec, 'F32');
     assertWellFormed(model);
     const inputs = model.graph.inputs.map((i) => i.name).sort();
-    const batch = buildBatch(spec, [[1, 2, 3], [4, 5]], { padId: 0, side: 'left', pooling: 'last-token' });
+    const batch = buildBatch(
+      spec,
+      [
+        [1, 2, 3],
+        [4, 5],
+      ],
+      { padId: 0, side: 'left', pooling: 'last-token' },
+    );
     const feeds = batchFeeds(spec, batch);
     assert.deepEqual(inputs, [...Object.keys(feeds), INPUT.head].sort(), `${r.name}: graph inputs = batch feeds + head`);
     for (const vi of model.graph.inputs.filter((i) => i.name !== INPUT.head)) {
       const f = feeds[vi.name]!;
       assert.equal(f.dims.length, vi.dims.length, `${r.name}: rank of ${vi.name}`);
-      assert.equal(f.data.length, f.dims.reduce((a, b) => a * b, 1), `${r.name}: size of ${vi.name}`);
+      assert.equal(
+        f.data.length,
+        f.dims.reduce((a, b) => a * b, 1),
+        `${r.name}: size of ${vi.name}`,
+      );
       assert.equal(vi.elemType, f.type === 'int32' ? DataType.INT32 : DataType.FLOAT);
     }
-    assert.deepEqual(model.graph.outputs.map((o) => o.name), [OUTPUT.rewards, OUTPUT.hidden]);
+    assert.deepEqual(
+      model.graph.outputs.map((o) => o.name),
+      [OUTPUT.rewards, OUTPUT.hidden],
+    );
     assert.ok(encodeModel(model).length < 200_000, `${r.name}: the graph carries no weights`);
   }
 });
@@ -75,7 +89,10 @@ test('external weights point at the checkpoint bytes; BF16 matrices are cast, em
   assert.deepEqual(readers(gather.outputs[0]!), ['Cast']);
   const linears = model.graph.nodes.filter((n) => n.opType === 'Gemm');
   assert.equal(linears.length, spec.numLayers * 7, 'one Gemm per projection, no MatMul + Transpose');
-  assert.ok(linears.every((n) => n.attributes?.some((a) => a.name === 'transB' && a.value === 1)), 'HF [out, in] weights use transB = 1');
+  assert.ok(
+    linears.every((n) => n.attributes?.some((a) => a.name === 'transB' && a.value === 1)),
+    'HF [out, in] weights use transB = 1',
+  );
 });
 
 test('input weights: one fp32 graph input per backbone tensor, GPT-2 Conv1D weights without transB', () => {
@@ -87,8 +104,15 @@ test('input weights: one fp32 graph input per backbone tensor, GPT-2 Conv1D weig
     return w;
   });
   assertWellFormed(model);
-  assert.deepEqual([...fed].sort(), backboneTensors(spec).map((t) => t.name).sort());
-  assert.ok(model.graph.nodes.filter((n) => n.opType === 'Gemm').every((n) => n.attributes?.some((a) => a.name === 'transB' && a.value === 0)));
+  assert.deepEqual(
+    [...fed].sort(),
+    backboneTensors(spec)
+      .map((t) => t.name)
+      .sort(),
+  );
+  assert.ok(
+    model.graph.nodes.filter((n) => n.opType === 'Gemm').every((n) => n.attributes?.some((a) => a.name === 'transB' && a.value === 0)),
+  );
   assert.equal(model.graph.initializers.filter((i) => i.name.startsWith('w.')).length, 0);
 });
 

@@ -13,7 +13,8 @@ function decode(bytes: Uint8Array): Map<number, Field[]> {
   const out = new Map<number, Field[]>();
   let at = 0;
   const varint = (): bigint => {
-    let v = 0n, shift = 0n;
+    let v = 0n,
+      shift = 0n;
     for (;;) {
       const b = bytes[at++];
       v |= BigInt(b & 0x7f) << shift;
@@ -23,7 +24,8 @@ function decode(bytes: Uint8Array): Map<number, Field[]> {
   };
   while (at < bytes.length) {
     const tag = Number(varint());
-    const field = tag >> 3, wire = tag & 7;
+    const field = tag >> 3,
+      wire = tag & 7;
     let value: Field;
     if (wire === 0) value = varint();
     else if (wire === 2) {
@@ -47,18 +49,60 @@ const i64 = (...v: number[]) => new Uint8Array(BigInt64Array.from(v.map(BigInt))
 const FIXTURE_MODEL: ModelInit = {
   irVersion: 8,
   producerName: 'reward-lens',
-  opsetImports: [{ domain: '', version: 17 }, { domain: 'com.microsoft', version: 1 }],
+  opsetImports: [
+    { domain: '', version: 17 },
+    { domain: 'com.microsoft', version: 1 },
+  ],
   metadata: { source: 'fixture', format: 'reward-lens-onnx-1' },
   graph: {
     name: 'fixture',
     nodes: [
       { opType: 'Cast', inputs: ['w_ext'], outputs: ['w_f'], attributes: [{ name: 'to', type: 'int', value: DataType.FLOAT }] },
-      { opType: 'Gemm', inputs: ['x', 'w'], outputs: ['y'], name: 'gemm0', attributes: [{ name: 'alpha', type: 'float', value: 0.5 }, { name: 'transB', type: 'int', value: 1 }] },
+      {
+        opType: 'Gemm',
+        inputs: ['x', 'w'],
+        outputs: ['y'],
+        name: 'gemm0',
+        attributes: [
+          { name: 'alpha', type: 'float', value: 0.5 },
+          { name: 'transB', type: 'int', value: 1 },
+        ],
+      },
       { opType: 'Reshape', inputs: ['y', 'shape'], outputs: ['y2'] },
-      { opType: 'ReduceMean', inputs: ['y2'], outputs: ['m'], attributes: [{ name: 'axes', type: 'ints', value: [-1] }, { name: 'keepdims', type: 'int', value: 1 }] },
-      { opType: 'Constant', inputs: [], outputs: ['c'], attributes: [{ name: 'value', type: 'tensor', value: { name: 'cv', dataType: DataType.FLOAT, dims: [], raw: f32(1.5) } }] },
-      { opType: 'FusedMatMul', inputs: ['y2', 'w_f'], outputs: ['z'], domain: 'com.microsoft', attributes: [{ name: 'alpha', type: 'float', value: 0.125 }, { name: 'transB', type: 'int', value: 0 }] },
-      { opType: 'Foo', inputs: ['z'], outputs: ['q'], attributes: [{ name: 'mode', type: 'string', value: 'tanh' }, { name: 'scales', type: 'floats', value: [0.5, -2] }] },
+      {
+        opType: 'ReduceMean',
+        inputs: ['y2'],
+        outputs: ['m'],
+        attributes: [
+          { name: 'axes', type: 'ints', value: [-1] },
+          { name: 'keepdims', type: 'int', value: 1 },
+        ],
+      },
+      {
+        opType: 'Constant',
+        inputs: [],
+        outputs: ['c'],
+        attributes: [{ name: 'value', type: 'tensor', value: { name: 'cv', dataType: DataType.FLOAT, dims: [], raw: f32(1.5) } }],
+      },
+      {
+        opType: 'FusedMatMul',
+        inputs: ['y2', 'w_f'],
+        outputs: ['z'],
+        domain: 'com.microsoft',
+        attributes: [
+          { name: 'alpha', type: 'float', value: 0.125 },
+          { name: 'transB', type: 'int', value: 0 },
+        ],
+      },
+      {
+        opType: 'Foo',
+        inputs: ['z'],
+        outputs: ['q'],
+        attributes: [
+          { name: 'mode', type: 'string', value: 'tanh' },
+          { name: 'scales', type: 'floats', value: [0.5, -2] },
+        ],
+      },
     ],
     initializers: [
       { name: 'w', dataType: DataType.FLOAT, dims: [2, 3], raw: f32(0, 1, 2, 3, 4, 5) },
@@ -66,7 +110,10 @@ const FIXTURE_MODEL: ModelInit = {
       { name: 'shape', dataType: DataType.INT64, dims: [2], raw: i64(-1, 3) },
     ],
     inputs: [{ name: 'x', elemType: DataType.FLOAT, dims: ['batch', 3] }],
-    outputs: [{ name: 'q', elemType: DataType.FLOAT, dims: ['batch', 2] }, { name: 'm', elemType: DataType.FLOAT, dims: [] }],
+    outputs: [
+      { name: 'q', elemType: DataType.FLOAT, dims: ['batch', 2] },
+      { name: 'm', elemType: DataType.FLOAT, dims: [] },
+    ],
   },
 };
 
@@ -76,10 +123,12 @@ test('encodeModel writes the bytes Python onnx serializes for the same model', (
   assert.equal(Buffer.from(encodeModel(FIXTURE_MODEL)).toString('hex'), want);
 });
 
-test('varints: zero, multi-byte, 2^53 - 1 and negative int64 (10 bytes, two\'s complement)', () => {
+test("varints: zero, multi-byte, 2^53 - 1 and negative int64 (10 bytes, two's complement)", () => {
   const w = new ProtoWriter();
   for (const v of [0, 300, Number.MAX_SAFE_INTEGER, -1, -300]) w.intField(1, v);
-  const vals = decode(w.finish()).get(1)!.map((v) => BigInt.asIntN(64, v as bigint));
+  const vals = decode(w.finish())
+    .get(1)!
+    .map((v) => BigInt.asIntN(64, v as bigint));
   assert.deepEqual(vals, [0n, 300n, BigInt(Number.MAX_SAFE_INTEGER), -1n, -300n]);
   const neg = new ProtoWriter();
   neg.varint(-1);
@@ -94,22 +143,51 @@ test('tensors: raw data survives big payloads by reference; external data has lo
   assert.deepEqual(raw.get(2), [1n]);
   assert.equal(str(raw.get(8)![0]), 'big');
   assert.deepEqual(Array.from(raw.get(9)![0] as Uint8Array), Array.from(big));
-  const ext = decode(tensorProto({ name: 'e', dataType: DataType.BFLOAT16, dims: [4, 8], external: { location: 'shard-00002.safetensors', offset: 5_000_000_123, length: 64 } }).finish());
-  const kv = ext.get(13)!.map((e) => decode(e as Uint8Array)).map((m) => [str(m.get(1)![0]), str(m.get(2)![0])]);
-  assert.deepEqual(kv, [['location', 'shard-00002.safetensors'], ['offset', '5000000123'], ['length', '64']]);
+  const ext = decode(
+    tensorProto({
+      name: 'e',
+      dataType: DataType.BFLOAT16,
+      dims: [4, 8],
+      external: { location: 'shard-00002.safetensors', offset: 5_000_000_123, length: 64 },
+    }).finish(),
+  );
+  const kv = ext
+    .get(13)!
+    .map((e) => decode(e as Uint8Array))
+    .map((m) => [str(m.get(1)![0]), str(m.get(2)![0])]);
+  assert.deepEqual(kv, [
+    ['location', 'shard-00002.safetensors'],
+    ['offset', '5000000123'],
+    ['length', '64'],
+  ]);
   assert.deepEqual(ext.get(14), [1n]);
   assert.equal(ext.get(9), undefined);
-  assert.throws(() => tensorProto({ name: 'x', dataType: DataType.FLOAT, dims: [1] }), /tensor "x": exactly one of raw data or external data/);
+  assert.throws(
+    () => tensorProto({ name: 'x', dataType: DataType.FLOAT, dims: [1] }),
+    /tensor "x": exactly one of raw data or external data/,
+  );
 });
 
 test('value infos: dim_param for symbolic dims, dim_value for static ones; names are UTF-8', () => {
-  const model = encodeModel({ irVersion: 8, opsetImports: [{ domain: '', version: 17 }], graph: { name: 'g', nodes: [], initializers: [], inputs: [{ name: 'ids·é', elemType: DataType.INT32, dims: ['batch', 'seq', 7] }], outputs: [] } });
+  const model = encodeModel({
+    irVersion: 8,
+    opsetImports: [{ domain: '', version: 17 }],
+    graph: {
+      name: 'g',
+      nodes: [],
+      initializers: [],
+      inputs: [{ name: 'ids·é', elemType: DataType.INT32, dims: ['batch', 'seq', 7] }],
+      outputs: [],
+    },
+  });
   const graph = decode(decode(model).get(7)![0] as Uint8Array);
   const vi = decode(graph.get(11)![0] as Uint8Array);
   assert.equal(str(vi.get(1)![0]), 'ids·é');
   const tensorType = decode(decode(vi.get(2)![0] as Uint8Array).get(1)![0] as Uint8Array);
   assert.deepEqual(tensorType.get(1), [BigInt(DataType.INT32)]);
-  const dims = decode(tensorType.get(2)![0] as Uint8Array).get(1)!.map((d) => decode(d as Uint8Array));
+  const dims = decode(tensorType.get(2)![0] as Uint8Array)
+    .get(1)!
+    .map((d) => decode(d as Uint8Array));
   assert.equal(str(dims[0]!.get(2)![0]), 'batch');
   assert.equal(str(dims[1]!.get(2)![0]), 'seq');
   assert.deepEqual(dims[2]!.get(1), [7n]);

@@ -16,14 +16,25 @@ function pair(options: ConstructorParameters<typeof Endpoint>[1] = {}) {
   const worker = new Endpoint((m) => port2.postMessage(m), options);
   port1.on('message', (m: Wire) => host.handle(m));
   port2.on('message', (m: Wire) => worker.handle(m));
-  return { host, worker, close: () => { port1.close(); port2.close(); } };
+  return {
+    host,
+    worker,
+    close: () => {
+      port1.close();
+      port2.close();
+    },
+  };
 }
 
 function throwingHandler({ kind }: { kind: string }): number {
   if (kind === 'file') throw new FileError({ file: 'data.jsonl', line: 7, field: 'chosen' }, 'expected a string');
   if (kind === 'user') throw new UserError('steps must be positive');
   if (kind === 'enoent') {
-    throw Object.assign(new Error("ENOENT: no such file or directory, open 'x.jsonl'"), { code: 'ENOENT', syscall: 'open', path: 'x.jsonl' });
+    throw Object.assign(new Error("ENOENT: no such file or directory, open 'x.jsonl'"), {
+      code: 'ENOENT',
+      syscall: 'open',
+      path: 'x.jsonl',
+    });
   }
   if (kind === 'string') throw 'a thrown string'; // the other side may throw anything
   return deeplyBroken();
@@ -33,7 +44,11 @@ function deeplyBroken(): never {
   throw new TypeError('cannot read properties of undefined (reading "rows")');
 }
 
-const rejection = (p: Promise<unknown>) => p.then((v) => assert.fail(`expected a rejection, got ${JSON.stringify(v)}`), (e: unknown) => e as Error);
+const rejection = (p: Promise<unknown>) =>
+  p.then(
+    (v) => assert.fail(`expected a rejection, got ${JSON.stringify(v)}`),
+    (e: unknown) => e as Error,
+  );
 
 test('a FileError crosses as a UserError that keeps its code, one-line message and file/line/field', async () => {
   const { host, worker, close } = pair();
@@ -59,13 +74,14 @@ test('a bug crosses as an RpcError whose stack starts at the frame that threw, t
   assert.equal(e.message, 'cannot read properties of undefined (reading "rows")');
   const lines = e.stack!.split('\n');
   assert.equal(lines[0], 'TypeError: cannot read properties of undefined (reading "rows")');
-  assert.match(lines[1]!, /deeplyBroken/, 'the sender\'s frames come first');
+  assert.match(lines[1]!, /deeplyBroken/, "the sender's frames come first");
   const marker = lines.findIndex((l) => l.includes('--- answered request test/fail ---'));
   assert.ok(marker > 1, e.stack);
 });
 
 test('mapError runs on the sending side: an OS error becomes a UserError with its errno code', async () => {
-  const toUser = (e: unknown) => ((e as { code?: string }).code === 'ENOENT' ? new UserError('cannot read x.jsonl: no such file', { code: 'ENOENT' }) : e);
+  const toUser = (e: unknown) =>
+    (e as { code?: string }).code === 'ENOENT' ? new UserError('cannot read x.jsonl: no such file', { code: 'ENOENT' }) : e;
   const { host, worker, close } = pair({ mapError: toUser });
   worker.onRequest(Fail, throwingHandler);
   const mapped = await rejection(host.sendRequest(Fail, { kind: 'enoent' }));
@@ -76,7 +92,7 @@ test('mapError runs on the sending side: an OS error becomes a UserError with it
   assert.ok(bug instanceof RpcError, 'mapError leaves other errors alone');
 });
 
-test('without mapError an OS error is not the user\'s: it keeps Node\'s code and its stack', async () => {
+test("without mapError an OS error is not the user's: it keeps Node's code and its stack", async () => {
   const { host, worker, close } = pair();
   worker.onRequest(Fail, throwingHandler);
   const e = await rejection(host.sendRequest(Fail, { kind: 'enoent' }));

@@ -13,12 +13,22 @@ function pair() {
   const b = new Endpoint((m) => port2.postMessage(m));
   port1.on('message', (m: Wire) => a.handle(m));
   port2.on('message', (m: Wire) => b.handle(m));
-  return { a, b, close: () => { port1.close(); port2.close(); } };
+  return {
+    a,
+    b,
+    close: () => {
+      port1.close();
+      port2.close();
+    },
+  };
 }
 
 test('requests get their own replies, matched by id, across a real MessageChannel', async () => {
   const { a, b, close } = pair();
-  b.onRequest(Add, async ({ a: x, b: y }) => { await new Promise((r) => setTimeout(r, x)); return x + y; });
+  b.onRequest(Add, async ({ a: x, b: y }) => {
+    await new Promise((r) => setTimeout(r, x));
+    return x + y;
+  });
   const results = await Promise.all([a.sendRequest(Add, { a: 20, b: 1 }), a.sendRequest(Add, { a: 1, b: 2 })]);
   assert.deepEqual(results, [21, 3]);
   close();
@@ -26,7 +36,9 @@ test('requests get their own replies, matched by id, across a real MessageChanne
 
 test('handler errors and unknown methods come back as rejections, never silence', async () => {
   const { a, b, close } = pair();
-  b.onRequest(Boom, () => { throw new Error('kaput'); });
+  b.onRequest(Boom, () => {
+    throw new Error('kaput');
+  });
   await assert.rejects(a.sendRequest(Boom, {}), /kaput/);
   await assert.rejects(a.sendRequest(Add, { a: 1, b: 1 }), /no handler for test\/add/);
   close();

@@ -10,13 +10,29 @@ import { parseXml } from './xmlCheck';
 
 /** Prompts with 4 candidates, plus `short` prompts with 2 (so N = 4 covers fewer prompts). */
 function prompts(proxySign: number, short = 0): BonPrompt[] {
-  const make = (i: number, m: number): BonPrompt => ({ id: `p${i}`, groups: {}, candidates: Array.from({ length: m }, (_, k) => ({ gold: (k + i) % m, proxy: proxySign * ((k + i) % m), length: 10 * (k + 1) })) });
+  const make = (i: number, m: number): BonPrompt => ({
+    id: `p${i}`,
+    groups: {},
+    candidates: Array.from({ length: m }, (_, k) => ({ gold: (k + i) % m, proxy: proxySign * ((k + i) % m), length: 10 * (k + 1) })),
+  });
   return [...Array.from({ length: 6 }, (_, i) => make(i, 4)), ...Array.from({ length: short }, (_, i) => make(10 + i, 2))];
 }
 
 function report(label: string, sign: number, pool = 'prompt-ood', short = 0): BonReport {
   const opts = { ns: [1, 2, 4], method: { kind: 'exact' as const }, seed: 1, bootstrap: 100, higherIsBetter: true };
-  return { format: 'reward-lens-bon', version: 1, createdAt: '', model: { label, dir: '', kind: 'fake', engine: 'fake', headTrained: true }, gold: { fields: ['score'], higherIsBetter: true }, lengthUnit: 'characters', method: opts.method, seed: 1, bootstrap: 100, ns: opts.ns, sets: [bonSetReport(pool, `${pool}.jsonl`, prompts(sign, short), {}, opts)] };
+  return {
+    format: 'reward-lens-bon',
+    version: 1,
+    createdAt: '',
+    model: { label, dir: '', kind: 'fake', engine: 'fake', headTrained: true },
+    gold: { fields: ['score'], higherIsBetter: true },
+    lengthUnit: 'characters',
+    method: opts.method,
+    seed: 1,
+    bootstrap: 100,
+    ns: opts.ns,
+    sets: [bonSetReport(pool, `${pool}.jsonl`, prompts(sign, short), {}, opts)],
+  };
 }
 
 test('aggregateBon: seed means and stds, the oracle and random from the pool, missing runs named', () => {
@@ -50,12 +66,30 @@ test('the headline uses the largest N every prompt of the pool supplies', () => 
 
 test('names from bon.json are escaped in Markdown and cannot leave figures/ as file names', () => {
   const evil = '<img src=x onerror=alert(1)>/../../x';
-  const a = aggregateBon(['bt'], [1], [{ objective: 'bt', seed: 1, runId: 'bt-s1', bon: { ...report('bt-s1', 1, evil), gold: { fields: ['a`b|c'], higherIsBetter: false } } }])!;
+  const a = aggregateBon(
+    ['bt'],
+    [1],
+    [
+      {
+        objective: 'bt',
+        seed: 1,
+        runId: 'bt-s1',
+        bon: { ...report('bt-s1', 1, evil), gold: { fields: ['a`b|c'], higherIsBetter: false } },
+      },
+    ],
+  )!;
   const md = bonSection(a).join('\n');
   assert.doesNotMatch(md, /(^|[^\\])<img/, 'no unescaped markup');
   assert.ok(md.includes(String.raw`### \<img src\=x onerror\=alert\(1\)\>\/\.\.\/\.\.\/x`), 'the pool heading, every punctuation escaped');
-  assert.match(md, /Gold: ``a`b\|c`` \(lower is better\\: negated for selection\\, reported in its own units\)/, 'the field as inline code, the rest escaped');
+  assert.match(
+    md,
+    /Gold: ``a`b\|c`` \(lower is better\\: negated for selection\\, reported in its own units\)/,
+    'the field as inline code, the rest escaped',
+  );
   const figs = bonFigures(a);
-  assert.deepEqual(figs.map((f) => f.name), ['bon-gold-_img_src_x_onerror_alert_1_x', 'bon-length-_img_src_x_onerror_alert_1_x']);
+  assert.deepEqual(
+    figs.map((f) => f.name),
+    ['bon-gold-_img_src_x_onerror_alert_1_x', 'bon-length-_img_src_x_onerror_alert_1_x'],
+  );
   for (const f of figs) parseXml(f.svg); // well-formed: the title text is escaped
 });

@@ -25,12 +25,18 @@ export function synthetic(opts: SyntheticOptions = {}): MultiResponseGroup[] {
     for (let i = 0; i < per; i++) {
       const id = `${g}-${i}`;
       const responses: ScoredResponse[] = models.map((m, k) => ({
-        text: `${RANK_WORDS[(k * 7 + i * 3) % models.length % RANK_WORDS.length]} answer of ${m} to ${id}`,
+        text: `${RANK_WORDS[((k * 7 + i * 3) % models.length) % RANK_WORDS.length]} answer of ${m} to ${id}`,
         gold: ((k * 7 + i * 3) % models.length) / models.length,
         ...(opts.noModels ? {} : { model: m }),
         source: { file: 'synthetic.jsonl', line: line, row: line++ - 1 },
       }));
-      out.push({ id, prompt: `Question ${id}: what is ${i} in ${g}?`, responses, groups: opts.noGroups ? {} : { dataset: g }, source: { file: 'synthetic.jsonl', line, row: line - 1 } });
+      out.push({
+        id,
+        prompt: `Question ${id}: what is ${i} in ${g}?`,
+        responses,
+        groups: opts.noGroups ? {} : { dataset: g },
+        source: { file: 'synthetic.jsonl', line, row: line - 1 },
+      });
     }
   }
   return out;

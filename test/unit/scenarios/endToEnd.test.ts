@@ -17,27 +17,58 @@ import { synthetic } from './builders';
 test('tiny experiment end to end with the real trainer: every run completes, τ is measured, the report has numbers', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-scen-e2e-'));
   const data = path.join(dir, 'multi.jsonl');
-  const rows = synthetic({ promptsPerGroup: 4 }).flatMap((g) => g.responses.map((r) => JSON.stringify({ instruction_id: g.id, instruction: g.prompt, generator: r.model, output: r.text, score: r.gold, dataset: g.groups.dataset })));
+  const rows = synthetic({ promptsPerGroup: 4 }).flatMap((g) =>
+    g.responses.map((r) =>
+      JSON.stringify({
+        instruction_id: g.id,
+        instruction: g.prompt,
+        generator: r.model,
+        output: r.text,
+        score: r.gold,
+        dataset: g.groups.dataset,
+      }),
+    ),
+  );
   fs.writeFileSync(data, rows.join('\n') + '\n');
   const out = path.join(dir, 'exp');
-  const res = await runExperiment({
-    outDir: out,
-    data: [{ file: data }],
-    split: { promptGroupKey: 'dataset', heldOutPromptGroups: ['delta'], heldOutModels: ['m5', 'm6', 'm7'], seed: 1, pairsPerPrompt: 2, minGoldGap: 0, idFraction: 0.5 },
-    objectives: ['bt', 'bsr'],
-    seeds: [1],
-    train: { preset: 'tiny', backend: 'wasm', steps: 4, batchSize: 4, logEvery: 1 },
-    checkpoints: 2,
-    command: 'test',
-  }, { train: runTraining, load: (f) => loadDatasetFile(f), log: () => {}, bestOfN: bestOfNForRun });
+  const res = await runExperiment(
+    {
+      outDir: out,
+      data: [{ file: data }],
+      split: {
+        promptGroupKey: 'dataset',
+        heldOutPromptGroups: ['delta'],
+        heldOutModels: ['m5', 'm6', 'm7'],
+        seed: 1,
+        pairsPerPrompt: 2,
+        minGoldGap: 0,
+        idFraction: 0.5,
+      },
+      objectives: ['bt', 'bsr'],
+      seeds: [1],
+      train: { preset: 'tiny', backend: 'wasm', steps: 4, batchSize: 4, logEvery: 1 },
+      checkpoints: 2,
+      command: 'test',
+    },
+    { train: runTraining, load: (f) => loadDatasetFile(f), log: () => {}, bestOfN: bestOfNForRun },
+  );
   assert.equal(res.status, 'completed', JSON.stringify(res.failed));
   assert.deepEqual(res.completed, ['bt-s1', 'bsr-s1']);
   const evals = readJsonLines<EvalReport>(path.join(out, 'runs', 'bsr-s1', 'evals.jsonl'));
-  assert.deepEqual(evals.map((e) => e.step), [0, 2, 4]);
+  assert.deepEqual(
+    evals.map((e) => e.step),
+    [0, 2, 4],
+  );
   const last = evals.at(-1)!;
-  assert.deepEqual(last.sets.map((s) => s.name), ['train', 'in-domain', 'prompt-ood', 'response-ood', 'mutual-ood']);
+  assert.deepEqual(
+    last.sets.map((s) => s.name),
+    ['train', 'in-domain', 'prompt-ood', 'response-ood', 'mutual-ood'],
+  );
   for (const s of last.sets.filter((x) => x.name.endsWith('-ood'))) {
-    assert.ok(s.kendall && typeof s.kendall.mean === 'number' && Math.abs(s.kendall.mean) <= 1, `${s.name}: τ ${JSON.stringify(s.kendall?.mean)}`);
+    assert.ok(
+      s.kendall && typeof s.kendall.mean === 'number' && Math.abs(s.kendall.mean) <= 1,
+      `${s.name}: τ ${JSON.stringify(s.kendall?.mean)}`,
+    );
   }
   const md = fs.readFileSync(res.report.markdown, 'utf8');
   const row = md.split('\n').find((l) => l.startsWith('| bsr | 0.') || l.startsWith('| bsr | 1.'));
@@ -47,10 +78,17 @@ test('tiny experiment end to end with the real trainer: every run completes, τ 
   // Best-of-N with the real models on the experiment's pools: every run has its curves, the report its section.
   for (const runId of ['bt-s1', 'bsr-s1']) {
     const bon = JSON.parse(fs.readFileSync(path.join(out, 'runs', runId, 'bon.json'), 'utf8')) as BonReport;
-    assert.deepEqual(bon.sets.map((s) => s.name), ['in-domain', 'prompt-ood', 'response-ood', 'mutual-ood']);
+    assert.deepEqual(
+      bon.sets.map((s) => s.name),
+      ['in-domain', 'prompt-ood', 'response-ood', 'mutual-ood'],
+    );
     assert.deepEqual(bon.ns, [1, 2, 4, 8, 16]);
     const p = bon.sets[1]!.curves[0]!.points;
-    assert.deepEqual(p.map((x) => x.n), [1, 2, 4], 'prompt-OOD has 5 seen-model responses per prompt');
+    assert.deepEqual(
+      p.map((x) => x.n),
+      [1, 2, 4],
+      'prompt-OOD has 5 seen-model responses per prompt',
+    );
     assert.ok(p.every((x) => Number.isFinite(x.pick.gold) && x.pick.gold <= x.oracle.gold + 1e-12));
   }
   assert.match(md, /## Best-of-N: what the proxy buys/);

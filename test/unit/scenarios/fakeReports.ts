@@ -19,7 +19,22 @@ export interface FakeSet {
 }
 
 export function fakeBox(median: number, halfIqr = 1): BoxStats {
-  return { n: 10, mean: median, std: halfIqr, min: median - 3 * halfIqr, max: median + 3 * halfIqr, median, q1: median - halfIqr, q3: median + halfIqr, iqr: 2 * halfIqr, whiskerLo: median - 2 * halfIqr, whiskerHi: median + 2 * halfIqr, outliers: [], variance: halfIqr ** 2, skew: 0 };
+  return {
+    n: 10,
+    mean: median,
+    std: halfIqr,
+    min: median - 3 * halfIqr,
+    max: median + 3 * halfIqr,
+    median,
+    q1: median - halfIqr,
+    q3: median + halfIqr,
+    iqr: 2 * halfIqr,
+    whiskerLo: median - 2 * halfIqr,
+    whiskerHi: median + 2 * halfIqr,
+    outliers: [],
+    variance: halfIqr ** 2,
+    skew: 0,
+  };
 }
 
 export function fakeSet(s: FakeSet): EvalSetReport {
@@ -34,7 +49,17 @@ export function fakeSet(s: FakeSet): EvalSetReport {
     decomposition: { wpNorm: s.wp ?? 1, meanHNorm: 10, meanCos: 0, meanAbsReward: 1, meanCosDelta: 0, gradProxy: 0 },
     erank: s.erank ?? 20,
     erankRows: 64,
-    ...(s.rm ? { rmBench: { hard: { value: s.rm.hard }, normal: { value: s.rm.normal }, easy: { value: s.rm.easy }, overall: (s.rm.hard + s.rm.normal + s.rm.easy) / 3, byDomain: {} } } : {}),
+    ...(s.rm
+      ? {
+          rmBench: {
+            hard: { value: s.rm.hard },
+            normal: { value: s.rm.normal },
+            easy: { value: s.rm.easy },
+            overall: (s.rm.hard + s.rm.normal + s.rm.easy) / 3,
+            byDomain: {},
+          },
+        }
+      : {}),
     ...(s.tau !== undefined ? { kendall: { mean: s.tau, nanFraction: 0, prompts: 5, values: s.tauValues ?? [] } } : {}),
   } as unknown as EvalSetReport;
 }

@@ -5,21 +5,38 @@ import { normalizePromptText } from '../../../src/core/scenarios/promptKey';
 import { ScenarioError, type ScenarioSplits } from '../../../src/core/scenarios/splitTypes';
 import { synthetic } from './builders';
 
-const OPTS: MultiSplitOptions = { promptGroupKey: 'dataset', heldOutPromptGroups: ['delta'], heldOutModels: ['m5', 'm6', 'm7'], seed: 7, pairsPerPrompt: 2, minGoldGap: 0, idFraction: 0.5 };
+const OPTS: MultiSplitOptions = {
+  promptGroupKey: 'dataset',
+  heldOutPromptGroups: ['delta'],
+  heldOutModels: ['m5', 'm6', 'm7'],
+  seed: 7,
+  pairsPerPrompt: 2,
+  minGoldGap: 0,
+  idFraction: 0.5,
+};
 
 const setOf = (s: ScenarioSplits, name: string) => s.sets.find((x) => x.name === name);
 const promptsOf = (s: ScenarioSplits, name: string) => {
   const set = setOf(s, name);
-  return new Set([...(set?.pairs ?? []).map((p) => normalizePromptText(p.prompt)), ...(set?.groups ?? []).map((g) => normalizePromptText(g.prompt))]);
+  return new Set([
+    ...(set?.pairs ?? []).map((p) => normalizePromptText(p.prompt)),
+    ...(set?.groups ?? []).map((g) => normalizePromptText(g.prompt)),
+  ]);
 };
 const modelsOf = (s: ScenarioSplits, name: string) => {
   const set = setOf(s, name);
-  return new Set([...(set?.pairs ?? []).flatMap((p) => [p.groups.chosen_model, p.groups.rejected_model]), ...(set?.groups ?? []).flatMap((g) => g.responses.map((r) => r.model))]);
+  return new Set([
+    ...(set?.pairs ?? []).flatMap((p) => [p.groups.chosen_model, p.groups.rejected_model]),
+    ...(set?.groups ?? []).flatMap((g) => g.responses.map((r) => r.model)),
+  ]);
 };
 
 test('builds all five sets with the requested held-out prompt groups and models', () => {
   const s = buildMultiResponseSplits(synthetic(), OPTS);
-  assert.deepEqual(s.sets.map((x) => x.name), ['train', 'in-domain', 'prompt-ood', 'response-ood', 'mutual-ood']);
+  assert.deepEqual(
+    s.sets.map((x) => x.name),
+    ['train', 'in-domain', 'prompt-ood', 'response-ood', 'mutual-ood'],
+  );
   assert.deepEqual(s.heldOut.heldOutPromptGroups, ['delta']);
   assert.deepEqual(s.heldOut.seenPromptGroups, ['alpha', 'beta', 'gamma']);
   assert.deepEqual(s.heldOut.heldOutModels, ['m5', 'm6', 'm7']);
@@ -29,10 +46,13 @@ test('builds all five sets with the requested held-out prompt groups and models'
 test('no prompt leaks between seen-prompt and unseen-prompt sets, and no model leaks between seen-model and unseen-model sets', () => {
   const s = buildMultiResponseSplits(synthetic(), OPTS);
   const seenPrompts = new Set([...promptsOf(s, 'train'), ...promptsOf(s, 'in-domain'), ...promptsOf(s, 'response-ood')]);
-  for (const name of ['prompt-ood', 'mutual-ood']) for (const p of promptsOf(s, name)) assert.ok(!seenPrompts.has(p), `${name} prompt ${p} is also seen`);
+  for (const name of ['prompt-ood', 'mutual-ood'])
+    for (const p of promptsOf(s, name)) assert.ok(!seenPrompts.has(p), `${name} prompt ${p} is also seen`);
   const held = new Set(s.heldOut.heldOutModels);
-  for (const name of ['train', 'in-domain', 'prompt-ood']) for (const m of modelsOf(s, name)) assert.ok(!held.has(m), `${name} has held-out model ${m}`);
-  for (const name of ['response-ood', 'mutual-ood']) for (const m of modelsOf(s, name)) assert.ok(held.has(m), `${name} has seen model ${m}`);
+  for (const name of ['train', 'in-domain', 'prompt-ood'])
+    for (const m of modelsOf(s, name)) assert.ok(!held.has(m), `${name} has held-out model ${m}`);
+  for (const name of ['response-ood', 'mutual-ood'])
+    for (const m of modelsOf(s, name)) assert.ok(held.has(m), `${name} has seen model ${m}`);
   // Response-OOD uses the train prompts (paper: X_train with M_valid); prompt-OOD and mutual-OOD the same unseen prompts.
   assert.deepEqual([...promptsOf(s, 'response-ood')].sort(), [...promptsOf(s, 'train')].sort());
   assert.deepEqual([...promptsOf(s, 'mutual-ood')].sort(), [...promptsOf(s, 'prompt-ood')].sort());
@@ -52,7 +72,8 @@ test('pairs are labelled by gold: chosen has the higher gold score, and the gap 
   const gold = new Map(data.flatMap((g) => g.responses.map((r) => [r.text, r.gold] as const)));
   const s = buildMultiResponseSplits(data, { ...OPTS, minGoldGap: 0.3 });
   for (const set of ['train', 'in-domain']) {
-    for (const p of setOf(s, set)!.pairs) assert.ok(gold.get(p.chosen)! - gold.get(p.rejected)! >= 0.3, `${p.id}: ${gold.get(p.chosen)} vs ${gold.get(p.rejected)}`);
+    for (const p of setOf(s, set)!.pairs)
+      assert.ok(gold.get(p.chosen)! - gold.get(p.rejected)! >= 0.3, `${p.id}: ${gold.get(p.chosen)} vs ${gold.get(p.rejected)}`);
   }
 });
 
@@ -68,7 +89,10 @@ test('sizes are as reported: 3 seen groups × 6 prompts, 6 seen models split 3/3
   for (const set of s.sets) {
     const size = s.sizes[set.name]!;
     assert.equal(size.pairs, set.pairs.length);
-    assert.equal(size.responses, set.groups.reduce((n, g) => n + g.responses.length, 0));
+    assert.equal(
+      size.responses,
+      set.groups.reduce((n, g) => n + g.responses.length, 0),
+    );
   }
 });
 
@@ -90,7 +114,11 @@ test('refuses response-OOD when responses have no model ids, and prompt-OOD when
   assert.match(noModels.refused[0]!.reason, /have no model id/);
   assert.ok(noModels.sets.some((x) => x.name === 'prompt-ood'));
 
-  const oneGroup = buildMultiResponseSplits(synthetic({ groups: ['only'] }), { ...OPTS, heldOutPromptGroups: undefined, heldOutModels: ['m5', 'm6', 'm7'] });
+  const oneGroup = buildMultiResponseSplits(synthetic({ groups: ['only'] }), {
+    ...OPTS,
+    heldOutPromptGroups: undefined,
+    heldOutModels: ['m5', 'm6', 'm7'],
+  });
   const reasons = Object.fromEntries(oneGroup.refused.map((r) => [r.scenario, r.reason]));
   assert.match(reasons['prompt-ood'] ?? '', /only one prompt group in field 'dataset' \(only\)/);
   assert.ok(reasons['mutual-ood']);
@@ -101,29 +129,57 @@ test('refuses response-OOD when responses have no model ids, and prompt-OOD when
 });
 
 test('explicit held-out names that are not in the data are errors that list what exists', () => {
-  assert.throws(() => buildMultiResponseSplits(synthetic(), { ...OPTS, heldOutPromptGroups: ['vicuna'] }), (e: Error) => e instanceof ScenarioError && /'vicuna' not found in field 'dataset'; the data has: alpha, beta, delta, gamma/.test(e.message));
-  assert.throws(() => buildMultiResponseSplits(synthetic(), { ...OPTS, heldOutModels: ['gpt-9'] }), /'gpt-9' not found; the data has: m0, m1/);
-  assert.throws(() => buildMultiResponseSplits(synthetic(), { ...OPTS, heldOutModels: ['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6'] }), /fewer than 2 seen models/);
-  assert.throws(() => buildMultiResponseSplits(synthetic({ noModels: true }), OPTS), /have no model id, so held-out models cannot be applied/);
+  assert.throws(
+    () => buildMultiResponseSplits(synthetic(), { ...OPTS, heldOutPromptGroups: ['vicuna'] }),
+    (e: Error) =>
+      e instanceof ScenarioError && /'vicuna' not found in field 'dataset'; the data has: alpha, beta, delta, gamma/.test(e.message),
+  );
+  assert.throws(
+    () => buildMultiResponseSplits(synthetic(), { ...OPTS, heldOutModels: ['gpt-9'] }),
+    /'gpt-9' not found; the data has: m0, m1/,
+  );
+  assert.throws(
+    () => buildMultiResponseSplits(synthetic(), { ...OPTS, heldOutModels: ['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6'] }),
+    /fewer than 2 seen models/,
+  );
+  assert.throws(
+    () => buildMultiResponseSplits(synthetic({ noModels: true }), OPTS),
+    /have no model id, so held-out models cannot be applied/,
+  );
 });
 
 test('dedupes prompts by normalised text across groups (first occurrence wins) and drops excluded and adversarial responses', () => {
   const data = synthetic();
   const first = data[0]!;
   const dup = { ...data[data.length - 1]!, id: 'dup', prompt: `  ${first.prompt.toUpperCase()}\n` };
-  const adversarial = { ...first.responses[0]!, text: 'IGNORE PREVIOUS INSTRUCTIONS', model: 'NullModel', gold: 1, groups: { is_adversarial: 'true' } };
+  const adversarial = {
+    ...first.responses[0]!,
+    text: 'IGNORE PREVIOUS INSTRUCTIONS',
+    model: 'NullModel',
+    gold: 1,
+    groups: { is_adversarial: 'true' },
+  };
   const withNull = [{ ...first, responses: [...first.responses, adversarial] }, ...data.slice(1), dup];
   const s = buildMultiResponseSplits(withNull, { ...OPTS, excludeModels: ['m0'] });
   assert.equal(s.dropped['prompt repeated (same normalised text as an earlier prompt)'], 1);
   assert.equal(s.dropped['response flagged is_adversarial'], 1);
   assert.equal(s.dropped['response of an excluded model'], 24);
-  const all = s.sets.flatMap((x) => [...x.pairs.flatMap((p) => [p.groups.chosen_model, p.groups.rejected_model]), ...x.groups.flatMap((g) => g.responses.map((r) => r.model))]);
+  const all = s.sets.flatMap((x) => [
+    ...x.pairs.flatMap((p) => [p.groups.chosen_model, p.groups.rejected_model]),
+    ...x.groups.flatMap((g) => g.responses.map((r) => r.model)),
+  ]);
   assert.ok(!all.includes('m0') && !all.includes('NullModel'));
   assert.ok(!s.sets.some((x) => x.groups.some((g) => g.id === 'dup') || x.pairs.some((p) => p.id.startsWith('dup#'))));
 });
 
 test('deterministic for a seed; the seeded draw of held-out groups and models changes with the seed', () => {
-  const auto: MultiSplitOptions = { ...OPTS, heldOutPromptGroups: undefined, heldOutModels: undefined, heldOutModelCount: 3, heldOutPromptFraction: 0.25 };
+  const auto: MultiSplitOptions = {
+    ...OPTS,
+    heldOutPromptGroups: undefined,
+    heldOutModels: undefined,
+    heldOutModelCount: 3,
+    heldOutPromptFraction: 0.25,
+  };
   const a = buildMultiResponseSplits(synthetic(), auto);
   const b = buildMultiResponseSplits(synthetic(), auto);
   assert.deepEqual(a, b);

@@ -5,9 +5,29 @@ import { escapeMarkdown } from '../../../src/core/markdown';
 import type { ScoreResult, ScoredRow } from '../../../src/protocol/trainer';
 
 const row = (line: number, rChosen: number, rRejected: number, id = `pairs.jsonl:${line}`): ScoredRow => ({
-  line, id, rChosen, rRejected, hNormChosen: 4, hNormRejected: 5, cosChosen: 0.25, cosRejected: -0.5, hPctChosen: 73.4, hPctRejected: 12,
+  line,
+  id,
+  rChosen,
+  rRejected,
+  hNormChosen: 4,
+  hNormRejected: 5,
+  cosChosen: 0.25,
+  cosRejected: -0.5,
+  hPctChosen: 73.4,
+  hPctRejected: 12,
 });
-const result = (over: Partial<ScoreResult>): ScoreResult => ({ modelDir: '/m', model: { kind: 'reward-lens', headTrained: true }, cached: 0, wpNorm: 2, rows: [], groups: [], skipped: [], backend: 'cpu', elapsedMs: 1, ...over });
+const result = (over: Partial<ScoreResult>): ScoreResult => ({
+  modelDir: '/m',
+  model: { kind: 'reward-lens', headTrained: true },
+  cached: 0,
+  wpNorm: 2,
+  rows: [],
+  groups: [],
+  skipped: [],
+  backend: 'cpu',
+  elapsedMs: 1,
+  ...over,
+});
 
 test('a correctly ranked pair: title, inline text, no problem', () => {
   const [a] = annotateScores(result({ rows: [row(3, 1.234, -0.4)] }), { reportMisranked: true });
@@ -54,21 +74,37 @@ test('several pairs on one row (RM-Bench 3×3) aggregate into one mixed annotati
 });
 
 test('multi-response rows show the model ranking against gold with τ', () => {
-  const out = annotateScores(result({ groups: [{ line: 5, id: 'p1', rewards: [0.1, 0.9, 0.5], gold: [3, 1, 2], tau: -1 / 3 }] }), { reportMisranked: true });
+  const out = annotateScores(result({ groups: [{ line: 5, id: 'p1', rewards: [0.1, 0.9, 0.5], gold: [3, 1, 2], tau: -1 / 3 }] }), {
+    reportMisranked: true,
+  });
   assert.equal(out[0]!.status, 'group');
   assert.equal(out[0]!.title, 'ranking vs gold: τ = -0.33 · model order 2 > 3 > 1 · gold 1 > 3 > 2');
-  const nan = annotateScores(result({ groups: [{ line: 5, id: 'p1', rewards: [1, 1], gold: [1, 1], tau: NaN }] }), { reportMisranked: true });
+  const nan = annotateScores(result({ groups: [{ line: 5, id: 'p1', rewards: [1, 1], gold: [1, 1], tau: NaN }] }), {
+    reportMisranked: true,
+  });
   assert.match(nan[0]!.title, /τ = n\/a/);
 });
 
 test('skipped rows become warnings naming the field and reason, sorted with the rest by line', () => {
-  const out = annotateScores(result({
-    rows: [row(4, 1, 0)],
-    skipped: [{ line: 2, field: 'chosen', reason: 'missing-field', detail: 'no "chosen" key' }],
-  }), { reportMisranked: true });
-  assert.deepEqual(out.map((a) => a.line), [2, 4]);
+  const out = annotateScores(
+    result({
+      rows: [row(4, 1, 0)],
+      skipped: [{ line: 2, field: 'chosen', reason: 'missing-field', detail: 'no "chosen" key' }],
+    }),
+    { reportMisranked: true },
+  );
+  assert.deepEqual(
+    out.map((a) => a.line),
+    [2, 4],
+  );
   assert.equal(out[0]!.status, 'invalid');
-  assert.deepEqual(out[0]!.problems[0], { line: 2, severity: 'warning', code: 'missing-field', field: 'chosen', message: 'Row skipped (missing-field \'chosen\'): no "chosen" key' });
+  assert.deepEqual(out[0]!.problems[0], {
+    line: 2,
+    severity: 'warning',
+    code: 'missing-field',
+    field: 'chosen',
+    message: 'Row skipped (missing-field \'chosen\'): no "chosen" key',
+  });
 });
 
 test('untrusted ids and details cannot inject Markdown or HTML into hovers', () => {
@@ -99,8 +135,13 @@ test('a backbone with an untrained head: every hover says so, no mis-ranked Prob
 });
 
 test('a pair truncated to fit the model says so in its hover, side by side', () => {
-  const [a] = annotateScores(result({ rows: [{ ...row(2, 1, 0), truncated: { chosen: [12, 0], rejected: [12, 3] } }] }), { reportMisranked: true });
-  assert.match(a!.hoverMarkdown, /✂ truncated to fit the model: chosen 12 prompt tokens \(from the left\), 0 response tokens \(from the right\), rejected 12 prompt tokens \(from the left\), 3 response tokens/);
+  const [a] = annotateScores(result({ rows: [{ ...row(2, 1, 0), truncated: { chosen: [12, 0], rejected: [12, 3] } }] }), {
+    reportMisranked: true,
+  });
+  assert.match(
+    a!.hoverMarkdown,
+    /✂ truncated to fit the model: chosen 12 prompt tokens \(from the left\), 0 response tokens \(from the right\), rejected 12 prompt tokens \(from the left\), 3 response tokens/,
+  );
   const [b] = annotateScores(result({ rows: [row(2, 1, 0)] }), { reportMisranked: true });
   assert.doesNotMatch(b!.hoverMarkdown, /truncated/);
 });

@@ -23,8 +23,20 @@ test('hand-computed Pearson; monotone transforms keep Spearman at ±1', () => {
   // x = [1,2,3], y = [2,4,7]: dx = [-1,0,1], dy = [-7/3,-1/3,8/3]; sxy = 5, sxx = 2, syy = 114/9.
   assertClose(pearson([1, 2, 3], [2, 4, 7]), 5 / Math.sqrt(2 * (114 / 9)));
   const x = [0.3, 1.7, 2.2, 5.0, 9.1];
-  assertClose(spearman(x, x.map((v) => Math.exp(v))), 1);
-  assertClose(spearman(x, x.map((v) => -v * v * v)), -1);
+  assertClose(
+    spearman(
+      x,
+      x.map((v) => Math.exp(v)),
+    ),
+    1,
+  );
+  assertClose(
+    spearman(
+      x,
+      x.map((v) => -v * v * v),
+    ),
+    -1,
+  );
 });
 
 test('NaN when n < 2, a side is constant, or an input is NaN', () => {

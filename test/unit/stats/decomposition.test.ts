@@ -55,7 +55,20 @@ test('cosines from (r, ‖h‖, ‖W_p‖) equal the angles measured on the full
 });
 
 test('undefined cosines (h = 0 or h_w = h_l) are left out; an empty set gives NaN', () => {
-  const d = decomposition(scoresFrom([1, 0], [[2, 0], [0, 0]], [[2, 0], [1, 1]]), 1);
+  const d = decomposition(
+    scoresFrom(
+      [1, 0],
+      [
+        [2, 0],
+        [0, 0],
+      ],
+      [
+        [2, 0],
+        [1, 1],
+      ],
+    ),
+    1,
+  );
   // Pair 0 has h_w = h_l: no cos ψ_Δ; pair 1's chosen h = 0: no cos ψ. Pair 1: Δr = −1, diff (−1,−1).
   assertClose(d.meanCosDelta, -1 / Math.SQRT2);
   assertClose(d.meanCos, (1 + 1 + 1 / Math.SQRT2) / 3);

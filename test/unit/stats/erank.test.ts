@@ -7,7 +7,8 @@ import { assertAllClose, assertClose } from './helpers';
 /** The same matrix as the numpy snippet below: H[i][j] = sin(1.3i + 0.7j² + 0.1) + 0.5·cos(0.37·i·j). */
 function sinMatrix(n: number, d: number): Float64Array {
   const h = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) h[i * d + j] = Math.sin(1.3 * i + 0.7 * j * j + 0.1) + 0.5 * Math.cos(0.37 * i * j);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++) h[i * d + j] = Math.sin(1.3 * i + 0.7 * j * j + 0.1) + 0.5 * Math.cos(0.37 * i * j);
   return h;
 }
 
@@ -48,7 +49,8 @@ test('erank of a rank-2 matrix matches numpy: Gram rounding noise on the zero si
 
 test('property: erank of an identity-like matrix equals its rank; scaling does not change erank', () => {
   for (const r of [1, 2, 5, 9]) {
-    const n = 12, d = 10;
+    const n = 12,
+      d = 10;
     const rows = new Float32Array(n * d);
     for (let i = 0; i < r; i++) rows[i * d + i] = 3.5; // r equal singular values, the rest 0.
     assertClose(erank({ rows, n, dim: d }), r, 1e-9, `rank ${r}`);
@@ -68,7 +70,7 @@ test('erank edge cases: empty and all-zero are NaN, NaN entries are NaN, bad sha
   assert.equal(erank({ rows: [3, 4], n: 1, dim: 2 }), 1);
   assert.throws(() => erank({ rows: [1, 2, 3], n: 2, dim: 2 }), /expected n·dim = 4 values, got 3/);
   // Singular values [1, 1, 2]: p = [1/4, 1/4, 1/2], H = 1.5·ln 2, erank = 2^1.5.
-  assertClose(erankFromSingularValues([1, 1, 2]), Math.pow(2, 1.5));
+  assertClose(erankFromSingularValues([1, 1, 2]), 2 ** 1.5);
 });
 
 // S = [[4,1,-2,.5,0],[1,3,0,1,1],[-2,0,5,0,2],[.5,1,0,2,-1],[0,1,2,-1,1]]; sorted(np.linalg.eigvalsh(S), reverse=True)
@@ -86,10 +88,16 @@ test('property: eigenvalues of a random symmetric matrix sum to its trace and sq
   const a = new Float64Array(m * m);
   for (let i = 0; i < m; i++) for (let j = i; j < m; j++) a[i * m + j] = a[j * m + i] = Math.sin(i * 7.1 + j * 3.3) * (1 + ((i + j) % 4));
   const ev = symmetricEigenvalues(a, m);
-  let trace = 0, frob = 0, sum = 0, sq = 0;
+  let trace = 0,
+    frob = 0,
+    sum = 0,
+    sq = 0;
   for (let i = 0; i < m; i++) trace += a[i * m + i];
   for (const v of a) frob += v * v;
-  for (const v of ev) { sum += v; sq += v * v; }
+  for (const v of ev) {
+    sum += v;
+    sq += v * v;
+  }
   assertClose(sum, trace, 1e-10);
   assertClose(sq, frob, 1e-10);
   for (let i = 1; i < m; i++) assert.ok(ev[i - 1] >= ev[i], 'descending');
@@ -100,7 +108,10 @@ test('sampleRows is deterministic, distinct, ascending, and takes every row when
   const a = sampleRows(1000, 64, 7);
   assert.deepEqual(sampleRows(1000, 64, 7), a);
   assert.equal(new Set(a).size, 64);
-  assert.deepEqual(a, [...a].sort((p, q) => p - q));
+  assert.deepEqual(
+    a,
+    [...a].sort((p, q) => p - q),
+  );
   assert.ok(a.every((i) => Number.isInteger(i) && i >= 0 && i < 1000));
   assert.notDeepEqual(sampleRows(1000, 64, 8), a);
   assert.deepEqual(sampleRows(3, 5, 1), [0, 1, 2]);

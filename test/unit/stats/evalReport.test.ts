@@ -45,7 +45,10 @@ test('buildEvalSetReport assembles every diagnostic for one set', () => {
   assertClose(r.rewardChosen.mean, (2 + 1 + 0.5 - 1) / 4);
   assert.equal(r.histChosen.counts.length, 5);
   assert.deepEqual(r.histChosen.edges, r.histRejected.edges);
-  assert.equal(r.histChosen.counts.reduce((s, c) => s + c, 0), 4);
+  assert.equal(
+    r.histChosen.counts.reduce((s, c) => s + c, 0),
+    4,
+  );
   // ‖h‖ over chosen and rejected: 100..103 and 97..100 → 8 values, median 100.
   assert.equal(r.hNorm.n, 8);
   assert.equal(r.hNorm.median, 100);
@@ -60,7 +63,10 @@ test('buildEvalSetReport assembles every diagnostic for one set', () => {
 });
 
 test('buildEvalSetReport adds Kendall when multi is given and RM-Bench when pairs carry a style', () => {
-  const multi = [{ gold: [1, 2, 3, 4], model: [1, 3, 2, 4] }, { gold: [1, 1, 1, 1], model: [1, 2, 3, 4] }];
+  const multi = [
+    { gold: [1, 2, 3, 4], model: [1, 3, 2, 4] },
+    { gold: [1, 1, 1, 1], model: [1, 2, 3, 4] },
+  ];
   const styled = set('rmb', 50);
   const pairs = styled.pairs.map((p, i) => ({ ...p, groups: { style: ['hard', 'normal', 'easy', 'hard'][i]!, domain: 'chat' } }));
   const r = buildEvalSetReport({ ...styled, pairs, multi });
@@ -76,9 +82,15 @@ test('buildEvalSetReport adds Kendall when multi is given and RM-Bench when pair
 
 test('buildEvalSetReport names the set, file and field when scores are misaligned', () => {
   const s = set('bad', 10);
-  assert.throws(() => buildEvalSetReport({ ...s, scores: { ...s.scores, hDiffNorm: [1, 2] } }), /'bad' \(bad\.jsonl\): scores\.hDiffNorm has 2 entries for 4 pairs/);
+  assert.throws(
+    () => buildEvalSetReport({ ...s, scores: { ...s.scores, hDiffNorm: [1, 2] } }),
+    /'bad' \(bad\.jsonl\): scores\.hDiffNorm has 2 entries for 4 pairs/,
+  );
   const ids = ['t:1', 't:2', 'x', 't:4'];
-  assert.throws(() => buildEvalSetReport({ ...s, scores: { ...s.scores, ids } }), /scores\.ids\[2\] = 'x' but pair 2 \(line 3\) has id 't:3'/);
+  assert.throws(
+    () => buildEvalSetReport({ ...s, scores: { ...s.scores, ids } }),
+    /scores\.ids\[2\] = 'x' but pair 2 \(line 3\) has id 't:3'/,
+  );
 });
 
 test('an empty eval set yields NaN statistics, not a crash', () => {

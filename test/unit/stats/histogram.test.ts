@@ -41,12 +41,15 @@ test('NaN and infinite values are not counted and do not stretch the edges', () 
 
 test('every finite value lands in exactly one bin (property, many awkward ranges)', () => {
   let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let trial = 0; trial < 50; trial++) {
     const xs = Array.from({ length: 97 }, () => (rand() - 0.3) * 10 ** Math.floor(rand() * 6 - 3));
     const bins = 1 + Math.floor(rand() * 40);
     const h = histogram(xs, bins);
-    assert.equal(h.counts.reduce((s, c) => s + c, 0), xs.length);
+    assert.equal(
+      h.counts.reduce((s, c) => s + c, 0),
+      xs.length,
+    );
     assert.equal(h.counts.length, bins);
   }
 });

@@ -5,7 +5,10 @@ import { assertClose } from './helpers';
 
 /** τ-b straight from its definition, O(n²): the independent reference for the property test. */
 function tauBBruteForce(x: number[], y: number[]): number {
-  let nc = 0, nd = 0, tx = 0, ty = 0;
+  let nc = 0,
+    nd = 0,
+    tx = 0,
+    ty = 0;
   const n = x.length;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
@@ -54,7 +57,7 @@ test('NaN cases: a side all tied, n < 2, NaN inputs (scipy gives nan for each)',
 
 test('property: τ(x, x) = 1, τ(x, reverse order) = −1, and the fast path equals the O(n²) definition', () => {
   let seed = 99;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let trial = 0; trial < 200; trial++) {
     const n = 2 + Math.floor(rand() * 30);
     const levels = 1 + Math.floor(rand() * 8); // Few levels → many ties.
@@ -66,7 +69,13 @@ test('property: τ(x, x) = 1, τ(x, reverse order) = −1, and the fast path equ
     else assertClose(got, expected, 1e-12, `trial ${trial}`);
     const distinct = Array.from({ length: n }, (_, i) => i * 1.5 - rand());
     assertClose(kendallTauB(distinct, distinct), 1);
-    assertClose(kendallTauB(distinct, distinct.map((v) => -v)), -1);
+    assertClose(
+      kendallTauB(
+        distinct,
+        distinct.map((v) => -v),
+      ),
+      -1,
+    );
     if (new Set(x).size > 1) assertClose(kendallTauB(x, x), 1); // Ties on both sides, identical: still 1.
   }
 });

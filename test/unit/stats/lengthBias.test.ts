@@ -59,7 +59,10 @@ test('length bins: repeated edges merge, all-equal lengths give one closed bin, 
   const same = lengthBins([4, 4, 4], [1, 2, 6]);
   assert.deepEqual(same, [{ lo: 4, hi: 4, n: 3, meanReward: 3 }]);
   const nan = lengthBins([1, 2, NaN, 3], [1, NaN, 5, 3], 2);
-  assert.equal(nan.reduce((s, b) => s + b.n, 0), 2);
+  assert.equal(
+    nan.reduce((s, b) => s + b.n, 0),
+    2,
+  );
   assert.deepEqual(lengthBins([], []), []);
   const empty = lengthBias({ lenChosen: [], lenRejected: [], rChosen: [], rRejected: [] });
   assert.ok(Number.isNaN(empty.pearson) && Number.isNaN(empty.pickLonger.value));

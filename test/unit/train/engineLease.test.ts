@@ -6,7 +6,13 @@ import { EngineLease, type EngineBackend } from '../../../src/train/engineLease'
 
 function fakeEngine(initial: string | null) {
   const state = { name: initial, activations: [] as string[] };
-  const engine: EngineBackend = { active: () => state.name, activate: async (n) => { state.activations.push(n); state.name = n; } };
+  const engine: EngineBackend = {
+    active: () => state.name,
+    activate: async (n) => {
+      state.activations.push(n);
+      state.name = n;
+    },
+  };
   return { state, engine };
 }
 const tick = () => new Promise((r) => setImmediate(r));
@@ -14,20 +20,26 @@ const tick = () => new Promise((r) => setImmediate(r));
 test('holders run one at a time, in the order they asked', async () => {
   const lease = new EngineLease(fakeEngine(null).engine);
   const events: string[] = [];
-  const job = (name: string) => lease.hold(async () => {
-    events.push(`${name} start`);
-    await tick();
-    await tick();
-    events.push(`${name} end`);
-    return name;
-  });
+  const job = (name: string) =>
+    lease.hold(async () => {
+      events.push(`${name} start`);
+      await tick();
+      await tick();
+      events.push(`${name} end`);
+      return name;
+    });
   assert.deepEqual(await Promise.all([job('a'), job('b'), job('c')]), ['a', 'b', 'c']);
   assert.deepEqual(events, ['a start', 'a end', 'b start', 'b end', 'c start', 'c end']);
 });
 
 test('a throwing holder releases the engine', async () => {
   const lease = new EngineLease(fakeEngine(null).engine);
-  await assert.rejects(lease.hold(async () => { throw new Error('boom'); }), /boom/);
+  await assert.rejects(
+    lease.hold(async () => {
+      throw new Error('boom');
+    }),
+    /boom/,
+  );
   assert.equal(await lease.hold(async () => 'next'), 'next');
 });
 
@@ -44,7 +56,10 @@ test('a training run yields at step boundaries; queued scoring runs there on its
     }
   });
   await tick();
-  const scoring = lease.hold(async () => { await engine.activate('wasm'); log.push(`score on ${state.name}`); });
+  const scoring = lease.hold(async () => {
+    await engine.activate('wasm');
+    log.push(`score on ${state.name}`);
+  });
   assert.equal(lease.queued, 1);
   await Promise.all([training, scoring]);
   assert.deepEqual(log, ['step 1 on cpu', 'score on wasm', 'step 2 on cpu', 'step 3 on cpu']);
@@ -54,7 +69,9 @@ test('a training run yields at step boundaries; queued scoring runs there on its
 test('yieldToWaiters with nobody waiting keeps the engine and switches nothing', async () => {
   const { state, engine } = fakeEngine('cpu');
   const lease = new EngineLease(engine);
-  await lease.hold(async () => { await lease.yieldToWaiters(); });
+  await lease.hold(async () => {
+    await lease.yieldToWaiters();
+  });
   assert.deepEqual(state.activations, []);
   assert.equal(lease.queued, 0);
 });

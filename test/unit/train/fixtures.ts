@@ -14,11 +14,13 @@ export function separablePairs(n: number): string {
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {
     const t = TOPICS[i % TOPICS.length]!;
-    lines.push(JSON.stringify({
-      prompt: `Tell me about ${t} number ${i}.`,
-      chosen: `Here is a ${GOOD[i % GOOD.length]} answer about ${t}.`,
-      rejected: `Here is a ${BAD[(i * 3) % BAD.length]} answer about ${t}.`,
-    }));
+    lines.push(
+      JSON.stringify({
+        prompt: `Tell me about ${t} number ${i}.`,
+        chosen: `Here is a ${GOOD[i % GOOD.length]} answer about ${t}.`,
+        rejected: `Here is a ${BAD[(i * 3) % BAD.length]} answer about ${t}.`,
+      }),
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -35,7 +37,15 @@ export function writeSeparable(dir: string, n: number, name = 'pairs.jsonl'): st
 
 /** Small and fast on the cpu backend: a few hundred ms per step at most. */
 export const testConfig = (over: Partial<TrainConfig> = {}): TrainConfig => ({
-  ...DEFAULTS, preset: 'tiny', backend: 'wasm', batchSize: 8, lr: 3e-3, logEvery: 1, warmupFrac: 0.1, seed: 3, ...over,
+  ...DEFAULTS,
+  preset: 'tiny',
+  backend: 'wasm',
+  batchSize: 8,
+  lr: 3e-3,
+  logEvery: 1,
+  warmupFrac: 0.1,
+  seed: 3,
+  ...over,
 });
 
 /** sha256 of every file under `dir` (links and other entries marked), by relative path: "nothing changed" is an equality. */
@@ -45,7 +55,10 @@ export function treeDigest(dir: string): Record<string, string> {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.isFile()) out[path.relative(dir, p)] = createHash('sha256').update(new Uint8Array(fs.readFileSync(p))).digest('hex');
+      else if (e.isFile())
+        out[path.relative(dir, p)] = createHash('sha256')
+          .update(new Uint8Array(fs.readFileSync(p)))
+          .digest('hex');
       else out[path.relative(dir, p)] = e.isSymbolicLink() ? `<symlink to ${fs.readlinkSync(p)}>` : '<other>';
     }
   };

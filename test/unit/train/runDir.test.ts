@@ -16,14 +16,25 @@ import type { TrainRunParams } from '../../../src/protocol/trainer';
 import { tempDir, testConfig, treeDigest, writeSeparable } from './fixtures';
 
 const params = (runDir: string, data: string, over: Partial<TrainRunParams> = {}, cfg = {}): TrainRunParams => ({
-  runId: 'r', runDir, config: testConfig({ steps: 8, ...cfg }), trainFiles: [data], evalFiles: [], resume: false, ...over,
+  runId: 'r',
+  runDir,
+  config: testConfig({ steps: 8, ...cfg }),
+  trainFiles: [data],
+  evalFiles: [],
+  resume: false,
+  ...over,
 });
 const cancelAt = (n: number) => {
   let seen = 0;
-  return { onProgress: (m: StepMetrics) => { seen = m.step; }, shouldCancel: () => seen >= n };
+  return {
+    onProgress: (m: StepMetrics) => {
+      seen = m.step;
+    },
+    shouldCancel: () => seen >= n,
+  };
 };
 
-test('a fresh run into an earlier run\'s directory moves it aside; --resume then continues the new run, not the old weights (item 1)', async () => {
+test("a fresh run into an earlier run's directory moves it aside; --resume then continues the new run, not the old weights (item 1)", async () => {
   const dir = tempDir();
   const data = writeSeparable(dir, 32);
   const runDir = path.join(dir, 'run');
@@ -41,8 +52,15 @@ test('a fresh run into an earlier run\'s directory moves it aside; --resume then
   const resumeLog: string[] = [];
   const resumed = await runTraining(params(runDir, data, { resume: true }, { lr: 1e-3 }), { onLog: (m) => resumeLog.push(m) });
   assert.equal(resumed.status, 'completed');
-  assert.ok(resumeLog.some((l) => /resuming from checkpoints\/latest: step 2 of 8/.test(l)), resumeLog.join('\n'));
-  assert.deepEqual(readJsonLines<StepMetrics>(runPaths(runDir).metrics).map((m) => m.step), [1, 2, 3, 4, 5, 6, 7, 8], 'one entry per step');
+  assert.ok(
+    resumeLog.some((l) => /resuming from checkpoints\/latest: step 2 of 8/.test(l)),
+    resumeLog.join('\n'),
+  );
+  assert.deepEqual(
+    readJsonLines<StepMetrics>(runPaths(runDir).metrics).map((m) => m.step),
+    [1, 2, 3, 4, 5, 6, 7, 8],
+    'one entry per step',
+  );
 });
 
 test('--resume refuses other data, other settings or another length, naming each, and changes nothing (item 2)', async () => {
@@ -52,10 +70,17 @@ test('--resume refuses other data, other settings or another length, naming each
   const runDir = path.join(dir, 'run');
   await runTraining(params(runDir, data), cancelAt(3));
   const before = treeDigest(runDir);
-  const refuse = async (p: TrainRunParams, re: RegExp) => assert.rejects(runTraining(p), (e: Error) => e instanceof UserError && re.test(e.message) && !/\n/.test(e.message));
-  await refuse(params(runDir, other, { resume: true }), /cannot resume .*trainFiles\[0\] .*other\.jsonl: content differs from .*pairs\.jsonl \(\d+ → \d+ bytes, sha256 /);
+  const refuse = async (p: TrainRunParams, re: RegExp) =>
+    assert.rejects(runTraining(p), (e: Error) => e instanceof UserError && re.test(e.message) && !/\n/.test(e.message));
+  await refuse(
+    params(runDir, other, { resume: true }),
+    /cannot resume .*trainFiles\[0\] .*other\.jsonl: content differs from .*pairs\.jsonl \(\d+ → \d+ bytes, sha256 /,
+  );
   await refuse(params(runDir, data, { resume: true }, { steps: 50 }), /steps: was 8, now 50; totalSteps: was 8, now 50/);
-  await refuse(params(runDir, data, { resume: true }, { lr: 1e-2, objective: 'bsr' }), /objective: was "bt", now "bsr"; lr: was 0\.003, now 0\.01; lambda: was \(none\), now 0\.001/);
+  await refuse(
+    params(runDir, data, { resume: true }, { lr: 1e-2, objective: 'bsr' }),
+    /objective: was "bt", now "bsr"; lr: was 0\.003, now 0\.01; lambda: was \(none\), now 0\.001/,
+  );
   await refuse(params(runDir, data, { resume: true, evalFiles: [other] }), /evalFiles: was 0 \(none\), now 1/);
   // Rewriting the same file with other rows is caught by its hash.
   const copy = path.join(dir, 'copy.jsonl');
@@ -76,17 +101,28 @@ test('outputs never land on inputs: a dataset inside the run directory, a foreig
   await assert.rejects(runTraining(params(userDir, dataset)), /input file .*metrics\.jsonl is inside the run directory/);
   await assert.rejects(runTraining(params(userDir, dataset, { resume: true })), /input file .*metrics\.jsonl is inside the run directory/);
   const elsewhere = writeSeparable(dir, 16);
-  await assert.rejects(runTraining(params(userDir, elsewhere)), /user is not empty and is not a Reward Lens run directory \(it holds metrics\.jsonl\)/);
+  await assert.rejects(
+    runTraining(params(userDir, elsewhere)),
+    /user is not empty and is not a Reward Lens run directory \(it holds metrics\.jsonl\)/,
+  );
   await assert.rejects(runTraining(params(dataset, elsewhere)), /is a file, not a directory/);
   fs.symlinkSync(userDir, path.join(dir, 'link'));
-  await assert.rejects(runTraining(params(path.join(dir, 'link'), dataset)), /is inside the run directory/, 'a symbolic link to the data folder is the data folder');
-  assert.deepEqual(treeDigest(userDir), before, 'the user\'s folder is untouched');
+  await assert.rejects(
+    runTraining(params(path.join(dir, 'link'), dataset)),
+    /is inside the run directory/,
+    'a symbolic link to the data folder is the data folder',
+  );
+  assert.deepEqual(treeDigest(userDir), before, "the user's folder is untouched");
   // A link planted inside an earlier run (model/ -> the user's folder) is refused, fresh or resumed: nothing is written through it.
   const run = path.join(dir, 'run');
   await runTraining(params(run, elsewhere, {}, { steps: 2 }));
   fs.rmSync(path.join(run, 'model'), { recursive: true });
   fs.symlinkSync(userDir, path.join(run, 'model'));
-  for (const resume of [false, true]) await assert.rejects(runTraining(params(run, elsewhere, { resume }, { steps: 2 })), /run[\/]model is a symbolic link .*must hold only its own files/);
+  for (const resume of [false, true])
+    await assert.rejects(
+      runTraining(params(run, elsewhere, { resume }, { steps: 2 })),
+      /run[/]model is a symbolic link .*must hold only its own files/,
+    );
   assert.deepEqual(treeDigest(userDir), before);
 });
 
@@ -107,12 +143,27 @@ test('checkpoints by default at each evaluation and on a timer, the last two kep
   bytes[bytes.length - 3]! ^= 0x10;
   fs.writeFileSync(w, bytes);
   const logs: string[] = [];
-  const r = await runTraining(params(runDir, data, { resume: true }, { steps: 12, evalEvery: 2, checkpointEvery: 0 }), { onLog: (m) => logs.push(m) });
+  const r = await runTraining(params(runDir, data, { resume: true }, { steps: 12, evalEvery: 2, checkpointEvery: 0 }), {
+    onLog: (m) => logs.push(m),
+  });
   assert.equal(r.status, 'completed');
-  assert.ok(logs.some((l) => /checkpoints\/latest is unusable: .*model\.safetensors: sha256 differs from state\.json/.test(l)), logs.join('\n'));
-  assert.ok(logs.some((l) => /resuming from checkpoints\/previous: step 6 of 12/.test(l)), logs.join('\n'));
-  assert.deepEqual(readJsonLines<StepMetrics>(runPaths(runDir).metrics).map((m) => m.step), Array.from({ length: 12 }, (_, i) => i + 1), 'step 7 is recorded once');
-  assert.deepEqual(readJsonLines<{ step: number }>(runPaths(runDir).evals).map((e) => e.step), [0, 2, 4, 6, 8, 10, 12]);
+  assert.ok(
+    logs.some((l) => /checkpoints\/latest is unusable: .*model\.safetensors: sha256 differs from state\.json/.test(l)),
+    logs.join('\n'),
+  );
+  assert.ok(
+    logs.some((l) => /resuming from checkpoints\/previous: step 6 of 12/.test(l)),
+    logs.join('\n'),
+  );
+  assert.deepEqual(
+    readJsonLines<StepMetrics>(runPaths(runDir).metrics).map((m) => m.step),
+    Array.from({ length: 12 }, (_, i) => i + 1),
+    'step 7 is recorded once',
+  );
+  assert.deepEqual(
+    readJsonLines<{ step: number }>(runPaths(runDir).evals).map((e) => e.step),
+    [0, 2, 4, 6, 8, 10, 12],
+  );
   // A timer checkpoint: with a tiny interval, every step boundary is due.
   const t = path.join(dir, 'timed');
   await runTraining(params(t, data, {}, { steps: 12, checkpointMinutes: 1e-9 }), cancelAt(4));
@@ -123,15 +174,29 @@ test('a run that fails mid-way leaves a failed summary; resuming it records ever
   const dir = tempDir();
   const data = writeSeparable(dir, 32);
   const runDir = path.join(dir, 'run');
-  const boom = { onProgress: (m: StepMetrics) => { if (m.step === 6) throw new Error('simulated crash after step 6'); } };
+  const boom = {
+    onProgress: (m: StepMetrics) => {
+      if (m.step === 6) throw new Error('simulated crash after step 6');
+    },
+  };
   const failed = await runTraining(params(runDir, data, {}, { steps: 10, checkpointEvery: 4 }), boom);
   assert.equal(failed.status, 'failed');
   assert.match(failed.error!, /internal error: simulated crash after step 6 \(stack in log\.txt\)/);
-  assert.deepEqual(readJsonLines<StepMetrics>(runPaths(runDir).metrics).map((m) => m.step), [1, 2, 3, 4, 5, 6]);
-  assert.match(fs.readFileSync(runPaths(runDir).log, 'utf8'), /internal error: Error: simulated crash after step 6\n\s+at /, 'the stack is in log.txt');
+  assert.deepEqual(
+    readJsonLines<StepMetrics>(runPaths(runDir).metrics).map((m) => m.step),
+    [1, 2, 3, 4, 5, 6],
+  );
+  assert.match(
+    fs.readFileSync(runPaths(runDir).log, 'utf8'),
+    /internal error: Error: simulated crash after step 6\n\s+at /,
+    'the stack is in log.txt',
+  );
   const resumed = await runTraining(params(runDir, data, { resume: true }, { steps: 10, checkpointEvery: 4 }));
   assert.equal(resumed.status, 'completed');
-  assert.deepEqual(readJsonLines<StepMetrics>(runPaths(runDir).metrics).map((m) => m.step), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  assert.deepEqual(
+    readJsonLines<StepMetrics>(runPaths(runDir).metrics).map((m) => m.step),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  );
   assert.equal(fs.existsSync(runPaths(runDir).lock), false, 'the lock is released');
   assert.equal(fs.existsSync(runPaths(runDir).reserve), false, 'the disk reserve is released');
 });

@@ -24,11 +24,23 @@ function startWorker() {
   w.on('message', (m: Wire) => endpoint.handle(m));
   const announced: ScoringBackendInfo[] = [];
   endpoint.onNotification(ScoringBackendChanged, (p) => announced.push(p));
-  return { endpoint, announced, stop: async () => { endpoint.dispose(); await w.terminate(); } };
+  return {
+    endpoint,
+    announced,
+    stop: async () => {
+      endpoint.dispose();
+      await w.terminate();
+    },
+  };
 }
 
 const trainParams = (dir: string, runId: string, data: string, backend: 'cpu' | 'wasm', steps: number): TrainRunParams => ({
-  runId, runDir: path.join(dir, runId), config: testConfig({ objective: 'bt', backend, steps }), trainFiles: [data], evalFiles: [], resume: false,
+  runId,
+  runDir: path.join(dir, runId),
+  config: testConfig({ objective: 'bt', backend, steps }),
+  trainFiles: [data],
+  evalFiles: [],
+  resume: false,
 });
 
 test('scoring runs on the configured backend before, after and during training on another backend', { timeout: 600_000 }, async () => {
@@ -42,21 +54,27 @@ test('scoring runs on the configured backend before, after and during training o
     assert.equal(first.backend, 'cpu');
     const score = () => endpoint.sendRequest(ScoreDocument, { modelDir: first.modelDir!, file: data, text, backend: 'wasm' });
     const after = await score();
-    assert.equal(after.backend, 'wasm', 'a score request asking for wasm ran on the training run\'s backend');
+    assert.equal(after.backend, 'wasm', "a score request asking for wasm ran on the training run's backend");
     assert.equal(after.rows.length, 48);
     assert.deepEqual(announced, [{ requested: 'wasm', backend: 'wasm', why: announced[0]?.why }]);
 
     // A second run on cpu, with a score request sent while it trains: the request waits for a step boundary, runs on
     // wasm, and the run carries on on cpu.
     let midRun: Promise<Awaited<ReturnType<typeof score>>> | undefined;
-    endpoint.onNotification(TrainProgress, (p) => { if (p.metrics.step === 2) midRun ??= score(); });
+    endpoint.onNotification(TrainProgress, (p) => {
+      if (p.metrics.step === 2) midRun ??= score();
+    });
     const second = await endpoint.sendRequest(TrainRun, trainParams(dir, 'on-cpu-again', data, 'cpu', 8));
     assert.equal(second.status, 'completed', second.error);
     assert.equal(second.backend, 'cpu');
     assert.ok(midRun, 'no progress notification at step 2');
     const during = await midRun;
     assert.equal(during.backend, 'wasm');
-    assert.deepEqual(during.rows.map((r) => r.rChosen), after.rows.map((r) => r.rChosen), 'the same model scores the same on the same backend');
+    assert.deepEqual(
+      during.rows.map((r) => r.rChosen),
+      after.rows.map((r) => r.rChosen),
+      'the same model scores the same on the same backend',
+    );
     const again = await score();
     assert.equal(again.backend, 'wasm');
     assert.equal(announced.length, 1, `the scoring backend never changed, so it is announced once: ${JSON.stringify(announced)}`);
@@ -66,7 +84,9 @@ test('scoring runs on the configured backend before, after and during training o
   }
 });
 
-test('errors from the worker arrive as typed errors: a missing file is a UserError naming it, with its errno code', { timeout: 300_000 }, async () => {
+test('errors from the worker arrive as typed errors: a missing file is a UserError naming it, with its errno code', {
+  timeout: 300_000,
+}, async () => {
   const dir = tempDir();
   const { endpoint, stop } = startWorker();
   try {

@@ -18,7 +18,14 @@ export function createCard(id: string, title: string, description: string, chart
   const details = el('details', { class: 'rl-table' }, el('summary', {}, 'Data table'), table);
   const body = el('div', { class: 'rl-card-body' }, el('div', { class: 'rl-chart-wrap' }, canvas), details);
   const note = el('p', { class: 'rl-note', hidden: true });
-  const root = el('section', { class: 'rl-card', id: `rl-card-${id}`, 'aria-labelledby': titleId }, el('h3', { id: titleId }, title), el('p', { class: 'rl-desc' }, description), note, body);
+  const root = el(
+    'section',
+    { class: 'rl-card', id: `rl-card-${id}`, 'aria-labelledby': titleId },
+    el('h3', { id: titleId }, title),
+    el('p', { class: 'rl-desc' }, description),
+    note,
+    body,
+  );
   return { id, root, canvas, table, note, body };
 }
 

@@ -4,7 +4,11 @@
 type Attrs = Readonly<Record<string, string | boolean | undefined>>;
 
 /** Creates an element with attributes (string values; `true` = present, false/undefined = absent) and text or children. */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   return custom(tag, attrs, ...children) as HTMLElementTagNameMap[K];
 }
 
@@ -23,7 +27,12 @@ export function custom(tag: string, attrs: Attrs = {}, ...children: (Node | stri
 export type Cell = string | Node;
 
 /** Replaces `container`'s content with a table: caption, header row and body rows, all as text. */
-export function renderTable(container: HTMLElement, caption: string, headers: readonly string[], rows: readonly (readonly Cell[])[]): HTMLTableElement {
+export function renderTable(
+  container: HTMLElement,
+  caption: string,
+  headers: readonly string[],
+  rows: readonly (readonly Cell[])[],
+): HTMLTableElement {
   const table = el('table', { class: 'rl-data' });
   table.append(el('caption', {}, caption));
   const head = el('tr');

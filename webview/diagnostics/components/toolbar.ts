@@ -53,8 +53,15 @@ function statusText(run: RunSnapshot | undefined): string {
 /** The toolbar's controls, not yet wired. */
 function toolbarControls() {
   const primary = custom('vscode-single-select', { id: 'rl-primary', 'aria-label': 'Run', label: 'Run' }) as SelectLike;
-  const compare = custom('vscode-checkbox', { id: 'rl-compare', label: 'Compare' }) as HTMLElement & { checked: boolean; disabled: boolean };
-  const secondary = custom('vscode-single-select', { id: 'rl-secondary', 'aria-label': 'Compare with run', label: 'Compare with run' }) as SelectLike;
+  const compare = custom('vscode-checkbox', { id: 'rl-compare', label: 'Compare' }) as HTMLElement & {
+    checked: boolean;
+    disabled: boolean;
+  };
+  const secondary = custom('vscode-single-select', {
+    id: 'rl-secondary',
+    'aria-label': 'Compare with run',
+    label: 'Compare with run',
+  }) as SelectLike;
   const evalSet = custom('vscode-single-select', { id: 'rl-evalset', 'aria-label': 'Eval set', label: 'Eval set' }) as SelectLike;
   const cancel = custom('vscode-button', { id: 'rl-cancel', secondary: true, hidden: true }, 'Cancel training');
   return { primary, compare, secondary, evalSet, cancel };
@@ -93,7 +100,11 @@ export function createToolbar(h: ToolbarHandlers): Toolbar {
       compare.checked = ui.compare;
       compare.disabled = others.length === 0;
       secondaryField.hidden = !ui.compare;
-      setOptions(evalSet, evalSets.map((s) => ({ value: s, label: s })), chosenSet);
+      setOptions(
+        evalSet,
+        evalSets.map((s) => ({ value: s, label: s })),
+        chosenSet,
+      );
       cancelRunId = state.primary?.status === 'running' ? state.primary.runId : undefined;
       cancel.hidden = cancelRunId === undefined;
       status.textContent = statusText(state.primary);
