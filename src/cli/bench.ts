@@ -68,8 +68,8 @@ function runHfBench(argv: string[]): never {
   process.exit(r.status ?? 1);
 }
 
-function parseArgs(argv: string[]): Args {
-  const a: Args = {
+function defaultArgs(): Args {
+  return {
     hostCost: false,
     count: false,
     batchGiven: false,
@@ -85,68 +85,66 @@ function parseArgs(argv: string[]): Args {
     json: false,
     child: null,
   };
+}
+
+/** The flags that take no value, and what each one sets. */
+const FLAGS: Readonly<Record<string, Partial<Args>>> = {
+  '--no-torch': { torch: false },
+  '--stock-kernels': { stock: true },
+  '--compare-stock': { compareStock: true },
+  '--profile': { profile: true },
+  '--count': { count: true },
+  '--host-cost': { hostCost: true, count: true },
+  '--small': { small: true },
+  '--json': { json: true },
+};
+
+function parseArgs(argv: string[]): Args {
+  const a = defaultArgs();
   for (let i = 0; i < argv.length; i++) {
-    const k = argv[i]!,
-      v = argv[i + 1];
-    const num = (name: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${name} needs an integer ≥ 1, got ${v}`);
-      i++;
-      return n;
-    };
-    const backend = (s: string): ConcreteBackend => {
-      if (!(AUTO_ORDER as readonly string[]).includes(s)) throw new Error(`unknown backend ${s}; one of ${AUTO_ORDER.join(', ')}`);
-      return s as ConcreteBackend;
-    };
-    switch (k) {
-      case '--steps':
-        a.steps = num(k);
-        break;
-      case '--batch':
-        a.batch = num(k);
-        a.batchGiven = true;
-        break;
-      case '--torch-threads':
-        a.torchThreads = num(k);
-        break;
-      case '--backends':
-        a.backends = (v ?? '').split(',').filter(Boolean).map(backend);
-        i++;
-        break;
-      case '--child':
-        a.child = backend(v ?? '');
-        i++;
-        break;
-      case '--no-torch':
-        a.torch = false;
-        break;
-      case '--stock-kernels':
-        a.stock = true;
-        break;
-      case '--compare-stock':
-        a.compareStock = true;
-        break;
-      case '--profile':
-        a.profile = true;
-        break;
-      case '--count':
-        a.count = true;
-        break;
-      case '--host-cost':
-        a.hostCost = true;
-        a.count = true;
-        break;
-      case '--small':
-        a.small = true;
-        break;
-      case '--json':
-        a.json = true;
-        break;
-      default:
-        throw new Error(`unknown argument ${k}`);
+    const k = argv[i]!;
+    // hasOwn, not a plain lookup: "constructor" or "toString" must stay unknown arguments.
+    if (Object.hasOwn(FLAGS, k)) Object.assign(a, FLAGS[k]);
+    else {
+      setValuedOption(a, k, argv[i + 1]);
+      i++; // every option that is not a flag consumes the next argument as its value
     }
   }
   return a;
+}
+
+function backendArg(s: string): ConcreteBackend {
+  if (!(AUTO_ORDER as readonly string[]).includes(s)) throw new Error(`unknown backend ${s}; one of ${AUTO_ORDER.join(', ')}`);
+  return s as ConcreteBackend;
+}
+
+/** Sets option `k` from its value `v`; throws on an unknown option or a bad value. */
+function setValuedOption(a: Args, k: string, v: string | undefined): void {
+  const num = (name: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} needs an integer ≥ 1, got ${v}`);
+    return n;
+  };
+  switch (k) {
+    case '--steps':
+      a.steps = num(k);
+      break;
+    case '--batch':
+      a.batch = num(k);
+      a.batchGiven = true;
+      break;
+    case '--torch-threads':
+      a.torchThreads = num(k);
+      break;
+    case '--backends':
+      a.backends = (v ?? '').split(',').filter(Boolean).map(backendArg);
+      break;
+    case '--child':
+      a.child = backendArg(v ?? '');
+      break;
+    default:
+      throw new Error(`unknown argument ${k}`);
+  }
 }
 
 /** Child mode with --host-cost: host time per dispatch and per encoded step, fused and with tfjs's stock kernels. */
@@ -358,22 +356,44 @@ function runCounts(a: Args): void {
   }
 }
 
+const loadText = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join('/');
+
+/** The backends to run: the ones asked for, else every available one that is not a software renderer. */
+async function chooseBackends(a: Args): Promise<ConcreteBackend[]> {
+  if (a.backends) return a.backends;
+  const doc = await probeBackends();
+  const backends = doc.probes.filter((p) => p.available && p.details?.['software'] !== true).map((p) => p.name);
+  for (const p of doc.probes.filter((q) => !backends.includes(q.name)))
+    console.error(`skipping ${p.name}: ${p.reason}${p.details?.['software'] ? ' (pass --backends webgpu to run it anyway)' : ''}`);
+  return backends;
+}
+
+/** One PyTorch row from the runs before and after the backends: means of the rates, the highest RSS. */
+function meanTorchRow(torchRuns: readonly (BenchRow & { blas?: string })[], steps: number): BenchRow | null {
+  if (!torchRuns.length) return null;
+  const mean = (f: (r: BenchRow) => number) => round(torchRuns.reduce((s, r) => s + f(r), 0) / torchRuns.length);
+  return {
+    backend: `${torchRuns[0]!.backend} (mean of ${torchRuns.length})`,
+    trainPairsPerS: mean((r) => r.trainPairsPerS),
+    scorePairsPerS: mean((r) => r.scorePairsPerS),
+    trainMsPerStep: mean((r) => r.trainMsPerStep),
+    peakRssMb: Math.max(...torchRuns.map((r) => r.peakRssMb)),
+    steps,
+    note: `${torchRuns.map((r) => `${r.trainPairsPerS}/${r.scorePairsPerS}`).join(' then ')} · ${torchRuns[0]!.blas ?? ''}`,
+  };
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--hf') || process.argv.includes('--hf-train')) runHfBench(process.argv.slice(2));
   const a = parseArgs(process.argv.slice(2));
   if (a.child) return runChild(a);
   if (a.count) return runCounts(a);
-  const machine = `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, load ${os
-    .loadavg()
-    .map((x) => x.toFixed(1))
-    .join('/')}`;
-  let backends = a.backends;
-  if (!backends) {
-    const doc = await probeBackends();
-    backends = doc.probes.filter((p) => p.available && p.details?.['software'] !== true).map((p) => p.name);
-    for (const p of doc.probes.filter((q) => !backends!.includes(q.name)))
-      console.error(`skipping ${p.name}: ${p.reason}${p.details?.['software'] ? ' (pass --backends webgpu to run it anyway)' : ''}`);
-  }
+  const machine = `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, load ${loadText()}`;
+  const backends = await chooseBackends(a);
   const py = a.torch ? python() : null;
   if (a.torch && !py)
     console.error(
@@ -389,22 +409,9 @@ async function main(): Promise<void> {
   }
   // PyTorch again after the backends: the ratio uses the mean of both runs, so load drift shows and averages out.
   if (py) torchRuns.push(torchRow(a, py));
-  const torch: BenchRow | null = torchRuns.length
-    ? {
-        backend: `${torchRuns[0]!.backend} (mean of ${torchRuns.length})`,
-        trainPairsPerS: round(torchRuns.reduce((s, r) => s + r.trainPairsPerS, 0) / torchRuns.length),
-        scorePairsPerS: round(torchRuns.reduce((s, r) => s + r.scorePairsPerS, 0) / torchRuns.length),
-        trainMsPerStep: round(torchRuns.reduce((s, r) => s + r.trainMsPerStep, 0) / torchRuns.length),
-        peakRssMb: Math.max(...torchRuns.map((r) => r.peakRssMb)),
-        steps: a.steps,
-        note: `${torchRuns.map((r) => `${r.trainPairsPerS}/${r.scorePairsPerS}`).join(' then ')} · ${torchRuns[0]!.blas ?? ''}`,
-      }
-    : null;
+  const torch = meanTorchRow(torchRuns, a.steps);
   const all = torch ? [...rows, torch] : rows;
-  const end = `load at end ${os
-    .loadavg()
-    .map((x) => x.toFixed(1))
-    .join('/')}`;
+  const end = `load at end ${loadText()}`;
   if (a.json) {
     console.log(JSON.stringify({ machine, end, batch: a.batch, small: a.small, rows: all }, null, 1));
     return;

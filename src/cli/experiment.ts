@@ -176,37 +176,68 @@ function bonNsFrom(raw: string | undefined, off: boolean | undefined): Pick<Expe
 
 const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
+const parseExperimentArgs = (argv: string[]) => parseArgs({ args: argv, options: experimentOptions });
+type ExperimentValues = ReturnType<typeof parseExperimentArgs>['values'];
+
 export async function runExperimentCli(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: experimentOptions });
+  const { values } = parseExperimentArgs(argv);
   if (values.help) {
     process.stdout.write(EXPERIMENT_HELP);
     return 0;
   }
   if (!values.out) fail('experiment scenarios needs --out DIR');
-  const out = values.out;
-  if (values['report-only']) {
-    // Best-of-N is analysis of finished models, not training: the report-only pass adds what is missing.
-    const bon = bonNsFrom(values['bon-n'], values['no-bon']).bestOfN;
-    const log = (m: string) => process.stderr.write(`${m}\n`);
-    await userErrors(() => experimentBonFromDir(out, bon, { bestOfN: bestOfNForRun, load: loadFile, log }));
-    const r = await userErrors(async () => writeExperimentReport(out, rsvgConvert));
-    console.log(`report: ${r.markdown}${r.pngNote ? ` (${r.pngNote})` : ''}`);
-    return 0;
+  if (values['report-only']) return reportOnly(values, values.out);
+  const spec = experimentSpecFrom(values, values.out, argv);
+  // Ctrl-C: the trainer stops at the next step boundary and checkpoints; a second Ctrl-C exits at once.
+  const cancel = new SharedArrayBuffer(4);
+  let interrupts = 0;
+  const onSigint = () => {
+    if (++interrupts > 1) process.exit(130);
+    Atomics.store(new Int32Array(cancel), 0, 1);
+    process.stderr.write('\nstopping after the current step; rerun the same command to resume (Ctrl-C again to quit now)\n');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await trainAndReport(spec, cancel, values.quiet);
+  } finally {
+    process.off('SIGINT', onSigint);
   }
-  const objectives = list(values.objectives ?? 'bt,bsr') as Objective[];
+}
+
+/** --report-only: best-of-N is analysis of finished models, not training, so this pass adds what is missing. */
+async function reportOnly(values: ExperimentValues, out: string): Promise<number> {
+  const bon = bonNsFrom(values['bon-n'], values['no-bon']).bestOfN;
+  const log = (m: string) => process.stderr.write(`${m}\n`);
+  await userErrors(() => experimentBonFromDir(out, bon, { bestOfN: bestOfNForRun, load: loadFile, log }));
+  const r = await userErrors(async () => writeExperimentReport(out, rsvgConvert));
+  console.log(`report: ${r.markdown}${r.pngNote ? ` (${r.pngNote})` : ''}`);
+  return 0;
+}
+
+function objectivesFrom(raw: string | undefined): Objective[] {
+  const objectives = list(raw ?? 'bt,bsr') as Objective[];
   const bad = objectives.filter((o) => !isOneOf(OBJECTIVES, o));
   if (bad.length) fail(`--objectives: unknown ${bad.join(', ')}; choose from ${OBJECTIVES.join(', ')}`);
-  const seedsRaw = values.seeds ?? '3';
-  const seeds = seedsRaw.includes(',')
+  return objectives;
+}
+
+/** --seeds is a list of seeds ("1,2,5") or a count ("3" → seeds 1, 2, 3). */
+function seedsFrom(raw: string | undefined): number[] {
+  const seedsRaw = raw ?? '3';
+  return seedsRaw.includes(',')
     ? list(seedsRaw).map((s) => numberOpt('seeds', s, 1, int(0)))
     : Array.from({ length: numberOpt('seeds', seedsRaw, 3, int(1)) }, (_, i) => i + 1);
+}
+
+/** The training options given on the command line; the ones left out stay absent so the preset's apply. */
+function trainFrom(values: ExperimentValues): ExperimentSpec['train'] {
   const preset = values.preset ?? 'tiny';
   if (!isOneOf(PRESET_NAMES, preset)) fail(`--preset must be one of ${PRESET_NAMES.join('|')}, got "${preset}"`);
   const backend = values.backend ?? 'auto';
   if (!isOneOf(BACKEND_NAMES, backend)) fail(`--backend must be ${BACKEND_NAMES.join('|')}, got "${backend}"`);
   const opt = (k: 'epochs' | 'steps' | 'batch-size' | 'lr' | 'lambda', check: (v: number) => boolean) =>
     values[k] === undefined ? undefined : numberOpt(k, values[k], 0, check);
-  const train = Object.fromEntries(
+  return Object.fromEntries(
     Object.entries({
       preset,
       backend,
@@ -217,7 +248,13 @@ export async function runExperimentCli(argv: string[]): Promise<number> {
       lambda: opt('lambda', (x) => x >= 0),
     }).filter(([, v]) => v !== undefined),
   ) as ExperimentSpec['train'];
-  const spec: ExperimentSpec = {
+}
+
+function experimentSpecFrom(values: ExperimentValues, out: string, argv: string[]): ExperimentSpec {
+  const objectives = objectivesFrom(values.objectives);
+  const seeds = seedsFrom(values.seeds);
+  const train = trainFrom(values);
+  return {
     outDir: out,
     data: dataInputs(values),
     split: splitSpecFrom(values),
@@ -229,37 +266,27 @@ export async function runExperimentCli(argv: string[]): Promise<number> {
     ...(values['extra-eval']?.length ? { extraEvalFiles: values['extra-eval'].flatMap((f) => list(f)) } : {}),
     ...bonNsFrom(values['bon-n'], values['no-bon']),
   };
+}
 
-  // Ctrl-C: the trainer stops at the next step boundary and checkpoints; a second Ctrl-C exits at once.
-  const cancel = new SharedArrayBuffer(4);
-  let interrupts = 0;
-  const onSigint = () => {
-    if (++interrupts > 1) process.exit(130);
-    Atomics.store(new Int32Array(cancel), 0, 1);
-    process.stderr.write('\nstopping after the current step; rerun the same command to resume (Ctrl-C again to quit now)\n');
-  };
-  process.on('SIGINT', onSigint);
-  try {
-    const res = await userErrors(() =>
-      runExperiment(spec, {
-        train: runTraining,
-        load: loadFile,
-        log: (m) => {
-          if (!values.quiet || !/: (step|eval @)/.test(m)) process.stderr.write(`${m}\n`);
-        },
-        cancel,
-        svgToPng: rsvgConvert,
-        bestOfN: bestOfNForRun,
-      }),
-    );
-    console.log(
-      `${res.status}: ${res.completed.length} run(s) trained, ${res.skipped.length} skipped (finished earlier), ${res.failed.length} failed`,
-    );
-    for (const f of res.failed) console.log(`  ${f.runId} failed: ${f.error}`);
-    console.log(`report: ${res.report.markdown}${res.report.pngNote ? ` (${res.report.pngNote})` : ''}`);
-    if (res.status === 'cancelled') console.log(`interrupted: rerun to resume:\n  ${spec.command}`);
-    return res.status === 'completed' ? 0 : res.status === 'cancelled' ? 130 : 1;
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+/** Runs the experiment and prints its outcome; the exit code is 0 when complete, 130 when interrupted, else 1. */
+async function trainAndReport(spec: ExperimentSpec, cancel: SharedArrayBuffer, quiet: boolean | undefined): Promise<number> {
+  const res = await userErrors(() =>
+    runExperiment(spec, {
+      train: runTraining,
+      load: loadFile,
+      log: (m) => {
+        if (!quiet || !/: (step|eval @)/.test(m)) process.stderr.write(`${m}\n`);
+      },
+      cancel,
+      svgToPng: rsvgConvert,
+      bestOfN: bestOfNForRun,
+    }),
+  );
+  console.log(
+    `${res.status}: ${res.completed.length} run(s) trained, ${res.skipped.length} skipped (finished earlier), ${res.failed.length} failed`,
+  );
+  for (const f of res.failed) console.log(`  ${f.runId} failed: ${f.error}`);
+  console.log(`report: ${res.report.markdown}${res.report.pngNote ? ` (${res.report.pngNote})` : ''}`);
+  if (res.status === 'cancelled') console.log(`interrupted: rerun to resume:\n  ${spec.command}`);
+  return res.status === 'completed' ? 0 : res.status === 'cancelled' ? 130 : 1;
 }

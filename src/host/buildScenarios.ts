@@ -71,35 +71,7 @@ export async function runScenarioExperiment(
   await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.isTraining, true);
   let result: ExperimentRunResult;
   try {
-    result = await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: `Reward Lens: scenarios ${spec.objectives.join(' vs ')} × ${spec.seeds.length} seed(s)`,
-        cancellable: true,
-      },
-      async (progress, token) => {
-        token.onCancellationRequested(() => svc.training.cancelExperiment(experimentId));
-        let reported = 0;
-        const sub = svc.training.onExperimentProgress((x) => {
-          if (x.experimentId !== experimentId) return;
-          const k = x.runId ? order.indexOf(x.runId) : -1;
-          const frac = k >= 0 ? (k + (x.totalSteps ? x.step / x.totalSteps : 0)) / order.length : 0;
-          const pct = 100 * frac;
-          const train =
-            x.runId && x.totalSteps
-              ? `run ${k + 1}/${order.length} ${x.runId} · step ${x.step}/${x.totalSteps} · loss ${x.loss?.toFixed(4)} · acc ${(100 * (x.accuracy ?? 0)).toFixed(1)}% · ${x.backend}`
-              : (x.lastLog?.split('\n')[0] ?? '');
-          progress.report({ message: train, increment: Math.max(0, pct - reported) });
-          reported = Math.max(reported, pct);
-        });
-        progress.report({ message: 'building the splits…' });
-        try {
-          return await svc.training.experiment(experimentId, spec);
-        } finally {
-          sub.dispose();
-        }
-      },
-    );
+    result = await runWithProgress(svc, experimentId, spec, order);
   } catch (e) {
     const error = errorMessage(e);
     svc.log.error(`experiment ${experimentId} failed: ${error}`);
@@ -113,13 +85,56 @@ export async function runScenarioExperiment(
     );
   }
   await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(result.reportMarkdown));
+  showRuns(panels, experimentId, order, result);
+  void afterExperiment(svc, panels, experimentId, spec, result);
+  return { experimentId, outDir: spec.outDir, result };
+}
+
+/** The experiment in the worker behind a cancellable notification whose bar advances run by run, step by step. */
+function runWithProgress(
+  svc: Services,
+  experimentId: string,
+  spec: ExperimentRunSpec,
+  order: readonly string[],
+): Thenable<ExperimentRunResult> {
+  return vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Reward Lens: scenarios ${spec.objectives.join(' vs ')} × ${spec.seeds.length} seed(s)`,
+      cancellable: true,
+    },
+    async (progress, token) => {
+      token.onCancellationRequested(() => svc.training.cancelExperiment(experimentId));
+      let reported = 0;
+      const sub = svc.training.onExperimentProgress((x) => {
+        if (x.experimentId !== experimentId) return;
+        const k = x.runId ? order.indexOf(x.runId) : -1;
+        const frac = k >= 0 ? (k + (x.totalSteps ? x.step / x.totalSteps : 0)) / order.length : 0;
+        const pct = 100 * frac;
+        const train =
+          x.runId && x.totalSteps
+            ? `run ${k + 1}/${order.length} ${x.runId} · step ${x.step}/${x.totalSteps} · loss ${x.loss?.toFixed(4)} · acc ${(100 * (x.accuracy ?? 0)).toFixed(1)}% · ${x.backend}`
+            : (x.lastLog?.split('\n')[0] ?? '');
+        progress.report({ message: train, increment: Math.max(0, pct - reported) });
+        reported = Math.max(reported, pct);
+      });
+      progress.report({ message: 'building the splits…' });
+      try {
+        return await svc.training.experiment(experimentId, spec);
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+}
+
+/** Opens the finished (or earlier finished) runs in the Diagnostics panel. */
+function showRuns(panels: DiagnosticsPanels, experimentId: string, order: readonly string[], result: ExperimentRunResult): void {
   // BSR on the left, BT beside it, first seed: the comparison the paper makes.
   const ran = new Set([...result.completed, ...result.skipped]);
   const shown = ['bsr-s', 'bt-s'].map((p) => order.find((r) => r.startsWith(p) && ran.has(r))).filter((r): r is string => !!r);
   const [a, b] = shown.length ? shown : [...ran];
   if (a) panels.show(`${experimentId}/${a}`, b ? `${experimentId}/${b}` : undefined);
-  void afterExperiment(svc, panels, experimentId, spec, result);
-  return { experimentId, outDir: spec.outDir, result };
 }
 
 async function afterExperiment(

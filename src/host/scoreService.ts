@@ -10,6 +10,7 @@ import { describeHead, HEAD_BYTES, type FileHead } from '../core/data/head';
 import { datasetGlob, formatOfName, LINE_FORMATS } from '../core/data/extensions';
 import { isOneRowPerResponse } from '../core/data/families';
 import { mappingSniffKeys } from '../core/data/fieldMapping';
+import type { ScoreResult } from '../protocol/trainer';
 import { logError } from './errorLog';
 import type { Services } from './services';
 
@@ -169,39 +170,9 @@ export class ScoreService implements vscode.Disposable {
         // A document no editor shows (yet) gets its first screen only; becoming visible kicks the rest.
         if (!next || (!st.full && st.store.done.length > 0 && !this.isVisible(doc))) return;
         const sent = performance.now();
-        const cacheDir = this.svc.scoreCacheDir;
-        const mapping = this.svc.mappingFor(doc.uri);
-        const res = await this.svc.training.score({
-          modelDir: model.modelDir,
-          file: doc.uri.fsPath,
-          text: this.textFor(doc, st, next),
-          fromLine: next.from,
-          toLine: next.to,
-          engine: this.svc.settings.scoring.engine,
-          maxTokens: this.svc.settings.scoring.maxLength,
-          backend: this.svc.settings.scoring.backend,
-          ...(cacheDir ? { cacheDir } : {}),
-          ...(mapping ? { mapping } : {}),
-        });
+        const res = await this.requestScores(doc, st, next, model.modelDir);
         if (st.generation !== gen || doc.version !== st.store.version) return;
-        const first = st.store.done.length === 0;
-        const ext = this.svc.external;
-        st.store.add(
-          next,
-          annotateScores(res, {
-            reportMisranked: this.svc.settings.scoring.reportMisranked,
-            ...(ext ? { external: { name: ext.name, get: (id) => ext.byId.get(id) } } : {}),
-          }),
-        );
-        this.recordMargins(doc, res.rows);
-        if (first)
-          this.svc.log.info(
-            `first scores for ${doc.uri.fsPath} (v${doc.version}, ${doc.lineCount} lines): lines ${next.from}-${next.to}, ${res.rows.length} pairs (${res.cached} from the score cache), worker ${res.elapsedMs.toFixed(0)} ms, round trip ${(performance.now() - sent).toFixed(0)} ms`,
-          );
-        this.svc.log.debug(
-          `scored ${doc.uri.fsPath} lines ${next.from}-${next.to}: ${res.rows.length} pairs, ${res.groups.length} groups, ${res.skipped.length} skipped in ${res.elapsedMs} ms (worker)`,
-        );
-        this.changeEmitter.fire(doc.uri);
+        this.storeScores(doc, st, next, res, sent);
       }
     } catch (e) {
       st.error = logError(this.svc.log, `scoring ${doc.uri.fsPath} failed`, e);
@@ -211,6 +182,46 @@ export class ScoreService implements vscode.Disposable {
     if (st.generation !== gen) return;
     this.stopEmitter.fire(doc.uri);
     if (st.error) this.changeEmitter.fire(doc.uri); // the head lens shows the error
+  }
+
+  /** One chunk's request to the worker, with the scoring settings, score cache and field mapping of now. */
+  private requestScores(doc: vscode.TextDocument, st: DocState, next: LineRange, modelDir: string): Promise<ScoreResult> {
+    const cacheDir = this.svc.scoreCacheDir;
+    const mapping = this.svc.mappingFor(doc.uri);
+    return this.svc.training.score({
+      modelDir,
+      file: doc.uri.fsPath,
+      text: this.textFor(doc, st, next),
+      fromLine: next.from,
+      toLine: next.to,
+      engine: this.svc.settings.scoring.engine,
+      maxTokens: this.svc.settings.scoring.maxLength,
+      backend: this.svc.settings.scoring.backend,
+      ...(cacheDir ? { cacheDir } : {}),
+      ...(mapping ? { mapping } : {}),
+    });
+  }
+
+  /** Adds one scored chunk to the document's store, logs it (the first chunk at info, with timings) and tells listeners. */
+  private storeScores(doc: vscode.TextDocument, st: DocState, next: LineRange, res: ScoreResult, sent: number): void {
+    const first = st.store.done.length === 0;
+    const ext = this.svc.external;
+    st.store.add(
+      next,
+      annotateScores(res, {
+        reportMisranked: this.svc.settings.scoring.reportMisranked,
+        ...(ext ? { external: { name: ext.name, get: (id) => ext.byId.get(id) } } : {}),
+      }),
+    );
+    this.recordMargins(doc, res.rows);
+    if (first)
+      this.svc.log.info(
+        `first scores for ${doc.uri.fsPath} (v${doc.version}, ${doc.lineCount} lines): lines ${next.from}-${next.to}, ${res.rows.length} pairs (${res.cached} from the score cache), worker ${res.elapsedMs.toFixed(0)} ms, round trip ${(performance.now() - sent).toFixed(0)} ms`,
+      );
+    this.svc.log.debug(
+      `scored ${doc.uri.fsPath} lines ${next.from}-${next.to}: ${res.rows.length} pairs, ${res.groups.length} groups, ${res.skipped.length} skipped in ${res.elapsedMs} ms (worker)`,
+    );
+    this.changeEmitter.fire(doc.uri);
   }
 
   /** Keeps the active model's margins of this document, so the panel can compare them with an external scorer. */

@@ -6,8 +6,6 @@ import { backendStatus } from './backendStatus';
 import type { Services } from './services';
 
 /** The status bar items, disposed together; the backend item is read by the extension-host tests. */
-// registerStatusBar is a few lines over 50: its model renderer reads the live-run state that the RunStore replaces, so
-// it moves out with that change rather than being split twice.
 export interface StatusBar extends vscode.Disposable {
   readonly backend: vscode.StatusBarItem;
 }
@@ -27,26 +25,7 @@ export function registerStatusBar(svc: Services): StatusBar {
     backend.accessibilityInformation = { label: s.label };
     backend.show();
   };
-  const renderModel = () => {
-    const live = svc.training.running[0];
-    if (live) {
-      const m = live.metrics[live.metrics.length - 1];
-      model.text =
-        live.totalSteps > 0
-          ? `$(sync~spin) step ${live.step}/${live.totalSteps}${m ? ` · loss ${m.loss.toFixed(3)}` : ''}`
-          : '$(sync~spin) starting training…';
-      model.tooltip = `Reward Lens: training ${live.runId} on ${live.backend}. Click to cancel.`;
-      model.command = 'rewardLens.cancelTraining';
-    } else {
-      const active = svc.activeModel;
-      model.text = active ? `$(beaker) ${active.label.split(' · ').slice(0, 2).join(' · ')}` : '$(beaker) no reward model';
-      model.tooltip = active
-        ? `Reward Lens active model: ${active.label}\n${active.modelDir}\nClick to change.`
-        : 'Reward Lens: no active model. Click to select one, or run Train Reward Model….';
-      model.command = 'rewardLens.selectModel';
-    }
-    model.show();
-  };
+  const renderModel = () => renderModelItem(svc, model);
   renderBackend();
   renderModel();
   let last = 0;
@@ -74,4 +53,26 @@ export function registerStatusBar(svc: Services): StatusBar {
     svc.onSettingsChanged(renderBackend),
   );
   return { backend, dispose: () => all.dispose() };
+}
+
+/** The model item: the live run's progress while training (click to cancel), else the active model (click to change). */
+function renderModelItem(svc: Services, model: vscode.StatusBarItem): void {
+  const live = svc.training.running[0];
+  if (live) {
+    const m = live.metrics[live.metrics.length - 1];
+    model.text =
+      live.totalSteps > 0
+        ? `$(sync~spin) step ${live.step}/${live.totalSteps}${m ? ` · loss ${m.loss.toFixed(3)}` : ''}`
+        : '$(sync~spin) starting training…';
+    model.tooltip = `Reward Lens: training ${live.runId} on ${live.backend}. Click to cancel.`;
+    model.command = 'rewardLens.cancelTraining';
+  } else {
+    const active = svc.activeModel;
+    model.text = active ? `$(beaker) ${active.label.split(' · ').slice(0, 2).join(' · ')}` : '$(beaker) no reward model';
+    model.tooltip = active
+      ? `Reward Lens active model: ${active.label}\n${active.modelDir}\nClick to change.`
+      : 'Reward Lens: no active model. Click to select one, or run Train Reward Model….';
+    model.command = 'rewardLens.selectModel';
+  }
+  model.show();
 }

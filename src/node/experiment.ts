@@ -79,11 +79,7 @@ export function plannedSteps(trainPairs: number, cfg: Pick<TrainConfig, 'batchSi
 }
 
 export async function runExperiment(spec: ExperimentSpec, deps: ExperimentDeps): Promise<ExperimentResult> {
-  if (spec.objectives.length === 0 || spec.seeds.length === 0)
-    throw new ExperimentError('give at least one objective (--objectives) and one seed (--seeds)');
-  if (!(Number.isInteger(spec.checkpoints) && spec.checkpoints >= 1))
-    throw new ExperimentError(`checkpoints must be an integer ≥ 1, got ${spec.checkpoints}`);
-  checkOutputs(spec);
+  checkSpec(spec);
   fs.mkdirSync(spec.outDir, { recursive: true });
   const fingerprint = {
     data: spec.data,
@@ -101,32 +97,9 @@ export async function runExperiment(spec: ExperimentSpec, deps: ExperimentDeps):
   const trainPairs = manifest.files['train']?.pairs ?? 0;
   const base: TrainConfig = { ...DEFAULTS, ...spec.train };
   const every = Math.max(1, Math.floor(plannedSteps(trainPairs, base) / spec.checkpoints));
-
-  const completed: string[] = [];
-  const skipped: string[] = [];
-  const failed: { runId: string; error: string }[] = [];
-  let cancelled = false;
-  // Seed-major: every objective gets seed 1 before any gets seed 2, so an interrupted experiment is still a fair comparison.
-  outer: for (const seed of spec.seeds) {
-    for (const objective of spec.objectives) {
-      const run = state.runs[`${objective}-s${seed}`] as RunState;
-      if (run.status === 'completed') {
-        skipped.push(run.runId);
-        deps.log(`${run.runId}: finished earlier, skipped`);
-        continue;
-      }
-      const config: TrainConfig = { ...base, objective, seed, evalEvery: every, checkpointEvery: every };
-      const summary = await trainOne(spec, deps, state, run, config, trainFile, evalFiles);
-      if (summary.status === 'completed') completed.push(run.runId);
-      else if (summary.status === 'failed') failed.push({ runId: run.runId, error: summary.error ?? 'unknown error' });
-      else {
-        cancelled = true;
-        break outer;
-      }
-    }
-  }
+  const runs = await trainAll(spec, deps, state, { base, every, trainFile, evalFiles });
   // Best-of-N needs finished models; an interrupted experiment gets it when it is resumed to the end.
-  if (!cancelled)
+  if (!runs.cancelled)
     await runExperimentBon(
       spec.outDir,
       state,
@@ -138,8 +111,57 @@ export async function runExperiment(spec: ExperimentSpec, deps: ExperimentDeps):
     );
   const report = writeExperimentReport(spec.outDir, deps.svgToPng);
   deps.log(`report: ${report.markdown}`);
+  const { completed, skipped, failed, cancelled } = runs;
   const status = cancelled ? 'cancelled' : failed.length ? 'failed' : 'completed';
   return { status, completed, skipped, failed, manifest, report };
+}
+
+/** Rejects a spec with nothing to run or a bad checkpoint count, and outputs that would overwrite an input. */
+function checkSpec(spec: ExperimentSpec): void {
+  if (spec.objectives.length === 0 || spec.seeds.length === 0)
+    throw new ExperimentError('give at least one objective (--objectives) and one seed (--seeds)');
+  if (!(Number.isInteger(spec.checkpoints) && spec.checkpoints >= 1))
+    throw new ExperimentError(`checkpoints must be an integer ≥ 1, got ${spec.checkpoints}`);
+  checkOutputs(spec);
+}
+
+/** What every run of one experiment shares: the base config, the eval/checkpoint interval and the split files. */
+interface RunPlan {
+  readonly base: TrainConfig;
+  readonly every: number;
+  readonly trainFile: string;
+  readonly evalFiles: string[];
+}
+
+interface RunsOutcome {
+  readonly completed: string[];
+  readonly skipped: string[];
+  readonly failed: { runId: string; error: string }[];
+  readonly cancelled: boolean;
+}
+
+/** Trains every objective × seed not finished earlier; stops at the first cancelled run. */
+async function trainAll(spec: ExperimentSpec, deps: ExperimentDeps, state: ExperimentState, plan: RunPlan): Promise<RunsOutcome> {
+  const completed: string[] = [];
+  const skipped: string[] = [];
+  const failed: { runId: string; error: string }[] = [];
+  // Seed-major: every objective gets seed 1 before any gets seed 2, so an interrupted experiment is still a fair comparison.
+  for (const seed of spec.seeds) {
+    for (const objective of spec.objectives) {
+      const run = state.runs[`${objective}-s${seed}`] as RunState;
+      if (run.status === 'completed') {
+        skipped.push(run.runId);
+        deps.log(`${run.runId}: finished earlier, skipped`);
+        continue;
+      }
+      const config: TrainConfig = { ...plan.base, objective, seed, evalEvery: plan.every, checkpointEvery: plan.every };
+      const summary = await trainOne(spec, deps, state, run, config, plan.trainFile, plan.evalFiles);
+      if (summary.status === 'completed') completed.push(run.runId);
+      else if (summary.status === 'failed') failed.push({ runId: run.runId, error: summary.error ?? 'unknown error' });
+      else return { completed, skipped, failed, cancelled: true };
+    }
+  }
+  return { completed, skipped, failed, cancelled: false };
 }
 
 /** The experiment writes splits/, runs/, figures/ and its report files: none may be (or hold) one of its inputs. */
@@ -216,21 +238,9 @@ async function trainOne(
     resume,
     ...(deps.cancel ? { cancel: deps.cancel } : {}),
   };
-  let lastLogged = 0;
   let summary: RunSummary;
   try {
-    summary = await deps.train(params, {
-      onLog: (m) => deps.log(`${run.runId}: ${m}`),
-      onEval: (r) =>
-        deps.log(
-          `${run.runId}: eval @${r.step}: ${r.sets.map((s) => `${s.name} ${s.kendall ? `τ ${fmt(s.kendall.mean)}` : `acc ${fmt(s.accuracy.value)}`}`).join(', ')}`,
-        ),
-      onProgress: (m, total) => {
-        if (m.elapsedMs - lastLogged < 10_000 && m.step !== total) return;
-        lastLogged = m.elapsedMs;
-        deps.log(`${run.runId}: step ${m.step}/${total} loss ${fmt(m.loss)} acc ${fmt(m.accuracy)}`);
-      },
-    });
+    summary = await deps.train(params, logHooks(deps, run.runId));
   } catch (e) {
     summary = {
       runId: run.runId,
@@ -243,6 +253,36 @@ async function trainOne(
       error: (e as Error).message,
     };
   }
+  recordOutcome(spec, deps, state, run, runDir, summary);
+  return summary;
+}
+
+/** Trainer hooks that log one run's messages, evaluations, and progress at most every 10 s (and at the last step). */
+function logHooks(deps: ExperimentDeps, runId: string): TrainHooksLike {
+  let lastLogged = 0;
+  return {
+    onLog: (m) => deps.log(`${runId}: ${m}`),
+    onEval: (r) =>
+      deps.log(
+        `${runId}: eval @${r.step}: ${r.sets.map((s) => `${s.name} ${s.kendall ? `τ ${fmt(s.kendall.mean)}` : `acc ${fmt(s.accuracy.value)}`}`).join(', ')}`,
+      ),
+    onProgress: (m, total) => {
+      if (m.elapsedMs - lastLogged < 10_000 && m.step !== total) return;
+      lastLogged = m.elapsedMs;
+      deps.log(`${runId}: step ${m.step}/${total} loss ${fmt(m.loss)} acc ${fmt(m.accuracy)}`);
+    },
+  };
+}
+
+/** Writes how a run ended into experiment.json, then tells deps.onRunDone and the log. */
+function recordOutcome(
+  spec: ExperimentSpec,
+  deps: ExperimentDeps,
+  state: ExperimentState,
+  run: RunState,
+  runDir: string,
+  summary: RunSummary,
+): void {
   run.status = summary.status;
   run.backend = summary.backend;
   run.steps = summary.steps;
@@ -256,7 +296,6 @@ async function trainOne(
   deps.log(
     `${run.runId}: ${summary.status} at step ${summary.steps}/${summary.totalSteps} in ${(summary.elapsedMs / 1000).toFixed(1)} s on ${summary.backend || '?'}${summary.error ? `: ${summary.error}` : ''}`,
   );
-  return summary;
 }
 
 const fmt = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(4) : 'n/a');
