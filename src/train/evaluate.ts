@@ -70,18 +70,41 @@ function hiddenDiffNorms(hidden: Float32Array, dim: number, pairs: number): Floa
 /** The diagnostics of one eval set under any reward model (ours or a Hugging Face checkpoint). */
 export async function evaluateSetWith(scorer: RewardScorer, set: EvalSetData, batchSize: number): Promise<EvalSetReport> {
   const wp = scorer.wpNorm();
-  const n = set.pairs.length;
-  // Interleave chosen/rejected so the first ERANK_ROWS hidden rows mix both sides.
+  const seqs = encodeInterleaved(scorer, set);
+  // Keep every hidden row (n·H floats, a few MB at these sizes): ‖h_w − h_l‖ and the erank sample come from one pass.
+  const s = await scorer.score(seqs, batchSize, seqs.length);
+  const scores = pairScoresOf(set, seqs, s);
+  const multi = set.multi.length > 0 ? await scoreMulti(scorer, set, batchSize) : undefined;
+  // A set of multi-response groups only has no pair rows, so its erank sample comes from the responses.
+  const hiddenSample = multi && set.pairs.length === 0 ? multi.hiddenSample : hiddenSampleOf(s, seqs.length);
+  const report = buildEvalSetReport({
+    name: set.name,
+    file: set.file,
+    pairs: set.pairs,
+    scores,
+    wpNorm: wp,
+    hiddenSample,
+    multi: multi?.groups,
+  });
+  return withOutlierLines(report, set, s.hNorm, multi);
+}
+
+/** Chosen and rejected sequences interleaved (2i = chosen, 2i+1 = rejected) so the first ERANK_ROWS hidden rows mix both sides. */
+function encodeInterleaved(scorer: RewardScorer, set: EvalSetData): EncodedSeq[] {
   const seqs: EncodedSeq[] = [];
   for (const p of set.pairs) {
     const e = scorer.encodePair(p);
     seqs.push(e.chosen, e.rejected);
   }
-  // Keep every hidden row (n·H floats, a few MB at these sizes): ‖h_w − h_l‖ and the erank sample come from one pass.
-  const s = await scorer.score(seqs, batchSize, seqs.length);
+  return seqs;
+}
+
+/** The per-pair numbers of one set, de-interleaved from the scores of `encodeInterleaved`'s sequences. */
+function pairScoresOf(set: EvalSetData, seqs: readonly EncodedSeq[], s: SequenceScores): PairScores {
+  const n = set.pairs.length;
   const even = (a: Float32Array) => Float32Array.from({ length: n }, (_, i) => a[2 * i]!);
   const odd = (a: Float32Array) => Float32Array.from({ length: n }, (_, i) => a[2 * i + 1]!);
-  const scores: PairScores = {
+  return {
     ids: set.pairs.map((p) => p.id),
     lines: set.pairs.map((p) => p.source.line),
     rChosen: even(s.rewards),
@@ -92,40 +115,50 @@ export async function evaluateSetWith(scorer: RewardScorer, set: EvalSetData, ba
     lenChosen: seqs.filter((_, i) => i % 2 === 0).map((e) => e.responseTokens),
     lenRejected: seqs.filter((_, i) => i % 2 === 1).map((e) => e.responseTokens),
   };
-  let hiddenSample = {
-    rows: s.hidden.subarray(0, Math.min(ERANK_ROWS, seqs.length) * s.dim),
-    n: Math.min(ERANK_ROWS, seqs.length),
-    dim: s.dim,
+}
+
+/** The first ERANK_ROWS kept hidden rows of `count` scored sequences, for the effective rank. */
+function hiddenSampleOf(s: SequenceScores, count: number): { rows: Float32Array; n: number; dim: number } {
+  return { rows: s.hidden.subarray(0, Math.min(ERANK_ROWS, count) * s.dim), n: Math.min(ERANK_ROWS, count), dim: s.dim };
+}
+
+interface MultiScores {
+  /** Gold and model scores per group, in the order of `set.multi`. */
+  readonly groups: { gold: number[]; model: number[] }[];
+  /** ‖h‖ and the dataset line of every response, flattened group by group. */
+  readonly norms: number[];
+  readonly lines: number[];
+  readonly hiddenSample: { rows: Float32Array; n: number; dim: number };
+}
+
+/** Scores every response of the set's multi-response groups in one batched pass. */
+async function scoreMulti(scorer: RewardScorer, set: EvalSetData, batchSize: number): Promise<MultiScores> {
+  const flat: EncodedSeq[] = [];
+  const owner: number[] = [];
+  set.multi.forEach((g, gi) =>
+    g.responses.forEach((r) => {
+      flat.push(scorer.encode(g.prompt, r.text));
+      owner.push(gi);
+    }),
+  );
+  const m = await scorer.score(flat, batchSize, ERANK_ROWS);
+  const groups = set.multi.map((g) => ({ gold: g.responses.map((r) => r.gold), model: [] as number[] }));
+  owner.forEach((gi, k) => groups[gi]!.model.push(m.rewards[k]!));
+  return {
+    groups,
+    norms: Array.from(m.hNorm),
+    lines: set.multi.flatMap((g) => g.responses.map((r) => r.source.line)),
+    hiddenSample: hiddenSampleOf(m, flat.length),
   };
-  let multi: { gold: number[]; model: number[] }[] | undefined;
-  let multiNorms: number[] | undefined;
-  let multiLines: number[] | undefined;
-  if (set.multi.length > 0) {
-    const flat: EncodedSeq[] = [];
-    const owner: number[] = [];
-    set.multi.forEach((g, gi) =>
-      g.responses.forEach((r) => {
-        flat.push(scorer.encode(g.prompt, r.text));
-        owner.push(gi);
-      }),
-    );
-    const m = await scorer.score(flat, batchSize, ERANK_ROWS);
-    multi = set.multi.map((g) => ({ gold: g.responses.map((r) => r.gold), model: [] as number[] }));
-    owner.forEach((gi, k) => multi![gi]!.model.push(m.rewards[k]!));
-    multiNorms = Array.from(m.hNorm);
-    multiLines = set.multi.flatMap((g) => g.responses.map((r) => r.source.line));
-    if (n === 0)
-      hiddenSample = {
-        rows: m.hidden.subarray(0, Math.min(ERANK_ROWS, flat.length) * m.dim),
-        n: Math.min(ERANK_ROWS, flat.length),
-        dim: m.dim,
-      };
-  }
-  const report = buildEvalSetReport({ name: set.name, file: set.file, pairs: set.pairs, scores, wpNorm: wp, hiddenSample, multi });
+}
+
+/** The report with its ‖h‖ box plot extended to the multi-response rows and each outlier's dataset line attached. */
+function withOutlierLines(report: EvalSetReport, set: EvalSetData, pairNorms: Float32Array, multi: MultiScores | undefined): EvalSetReport {
+  const multiNorms = multi?.norms ?? [];
   // For multi-response sets ‖h‖ covers every response (paper-spec §7.4: "for 4-response sets, over all 4").
-  const norms = multiNorms && multiNorms.length > 0 ? [...Array.from(s.hNorm), ...multiNorms] : Array.from(s.hNorm);
-  const lines = [...set.pairs.flatMap((p) => [p.source.line, p.source.line]), ...(multiLines ?? [])];
-  const hNorm = multiNorms && multiNorms.length > 0 ? boxStats(norms) : report.hNorm;
+  const norms = [...Array.from(pairNorms), ...multiNorms];
+  const lines = [...set.pairs.flatMap((p) => [p.source.line, p.source.line]), ...(multi?.lines ?? [])];
+  const hNorm = multiNorms.length > 0 ? boxStats(norms) : report.hNorm;
   return { ...report, hNorm: { ...hNorm, outlierLines: outlierLinesOf(hNorm.outliers, norms, lines) } };
 }
 

@@ -29,29 +29,13 @@ export class CsvReader {
   constructor(private readonly sink: CsvRecordSink) {}
 
   push(chunk: string): void {
-    let i = 0;
-    if (this.first && chunk.charCodeAt(0) === 0xfeff) i = 1;
-    if (chunk.length > 0) this.first = false;
+    let i = this.skipBom(chunk);
     let run = i; // start of literal text not yet copied into `field`
     for (; i < chunk.length; i++) {
       const c = chunk.charCodeAt(i);
-      if (this.pendingCR) {
-        // A CR outside quotes ended a record; a following LF belongs to that line end.
-        this.pendingCR = false;
-        if (c === 10) {
-          run = i + 1;
-          continue;
-        }
-      }
-      if (this.quotePending) {
-        this.quotePending = false;
-        if (c === 34) {
-          this.field += '"';
-          run = i + 1;
-          continue;
-        }
-        this.inQuotes = false;
-        this.afterClose = true;
+      if (this.consumedByPending(c)) {
+        run = i + 1;
+        continue;
       }
       if (this.inQuotes) {
         if (c === 34) {
@@ -63,29 +47,69 @@ export class CsvReader {
       }
       if (c === 44 || c === 10 || c === 13) {
         this.field += chunk.slice(run, i);
-        this.endField();
-        if (c !== 44) {
-          this.endRecord();
-          this.line++;
-          if (c === 13) this.pendingCR = true;
-        }
+        this.endAt(c);
         run = i + 1;
         continue;
       }
-      this.recordEmpty = false;
-      if (this.afterClose) {
-        this.bad ??= `line ${this.line}: unexpected ${JSON.stringify(chunk[i])} after a closing quote`;
-        this.afterClose = false;
-      }
-      if (c === 34 && this.atFieldStart) {
-        this.inQuotes = true;
-        this.fieldQuoted = true;
-        run = i + 1;
-      }
-      // A quote inside an unquoted field is kept as a literal character, as Python's csv module does.
-      this.atFieldStart = false;
+      if (this.unquotedChar(c)) run = i + 1;
     }
     if (!this.quotePending) this.field += chunk.slice(run);
+  }
+
+  /** Where the first chunk's text starts: after a byte-order mark, if the file has one. */
+  private skipBom(chunk: string): number {
+    const start = this.first && chunk.charCodeAt(0) === 0xfeff ? 1 : 0;
+    if (chunk.length > 0) this.first = false;
+    return start;
+  }
+
+  /**
+   * Settles what the previous character left open (it may have been at the end of the previous chunk).
+   * Returns true when `c` completes it and so is not read as a character of its own.
+   */
+  private consumedByPending(c: number): boolean {
+    if (this.pendingCR) {
+      // A CR outside quotes ended a record; a following LF belongs to that line end.
+      this.pendingCR = false;
+      if (c === 10) return true;
+    }
+    if (this.quotePending) {
+      this.quotePending = false;
+      if (c === 34) {
+        this.field += '"';
+        return true;
+      }
+      this.inQuotes = false;
+      this.afterClose = true;
+    }
+    return false;
+  }
+
+  /** A comma, LF or CR outside quotes: the field ends, and on a line end the record too. */
+  private endAt(c: number): void {
+    this.endField();
+    if (c !== 44) {
+      this.endRecord();
+      this.line++;
+      if (c === 13) this.pendingCR = true;
+    }
+  }
+
+  /** Any other character outside quotes. Returns true when it is the quote that opens a quoted field. */
+  private unquotedChar(c: number): boolean {
+    this.recordEmpty = false;
+    if (this.afterClose) {
+      this.bad ??= `line ${this.line}: unexpected ${JSON.stringify(String.fromCharCode(c))} after a closing quote`;
+      this.afterClose = false;
+    }
+    const opens = c === 34 && this.atFieldStart;
+    if (opens) {
+      this.inQuotes = true;
+      this.fieldQuoted = true;
+    }
+    // A quote inside an unquoted field is kept as a literal character, as Python's csv module does.
+    this.atFieldStart = false;
+    return opens;
   }
 
   end(): void {

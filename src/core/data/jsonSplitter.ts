@@ -47,69 +47,84 @@ export class JsonRecordSplitter {
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk.charCodeAt(i);
       if (c === 10) this.line++;
-      if (this.inString) {
-        if (this.escape) this.escape = false;
-        else if (c === 92) this.escape = true;
-        else if (c === 34) {
-          this.inString = false;
-          if (this.collectingKey) {
-            this.collectingKey = false;
-            this.lastKey = this.keyBuf;
-          }
-        } else if (this.collectingKey) this.keyBuf += chunk[i];
-        continue;
-      }
-      if (WS.has(c)) {
+      if (this.inString) this.stringChar(c, chunk, i);
+      else if (WS.has(c)) {
         // A bare top-level primitive ends at whitespace.
         if (this.capturing && this.elementDepth === 0 && this.depth === 0) this.endElement(chunk, i);
-        continue;
-      }
-      const closer = c === 125 || c === 93; // } ]
-      if (this.capturing && this.depth === this.elementDepth && (c === 44 || closer)) this.endElement(chunk, i);
-      if (this.depth === 0 && !closer && c !== 44) this.topLevelStart(c, chunk, i);
-      if (!this.capturing && this.elementDepth >= 0 && this.depth === this.elementDepth && !closer && c !== 44 && c !== 58)
-        this.startElement(c, i);
-      switch (c) {
-        case 34: // "
-          this.inString = true;
-          if (this.layout === 'object' && this.depth === 1 && this.expectKey) {
-            this.collectingKey = true;
-            this.keyBuf = '';
-          }
-          break;
-        case 123: // {
-        case 91: // [
-          if (this.layout === 'object' && this.depth === 1 && c === 91 && this.containerKey === undefined && !this.candidate) {
-            this.candidate = { key: this.lastKey, checked: false };
-            this.elementDepth = 2;
-          }
-          this.depth++;
-          if (this.depth === 1 && this.layout === 'object') this.expectKey = c === 123;
-          break;
-        case 125:
-        case 93:
-          this.depth--;
-          if (this.depth < 0) {
-            this.problems.push(`line ${this.line}: unexpected "${chunk[i]}"`);
-            this.depth = 0;
-          }
-          if (this.candidate && this.depth === 1 && c === 93) {
-            this.candidate = undefined;
-            this.elementDepth = -1;
-          }
-          if (this.capturing && this.elementDepth === 0 && this.depth === 0) this.endElement(chunk, i + 1);
-          if (this.depth === 0) this.topLevelEnd(chunk, i);
-          break;
-        case 44: // ,
-          if (this.layout === 'object' && this.depth === 1) this.expectKey = true;
-          break;
-        case 58: // :
-          if (this.layout === 'object' && this.depth === 1) this.expectKey = false;
-          break;
-      }
+      } else this.structuralChar(c, chunk, i);
     }
     if (this.capturing) this.capParts.push(chunk.slice(this.capStart));
     if (this.objParts) this.objParts.push(chunk.slice(this.objStart));
+  }
+
+  /** A character inside a string: escapes, the closing quote, and the text of a wrapper-object key. */
+  private stringChar(c: number, chunk: string, i: number): void {
+    if (this.escape) this.escape = false;
+    else if (c === 92) this.escape = true;
+    else if (c === 34) {
+      this.inString = false;
+      if (this.collectingKey) {
+        this.collectingKey = false;
+        this.lastKey = this.keyBuf;
+      }
+    } else if (this.collectingKey) this.keyBuf += chunk[i];
+  }
+
+  /** A non-whitespace character outside strings: it may end or start a record, then moves depth and key state. */
+  private structuralChar(c: number, chunk: string, i: number): void {
+    const closer = c === 125 || c === 93; // } ]
+    if (this.capturing && this.depth === this.elementDepth && (c === 44 || closer)) this.endElement(chunk, i);
+    if (this.depth === 0 && !closer && c !== 44) this.topLevelStart(c, chunk, i);
+    if (!this.capturing && this.elementDepth >= 0 && this.depth === this.elementDepth && !closer && c !== 44 && c !== 58)
+      this.startElement(c, i);
+    switch (c) {
+      case 34: // "
+        this.inString = true;
+        if (this.layout === 'object' && this.depth === 1 && this.expectKey) {
+          this.collectingKey = true;
+          this.keyBuf = '';
+        }
+        break;
+      case 123: // {
+      case 91: // [
+        this.open(c);
+        break;
+      case 125:
+      case 93:
+        this.close(c, chunk, i);
+        break;
+      case 44: // ,
+        if (this.layout === 'object' && this.depth === 1) this.expectKey = true;
+        break;
+      case 58: // :
+        if (this.layout === 'object' && this.depth === 1) this.expectKey = false;
+        break;
+    }
+  }
+
+  /** `{` or `[`: an array directly in the wrapper object becomes the record-array candidate if none is chosen yet. */
+  private open(c: number): void {
+    if (this.layout === 'object' && this.depth === 1 && c === 91 && this.containerKey === undefined && !this.candidate) {
+      this.candidate = { key: this.lastKey, checked: false };
+      this.elementDepth = 2;
+    }
+    this.depth++;
+    if (this.depth === 1 && this.layout === 'object') this.expectKey = c === 123;
+  }
+
+  /** `}` or `]`: a closed candidate array was not the records; a closed top-level value may be a record. */
+  private close(c: number, chunk: string, i: number): void {
+    this.depth--;
+    if (this.depth < 0) {
+      this.problems.push(`line ${this.line}: unexpected "${chunk[i]}"`);
+      this.depth = 0;
+    }
+    if (this.candidate && this.depth === 1 && c === 93) {
+      this.candidate = undefined;
+      this.elementDepth = -1;
+    }
+    if (this.capturing && this.elementDepth === 0 && this.depth === 0) this.endElement(chunk, i + 1);
+    if (this.depth === 0) this.topLevelEnd(chunk, i);
   }
 
   end(): void {

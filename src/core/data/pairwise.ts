@@ -63,50 +63,74 @@ export function unrecognised(ctx: RowContext, row: Row, keys: readonly string[],
   return true;
 }
 
+type SideKeys = { prompt: string; chosen: string; rejected: string };
+type Sides = { prompt: string; chosen: string; rejected: string; messages?: PreferencePair['messages'] };
+
 /**
  * Reads prompt/chosen/rejected that are either strings or message lists. Message lists share their prompt
  * prefix: the prompt is that prefix (or the explicit prompt) and each response is what follows it.
  */
-export function readSides(
-  ctx: RowContext,
-  row: Row,
-  keys: { prompt: string; chosen: string; rejected: string },
-  promptRequired: boolean,
-): { prompt: string; chosen: string; rejected: string; messages?: PreferencePair['messages'] } | typeof SKIPPED {
+export function readSides(ctx: RowContext, row: Row, keys: SideKeys, promptRequired: boolean): Sides | typeof SKIPPED {
   const rawPrompt = getField(row, keys.prompt);
   const rawChosen = getField(row, keys.chosen);
   const rawRejected = getField(row, keys.rejected);
   if (promptRequired && (rawPrompt === undefined || rawPrompt === null)) return skipped(ctx, keys.prompt, 'missing-field', 'absent');
-  if (Array.isArray(rawChosen) || Array.isArray(rawRejected)) {
-    for (const [k, v] of [
-      [keys.chosen, rawChosen],
-      [keys.rejected, rawRejected],
-    ] as const) {
-      if (v === undefined || v === null) return skipped(ctx, k, 'missing-field', v === null ? 'null' : 'absent');
-      if (!isMessageList(v)) return skipped(ctx, k, 'not-a-string', `${typeName(v)} that is not a message list [{role, content}]`);
-    }
-    const chosen = toMessages(rawChosen as unknown[]);
-    if (!Array.isArray(chosen)) return skipped(ctx, keys.chosen, chosen.reason, chosen.detail);
-    const rejected = toMessages(rawRejected as unknown[]);
-    if (!Array.isArray(rejected)) return skipped(ctx, keys.rejected, rejected.reason, rejected.detail);
-    let promptMsgs;
-    if (isMessageList(rawPrompt)) {
-      const m = toMessages(rawPrompt);
-      if (!Array.isArray(m)) return skipped(ctx, keys.prompt, m.reason, m.detail);
-      promptMsgs = m;
-    } else if (typeof rawPrompt === 'string' && rawPrompt !== '') {
-      promptMsgs = [{ role: 'user', content: rawPrompt }];
-    } else if (rawPrompt !== undefined && rawPrompt !== null && typeof rawPrompt !== 'string') {
-      return skipped(ctx, keys.prompt, 'not-a-string', typeName(rawPrompt));
-    }
-    const split = splitConversations(promptMsgs, chosen, rejected);
-    const prompt = typeof rawPrompt === 'string' ? rawPrompt : renderMessages(split.prompt);
-    const c = requireString(ctx, keys.chosen, renderResponse(split.chosen));
-    if (c === SKIPPED) return SKIPPED;
-    const r = requireString(ctx, keys.rejected, renderResponse(split.rejected));
-    if (r === SKIPPED) return SKIPPED;
-    return { prompt, chosen: c, rejected: r, messages: { prompt: split.prompt, chosen: split.chosen, rejected: split.rejected } };
+  if (Array.isArray(rawChosen) || Array.isArray(rawRejected)) return readMessageSides(ctx, keys, rawPrompt, rawChosen, rawRejected);
+  return readTextSides(ctx, keys, promptRequired, rawPrompt, rawChosen, rawRejected);
+}
+
+/** Sides where chosen or rejected is a message list: both must be, and the shared turns become the prompt. */
+function readMessageSides(
+  ctx: RowContext,
+  keys: SideKeys,
+  rawPrompt: unknown,
+  rawChosen: unknown,
+  rawRejected: unknown,
+): Sides | typeof SKIPPED {
+  for (const [k, v] of [
+    [keys.chosen, rawChosen],
+    [keys.rejected, rawRejected],
+  ] as const) {
+    if (v === undefined || v === null) return skipped(ctx, k, 'missing-field', v === null ? 'null' : 'absent');
+    if (!isMessageList(v)) return skipped(ctx, k, 'not-a-string', `${typeName(v)} that is not a message list [{role, content}]`);
   }
+  const chosen = toMessages(rawChosen as unknown[]);
+  if (!Array.isArray(chosen)) return skipped(ctx, keys.chosen, chosen.reason, chosen.detail);
+  const rejected = toMessages(rawRejected as unknown[]);
+  if (!Array.isArray(rejected)) return skipped(ctx, keys.rejected, rejected.reason, rejected.detail);
+  const promptMsgs = promptTurnsOf(ctx, keys, rawPrompt);
+  if (promptMsgs === SKIPPED) return SKIPPED;
+  const split = splitConversations(promptMsgs, chosen, rejected);
+  const prompt = typeof rawPrompt === 'string' ? rawPrompt : renderMessages(split.prompt);
+  const c = requireString(ctx, keys.chosen, renderResponse(split.chosen));
+  if (c === SKIPPED) return SKIPPED;
+  const r = requireString(ctx, keys.rejected, renderResponse(split.rejected));
+  if (r === SKIPPED) return SKIPPED;
+  return { prompt, chosen: c, rejected: r, messages: { prompt: split.prompt, chosen: split.chosen, rejected: split.rejected } };
+}
+
+/** The explicit prompt of message-list sides as turns: a message list, a non-empty string as one user turn, or none. */
+function promptTurnsOf(ctx: RowContext, keys: SideKeys, rawPrompt: unknown): ChatMessage[] | undefined | typeof SKIPPED {
+  if (isMessageList(rawPrompt)) {
+    const m = toMessages(rawPrompt);
+    if (!Array.isArray(m)) return skipped(ctx, keys.prompt, m.reason, m.detail);
+    return m;
+  }
+  if (typeof rawPrompt === 'string' && rawPrompt !== '') return [{ role: 'user', content: rawPrompt }];
+  if (rawPrompt !== undefined && rawPrompt !== null && typeof rawPrompt !== 'string')
+    return skipped(ctx, keys.prompt, 'not-a-string', typeName(rawPrompt));
+  return undefined;
+}
+
+/** Sides where chosen and rejected are strings; a message-list prompt is rendered and kept as turns. */
+function readTextSides(
+  ctx: RowContext,
+  keys: SideKeys,
+  promptRequired: boolean,
+  rawPrompt: unknown,
+  rawChosen: unknown,
+  rawRejected: unknown,
+): Sides | typeof SKIPPED {
   let prompt = '';
   let promptTurns: ChatMessage[] | undefined;
   if (isMessageList(rawPrompt)) {

@@ -166,15 +166,7 @@ const FAMILY_DEFAULTS: Readonly<
 function decoderSpec(r: Reader, family: Exclude<HfFamily, 'gpt2'>, modelType: string, architecture: string): HfModelSpec {
   const d = FAMILY_DEFAULTS[family];
   const hiddenSize = r.int('hidden_size');
-  const numHeads = r.int('num_attention_heads');
-  if (numHeads === 0) throw new HfConfigError(r.file, 'num_attention_heads', 'must be ≥ 1');
-  const numKvHeads = r.has('num_key_value_heads') ? r.int('num_key_value_heads') : numHeads;
-  if (numKvHeads === 0 || numHeads % numKvHeads !== 0) {
-    throw new HfConfigError(r.file, 'num_key_value_heads', `${numKvHeads} does not divide num_attention_heads (${numHeads})`);
-  }
-  const headDim = r.has('head_dim') ? r.int('head_dim') : (d.headDim ?? hiddenSize / numHeads);
-  if (!Number.isInteger(headDim) || headDim % 2 !== 0)
-    throw new HfConfigError(r.file, 'head_dim', `must be an even integer, got ${headDim}`);
+  const { numHeads, numKvHeads, headDim } = attentionHeadsOf(r, hiddenSize, d.headDim);
   const numLayers = r.int('num_hidden_layers');
   const gemma = family === 'gemma2';
   const act = gemma ? r.str('hidden_activation', r.str('hidden_act', d.act)) : r.str('hidden_act', d.act);
@@ -213,6 +205,24 @@ function decoderSpec(r: Reader, family: Exclude<HfFamily, 'gpt2'>, modelType: st
     numLabels: r.int('num_labels', 1),
     extras: extrasOf(r.c),
   };
+}
+
+/** Query heads, key/value heads (grouped-query attention) and head size, checked so that RoPE and GQA can use them. */
+function attentionHeadsOf(
+  r: Reader,
+  hiddenSize: number,
+  defaultHeadDim: number | undefined,
+): { numHeads: number; numKvHeads: number; headDim: number } {
+  const numHeads = r.int('num_attention_heads');
+  if (numHeads === 0) throw new HfConfigError(r.file, 'num_attention_heads', 'must be ≥ 1');
+  const numKvHeads = r.has('num_key_value_heads') ? r.int('num_key_value_heads') : numHeads;
+  if (numKvHeads === 0 || numHeads % numKvHeads !== 0) {
+    throw new HfConfigError(r.file, 'num_key_value_heads', `${numKvHeads} does not divide num_attention_heads (${numHeads})`);
+  }
+  const headDim = r.has('head_dim') ? r.int('head_dim') : (defaultHeadDim ?? hiddenSize / numHeads);
+  if (!Number.isInteger(headDim) || headDim % 2 !== 0)
+    throw new HfConfigError(r.file, 'head_dim', `must be an even integer, got ${headDim}`);
+  return { numHeads, numKvHeads, headDim };
 }
 
 function gpt2Spec(r: Reader, architecture: string): HfModelSpec {
