@@ -105,31 +105,20 @@ function wrapEncoder(enc: Patchable, c: GpuCounts, undo: (() => void)[]): void {
   );
 }
 
+/** Counts the device's creations (pipelines, bind groups, buffers, encoders) and everything its queue is given. */
 function wrapDevice(device: DeviceLike, c: GpuCounts, undo: (() => void)[]): void {
-  wrap(
-    device,
-    'createComputePipeline',
-    () => {
-      c.pipelines++;
-    },
-    undo,
-  );
-  wrap(
-    device,
-    'createComputePipelineAsync',
-    () => {
-      c.pipelines++;
-    },
-    undo,
-  );
-  wrap(
-    device,
-    'createBindGroup',
-    () => {
-      c.bindGroups++;
-    },
-    undo,
-  );
+  const countCalls = (name: string, key: 'pipelines' | 'bindGroups') =>
+    wrap(
+      device,
+      name,
+      () => {
+        c[key]++;
+      },
+      undo,
+    );
+  countCalls('createComputePipeline', 'pipelines');
+  countCalls('createComputePipelineAsync', 'pipelines');
+  countCalls('createBindGroup', 'bindGroups');
   wrap(
     device,
     'createBuffer',
@@ -140,8 +129,12 @@ function wrapDevice(device: DeviceLike, c: GpuCounts, undo: (() => void)[]): voi
     undo,
   );
   wrap(device, 'createCommandEncoder', (_a, enc) => wrapEncoder(enc as Patchable, c, undo), undo);
+  wrapQueue(device.queue, c, undo);
+}
+
+function wrapQueue(queue: Patchable, c: GpuCounts, undo: (() => void)[]): void {
   wrap(
-    device.queue,
+    queue,
     'submit',
     (a) => {
       c.submits++;
@@ -150,7 +143,7 @@ function wrapDevice(device: DeviceLike, c: GpuCounts, undo: (() => void)[]): voi
     undo,
   );
   wrap(
-    device.queue,
+    queue,
     'writeBuffer',
     (a) => {
       c.writes++;

@@ -51,29 +51,11 @@ interface NodeBackendLike {
 export async function probeTfjsNode(gpu: boolean, activate: boolean): Promise<BackendProbe> {
   const name = gpu ? 'tensorflow-gpu' : 'tensorflow';
   const pkg = gpu ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
-  if (!packageDir(pkg)) {
-    return {
-      name,
-      available: false,
-      reason: `${pkg} is not installed (optional: its install downloads libtensorflow)`,
-      fix: `npm install --no-save ${pkg}@4.22.0${gpu ? '   # needs the NVIDIA driver, CUDA 11.2 and cuDNN 8.1 on the loader path' : ''}`,
-    };
-  }
+  if (!packageDir(pkg)) return notInstalled(name, pkg, gpu);
   const version = packageVersion(pkg) ?? '?';
-  if (gpu) {
-    const missing = missingCudaLibs();
-    if (missing.length) {
-      return {
-        name,
-        available: false,
-        details: { version, missing: missing.join(' ') },
-        reason: `${pkg} is installed but ${missing.join(', ')} cannot be loaded, so it would silently run on the CPU`,
-        fix: missing.includes('libcuda.so.1')
-          ? 'install the NVIDIA driver'
-          : 'install CUDA 11.2 and cuDNN 8.1 and add their lib64 folders to LD_LIBRARY_PATH (tfjs-node-gpu 4.x is built against exactly these)',
-      };
-    }
-  }
+  // Checked before the binding loads: once loaded, a missing library only shows as the silent CPU fallback.
+  const cudaProblem = gpu ? missingCudaProbe(name, pkg, version) : null;
+  if (cudaProblem) return cudaProblem;
   try {
     await loadPackage(pkg);
   } catch (e) {
@@ -88,19 +70,46 @@ export async function probeTfjsNode(gpu: boolean, activate: boolean): Promise<Ba
   if (!activate && !gpu) return { name, available: true, details: { version }, reason: 'libtensorflow CPU kernels (multithreaded)' };
   const check = await activateAndCheck('tensorflow');
   if (!check.ok) return { name, available: false, details: { version }, reason: check.reason };
-  if (gpu) {
-    const usingGpu = (tf.backend() as unknown as NodeBackendLike).binding?.isUsingGpuDevice?.();
-    if (usingGpu !== true) {
-      return {
-        name,
-        available: false,
-        details: { version, gpuDevice: false },
-        reason:
-          'the binding loaded but TensorFlow created no GPU device (silent CPU fallback); check `nvidia-smi` and the CUDA/cuDNN versions',
-        fix: 'install CUDA 11.2 + cuDNN 8.1 matching libtensorflow 2.9; or use backend "tensorflow" (CPU) knowingly',
-      };
-    }
-    return { name, available: true, details: { version, gpuDevice: true }, reason: 'libtensorflow with a CUDA GPU device' };
-  }
+  if (gpu) return gpuDeviceProbe(name, version);
   return { name, available: true, details: { version }, reason: 'libtensorflow CPU kernels (multithreaded)' };
+}
+
+function notInstalled(name: BackendProbe['name'], pkg: string, gpu: boolean): BackendProbe {
+  return {
+    name,
+    available: false,
+    reason: `${pkg} is not installed (optional: its install downloads libtensorflow)`,
+    fix: `npm install --no-save ${pkg}@4.22.0${gpu ? '   # needs the NVIDIA driver, CUDA 11.2 and cuDNN 8.1 on the loader path' : ''}`,
+  };
+}
+
+/** The probe when a CUDA library tfjs-node-gpu needs cannot be opened; null when all of them can. */
+function missingCudaProbe(name: BackendProbe['name'], pkg: string, version: string): BackendProbe | null {
+  const missing = missingCudaLibs();
+  if (!missing.length) return null;
+  return {
+    name,
+    available: false,
+    details: { version, missing: missing.join(' ') },
+    reason: `${pkg} is installed but ${missing.join(', ')} cannot be loaded, so it would silently run on the CPU`,
+    fix: missing.includes('libcuda.so.1')
+      ? 'install the NVIDIA driver'
+      : 'install CUDA 11.2 and cuDNN 8.1 and add their lib64 folders to LD_LIBRARY_PATH (tfjs-node-gpu 4.x is built against exactly these)',
+  };
+}
+
+/** Asks the activated binding whether TensorFlow created a GPU device, which is the only proof there is no CPU fallback. */
+function gpuDeviceProbe(name: BackendProbe['name'], version: string): BackendProbe {
+  const usingGpu = (tf.backend() as unknown as NodeBackendLike).binding?.isUsingGpuDevice?.();
+  if (usingGpu !== true) {
+    return {
+      name,
+      available: false,
+      details: { version, gpuDevice: false },
+      reason:
+        'the binding loaded but TensorFlow created no GPU device (silent CPU fallback); check `nvidia-smi` and the CUDA/cuDNN versions',
+      fix: 'install CUDA 11.2 + cuDNN 8.1 matching libtensorflow 2.9; or use backend "tensorflow" (CPU) knowingly',
+    };
+  }
+  return { name, available: true, details: { version, gpuDevice: true }, reason: 'libtensorflow with a CUDA GPU device' };
 }

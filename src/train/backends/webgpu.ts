@@ -160,6 +160,20 @@ export async function probeWebGpu(activate: boolean): Promise<BackendProbe> {
       reason: `the webgpu package (Dawn) is not installed for ${process.platform}-${process.arch}`,
       fix: 'npm install --no-save webgpu@0.6.2',
     };
+  const found = findAdapter(file);
+  if ('probe' in found) return found.probe;
+  const adapter = describe(found.adapter);
+  const details = { adapter: adapter.name, software: adapter.software };
+  if (!activate)
+    return { name: 'webgpu', available: true, details, reason: `adapter ${adapter.name}${adapter.software ? ' (software)' : ''}` };
+  return activateWebGpu(file, adapter, details);
+}
+
+/**
+ * The adapter Dawn offers (the one found when Dawn was loaded here, else a child process's), or the failed probe to
+ * report, with the first lines of Dawn's stderr as the clue.
+ */
+function findAdapter(file: string): { adapter: AdapterLike } | { probe: BackendProbe } {
   let adapterLike: AdapterLike | null;
   let dawnStderr: Record<string, string> = {};
   if (dawn) adapterLike = dawn.adapter;
@@ -167,15 +181,30 @@ export async function probeWebGpu(activate: boolean): Promise<BackendProbe> {
     const child = probeInChild(file);
     if (child.stderr) dawnStderr = { dawnStderr: child.stderr.split('\n').slice(0, 3).join(' | ') };
     if (child.error)
-      return { name: 'webgpu', available: false, reason: `Dawn failed to load: ${child.error}`, fix: noAdapterFix(), details: dawnStderr };
+      return {
+        probe: {
+          name: 'webgpu',
+          available: false,
+          reason: `Dawn failed to load: ${child.error}`,
+          fix: noAdapterFix(),
+          details: dawnStderr,
+        },
+      };
     adapterLike = child.adapter ?? null;
   }
   if (!adapterLike)
-    return { name: 'webgpu', available: false, reason: 'Dawn found no usable WebGPU adapter', fix: noAdapterFix(), details: dawnStderr };
-  const adapter = describe(adapterLike);
-  const details = { adapter: adapter.name, software: adapter.software };
-  if (!activate)
-    return { name: 'webgpu', available: true, details, reason: `adapter ${adapter.name}${adapter.software ? ' (software)' : ''}` };
+    return {
+      probe: { name: 'webgpu', available: false, reason: 'Dawn found no usable WebGPU adapter', fix: noAdapterFix(), details: dawnStderr },
+    };
+  return { adapter: adapterLike };
+}
+
+/** Loads Dawn in this process, starts tfjs's webgpu backend on it with the custom kernels and runs the smoke test. */
+async function activateWebGpu(
+  file: string,
+  adapter: WebGpuAdapterReport,
+  details: { adapter: string; software: boolean },
+): Promise<BackendProbe> {
   try {
     const d = await loadDawn(file);
     if (!d.adapter)

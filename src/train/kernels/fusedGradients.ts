@@ -18,6 +18,21 @@ let registered = false;
 export function registerFusedGradients(): void {
   if (registered) return;
   registered = true;
+  registerNormGradients();
+  registerAttentionGradients();
+  registerSmallGradients();
+  registerLinearGradients();
+  tf.registerGradient({
+    kernelName: EMBED,
+    inputsToSave: ['ids'],
+    gradFunc: (dy, saved, attrs) => {
+      const [dtok, dpos] = run(EMBED_GRAD, { dy: dy as Tensor, ids: saved[0]! }, attrs);
+      return { tok: () => dtok!, pos: () => dpos!, ids: () => tf.zerosLike(saved[0]!) };
+    },
+  });
+}
+
+function registerNormGradients(): void {
   tf.registerGradient({
     kernelName: LAYER_NORM,
     inputsToSave: ['x', 'gamma'],
@@ -34,6 +49,9 @@ export function registerFusedGradients(): void {
       return { x: () => dx!, weight: () => dw! };
     },
   });
+}
+
+function registerAttentionGradients(): void {
   for (const [kernelName, withAux] of [
     [ATTENTION, false],
     [ATTENTION_AUX, true],
@@ -54,6 +72,10 @@ export function registerFusedGradients(): void {
       },
     });
   }
+}
+
+/** The single-output kernels: the pair loss, the activation and the row gather. */
+function registerSmallGradients(): void {
   tf.registerGradient({
     kernelName: PAIR_LOSS,
     inputsToSave: ['rewards'],
@@ -77,15 +99,6 @@ export function registerFusedGradients(): void {
       x: () => tf.engine().runKernel(PICK_ROWS_GRAD, { dy: dy as Tensor, idx: saved[0]! }, attrs) as Tensor,
       idx: () => tf.zerosLike(saved[0]!),
     }),
-  });
-  registerLinearGradients();
-  tf.registerGradient({
-    kernelName: EMBED,
-    inputsToSave: ['ids'],
-    gradFunc: (dy, saved, attrs) => {
-      const [dtok, dpos] = run(EMBED_GRAD, { dy: dy as Tensor, ids: saved[0]! }, attrs);
-      return { tok: () => dtok!, pos: () => dpos!, ids: () => tf.zerosLike(saved[0]!) };
-    },
   });
 }
 

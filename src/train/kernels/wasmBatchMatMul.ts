@@ -70,12 +70,8 @@ function matmulAt(backend: WasmBackendLike, aOff: number, bOff: number, outOff: 
   }
 }
 
-export function fastBatchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }; backend: unknown; attrs: NamedAttrMap }): TensorInfo {
-  const backend = asWasmBackend(args.backend);
-  const { a, b } = args.inputs;
-  const transposeA = !!args.attrs['transposeA'];
-  const transposeB = !!args.attrs['transposeB'];
-  if (a.dtype !== 'float32' || b.dtype !== 'float32') throw new Error('BatchMatMul: only float32 is supported on wasm');
+/** The product's sizes as if neither side were transposed, checked: a is [batchA, M, K] and b is [batchB, K, N]. */
+function matMulDims(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean) {
   const ar = a.shape.length,
     br = b.shape.length;
   const m = transposeA ? a.shape[ar - 1]! : a.shape[ar - 2]!;
@@ -92,6 +88,16 @@ export function fastBatchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }
     throw new Error(`matMul: batch dimensions ${a.shape.slice(0, -2)} and ${b.shape.slice(0, -2)} do not broadcast`);
   }
   const outOuter = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  return { m, k, n, batchA, batchB, outOuter };
+}
+
+export function fastBatchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }; backend: unknown; attrs: NamedAttrMap }): TensorInfo {
+  const backend = asWasmBackend(args.backend);
+  const { a, b } = args.inputs;
+  const transposeA = !!args.attrs['transposeA'];
+  const transposeB = !!args.attrs['transposeB'];
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') throw new Error('BatchMatMul: only float32 is supported on wasm');
+  const { m, k, n, batchA, batchB, outOuter } = matMulDims(a, b, transposeA, transposeB);
   const batch = Math.max(batchA, batchB);
 
   // 1. Untransposed operands: a as [batchA, M, K], b as [batchB, K, N].

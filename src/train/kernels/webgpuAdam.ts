@@ -18,6 +18,7 @@ import {
   words,
   writeStepUniform,
   type RawBinding,
+  type StepUniform,
   type WebGpuBackendLike,
 } from './webgpuRaw';
 
@@ -176,6 +177,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 }`;
 }
 
+/** One parameter's tensors: its value, gradient and Adam moments. */
+interface AdamSlot {
+  readonly p: TensorInfo;
+  readonly g: TensorInfo;
+  readonly m: TensorInfo;
+  readonly v: TensorInfo;
+}
+
 function fusedAdam(args: { inputs: NamedTensorInfoMap; backend: unknown; attrs: NamedAttrMap }): TensorInfo {
   const b = asWebGpu(args.backend);
   const a = args.attrs as unknown as FusedAdamAttrs;
@@ -183,49 +192,50 @@ function fusedAdam(args: { inputs: NamedTensorInfoMap; backend: unknown; attrs: 
   const [params, grads, ms, vs] = [pick('p'), pick('g'), pick('m'), pick('v')];
   const norm = gradNorm(b, grads);
   const st = writeStepUniform(b, 'RLClippedAdam/step', words('fff', [a.learningRate, a.oneMinusAccBeta1, a.oneMinusAccBeta2]));
+  const slots = params.map((p, i): AdamSlot => ({ p, g: grads[i]!, m: ms[i]!, v: vs[i]! }));
   const perGroup = Math.max(1, Math.floor((storageLimit(b) - 1) / 4));
-  for (const idx of groups(
-    params.map((_, i) => i),
-    perGroup,
-  )) {
-    const k = idx.length;
-    const wgs = idx.map((i) => Math.ceil(params[i]!.shape.reduce((x, d) => x * d, 1) / WG));
-    const starts = wgs.map((_, j) => wgs.slice(0, j).reduce((x, w) => x + w, 0));
-    const total = wgs.reduce((x, w) => x + w, 0);
-    const vals = [
-      a.beta1,
-      a.beta2,
-      1 - a.beta1,
-      1 - a.beta2,
-      a.epsilon,
-      a.clip,
-      a.clip > 0 ? 1 : 0,
-      total,
-      ...idx.flatMap((i, j) => [params[i]!.shape.reduce((x, d) => x * d, 1), starts[j]!]),
-    ];
-    const bindings: RawBinding[] = [{ info: norm, access: 'read' }];
-    for (const i of idx)
-      bindings.push(
-        { info: params[i]!, access: 'read_write' },
-        { info: grads[i]!, access: 'read' },
-        { info: ms[i]!, access: 'read_write' },
-        { info: vs[i]!, access: 'read_write' },
-      );
-    runRaw(b, {
-      name: 'ClippedAdam',
-      key: `RLClippedAdam/${k}`,
-      wgsl: () => adamWgsl(k),
-      workgroups: grid(total),
-      bindings,
-      uniforms: [words(`ffffffuu${'uu'.repeat(k)}`, vals), st],
-    });
-  }
+  for (const group of groups(slots, perGroup)) adamGroup(b, a, group, norm, st);
   // tfjs caches a tensor's values on the CPU once read; these buffers changed under it.
   for (const t of [...params, ...ms, ...vs]) {
     const d = b.tensorMap.get(t.dataId);
     if (d) d.values = null;
   }
   return norm;
+}
+
+/** One Adam dispatch over a group of parameters that fits the storage-buffer limit, each updated in place. */
+function adamGroup(b: WebGpuBackendLike, a: FusedAdamAttrs, group: readonly AdamSlot[], norm: TensorInfo, st: StepUniform): void {
+  const k = group.length;
+  const wgs = group.map((s) => Math.ceil(s.p.shape.reduce((x, d) => x * d, 1) / WG));
+  const starts = wgs.map((_, j) => wgs.slice(0, j).reduce((x, w) => x + w, 0));
+  const total = wgs.reduce((x, w) => x + w, 0);
+  const vals = [
+    a.beta1,
+    a.beta2,
+    1 - a.beta1,
+    1 - a.beta2,
+    a.epsilon,
+    a.clip,
+    a.clip > 0 ? 1 : 0,
+    total,
+    ...group.flatMap((s, j) => [s.p.shape.reduce((x, d) => x * d, 1), starts[j]!]),
+  ];
+  const bindings: RawBinding[] = [{ info: norm, access: 'read' }];
+  for (const s of group)
+    bindings.push(
+      { info: s.p, access: 'read_write' },
+      { info: s.g, access: 'read' },
+      { info: s.m, access: 'read_write' },
+      { info: s.v, access: 'read_write' },
+    );
+  runRaw(b, {
+    name: 'ClippedAdam',
+    key: `RLClippedAdam/${k}`,
+    wgsl: () => adamWgsl(k),
+    workgroups: grid(total),
+    bindings,
+    uniforms: [words(`ffffffuu${'uu'.repeat(k)}`, vals), st],
+  });
 }
 
 export const webgpuFusedAdamConfig: KernelConfig = {

@@ -110,6 +110,42 @@ function normForward(mode: Mode, args: { inputs: NamedTensorInfoMap; backend: un
 }
 
 /**
+ * Backward, pass 1's loop over the rows of a block: dx of each live row, and its dy·x̂ (and dy) added into the
+ * thread's column accumulators accG (and accB). A fragment of main, like REDUCE, so backwardRowsWgsl reads as the
+ * shader's outline; it uses main's block, li, accG and accB.
+ */
+function rowGradsWgsl(mode: Mode): string {
+  const ln = mode === 'ln';
+  return `for (var r = 0u; r < u.rpb; r++) {
+    let row = min(block * u.rpb + r, u.rows - 1u);
+    let live = block * u.rpb + r < u.rows;
+    let base = row * u.D;
+    let st = rowStats(base, li);
+    var s1 = 0.0;
+    var s2 = 0.0;
+    for (var c = li; c < u.D; c += ${WG}u) {
+      let xh = (x[base + c] - st.x) * st.y;
+      let dh = dy[base + c] * ${gainOf(mode)};
+      s1 += dh;
+      s2 += dh * xh;
+    }
+    let m1 = wgSum(s1, li) / f32(u.D);
+    let m2 = wgSum(s2, li) / f32(u.D);
+    if (live) {
+      var j = 0u;
+      for (var c = li; c < u.D; c += ${WG}u) {
+        let xh = (x[base + c] - st.x) * st.y;
+        let d = dy[base + c];
+        dx[base + c] = st.y * (d * ${gainOf(mode)} - ${ln ? 'm1 - ' : ''}xh * m2);
+        accG[j] += d * xh;
+        accB[j] += d;
+        j++;
+      }
+    }
+  }`;
+}
+
+/**
  * Backward, pass 1: dx for each row of a block, and the block's column partials of dγ (and dβ); with `direct` (one
  * block holding every row) the sums themselves, into dγ and dβ.
  */
@@ -137,33 +173,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let block = min(wgIndex, u.blocks - 1u);
   var accG: array<f32, ${MAX_PER_THREAD}>;
   var accB: array<f32, ${MAX_PER_THREAD}>;
-  for (var r = 0u; r < u.rpb; r++) {
-    let row = min(block * u.rpb + r, u.rows - 1u);
-    let live = block * u.rpb + r < u.rows;
-    let base = row * u.D;
-    let st = rowStats(base, li);
-    var s1 = 0.0;
-    var s2 = 0.0;
-    for (var c = li; c < u.D; c += ${WG}u) {
-      let xh = (x[base + c] - st.x) * st.y;
-      let dh = dy[base + c] * ${gainOf(mode)};
-      s1 += dh;
-      s2 += dh * xh;
-    }
-    let m1 = wgSum(s1, li) / f32(u.D);
-    let m2 = wgSum(s2, li) / f32(u.D);
-    if (live) {
-      var j = 0u;
-      for (var c = li; c < u.D; c += ${WG}u) {
-        let xh = (x[base + c] - st.x) * st.y;
-        let d = dy[base + c];
-        dx[base + c] = st.y * (d * ${gainOf(mode)} - ${ln ? 'm1 - ' : ''}xh * m2);
-        accG[j] += d * xh;
-        accB[j] += d;
-        j++;
-      }
-    }
-  }
+  ${rowGradsWgsl(mode)}
   if (wgIndex >= u.blocks) { return; }
   var j = 0u;
   for (var c = li; c < u.D; c += ${WG}u) {
