@@ -9,7 +9,7 @@
 import { tf } from '../tf';
 import type { WebGpuBackendLike } from './webgpuRaw';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+// biome-ignore lint/suspicious/noExplicitAny: tfjs keeps its WebGPU backend's fields private and Dawn's objects untyped here.
 type Gpu = any;
 interface ProgramUniform {
   type: string;

@@ -11,7 +11,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { tf } from '../tf';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+// biome-ignore lint/suspicious/noExplicitAny: tfjs keeps its WebGPU backend's fields private and Dawn's objects untyped here.
 type Gpu = any;
 
 /** The parts of tfjs 4.22's WebGPUBackend used here (all present on the instance, some TypeScript-private). */
