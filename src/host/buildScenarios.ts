@@ -6,6 +6,7 @@
 // show up in the Diagnostics panel, BSR next to BT.
 import * as vscode from 'vscode';
 import path from 'node:path';
+import { freshName } from '../node/freshName';
 import type { ExperimentRunResult, ExperimentRunSpec } from '../protocol/trainer';
 import { CONTEXT_KEYS } from './commandIds';
 import { errorMessage } from './log';
@@ -37,7 +38,7 @@ export async function buildScenariosCommand(
   }
   const answers = isAnswers(given) ? { ...defaultAnswers(svc, given.file), ...given } : await askScenarioAnswers(svc);
   if (!answers) return undefined;
-  const experimentId = newExperimentId();
+  const experimentId = freshName(root, newExperimentId());
   return runScenarioExperiment(svc, panels, experimentId, experimentSpecFrom(answers, path.join(root, experimentId)));
 }
 

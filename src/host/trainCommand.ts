@@ -20,6 +20,7 @@ import {
 } from '../core/config';
 import { datasetExtensionList } from '../core/data/extensions';
 import { candidateFiles } from './workspaceDataFiles';
+import { freshName } from '../node/freshName';
 import { newRunId } from '../node/runDir';
 import { listRuns, type RunInfo, type RunRequest } from '../node/runs';
 import { mappingKeys } from './settings';
@@ -238,7 +239,7 @@ function newRequest(svc: Services, root: string, a: Answers): RunRequest | undef
     void vscode.window.showErrorMessage(`Reward Lens: invalid training config: ${problems.join('; ')}`);
     return undefined;
   }
-  const runId = newRunId(objective, config.seed);
+  const runId = freshName(root, newRunId(objective, config.seed));
   const m = svc.settings.data.fieldMapping;
   const backbone = from && tune ? backboneRequest(from, tune, svc) : undefined;
   return {
