@@ -197,6 +197,25 @@ export async function quickInputStep(page, text) {
   await page.waitForTimeout(150); // the items of the step arrive right after its title
 }
 
+/**
+ * Presses Enter on the quick input step titled `title`, again while that step is still the one shown: on a loaded
+ * machine a key pressed while the step's items are still arriving can be dropped, and the next step never comes.
+ * Pressing again is safe because it only happens while the same step is visible.
+ */
+export async function acceptStep(page, title) {
+  const step = page.locator('.quick-input-widget .quick-input-title', { hasText: title });
+  for (let attempt = 0; attempt < 4; attempt++) {
+    await page.keyboard.press('Enter');
+    try {
+      await step.waitFor({ state: 'hidden', timeout: 5000 });
+      return;
+    } catch {}
+    const [shown, titleNow] = [await step.isVisible(), await step.innerText().catch(() => '')];
+    if (!shown || !titleNow.includes(title)) return;
+  }
+  throw new Error(`quick input step "${title}" did not accept Enter`);
+}
+
 export const toast = (page, text) => page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
 
 /** Finds the webview frame (iframe.webview > iframe#active-frame) whose document title is `title`. */

@@ -11,6 +11,7 @@ import {
   canvasInk,
   e2eAvailable,
   now,
+  acceptStep,
   quickInputStep,
   quickOpen,
   readExtensionLog,
@@ -111,24 +112,24 @@ test('Train Reward Model… from the Hugging Face folder (LoRA + BSR): the panel
   await quickInputStep(page, '(1/7): start from');
   await pickRow('qwen2-rm').click();
   await quickInputStep(page, '(2/7)');
-  await page.keyboard.press('Enter'); // pairs.jsonl, the current editor's file
+  await acceptStep(page, '(2/7)'); // pairs.jsonl, the current editor's file
   await quickInputStep(page, '(3/7)');
-  await page.keyboard.press('Enter'); // the held-out split
+  await acceptStep(page, '(3/7)'); // the held-out split
   await quickInputStep(page, '(4/7): objective');
   await input.fill('BSR');
   await pickRow('BSR').waitFor();
-  await page.keyboard.press('Enter');
+  await acceptStep(page, '(4/7): objective');
   await quickInputStep(page, 'BSR weight');
-  await page.keyboard.press('Enter');
+  await acceptStep(page, 'BSR weight');
   await quickInputStep(page, '(5/7): what to train');
   assert.match(await pickRow('lora').innerText(), /LoRA adapters/);
   await page.screenshot({ path: `${SHOTS}/hf-05-train-from-model.png` });
-  await page.keyboard.press('Enter');
+  await acceptStep(page, '(5/7): what to train');
   await quickInputStep(page, '(6/7)');
   await input.fill('1, 8');
-  await page.keyboard.press('Enter');
+  await acceptStep(page, '(6/7)');
   await quickInputStep(page, '(7/7)');
-  await page.keyboard.press('Enter');
+  await acceptStep(page, '(7/7)');
   await page.locator('.statusbar-item', { hasText: 'qwen2-rm LoRA' }).waitFor({ timeout: 240000 });
   t.trainFromModelToFinished = now() - t0;
   const runs = fs.readdirSync(`${wb.WS}/.reward-lens/runs`).filter((r) => r.includes('bsr'));
