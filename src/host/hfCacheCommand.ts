@@ -4,13 +4,16 @@
 // folder goes to Select Active Model. Thin: src/node/hfCache.ts reads the caches.
 import * as vscode from 'vscode';
 import fs from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import { isBinaryDataName } from '../core/data/extensions';
 import { hfCacheRoots, listHfCache, type CachedDataset, type CachedSplit } from '../node/hfCache';
 import { PARQUET_VIEW_TYPE } from './parquetEditor';
 import { readHfModelFolder } from './hfModels';
 import { setModelFolder } from './runCommands';
 import type { Services } from './services';
+
+const gunzipAsync = promisify(gunzip);
 
 export const GZ_SCHEME = 'reward-lens-gz';
 
@@ -88,6 +91,8 @@ async function openSplit(svc: Services, ds: CachedDataset, split: CachedSplit): 
 /** Read-only decompressed views of .gz data files (reward-lens-gz:/path/data.jsonl shows /path/data.jsonl.gz). */
 export function registerGzViews(): vscode.Disposable {
   return vscode.workspace.registerTextDocumentContentProvider(GZ_SCHEME, {
-    provideTextDocumentContent: (uri) => gunzipSync(new Uint8Array(fs.readFileSync(`${uri.path}.gz`))).toString('utf8'),
+    // Read and inflated off the extension host's thread (a cached split can be hundreds of MB).
+    provideTextDocumentContent: async (uri) =>
+      (await gunzipAsync(new Uint8Array(await fs.promises.readFile(`${uri.path}.gz`)))).toString('utf8'),
   });
 }

@@ -20,21 +20,29 @@ interface Source {
   readonly hasBackbone: boolean;
 }
 
-/** Whether a run directory's config.json, or a config file, names a pretrained model (backbone). */
-function namesBackbone(source: string): boolean {
-  const file = fs.statSync(source).isDirectory() ? path.join(source, 'config.json') : source;
+/** Whether a run directory's config.json, or a config file, names a pretrained model (backbone). Read asynchronously:
+ * this runs on the extension host, once per export. */
+async function namesBackbone(source: string): Promise<boolean> {
   try {
-    const v = JSON.parse(fs.readFileSync(file, 'utf8')) as { backbone?: unknown };
+    const file = (await fs.promises.stat(source)).isDirectory() ? path.join(source, 'config.json') : source;
+    const v = JSON.parse(await fs.promises.readFile(file, 'utf8')) as { backbone?: unknown };
     return typeof v.backbone === 'object' && v.backbone !== null;
   } catch {
     return false;
   }
 }
 
-async function pickSource(svc: Services): Promise<Source | undefined> {
-  const runs = (await svc.runs.list()).filter(
-    (r) => fs.existsSync(path.join(r.runDir, 'config.json')) && !r.label.startsWith('Evaluation ·'),
+/** Whether a path exists, without blocking the extension host. */
+const exists = (p: string) =>
+  fs.promises.access(p).then(
+    () => true,
+    () => false,
   );
+
+async function pickSource(svc: Services): Promise<Source | undefined> {
+  const listed = (await svc.runs.list()).filter((r) => !r.label.startsWith('Evaluation ·'));
+  const hasConfig = await Promise.all(listed.map((r) => exists(path.join(r.runDir, 'config.json'))));
+  const runs = listed.filter((_, i) => hasConfig[i]);
   const browse = { label: '$(folder-opened) Browse for a run directory or a config JSON…', source: '' };
   const items = [
     ...runs.map((r) => ({
@@ -66,7 +74,7 @@ async function pickSource(svc: Services): Promise<Source | undefined> {
       .basename(source)
       .replace(/\.json$/i, '')
       .replace(/[\\/]/g, '-'),
-    hasBackbone: namesBackbone(source),
+    hasBackbone: await namesBackbone(source),
   };
 }
 
@@ -111,7 +119,7 @@ export async function exportTrainingJobCommand(svc: Services, source?: unknown):
     return undefined;
   }
   const src =
-    typeof source === 'string' ? { source, id: path.basename(source), hasBackbone: namesBackbone(source) } : await pickSource(svc);
+    typeof source === 'string' ? { source, id: path.basename(source), hasBackbone: await namesBackbone(source) } : await pickSource(svc);
   if (!src) return undefined;
   const backbone = src.hasBackbone ? undefined : await pickBaseModel();
   if (!src.hasBackbone && !backbone) return undefined;

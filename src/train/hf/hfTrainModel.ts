@@ -47,10 +47,7 @@ export async function hfTrainModel(
   const tuning = tuningOf(b, m.spec.family);
   const tr = makeTrainable(m, tuning, seed);
   if (checkpointDir) await restoreTrained(tr, path.join(checkpointDir, TRAINED_FILE));
-  const seqs: EncodedSeq[] = [];
-  const conv = train.map(pairConversations);
-  for (const c of conv) seqs.push(m.chat.encode(c.chosen, b.maxTokens));
-  for (const c of conv) seqs.push(m.chat.encode(c.rejected, b.maxTokens));
+  const seqs = encodeSides(m, train, b.maxTokens);
   await tr.prepare(seqs, PREP_BATCH);
   const n = train.length;
   const trained = tr.variables.reduce((a, v) => a + v.size, 0);
@@ -72,19 +69,30 @@ export async function hfTrainModel(
     writeCheckpoint: async (dir, step) =>
       writeFileAtomic(path.join(dir, TRAINED_FILE), encodeSafetensors(await trainedTensors(tr), { step: String(step) })),
     writeFinal: (dir, meta) => writeFinal(tr, b, sample, dir, meta),
-    record: {
-      backbone: b.dir,
-      architecture: m.spec.architecture,
-      family: m.spec.family,
-      tune: tuning.mode,
-      ...(tuning.mode === 'lora' ? { lora: tuning.lora } : {}),
-      ...(tuning.mode === 'top-k' ? { topK: tuning.topK } : {}),
-      headFrom: hadHead && !b.resetHead ? m.headInfo.describe : 'fresh N(0, 1/(H+1))',
-      trainedParameters: trained,
-      maxTokens: b.maxTokens,
-    },
+    record: runRecord(m, b, tuning, trained, hadHead && !b.resetHead),
     description: describe(m, tuning, trained, hadHead && !b.resetHead),
     dispose: () => tf.dispose([...m.weights.values(), m.head, ...[...tr.lora.values()].flatMap((a) => [a.a, a.b])]),
+  };
+}
+
+/** Chosen sides first, then rejected: row i's rejected sequence is at n + i (stepRewards and stepGrads rely on it). */
+function encodeSides(m: HfRewardModel, train: readonly PreferencePair[], maxTokens: number): EncodedSeq[] {
+  const conv = train.map(pairConversations);
+  return [...conv.map((c) => m.chat.encode(c.chosen, maxTokens)), ...conv.map((c) => m.chat.encode(c.rejected, maxTokens))];
+}
+
+/** What the run's config.json records about the backbone and its tuning. */
+function runRecord(m: HfRewardModel, b: BackboneParams, tuning: TuningConfig, trained: number, keptHead: boolean) {
+  return {
+    backbone: b.dir,
+    architecture: m.spec.architecture,
+    family: m.spec.family,
+    tune: tuning.mode,
+    ...(tuning.mode === 'lora' ? { lora: tuning.lora } : {}),
+    ...(tuning.mode === 'top-k' ? { topK: tuning.topK } : {}),
+    headFrom: keptHead ? m.headInfo.describe : 'fresh N(0, 1/(H+1))',
+    trainedParameters: trained,
+    maxTokens: b.maxTokens,
   };
 }
 
