@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { LineStatus } from '../core/scoring/annotations';
 import type { ScoreService } from './scoreService';
 import type { Services } from './services';
+import { timed } from './taskMeter';
 
 const COLORS: Readonly<Record<LineStatus, string>> = {
   correct: 'testing.iconPassed',
@@ -39,7 +40,7 @@ export function registerDecorations(svc: Services, scores: ScoreService): vscode
     }
     for (const s of Object.keys(types) as LineStatus[]) editor.setDecorations(types[s], byStatus.get(s) ?? []);
   };
-  const drawAll = () => vscode.window.visibleTextEditors.forEach(draw);
+  const drawAll = () => timed('decorations', () => vscode.window.visibleTextEditors.forEach(draw));
 
   let timer: NodeJS.Timeout | undefined;
   const drawSoon = () => {

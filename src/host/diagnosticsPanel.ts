@@ -16,6 +16,7 @@ import { errorMessage } from './log';
 import { checkReveal, revealTargets } from './revealGuard';
 import { externalComparisons } from './externalScores';
 import type { Services } from './services';
+import { timed } from './taskMeter';
 
 export const PANEL_VIEW_TYPE = 'rewardLens.diagnostics';
 const PUSH_MS = 500;
@@ -161,7 +162,7 @@ class DiagnosticsPanel implements vscode.Disposable {
       this.rescan = false;
       this.state(rescanNow).then(
         (state) => {
-          this.endpoint.sendNotification(PanelStateDidChange, state);
+          timed('panel push', () => this.endpoint.sendNotification(PanelStateDidChange, state));
           this.pushes++;
         },
         (e) => this.svc.log.error(`panel update failed: ${errorMessage(e)}`),

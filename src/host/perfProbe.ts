@@ -8,8 +8,9 @@
 import fs from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
-import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import { startTaskMeter, stopTaskMeter } from './taskMeter';
 
 export const PERF_PROBE_COMMAND = 'rewardLens.test.eventLoopDelay';
 const RESOLUTION_MS = 5;
@@ -26,6 +27,23 @@ export interface EventLoopDelay {
   /** Garbage-collection pauses in the window (they block the thread too): the longest, and their sum. */
   readonly gcMaxMs: number;
   readonly gcTotalMs: number;
+  /** The longest pause's kind (major: mark-compact of the whole heap), and the largest heap seen after a pause. */
+  readonly gcMaxKind: string;
+  readonly heapMaxMb: number;
+  /** The extension's own longest synchronous task in the window (taskMeter.ts), and what it was. */
+  readonly extensionMaxMs: number;
+  readonly extensionMaxTask: string;
+}
+
+/** perf_hooks' NODE_PERFORMANCE_GC_* flags, by name. */
+function gcKind(kind: number | undefined): string {
+  const names: [number, string][] = [
+    [constants.NODE_PERFORMANCE_GC_MAJOR, 'major'],
+    [constants.NODE_PERFORMANCE_GC_MINOR, 'minor'],
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL, 'incremental'],
+    [constants.NODE_PERFORMANCE_GC_WEAKCB, 'weak callbacks'],
+  ];
+  return names.find(([flag]) => kind !== undefined && (kind & flag) !== 0)?.[1] ?? String(kind);
 }
 
 interface Probe {
@@ -34,6 +52,8 @@ interface Probe {
   readonly startedMs: number;
   gcMaxMs: number;
   gcTotalMs: number;
+  gcMaxKind: string;
+  heapMaxMb: number;
   readonly profiler?: Session;
 }
 
@@ -57,8 +77,10 @@ function saveProfile(s: Session, label: string): void {
 function startProbe(): Probe {
   const gc = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
+      if (e.duration > probe.gcMaxMs) probe.gcMaxKind = gcKind((e as { detail?: { kind?: number } }).detail?.kind);
       probe.gcMaxMs = Math.max(probe.gcMaxMs, e.duration);
       probe.gcTotalMs += e.duration;
+      probe.heapMaxMb = Math.max(probe.heapMaxMb, process.memoryUsage().heapUsed / 2 ** 20);
     }
   });
   const probe: Probe = {
@@ -67,10 +89,13 @@ function startProbe(): Probe {
     startedMs: performance.now(),
     gcMaxMs: 0,
     gcTotalMs: 0,
+    gcMaxKind: '',
+    heapMaxMb: process.memoryUsage().heapUsed / 2 ** 20,
     profiler: startProfiler(),
   };
   gc.observe({ entryTypes: ['gc'] });
   probe.histogram.enable();
+  startTaskMeter();
   return probe;
 }
 
@@ -87,7 +112,8 @@ export function registerPerfProbe(): vscode.Disposable {
     }
     if (action !== 'stop' || !probe)
       throw new Error(`${PERF_PROBE_COMMAND}: expected 'start', or 'stop' after 'start'; got ${String(action)}`);
-    const { histogram: h, startedMs, gcMaxMs, gcTotalMs } = probe;
+    const { histogram: h, startedMs, gcMaxMs, gcTotalMs, gcMaxKind, heapMaxMb } = probe;
+    const own = stopTaskMeter();
     probe.gc.disconnect();
     if (probe.profiler) saveProfile(probe.profiler, typeof label === 'string' ? label : `window-${Date.now()}`);
     probe = undefined;
@@ -105,6 +131,10 @@ export function registerPerfProbe(): vscode.Disposable {
       windowMs: Math.round(performance.now() - startedMs),
       gcMaxMs: ms(gcMaxMs * 1e6),
       gcTotalMs: ms(gcTotalMs * 1e6),
+      gcMaxKind,
+      heapMaxMb: Math.round(heapMaxMb),
+      extensionMaxMs: own.ms,
+      extensionMaxTask: own.label,
     };
   });
 }

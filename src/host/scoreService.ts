@@ -13,6 +13,7 @@ import { mappingSniffKeys } from '../core/data/fieldMapping';
 import type { ScoreResult } from '../protocol/trainer';
 import { logError } from './errorLog';
 import type { Services } from './services';
+import { timed } from './taskMeter';
 
 /** The documents Reward Lens providers attach to; content sniffing narrows JSON/CSV further. */
 export const PREFERENCE_SELECTOR: vscode.DocumentSelector = [
@@ -127,6 +128,10 @@ export class ScoreService implements vscode.Disposable {
 
   /** Starts (or continues) scoring a document: visible ranges first. No-op without an active model. */
   kick(doc: vscode.TextDocument, full = false): void {
+    timed('start scoring', () => this.start(doc, full));
+  }
+
+  private start(doc: vscode.TextDocument, full: boolean): void {
     if (!this.svc.activeModel || !this.isPreferenceDocument(doc)) return;
     const key = doc.uri.toString();
     let st = this.docs.get(key);
@@ -161,18 +166,20 @@ export class ScoreService implements vscode.Disposable {
       for (;;) {
         const model = this.svc.activeModel;
         if (!model || st.generation !== gen || doc.isClosed || doc.version !== st.store.version) return;
-        const next = planChunks(this.visibleRanges(doc), st.store.done, {
-          lineCount: doc.lineCount,
-          chunkLines: CHUNK_LINES,
-          maxLines: st.full ? 0 : this.svc.settings.scoring.maxLines,
-          margin: VISIBLE_MARGIN,
-        })[0];
+        const next = timed('plan a chunk', () =>
+          planChunks(this.visibleRanges(doc), st.store.done, {
+            lineCount: doc.lineCount,
+            chunkLines: CHUNK_LINES,
+            maxLines: st.full ? 0 : this.svc.settings.scoring.maxLines,
+            margin: VISIBLE_MARGIN,
+          }),
+        )[0];
         // A document no editor shows (yet) gets its first screen only; becoming visible kicks the rest.
         if (!next || (!st.full && st.store.done.length > 0 && !this.isVisible(doc))) return;
         const sent = performance.now();
-        const res = await this.requestScores(doc, st, next, model.modelDir);
+        const res = await timed('send a chunk', () => this.requestScores(doc, st, next, model.modelDir));
         if (st.generation !== gen || doc.version !== st.store.version) return;
-        this.storeScores(doc, st, next, res, sent);
+        timed('store a chunk', () => this.storeScores(doc, st, next, res, sent));
       }
     } catch (e) {
       st.error = logError(this.svc.log, `scoring ${doc.uri.fsPath} failed`, e);
@@ -224,11 +231,17 @@ export class ScoreService implements vscode.Disposable {
     this.changeEmitter.fire(doc.uri);
   }
 
-  /** Keeps the active model's margins of this document, so the panel can compare them with an external scorer. */
+  /**
+   * Keeps the active model's margins of the pairs a loaded external scorer also scored, so the panel can compare the
+   * two. Only those: a map of every pair of a 100,000-line file was garbage for the host to collect, and loading or
+   * clearing an external scorer re-scores every document (resetAll), so nothing is missed.
+   */
   private recordMargins(doc: vscode.TextDocument, rows: readonly { id: string; rChosen: number; rRejected: number }[]): void {
+    const ext = this.svc.external;
+    if (!ext) return;
     const key = doc.uri.toString();
     const m = this.svc.modelMargins.get(key) ?? new Map<string, number>();
-    for (const r of rows) m.set(r.id, r.rChosen - r.rRejected);
+    for (const r of rows) if (ext.byId.has(r.id)) m.set(r.id, r.rChosen - r.rRejected);
     this.svc.modelMargins.set(key, m);
   }
 

@@ -38,6 +38,7 @@ import type { RunView } from '../core/runs/runView';
 import { runLabel, type RunRequest } from '../node/runs';
 import { errorMessage, type Log } from './log';
 import type { WorkspaceRuns } from './workspaceRuns';
+import { timed } from './taskMeter';
 
 export class TrainingService implements vscode.Disposable {
   private worker?: Worker;
@@ -103,7 +104,7 @@ export class TrainingService implements vscode.Disposable {
     const t0 = Date.now();
     const worker = new Worker(this.workerPath);
     const endpoint = new Endpoint((msg, transfer) => worker.postMessage(msg, transfer as never));
-    worker.on('message', (m: Wire) => endpoint.handle(m));
+    worker.on('message', (m: Wire) => timed('worker message', () => endpoint.handle(m)));
     worker.on('online', () => this.log.info(`training worker started in ${Date.now() - t0} ms (${this.workerPath})`));
     worker.on('error', (e) => {
       this.log.error(`training worker crashed: ${e.stack ?? e.message}`);

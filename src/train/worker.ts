@@ -32,6 +32,7 @@ import { InspectScenarioData } from '../protocol/scenarios';
 import { inspectScenarioData } from '../node/scenarioData';
 import { ScoringBackendChanged } from '../protocol/backendState';
 import { userIoError } from '../node/ioError';
+import { lowerWorkerPriority } from '../node/backgroundPriority';
 import { EngineLease } from './engineLease';
 import { ScoringBackend } from './scoringBackend';
 import { tf } from './tf';
@@ -48,6 +49,8 @@ else process.on('message', (m: Wire) => endpoint.handle(m));
 const cancelled = new Set<string>();
 const log = (level: 'info' | 'warn' | 'error', message: string) => endpoint.sendNotification(WorkerLog, { level, message });
 const notify: Notify = (type, params) => endpoint.sendNotification(type, params);
+// Background work yields to the editor (the extension host thread and the workbench share these cores).
+log('info', lowerWorkerPriority(!!parentPort));
 // The worker's backend state, explicit: training, scoring and the doctor each hold the engine in turn, and each makes
 // its own backend active (a run: its config's; scoring: the request's), so scoring never inherits a run's choice.
 const engine = new EngineLease({ active: safeBackend, activate: async (name) => void (await tf.setBackend(name)) });

@@ -15,6 +15,8 @@ const RESULT_FILE = process.env.REWARD_LENS_LATENCY_RESULT;
 const timings = {};
 const marks = [];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** How long the host leaves the workbench alone after a timed action, while the driver watches what it renders. */
+const RENDER_WATCH_MS = 2500;
 async function until(what, fn, timeoutMs = 60000, everyMs = 20) {
   const t0 = Date.now();
   for (;;) {
@@ -141,6 +143,10 @@ test('training with the Diagnostics panel open: the host thread stays free', asy
   await svc.setActiveModel({ runId: 'latency-run', modelDir: summary.modelDir, label: 'latency run' });
   await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   assert.ok(timings.trainEventLoop.samples > 100, JSON.stringify(timings.trainEventLoop));
+  assert.ok(
+    timings.trainEventLoop.extensionMaxMs < 250,
+    `the extension's longest task while training: ${JSON.stringify(timings.trainEventLoop)}`,
+  );
 });
 
 /**
@@ -156,10 +162,12 @@ function watchStore(getDoc, line, t0) {
       clearInterval(timer);
     }
   }, 2);
-  return () => {
+  const result = () => {
     clearInterval(timer);
     return at;
   };
+  result.peek = () => at;
+  return result;
 }
 
 /**
@@ -177,53 +185,52 @@ async function firstLenses(key, file) {
   });
   await vscode.commands.executeCommand(PROBE, 'start');
   const m = mark(key, { expect: expectedTitle(expected.get(1)) });
-  const stored = watchStore(() => opened?.doc, 1, m.t);
+  // A file closed a moment ago may still be open in the host (the workbench drops its model later): no arrival then.
+  const already = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === uri.fsPath);
+  const stored = watchStore(() => opened?.doc ?? already, 1, m.t);
   const doc = await vscode.workspace.openTextDocument(uri);
   sub.dispose();
   timings[`${key}OpenMs`] = Date.now() - m.t;
   await vscode.window.showTextDocument(doc);
   timings[`${key}ShownMs`] = Date.now() - m.t;
-  let anyMs;
-  const ls = await until(
-    `${key}: scored lens on line 1`,
-    async () => {
-      const got = await lenses(uri);
-      const t = titleAt(got, 1);
-      if (t && anyMs === undefined) anyMs = Date.now() - m.t;
-      return t?.includes('r(chosen)') ? got : undefined;
-    },
-    60000,
-    10,
-  );
-  timings[`${key}ScoredMs`] = Date.now() - m.t;
+  // Polling the CodeLens provider here would itself trigger workbench requests and change what is measured: the
+  // host waits for the store, then leaves the workbench alone while the driver watches it render.
+  await until(`${key}: line 1 scored`, () => stored.peek() !== undefined, 60000, 5);
+  await sleep(RENDER_WATCH_MS);
   timings[`${key}EventLoop`] = await vscode.commands.executeCommand(PROBE, 'stop', key);
-  timings[`${key}AnyMs`] = anyMs;
   timings[`${key}StoreMs`] = stored();
   const inHost = opened ? opened.t - m.t : 0;
+  timings[`${key}WasOpen`] = !!already && !opened;
   timings[`${key}DocArrivedMs`] = inHost;
   timings[`${key}StoreFromArrivalMs`] = timings[`${key}StoreMs`] - inHost;
-  timings[`${key}ScoredFromArrivalMs`] = timings[`${key}ScoredMs`] - inHost;
+  const tp = Date.now();
+  const ls = await lenses(uri);
+  timings[`${key}ProviderAnswerMs`] = Date.now() - tp;
   for (const line of [1, 2, 3])
     assert.equal(titleAt(ls, line), expectedTitle(expected.get(line)), `line ${line}: the lens must show the model's score`);
   return uri;
 }
 
-test('first lenses on a 10,000-line file: cold, then the same rows from the score cache', async () => {
+test('first lenses on a 10,000-line file: cold, reopened, then the same rows from the score cache', async () => {
   const cold = path.join(ws(), 'big-10k.jsonl');
   writeRows(cold, 10000, 'big');
   await firstLenses('firstLens10kCold', cold);
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  // The same file again (a user reopening a dataset): the workbench shows its last lenses at once, the extension's
+  // store is rebuilt from the score cache.
+  await firstLenses('firstLens10kReopen', cold);
   await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   const warm = path.join(ws(), 'big-10k-again.jsonl');
   fs.copyFileSync(cold, warm);
   await firstLenses('firstLens10kCached', warm);
   // Target: < 300 ms from the document's arrival to the model's scores of the visible lines (printed). Bounds here
   // are generous (a shared 2-core machine); the totals include VS Code reading the file and the workbench's round trips.
-  for (const k of ['Cold', 'Cached']) {
+  for (const k of ['Cold', 'Reopen', 'Cached']) {
     const from = timings[`firstLens10k${k}StoreFromArrivalMs`];
-    assert.ok(from !== undefined && from < (k === 'Cached' ? 1500 : 3000), `${k}: scores ready ${from} ms after the document arrived`);
+    assert.ok(from !== undefined && from < (k === 'Cold' ? 3000 : 1500), `${k}: scores ready ${from} ms after the document arrived`);
     assert.ok(
-      timings[`firstLens10k${k}ScoredMs`] < 15000,
-      `${k}: first scored lens ${timings[`firstLens10k${k}ScoredMs`]} ms after the open command`,
+      timings[`firstLens10k${k}ProviderAnswerMs`] < 5000,
+      `${k}: the provider answered in ${timings[`firstLens10k${k}ProviderAnswerMs`]} ms`,
     );
   }
 });
@@ -242,25 +249,57 @@ test("re-score after an edit: the edited row's hover and lens show its new score
   const m = mark('edit', { expect: expectedTitle(expected) });
   await editor.edit((e) => e.replace(doc.lineAt(line - 1).range, edited));
   const stored = watchStore(() => doc, line, m.t); // the version is the edited one now
+  // The hover is polled (hovers do not touch CodeLens requests); the lens is checked once, after the driver watched
+  // the workbench render it (see RENDER_WATCH_MS).
   let hoverMs;
-  let lensMs;
   await until(
-    'the edited row re-scored (hover and lens)',
+    'the edited row re-scored (hover)',
     async () => {
-      if (hoverMs === undefined && (await hoverText(doc.uri, line - 1)).includes(hoverRow)) hoverMs = Date.now() - m.t;
-      if (lensMs === undefined && titleAt(await lenses(doc.uri), line) === expectedTitle(expected)) lensMs = Date.now() - m.t;
-      return hoverMs !== undefined && lensMs !== undefined;
+      if ((await hoverText(doc.uri, line - 1)).includes(hoverRow)) hoverMs = Date.now() - m.t;
+      return hoverMs !== undefined;
     },
     30000,
     10,
   );
-  timings.editToStoreMs = stored();
   timings.editToHoverMs = hoverMs;
-  timings.editToLensMs = lensMs;
+  await sleep(RENDER_WATCH_MS);
+  timings.editToStoreMs = stored();
   assert.ok(timings.editToStoreMs !== undefined && timings.editToStoreMs < 5000, `edited row re-scored after ${timings.editToStoreMs} ms`);
-  await sleep(1500); // the driver sees the rendered lens meanwhile
+  assert.equal(titleAt(await lenses(doc.uri), line), expectedTitle(expected), "the edited row's lens shows its new score");
   await vscode.commands.executeCommand('workbench.action.files.revert');
   await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+});
+
+/** Opens, shows and scrolls a 100,000-line file in probed windows (open, then the rest); returns the editor. */
+async function open100k(file, key) {
+  await vscode.commands.executeCommand(PROBE, 'start');
+  const t0 = Date.now();
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  timings[`${key}OpenMs`] = Date.now() - t0;
+  timings[`${key}OpenEventLoop`] = await vscode.commands.executeCommand(PROBE, 'stop', `${key}Open`);
+  await vscode.commands.executeCommand(PROBE, 'start');
+  return { editor: await vscode.window.showTextDocument(doc), t0 };
+}
+
+test('baseline: the same 100,000-line file work with the extension idle (no active model)', async () => {
+  // What VS Code itself costs on this thread (the document's lines, the merge-conflict scan, garbage collection):
+  // the next test does the same with the extension scoring, and the difference is the extension's.
+  const model = api.services.activeModel;
+  await api.services.setActiveModel(undefined);
+  try {
+    const file = path.join(ws(), 'big-100k-idle.jsonl');
+    writeRows(file, 100000, 'idle', 2000);
+    const { editor } = await open100k(file, 'idle100k');
+    for (const at of [50000, 99990, 1]) {
+      editor.revealRange(new vscode.Range(at - 1, 0, at - 1, 0), vscode.TextEditorRevealType.AtTop);
+      await sleep(700);
+    }
+    await sleep(1500);
+    timings.idle100kEventLoop = await vscode.commands.executeCommand(PROBE, 'stop', 'idle100k');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  } finally {
+    await api.services.setActiveModel(model);
+  }
 });
 
 test('scoring a 100,000-line file (open, scroll, Score Current File): the host thread stays free', async () => {
@@ -269,13 +308,7 @@ test('scoring a 100,000-line file (open, scroll, Score Current File): the host t
   const uri = vscode.Uri.file(file);
   // Two windows: VS Code itself reading the 100,000-line document into the host (not the extension's work, printed
   // apart), then the extension's part: first lenses, scrolling, Score Current File.
-  await vscode.commands.executeCommand(PROBE, 'start');
-  const t0 = Date.now();
-  const doc = await vscode.workspace.openTextDocument(uri);
-  timings.open100kMs = Date.now() - t0;
-  timings.open100kEventLoop = await vscode.commands.executeCommand(PROBE, 'stop', 'open100k');
-  await vscode.commands.executeCommand(PROBE, 'start');
-  const editor = await vscode.window.showTextDocument(doc);
+  const { editor, t0 } = await open100k(file, 'score100k');
   await until('first lenses on 100k lines', async () => (titleAt(await lenses(uri), 1) || '').includes('r(chosen)'), 60000, 50);
   timings.firstLens100kMs = Date.now() - t0;
   for (const at of [50000, 99990, 1]) {
@@ -288,6 +321,12 @@ test('scoring a 100,000-line file (open, scroll, Score Current File): the host t
   timings.score100kEventLoop = await vscode.commands.executeCommand(PROBE, 'stop', 'score100k');
   // Target ≤ 50 ms (printed); the bound is generous, as the probe also sees VS Code's and the test's own work.
   assert.ok(timings.score100kEventLoop.maxMs < 1000, `longest host task while scoring 100k lines: ${timings.score100kEventLoop.maxMs} ms`);
+  // The extension's own longest task (taskMeter.ts): target ≤ 50 ms, bound generous for a shared 2-core machine.
+  const own = timings.score100kEventLoop;
+  assert.ok(
+    own.extensionMaxMs < 250,
+    `the extension's longest task while scoring 100k lines: ${own.extensionMaxMs} ms (${own.extensionMaxTask})`,
+  );
   const store = api.scores.storeFor(editor.document);
   assert.ok(
     store?.done.length === 1 && store.done[0].from === 1 && store.done[0].to === editor.document.lineCount,

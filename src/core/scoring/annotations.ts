@@ -54,17 +54,22 @@ export const UNTRAINED_NOTE =
 export function annotateScores(result: ScoreResult, opts: AnnotateOptions): LineAnnotation[] {
   const d = opts.digits ?? 2;
   const byLine = new Map<number, ScoredRow[]>();
-  for (const r of result.rows) byLine.set(r.line, [...(byLine.get(r.line) ?? []), r]);
+  for (const r of result.rows) {
+    const same = byLine.get(r.line);
+    if (same) same.push(r);
+    else byLine.set(r.line, [r]);
+  }
   const out: LineAnnotation[] = [];
   // A backbone with a fresh head scores noise: say so on every hover, and list no "mis-ranked" pairs for it.
   const untrained = result.model.headTrained === false;
-  const pairOpts = untrained ? { ...opts, reportMisranked: false } : opts;
-  for (const [line, rows] of byLine) {
-    const a = rows.length === 1 ? pairAnnotation(rows[0]!, result.wpNorm, d, pairOpts) : multiPairAnnotation(line, rows, d, pairOpts);
-    const ext = opts.external ? externalLines(rows, opts.external) : '';
-    const b = ext ? { ...a, hoverMarkdown: `${a.hoverMarkdown}\n\n${ext}` } : a;
-    out.push(untrained ? { ...b, hoverMarkdown: `${UNTRAINED_NOTE}\n\n${b.hoverMarkdown}` } : b);
-  }
+  const ctx: HoverContext = {
+    wpNorm: result.wpNorm,
+    digits: d,
+    untrained,
+    reportMisranked: opts.reportMisranked && !untrained,
+    ...(opts.external ? { external: opts.external } : {}),
+  };
+  for (const [line, rows] of byLine) out.push(rows.length === 1 ? new PairAnnotation(rows[0]!, ctx) : multiPairAnnotation(line, rows, ctx));
   for (const g of result.groups) out.push(groupAnnotation(g, d));
   for (const t of result.ties ?? []) out.push(tieAnnotation(t.line, t.label));
   for (const s of result.skipped) {
@@ -81,6 +86,57 @@ export function annotateScores(result: ScoreResult, opts: AnnotateOptions): Line
     });
   }
   return out.sort((a, b) => a.line - b.line);
+}
+
+/** What every pair annotation of one scored chunk shares (one object per chunk, not per row). */
+interface HoverContext {
+  readonly wpNorm: number;
+  readonly digits: number;
+  readonly untrained: boolean;
+  readonly reportMisranked: boolean;
+  readonly external?: AnnotateOptions['external'];
+}
+
+/** A row's hover as shown: the untrained-head warning first, the external scorer's view last. */
+function decoratedHover(md: string, rows: readonly ScoredRow[], ctx: HoverContext): string {
+  const ext = ctx.external ? `\n\n${externalLines(rows, ctx.external)}` : '';
+  return `${ctx.untrained ? `${UNTRAINED_NOTE}\n\n` : ''}${md}${ext}`;
+}
+
+const NO_PROBLEMS: readonly ProblemModel[] = Object.freeze([]);
+
+/**
+ * A pair's annotation, its strings built when read, each time (nothing is kept). Scoring a 100,000-line file makes an
+ * annotation per row but shows a few hundred lenses and a hover or two: building every title and hover up front
+ * (~1.5 KB of two-byte strings a row, kept in the store) took 3× the time and kept the extension host's garbage
+ * collector busy for up to 90–130 ms at a time.
+ */
+class PairAnnotation implements LineAnnotation {
+  readonly line: number;
+  readonly status: LineStatus;
+  readonly problems: readonly ProblemModel[];
+  constructor(
+    private readonly r: ScoredRow,
+    private readonly ctx: HoverContext,
+  ) {
+    const margin = r.rChosen - r.rRejected;
+    this.line = r.line;
+    this.status = margin > 0 ? 'correct' : 'wrong';
+    this.problems = margin <= 0 && ctx.reportMisranked ? [misranked(r.line, margin, ctx.digits)] : NO_PROBLEMS;
+  }
+  get title(): string {
+    const { r, ctx } = this;
+    const m = r.rChosen - r.rRejected;
+    return `${mark(m > 0)} r(chosen) ${r.rChosen.toFixed(ctx.digits)} · r(rejected) ${r.rRejected.toFixed(ctx.digits)} · margin ${sign(m, ctx.digits)}`;
+  }
+  get inlineText(): string {
+    const { r, ctx } = this;
+    const m = r.rChosen - r.rRejected;
+    return `${mark(m > 0)} ${r.rChosen.toFixed(ctx.digits)} / ${r.rRejected.toFixed(ctx.digits)}  Δ ${sign(m, ctx.digits)}`;
+  }
+  get hoverMarkdown(): string {
+    return decoratedHover(pairHover(this.r, this.ctx.wpNorm), [this.r], this.ctx);
+  }
 }
 
 /** The external scorer's view of the row's pairs: its rewards and margin, and whether it agrees with the active model. */
@@ -102,11 +158,11 @@ function externalLines(rows: readonly ScoredRow[], ext: NonNullable<AnnotateOpti
   return `External scorer ${name}: agrees with the active model on ${k}/${seen.length} pairs of this row`;
 }
 
-function pairAnnotation(r: ScoredRow, wpNorm: number, d: number, opts: AnnotateOptions): LineAnnotation {
+function pairHover(r: ScoredRow, wpNorm: number): string {
   const margin = r.rChosen - r.rRejected;
   const ok = margin > 0;
   const pct = (p: number) => (Number.isFinite(p) ? ` (p${Math.round(p)})` : '');
-  const hover = [
+  return [
     `**Reward Lens** · pair ${escapeMarkdown(r.id)} ${mark(ok)} ${ok ? 'model agrees with the label' : 'model prefers the rejected response'}`,
     '',
     '| | chosen | rejected |',
@@ -126,20 +182,13 @@ function pairAnnotation(r: ScoredRow, wpNorm: number, d: number, opts: AnnotateO
       `chosen ${wpNorm.toFixed(3)}·${r.hNormChosen.toFixed(3)}·${r.cosChosen.toFixed(3)}, ` +
       `rejected ${wpNorm.toFixed(3)}·${r.hNormRejected.toFixed(3)}·${r.cosRejected.toFixed(3)}`,
   ].join('\n');
-  return {
-    line: r.line,
-    status: ok ? 'correct' : 'wrong',
-    title: `${mark(ok)} r(chosen) ${r.rChosen.toFixed(d)} · r(rejected) ${r.rRejected.toFixed(d)} · margin ${sign(margin, d)}`,
-    inlineText: `${mark(ok)} ${r.rChosen.toFixed(d)} / ${r.rRejected.toFixed(d)}  Δ ${sign(margin, d)}`,
-    hoverMarkdown: hover,
-    problems: !ok && opts.reportMisranked ? [misranked(r.line, margin, d)] : [],
-  };
 }
 
 const cutText = ([prompt, response]: readonly [number, number]) =>
   prompt + response === 0 ? 'nothing cut' : `${prompt} prompt tokens (from the left), ${response} response tokens (from the right)`;
 
-function multiPairAnnotation(line: number, rows: readonly ScoredRow[], d: number, opts: AnnotateOptions): LineAnnotation {
+function multiPairAnnotation(line: number, rows: readonly ScoredRow[], ctx: HoverContext): LineAnnotation {
+  const d = ctx.digits;
   const margins = rows.map((r) => r.rChosen - r.rRejected);
   const right = margins.filter((m) => m > 0).length;
   const mean = margins.reduce((a, b) => a + b, 0) / margins.length;
@@ -153,14 +202,18 @@ function multiPairAnnotation(line: number, rows: readonly ScoredRow[], d: number
     status,
     title: `${right}/${rows.length} pairs ✓ · mean margin ${sign(mean, d)}`,
     inlineText: `${right}/${rows.length} ✓  Δ̄ ${sign(mean, d)}`,
-    hoverMarkdown: [
-      '**Reward Lens** · ' + `${rows.length} pairs on this row`,
-      '',
-      '| pair | r(chosen) | r(rejected) | margin |',
-      '|---|---:|---:|---:|',
-      ...table,
-    ].join('\n'),
-    problems: right < rows.length && opts.reportMisranked ? [misranked(line, mean, d, rows.length - right, rows.length)] : [],
+    hoverMarkdown: decoratedHover(
+      [
+        '**Reward Lens** · ' + `${rows.length} pairs on this row`,
+        '',
+        '| pair | r(chosen) | r(rejected) | margin |',
+        '|---|---:|---:|---:|',
+        ...table,
+      ].join('\n'),
+      rows,
+      ctx,
+    ),
+    problems: right < rows.length && ctx.reportMisranked ? [misranked(line, mean, d, rows.length - right, rows.length)] : [],
   };
 }
 
