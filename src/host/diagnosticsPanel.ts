@@ -4,7 +4,7 @@
 // keeps the selection, asks for the selected runs' curves, and posts.
 import * as vscode from 'vscode';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
+import { pathExists, pathKind } from '../node/pathKind';
 import path from 'node:path';
 import { escapeHtml } from '../core/escapeHtml';
 import { renderPanelHtml } from '../core/panelHtml';
@@ -79,10 +79,11 @@ class DiagnosticsPanel implements vscode.Disposable {
 
   private html(webview: vscode.Webview): string {
     const script = this.svc.asset('dist', 'webview', 'diagnostics.js');
-    if (!fs.existsSync(script.fsPath)) this.svc.log.warn(`diagnostics webview bundle missing: ${script.fsPath} (run the build)`);
-    const css = [this.svc.asset('dist', 'webview', 'diagnostics.css'), this.svc.asset('media', 'diagnostics.css')].find((u) =>
-      fs.existsSync(u.fsPath),
+    // Checked off the editor thread: a missing bundle (an unbuilt checkout) leaves an empty panel, so say why.
+    void pathExists(script.fsPath).then(
+      (ok) => ok || this.svc.log.warn(`diagnostics webview bundle missing: ${script.fsPath} (run the build)`),
     );
+    const css = this.svc.asset('media', 'diagnostics.css'); // shipped in media/: the build emits no stylesheet
     // FIXME(webview helper, src/core/panelHtml.ts): renderPanelHtml accepts one CSP source expression, but
     // code-server's webview.cspSource is "'self' https://*.vscode-cdn.net" (two). Until it takes a list, render
     // with a placeholder and substitute the validated, escaped list.
@@ -94,7 +95,7 @@ class DiagnosticsPanel implements vscode.Disposable {
       cspSource: placeholder,
       nonce: crypto.randomBytes(18).toString('base64url'),
       scriptUri: webview.asWebviewUri(script).toString(),
-      ...(css ? { styleUri: webview.asWebviewUri(css).toString() } : {}),
+      styleUri: webview.asWebviewUri(css).toString(),
       title: 'Reward Lens Diagnostics',
     }).replaceAll(placeholder, escapeHtml(sources.join(' ')));
   }
@@ -182,7 +183,7 @@ class DiagnosticsPanel implements vscode.Disposable {
 async function revealRow(file: string, line: number): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const abs = path.isAbsolute(file) || !folder ? file : path.join(folder, file);
-  if (!fs.statSync(abs).isFile()) throw new Error(`${abs} is not a file`);
+  if ((await pathKind(abs)) !== 'file') throw new Error(`${abs} is not a file`);
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(abs));
   const pos = new vscode.Position(Math.max(0, Math.min(doc.lineCount - 1, line - 1)), 0);
   await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One, preview: false });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { BACKBONE_DEFAULTS } from '../core/hf/tuning';
 import type { DiagnosticsPanels } from './diagnosticsPanel';
 import { findWorkspaceHfModels } from './hfModels';
+import { pathKind } from '../node/pathKind';
 import { logError } from './errorLog';
 import type { BackboneParams } from '../protocol/trainer';
 import type { Services } from './services';
@@ -103,10 +104,13 @@ async function pickBaseModel(): Promise<BackboneParams | undefined> {
   return { ...BACKBONE_DEFAULTS, dir };
 }
 
-function outDirProblem(root: string, value: string): string | undefined {
+/** Validates the job folder as it is typed (asynchronously: the input box waits, the editor thread does not). */
+async function outDirProblem(root: string, value: string): Promise<string | undefined> {
   if (!value.trim()) return 'a folder for the job';
   const abs = path.resolve(root, value.trim());
-  if (fs.existsSync(abs) && (!fs.statSync(abs).isDirectory() || fs.readdirSync(abs).length > 0))
+  const kind = await pathKind(abs);
+  if (kind === 'none') return undefined;
+  if (kind !== 'directory' || (await fs.promises.readdir(abs).catch(() => [''])).length > 0)
     return `${value} is not empty: the job needs a new or empty folder`;
   return undefined;
 }
@@ -159,10 +163,9 @@ export async function exportTrainingJobCommand(svc: Services, source?: unknown):
 async function pickTrlOutput(): Promise<string | undefined> {
   const records = await vscode.workspace.findFiles(`**/${RUN_RECORD}`, '**/{node_modules,.git}/**', 100);
   const browse = { label: '$(folder-opened) Browse for a TRL output directory…', dir: '' };
-  const items = records
-    .map((u) => path.dirname(u.fsPath))
-    .sort()
-    .map((dir) => ({ label: `$(package) ${vscode.workspace.asRelativePath(dir)}`, description: statusOf(dir), dir }));
+  const dirs = records.map((u) => path.dirname(u.fsPath)).sort();
+  const statuses = await Promise.all(dirs.map(statusOf));
+  const items = dirs.map((dir, i) => ({ label: `$(package) ${vscode.workspace.asRelativePath(dir)}`, description: statuses[i], dir }));
   const pick = await vscode.window.showQuickPick([...items, browse], {
     title: 'Import TRL Run: the output directory of a Reward Lens TRL job (train.py --output_dir)',
     ignoreFocusOut: true,
@@ -177,9 +180,9 @@ async function pickTrlOutput(): Promise<string | undefined> {
   return uri?.[0]?.fsPath;
 }
 
-function statusOf(dir: string): string {
+async function statusOf(dir: string): Promise<string> {
   try {
-    const r = JSON.parse(fs.readFileSync(path.join(dir, RUN_RECORD), 'utf8')) as {
+    const r = JSON.parse(await fs.promises.readFile(path.join(dir, RUN_RECORD), 'utf8')) as {
       status?: string;
       global_step?: number;
       job_args?: { objective?: string };

@@ -12,26 +12,29 @@ export const PARQUET_VIEW_TYPE = 'rewardLens.parquet';
 export function registerParquetEditor(svc: Services): vscode.Disposable {
   const provider: vscode.CustomReadonlyEditorProvider = {
     openCustomDocument: (uri) => ({ uri, dispose: () => undefined }),
-    resolveCustomEditor: (doc, panel) => {
+    resolveCustomEditor: async (doc, panel) => {
       panel.webview.options = {
         enableScripts: false,
         enableCommandUris: ['rewardLens.scoreFile', 'rewardLens.trainModel'],
         localResourceRoots: [],
       };
-      panel.webview.html = parquetHtml(doc.uri, svc);
+      panel.webview.html = parquetHtml(doc.uri, svc, await fileSize(doc.uri.fsPath));
     },
   };
   return vscode.window.registerCustomEditorProvider(PARQUET_VIEW_TYPE, provider, { supportsMultipleEditorsPerDocument: true });
 }
 
-function parquetHtml(uri: vscode.Uri, svc: Services): string {
-  const nonce = crypto.randomBytes(12).toString('base64url');
-  let size = '?';
+/** The file's size for the page ('?' when it cannot be read), read off the editor thread. */
+async function fileSize(file: string): Promise<string> {
   try {
-    size = `${(fs.statSync(uri.fsPath).size / 1024 / 1024).toFixed(2)} MB`;
+    return `${((await fs.promises.stat(file)).size / 1024 / 1024).toFixed(2)} MB`;
   } catch {
-    /* shown as ? */
+    return '?';
   }
+}
+
+function parquetHtml(uri: vscode.Uri, svc: Services, size: string): string {
+  const nonce = crypto.randomBytes(12).toString('base64url');
   const arg = encodeURIComponent(JSON.stringify([uri]));
   const model = svc.activeModel;
   return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">

@@ -1,7 +1,7 @@
 // Commands that work on stored runs: Select Active Model…, Compare Runs…, Export Run…, Cancel Training,
 // Open Diagnostics Panel. Thin: the runs come from the RunStore (svc.runs).
 import * as vscode from 'vscode';
-import fs from 'node:fs';
+import { pathExists } from '../node/pathKind';
 import path from 'node:path';
 import { exportRun, type RunInfo } from '../node/runs';
 import { errorMessage } from './log';
@@ -30,7 +30,9 @@ async function runsOrWarn(svc: Services): Promise<RunInfo[] | undefined> {
 type ModelPick = vscode.QuickPickItem & { action: 'run' | 'hf' | 'browse' | 'clear'; run?: RunInfo; hf?: WorkspaceHfModel };
 
 export async function selectModel(svc: Services): Promise<void> {
-  const runs = (await svc.runs.list()).filter((r) => r.modelDir && fs.existsSync(r.modelDir));
+  const listed = await svc.runs.list();
+  const usable = await Promise.all(listed.map((r) => (r.modelDir ? pathExists(r.modelDir) : false)));
+  const runs = listed.filter((_, i) => usable[i]);
   const active = svc.activeModel;
   const mark = (yes: boolean) => (yes ? '$(check) active · ' : '');
   const items = async (): Promise<ModelPick[]> => {
@@ -83,8 +85,8 @@ export async function selectModel(svc: Services): Promise<void> {
 export async function setModelFolder(svc: Services, folder: string): Promise<void> {
   const hf = await readHfModelFolder(folder);
   if (hf) return svc.setActiveModel({ runId: hf.dir, modelDir: hf.dir, label: hf.label, kind: 'hf' });
-  const modelDir = fs.existsSync(path.join(folder, 'model', 'model.safetensors')) ? path.join(folder, 'model') : folder;
-  if (!fs.existsSync(path.join(modelDir, 'model.safetensors'))) {
+  const modelDir = (await pathExists(path.join(folder, 'model', 'model.safetensors'))) ? path.join(folder, 'model') : folder;
+  if (!(await pathExists(path.join(modelDir, 'model.safetensors')))) {
     void vscode.window.showErrorMessage(
       `Reward Lens: ${folder} is neither a Hugging Face model folder (config.json with a supported model_type, *.safetensors) nor a Reward Lens run.`,
     );

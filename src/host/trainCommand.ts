@@ -22,7 +22,7 @@ import { datasetExtensionList } from '../core/data/extensions';
 import { candidateFiles } from './workspaceDataFiles';
 import { freshName } from '../node/freshName';
 import { newRunId } from '../node/runDir';
-import { listRuns, type RunInfo, type RunRequest } from '../node/runs';
+import type { RunInfo, RunRequest } from '../node/runs';
 import { mappingKeys } from './settings';
 import { findWorkspaceHfModels, readHfModelFolder } from './hfModels';
 import { TUNE_MODES, type TuneMode } from '../core/hf/tuning';
@@ -74,7 +74,9 @@ export async function askTrainRequest(svc: Services): Promise<RunRequest | undef
 
 /** 'new' for a new run, the request of the run to resume, or undefined when cancelled. Asks only if one is resumable. */
 async function askResume(svc: Services, root: string): Promise<RunRequest | 'new' | undefined> {
-  const resumable = listRuns(root).filter((r) => r.resumable && !svc.training.liveRun(r.runId));
+  // The run catalog reads the directories asynchronously (each re-read only when changed), off the editor thread.
+  const inRoot = (r: RunInfo) => path.resolve(path.dirname(r.runDir)) === path.resolve(root);
+  const resumable = (await svc.runs.list()).filter((r) => r.resumable && !r.live && !r.experimentId && inRoot(r));
   if (!resumable.length) return 'new';
   const choice = await vscode.window.showQuickPick(
     [
