@@ -29,10 +29,15 @@ async function runsOrWarn(svc: Services): Promise<RunInfo[] | undefined> {
 
 type ModelPick = vscode.QuickPickItem & { action: 'run' | 'hf' | 'browse' | 'clear'; run?: RunInfo; hf?: WorkspaceHfModel };
 
-export async function selectModel(svc: Services): Promise<void> {
+/** The runs whose model folder is there (checked off the editor thread). */
+async function runsWithModels(svc: Services): Promise<RunInfo[]> {
   const listed = await svc.runs.list();
   const usable = await Promise.all(listed.map((r) => (r.modelDir ? pathExists(r.modelDir) : false)));
-  const runs = listed.filter((_, i) => usable[i]);
+  return listed.filter((_, i) => usable[i]);
+}
+
+export async function selectModel(svc: Services): Promise<void> {
+  const runs = await runsWithModels(svc);
   const active = svc.activeModel;
   const mark = (yes: boolean) => (yes ? '$(check) active · ' : '');
   const items = async (): Promise<ModelPick[]> => {
