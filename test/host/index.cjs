@@ -11,17 +11,7 @@ const EXT_ID = 'reward-lens.reward-lens';
 const COMMAND_COUNT = 15;
 const RESULT_FILE = process.env.REWARD_LENS_HOST_RESULT;
 const timings = {};
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function until(what, fn, timeoutMs = 30000) {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-const ws = () => vscode.workspace.workspaceFolders[0].uri.fsPath;
+const { until, ws, trainConfig } = require('./common.cjs');
 const lensTitles = async (uri) =>
   ((await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 1000)) || []).map((l) => l.command?.title);
 
@@ -78,29 +68,7 @@ test('training in the worker: progress events, run directory, summary; the worke
     resume: false,
     evalFiles: [],
     trainFiles: [path.join(ws(), 'pairs.jsonl')],
-    config: {
-      objective: 'bt',
-      lambda: 1e-3,
-      margin: 1,
-      centerCoef: 0.01,
-      normEps: 1e-8,
-      preset: 'tiny',
-      batchSize: 16,
-      epochs: 1,
-      steps: 0,
-      lr: 1e-3,
-      warmupFrac: 0.05,
-      beta1: 0.9,
-      beta2: 0.999,
-      adamEps: 1e-8,
-      gradClip: 1,
-      seed: 1,
-      logEvery: 1,
-      evalEvery: 0,
-      checkpointEvery: 0,
-      holdoutFrac: 0.1,
-      backend: 'auto',
-    },
+    config: trainConfig(),
   });
   sub.dispose();
   timings.trainTinyMs = Date.now() - t0;
@@ -277,29 +245,7 @@ test('cancel stops a run early (SharedArrayBuffer flag); resume continues it fro
     resume: false,
     evalFiles: [],
     trainFiles: [path.join(ws(), 'pairs.jsonl')],
-    config: {
-      objective: 'bsr',
-      lambda: 1e-3,
-      margin: 1,
-      centerCoef: 0.01,
-      normEps: 1e-8,
-      preset: 'tiny',
-      batchSize: 4,
-      epochs: 1,
-      steps: 24,
-      lr: 1e-3,
-      warmupFrac: 0.05,
-      beta1: 0.9,
-      beta2: 0.999,
-      adamEps: 1e-8,
-      gradClip: 1,
-      seed: 2,
-      logEvery: 1,
-      evalEvery: 0,
-      checkpointEvery: 0,
-      holdoutFrac: 0,
-      backend: 'auto',
-    },
+    config: trainConfig({ objective: 'bsr', batchSize: 4, steps: 24, seed: 2, holdoutFrac: 0 }),
   };
   const p = svc.training.train(req);
   await until('first progress', () => svc.training.running.some((r) => r.step >= 1), 60000);
@@ -344,29 +290,7 @@ test('the status bar shows the backend scoring runs on (rewardLens.scoring.backe
       resume: false,
       evalFiles: [],
       trainFiles: [uri.fsPath],
-      config: {
-        objective: 'bt',
-        lambda: 1e-3,
-        margin: 1,
-        centerCoef: 0.01,
-        normEps: 1e-8,
-        preset: 'tiny',
-        batchSize: 8,
-        epochs: 1,
-        steps: 3,
-        lr: 1e-3,
-        warmupFrac: 0.05,
-        beta1: 0.9,
-        beta2: 0.999,
-        adamEps: 1e-8,
-        gradClip: 1,
-        seed: 1,
-        logEvery: 1,
-        evalEvery: 0,
-        checkpointEvery: 0,
-        holdoutFrac: 0,
-        backend: 'wasm',
-      },
+      config: trainConfig({ batchSize: 8, steps: 3, holdoutFrac: 0, backend: 'wasm' }),
     });
     assert.equal(summary.status, 'completed', summary.error);
     assert.equal(summary.backend, 'wasm');
@@ -561,31 +485,7 @@ test('training from the workspace Hugging Face folder (LoRA + BSR) in the worker
       resetHead: false,
       maxTokens: 256,
     },
-    config: {
-      objective: 'bsr',
-      lambda: 1e-3,
-      margin: 1,
-      centerCoef: 0.01,
-      normEps: 1e-8,
-      preset: 'tiny',
-      batchSize: 8,
-      gradAccum: 1,
-      epochs: 1,
-      steps: 6,
-      lr: 1e-3,
-      warmupFrac: 0.05,
-      beta1: 0.9,
-      beta2: 0.999,
-      adamEps: 1e-8,
-      gradClip: 1,
-      seed: 1,
-      logEvery: 1,
-      evalEvery: 3,
-      checkpointEvery: 0,
-      checkpointMinutes: 5,
-      holdoutFrac: 0.2,
-      backend: 'auto',
-    },
+    config: trainConfig({ objective: 'bsr', batchSize: 8, gradAccum: 1, steps: 6, evalEvery: 3, checkpointMinutes: 5, holdoutFrac: 0.2 }),
   });
   timings.trainLoraFixtureMs = Date.now() - t0;
   assert.equal(summary.status, 'completed', summary.error);

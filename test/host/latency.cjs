@@ -14,18 +14,9 @@ const PROBE = 'rewardLens.test.eventLoopDelay';
 const RESULT_FILE = process.env.REWARD_LENS_LATENCY_RESULT;
 const timings = {};
 const marks = [];
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const { sleep, until, ws, trainConfig } = require('./common.cjs');
 /** How long the host leaves the workbench alone after a timed action, while the driver watches what it renders. */
 const RENDER_WATCH_MS = 2500;
-async function until(what, fn, timeoutMs = 60000, everyMs = 20) {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 /** A moment the e2e driver turns into a rendered latency: it looks for `expect` in the workbench after `t`. */
 function mark(name, extra = {}) {
   const m = { name, t: Date.now(), ...extra };
@@ -33,7 +24,6 @@ function mark(name, extra = {}) {
   console.log(`LATENCY_MARK ${JSON.stringify(m)}`);
   return m;
 }
-const ws = () => vscode.workspace.workspaceFolders[0].uri.fsPath;
 const lenses = async (uri) => (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 1000)) || [];
 const hoverText = async (uri, line) =>
   ((await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(line, 5))) || [])
@@ -108,29 +98,7 @@ test('training with the Diagnostics panel open: the host thread stays free', asy
     resume: false,
     evalFiles: [],
     trainFiles: [data],
-    config: {
-      objective: 'bsr',
-      lambda: 1e-3,
-      margin: 1,
-      centerCoef: 0.01,
-      normEps: 1e-8,
-      preset: 'tiny',
-      batchSize: 16,
-      epochs: 1,
-      steps: 60,
-      lr: 1e-3,
-      warmupFrac: 0.05,
-      beta1: 0.9,
-      beta2: 0.999,
-      adamEps: 1e-8,
-      gradClip: 1,
-      seed: 1,
-      logEvery: 1,
-      evalEvery: 20,
-      checkpointEvery: 0,
-      holdoutFrac: 0.1,
-      backend: 'auto',
-    },
+    config: trainConfig({ objective: 'bsr', steps: 60, evalEvery: 20 }),
   });
   timings.trainMs = Date.now() - t0;
   timings.trainEventLoop = await vscode.commands.executeCommand(PROBE, 'stop', 'train');

@@ -25,8 +25,8 @@ test('the boundary check catches a core file importing vscode or fs', () => {
 test('the boundary check catches a synchronous file-system call in src/host', () => {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-arch-'));
   fs.mkdirSync(path.join(d, 'src/host'), { recursive: true });
-  fs.writeFileSync(path.join(d, 'src/host/ok.ts'), "// fs.existsSync( in a comment is fine\nawait fs.promises.stat(p);\n");
-  fs.writeFileSync(path.join(d, 'src/host/bad.ts'), "const a = 1;\nif (fs.existsSync(p)) x();\n");
+  fs.writeFileSync(path.join(d, 'src/host/ok.ts'), '// fs.existsSync( in a comment is fine\nawait fs.promises.stat(p);\n');
+  fs.writeFileSync(path.join(d, 'src/host/bad.ts'), 'const a = 1;\nif (fs.existsSync(p)) x();\n');
   const r = spawnSync(process.execPath, [script], { cwd: d, encoding: 'utf8' });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /src\/host\/bad\.ts:2: synchronous file-system call/);
