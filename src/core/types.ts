@@ -164,6 +164,11 @@ export interface FieldMapping {
 
 export interface LoadOptions {
   readonly mapping?: FieldMapping;
+  /**
+   * Editor text only: the document line the text starts at (a window of a big JSON Lines file; default 1), so rows,
+   * skipped lines and line-based ids keep the document's numbers. JSON Lines only.
+   */
+  readonly firstLine?: number;
   /** Texts longer than this many characters are skipped ('skip') or cut ('truncate'). Default 100_000, 'skip'. */
   readonly maxChars?: number;
   readonly overLong?: 'skip' | 'truncate';

@@ -63,14 +63,25 @@ function startProfiler(): Session | undefined {
   const s = new Session();
   s.connect();
   s.post('Profiler.enable', () => s.post('Profiler.setSamplingInterval', { interval: 1000 }, () => s.post('Profiler.start')));
+  // With REWARD_LENS_PERF_HEAPPROFILE=1 also what the window allocated, collected or not (what keeps the GC busy).
+  if (process.env.REWARD_LENS_PERF_HEAPPROFILE === '1')
+    s.post('HeapProfiler.startSampling', {
+      samplingInterval: 16384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    } as never);
   return s;
 }
 
 function saveProfile(s: Session, label: string): void {
+  const file = (ext: string) => path.join(process.env.REWARD_LENS_PERF_CPUPROFILE!, `${label.replace(/[^\w.-]/g, '_')}.${ext}`);
   s.post('Profiler.stop', (err, res) => {
-    const dir = process.env.REWARD_LENS_PERF_CPUPROFILE!;
-    if (!err) fs.writeFileSync(path.join(dir, `${label.replace(/[^\w.-]/g, '_')}.cpuprofile`), JSON.stringify(res.profile));
-    s.disconnect();
+    if (!err) fs.writeFileSync(file('cpuprofile'), JSON.stringify(res.profile));
+    if (process.env.REWARD_LENS_PERF_HEAPPROFILE !== '1') return s.disconnect();
+    s.post('HeapProfiler.stopSampling', (e, heap) => {
+      if (!e) fs.writeFileSync(file('heapprofile'), JSON.stringify(heap.profile));
+      s.disconnect();
+    });
   });
 }
 

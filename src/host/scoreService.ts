@@ -195,10 +195,12 @@ export class ScoreService implements vscode.Disposable {
   private requestScores(doc: vscode.TextDocument, st: DocState, next: LineRange, modelDir: string): Promise<ScoreResult> {
     const cacheDir = this.svc.scoreCacheDir;
     const mapping = this.svc.mappingFor(doc.uri);
+    const { text, firstLine } = this.textFor(doc, st, next);
     return this.svc.training.score({
       modelDir,
       file: doc.uri.fsPath,
-      text: this.textFor(doc, st, next),
+      text,
+      ...(firstLine > 1 ? { textFirstLine: firstLine } : {}),
       fromLine: next.from,
       toLine: next.to,
       engine: this.svc.settings.scoring.engine,
@@ -249,7 +251,7 @@ export class ScoreService implements vscode.Disposable {
    * The text sent for one chunk: the whole document, or for big one-record-per-line JSONL only the chunk's lines
    * (read with lineAt: copying and splitting a 100,000-line document blocked the extension host for seconds).
    */
-  private textFor(doc: vscode.TextDocument, st: DocState, r: LineRange): string {
+  private textFor(doc: vscode.TextDocument, st: DocState, r: LineRange): { readonly text: string; readonly firstLine: number } {
     if (st.windowed === undefined) {
       const head = this.headOf(doc);
       // Only a JSON Lines name or language is windowed: the worker reads a window by the same name, and a .json window
@@ -258,7 +260,7 @@ export class ScoreService implements vscode.Disposable {
       const jsonlName = doc.languageId === 'jsonl' || formatOfName(doc.fileName) === 'jsonl';
       st.windowed = jsonlName && head.format === 'jsonl' && !isOneRowPerResponse(head.family) && doc.lineCount > WINDOW_ABOVE_LINES;
     }
-    if (!st.windowed) return (st.text ??= doc.getText());
+    if (!st.windowed) return { text: (st.text ??= doc.getText()), firstLine: 1 };
     return windowJsonl(doc.lineCount, (i) => doc.lineAt(i).text, r.from, r.to);
   }
 

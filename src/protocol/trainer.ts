@@ -109,6 +109,8 @@ export interface ScoreParams extends ModelRunOptions {
   /** The document's text (it may be unsaved) and its path for messages; the worker parses it with src/core. */
   readonly file: string;
   readonly text: string;
+  /** The document line `text` starts at: the host sends a window of a big JSON Lines document (default 1). */
+  readonly textFirstLine?: number;
   /** Only rows whose line lies in [fromLine, toLine] (1-based, inclusive) are scored: lazy, visible range first. */
   readonly fromLine?: number;
   readonly toLine?: number;

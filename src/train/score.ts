@@ -98,7 +98,7 @@ export async function scoreDocument(p: ScoreParams, opts: OpenScorerOptions = {}
   const t0 = performance.now();
   const ref = modelRef(p.modelDir, opts);
   const cache = cacheFor(p, ref);
-  const ds = loadDatasetText(p.file, p.text, { mapping: p.mapping });
+  const ds = loadDatasetText(p.file, p.text, { mapping: p.mapping, ...(p.textFirstLine ? { firstLine: p.textFirstLine } : {}) });
   const pairs = ds.pairs.filter((x) => inRange(x.source.line, p));
   const groups = ds.multi.filter((x) => inRange(x.source.line, p));
   const pairScores = pairs.map((x) => cache?.get<CachedPair>(pairKey(x)));

@@ -18,7 +18,10 @@ export function loadDatasetText(file: string, text: string, opts: LoadOptions = 
   const b = new DatasetBuilder(file, opts);
   if (kind === 'parquet' || kind === 'arrow')
     throw new FileError({ file }, `${kind} is binary and cannot be read from editor text; load the file instead`);
-  if (kind === 'jsonl') feedJsonLines(b, text);
+  const firstLine = opts.firstLine ?? 1;
+  if (kind !== 'jsonl' && firstLine !== 1)
+    throw new FileError({ file }, `a window of the text (from line ${firstLine}) can only be read as JSON Lines, not ${kind}`);
+  if (kind === 'jsonl') feedJsonLines(b, text, firstLine);
   else if (kind === 'json') {
     const s = jsonSplitterFor(b);
     s.push(text);
@@ -32,9 +35,9 @@ export function loadDatasetText(file: string, text: string, opts: LoadOptions = 
   return b.finish();
 }
 
-/** JSONL: one record per non-blank line; a trailing CR (CRLF files) is dropped. */
-export function feedJsonLines(b: DatasetBuilder, text: string): void {
-  let line = 0;
+/** JSONL: one record per non-blank line, numbered from `firstLine`; a trailing CR (CRLF files) is dropped. */
+export function feedJsonLines(b: DatasetBuilder, text: string, firstLine = 1): void {
+  let line = firstLine - 1;
   let start = 0;
   while (start <= text.length && !b.full) {
     let end = text.indexOf('\n', start);

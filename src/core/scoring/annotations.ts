@@ -53,12 +53,6 @@ export const UNTRAINED_NOTE =
  */
 export function annotateScores(result: ScoreResult, opts: AnnotateOptions): LineAnnotation[] {
   const d = opts.digits ?? 2;
-  const byLine = new Map<number, ScoredRow[]>();
-  for (const r of result.rows) {
-    const same = byLine.get(r.line);
-    if (same) same.push(r);
-    else byLine.set(r.line, [r]);
-  }
   const out: LineAnnotation[] = [];
   // A backbone with a fresh head scores noise: say so on every hover, and list no "mis-ranked" pairs for it.
   const untrained = result.model.headTrained === false;
@@ -69,7 +63,8 @@ export function annotateScores(result: ScoreResult, opts: AnnotateOptions): Line
     reportMisranked: opts.reportMisranked && !untrained,
     ...(opts.external ? { external: opts.external } : {}),
   };
-  for (const [line, rows] of byLine) out.push(rows.length === 1 ? new PairAnnotation(rows[0]!, ctx) : multiPairAnnotation(line, rows, ctx));
+  for (const rows of rowsByLine(result.rows))
+    out.push(rows.length === 1 ? new PairAnnotation(rows[0]!, ctx) : multiPairAnnotation(rows[0]!.line, rows, ctx));
   for (const g of result.groups) out.push(groupAnnotation(g, d));
   for (const t of result.ties ?? []) out.push(tieAnnotation(t.line, t.label));
   for (const s of result.skipped) {
@@ -86,6 +81,32 @@ export function annotateScores(result: ScoreResult, opts: AnnotateOptions): Line
     });
   }
   return out.sort((a, b) => a.line - b.line);
+}
+
+/**
+ * The rows grouped by line (a line may hold several pairs: RM-Bench's 3×3). The worker sends them in line order, so
+ * runs of one line are grouped as they come, without a map of every line; any other order falls back to one.
+ */
+function rowsByLine(rows: readonly ScoredRow[]): (readonly ScoredRow[])[] {
+  const runs: ScoredRow[][] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const prev = rows[i - 1];
+    if (prev && r.line < prev.line) return groupByLine(rows);
+    if (prev && r.line === prev.line) runs[runs.length - 1]!.push(r);
+    else runs.push([r]);
+  }
+  return runs;
+}
+
+function groupByLine(rows: readonly ScoredRow[]): ScoredRow[][] {
+  const byLine = new Map<number, ScoredRow[]>();
+  for (const r of rows) {
+    const same = byLine.get(r.line);
+    if (same) same.push(r);
+    else byLine.set(r.line, [r]);
+  }
+  return [...byLine.values()];
 }
 
 /** What every pair annotation of one scored chunk shares (one object per chunk, not per row). */

@@ -73,6 +73,19 @@ test('several pairs on one row (RM-Bench 3×3) aggregate into one mixed annotati
   assert.match(out[0]!.problems[0]!.message, /1 of 3 pairs/);
 });
 
+test('rows out of line order are still grouped per line: one annotation a line, in line order', () => {
+  const rows = [row(5, 1, 0, 'b#0'), row(2, 1, 0, 'a#0'), row(5, 0, 1, 'b#1'), row(2, 2, 1, 'a#1'), row(9, 1, 0)];
+  const out = annotateScores(result({ rows }), { reportMisranked: true });
+  assert.deepEqual(
+    out.map((a) => [a.line, a.title]),
+    [
+      [2, '2/2 pairs ✓ · mean margin +1.00'],
+      [5, '1/2 pairs ✓ · mean margin +0.00'],
+      [9, '✓ r(chosen) 1.00 · r(rejected) 0.00 · margin +1.00'],
+    ],
+  );
+});
+
 test('multi-response rows show the model ranking against gold with τ', () => {
   const out = annotateScores(result({ groups: [{ line: 5, id: 'p1', rewards: [0.1, 0.9, 0.5], gold: [3, 1, 2], tau: -1 / 3 }] }), {
     reportMisranked: true,

@@ -54,9 +54,9 @@ test('normalize merges overlapping and adjacent ranges and drops empty ones', ()
   );
 });
 
-test('windowJsonl blanks the lines outside the range and keeps line numbers', () => {
+test('windowJsonl keeps the lines of the range and says where they start', () => {
   const win = (lines: string[], from: number, to: number) => windowJsonl(lines.length, (i) => lines[i]!, from, to);
-  assert.equal(win(['a', 'b', 'c', 'd'], 2, 3), '\nb\nc');
-  assert.equal(win(['a', 'b'], 1, 5), 'a\nb');
-  assert.equal(win(['a', 'b', 'c'], 3, 3).split('\n').length, 3);
+  assert.deepEqual(win(['a', 'b', 'c', 'd'], 2, 3), { text: 'b\nc', firstLine: 2 });
+  assert.deepEqual(win(['a', 'b'], 1, 5), { text: 'a\nb', firstLine: 1 });
+  assert.deepEqual(win(['a', 'b', 'c'], 3, 3), { text: 'c', firstLine: 3 });
 });
