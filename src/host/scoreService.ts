@@ -10,7 +10,7 @@ import { describeHead, HEAD_BYTES, type FileHead } from '../core/data/head';
 import { datasetGlob, formatOfName, LINE_FORMATS } from '../core/data/extensions';
 import { isOneRowPerResponse } from '../core/data/families';
 import { mappingSniffKeys } from '../core/data/fieldMapping';
-import type { ScoreResult } from '../protocol/trainer';
+import { marginAt, type ScoredRowColumns, type ScoreReply } from '../protocol/scoredRows';
 import { logError } from './errorLog';
 import type { Services } from './services';
 import { timed } from './taskMeter';
@@ -192,7 +192,7 @@ export class ScoreService implements vscode.Disposable {
   }
 
   /** One chunk's request to the worker, with the scoring settings, score cache and field mapping of now. */
-  private requestScores(doc: vscode.TextDocument, st: DocState, next: LineRange, modelDir: string): Promise<ScoreResult> {
+  private requestScores(doc: vscode.TextDocument, st: DocState, next: LineRange, modelDir: string): Promise<ScoreReply> {
     const cacheDir = this.svc.scoreCacheDir;
     const mapping = this.svc.mappingFor(doc.uri);
     const { text, firstLine } = this.textFor(doc, st, next);
@@ -212,7 +212,7 @@ export class ScoreService implements vscode.Disposable {
   }
 
   /** Adds one scored chunk to the document's store, logs it (the first chunk at info, with timings) and tells listeners. */
-  private storeScores(doc: vscode.TextDocument, st: DocState, next: LineRange, res: ScoreResult, sent: number): void {
+  private storeScores(doc: vscode.TextDocument, st: DocState, next: LineRange, res: ScoreReply, sent: number): void {
     const first = st.store.done.length === 0;
     const ext = this.svc.external;
     st.store.add(
@@ -225,10 +225,10 @@ export class ScoreService implements vscode.Disposable {
     this.recordMargins(doc, res.rows);
     if (first)
       this.svc.log.info(
-        `first scores for ${doc.uri.fsPath} (v${doc.version}, ${doc.lineCount} lines): lines ${next.from}-${next.to}, ${res.rows.length} pairs (${res.cached} from the score cache), worker ${res.elapsedMs.toFixed(0)} ms, round trip ${(performance.now() - sent).toFixed(0)} ms`,
+        `first scores for ${doc.uri.fsPath} (v${doc.version}, ${doc.lineCount} lines): lines ${next.from}-${next.to}, ${res.rows.count} pairs (${res.cached} from the score cache), worker ${res.elapsedMs.toFixed(0)} ms, round trip ${(performance.now() - sent).toFixed(0)} ms`,
       );
     this.svc.log.debug(
-      `scored ${doc.uri.fsPath} lines ${next.from}-${next.to}: ${res.rows.length} pairs, ${res.groups.length} groups, ${res.skipped.length} skipped in ${res.elapsedMs} ms (worker)`,
+      `scored ${doc.uri.fsPath} lines ${next.from}-${next.to}: ${res.rows.count} pairs, ${res.groups.length} groups, ${res.skipped.length} skipped in ${res.elapsedMs} ms (worker)`,
     );
     this.changeEmitter.fire(doc.uri);
   }
@@ -238,12 +238,12 @@ export class ScoreService implements vscode.Disposable {
    * two. Only those: a map of every pair of a 100,000-line file was garbage for the host to collect, and loading or
    * clearing an external scorer re-scores every document (resetAll), so nothing is missed.
    */
-  private recordMargins(doc: vscode.TextDocument, rows: readonly { id: string; rChosen: number; rRejected: number }[]): void {
+  private recordMargins(doc: vscode.TextDocument, rows: ScoredRowColumns): void {
     const ext = this.svc.external;
     if (!ext) return;
     const key = doc.uri.toString();
     const m = this.svc.modelMargins.get(key) ?? new Map<string, number>();
-    for (const r of rows) if (ext.byId.has(r.id)) m.set(r.id, r.rChosen - r.rRejected);
+    rows.ids.forEach((id, i) => ext.byId.has(id) && m.set(id, marginAt(rows, i)));
     this.svc.modelMargins.set(key, m);
   }
 

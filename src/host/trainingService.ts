@@ -39,6 +39,7 @@ import { runLabel, type RunRequest } from '../node/runs';
 import { errorMessage, type Log } from './log';
 import type { WorkspaceRuns } from './workspaceRuns';
 import { timed } from './taskMeter';
+import { fromScoreReply, type ScoreReply } from '../protocol/scoredRows';
 
 export class TrainingService implements vscode.Disposable {
   private worker?: Worker;
@@ -226,8 +227,14 @@ export class TrainingService implements vscode.Disposable {
     return true;
   }
 
-  score(params: ScoreParams): Promise<ScoreResult> {
+  /** Scores in the worker; the rows come in columns (src/protocol/scoredRows.ts), as the editor keeps them. */
+  score(params: ScoreParams): Promise<ScoreReply> {
     return this.ensure().sendRequest(ScoreDocument, params);
+  }
+
+  /** The same with every row an object (tests, and callers that read every row once). */
+  async scoreRows(params: ScoreParams): Promise<ScoreResult> {
+    return fromScoreReply(await this.score(params));
   }
 
   /** Evaluates in the worker; with outDir, the evaluation run is in the RunStore when this resolves. */

@@ -8,6 +8,7 @@ import type { ScenarioName } from '../core/scenarios/splitTypes';
 import type { FieldMapping } from '../core/types';
 import type { EvalReport } from '../core/report';
 import type { TrainEvalParams, TrainProgressParams } from './runEvents';
+import type { ScoreReply } from './scoredRows';
 
 export * from './runEvents';
 
@@ -170,7 +171,8 @@ export const TrainEval = notification<TrainEvalParams>('train/eval');
 /** Host → worker. Cooperative cancel (the SharedArrayBuffer flag is the fast path; this is the fallback). */
 export const CancelTrain = notification<{ readonly runId: string }>('train/cancel');
 /** Host → worker. Scores the pairs of a document with a saved model. */
-export const ScoreDocument = request<ScoreParams, ScoreResult>('score/document');
+/** Host → worker. Scores a document's rows in [fromLine, toLine]; the rows come back in columns (scoredRows.ts). */
+export const ScoreDocument = request<ScoreParams, ScoreReply>('score/document');
 /** Host → worker. Full evaluation of files with a saved model. */
 export const EvalFiles = request<EvalParams, EvalReport>('eval/files');
 /** Worker → host, while a model's weights load (throttled; `done` on the last one): bytes read of the total. */

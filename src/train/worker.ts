@@ -32,6 +32,7 @@ import { InspectScenarioData } from '../protocol/scenarios';
 import { inspectScenarioData } from '../node/scenarioData';
 import { ScoringBackendChanged } from '../protocol/backendState';
 import { userIoError } from '../node/ioError';
+import { toScoreReply } from '../protocol/scoredRows';
 import { lowerWorkerPriority } from '../node/backgroundPriority';
 import { EngineLease } from './engineLease';
 import { ScoringBackend } from './scoringBackend';
@@ -96,7 +97,7 @@ function modelOptions(modelDir: string, o: ModelRunOptions) {
   };
 }
 endpoint.onRequest(ScoreDocument, (params) =>
-  scoringWork(params.backend, () => scoreDocument(params, modelOptions(params.modelDir, params))),
+  scoringWork(params.backend, async () => toScoreReply(await scoreDocument(params, modelOptions(params.modelDir, params)))),
 );
 endpoint.onRequest(EvalFiles, (params) =>
   scoringWork(params.backend, async () => {

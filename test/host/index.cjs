@@ -441,8 +441,8 @@ test('a Hugging Face folder as the active model: lenses, hover with ‖h‖ (no 
   assert.doesNotMatch(md, /Untrained reward head/);
   const text = fs.readFileSync(uri.fsPath, 'utf8');
   const params = { modelDir: dir, file: uri.fsPath, text, cacheDir: svc.scoreCacheDir, engine: 'auto', maxTokens: 4096 };
-  const first = await svc.training.score(params);
-  const again = await svc.training.score(params);
+  const first = await svc.training.scoreRows(params);
+  const again = await svc.training.scoreRows(params);
   assert.equal(first.model.kind, 'hf');
   assert.equal(again.cached, again.rows.length + again.groups.length, 'every pair from the cache');
   assert.deepEqual(

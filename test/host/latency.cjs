@@ -46,7 +46,7 @@ const writeRows = (file, n, tag, pool = n) =>
 /** The model's scores of some lines, computed apart from the lens path: the whole text, no score cache, no window. */
 async function modelScores(svc, file, text, lines) {
   const model = svc.activeModel;
-  const res = await svc.training.score({
+  const res = await svc.training.scoreRows({
     modelDir: model.modelDir,
     file,
     text,

@@ -2,6 +2,7 @@
 // Problems. Pure: the host adapters only convert these models to vscode objects. Numbers only: dataset
 // text never appears here (it is untrusted), and ids are escaped before they reach Markdown.
 import type { ScoreResult, ScoredGroup, ScoredRow } from '../../protocol/trainer';
+import { isColumns, marginAt, rowAt, rowsOf, toColumns, type ScoredRowColumns, type ScoreReply } from '../../protocol/scoredRows';
 import { escapeMarkdown } from '../markdown';
 import type { ExternalPairScore } from './external';
 import { oneLine } from '../text';
@@ -51,7 +52,7 @@ export const UNTRAINED_NOTE =
  * A line holding several pairs (RM-Bench's 3×3) gets one aggregate annotation.
  * @example annotateScores(result, { reportMisranked: true })[0].title // "✓ r(chosen) 1.23 · r(rejected) -0.40 · margin +1.63"
  */
-export function annotateScores(result: ScoreResult, opts: AnnotateOptions): LineAnnotation[] {
+export function annotateScores(result: ScoreResult | ScoreReply, opts: AnnotateOptions): LineAnnotation[] {
   const d = opts.digits ?? 2;
   const out: LineAnnotation[] = [];
   // A backbone with a fresh head scores noise: say so on every hover, and list no "mis-ranked" pairs for it.
@@ -63,8 +64,7 @@ export function annotateScores(result: ScoreResult, opts: AnnotateOptions): Line
     reportMisranked: opts.reportMisranked && !untrained,
     ...(opts.external ? { external: opts.external } : {}),
   };
-  for (const rows of rowsByLine(result.rows))
-    out.push(rows.length === 1 ? new PairAnnotation(rows[0]!, ctx) : multiPairAnnotation(rows[0]!.line, rows, ctx));
+  out.push(...pairAnnotations(isColumns(result.rows) ? result.rows : toColumns(result.rows), ctx));
   for (const g of result.groups) out.push(groupAnnotation(g, d));
   for (const t of result.ties ?? []) out.push(tieAnnotation(t.line, t.label));
   for (const s of result.skipped) {
@@ -84,20 +84,24 @@ export function annotateScores(result: ScoreResult, opts: AnnotateOptions): Line
 }
 
 /**
- * The rows grouped by line (a line may hold several pairs: RM-Bench's 3×3). The worker sends them in line order, so
- * runs of one line are grouped as they come, without a map of every line; any other order falls back to one.
+ * One annotation a line (a line may hold several pairs: RM-Bench's 3×3). The worker sends rows in line order, so runs
+ * of one line are grouped as they come, without a map of every line; any other order falls back to one.
  */
-function rowsByLine(rows: readonly ScoredRow[]): (readonly ScoredRow[])[] {
-  const runs: ScoredRow[][] = [];
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    const prev = rows[i - 1];
-    if (prev && r.line < prev.line) return groupByLine(rows);
-    if (prev && r.line === prev.line) runs[runs.length - 1]!.push(r);
-    else runs.push([r]);
+function pairAnnotations(cols: ScoredRowColumns, ctx: HoverContext): LineAnnotation[] {
+  const { lines, count } = cols;
+  for (let i = 1; i < count; i++) if (lines[i]! < lines[i - 1]!) return groupByLine(rowsOf(cols)).map((rows) => lineAnnotation(rows, ctx));
+  const out: LineAnnotation[] = [];
+  for (let i = 0; i < count; ) {
+    let j = i + 1;
+    while (j < count && lines[j] === lines[i]) j++;
+    out.push(j === i + 1 ? new PairAnnotation(cols, i, ctx) : multiPairAnnotation(lines[i]!, rowsBetween(cols, i, j), ctx));
+    i = j;
   }
-  return runs;
+  return out;
 }
+
+const rowsBetween = (cols: ScoredRowColumns, from: number, to: number) =>
+  Array.from({ length: to - from }, (_, k) => rowAt(cols, from + k));
 
 function groupByLine(rows: readonly ScoredRow[]): ScoredRow[][] {
   const byLine = new Map<number, ScoredRow[]>();
@@ -107,6 +111,10 @@ function groupByLine(rows: readonly ScoredRow[]): ScoredRow[][] {
     else byLine.set(r.line, [r]);
   }
   return [...byLine.values()];
+}
+
+function lineAnnotation(rows: readonly ScoredRow[], ctx: HoverContext): LineAnnotation {
+  return rows.length === 1 ? new PairAnnotation(toColumns(rows), 0, ctx) : multiPairAnnotation(rows[0]!.line, rows, ctx);
 }
 
 /** What every pair annotation of one scored chunk shares (one object per chunk, not per row). */
@@ -136,27 +144,32 @@ class PairAnnotation implements LineAnnotation {
   readonly line: number;
   readonly status: LineStatus;
   readonly problems: readonly ProblemModel[];
+  /** Row `i` of the chunk's columns (scoredRows.ts): the numbers stay there, unboxed, until a string is asked for. */
   constructor(
-    private readonly r: ScoredRow,
+    private readonly cols: ScoredRowColumns,
+    private readonly i: number,
     private readonly ctx: HoverContext,
   ) {
-    const margin = r.rChosen - r.rRejected;
-    this.line = r.line;
+    const margin = marginAt(cols, i);
+    this.line = cols.lines[i]!;
     this.status = margin > 0 ? 'correct' : 'wrong';
-    this.problems = margin <= 0 && ctx.reportMisranked ? [misranked(r.line, margin, ctx.digits)] : NO_PROBLEMS;
+    this.problems = margin <= 0 && ctx.reportMisranked ? [misranked(this.line, margin, ctx.digits)] : NO_PROBLEMS;
   }
   get title(): string {
-    const { r, ctx } = this;
+    const r = rowAt(this.cols, this.i);
+    const d = this.ctx.digits;
     const m = r.rChosen - r.rRejected;
-    return `${mark(m > 0)} r(chosen) ${r.rChosen.toFixed(ctx.digits)} · r(rejected) ${r.rRejected.toFixed(ctx.digits)} · margin ${sign(m, ctx.digits)}`;
+    return `${mark(m > 0)} r(chosen) ${r.rChosen.toFixed(d)} · r(rejected) ${r.rRejected.toFixed(d)} · margin ${sign(m, d)}`;
   }
   get inlineText(): string {
-    const { r, ctx } = this;
+    const r = rowAt(this.cols, this.i);
+    const d = this.ctx.digits;
     const m = r.rChosen - r.rRejected;
-    return `${mark(m > 0)} ${r.rChosen.toFixed(ctx.digits)} / ${r.rRejected.toFixed(ctx.digits)}  Δ ${sign(m, ctx.digits)}`;
+    return `${mark(m > 0)} ${r.rChosen.toFixed(d)} / ${r.rRejected.toFixed(d)}  Δ ${sign(m, d)}`;
   }
   get hoverMarkdown(): string {
-    return decoratedHover(pairHover(this.r, this.ctx.wpNorm), [this.r], this.ctx);
+    const r = rowAt(this.cols, this.i);
+    return decoratedHover(pairHover(r, this.ctx.wpNorm), [r], this.ctx);
   }
 }
 

@@ -11,6 +11,7 @@ import { Endpoint, type Wire } from '../../../src/protocol/rpc';
 import { ScoreDocument, TrainProgress, TrainRun, type TrainRunParams } from '../../../src/protocol/trainer';
 import { ScoringBackendChanged, type ScoringBackendInfo } from '../../../src/protocol/backendState';
 import { RpcError } from '../../../src/protocol/errors';
+import { rowsOf } from '../../../src/protocol/scoredRows';
 import { UserError } from '../../../src/core/errors';
 import { tempDir, testConfig, writeSeparable } from './fixtures';
 
@@ -55,7 +56,7 @@ test('scoring runs on the configured backend before, after and during training o
     const score = () => endpoint.sendRequest(ScoreDocument, { modelDir: first.modelDir!, file: data, text, backend: 'wasm' });
     const after = await score();
     assert.equal(after.backend, 'wasm', "a score request asking for wasm ran on the training run's backend");
-    assert.equal(after.rows.length, 48);
+    assert.equal(after.rows.count, 48);
     assert.deepEqual(announced, [{ requested: 'wasm', backend: 'wasm', why: announced[0]?.why }]);
 
     // A second run on cpu, with a score request sent while it trains: the request waits for a step boundary, runs on
@@ -71,8 +72,8 @@ test('scoring runs on the configured backend before, after and during training o
     const during = await midRun;
     assert.equal(during.backend, 'wasm');
     assert.deepEqual(
-      during.rows.map((r) => r.rChosen),
-      after.rows.map((r) => r.rChosen),
+      rowsOf(during.rows).map((r) => r.rChosen),
+      rowsOf(after.rows).map((r) => r.rChosen),
       'the same model scores the same on the same backend',
     );
     const again = await score();
