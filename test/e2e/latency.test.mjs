@@ -17,12 +17,15 @@ function recordLensTexts() {
   if (window.top !== window) return;
   const events = [];
   const last = new WeakMap();
+  const ids = new WeakMap();
+  let nextId = 0;
   window.__rlLensEvents = events;
   const record = (el) => {
     const text = el.textContent || '';
     if (last.get(el) === text || events.length >= 100000) return;
     last.set(el, text);
-    events.push([Date.now(), text]);
+    if (!ids.has(el)) ids.set(el, nextId++);
+    events.push([Date.now(), text, ids.get(el)]);
   };
   const visit = (n) => {
     const el = n.nodeType === 1 ? n : n.parentElement;
@@ -102,7 +105,12 @@ test('latency: activation, first lenses, re-score after an edit, panel, host eve
     const events = await wb.page.evaluate(() => window.__rlLensEvents ?? []).catch(() => []);
     for (const m of result?.marks ?? []) {
       if (!m.expect) continue;
-      const seen = events.find(([t, text]) => t >= m.t && text.includes(m.expect));
+      // With `before` (an edit): only the lens elements that showed the row's old title just before the mark, so a
+      // repaint of another row whose title happens to read the same is not taken for it.
+      const lastText = new Map();
+      for (const [t, text, id] of events) if (t < m.t) lastText.set(id, text);
+      const owners = m.before ? new Set([...lastText].filter(([, text]) => text.includes(m.before)).map(([id]) => id)) : undefined;
+      const seen = events.find(([t, text, id]) => t >= m.t && text.includes(m.expect) && (!owners || owners.has(id)));
       // REWARD_LENS_LATENCY_TRACE=1: when the lens holding the model's title appeared (each repaint), to see the rounds.
       if (process.env.REWARD_LENS_LATENCY_TRACE)
         for (const [t] of events.filter(([t, x]) => t >= m.t && t < m.t + 5000 && x.includes(m.expect)).slice(0, 10))

@@ -214,7 +214,10 @@ test("re-score after an edit: the edited row's hover and lens show its new score
   lines[line - 1] = edited;
   const expected = (await modelScores(api.services, doc.fileName, lines.join('\n'), [line])).get(line);
   const hoverRow = `| reward r | ${expected.rChosen.toFixed(3)} | ${expected.rRejected.toFixed(3)} |`;
-  const m = mark('edit', { expect: expectedTitle(expected) });
+  // The driver follows the lens that shows the row's title now (titles of other rows may read the same).
+  const oldTitle = titleAt(await lenses(doc.uri), line);
+  await sleep(RENDER_WATCH_MS); // the workbench settles after that request before the timed edit
+  const m = mark('edit', { expect: expectedTitle(expected), before: oldTitle });
   await editor.edit((e) => e.replace(doc.lineAt(line - 1).range, edited));
   const stored = watchStore(() => doc, line, m.t); // the version is the edited one now
   // The hover is polled (hovers do not touch CodeLens requests); the lens is checked once, after the driver watched
