@@ -47,11 +47,9 @@ for (const rule of rules) {
   }
 }
 // No synchronous file-system call on the editor thread: src/host reads and stats through fs.promises (src/node/pathKind.ts).
-// perfProbe.ts is test-only (registered with REWARD_LENS_PERF_PROBE=1) and writes its profile after the measured window.
 const SYNC_FS =
   /\bfs\.(?:[a-zA-Z]+Sync)\(|\b(?:readFileSync|writeFileSync|existsSync|statSync|readdirSync|lstatSync|mkdirSync|rmSync|openSync)\(/;
 for (const file of walk('src/host')) {
-  if (file.endsWith('perfProbe.ts')) continue;
   const lines = fs.readFileSync(file, 'utf8').split('\n');
   lines.forEach((text, i) => {
     if (SYNC_FS.test(text) && !/^\s*(\/\/|\*)/.test(text))

@@ -20,6 +20,7 @@ import { registerStatusBar, type StatusBar } from './statusBar';
 import { registerModelLoadProgress } from './modelLoad';
 import { TrainingService } from './trainingService';
 import { WorkspaceRuns } from './workspaceRuns';
+import { DEFAULTS, type TrainConfig } from '../core/config';
 
 /** What activate() returns; the extension-host tests read it. */
 export interface RewardLensApi {
@@ -28,6 +29,8 @@ export interface RewardLensApi {
   readonly services: Services;
   readonly panels: DiagnosticsPanels;
   readonly statusBar: StatusBar;
+  /** The config a run starts from (src/core/config.ts DEFAULTS): the tests override what they are about. */
+  readonly trainDefaults: TrainConfig;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<RewardLensApi> {
@@ -65,7 +68,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Reward
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.isTraining, false);
     const activationMs = performance.now() - t0;
     log.info(`Reward Lens activated in ${activationMs.toFixed(1)} ms (vscode ${vscode.version}, node ${process.version})`);
-    return { activationMs, scores, services: svc, panels, statusBar };
+    return { activationMs, scores, services: svc, panels, statusBar, trainDefaults: DEFAULTS };
   } catch (e) {
     log.error(`activation failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     void vscode.window.showErrorMessage(`Reward Lens failed to activate: ${errorMessage(e)}`);

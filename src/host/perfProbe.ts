@@ -73,13 +73,16 @@ function startProfiler(): Session | undefined {
   return s;
 }
 
+const reportWriteError = (e: unknown) => console.error(`perf probe: writing a profile failed: ${String(e)}`);
+
+/** Writes the window's profiles asynchronously: the write must not block the thread being measured. */
 function saveProfile(s: Session, label: string): void {
   const file = (ext: string) => path.join(process.env.REWARD_LENS_PERF_CPUPROFILE!, `${label.replace(/[^\w.-]/g, '_')}.${ext}`);
   s.post('Profiler.stop', (err, res) => {
-    if (!err) fs.writeFileSync(file('cpuprofile'), JSON.stringify(res.profile));
+    if (!err) void fs.promises.writeFile(file('cpuprofile'), JSON.stringify(res.profile)).catch(reportWriteError);
     if (process.env.REWARD_LENS_PERF_HEAPPROFILE !== '1') return s.disconnect();
     s.post('HeapProfiler.stopSampling', (e, heap) => {
-      if (!e) fs.writeFileSync(file('heapprofile'), JSON.stringify(heap.profile));
+      if (!e) void fs.promises.writeFile(file('heapprofile'), JSON.stringify(heap.profile)).catch(reportWriteError);
       s.disconnect();
     });
   });

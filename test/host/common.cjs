@@ -1,5 +1,5 @@
 // What the extension-host suites (index.cjs, latency.cjs) share: waiting, the workspace folder, and the training
-// config they start runs with (every field a TrainConfig needs; each test overrides what it is about).
+// config they start runs with (the extension's defaults; each test overrides what it is about).
 const vscode = require('vscode');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -17,30 +17,7 @@ async function until(what, fn, timeoutMs = 30000, everyMs = 20) {
 
 const ws = () => vscode.workspace.workspaceFolders[0].uri.fsPath;
 
-/** A tiny BT run's config, one epoch, logging every step; `over` sets what a test is about. */
-const trainConfig = (over = {}) => ({
-  objective: 'bt',
-  lambda: 1e-3,
-  margin: 1,
-  centerCoef: 0.01,
-  normEps: 1e-8,
-  preset: 'tiny',
-  batchSize: 16,
-  epochs: 1,
-  steps: 0,
-  lr: 1e-3,
-  warmupFrac: 0.05,
-  beta1: 0.9,
-  beta2: 0.999,
-  adamEps: 1e-8,
-  gradClip: 1,
-  seed: 1,
-  logEvery: 1,
-  evalEvery: 0,
-  checkpointEvery: 0,
-  holdoutFrac: 0.1,
-  backend: 'auto',
-  ...over,
-});
+/** The extension's default run config (api.trainDefaults), logging every step with a 10% holdout; `over` sets what a test is about. */
+const trainConfig = (api, over = {}) => ({ ...api.trainDefaults, logEvery: 1, holdoutFrac: 0.1, ...over });
 
 module.exports = { sleep, until, ws, trainConfig };

@@ -68,7 +68,7 @@ test('training in the worker: progress events, run directory, summary; the worke
     resume: false,
     evalFiles: [],
     trainFiles: [path.join(ws(), 'pairs.jsonl')],
-    config: trainConfig(),
+    config: trainConfig(api),
   });
   sub.dispose();
   timings.trainTinyMs = Date.now() - t0;
@@ -245,7 +245,7 @@ test('cancel stops a run early (SharedArrayBuffer flag); resume continues it fro
     resume: false,
     evalFiles: [],
     trainFiles: [path.join(ws(), 'pairs.jsonl')],
-    config: trainConfig({ objective: 'bsr', batchSize: 4, steps: 24, seed: 2, holdoutFrac: 0 }),
+    config: trainConfig(api, { objective: 'bsr', batchSize: 4, steps: 24, seed: 2, holdoutFrac: 0 }),
   };
   const p = svc.training.train(req);
   await until('first progress', () => svc.training.running.some((r) => r.step >= 1), 60000);
@@ -290,7 +290,7 @@ test('the status bar shows the backend scoring runs on (rewardLens.scoring.backe
       resume: false,
       evalFiles: [],
       trainFiles: [uri.fsPath],
-      config: trainConfig({ batchSize: 8, steps: 3, holdoutFrac: 0, backend: 'wasm' }),
+      config: trainConfig(api, { batchSize: 8, steps: 3, holdoutFrac: 0, backend: 'wasm' }),
     });
     assert.equal(summary.status, 'completed', summary.error);
     assert.equal(summary.backend, 'wasm');
@@ -485,7 +485,15 @@ test('training from the workspace Hugging Face folder (LoRA + BSR) in the worker
       resetHead: false,
       maxTokens: 256,
     },
-    config: trainConfig({ objective: 'bsr', batchSize: 8, gradAccum: 1, steps: 6, evalEvery: 3, checkpointMinutes: 5, holdoutFrac: 0.2 }),
+    config: trainConfig(api, {
+      objective: 'bsr',
+      batchSize: 8,
+      gradAccum: 1,
+      steps: 6,
+      evalEvery: 3,
+      checkpointMinutes: 5,
+      holdoutFrac: 0.2,
+    }),
   });
   timings.trainLoraFixtureMs = Date.now() - t0;
   assert.equal(summary.status, 'completed', summary.error);

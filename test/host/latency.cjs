@@ -98,7 +98,7 @@ test('training with the Diagnostics panel open: the host thread stays free', asy
     resume: false,
     evalFiles: [],
     trainFiles: [data],
-    config: trainConfig({ objective: 'bsr', steps: 60, evalEvery: 20 }),
+    config: trainConfig(api, { objective: 'bsr', steps: 60, evalEvery: 20 }),
   });
   timings.trainMs = Date.now() - t0;
   timings.trainEventLoop = await vscode.commands.executeCommand(PROBE, 'stop', 'train');

@@ -2,7 +2,7 @@
 // Problems. Pure: the host adapters only convert these models to vscode objects. Numbers only: dataset
 // text never appears here (it is untrusted), and ids are escaped before they reach Markdown.
 import type { ScoreResult, ScoredGroup, ScoredRow } from '../../protocol/trainer';
-import { isColumns, marginAt, rowAt, rowsOf, toColumns, type ScoredRowColumns, type ScoreReply } from '../../protocol/scoredRows';
+import { isColumns, marginAt, rowAt, toColumns, type ScoredRowColumns, type ScoreReply } from '../../protocol/scoredRows';
 import { escapeMarkdown } from '../markdown';
 import type { ExternalPairScore } from './external';
 import { oneLine } from '../text';
@@ -84,37 +84,30 @@ export function annotateScores(result: ScoreResult | ScoreReply, opts: AnnotateO
 }
 
 /**
- * One annotation a line (a line may hold several pairs: RM-Bench's 3×3). The worker sends rows in line order, so runs
- * of one line are grouped as they come, without a map of every line; any other order falls back to one.
+ * One annotation a line (a line may hold several pairs: RM-Bench's 3×3): runs of one line, taken in line order. The
+ * worker sends rows in line order, so the order is usually the rows' own; no map of every line is made.
  */
 function pairAnnotations(cols: ScoredRowColumns, ctx: HoverContext): LineAnnotation[] {
   const { lines, count } = cols;
-  for (let i = 1; i < count; i++) if (lines[i]! < lines[i - 1]!) return groupByLine(rowsOf(cols)).map((rows) => lineAnnotation(rows, ctx));
+  const order = Array.from({ length: count }, (_, i) => i);
+  if (order.some((i) => i > 0 && lines[i]! < lines[i - 1]!)) order.sort((a, b) => lines[a]! - lines[b]!); // stable
   const out: LineAnnotation[] = [];
   for (let i = 0; i < count; ) {
     let j = i + 1;
-    while (j < count && lines[j] === lines[i]) j++;
-    out.push(j === i + 1 ? new PairAnnotation(cols, i, ctx) : multiPairAnnotation(lines[i]!, rowsBetween(cols, i, j), ctx));
+    while (j < count && lines[order[j]!] === lines[order[i]!]) j++;
+    const first = order[i]!;
+    out.push(
+      j === i + 1
+        ? new PairAnnotation(cols, first, ctx)
+        : multiPairAnnotation(
+            lines[first]!,
+            order.slice(i, j).map((k) => rowAt(cols, k)),
+            ctx,
+          ),
+    );
     i = j;
   }
   return out;
-}
-
-const rowsBetween = (cols: ScoredRowColumns, from: number, to: number) =>
-  Array.from({ length: to - from }, (_, k) => rowAt(cols, from + k));
-
-function groupByLine(rows: readonly ScoredRow[]): ScoredRow[][] {
-  const byLine = new Map<number, ScoredRow[]>();
-  for (const r of rows) {
-    const same = byLine.get(r.line);
-    if (same) same.push(r);
-    else byLine.set(r.line, [r]);
-  }
-  return [...byLine.values()];
-}
-
-function lineAnnotation(rows: readonly ScoredRow[], ctx: HoverContext): LineAnnotation {
-  return rows.length === 1 ? new PairAnnotation(toColumns(rows), 0, ctx) : multiPairAnnotation(rows[0]!.line, rows, ctx);
 }
 
 /** What every pair annotation of one scored chunk shares (one object per chunk, not per row). */
